@@ -1,0 +1,36 @@
+# The two commands people need: `make serve` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/wasm-bindgen-test-runner \
+	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
+	cargo test --target wasm32-unknown-unknown
+
+.PHONY: setup build serve test test-native test-wasm test-e2e lint
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	@scripts/build-web.sh
+
+serve: build
+	@echo "plateau: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	@python3 -m http.server --bind 127.0.0.1 $(PORT)
+
+lint: setup
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+test-native: setup
+	cargo test
+
+test-wasm: setup
+	@scripts/setup.sh browser
+	$(WASM_TEST) --test web_node
+	$(WASM_TEST) --test web_browser
+
+test-e2e: build
+	@scripts/setup.sh browser
+	node --test --test-concurrency=1 tests/e2e/
+
+test: lint test-native test-wasm test-e2e

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs whatever is missing on a fresh machine; fast and silent when everything is there.
+# Usage: scripts/setup.sh [browser]   (browser: also Chromium, its driver and fonts for tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*"; }
+
+# Rust target for the page.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli at exactly the version in Cargo.lock, cached in .tools/.
+if [ ! -f Cargo.lock ]; then cargo generate-lockfile; fi
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+have=$(.tools/bin/wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want into .tools/ (about 3 minutes, once)"
+  cargo install wasm-bindgen-cli --version "$want" --root .tools
+fi
+
+# Test tooling and wasm-opt (npm package binaryen; never Debian's, see TOOLCHAIN.md).
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/binaryen ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = browser ]; then
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+  [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing ${missing[*]} from Debian"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      say "please install as root: apt-get install -y ${missing[*]}"
+      exit 1
+    fi
+  fi
+fi

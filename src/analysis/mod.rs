@@ -1,0 +1,162 @@
+//! Pure numbers on the model: which series to watch, and what its curve says.
+
+mod verdict;
+
+use serde::Serialize;
+
+use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+
+pub use verdict::Verdict;
+
+/// Everything the page, the CLI and the tests are told about one drop.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub runs: Vec<RunReport>,
+    pub warnings: Vec<String>,
+}
+
+/// The verdict for one run and the evidence behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunReport {
+    pub name: String,
+    pub source: String,
+    pub dialect: String,
+    /// The series the verdict is about (`None` when the run has nothing to judge).
+    pub monitor: Option<String>,
+    pub direction: Direction,
+    pub verdict: Verdict,
+    pub qualifiers: Vec<String>,
+    pub best: Option<Point>,
+    pub evidence: Vec<String>,
+    pub advice: String,
+    pub series: Vec<SeriesInfo>,
+    pub segments: Vec<Segment>,
+}
+
+/// An (x, value) pair such as the best epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Point {
+    pub x: f64,
+    pub value: f64,
+}
+
+/// What was inferred about one series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesInfo {
+    pub name: String,
+    pub axis: Axis,
+    pub role: Role,
+    pub kind: Kind,
+    pub direction: Direction,
+    pub points: usize,
+}
+
+/// A stretch of x over which the run went forward without restarting.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Segment {
+    pub start: f64,
+    pub end: f64,
+}
+
+/// Options a user can set.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Judge this series instead of the default choice.
+    pub monitor: Option<String>,
+}
+
+/// Analyses every run of a drop.
+pub fn analyze(drop: &Drop, options: &Options) -> Report {
+    Report {
+        runs: drop.runs.iter().map(|r| analyze_run(r, options)).collect(),
+        warnings: drop.warnings.clone(),
+    }
+}
+
+fn analyze_run(run: &Run, options: &Options) -> RunReport {
+    let monitor = pick_monitor(run, options.monitor.as_deref());
+    let judged = monitor.map(|m| verdict::judge(m, train_partner(run, m)));
+    let (verdict, qualifiers, best, evidence, advice) = match judged {
+        Some(j) => (j.verdict, j.qualifiers, j.best, j.evidence, j.advice),
+        None => (
+            Verdict::Insufficient,
+            Vec::new(),
+            None,
+            vec!["no loss or metric series to judge".to_string()],
+            "log a loss or a validation metric per epoch".to_string(),
+        ),
+    };
+    RunReport {
+        name: run.name.clone(),
+        source: run.source.clone(),
+        dialect: run.dialect.clone(),
+        monitor: monitor.map(|m| m.name.clone()),
+        direction: monitor.map_or(Direction::Unknown, |m| m.direction),
+        verdict,
+        qualifiers,
+        best,
+        evidence,
+        advice,
+        series: run.series.iter().map(info).collect(),
+        segments: segments(run),
+    }
+}
+
+/// The requested series, else validation loss, else a validation metric, else training loss.
+pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Series> {
+    if let Some(name) = requested {
+        if let Some(s) = run.series(name) {
+            return Some(s);
+        }
+    }
+    let find = |role: Role, kind: Kind| {
+        run.series
+            .iter()
+            .find(|s| s.role == role && s.kind == kind && s.direction != Direction::Unknown)
+    };
+    find(Role::Validation, Kind::Loss)
+        .or_else(|| find(Role::Validation, Kind::Metric))
+        .or_else(|| find(Role::Train, Kind::Loss))
+        .or_else(|| find(Role::Train, Kind::Metric))
+}
+
+/// The training series measuring the same thing as a validation series (`val_loss` → `loss`).
+fn train_partner<'a>(run: &'a Run, monitor: &Series) -> Option<&'a Series> {
+    if monitor.role != Role::Validation {
+        return None;
+    }
+    let lower = monitor.name.to_ascii_lowercase();
+    let bare = ["val_", "valid_", "validation_", "eval_", "val/"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))?;
+    run.series.iter().find(|s| {
+        s.role == Role::Train && {
+            let n = s.name.to_ascii_lowercase();
+            n == bare || n == format!("train_{bare}") || n == format!("train/{bare}")
+        }
+    })
+}
+
+fn info(s: &Series) -> SeriesInfo {
+    SeriesInfo {
+        name: s.name.clone(),
+        axis: s.axis,
+        role: s.role,
+        kind: s.kind,
+        direction: s.direction,
+        points: s.len(),
+    }
+}
+
+/// The stretch of x the run covers.
+fn segments(run: &Run) -> Vec<Segment> {
+    let xs = run.series.iter().flat_map(|s| s.x.iter().copied());
+    let (start, end) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    if start.is_finite() {
+        vec![Segment { start, end }]
+    } else {
+        Vec::new()
+    }
+}

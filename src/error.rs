@@ -1,0 +1,50 @@
+//! Input errors: every message says which file, where in it, and what was expected.
+
+use std::fmt;
+
+/// Why a drop of files could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The file has no bytes (or only whitespace).
+    Empty { file: String },
+    /// The bytes are not text (a NUL byte or invalid UTF-8 was found).
+    Binary { file: String, offset: usize },
+    /// Delimited text that could not be split into fields.
+    Csv {
+        file: String,
+        line: u64,
+        message: String,
+    },
+    /// A header was read but no column holds numbers.
+    NoNumericColumn { file: String, columns: Vec<String> },
+    /// Too few data rows to draw a curve.
+    TooFewRows { file: String, rows: usize },
+    /// No file was given at all.
+    NoFiles,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Empty { file } => write!(f, "{file} is empty: expected a training log."),
+            Error::Binary { file, offset } => write!(
+                f,
+                "{file} is not a text log (binary data at byte {offset}): expected a CSV or JSON training log."
+            ),
+            Error::Csv { file, line, message } => write!(f, "{file} line {line}: {message}."),
+            Error::NoNumericColumn { file, columns } => write!(
+                f,
+                "{file} has no numeric column (columns: {}): expected numbers such as loss per epoch.",
+                columns.join(", ")
+            ),
+            Error::TooFewRows { file, rows } => write!(
+                f,
+                "{file} has {rows} data row{}: expected at least 2 to draw a curve.",
+                if *rows == 1 { "" } else { "s" }
+            ),
+            Error::NoFiles => write!(f, "no file given: expected at least one training log."),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

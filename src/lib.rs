@@ -1,0 +1,25 @@
+//! plateau: has my loss stopped going down, and what should I do now?
+//!
+//! The pipeline, one module each: **ingest** (bytes of any log dialect → [`Drop`]) →
+//! **model** (runs and series) → **analysis** ([`Report`]: verdict, evidence, advice) →
+//! **chart** (plotters drawing, any backend). `web` is the browser boundary (wasm32 only).
+
+pub mod analysis;
+pub mod chart;
+mod error;
+pub mod ingest;
+pub mod model;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use analysis::{analyze, Options, Report, RunReport, Verdict};
+pub use error::Error;
+pub use ingest::Input;
+pub use model::{Drop, Run, Series};
+
+/// Reads a drop of files and analyses every run in it: the one path the page and the CLI share.
+pub fn check(inputs: &[Input<'_>], options: &Options) -> Result<(Drop, Report), Error> {
+    let drop = ingest::read(inputs)?;
+    let report = analyze(&drop, options);
+    Ok((drop, report))
+}

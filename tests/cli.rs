@@ -1,0 +1,82 @@
+//! The `plateau check` command: output, JSON contract fields and exit codes.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+const KERAS: &str = "www/examples/keras-tomato-leaf.csv";
+
+fn plateau(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_plateau"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn check_json_carries_contract_fields() {
+    let out = plateau(&["check", "--json", KERAS]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &report["runs"][0];
+    for key in [
+        "name",
+        "source",
+        "dialect",
+        "monitor",
+        "direction",
+        "verdict",
+        "qualifiers",
+        "best",
+        "evidence",
+        "advice",
+        "series",
+        "segments",
+    ] {
+        assert!(run.get(key).is_some(), "run has `{key}`");
+    }
+    assert_eq!(run["monitor"], "val_loss");
+    assert_eq!(run["direction"], "lower");
+    assert_eq!(run["best"]["x"], 18.0);
+    assert!(report["warnings"].is_array());
+}
+
+#[test]
+fn check_text_names_verdict_and_evidence() {
+    let out = plateau(&["check", KERAS]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("overfitting (val_loss)"), "{text}");
+    assert!(text.contains("val_loss best 0.2906 at epoch 18"), "{text}");
+}
+
+#[test]
+fn fail_on_matching_verdict_exits_one() {
+    let out = plateau(&["check", "--fail-on", "diverging,overfitting", KERAS]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = plateau(&["check", "--fail-on", "diverging", KERAS]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn monitor_flag_switches_judged_series() {
+    let out = plateau(&["check", "--json", "--monitor", "accuracy", KERAS]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["runs"][0]["monitor"], "accuracy");
+    assert_eq!(report["runs"][0]["direction"], "higher");
+}
+
+#[test]
+fn unreadable_input_exits_two_with_error_line() {
+    let dir = std::env::temp_dir().join(format!("plateau-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.csv");
+    std::fs::write(&empty, b"").unwrap();
+    let out = plateau(&["check", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("empty.csv is empty"), "{err}");
+    let out = plateau(&["check", dir.join("missing.csv").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,102 @@
+//! Reading delimited logs: what becomes a series, and which bytes are refused with which sentence.
+#![cfg(not(target_arch = "wasm32"))]
+
+use plateau::ingest::{read, Input};
+use plateau::model::{Direction, Kind, Role};
+
+fn one(name: &str, bytes: &[u8]) -> Result<plateau::Drop, plateau::Error> {
+    read(&[Input { name, bytes }])
+}
+
+#[test]
+fn keras_crlf_columns_become_series_against_epoch() {
+    let drop = one(
+        "log.csv",
+        b"epoch,accuracy,loss,val_accuracy,val_loss\r\n0,0.3,1.8,0.5,1.3\r\n1,0.6,1.1,0.7,0.9\r\n",
+    )
+    .unwrap();
+    let run = &drop.runs[0];
+    let names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["accuracy", "loss", "val_accuracy", "val_loss"]);
+    let val = run.series("val_loss").unwrap();
+    assert_eq!(val.x, [0.0, 1.0]);
+    assert_eq!(val.y, [1.3, 0.9]);
+    assert_eq!(
+        (val.role, val.kind, val.direction),
+        (Role::Validation, Kind::Loss, Direction::Lower)
+    );
+    let acc = run.series("accuracy").unwrap();
+    assert_eq!((acc.role, acc.direction), (Role::Train, Direction::Higher));
+}
+
+#[test]
+fn nan_and_inf_cells_are_kept_not_dropped() {
+    let drop = one("log.csv", b"epoch,loss\n0,1.0\n1,nan\n2,inf\n3,-inf\n").unwrap();
+    let y = &drop.runs[0].series[0].y;
+    assert_eq!(y.len(), 4);
+    assert!(y[1].is_nan() && y[2] == f64::INFINITY && y[3] == f64::NEG_INFINITY);
+}
+
+#[test]
+fn utf8_bom_is_not_part_of_first_header() {
+    let drop = one("log.csv", b"\xEF\xBB\xBFepoch,loss\n0,1\n1,0.5\n").unwrap();
+    assert_eq!(drop.runs[0].series[0].name, "loss");
+    assert_eq!(drop.runs[0].series[0].x, [0.0, 1.0]);
+}
+
+#[test]
+fn missing_epoch_column_uses_row_index() {
+    let drop = one("history.csv", b"loss,val_loss\n0.9,1.0\n0.5,0.7\n0.4,0.6\n").unwrap();
+    assert_eq!(drop.runs[0].series[0].x, [0.0, 1.0, 2.0]);
+}
+
+#[test]
+fn text_column_is_skipped_with_warning() {
+    let drop = one("log.csv", b"epoch,loss,note\n0,1.0,start\n1,0.5,mid\n").unwrap();
+    assert_eq!(drop.runs[0].series.len(), 1);
+    assert_eq!(
+        drop.warnings,
+        ["log.csv: column `note` is not numeric and was skipped"]
+    );
+}
+
+#[test]
+fn empty_file_is_refused_by_name() {
+    let err = one("empty.csv", b"  \n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "empty.csv is empty: expected a training log."
+    );
+}
+
+#[test]
+fn binary_file_is_refused_with_byte_offset() {
+    let err = one("x.png", b"\x89PNG\r\n\x1a\n\0\0").unwrap_err();
+    assert!(err
+        .to_string()
+        .starts_with("x.png is not a text log (binary data at byte 8)"));
+}
+
+#[test]
+fn csv_without_numbers_names_its_columns() {
+    let err = one("notes.csv", b"a,b\nx,y\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "notes.csv has no numeric column (columns: a, b): expected numbers such as loss per epoch."
+    );
+}
+
+#[test]
+fn ragged_row_error_names_line_and_counts() {
+    let err = one("log.csv", b"epoch,loss\n0,1\n1,2,3\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "log.csv line 3: found 3 fields, expected 2 like the header."
+    );
+}
+
+#[test]
+fn header_only_file_is_too_few_rows() {
+    let err = one("log.csv", b"epoch,loss\n").unwrap_err();
+    assert!(err.to_string().starts_with("log.csv has 0 data rows"));
+}

@@ -1,0 +1,107 @@
+//! The wasm boundary in headless Chromium, including drawing on a real canvas.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "common/web_cases.rs"]
+mod web_cases;
+
+use plateau::web::Files;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(width: u32, height: u32) -> web_sys::HtmlCanvasElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    canvas
+}
+
+/// Opaque pixels that are not near-white (a blank canvas is transparent).
+/// Opaque pixels that are not near-white (a blank canvas is transparent).
+fn painted_pixels(canvas: &web_sys::HtmlCanvasElement) -> usize {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let data = ctx
+        .get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
+        .unwrap()
+        .data();
+    data.chunks(4)
+        .filter(|p| p[3] > 0 && (p[0] < 200 || p[1] < 200 || p[2] < 200))
+        .count()
+}
+
+#[wasm_bindgen_test]
+fn draw_paints_curves_on_canvas_and_returns_plot_frame() {
+    let mut files = Files::new();
+    files.add(
+        "training_log.csv",
+        include_bytes!("../www/examples/keras-tomato-leaf.csv"),
+    );
+    let analysis = files.analyze(None).unwrap();
+    let c = canvas(800, 400);
+    assert_eq!(painted_pixels(&c), 0, "a new canvas is blank");
+    let frame = analysis.draw(c.clone(), 0, 1.0, false).unwrap();
+    assert!(
+        painted_pixels(&c) > 2000,
+        "curves, axes and banner are drawn"
+    );
+    let right = js_sys::Reflect::get(&frame, &"right".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let left = js_sys::Reflect::get(&frame, &"left".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(
+        left > 0.0 && right <= 800.0 && right > left + 400.0,
+        "plot spans most of the width: {left}..{right}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn draw_at_pixel_ratio_two_scales_the_plot_frame() {
+    let mut files = Files::new();
+    files.add(
+        "training_log.csv",
+        include_bytes!("../www/examples/keras-tomato-leaf.csv"),
+    );
+    let analysis = files.analyze(None).unwrap();
+    let get = |f: &wasm_bindgen::JsValue, k: &str| {
+        js_sys::Reflect::get(f, &k.into())
+            .unwrap()
+            .as_f64()
+            .unwrap()
+    };
+    let one = analysis.draw(canvas(800, 400), 0, 1.0, false).unwrap();
+    let two = analysis.draw(canvas(1600, 800), 0, 2.0, false).unwrap();
+    let ratio = get(&two, "top") / get(&one, "top");
+    assert!(
+        (ratio - 2.0).abs() < 0.1,
+        "banner height doubles with the pixel ratio: {ratio}"
+    );
+}
+
+#[wasm_bindgen_test]
+/// Text layout goes through the DOM on wasm32, so SVG export is a browser-only case.
+fn chart_exports_svg_with_verdict_banner() {
+    let mut files = Files::new();
+    files.add(
+        "training_log.csv",
+        include_bytes!("../www/examples/keras-tomato-leaf.csv"),
+    );
+    let analysis = files.analyze(None).unwrap();
+    let svg = analysis.svg(0, 800, 400).unwrap();
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.contains("overfitting"));
+}
