@@ -31,6 +31,42 @@ pub struct RunReport {
     pub advice: String,
     pub series: Vec<SeriesInfo>,
     pub segments: Vec<Segment>,
+    /// Points worth marking on the chart (best epoch, overfitting onset, spikes, NaN, restarts, LR drops).
+    pub markers: Vec<Marker>,
+    /// Stretches worth shading on the chart (plateau, overfitting).
+    pub regions: Vec<Region>,
+    /// Where the monitored curve is heading if training continues ("train longer?").
+    pub projection: Option<Projection>,
+}
+
+/// A point the chart marks, on the named series (or across the run when `series` is `None`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Marker {
+    /// `best`, `overfit_onset`, `spike`, `nan`, `restart`, `lr_drop`, `clip_threshold`, …
+    pub kind: String,
+    pub series: Option<String>,
+    pub x: f64,
+    pub value: Option<f64>,
+    /// A short label for the chart and the hover read-out.
+    pub label: String,
+}
+
+/// A stretch of x the chart shades: `plateau` or `overfitting`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Region {
+    pub kind: String,
+    pub start: f64,
+    pub end: f64,
+}
+
+/// The fitted continuation of the monitored series with its uncertainty band.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Projection {
+    pub series: String,
+    pub x: Vec<f64>,
+    pub mid: Vec<f64>,
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
 }
 
 /// An (x, value) pair such as the best epoch.
@@ -99,6 +135,18 @@ fn analyze_run(run: &Run, options: &Options) -> RunReport {
         advice,
         series: run.series.iter().map(info).collect(),
         segments: segments(run),
+        markers: best
+            .map(|b| Marker {
+                kind: "best".to_string(),
+                series: monitor.map(|m| m.name.clone()),
+                x: b.x,
+                value: Some(b.value),
+                label: "best".to_string(),
+            })
+            .into_iter()
+            .collect(),
+        regions: Vec::new(),
+        projection: None,
     }
 }
 

@@ -193,14 +193,16 @@ pub fn draw<DB: DrawingBackend>(
                 )
             });
     }
-    if let Some(best) = report.best {
-        chart
-            .draw_series(std::iter::once(Circle::new(
-                (best.x, best.value),
-                px(5.0),
-                vc.filled(),
-            )))
-            .map_err(err)?;
+    for marker in report.markers.iter().filter(|m| m.kind == "best") {
+        if let Some(value) = marker.value {
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (marker.x, value),
+                    px(5.0),
+                    vc.filled(),
+                )))
+                .map_err(err)?;
+        }
     }
     chart
         .configure_series_labels()
