@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod chart;
+pub mod compare;
 mod error;
 pub mod ingest;
 pub mod model;

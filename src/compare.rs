@@ -1,0 +1,338 @@
+//! Several runs at once: fold/seed groups judged together, and which run to keep.
+
+use serde::Serialize;
+
+use crate::analysis::{analyze, Options, Point, Report, Verdict};
+use crate::model::{Direction, Drop, Run, Series};
+
+/// What the runs of one drop say together.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Comparison {
+    pub groups: Vec<GroupReport>,
+    /// Runs with a best point, best first (by the monitored metric, in its direction).
+    pub ranking: Vec<Rank>,
+    /// Sentences about the ranking: ties within noise, runs that cannot be compared.
+    pub notes: Vec<String>,
+}
+
+/// Runs that differ only by a fold or seed suffix, judged as one model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupReport {
+    pub name: String,
+    /// Indices into the report's runs.
+    pub members: Vec<usize>,
+    pub monitor: String,
+    pub verdict: Verdict,
+    pub qualifiers: Vec<String>,
+    pub evidence: Vec<String>,
+    pub advice: String,
+    /// The fold-mean curve and its band, on the x values every member logged.
+    pub band: Band,
+}
+
+/// Mean, standard deviation, minimum and maximum across members at each x.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    pub x: Vec<f64>,
+    pub mean: Vec<f64>,
+    pub std: Vec<f64>,
+    pub min: Vec<f64>,
+    pub max: Vec<f64>,
+}
+
+/// One run's place in the ranking.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rank {
+    pub run: usize,
+    pub name: String,
+    pub monitor: String,
+    pub best: Point,
+}
+
+/// Words that mark a run as one member of a repeated experiment (`fold3`, `seed-1`, `cv_2`).
+const MEMBER_WORDS: [&str; 6] = ["fold", "seed", "cv", "split", "rep", "trial"];
+
+/// Splits `model_fold3` into (`model`, `fold`); `None` when the name has no member suffix.
+pub fn member_suffix(name: &str) -> Option<(String, String)> {
+    let digits = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    if digits.len() == name.len() {
+        return None;
+    }
+    let rest = digits.trim_end_matches(['-', '_', ' ', '.', '=']);
+    let lower = rest.to_ascii_lowercase();
+    let word = MEMBER_WORDS.iter().find(|w| lower.ends_with(*w))?;
+    let base = rest[..rest.len() - word.len()].trim_end_matches(['-', '_', ' ', '.', '/']);
+    Some((base.to_string(), word.to_string()))
+}
+
+/// Groups, ranking and comparability notes for the runs of a drop.
+pub fn compare(drop: &Drop, report: &Report, options: &Options) -> Comparison {
+    let mut comparison = Comparison {
+        groups: groups(drop, report, options),
+        ..Comparison::default()
+    };
+    rank(drop, report, &mut comparison);
+    comparison
+}
+
+fn groups(drop: &Drop, report: &Report, options: &Options) -> Vec<GroupReport> {
+    let mut keys: Vec<(String, String, Vec<usize>)> = Vec::new();
+    for (i, run) in drop.runs.iter().enumerate() {
+        if let Some((base, word)) = member_suffix(&run.name) {
+            match keys.iter_mut().find(|(b, w, _)| *b == base && *w == word) {
+                Some((_, _, members)) => members.push(i),
+                None => keys.push((base, word, vec![i])),
+            }
+        }
+    }
+    keys.into_iter()
+        .filter(|(_, _, members)| members.len() >= 2)
+        .filter_map(|(base, word, members)| pooled(drop, report, options, &base, &word, members))
+        .collect()
+}
+
+/// The group's verdict: the engine's verdict on the fold-mean curves, plus how the folds agree.
+fn pooled(
+    drop: &Drop,
+    report: &Report,
+    options: &Options,
+    base: &str,
+    word: &str,
+    members: Vec<usize>,
+) -> Option<GroupReport> {
+    let monitor = report.runs[members[0]].monitor.clone()?;
+    if members
+        .iter()
+        .any(|&m| report.runs[m].monitor.as_deref() != Some(monitor.as_str()))
+    {
+        return None;
+    }
+    let name = if base.is_empty() {
+        format!("{word}s")
+    } else {
+        format!("{base} ({word}s)")
+    };
+    let runs: Vec<&Run> = members.iter().map(|&m| &drop.runs[m]).collect();
+    let shared: Vec<String> = runs[0]
+        .series
+        .iter()
+        .map(|s| s.name.clone())
+        .filter(|n| runs.iter().all(|r| r.series(n).is_some()))
+        .collect();
+    let mean_run = Run {
+        name: name.clone(),
+        source: runs
+            .iter()
+            .map(|r| r.source.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        dialect: runs[0].dialect.clone(),
+        series: shared
+            .iter()
+            .filter_map(|n| {
+                let members: Vec<&Series> = runs.iter().filter_map(|r| r.series(n)).collect();
+                let band = band(&members)?;
+                let first = members[0];
+                Some(Series {
+                    x: band.x,
+                    y: band.mean,
+                    ..first.clone()
+                })
+            })
+            .collect(),
+    };
+    let monitored: Vec<&Series> = runs.iter().filter_map(|r| r.series(&monitor)).collect();
+    let band = band(&monitored)?;
+    let pooled_drop = Drop {
+        runs: vec![mean_run],
+        warnings: Vec::new(),
+    };
+    let pooled_options = Options {
+        monitor: Some(monitor.clone()),
+        ..options.clone()
+    };
+    let judged = analyze(&pooled_drop, &pooled_options).runs.pop()?;
+    let n = members.len();
+    let agreeing = members
+        .iter()
+        .filter(|&&m| report.runs[m].verdict == judged.verdict)
+        .count();
+    let mut evidence = vec![format!(
+        "the mean {monitor} of {n} {word}s is judged {}; {agreeing} of {n} {word}s agree",
+        judged.verdict
+    )];
+    evidence.extend(judged.evidence.iter().cloned());
+    if let Some(best) = judged.best {
+        if let Some(i) = band.x.iter().position(|&x| x == best.x) {
+            evidence.push(format!(
+                "at the mean's best {} {} the {word}s spread {} ± {} (min {}, max {})",
+                monitored[0].axis.word(),
+                best.x,
+                short(band.mean[i]),
+                short(band.std[i]),
+                short(band.min[i]),
+                short(band.max[i]),
+            ));
+        }
+    }
+    for &m in &members {
+        let r = &report.runs[m];
+        evidence.push(format!("{}: {}", r.name, r.verdict));
+    }
+    Some(GroupReport {
+        name,
+        members,
+        monitor,
+        verdict: judged.verdict,
+        qualifiers: judged.qualifiers,
+        evidence,
+        advice: judged.advice,
+        band,
+    })
+}
+
+/// Statistics across members on the x values all of them logged with a finite value.
+fn band(members: &[&Series]) -> Option<Band> {
+    let first = members.first()?;
+    let mut out = Band {
+        x: Vec::new(),
+        mean: Vec::new(),
+        std: Vec::new(),
+        min: Vec::new(),
+        max: Vec::new(),
+    };
+    for (i, &x) in first.x.iter().enumerate() {
+        let values: Option<Vec<f64>> = std::iter::once(Some(first.y[i]))
+            .chain(members[1..].iter().map(|s| value_at(s, x)))
+            .collect();
+        let Some(values) = values else { continue };
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+        out.x.push(x);
+        out.mean.push(mean);
+        out.std.push(var.sqrt());
+        out.min
+            .push(values.iter().copied().fold(f64::INFINITY, f64::min));
+        out.max
+            .push(values.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    }
+    (!out.x.is_empty()).then_some(out)
+}
+
+/// The last value logged at exactly `x` (the latest wins after a restart).
+fn value_at(s: &Series, x: f64) -> Option<f64> {
+    s.x.iter().rposition(|&v| v == x).map(|i| s.y[i])
+}
+
+fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
+    let mut monitors: Vec<(&str, Direction)> = Vec::new();
+    for r in &report.runs {
+        if let Some(m) = r.monitor.as_deref() {
+            if !monitors.iter().any(|(n, d)| *n == m && *d == r.direction) {
+                monitors.push((m, r.direction));
+            }
+        }
+    }
+    if report.runs.len() < 2 {
+        return;
+    }
+    if monitors.len() > 1 {
+        let list: Vec<String> = report
+            .runs
+            .iter()
+            .filter_map(|r| {
+                r.monitor
+                    .as_deref()
+                    .map(|m| format!("{} monitors {m}", r.name))
+            })
+            .collect();
+        out.notes.push(format!(
+            "runs are not comparable: {}; pick one series to monitor for all",
+            list.join(", ")
+        ));
+        return;
+    }
+    let Some(&(_, direction)) = monitors.first() else {
+        return;
+    };
+    let sign = if direction == Direction::Higher {
+        -1.0
+    } else {
+        1.0
+    };
+    let mut ranked: Vec<(Rank, f64)> = report
+        .runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let best = r.best?;
+            let noise = r
+                .monitor
+                .as_deref()
+                .and_then(|m| drop.runs[i].series(m))
+                .map_or(0.0, noise);
+            Some((
+                Rank {
+                    run: i,
+                    name: r.name.clone(),
+                    monitor: r.monitor.clone()?,
+                    best,
+                },
+                noise,
+            ))
+        })
+        .collect();
+    ranked.sort_by(|a, b| (sign * a.0.best.value).total_cmp(&(sign * b.0.best.value)));
+    if let [(first, n1), (second, n2), ..] = ranked.as_slice() {
+        let gap = (first.best.value - second.best.value).abs();
+        let rel = gap / first.best.value.abs().max(f64::MIN_POSITIVE);
+        if gap <= n1.max(*n2) {
+            out.notes.push(format!(
+                "{} and {} are within {:.1}% of each other at their best points, inside the point-to-point noise ({}): either will do",
+                first.name,
+                second.name,
+                rel * 100.0,
+                short(n1.max(*n2)),
+            ));
+        } else {
+            out.notes.push(format!(
+                "keep {}: {} {} at {} {}, {:.1}% better than {}",
+                first.name,
+                first.monitor,
+                short(first.best.value),
+                drop.runs[first.run]
+                    .series(&first.monitor)
+                    .map_or("x", |s| s.axis.word()),
+                first.best.x,
+                rel * 100.0,
+                second.name
+            ));
+        }
+    }
+    out.ranking = ranked.into_iter().map(|(r, _)| r).collect();
+}
+
+/// Point-to-point noise: the robust spread of successive differences, scaled to one point.
+fn noise(s: &Series) -> f64 {
+    let mut d: Vec<f64> =
+        s.y.windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .filter(|v| v.is_finite())
+            .collect();
+    if d.is_empty() {
+        return 0.0;
+    }
+    let mid = d.len() / 2;
+    let (_, median, _) = d.select_nth_unstable_by(mid, f64::total_cmp);
+    *median * 1.4826 / std::f64::consts::SQRT_2
+}
+
+/// Four significant digits.
+fn short(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    format!("{v:.digits$}")
+}
