@@ -147,10 +147,8 @@ fn pooled(
         runs: vec![mean_run],
         warnings: Vec::new(),
     };
-    let pooled_options = Options {
-        monitor: Some(monitor.clone()),
-        ..options.clone()
-    };
+    let mut pooled_options = options.clone();
+    pooled_options.monitor = Some(monitor.clone());
     let judged = analyze(&pooled_drop, &pooled_options).runs.pop()?;
     let n = members.len();
     let agreeing = members
