@@ -1,0 +1,37 @@
+// Writes realistic per-step logs: step, epoch and 6 float series (losses, lr, grad norm, accuracies).
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+export async function writeLog(path, rows) {
+  const out = createWriteStream(path);
+  const rand = lcg(rows);
+  const stepsPerEpoch = Math.max(1, Math.floor(rows / 100));
+  out.write('step,epoch,train_loss,val_loss,lr,grad_norm,train_acc,val_acc\n');
+  let chunk = '';
+  for (let i = 0; i < rows; i += 1) {
+    const t = i / rows;
+    const loss = 0.2 + 2.0 * Math.exp(-6 * t) + 0.05 * (rand() - 0.5);
+    const val = 0.25 + 2.0 * Math.exp(-5 * t) + 0.03 * (rand() - 0.5);
+    const lr = 1e-3 * 0.5 * (1 + Math.cos(Math.PI * t));
+    const grad = 0.5 + 2 * Math.exp(-4 * t) + 0.3 * rand();
+    const acc = 1 - loss / 2.5;
+    const vacc = 1 - val / 2.6;
+    chunk += `${i},${Math.floor(i / stepsPerEpoch)},${loss},${val},${lr},${grad},${acc},${vacc}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  out.end();
+  await once(out, 'finish');
+}

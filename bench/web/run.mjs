@@ -1,0 +1,52 @@
+// make bench-web: plateau-wasm vs PapaParse in one Chromium session, plus the native binary, on 10k/100k/1M rows.
+import { mkdir, stat, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { serve, launch, ROOT } from '../../tests/e2e/harness.mjs';
+import { writeLog } from './generate.mjs';
+
+const SIZES = [10_000, 100_000, 1_000_000];
+const REPEATS = 5;
+const dir = join(ROOT, 'target/bench-web');
+await mkdir(dir, { recursive: true });
+
+const native = join(ROOT, 'target/release/plateau');
+function nativeMs(path) {
+  const times = [];
+  for (let i = 0; i < REPEATS; i += 1) {
+    const t0 = process.hrtime.bigint();
+    execFileSync(native, ['check', '--json', path], { maxBuffer: 1 << 26 });
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+const server = await serve();
+const browser = await launch();
+const page = await browser.newPage();
+page.on('pageerror', (e) => console.error('page error:', e));
+await page.goto(`${server.origin}/bench/web/bench.html`);
+await page.waitForFunction(() => document.getElementById('status').textContent === 'ready');
+
+const rows = [];
+for (const n of SIZES) {
+  const name = `steps-${n}.csv`;
+  const path = join(dir, name);
+  try { await stat(path); } catch { await writeLog(path, n); }
+  const r = await page.evaluate(([url, repeats]) => window.runBench(url, repeats), [`/target/bench-web/${name}`, REPEATS]);
+  const nat = nativeMs(path);
+  rows.push({ n, ...r, nativeMs: nat });
+}
+await browser.close();
+await server.close();
+
+const wasm = await readFile(join(ROOT, 'www/pkg/plateau_bg.wasm'));
+const mb = (bytes, ms) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
+console.log(`\nplateau web benchmark — ${new Date().toISOString().slice(0, 10)}, ${process.arch}, median of ${REPEATS}`);
+console.log('| rows | MB | plateau-wasm ms (MB/s) | PapaParse ms (MB/s) | native ms (MB/s) | wasm/PapaParse | wasm/native |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(`| ${r.n.toLocaleString('en')} | ${(r.bytes / 1e6).toFixed(1)} | ${r.plateauMs.toFixed(0)} (${mb(r.bytes, r.plateauMs)}) | ${r.papaMs.toFixed(0)} (${mb(r.bytes, r.papaMs)}) | ${r.nativeMs.toFixed(0)} (${mb(r.bytes, r.nativeMs)}) | ${(r.plateauMs / r.papaMs).toFixed(2)} | ${(r.plateauMs / r.nativeMs).toFixed(2)} |`);
+}
+console.log(`\nwasm payload: ${(wasm.length / 1024).toFixed(0)} KB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(0)} KB gzip`);
