@@ -178,11 +178,8 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
     for run in &summary.runs {
         println!("run {} ({}, from {})", run.name, run.dialect, run.source);
         for s in &run.series {
-            let segments: Vec<String> = s
-                .segments
-                .iter()
-                .map(|[a, b]| format!("{a}–{b}"))
-                .collect();
+            let segments: Vec<String> =
+                s.segments.iter().map(|[a, b]| format!("{a}–{b}")).collect();
             println!(
                 "  {:<28} {:<10} {:<13} {:<7} {:>6} points by {:<9} segments {}{}",
                 s.name,
@@ -192,7 +189,9 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
                 s.points,
                 s.axis.word(),
                 segments.join(", "),
-                s.partner.map(|p| format!("  pairs with {p}")).unwrap_or_default()
+                s.partner
+                    .map(|p| format!("  pairs with {p}"))
+                    .unwrap_or_default()
             );
         }
     }

@@ -180,10 +180,10 @@ pub fn infer(name: &str) -> (Role, Kind, Direction) {
     let any_prefix = |ps: &[&str]| words.iter().any(|w| ps.iter().any(|p| w.starts_with(p)));
     let kind = if lower.contains("learning_rate")
         || lower.contains("learning rate")
-        || words
-            .iter()
-            .any(|w| w.strip_prefix("lr").is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())))
-    {
+        || words.iter().any(|w| {
+            w.strip_prefix("lr")
+                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+        }) {
         Kind::LearningRate
     } else if any_prefix(&["grad"]) && any_prefix(&["norm"]) {
         Kind::GradNorm
@@ -221,12 +221,33 @@ pub fn infer(name: &str) -> (Role, Kind, Direction) {
 
 /// Metric words (as word prefixes) where smaller is better.
 const LOWER_METRICS: [&str; 11] = [
-    "mae", "mse", "rmse", "rmspe", "mape", "error", "err", "perplexity", "ppl", "wer", "cer",
+    "mae",
+    "mse",
+    "rmse",
+    "rmspe",
+    "mape",
+    "error",
+    "err",
+    "perplexity",
+    "ppl",
+    "wer",
+    "cer",
 ];
 
 /// Metric words (as word prefixes) where larger is better.
 const HIGHER_METRICS: [&str; 13] = [
-    "acc", "top", "precision", "recall", "f1", "map", "ap", "auc", "iou", "bleu", "rouge", "dice",
+    "acc",
+    "top",
+    "precision",
+    "recall",
+    "f1",
+    "map",
+    "ap",
+    "auc",
+    "iou",
+    "bleu",
+    "rouge",
+    "dice",
     "r2",
 ];
 
@@ -243,7 +264,16 @@ fn words(lower: &str) -> Vec<&str> {
 fn quantity(name: &str) -> String {
     let lower = name.trim().to_ascii_lowercase();
     let skip = [
-        "train", "training", "val", "valid", "validation", "eval", "test", "dev", "epoch", "step",
+        "train",
+        "training",
+        "val",
+        "valid",
+        "validation",
+        "eval",
+        "test",
+        "dev",
+        "epoch",
+        "step",
         "metrics",
     ];
     words(&lower)

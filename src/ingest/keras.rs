@@ -29,13 +29,18 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Ru
             .join(", "),
         starts.len()
     ));
-    let ends = starts[1..].iter().copied().chain(std::iter::once(epoch.len()));
+    let ends = starts[1..]
+        .iter()
+        .copied()
+        .chain(std::iter::once(epoch.len()));
     Ok(starts
         .iter()
         .zip(ends)
         .enumerate()
         .map(|(k, (&start, end))| {
-            let series = table.slice(start..end).into_series(&epoch[start..end], Axis::Epoch);
+            let series = table
+                .slice(start..end)
+                .into_series(&epoch[start..end], Axis::Epoch);
             Run::new(&format!("{name} #{}", k + 1), file, "keras", series)
         })
         .collect())

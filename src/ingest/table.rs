@@ -248,7 +248,9 @@ pub fn parse(cell: &[u8], decimal_comma: bool) -> Option<f64> {
         return Some(missing());
     }
     let s = std::str::from_utf8(cell).ok()?;
-    s.parse::<f64>().ok().or_else(|| parse_unusual(s, decimal_comma))
+    s.parse::<f64>()
+        .ok()
+        .or_else(|| parse_unusual(s, decimal_comma))
 }
 
 /// The spellings `str::parse` does not take.
