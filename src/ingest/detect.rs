@@ -110,14 +110,23 @@ pub fn detect(name: &str, head: &[u8]) -> Detected {
         Dialect::Fastai
     } else if header_line.split(delimiter).any(|c| c == "epoch") && any(&keras_name) {
         Dialect::Keras
-    } else if names.len() > 1 && names[0].is_empty() && names[1..].iter().all(|c| keras_name(c)) {
-        Dialect::Pandas
-    } else if !names.is_empty() && names.iter().all(|c| keras_name(c)) && has("loss") {
+    } else if pandas_history(&names) {
         Dialect::Pandas
     } else {
         Dialect::Csv
     };
     Detected::Log(log)
+}
+
+/// Keras history columns only, optionally after the DataFrame index written with an empty header.
+fn pandas_history(names: &[String]) -> bool {
+    let columns = match names.split_first() {
+        Some((index, rest)) if index.is_empty() => rest,
+        _ => names,
+    };
+    !columns.is_empty()
+        && columns.iter().all(|c| keras_name(c))
+        && columns.iter().any(|c| c.ends_with("loss"))
 }
 
 /// A name Keras puts in `history.history`: `loss`, `accuracy`, `val_*`, `lr`/`learning_rate`.

@@ -126,7 +126,7 @@ fn text_of<'a>(input: &Input<'a>) -> Result<&'a str, Error> {
         .bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(input.bytes);
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(Error::Binary {
             file: input.name.to_string(),
             offset,

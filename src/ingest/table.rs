@@ -253,8 +253,11 @@ pub fn parse(cell: &[u8], decimal_comma: bool) -> Option<f64> {
         .or_else(|| parse_unusual(s, decimal_comma))
 }
 
-/// The spellings `str::parse` does not take.
+/// The spellings the fast path does not take.
 fn parse_unusual(s: &str, decimal_comma: bool) -> Option<f64> {
+    if let Ok(v) = s.parse::<f64>() {
+        return Some(v);
+    }
     let lower = s.to_ascii_lowercase();
     match lower.as_str() {
         "na" | "n/a" | "null" | "none" => return Some(missing()),
