@@ -86,7 +86,10 @@ pub fn detect(name: &str, head: &[u8]) -> Detected {
             },
         );
     }
-    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let header_line = text
+        .split(['\r', '\n'])
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let delimiter = char::from(sniff(&text));
     let names: Vec<String> = header_line
         .split(delimiter)
@@ -108,7 +111,11 @@ pub fn detect(name: &str, head: &[u8]) -> Detected {
         Dialect::Lightning
     } else if has("epoch") && has("train_loss") && has("valid_loss") {
         Dialect::Fastai
-    } else if header_line.split(delimiter).any(|c| c == "epoch") && any(&keras_name) {
+    } else if header_line
+        .split(delimiter)
+        .any(|c| c.trim().trim_matches('"') == "epoch")
+        && any(&keras_name)
+    {
         Dialect::Keras
     } else if pandas_history(&names) {
         Dialect::Pandas

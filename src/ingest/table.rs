@@ -284,7 +284,7 @@ fn parse_unusual(s: &str, decimal_comma: bool) -> Option<f64> {
 /// number of fields (quotes respected); a comma when nothing fits.
 pub fn sniff(text: &str) -> u8 {
     let lines: Vec<&str> = text
-        .lines()
+        .split(['\r', '\n'])
         .filter(|l| !l.trim().is_empty())
         .take(5)
         .collect();
