@@ -138,17 +138,19 @@ impl Run {
 
     /// The series measuring the same quantity on the other side of the split
     /// (`loss`↔`val_loss`, `train/box_loss`↔`val/box_loss`, `train_loss_epoch`↔`val_loss`).
+    /// A training series pairs with validation before test; a per-step variant
+    /// (`train_loss_step`) is chosen only when no other training series matches.
     pub fn partner(&self, of: &Series) -> Option<&Series> {
-        let want = match of.role {
-            Role::Train => [Role::Validation, Role::Test],
-            Role::Validation | Role::Test => [Role::Train, Role::Train],
+        let sides: &[Role] = match of.role {
+            Role::Train => &[Role::Validation, Role::Test],
+            Role::Validation | Role::Test => &[Role::Train],
             Role::Other => return None,
         };
         let key = quantity(&of.name);
         self.series
             .iter()
-            .filter(|s| want.contains(&s.role) && s.kind == of.kind && quantity(&s.name) == key)
-            .min_by_key(|s| (s.role != want[0], step_granular(&s.name)))
+            .filter(|s| sides.contains(&s.role) && s.kind == of.kind && quantity(&s.name) == key)
+            .min_by_key(|s| (s.role != sides[0], step_granular(&s.name)))
     }
 
     /// Fills every series' `partner` from [`Run::partner`].

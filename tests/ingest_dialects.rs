@@ -205,3 +205,19 @@ fn hf_trainer_summary_row_is_not_a_point() {
         Some("loss")
     );
 }
+
+#[test]
+fn many_restarts_are_summarised_in_one_warning() {
+    let mut text = String::from("step,loss\n");
+    for k in 0..8 {
+        for step in 0..3 {
+            text.push_str(&format!("{},{}\n", k + step, 1.0));
+        }
+    }
+    let drop = one("resumed.csv", text.as_bytes());
+    assert_eq!(drop.runs[0].series[0].restarts.len(), 7);
+    assert_eq!(drop.warnings.len(), 1);
+    assert!(
+        drop.warnings[0].contains("goes back 7 times") && drop.warnings[0].contains("and 2 more")
+    );
+}

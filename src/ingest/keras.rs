@@ -1,7 +1,7 @@
 //! Keras `CSVLogger` files: an `epoch` column, `NA` cells, and with `append=True` several runs in
 //! one file, each starting again at the first epoch without a repeated header.
 
-use super::{stem, table};
+use super::{first_few, stem, table};
 use crate::error::Error;
 use crate::model::{Axis, Run};
 
@@ -20,13 +20,10 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Ru
         let series = table.into_series(&epoch, Axis::Epoch);
         return Ok(vec![Run::new(name, file, "keras", series)]);
     }
+    let rows: Vec<String> = starts[1..].iter().map(|s| (s + 1).to_string()).collect();
     warnings.push(format!(
         "{file}: the epoch starts over at data rows {}: read as {} runs appended to one file",
-        starts[1..]
-            .iter()
-            .map(|s| (s + 1).to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        first_few(&rows),
         starts.len()
     ));
     let ends = starts[1..]

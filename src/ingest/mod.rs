@@ -109,9 +109,19 @@ fn restart_warning(run: &Run) -> Option<String> {
         "{}: the {word} goes back {n} time{} ({}): read as a resumed run; every point is kept, in {} segments",
         run.source,
         if n == 1 { "" } else { "s" },
-        jumps.join(", "),
+        first_few(&jumps),
         n + 1
     ))
+}
+
+/// Up to five items joined with ", ", then how many more there are.
+fn first_few(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let shown = items[..items.len().min(SHOWN)].join(", ");
+    match items.len().saturating_sub(SHOWN) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
 }
 
 /// The file name without its folder and extension, used to name runs.

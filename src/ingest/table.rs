@@ -101,6 +101,10 @@ enum State {
 }
 
 /// Reads delimited text into its numeric columns; needs at least two data rows.
+///
+/// A column whose first non-empty cell is not a number is text (a note, a printed array): it is
+/// skipped with a warning. A column that started with numbers and later holds something else is
+/// an error naming that cell, because skipping it would silently lose a curve.
 pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table, Error> {
     let delimiter = sniff(text);
     let decimal_comma = delimiter != b',';
