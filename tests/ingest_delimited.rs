@@ -219,3 +219,12 @@ fn detectron2_line_without_iteration_names_the_line() {
         "metrics.json line 2 (`iteration`): expected a number."
     );
 }
+
+#[test]
+fn stray_quote_cell_is_quoted_on_one_line_in_the_error() {
+    let err = one("log.csv", b"epoch,loss\n0,0.5\n1,\"0.4\n2,0.3\n3,0.2\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "log.csv line 3, column 2 (`loss`): expected a number, found `0.4…`."
+    );
+}

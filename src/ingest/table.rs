@@ -198,7 +198,7 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
                         line,
                         column: i + 1,
                         name: header[i].clone(),
-                        found: String::from_utf8_lossy(cell.trim_ascii()).into_owned(),
+                        found: shown(cell.trim_ascii()),
                     })
                 }
             }
@@ -236,6 +236,17 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
         });
     }
     Ok(Table { columns, rows })
+}
+
+/// A cell as quoted in an error: its first line, at most 40 characters, `…` when cut.
+fn shown(cell: &[u8]) -> String {
+    let text = String::from_utf8_lossy(cell);
+    let first = text.lines().next().unwrap_or("");
+    let mut out: String = first.chars().take(40).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Whether at least one column holds a logged value.
