@@ -141,29 +141,43 @@ impl Run {
     /// A training series pairs with validation before test; a per-step variant
     /// (`train_loss_step`) is chosen only when no other training series matches.
     pub fn partner(&self, of: &Series) -> Option<&Series> {
-        let sides: &[Role] = match of.role {
-            Role::Train => &[Role::Validation, Role::Test],
-            Role::Validation | Role::Test => &[Role::Train],
-            Role::Other => return None,
-        };
-        let key = quantity(&of.name);
-        self.series
-            .iter()
-            .filter(|s| sides.contains(&s.role) && s.kind == of.kind && quantity(&s.name) == key)
-            .min_by_key(|s| (s.role != sides[0], step_granular(&s.name)))
+        let keys: Vec<String> = self.series.iter().map(|s| quantity(&s.name)).collect();
+        partner_among(&self.series, &keys, of, &quantity(&of.name))
     }
 
     /// Fills every series' `partner` from [`Run::partner`].
     pub fn pair(&mut self) {
+        let keys: Vec<String> = self.series.iter().map(|s| quantity(&s.name)).collect();
         let partners: Vec<Option<String>> = self
             .series
             .iter()
-            .map(|s| self.partner(s).map(|p| p.name.clone()))
+            .zip(&keys)
+            .map(|(s, key)| partner_among(&self.series, &keys, s, key).map(|p| p.name.clone()))
             .collect();
         for (s, p) in self.series.iter_mut().zip(partners) {
             s.partner = p;
         }
     }
+}
+
+/// [`Run::partner`] with every series' [`quantity`] worked out once (`keys[i]` is `series[i]`'s).
+fn partner_among<'a>(
+    series: &'a [Series],
+    keys: &[String],
+    of: &Series,
+    key: &str,
+) -> Option<&'a Series> {
+    let sides: &[Role] = match of.role {
+        Role::Train => &[Role::Validation, Role::Test],
+        Role::Validation | Role::Test => &[Role::Train],
+        Role::Other => return None,
+    };
+    series
+        .iter()
+        .zip(keys)
+        .filter(|(s, k)| sides.contains(&s.role) && s.kind == of.kind && k.as_str() == key)
+        .map(|(s, _)| s)
+        .min_by_key(|s| (s.role != sides[0], step_granular(&s.name)))
 }
 
 /// Everything read from one drop of files.
