@@ -1,9 +1,9 @@
 //! The one picture every log dialect turns into: a drop holds runs, a run holds series.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a series' x values count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Axis {
     Epoch,
@@ -25,7 +25,7 @@ impl Axis {
 }
 
 /// Which data a series was measured on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Train,
@@ -35,7 +35,7 @@ pub enum Role {
 }
 
 /// What a series measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Loss,
@@ -47,7 +47,7 @@ pub enum Kind {
 }
 
 /// Whether smaller or larger values are better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Lower,

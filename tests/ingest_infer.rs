@@ -107,3 +107,12 @@ fn restarts_mark_where_x_goes_back_or_repeats() {
     assert_eq!(s.restarts, [3, 5]);
     assert_eq!(s.segments(), [0..3, 3..5, 5..7]);
 }
+
+#[test]
+fn role_and_direction_words_read_back_for_page_overrides() {
+    let role: Role = serde_json::from_str("\"validation\"").unwrap();
+    let direction: Direction = serde_json::from_str("\"higher\"").unwrap();
+    let kind: Kind = serde_json::from_str("\"learning_rate\"").unwrap();
+    assert_eq!((role, direction, kind), (Validation, Higher, LearningRate));
+    assert!(serde_json::from_str::<Role>("\"sideways\"").is_err());
+}

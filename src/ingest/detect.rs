@@ -77,7 +77,8 @@ pub fn detect(name: &str, head: &[u8]) -> Detected {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let first_line = trimmed.lines().next().unwrap_or("").trim_end();
-        let one_object_per_line = first_line.len() > 1 && first_line.ends_with('}');
+        let one_object_per_line = (first_line.len() > 1 && first_line.ends_with('}'))
+            || (base == "metrics.json" && !text.contains("\"log_history\""));
         return Detected::Log(
             if one_object_per_line && !first_line.contains("\"log_history\"") {
                 Dialect::Detectron2
