@@ -228,3 +228,26 @@ fn stray_quote_cell_is_quoted_on_one_line_in_the_error() {
         "log.csv line 3, column 2 (`loss`): expected a number, found `0.4…`."
     );
 }
+
+#[test]
+fn error_line_counts_every_line_ending_style_the_same() {
+    for (style, text) in [
+        ("LF", "epoch,loss\n0,1\n1,x\n"),
+        ("CRLF", "epoch,loss\r\n0,1\r\n1,x\r\n"),
+        ("CR CR LF", "epoch,loss\r\r\n0,1\r\r\n1,x\r\r\n"),
+        ("CR", "epoch,loss\r0,1\r1,x\r"),
+    ] {
+        let err = one("log.csv", text.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "log.csv line 3, column 2 (`loss`): expected a number, found `x`.",
+            "{style}"
+        );
+    }
+}
+
+#[test]
+fn blank_lines_count_toward_the_error_line() {
+    let err = one("log.csv", b"epoch,loss\n\n0,1\n1,x\n").unwrap_err();
+    assert!(err.to_string().starts_with("log.csv line 4,"), "{err}");
+}

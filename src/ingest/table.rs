@@ -142,6 +142,7 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
     let mut rows = 0;
     let header_bytes: Vec<Vec<u8>> = first.iter().map(|c| c.to_vec()).collect();
     let mut first_is_data = !has_header;
+    let mut lines = LineCounter::new(text);
     loop {
         if first_is_data {
             first_is_data = false;
@@ -151,14 +152,14 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
         {
             break;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let start = record.position().map_or(0, |p| p.byte());
         if record.len() != width {
             if record.len() == 1 && record[0].trim_ascii().is_empty() {
                 continue;
             }
             return Err(Error::Csv {
                 file: file.to_string(),
-                line,
+                line: lines.line_at(start),
                 message: format!(
                     "found {} fields, expected {width} like the {}",
                     record.len(),
@@ -173,7 +174,8 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
                 .all(|(c, h)| c.trim_ascii() == h.as_slice())
         {
             warnings.push(format!(
-                "{file} line {line}: the header line is repeated; skipped it"
+                "{file} line {}: the header line is repeated; skipped it",
+                lines.line_at(start)
             ));
             continue;
         }
@@ -195,7 +197,7 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
                 None => {
                     return Err(Error::Cell {
                         file: file.to_string(),
-                        line,
+                        line: lines.line_at(start),
                         column: i + 1,
                         name: header[i].clone(),
                         found: shown(cell.trim_ascii()),
@@ -236,6 +238,48 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
         });
     }
     Ok(Table { columns, rows })
+}
+
+/// Line numbers from byte offsets, counted the way an editor shows them for LF, CRLF, the
+/// `\r\r\n` of Windows text-mode writes (one line each) and old-Mac CR-only files.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    /// `\n`, or `\r` when the text has no `\n` at all.
+    end: u8,
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        let text = text.as_bytes();
+        let end = if memchr::memchr(b'\n', text).is_some() {
+            b'\n'
+        } else {
+            b'\r'
+        };
+        LineCounter {
+            text,
+            end,
+            counted_to: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record starting at `byte` (csv may report a record's start before
+    /// the rest of the previous line ending); offsets must not go backwards between calls.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut byte = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .clamp(self.counted_to, self.text.len());
+        while matches!(self.text.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        let newlines = memchr::memchr_iter(self.end, &self.text[self.counted_to..byte]).count();
+        self.line += newlines as u64;
+        self.counted_to = byte;
+        self.line
+    }
 }
 
 /// A cell as quoted in an error: its first line, at most 40 characters, `…` when cut.
