@@ -3,6 +3,19 @@
 //! [`detect`] picks one dialect per file from its first bytes and name; one module per dialect
 //! turns the text into runs; files that belong together (TensorBoard tags of one run, W&B train
 //! and val exports) are then joined by run name.
+//!
+//! | `Run::dialect` | written by | x-axis |
+//! |---|---|---|
+//! | `keras` | Keras `CSVLogger` (appended runs split where the epoch starts over) | epoch |
+//! | `pandas` | `pd.DataFrame(history.history).to_csv()` | row index (epoch) |
+//! | `lightning` | PyTorch Lightning `CSVLogger` `metrics.csv` (sparse rows) | step |
+//! | `ultralytics`, `yolov5` | YOLO `results.csv` (padded or not) | epoch |
+//! | `fastai` | fastai `CSVLogger` `history.csv` | epoch |
+//! | `tensorboard` | TensorBoard scalar CSV `run-<run>-tag-<tag>.csv` | step |
+//! | `wandb` | Weights & Biases chart CSV export | its x column |
+//! | `hf_trainer` | Hugging Face `trainer_state.json` | step |
+//! | `detectron2` | detectron2 `metrics.json` (JSON lines) | iteration |
+//! | `csv` | any other delimited text | epoch/step/iteration column, else row index |
 
 mod delimited;
 mod detect;
