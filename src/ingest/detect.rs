@@ -48,7 +48,7 @@ pub enum Detected {
 /// How many leading bytes [`detect`] looks at.
 pub const HEAD: usize = 4096;
 
-/// Picks the dialect from the file name and its first [`HEAD`] bytes (more are ignored).
+/// Picks the dialect from the file name and its first 4096 bytes (more are ignored).
 pub fn detect(name: &str, head: &[u8]) -> Detected {
     const MAGIC: [(&[u8], &str); 7] = [
         (b"\x89PNG", "a PNG image"),
