@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint bench-web
+.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse
 
 setup:
 	@scripts/setup.sh
@@ -39,3 +39,7 @@ bench-web: build
 	@scripts/setup.sh browser
 	cargo build --release
 	node bench/web/run.mjs
+
+# Parse speed and peak memory on a generated 1M-row x 8-column CSV (prints numbers; not a test).
+bench-parse:
+	cargo run --release --example bench_parse

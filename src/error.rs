@@ -15,6 +15,22 @@ pub enum Error {
         line: u64,
         message: String,
     },
+    /// A cell in a numeric column holds something else.
+    Cell {
+        file: String,
+        line: u64,
+        column: usize,
+        name: String,
+        found: String,
+    },
+    /// JSON that is malformed (`at` is "line L, column C") or lacks what a log needs (`at` is a path).
+    Json {
+        file: String,
+        at: String,
+        message: String,
+    },
+    /// Bytes recognised as something other than a log, such as an image or an archive.
+    NotALog { file: String, what: &'static str },
     /// A header was read but no column holds numbers.
     NoNumericColumn { file: String, columns: Vec<String> },
     /// Too few data rows to draw a curve.
@@ -32,6 +48,21 @@ impl fmt::Display for Error {
                 "{file} is not a text log (binary data at byte {offset}): expected a CSV or JSON training log."
             ),
             Error::Csv { file, line, message } => write!(f, "{file} line {line}: {message}."),
+            Error::Cell {
+                file,
+                line,
+                column,
+                name,
+                found,
+            } => write!(
+                f,
+                "{file} line {line}, column {column} (`{name}`): expected a number, found `{found}`."
+            ),
+            Error::Json { file, at, message } => write!(f, "{file} {at}: {message}."),
+            Error::NotALog { file, what } => write!(
+                f,
+                "{file} is {what}, not a training log: expected a CSV or JSON log."
+            ),
             Error::NoNumericColumn { file, columns } => write!(
                 f,
                 "{file} has no numeric column (columns: {}): expected numbers such as loss per epoch.",

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use plateau::{Input, Options, Verdict};
+use plateau::model::{Axis, Direction, Kind, Role};
+use plateau::{Drop, Input, Options, Verdict};
+use serde::Serialize;
 
 #[derive(Parser)]
 #[command(name = "plateau", version, about = "Has my loss stopped going down?")]
@@ -26,6 +28,14 @@ enum Command {
         /// Exit 1 when any run's verdict is one of these (comma-separated).
         #[arg(long, value_name = "VERDICT[,VERDICT…]", value_delimiter = ',', value_parser = parse_verdict)]
         fail_on: Vec<Verdict>,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Show what was read: dialect, runs, series with role/kind/direction/points, segments, warnings.
+    Inspect {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -55,20 +65,155 @@ fn main() -> ExitCode {
             fail_on,
             files,
         } => check(json, monitor, &fail_on, &files),
+        Command::Inspect { json, files } => inspect(json, &files),
     }
 }
 
-fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[PathBuf]) -> ExitCode {
-    let mut contents = Vec::with_capacity(files.len());
-    for path in files {
-        match std::fs::read(path) {
-            Ok(bytes) => contents.push((path.display().to_string(), bytes)),
+/// The bytes of every file, or the `error:` line for the first that cannot be read.
+fn read_files(files: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, ExitCode> {
+    files
+        .iter()
+        .map(|path| match std::fs::read(path) {
+            Ok(bytes) => Ok((path.display().to_string(), bytes)),
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", path.display());
-                return ExitCode::from(2);
+                Err(ExitCode::from(2))
             }
+        })
+        .collect()
+}
+
+/// What `inspect --json` prints for one series (the values themselves are left out).
+#[derive(Serialize)]
+struct SeriesSummary<'a> {
+    name: &'a str,
+    role: Role,
+    kind: Kind,
+    direction: Direction,
+    axis: Axis,
+    points: usize,
+    partner: Option<&'a str>,
+    /// `[first x, last x]` of each stretch without a restart.
+    segments: Vec<[f64; 2]>,
+}
+
+#[derive(Serialize)]
+struct RunSummary<'a> {
+    name: &'a str,
+    source: &'a str,
+    dialect: &'a str,
+    series: Vec<SeriesSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct DropSummary<'a> {
+    runs: Vec<RunSummary<'a>>,
+    warnings: &'a [String],
+}
+
+fn summary(drop: &Drop) -> DropSummary<'_> {
+    let runs = drop
+        .runs
+        .iter()
+        .map(|run| RunSummary {
+            name: &run.name,
+            source: &run.source,
+            dialect: &run.dialect,
+            series: run
+                .series
+                .iter()
+                .map(|s| SeriesSummary {
+                    name: &s.name,
+                    role: s.role,
+                    kind: s.kind,
+                    direction: s.direction,
+                    axis: s.axis,
+                    points: s.len(),
+                    partner: s.partner.as_deref(),
+                    segments: s
+                        .segments()
+                        .into_iter()
+                        .filter(|r| !r.is_empty())
+                        .map(|r| [s.x[r.start], s.x[r.end - 1]])
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    DropSummary {
+        runs,
+        warnings: &drop.warnings,
+    }
+}
+
+fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
+    let contents = match read_files(files) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let inputs: Vec<Input<'_>> = contents
+        .iter()
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
+    let drop = match plateau::ingest::read(&inputs) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let summary = summary(&drop);
+    if json {
+        return match serde_json::to_string_pretty(&summary) {
+            Ok(s) => {
+                println!("{s}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the summary as JSON: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    for run in &summary.runs {
+        println!("run {} ({}, from {})", run.name, run.dialect, run.source);
+        for s in &run.series {
+            let segments: Vec<String> =
+                s.segments.iter().map(|[a, b]| format!("{a}–{b}")).collect();
+            println!(
+                "  {:<28} {:<10} {:<13} {:<7} {:>6} points by {:<9} segments {}{}",
+                s.name,
+                word(&s.role),
+                word(&s.kind),
+                word(&s.direction),
+                s.points,
+                s.axis.word(),
+                segments.join(", "),
+                s.partner
+                    .map(|p| format!("  pairs with {p}"))
+                    .unwrap_or_default()
+            );
         }
     }
+    for w in summary.warnings {
+        println!("warning: {w}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// The serde spelling of a model enum (`validation`, `learning_rate`, …).
+fn word<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[PathBuf]) -> ExitCode {
+    let contents = match read_files(files) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let inputs: Vec<Input<'_>> = contents
         .iter()
         .map(|(name, bytes)| Input { name, bytes })

@@ -1,9 +1,9 @@
 //! The one picture every log dialect turns into: a drop holds runs, a run holds series.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a series' x values count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Axis {
     Epoch,
@@ -25,7 +25,7 @@ impl Axis {
 }
 
 /// Which data a series was measured on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Train,
@@ -35,7 +35,7 @@ pub enum Role {
 }
 
 /// What a series measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Loss,
@@ -47,7 +47,7 @@ pub enum Kind {
 }
 
 /// Whether smaller or larger values are better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Lower,
@@ -65,12 +65,17 @@ pub struct Series {
     pub direction: Direction,
     pub x: Vec<f64>,
     pub y: Vec<f64>,
+    /// Indices where x goes backwards or repeats (a resumed run): each starts a new segment.
+    pub restarts: Vec<usize>,
+    /// The series measuring the same thing on the other side of the train/validation split.
+    pub partner: Option<String>,
 }
 
 impl Series {
-    /// A series with role, kind and direction inferred from its name.
+    /// A series with role, kind and direction inferred from its name and restarts found in `x`.
     pub fn named(name: &str, axis: Axis, x: Vec<f64>, y: Vec<f64>) -> Series {
         let (role, kind, direction) = infer(name);
+        let restarts = (1..x.len()).filter(|&i| x[i] <= x[i - 1]).collect();
         Series {
             name: name.to_string(),
             axis,
@@ -79,6 +84,8 @@ impl Series {
             direction,
             x,
             y,
+            restarts,
+            partner: None,
         }
     }
 
@@ -89,6 +96,15 @@ impl Series {
     pub fn is_empty(&self) -> bool {
         self.y.is_empty()
     }
+
+    /// Index ranges over which x only goes forward, in file order (one range without restarts).
+    pub fn segments(&self) -> Vec<std::ops::Range<usize>> {
+        let bounds: Vec<usize> = std::iter::once(0)
+            .chain(self.restarts.iter().copied())
+            .chain(std::iter::once(self.len()))
+            .collect();
+        bounds.windows(2).map(|w| w[0]..w[1]).collect()
+    }
 }
 
 /// One training run: the series it logged and where it was read from.
@@ -97,15 +113,71 @@ pub struct Run {
     pub name: String,
     /// The file (or files, joined with ", ") it came from.
     pub source: String,
-    /// The log dialect it was read as, e.g. `keras`.
+    /// The log dialect it was read as: keras, pandas, lightning, ultralytics, yolov5, fastai,
+    /// tensorboard, wandb, hf_trainer, detectron2 or csv.
     pub dialect: String,
     pub series: Vec<Series>,
 }
 
 impl Run {
+    /// A run whose train and validation series know their partners.
+    pub fn new(name: &str, source: &str, dialect: &str, series: Vec<Series>) -> Run {
+        let mut run = Run {
+            name: name.to_string(),
+            source: source.to_string(),
+            dialect: dialect.to_string(),
+            series,
+        };
+        run.pair();
+        run
+    }
+
     pub fn series(&self, name: &str) -> Option<&Series> {
         self.series.iter().find(|s| s.name == name)
     }
+
+    /// The series measuring the same quantity on the other side of the split
+    /// (`loss`↔`val_loss`, `train/box_loss`↔`val/box_loss`, `train_loss_epoch`↔`val_loss`).
+    /// A training series pairs with validation before test; a per-step variant
+    /// (`train_loss_step`) is chosen only when no other training series matches.
+    pub fn partner(&self, of: &Series) -> Option<&Series> {
+        let keys: Vec<String> = self.series.iter().map(|s| quantity(&s.name)).collect();
+        partner_among(&self.series, &keys, of, &quantity(&of.name))
+    }
+
+    /// Fills every series' `partner` from [`Run::partner`].
+    pub fn pair(&mut self) {
+        let keys: Vec<String> = self.series.iter().map(|s| quantity(&s.name)).collect();
+        let partners: Vec<Option<String>> = self
+            .series
+            .iter()
+            .zip(&keys)
+            .map(|(s, key)| partner_among(&self.series, &keys, s, key).map(|p| p.name.clone()))
+            .collect();
+        for (s, p) in self.series.iter_mut().zip(partners) {
+            s.partner = p;
+        }
+    }
+}
+
+/// [`Run::partner`] with every series' [`quantity`] worked out once (`keys[i]` is `series[i]`'s).
+fn partner_among<'a>(
+    series: &'a [Series],
+    keys: &[String],
+    of: &Series,
+    key: &str,
+) -> Option<&'a Series> {
+    let sides: &[Role] = match of.role {
+        Role::Train => &[Role::Validation, Role::Test],
+        Role::Validation | Role::Test => &[Role::Train],
+        Role::Other => return None,
+    };
+    series
+        .iter()
+        .zip(keys)
+        .filter(|(s, k)| sides.contains(&s.role) && s.kind == of.kind && k.as_str() == key)
+        .map(|(s, _)| s)
+        .min_by_key(|s| (s.role != sides[0], step_granular(&s.name)))
 }
 
 /// Everything read from one drop of files.
@@ -115,59 +187,120 @@ pub struct Drop {
     pub warnings: Vec<String>,
 }
 
-/// Role, kind and direction from a column name such as `val_loss` or `train/box_loss`.
+/// Role, kind and direction from a column name such as `val_loss`, `train/box_loss`,
+/// `metrics/mAP50(B)`, `Validation Loss` or `eval_runtime`.
 pub fn infer(name: &str) -> (Role, Kind, Direction) {
-    let n = name.trim().to_ascii_lowercase();
-    let role = if n.starts_with("val") || n.contains("valid") || n.starts_with("eval") {
-        Role::Validation
-    } else if n.starts_with("test") {
-        Role::Test
-    } else {
-        Role::Train
-    };
-    let kind = if n.contains("lr") || n.contains("learning_rate") {
+    let lower = name.trim().to_ascii_lowercase();
+    let words = words(&lower);
+    let has = |w: &str| words.contains(&w);
+    let any_prefix = |ps: &[&str]| words.iter().any(|w| ps.iter().any(|p| w.starts_with(p)));
+    let kind = if lower.contains("learning_rate")
+        || lower.contains("learning rate")
+        || words.iter().any(|w| {
+            w.strip_prefix("lr")
+                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+        }) {
         Kind::LearningRate
-    } else if n.contains("grad") && n.contains("norm") {
+    } else if any_prefix(&["grad"]) && any_prefix(&["norm"]) {
         Kind::GradNorm
-    } else if n.contains("loss") {
+    } else if lower.contains("loss") || has("nll") || has("ce") || has("xent") {
         Kind::Loss
-    } else if n == "time" || n.ends_with("_time") || n.contains("runtime") {
+    } else if has("time") || has("runtime") || has("seconds") || has("duration") {
         Kind::Time
-    } else if [
-        "acc",
-        "mae",
-        "mse",
-        "rmse",
-        "auc",
-        "f1",
-        "precision",
-        "recall",
-        "map",
-        "error",
-    ]
-    .iter()
-    .any(|m| n.contains(m))
-    {
+    } else if any_prefix(&LOWER_METRICS) || any_prefix(&HIGHER_METRICS) {
         Kind::Metric
     } else {
         Kind::Other
     };
     let direction = match kind {
         Kind::Loss => Direction::Lower,
-        Kind::Metric
-            if ["mae", "mse", "rmse", "error"]
-                .iter()
-                .any(|m| n.contains(m)) =>
-        {
-            Direction::Lower
-        }
+        Kind::Metric if any_prefix(&LOWER_METRICS) => Direction::Lower,
         Kind::Metric => Direction::Higher,
         _ => Direction::Unknown,
     };
     let role = if matches!(kind, Kind::LearningRate | Kind::Time) {
         Role::Other
+    } else if words
+        .iter()
+        .any(|w| ["val", "valid", "validation", "eval", "dev", "metrics"].contains(w))
+    {
+        Role::Validation
+    } else if has("test") {
+        Role::Test
+    } else if kind == Kind::Other && !has("train") && !has("training") {
+        Role::Other
     } else {
-        role
+        Role::Train
     };
     (role, kind, direction)
+}
+
+/// Metric words (as word prefixes) where smaller is better.
+const LOWER_METRICS: [&str; 11] = [
+    "mae",
+    "mse",
+    "rmse",
+    "rmspe",
+    "mape",
+    "error",
+    "err",
+    "perplexity",
+    "ppl",
+    "wer",
+    "cer",
+];
+
+/// Metric words (as word prefixes) where larger is better.
+const HIGHER_METRICS: [&str; 13] = [
+    "acc",
+    "top",
+    "precision",
+    "recall",
+    "f1",
+    "map",
+    "ap",
+    "auc",
+    "iou",
+    "bleu",
+    "rouge",
+    "dice",
+    "r2",
+];
+
+/// The lower-case words of a name: split at `_`, `/`, `-`, spaces and punctuation.
+fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// What a series measures with its role and granularity words removed: `val/box_loss` and
+/// `train/box_loss` both give `box loss`; `train_loss_epoch` and `val_loss` both give `loss`.
+fn quantity(name: &str) -> String {
+    let lower = name.trim().to_ascii_lowercase();
+    let skip = [
+        "train",
+        "training",
+        "val",
+        "valid",
+        "validation",
+        "eval",
+        "test",
+        "dev",
+        "epoch",
+        "step",
+        "metrics",
+    ];
+    words(&lower)
+        .into_iter()
+        .filter(|w| !skip.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether a name is a per-step variant (`train_loss_step`), which pairs only when nothing else does.
+fn step_granular(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with("_step") || lower.ends_with("/step")
 }

@@ -71,10 +71,10 @@ fn empty_file_is_refused_by_name() {
 
 #[test]
 fn binary_file_is_refused_with_byte_offset() {
-    let err = one("x.png", b"\x89PNG\r\n\x1a\n\0\0").unwrap_err();
+    let err = one("x.bin", b"epoch,loss\n\0\0").unwrap_err();
     assert!(err
         .to_string()
-        .starts_with("x.png is not a text log (binary data at byte 8)"));
+        .starts_with("x.bin is not a text log (binary data at byte 11)"));
 }
 
 #[test]

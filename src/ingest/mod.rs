@@ -1,9 +1,40 @@
 //! Bytes in, runs out. No file I/O here: callers hand over each file's name and bytes.
+//!
+//! [`detect`] picks one dialect per file from its first bytes and name; one module per dialect
+//! turns the text into runs; files that belong together (TensorBoard tags of one run, W&B train
+//! and val exports) are then joined by run name.
+//!
+//! | `Run::dialect` | written by | x-axis |
+//! |---|---|---|
+//! | `keras` | Keras `CSVLogger` (appended runs split where the epoch starts over) | epoch |
+//! | `pandas` | `pd.DataFrame(history.history).to_csv()` | row index (epoch) |
+//! | `lightning` | PyTorch Lightning `CSVLogger` `metrics.csv` (sparse rows) | step |
+//! | `ultralytics`, `yolov5` | YOLO `results.csv` (padded or not) | epoch |
+//! | `fastai` | fastai `CSVLogger` `history.csv` | epoch |
+//! | `tensorboard` | TensorBoard scalar CSV `run-<run>-tag-<tag>.csv` | step |
+//! | `wandb` | Weights & Biases chart CSV export | its x column |
+//! | `hf_trainer` | Hugging Face `trainer_state.json` | step |
+//! | `detectron2` | detectron2 `metrics.json` (JSON lines) | iteration |
+//! | `csv` | any other delimited text | epoch/step/iteration column, else row index |
 
+mod delimited;
+mod detect;
+mod detectron2;
+mod fastai;
+mod hf_trainer;
+mod json;
+mod keras;
+mod lightning;
+mod pandas;
 mod table;
+mod tensorboard;
+mod ultralytics;
+mod wandb;
+
+pub use detect::{detect, Detected, Dialect};
 
 use crate::error::Error;
-use crate::model::Drop;
+use crate::model::{Drop, Run};
 
 /// One dropped file.
 #[derive(Debug, Clone, Copy)]
@@ -19,11 +50,97 @@ pub fn read(inputs: &[Input<'_>]) -> Result<Drop, Error> {
     }
     let mut drop = Drop::default();
     for input in inputs {
+        let dialect = match detect(input.name, input.bytes) {
+            Detected::Log(d) => d,
+            Detected::Refused(what) => {
+                return Err(Error::NotALog {
+                    file: input.name.to_string(),
+                    what,
+                })
+            }
+        };
         let text = text_of(input)?;
-        let run = table::read(input.name, text, &mut drop.warnings)?;
-        drop.runs.push(run);
+        let file = input.name;
+        let w = &mut drop.warnings;
+        let runs = match dialect {
+            Dialect::Keras => keras::read(file, text, w)?,
+            Dialect::Pandas => pandas::read(file, text, w)?,
+            Dialect::Lightning => lightning::read(file, text, w)?,
+            Dialect::Ultralytics | Dialect::Yolov5 => ultralytics::read(file, text, dialect, w)?,
+            Dialect::Fastai => fastai::read(file, text, w)?,
+            Dialect::TensorBoard => tensorboard::read(file, text, w)?,
+            Dialect::Wandb => wandb::read(file, text, w)?,
+            Dialect::HfTrainer => hf_trainer::read(file, text)?,
+            Dialect::Detectron2 => detectron2::read(file, text)?,
+            Dialect::Csv => delimited::read(file, text, w)?,
+        };
+        join(&mut drop.runs, runs);
+    }
+    for run in &mut drop.runs {
+        run.pair();
+        if let Some(w) = restart_warning(run) {
+            drop.warnings.push(w);
+        }
     }
     Ok(drop)
+}
+
+/// Adds runs to a drop; a TensorBoard or W&B run whose name is already there from another file
+/// (its other tags, its val export) is merged into it.
+fn join(runs: &mut Vec<Run>, new: Vec<Run>) {
+    for run in new {
+        let joinable = matches!(run.dialect.as_str(), "tensorboard" | "wandb");
+        match runs
+            .iter_mut()
+            .find(|r| joinable && r.dialect == run.dialect && r.name == run.name)
+        {
+            Some(existing) => {
+                if !existing.source.split(", ").any(|s| s == run.source) {
+                    existing.source = format!("{}, {}", existing.source, run.source);
+                }
+                existing.series.extend(run.series);
+            }
+            None => runs.push(run),
+        }
+    }
+}
+
+/// The sentence telling that a run's x-axis goes backwards (a resumed run), if it does.
+fn restart_warning(run: &Run) -> Option<String> {
+    let longest = run.series.iter().max_by_key(|s| s.len())?;
+    if longest.restarts.is_empty() {
+        return None;
+    }
+    let word = longest.axis.word();
+    let jumps: Vec<String> = longest
+        .restarts
+        .iter()
+        .map(|&i| format!("{} → {}", longest.x[i - 1], longest.x[i]))
+        .collect();
+    let n = jumps.len();
+    Some(format!(
+        "{}: the {word} goes back {n} time{} ({}): read as a resumed run; every point is kept, in {} segments",
+        run.source,
+        if n == 1 { "" } else { "s" },
+        first_few(&jumps),
+        n + 1
+    ))
+}
+
+/// Up to five items joined with ", ", then how many more there are.
+fn first_few(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let shown = items[..items.len().min(SHOWN)].join(", ");
+    match items.len().saturating_sub(SHOWN) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
+}
+
+/// The file name without its folder and extension, used to name runs.
+fn stem(file: &str) -> &str {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    base.rsplit_once('.').map_or(base, |(stem, _)| stem)
 }
 
 /// The file's text, or why it is not a text log.
@@ -32,7 +149,7 @@ fn text_of<'a>(input: &Input<'a>) -> Result<&'a str, Error> {
         .bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(input.bytes);
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(Error::Binary {
             file: input.name.to_string(),
             offset,

@@ -1,112 +1,393 @@
-//! Delimited text with a header row, such as Keras `CSVLogger` output.
+//! Delimited text into numeric columns, shared by every CSV-like dialect: delimiter sniffing
+//! (`,` `;` tab `|`), header or none, CR/LF/CRLF endings, padded fields, `nan`/`inf`/`NA`/empty
+//! cells, decimal comma when the delimiter is not a comma, repeated header lines, and text columns
+//! skipped with a warning.
 
 use crate::error::Error;
-use crate::model::{Axis, Run, Series};
+use crate::model::{Axis, Series};
 
-/// Reads a header plus rows; the `epoch` column (else the row index) is the x-axis and every
-/// column whose cells are all numbers (or empty) becomes a series.
-pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Run, Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(file, &e))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut columns: Vec<Vec<Option<f64>>> = vec![Vec::new(); headers.len()];
-    let mut numeric = vec![true; headers.len()];
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(file, &e))?;
-        for (i, cell) in record.iter().enumerate() {
-            let value = parse_cell(cell);
-            if value.is_none() && !cell.is_empty() {
-                numeric[i] = false;
-            }
-            columns[i].push(value);
+/// The NaN payload that marks an empty cell inside a [`Column`], so that a real `nan` in the log
+/// stays distinguishable from "nothing logged here" without a second array.
+const MISSING: u64 = 0x7ff8_0000_dead_beef;
+
+/// An empty cell.
+pub fn missing() -> f64 {
+    f64::from_bits(MISSING)
+}
+
+/// Whether a column value is an empty cell (as opposed to a logged number, NaN included).
+pub fn is_missing(v: f64) -> bool {
+    v.to_bits() == MISSING
+}
+
+/// One numeric column: a value (or [`missing()`]) per data row.
+#[derive(Debug)]
+pub struct Column {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+/// The numeric columns of a delimited file, in file order.
+#[derive(Debug)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: usize,
+}
+
+impl Table {
+    /// The position of the first column whose name, ignoring case, is one of `names`.
+    pub fn find(&self, names: &[&str]) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| names.iter().any(|n| c.name.eq_ignore_ascii_case(n)))
+    }
+
+    /// The rows in `range` as a table of their own.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Table {
+        Table {
+            columns: self
+                .columns
+                .iter()
+                .map(|c| Column {
+                    name: c.name.clone(),
+                    values: c.values[range.clone()].to_vec(),
+                })
+                .collect(),
+            rows: range.len(),
         }
     }
-    let rows = columns.first().map_or(0, Vec::len);
-    let numeric_names: Vec<usize> = (0..headers.len()).filter(|&i| numeric[i]).collect();
+
+    /// Removes a column, returning its values.
+    pub fn take(&mut self, index: usize) -> Vec<f64> {
+        self.columns.remove(index).values
+    }
+
+    /// Every column as a series against `x` (one value per row), leaving out rows where the
+    /// column or `x` is empty.
+    pub fn into_series(self, x: &[f64], axis: Axis) -> Vec<Series> {
+        let x_complete = !x.iter().any(|&v| is_missing(v));
+        self.columns
+            .into_iter()
+            .filter_map(|c| {
+                let series = if x_complete && !c.values.iter().any(|&v| is_missing(v)) {
+                    Series::named(&c.name, axis, x.to_vec(), c.values)
+                } else {
+                    let (xs, ys) = x
+                        .iter()
+                        .zip(&c.values)
+                        .filter(|(&x, &y)| !is_missing(x) && !is_missing(y))
+                        .unzip();
+                    Series::named(&c.name, axis, xs, ys)
+                };
+                (!series.is_empty()).then_some(series)
+            })
+            .collect()
+    }
+}
+
+/// 0, 1, 2, … for each row: the x-axis when the log has no epoch or step column.
+pub fn row_index(rows: usize) -> Vec<f64> {
+    (0..rows).map(|r| r as f64).collect()
+}
+
+/// What is known so far about a column's cells.
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    /// Only empty cells so far.
+    Unknown,
+    Numeric,
+    /// The first non-empty cell was not a number: skipped.
+    Text,
+}
+
+/// Reads delimited text into its numeric columns; needs at least two data rows.
+///
+/// A column whose first non-empty cell is not a number is text (a note, a printed array): it is
+/// skipped with a warning. A column that started with numbers and later holds something else is
+/// an error naming that cell, because skipping it would silently lose a curve.
+pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table, Error> {
+    let delimiter = sniff(text);
+    let decimal_comma = delimiter != b',';
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    if !reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(file, &e))?
+    {
+        return Err(Error::Empty {
+            file: file.to_string(),
+        });
+    }
+    let first: Vec<&[u8]> = record.iter().map(<[u8]>::trim_ascii).collect();
+    let has_header = first
+        .iter()
+        .any(|c| !c.is_empty() && parse(c, decimal_comma).is_none());
+    let width = first.len();
+    let header: Vec<String> = if has_header {
+        first
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect()
+    } else {
+        (1..=width).map(|i| format!("column {i}")).collect()
+    };
+    let line_len = text.find('\n').map_or(text.len(), |n| n + 1);
+    let capacity = text.len() / line_len + 1;
+    let mut values: Vec<Vec<f64>> = (0..width).map(|_| Vec::with_capacity(capacity)).collect();
+    let mut states = vec![State::Unknown; width];
+    let mut rows = 0;
+    let header_bytes: Vec<Vec<u8>> = first.iter().map(|c| c.to_vec()).collect();
+    let mut first_is_data = !has_header;
+    let mut lines = LineCounter::new(text);
+    loop {
+        if first_is_data {
+            first_is_data = false;
+        } else if !reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(file, &e))?
+        {
+            break;
+        }
+        let start = record.position().map_or(0, |p| p.byte());
+        if record.len() != width {
+            if record.len() == 1 && record[0].trim_ascii().is_empty() {
+                continue;
+            }
+            return Err(Error::Csv {
+                file: file.to_string(),
+                line: lines.line_at(start),
+                message: format!(
+                    "found {} fields, expected {width} like the {}",
+                    record.len(),
+                    if has_header { "header" } else { "first line" }
+                ),
+            });
+        }
+        if has_header
+            && record
+                .iter()
+                .zip(&header_bytes)
+                .all(|(c, h)| c.trim_ascii() == h.as_slice())
+        {
+            warnings.push(format!(
+                "{file} line {}: the header line is repeated; skipped it",
+                lines.line_at(start)
+            ));
+            continue;
+        }
+        for (i, cell) in record.iter().enumerate() {
+            if states[i] == State::Text {
+                continue;
+            }
+            match parse(cell.trim_ascii(), decimal_comma) {
+                Some(v) => {
+                    if states[i] == State::Unknown && !is_missing(v) {
+                        states[i] = State::Numeric;
+                    }
+                    values[i].push(v);
+                }
+                None if states[i] == State::Unknown => {
+                    states[i] = State::Text;
+                    values[i] = Vec::new();
+                }
+                None => {
+                    return Err(Error::Cell {
+                        file: file.to_string(),
+                        line: lines.line_at(start),
+                        column: i + 1,
+                        name: header[i].clone(),
+                        found: shown(cell.trim_ascii()),
+                    })
+                }
+            }
+        }
+        rows += 1;
+    }
     if rows == 0 {
         return Err(Error::TooFewRows {
             file: file.to_string(),
             rows,
         });
     }
-    for (i, name) in headers.iter().enumerate() {
-        if !numeric[i] {
-            warnings.push(format!(
+    let mut columns = Vec::with_capacity(width);
+    for ((name, values), state) in header.iter().zip(values).zip(states) {
+        match state {
+            State::Text => warnings.push(format!(
                 "{file}: column `{name}` is not numeric and was skipped"
-            ));
+            )),
+            State::Numeric | State::Unknown => columns.push(Column {
+                name: name.clone(),
+                values,
+            }),
         }
     }
-    let epoch = headers.iter().position(|h| h.eq_ignore_ascii_case("epoch"));
-    let x: Vec<f64> = match epoch {
-        Some(e) if numeric[e] => columns[e]
-            .iter()
-            .enumerate()
-            .map(|(row, v)| v.unwrap_or(row as f64))
-            .collect(),
-        _ => (0..rows).map(|r| r as f64).collect(),
-    };
-    let series: Vec<Series> = numeric_names
-        .into_iter()
-        .filter(|&i| Some(i) != epoch)
-        .map(|i| {
-            let (xs, ys): (Vec<f64>, Vec<f64>) = columns[i]
-                .iter()
-                .zip(&x)
-                .filter_map(|(v, &x)| v.map(|v| (x, v)))
-                .unzip();
-            Series::named(&headers[i], Axis::Epoch, xs, ys)
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
-    if series.is_empty() {
+    if !states_any_numeric(&columns) {
         return Err(Error::NoNumericColumn {
             file: file.to_string(),
-            columns: headers,
+            columns: header,
         });
     }
-    Ok(Run {
-        name: run_name(file),
-        source: file.to_string(),
-        dialect: "keras".to_string(),
-        series,
-    })
+    if rows < 2 {
+        return Err(Error::TooFewRows {
+            file: file.to_string(),
+            rows,
+        });
+    }
+    Ok(Table { columns, rows })
 }
 
-/// A number, including `nan`, `inf` and `-inf`; `None` for an empty or `NA` cell or text.
-fn parse_cell(cell: &str) -> Option<f64> {
-    if cell.is_empty() || cell == "NA" {
-        return None;
+/// Line numbers from byte offsets, counted the way an editor shows them for LF, CRLF, the
+/// `\r\r\n` of Windows text-mode writes (one line each) and old-Mac CR-only files.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    /// `\n`, or `\r` when the text has no `\n` at all.
+    end: u8,
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        let text = text.as_bytes();
+        let end = if memchr::memchr(b'\n', text).is_some() {
+            b'\n'
+        } else {
+            b'\r'
+        };
+        LineCounter {
+            text,
+            end,
+            counted_to: 0,
+            line: 1,
+        }
     }
-    cell.parse::<f64>().ok()
+
+    /// The 1-based line of the record starting at `byte` (csv may report a record's start before
+    /// the rest of the previous line ending); offsets must not go backwards between calls.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut byte = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .clamp(self.counted_to, self.text.len());
+        while matches!(self.text.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        let newlines = memchr::memchr_iter(self.end, &self.text[self.counted_to..byte]).count();
+        self.line += newlines as u64;
+        self.counted_to = byte;
+        self.line
+    }
+}
+
+/// A cell as quoted in an error: its first line, at most 40 characters, `…` when cut.
+fn shown(cell: &[u8]) -> String {
+    let text = String::from_utf8_lossy(cell);
+    let first = text.lines().next().unwrap_or("");
+    let mut out: String = first.chars().take(40).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Whether at least one column holds a logged value.
+fn states_any_numeric(columns: &[Column]) -> bool {
+    columns
+        .iter()
+        .any(|c| c.values.iter().any(|&v| !is_missing(v)))
+}
+
+/// A cell's value: a number (NaN and ±inf included), [`missing()`] for an empty or `NA` cell, or
+/// `None` for text. `decimal_comma` also accepts `0,31`; `mm:ss` and `h:mm:ss` become seconds.
+pub fn parse(cell: &[u8], decimal_comma: bool) -> Option<f64> {
+    if cell.is_empty() {
+        return Some(missing());
+    }
+    let s = std::str::from_utf8(cell).ok()?;
+    s.parse::<f64>()
+        .ok()
+        .or_else(|| parse_unusual(s, decimal_comma))
+}
+
+/// The spellings the fast path does not take.
+fn parse_unusual(s: &str, decimal_comma: bool) -> Option<f64> {
+    if let Ok(v) = s.parse::<f64>() {
+        return Some(v);
+    }
+    let lower = s.to_ascii_lowercase();
+    match lower.as_str() {
+        "na" | "n/a" | "null" | "none" => return Some(missing()),
+        "-nan" | "+nan" | "nan(ind)" | "-nan(ind)" => return Some(f64::NAN),
+        _ => {}
+    }
+    if decimal_comma && s.matches(',').count() == 1 && !s.contains('.') {
+        return s.replace(',', ".").parse().ok();
+    }
+    let parts: Vec<&str> = s.split(':').collect();
+    if (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return parts
+            .iter()
+            .try_fold(0.0, |acc, p| p.parse::<f64>().ok().map(|v| acc * 60.0 + v));
+    }
+    None
+}
+
+/// The delimiter among `,` `;` tab `|` that splits the first lines into the same, largest
+/// number of fields (quotes respected); a comma when nothing fits.
+pub fn sniff(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .split(['\r', '\n'])
+        .filter(|l| !l.trim().is_empty())
+        .take(5)
+        .collect();
+    let counts = |d: u8| -> Vec<usize> {
+        lines
+            .iter()
+            .map(|l| {
+                let mut quoted = false;
+                l.bytes()
+                    .filter(|&b| {
+                        if b == b'"' {
+                            quoted = !quoted;
+                        }
+                        b == d && !quoted
+                    })
+                    .count()
+            })
+            .collect()
+    };
+    let candidates = [b',', b';', b'\t', b'|'];
+    let consistent = candidates
+        .iter()
+        .filter_map(|&d| {
+            let c = counts(d);
+            let n = *c.first()?;
+            (n > 0 && c.iter().all(|&k| k == n)).then_some((n, d))
+        })
+        .max_by_key(|&(n, d)| (n, d == b','));
+    if let Some((_, d)) = consistent {
+        return d;
+    }
+    candidates
+        .iter()
+        .map(|&d| (counts(d).first().copied().unwrap_or(0), d))
+        .filter(|&(n, _)| n > 0)
+        .max_by_key(|&(n, d)| (n, d == b','))
+        .map_or(b',', |(_, d)| d)
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("found {len} fields, expected {expected_len} like the header"),
-        _ => e.to_string(),
-    };
     Error::Csv {
         file: file.to_string(),
         line,
-        message,
+        message: e.to_string(),
     }
-}
-
-/// The file name without its folder and extension.
-fn run_name(file: &str) -> String {
-    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    base.rsplit_once('.')
-        .map_or(base, |(stem, _)| stem)
-        .to_string()
 }

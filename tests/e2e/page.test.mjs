@@ -78,7 +78,7 @@ test('example button loads the bundled Keras log', async () => {
 
 const BAD = [
   ['empty.csv', new Uint8Array(0), /empty\.csv is empty/],
-  ['image.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /image\.png is not a text log \(binary data at byte 8\)/],
+  ['image.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /image\.png is a PNG image, not a training log/],
   ['notes.csv', new TextEncoder().encode('name,comment\nalpha,beta\ngamma,delta\n'), /notes\.csv has no numeric column \(columns: name, comment\)/],
 ];
 

@@ -1,0 +1,68 @@
+//! Hugging Face `trainer_state.json`: `log_history` holds train rows (`loss`, `grad_norm`,
+//! `learning_rate`), eval rows (`eval_*`) and a final summary row (`train_runtime`, …).
+
+use serde_json::Value;
+
+use super::{json, stem};
+use crate::error::Error;
+use crate::model::{Axis, Run, Series};
+
+/// Keys that are not curves: the x values themselves and run totals.
+const NOT_SERIES: [&str; 3] = ["step", "epoch", "total_flos"];
+
+pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
+    let root = json::parse(file, text, 1)?;
+    let at = |path: String, message: &str| Error::Json {
+        file: file.to_string(),
+        at: format!("at `{path}`"),
+        message: message.to_string(),
+    };
+    let history = root
+        .get("log_history")
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            at(
+                "log_history".to_string(),
+                "expected an array of log entries, as in a Hugging Face trainer_state.json",
+            )
+        })?;
+    let mut columns: Vec<(String, Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut rows = 0;
+    for (i, entry) in history.iter().enumerate() {
+        let entry = entry
+            .as_object()
+            .ok_or_else(|| at(format!("log_history[{i}]"), "expected an object"))?;
+        if entry.contains_key("train_runtime") {
+            continue;
+        }
+        let step = entry
+            .get("step")
+            .and_then(json::number)
+            .ok_or_else(|| at(format!("log_history[{i}].step"), "expected a number"))?;
+        rows += 1;
+        for (key, value) in entry {
+            let Some(y) = json::number(value).filter(|_| !NOT_SERIES.contains(&key.as_str()))
+            else {
+                continue;
+            };
+            match columns.iter_mut().find(|(k, _, _)| k == key) {
+                Some((_, xs, ys)) => {
+                    xs.push(step);
+                    ys.push(y);
+                }
+                None => columns.push((key.clone(), vec![step], vec![y])),
+            }
+        }
+    }
+    if rows < 2 {
+        return Err(Error::TooFewRows {
+            file: file.to_string(),
+            rows,
+        });
+    }
+    let series = columns
+        .into_iter()
+        .map(|(name, x, y)| Series::named(&name, Axis::Step, x, y))
+        .collect();
+    Ok(vec![Run::new(stem(file), file, "hf_trainer", series)])
+}

@@ -1,0 +1,253 @@
+//! Generic delimited text: sniffing, line endings, cell spellings, and the sentence each refusal gets.
+#![cfg(not(target_arch = "wasm32"))]
+
+use plateau::ingest::{read, Input};
+use plateau::model::Axis;
+
+fn one(name: &str, bytes: &[u8]) -> Result<plateau::Drop, plateau::Error> {
+    read(&[Input { name, bytes }])
+}
+
+fn loss_of(name: &str, bytes: &[u8]) -> Vec<f64> {
+    let drop = one(name, bytes).unwrap_or_else(|e| panic!("{e}"));
+    drop.runs[0]
+        .series("loss")
+        .unwrap_or_else(|| panic!("no loss in {:?}", drop.runs[0].series))
+        .y
+        .clone()
+}
+
+#[test]
+fn semicolon_delimiter_is_sniffed() {
+    assert_eq!(loss_of("a.csv", b"step;loss\n1;0.5\n2;0.4\n"), [0.5, 0.4]);
+}
+
+#[test]
+fn tab_delimiter_is_sniffed() {
+    assert_eq!(
+        loss_of("a.tsv", b"step\tloss\n1\t0.5\n2\t0.4\n"),
+        [0.5, 0.4]
+    );
+}
+
+#[test]
+fn pipe_delimiter_is_sniffed() {
+    assert_eq!(loss_of("a.txt", b"step|loss\n1|0.5\n2|0.4\n"), [0.5, 0.4]);
+}
+
+#[test]
+fn decimal_comma_with_semicolon_delimiter() {
+    assert_eq!(
+        loss_of("a.csv", b"epoch;loss;acc\n0;0,5;0,7\n1;0,25;0,8\n"),
+        [0.5, 0.25]
+    );
+}
+
+#[test]
+fn cr_only_line_endings() {
+    assert_eq!(
+        loss_of("a.csv", b"epoch,loss\r0,3\r1,2\r2,1\r"),
+        [3.0, 2.0, 1.0]
+    );
+}
+
+#[test]
+fn no_trailing_newline_keeps_last_row() {
+    assert_eq!(loss_of("a.csv", b"epoch,loss\n0,3\n1,2"), [3.0, 2.0]);
+}
+
+#[test]
+fn bom_with_crlf_and_quoted_numbers() {
+    assert_eq!(
+        loss_of(
+            "a.csv",
+            b"\xEF\xBB\xBF\"epoch\",\"loss\"\r\n\"0\",\"3\"\r\n\"1\",\"2\"\r\n"
+        ),
+        [3.0, 2.0]
+    );
+}
+
+#[test]
+fn headerless_numbers_get_column_names_and_row_index() {
+    let drop = one("a.csv", b"0.9,0.8\n0.7,0.6\n0.5,0.4\n").unwrap();
+    let run = &drop.runs[0];
+    let names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["column 1", "column 2"]);
+    assert_eq!(run.series[0].y, [0.9, 0.7, 0.5], "the first line is data");
+    assert_eq!(run.series[0].x, [0.0, 1.0, 2.0]);
+}
+
+#[test]
+fn nan_spellings_are_nan_and_na_or_empty_is_no_point() {
+    let drop = one(
+        "a.csv",
+        b"step,loss\n1,nan\n2,NaN\n3,-nan\n4,inf\n5,-inf\n6,NA\n7,\n8,0.5\n",
+    )
+    .unwrap();
+    let loss = drop.runs[0].series("loss").unwrap();
+    assert_eq!(loss.x, [1.0, 2.0, 3.0, 4.0, 5.0, 8.0]);
+    assert!(loss.y[..3].iter().all(|v| v.is_nan()));
+    assert_eq!(loss.y[3..], [f64::INFINITY, f64::NEG_INFINITY, 0.5]);
+}
+
+#[test]
+fn step_and_iteration_columns_set_the_axis() {
+    let drop = one("a.csv", b"loss,iteration\n3,10\n2,20\n").unwrap();
+    let loss = drop.runs[0].series("loss").unwrap();
+    assert_eq!(
+        (loss.axis, loss.x.as_slice()),
+        (Axis::Iteration, &[10.0, 20.0][..])
+    );
+    assert!(drop.runs[0].series("iteration").is_none());
+}
+
+#[test]
+fn mm_ss_time_column_is_seconds() {
+    let drop = one(
+        "history.csv",
+        b"epoch,train_loss,valid_loss,accuracy,time\n0,1.0,0.9,0.5,00:12\n1,0.8,0.7,0.6,01:05\n",
+    )
+    .unwrap();
+    let run = &drop.runs[0];
+    assert_eq!(run.dialect, "fastai");
+    assert_eq!(run.series("time").unwrap().y, [12.0, 65.0]);
+}
+
+#[test]
+fn number_in_text_column_is_an_error_naming_line_column_and_name() {
+    let err = one(
+        "metrics.csv",
+        b"epoch,loss,val_loss\n0,0.5,0.4\n1,0.4,\"0,31\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "metrics.csv line 3, column 3 (`val_loss`): expected a number, found `0,31`."
+    );
+}
+
+#[test]
+fn pandas_index_column_with_empty_header_is_the_epoch() {
+    let drop = one("history.csv", b",loss,val_loss\n0,0.9,1.0\n1,0.5,0.7\n").unwrap();
+    let run = &drop.runs[0];
+    assert_eq!(run.dialect, "pandas");
+    assert_eq!(run.series.len(), 2);
+    assert_eq!(run.series("val_loss").unwrap().x, [0.0, 1.0]);
+}
+
+#[test]
+fn one_data_row_is_too_few() {
+    let err = one("log.csv", b"epoch,loss\n0,1.0\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "log.csv has 1 data row: expected at least 2 to draw a curve."
+    );
+}
+
+#[test]
+fn png_image_is_refused_as_an_image() {
+    let err = one("curve.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "curve.png is a PNG image, not a training log: expected a CSV or JSON log."
+    );
+}
+
+#[test]
+fn zip_archive_is_refused_as_an_archive() {
+    let err = one("logs.zip", b"PK\x03\x04\x14\0\0\0").unwrap_err();
+    assert!(err.to_string().starts_with("logs.zip is a ZIP archive"));
+}
+
+#[test]
+fn tensorboard_event_file_is_refused_with_what_to_do() {
+    let err = one("events.out.tfevents.1559699797.host", b"\x18\0\0\0\0\0\0\0").unwrap_err();
+    assert!(err.to_string().contains("export its scalars as CSV"));
+}
+
+#[test]
+fn invalid_utf8_is_binary_with_offset() {
+    let err = one("a.csv", b"epoch,loss\n0,\xff\n").unwrap_err();
+    assert!(err
+        .to_string()
+        .starts_with("a.csv is not a text log (binary data at byte 13)"));
+}
+
+#[test]
+fn json_syntax_error_names_line_and_column() {
+    let err = one(
+        "trainer_state.json",
+        b"{\n  \"log_history\": [\n    {\"step\": 1,,}\n  ]\n}\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("trainer_state.json line 3, column 16: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_without_log_history_names_the_path() {
+    let err = one("state.json", b"{\n  \"epoch\": 3\n}\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "state.json at `log_history`: expected an array of log entries, as in a Hugging Face trainer_state.json."
+    );
+}
+
+#[test]
+fn json_non_finite_floats_as_python_writes_them() {
+    let drop = one(
+        "metrics.json",
+        b"{\"iteration\": 19, \"total_loss\": NaN, \"name\": \"NaN in text\"}\n{\"iteration\": 39, \"total_loss\": Infinity}\n",
+    )
+    .unwrap();
+    let total = drop.runs[0].series("total_loss").unwrap();
+    assert!(total.y[0].is_nan() && total.y[1] == f64::INFINITY);
+}
+
+#[test]
+fn detectron2_line_without_iteration_names_the_line() {
+    let err = one(
+        "metrics.json",
+        b"{\"iteration\": 19, \"loss\": 1}\n{\"loss\": 2}\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "metrics.json line 2 (`iteration`): expected a number."
+    );
+}
+
+#[test]
+fn stray_quote_cell_is_quoted_on_one_line_in_the_error() {
+    let err = one("log.csv", b"epoch,loss\n0,0.5\n1,\"0.4\n2,0.3\n3,0.2\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "log.csv line 3, column 2 (`loss`): expected a number, found `0.4…`."
+    );
+}
+
+#[test]
+fn error_line_counts_every_line_ending_style_the_same() {
+    for (style, text) in [
+        ("LF", "epoch,loss\n0,1\n1,x\n"),
+        ("CRLF", "epoch,loss\r\n0,1\r\n1,x\r\n"),
+        ("CR CR LF", "epoch,loss\r\r\n0,1\r\r\n1,x\r\r\n"),
+        ("CR", "epoch,loss\r0,1\r1,x\r"),
+    ] {
+        let err = one("log.csv", text.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "log.csv line 3, column 2 (`loss`): expected a number, found `x`.",
+            "{style}"
+        );
+    }
+}
+
+#[test]
+fn blank_lines_count_toward_the_error_line() {
+    let err = one("log.csv", b"epoch,loss\n\n0,1\n1,x\n").unwrap_err();
+    assert!(err.to_string().starts_with("log.csv line 4,"), "{err}");
+}

@@ -1,0 +1,223 @@
+//! Dialect variants the real fixtures do not cover, written the way each framework writes them.
+#![cfg(not(target_arch = "wasm32"))]
+
+use plateau::ingest::{detect, read, Detected, Dialect, Input};
+use plateau::model::{Axis, Kind, Role};
+use plateau::Drop;
+
+fn one(name: &str, bytes: &[u8]) -> Drop {
+    read(&[Input { name, bytes }]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn dialect(name: &str, bytes: &[u8]) -> Detected {
+    detect(name, bytes)
+}
+
+#[test]
+fn detect_picks_each_dialect_from_first_bytes() {
+    let cases: [(&str, &[u8], Dialect); 11] = [
+        ("a.csv", b"epoch,accuracy,loss\n", Dialect::Keras),
+        ("a.csv", b"loss,val_loss\n", Dialect::Pandas),
+        ("a.csv", b",loss,val_loss\n", Dialect::Pandas),
+        (
+            "metrics.csv",
+            b"step,epoch,train_loss\n",
+            Dialect::Lightning,
+        ),
+        (
+            "results.csv",
+            b"  epoch,  train/box_loss,  metrics/mAP50(B)\n",
+            Dialect::Ultralytics,
+        ),
+        (
+            "results.csv",
+            b"epoch,train/obj_loss,metrics/mAP_0.5,x/lr0\n",
+            Dialect::Yolov5,
+        ),
+        (
+            "history.csv",
+            b"epoch,train_loss,valid_loss,accuracy,time\n",
+            Dialect::Fastai,
+        ),
+        (
+            "run-a-tag-loss.csv",
+            b"Wall time,Step,Value\n",
+            Dialect::TensorBoard,
+        ),
+        ("export.csv", b"\"Step\",\"run-1 - loss\"\n", Dialect::Wandb),
+        (
+            "trainer_state.json",
+            b"{\n  \"log_history\": [\n",
+            Dialect::HfTrainer,
+        ),
+        (
+            "metrics.json",
+            b"{\"iteration\": 19, \"loss\": 1.0}\n",
+            Dialect::Detectron2,
+        ),
+    ];
+    for (name, head, want) in cases {
+        assert_eq!(
+            dialect(name, head),
+            Detected::Log(want),
+            "{}",
+            String::from_utf8_lossy(head)
+        );
+    }
+    assert_eq!(
+        dialect("x.csv", b"Epoch,Score\n"),
+        Detected::Log(Dialect::Csv)
+    );
+}
+
+#[test]
+fn keras_na_cells_leave_gaps_not_zeros() {
+    let drop = one(
+        "log.csv",
+        b"epoch,loss,val_loss\n0,1.0,NA\n1,0.8,0.9\n2,0.7,0.8\n",
+    );
+    let val = drop.runs[0].series("val_loss").unwrap();
+    assert_eq!(
+        (val.x.as_slice(), val.y.as_slice()),
+        (&[1.0, 2.0][..], &[0.9, 0.8][..])
+    );
+}
+
+#[test]
+fn keras_cr_only_file_is_still_keras() {
+    let drop = one("log.csv", b"epoch,loss,val_loss\r0,1.0,1.1\r1,0.8,0.9\r");
+    assert_eq!(drop.runs[0].dialect, "keras");
+    assert_eq!(drop.runs[0].series("val_loss").unwrap().y, [1.1, 0.9]);
+}
+
+#[test]
+fn ultralytics_classify_variant() {
+    let drop = one(
+        "results.csv",
+        b"epoch,train/loss,metrics/accuracy_top1,metrics/accuracy_top5,val/loss,lr/pg0\n1,2.3,0.1,0.5,2.2,0.01\n2,2.0,0.2,0.6,2.0,0.009\n",
+    );
+    let run = &drop.runs[0];
+    assert_eq!(run.dialect, "ultralytics");
+    let top1 = run.series("metrics/accuracy_top1").unwrap();
+    assert_eq!((top1.role, top1.kind), (Role::Validation, Kind::Metric));
+    assert_eq!(
+        run.series("val/loss").unwrap().partner.as_deref(),
+        Some("train/loss")
+    );
+}
+
+#[test]
+fn tensorboard_steps_going_backwards_are_segments_with_a_warning() {
+    let drop = one(
+        "run-a-tag-loss.csv",
+        b"Wall time,Step,Value\n1.0,0,3.0\n2.0,1,2.0\n3.0,2,1.5\n4.0,1,1.9\n5.0,2,1.4\n",
+    );
+    let run = &drop.runs[0];
+    assert_eq!(run.name, "a");
+    let loss = run.series("loss").unwrap();
+    assert_eq!(
+        loss.x,
+        [0.0, 1.0, 2.0, 1.0, 2.0],
+        "every point kept in file order"
+    );
+    assert_eq!(loss.restarts, [3]);
+    assert_eq!(
+        drop.warnings,
+        ["run-a-tag-loss.csv: the step goes back 1 time (2 → 1): read as a resumed run; every point is kept, in 2 segments"]
+    );
+}
+
+#[test]
+fn tensorboard_files_of_different_runs_stay_apart() {
+    let a = b"Wall time,Step,Value\n1.0,0,3.0\n2.0,1,2.0\n";
+    let drop = read(&[
+        Input {
+            name: "run-a-tag-loss.csv",
+            bytes: a,
+        },
+        Input {
+            name: "run-b-tag-loss.csv",
+            bytes: a,
+        },
+        Input {
+            name: "run-a-tag-val_loss.csv",
+            bytes: a,
+        },
+    ])
+    .unwrap();
+    let shape: Vec<(&str, usize)> = drop
+        .runs
+        .iter()
+        .map(|r| (r.name.as_str(), r.series.len()))
+        .collect();
+    assert_eq!(shape, [("a", 2), ("b", 1)]);
+}
+
+#[test]
+fn two_keras_files_are_two_runs() {
+    let a = b"epoch,loss\n0,1.0\n1,0.5\n";
+    let drop = read(&[
+        Input {
+            name: "a.csv",
+            bytes: a,
+        },
+        Input {
+            name: "b.csv",
+            bytes: a,
+        },
+    ])
+    .unwrap();
+    let names: Vec<&str> = drop.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+}
+
+#[test]
+fn wandb_step_x_axis_and_twins_dropped() {
+    let drop = one(
+        "export.csv",
+        b"\"Step\",\"r1 - train/loss\",\"r1 - train/loss__MIN\",\"r1 - train/loss__MAX\"\n\"10\",\"1.5\",\"1.5\",\"1.5\"\n\"20\",\"1.2\",\"1.2\",\"1.2\"",
+    );
+    let run = &drop.runs[0];
+    assert_eq!((run.name.as_str(), run.series.len()), ("r1", 1));
+    let loss = run.series("train/loss").unwrap();
+    assert_eq!(
+        (loss.axis, loss.x.as_slice()),
+        (Axis::Step, &[10.0, 20.0][..])
+    );
+}
+
+#[test]
+fn hf_trainer_summary_row_is_not_a_point() {
+    let drop = one(
+        "trainer_state.json",
+        br#"{"log_history": [
+            {"epoch": 0.5, "loss": 0.9, "step": 10},
+            {"epoch": 1.0, "eval_loss": 0.8, "step": 20},
+            {"epoch": 1.0, "loss": 0.7, "step": 20},
+            {"epoch": 1.0, "step": 20, "total_flos": 1.0, "train_loss": 0.8, "train_runtime": 12.5}
+        ]}"#,
+    );
+    let run = &drop.runs[0];
+    assert_eq!(run.series("loss").unwrap().y, [0.9, 0.7]);
+    assert!(run.series("train_loss").is_none() && run.series("train_runtime").is_none());
+    assert_eq!(
+        run.series("eval_loss").unwrap().partner.as_deref(),
+        Some("loss")
+    );
+}
+
+#[test]
+fn many_restarts_are_summarised_in_one_warning() {
+    let mut text = String::from("step,loss\n");
+    for k in 0..8 {
+        for step in 0..3 {
+            text.push_str(&format!("{},{}\n", k + step, 1.0));
+        }
+    }
+    let drop = one("resumed.csv", text.as_bytes());
+    assert_eq!(drop.runs[0].series[0].restarts.len(), 7);
+    assert_eq!(drop.warnings.len(), 1);
+    assert!(
+        drop.warnings[0].contains("goes back 7 times") && drop.warnings[0].contains("and 2 more")
+    );
+}
