@@ -1,0 +1,175 @@
+//! "Train longer?": saturating curves fitted to the recent raw points, and what they project for
+//! the next stretch of training, with an honest range.
+//!
+//! Three families, each linear in (c, a) once its shape parameter θ is fixed, so every θ of a grid
+//! is one exact least-squares fit:
+//! - exponential decay to an asymptote `c + a·e^(−θ·t/span)`,
+//! - power law `c + a·(x − x₀ + 1)^(−θ)`,
+//! - inverse logarithm `c + a / ln(x − x₀ + e)`.
+//!
+//! The range is a profile-likelihood interval over family and θ: every fit whose residual sum of
+//! squares is within the 95% χ²₁ bound of the best one is plausible, and the projected gain is
+//! reported as the best fit's value between the smallest and largest plausible ones.
+
+use serde::Serialize;
+
+use super::trend::thin;
+
+/// Fewer recent points than this and no curve is fitted.
+pub const MIN_POINTS: usize = 5;
+/// 95% quantile of χ² with one degree of freedom: the profile-likelihood bound.
+const CHI2_95: f64 = 3.841;
+/// Shape grid size per family.
+const GRID: usize = 48;
+/// Exponential rates, in units of one window span: from nearly straight to fully flattened.
+const EXP_RATE: (f64, f64) = (0.01, 30.0);
+/// Power-law exponents.
+const POWER: (f64, f64) = (0.02, 4.0);
+/// Points on the drawn continuation.
+const CURVE_POINTS: usize = 32;
+
+/// What the fitted curves say about continuing, in "lower is better" units of the series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outlook {
+    /// The family of the best fit: `exponential`, `power` or `log`.
+    pub family: &'static str,
+    /// How far ahead (in x units) the gain is projected.
+    pub horizon: f64,
+    /// Projected relative gain over the best value so far (0.03 = 3% better), best fit and range.
+    pub gain: f64,
+    pub gain_low: f64,
+    pub gain_high: f64,
+    /// The continuation for the chart: x, best fit, and the plausible range.
+    pub x: Vec<f64>,
+    pub mid: Vec<f64>,
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
+}
+
+#[derive(Clone, Copy)]
+enum Family {
+    Exponential,
+    Power,
+    Log,
+}
+
+impl Family {
+    fn name(self) -> &'static str {
+        match self {
+            Family::Exponential => "exponential",
+            Family::Power => "power",
+            Family::Log => "log",
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fit {
+    family: Family,
+    theta: f64,
+    c: f64,
+    a: f64,
+    sse: f64,
+}
+
+/// Where the curve's shape is anchored: the start of the series (power, log) and of the window (exponential).
+#[derive(Clone, Copy)]
+struct Frame {
+    origin: f64,
+    start: f64,
+    span: f64,
+}
+
+impl Fit {
+    fn at(&self, frame: Frame, x: f64) -> f64 {
+        self.c + self.a * basis(self.family, self.theta, frame, x)
+    }
+}
+
+fn basis(family: Family, theta: f64, f: Frame, x: f64) -> f64 {
+    match family {
+        Family::Exponential => (-theta * (x - f.start) / f.span).exp(),
+        Family::Power => (x - f.origin + 1.0).max(1.0).powf(-theta),
+        Family::Log => 1.0 / (x - f.origin + std::f64::consts::E).ln(),
+    }
+}
+
+/// Fits the window (`x`, `y`, lower is better) and projects `horizon` x-units past its end.
+/// `origin` is the first x of the whole series; `best` the best value seen so far.
+pub fn project(x: &[f64], y: &[f64], origin: f64, horizon: f64, best: f64) -> Option<Outlook> {
+    let (x, y) = thin(x, y);
+    let m = x.len();
+    if m < MIN_POINTS || !best.is_finite() || best == 0.0 {
+        return None;
+    }
+    let (start, end) = (x[0], x[m - 1]);
+    let frame = Frame {
+        origin,
+        start,
+        span: (end - start).max(f64::MIN_POSITIVE),
+    };
+    let mut fits = Vec::with_capacity(2 * GRID + 1);
+    for k in 0..GRID {
+        let t = k as f64 / (GRID - 1) as f64;
+        let rate = EXP_RATE.0 * (EXP_RATE.1 / EXP_RATE.0).powf(t);
+        let power = POWER.0 * (POWER.1 / POWER.0).powf(t);
+        fits.extend(fit(Family::Exponential, rate, frame, &x, &y));
+        fits.extend(fit(Family::Power, power, frame, &x, &y));
+    }
+    fits.extend(fit(Family::Log, 0.0, frame, &x, &y));
+    let best_fit = *fits.iter().min_by(|a, b| a.sse.total_cmp(&b.sse))?;
+    let bound = best_fit.sse.max(f64::MIN_POSITIVE) * (CHI2_95 / m as f64).exp();
+    let plausible: Vec<&Fit> = fits.iter().filter(|f| f.sse <= bound).collect();
+    let scale = best.abs();
+    let future: Vec<f64> = (1..=CURVE_POINTS)
+        .map(|i| end + horizon * i as f64 / CURVE_POINTS as f64)
+        .collect();
+    let gain_of = |f: &Fit| {
+        let lowest = future
+            .iter()
+            .map(|&x| f.at(frame, x))
+            .fold(f64::INFINITY, f64::min);
+        (best - lowest) / scale
+    };
+    let gains: Vec<f64> = plausible.iter().map(|f| gain_of(f)).collect();
+    let curve = |pick: fn(f64, f64) -> f64, init: f64| -> Vec<f64> {
+        future
+            .iter()
+            .map(|&x| plausible.iter().map(|f| f.at(frame, x)).fold(init, pick))
+            .collect()
+    };
+    Some(Outlook {
+        family: best_fit.family.name(),
+        horizon,
+        gain: gain_of(&best_fit),
+        gain_low: gains.iter().copied().fold(f64::INFINITY, f64::min),
+        gain_high: gains.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        mid: future.iter().map(|&x| best_fit.at(frame, x)).collect(),
+        low: curve(f64::min, f64::INFINITY),
+        high: curve(f64::max, f64::NEG_INFINITY),
+        x: future,
+    })
+}
+
+/// Least squares of `y = c + a·g(x)` for one shape; `None` when the basis is constant.
+fn fit(family: Family, theta: f64, frame: Frame, x: &[f64], y: &[f64]) -> Option<Fit> {
+    let g: Vec<f64> = x.iter().map(|&x| basis(family, theta, frame, x)).collect();
+    let n = g.len() as f64;
+    let gm = g.iter().sum::<f64>() / n;
+    let ym = y.iter().sum::<f64>() / n;
+    let sgg: f64 = g.iter().map(|v| (v - gm).powi(2)).sum();
+    if sgg <= f64::EPSILON * gm.abs().max(1.0) * n {
+        return None;
+    }
+    let sgy: f64 = g.iter().zip(y).map(|(a, b)| (a - gm) * (b - ym)).sum();
+    let a = sgy / sgg;
+    let c = ym - a * gm;
+    let sse = g.iter().zip(y).map(|(gv, yv)| (yv - c - a * gv).powi(2)).sum();
+    Some(Fit {
+        family,
+        theta,
+        c,
+        a,
+        sse,
+    })
+}
