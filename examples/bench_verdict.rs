@@ -13,16 +13,27 @@ use plateau::{Drop, Options};
 
 fn main() {
     let each = std::env::args().any(|a| a == "--each");
-    if std::env::args().any(|a| a == "--peek") { peek(&labelled::cases()); return; }
     let cases = labelled::cases();
     let engine: Vec<String> = cases.iter().map(labelled::engine).collect();
     let baseline: Vec<String> = cases.iter().map(labelled::baseline).collect();
     if each {
-        println!("id    T   label        conf   engine       baseline");
+        println!("id    T   label        conf   engine       baseline      gain (range)            trend p");
         for ((c, e), b) in cases.iter().zip(&engine).zip(&baseline) {
             let mark = if *e == c.label { " " } else { "✗" };
+            let report = plateau::analyze(
+                &Drop {
+                    runs: vec![labelled::run_of(c)],
+                    warnings: Vec::new(),
+                },
+                &Options::default(),
+            );
+            let d = &report.runs[0].details;
+            let gain = d.outlook.as_ref().map_or(String::new(), |o| {
+                format!("{:+6.1}% ({:+.1}…{:+.1})", 100.0 * o.gain, 100.0 * o.gain_low, 100.0 * o.gain_high)
+            });
+            let p = d.trend.map_or(String::new(), |t| format!("{:.4}", t.p));
             println!(
-                "{} {:>3}  {:<12} {:<6} {:<12} {:<12} {mark}",
+                "{} {:>3}  {:<12} {:<6} {:<12} {:<12} {mark} {gain:<23} {p}",
                 c.id, c.truncated_at, c.label, c.confidence, e, b
             );
         }
@@ -48,6 +59,10 @@ fn main() {
     }
     confusion("engine", &se);
     confusion("baseline", &sb);
+    let (agree, checked) = labelled::keras_replay_agreement(&cases);
+    println!(
+        "\nkeras EarlyStopping(patience=10) replay: {agree} of {checked} recorded stops inside the logs reproduced"
+    );
     println!();
     for n in [10_000, 1_000_000] {
         timing(n);
@@ -112,13 +127,3 @@ fn timing(n: usize) {
     println!("analysis of {n:>9} points × 4 series: {:>8.2} ms (median of 5)", times[2]);
 }
 
-pub fn peek(cases: &[labelled::Case]) {
-    for c in cases.iter().filter(|c| c.label == "improving" || c.label == "plateau") {
-        let drop = Drop { runs: vec![labelled::run_of(c)], warnings: vec![] };
-        let r = plateau::analyze(&drop, &Options::default());
-        let d = &r.runs[0].details;
-        let t = d.trend.unwrap();
-        let o = d.outlook.as_ref().unwrap();
-        println!("{} {:<10} {:<11} gain {:+.3} ({:+.3}..{:+.3}) p {:.4} z {:+.2} r1 {:+.2} noise/level {:.4} change/level {:+.4} pts {}", c.id, c.label, o.family, o.gain, o.gain_low, o.gain_high, t.p, t.z, t.autocorrelation, t.noise / t.level.abs(), t.change()/t.level.abs(), t.points);
-    }
-}

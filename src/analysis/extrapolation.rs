@@ -95,8 +95,16 @@ fn basis(family: Family, theta: f64, f: Frame, x: f64) -> f64 {
 }
 
 /// Fits the window (`x`, `y`, lower is better) and projects `horizon` x-units past its end.
-/// `origin` is the first x of the whole series; `best` the best value seen so far.
-pub fn project(x: &[f64], y: &[f64], origin: f64, horizon: f64, best: f64) -> Option<Outlook> {
+/// `origin` is the first x of the whole series; `best` the best value seen so far; `floor` a
+/// value the series cannot go below (0 for a loss): fits that cross it are not plausible.
+pub fn project(
+    x: &[f64],
+    y: &[f64],
+    origin: f64,
+    horizon: f64,
+    best: f64,
+    floor: Option<f64>,
+) -> Option<Outlook> {
     let (x, y) = thin(x, y);
     let m = x.len();
     if m < MIN_POINTS || !best.is_finite() || best == 0.0 {
@@ -117,6 +125,10 @@ pub fn project(x: &[f64], y: &[f64], origin: f64, horizon: f64, best: f64) -> Op
         fits.extend(fit(Family::Power, power, frame, &x, &y));
     }
     fits.extend(fit(Family::Log, 0.0, frame, &x, &y));
+    let far = end + horizon;
+    if let Some(floor) = floor {
+        fits.retain(|f| f.at(frame, far) >= floor);
+    }
     let best_fit = *fits.iter().min_by(|a, b| a.sse.total_cmp(&b.sse))?;
     let bound = best_fit.sse.max(f64::MIN_POSITIVE) * (CHI2_95 / m as f64).exp();
     let plausible: Vec<&Fit> = fits.iter().filter(|f| f.sse <= bound).collect();

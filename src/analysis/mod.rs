@@ -125,7 +125,22 @@ pub fn analyze(drop: &Drop, options: &Options) -> Report {
 
 fn analyze_run(run: &Run, options: &Options) -> RunReport {
     let monitor = pick_monitor(run, options.monitor.as_deref());
-    let judged = monitor.map(|m| verdict::judge(run, m, train_partner(run, m)));
+    let current = last_segment(run);
+    let judged = monitor.and_then(|full| {
+        let restarts: Vec<f64> = full
+            .x
+            .windows(2)
+            .filter(|w| w[1] < w[0])
+            .map(|w| w[1])
+            .collect();
+        let m = current.series(&full.name)?;
+        Some(verdict::judge(
+            &current,
+            m,
+            train_partner(&current, m),
+            &restarts,
+        ))
+    });
     let series = run.series.iter().map(info).collect();
     let segments = segments(run);
     let base = |monitor: Option<&Series>| RunReport {
@@ -162,6 +177,27 @@ fn analyze_run(run: &Run, options: &Options) -> RunReport {
             ..base(monitor)
         },
         None => base(None),
+    }
+}
+
+/// The run as it stands now: each series cut to the points after its last restart (x going
+/// backwards, e.g. several runs appended to one log), since the verdict is about the latest run.
+pub fn last_segment(run: &Run) -> Run {
+    let series = run
+        .series
+        .iter()
+        .map(|s| {
+            let from = s.x.windows(2).rposition(|w| w[1] < w[0]).map_or(0, |i| i + 1);
+            Series {
+                x: s.x[from..].to_vec(),
+                y: s.y[from..].to_vec(),
+                ..s.clone()
+            }
+        })
+        .collect();
+    Run {
+        series,
+        ..run.clone()
     }
 }
 

@@ -88,7 +88,9 @@ pub struct Judgement {
 }
 
 /// Judges one run by its monitored series and, for a validation series, its training partner.
-pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>) -> Judgement {
+/// `run` holds only the last segment of each series (see [`super::last_segment`]); `restarts` are
+/// the x values at which the full monitored series went backwards.
+pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f64]) -> Judgement {
     let word = monitor.axis.word();
     let name = monitor.name.as_str();
     let sign = if monitor.direction == Direction::Higher {
@@ -147,7 +149,10 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>) -> Judgement {
             1.0
         };
         let horizon = HORIZON_FACTOR * (last - first + step);
-        project(&x[start..], &y[start..], first, horizon, b.value * sign)
+        // A loss (or any series never seen below zero) cannot be projected below zero.
+        let floor = (sign > 0.0 && (monitor.kind == Kind::Loss || y.iter().all(|v| *v >= 0.0)))
+            .then_some(0.0);
+        project(&x[start..], &y[start..], first, horizon, b.value * sign, floor)
     });
     let train_oriented: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
         let s = if t.direction == Direction::Higher {
@@ -271,16 +276,27 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>) -> Judgement {
             }
             if let Some(o) = &outlook {
                 parts.push(format!(
-                    "a {} fit projects +{} {word}s ≈ {} ({}…{}){}",
+                    "{} {} fit projects {} after +{} {word}s, {} against the best so far ({}…{}){}",
+                    if o.family.starts_with('e') { "an" } else { "a" },
                     o.family,
+                    fmt_v(sign * o.mid.last().copied().unwrap_or(f64::NAN)),
                     fmt_x(o.horizon.round()),
                     pct(-o.gain),
                     pct(-o.gain_high),
                     pct(-o.gain_low),
-                    if verdict == Verdict::Plateau {
-                        format!(", under the {:.0}% that matters", 100.0 * MIN_GAIN)
-                    } else {
-                        String::new()
+                    match verdict {
+                        Verdict::Plateau if o.gain_low <= MIN_GAIN && o.gain > MIN_GAIN => format!(
+                            ", but the plausible range reaches under the {:.0}% that matters",
+                            100.0 * MIN_GAIN
+                        ),
+                        Verdict::Plateau if o.gain_low > MIN_GAIN => format!(
+                            ", but the recent trend is not significant at {}",
+                            super::trend::ALPHA
+                        ),
+                        Verdict::Plateau => {
+                            format!(", under the {:.0}% that matters", 100.0 * MIN_GAIN)
+                        }
+                        _ => String::new(),
                     }
                 ));
             }
@@ -404,14 +420,14 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>) -> Judgement {
             ratio
         ));
     }
-    let restarts: Vec<f64> = x.windows(2).filter(|w| w[1] < w[0]).map(|w| w[1]).collect();
     if !restarts.is_empty() {
         qualifiers.push("restarted".to_string());
         evidence.push(format!(
-            "restarted: {word} went backwards {} time{} (to {})",
+            "restarted: {word} went backwards {} time{} (to {}); only the last segment ({} points) is judged",
             restarts.len(),
             if restarts.len() == 1 { "" } else { "s" },
-            list(restarts.iter().map(|r| fmt_x(*r)))
+            list(restarts.iter().map(|r| fmt_x(*r))),
+            n
         ));
     }
 
@@ -442,7 +458,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>) -> Judgement {
             markers.push(mark("lr_drop", Some(&s.series), *dx, Some(*to), format!("lr {} → {}", fmt_v(*from), fmt_v(*to))));
         }
     }
-    for r in &restarts {
+    for r in restarts {
         markers.push(mark("restart", None, *r, None, "restart".to_string()));
     }
     if let Some(g) = gradients.as_ref().filter(|g| g.exploding()) {
@@ -499,18 +515,19 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>) -> Judgement {
 }
 
 /// Where the recent window starts: the last [`RECENT_FRACTION`] of the points, or later, after the
-/// last learning-rate cut, when at least [`MIN_POINTS`] points follow it.
+/// latest learning-rate cut that still leaves at least [`MIN_POINTS`] points after it.
 fn recent_start(x: &[f64], n: usize, schedule: Option<&Schedule>) -> usize {
-    let len = ((n as f64 * RECENT_FRACTION).ceil() as usize).max(MIN_POINTS).min(n);
-    let mut start = n - len;
-    if let Some(cut) = schedule.and_then(|s| s.drops.last()) {
-        if let Some(i) = x.iter().position(|&v| v >= cut.0) {
-            if n - i >= MIN_POINTS {
-                start = start.max(i);
-            }
-        }
-    }
-    start
+    let len = ((n as f64 * RECENT_FRACTION).ceil() as usize)
+        .max(MIN_POINTS)
+        .min(n);
+    let cut = schedule.and_then(|s| {
+        s.drops
+            .iter()
+            .rev()
+            .filter_map(|d| x.iter().position(|&v| v >= d.0))
+            .find(|&i| n - i >= MIN_POINTS)
+    });
+    (n - len).max(cut.unwrap_or(0))
 }
 
 /// How far past the last point the best fit delivers [`ADVICE_SHARE`] of its projected gain.

@@ -127,3 +127,25 @@ pub fn score(cases: &[Case], verdicts: &[String]) -> Score {
         confusion,
     }
 }
+
+/// Replays Keras EarlyStopping(patience=10, min_delta=0) on each log's val_loss and compares it
+/// with the recorded stop of the long run, for the logs where that stop lies inside the log and
+/// the log has no NaN (the long run's later values cannot change an earlier stop).
+/// Returns (reproduced, checked).
+pub fn keras_replay_agreement(cases: &[Case]) -> (usize, usize) {
+    use plateau::analysis::early_stopping::keras;
+    let mut checked = 0;
+    let mut agree = 0;
+    for case in cases {
+        let Some(stop) = case.es10_stop_epoch.filter(|s| *s < case.truncated_at) else {
+            continue;
+        };
+        let run = run_of(case);
+        let Some(val) = run.series("val_loss") else {
+            continue;
+        };
+        checked += 1;
+        agree += usize::from(keras(&val.y, 10, 0.0, false) == Some(stop));
+    }
+    (agree, checked)
+}
