@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint
+.PHONY: setup build serve test test-native test-wasm test-e2e lint bench-verdict
 
 setup:
 	@scripts/setup.sh
@@ -34,3 +34,7 @@ test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
 
 test: lint test-native test-wasm test-e2e
+
+# The verdict engine against the 60 labelled Keras logs, side by side with the baseline rules, plus timings.
+bench-verdict:
+	cargo run --release --example bench_verdict

@@ -29,7 +29,12 @@ fn main() {
             );
             let d = &report.runs[0].details;
             let gain = d.outlook.as_ref().map_or(String::new(), |o| {
-                format!("{:+6.1}% ({:+.1}…{:+.1})", 100.0 * o.gain, 100.0 * o.gain_low, 100.0 * o.gain_high)
+                format!(
+                    "{:+6.1}% ({:+.1}…{:+.1})",
+                    100.0 * o.gain,
+                    100.0 * o.gain_low,
+                    100.0 * o.gain_high
+                )
             });
             let p = d.trend.map_or(String::new(), |t| format!("{:.4}", t.p));
             println!(
@@ -96,9 +101,18 @@ fn timing(n: usize) {
         (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
     };
     let curve = |i: f64| 0.2 + 2.0 / (1.0 + i / 100.0).sqrt();
-    let train: Vec<f64> = x.iter().map(|&i| curve(i) * (1.0 + 0.05 * noise())).collect();
-    let val: Vec<f64> = x.iter().map(|&i| 1.05 * curve(i) * (1.0 + 0.05 * noise())).collect();
-    let lr: Vec<f64> = x.iter().map(|&i| 1e-3 * 0.5f64.powi((i / (n as f64 / 4.0)) as i32)).collect();
+    let train: Vec<f64> = x
+        .iter()
+        .map(|&i| curve(i) * (1.0 + 0.05 * noise()))
+        .collect();
+    let val: Vec<f64> = x
+        .iter()
+        .map(|&i| 1.05 * curve(i) * (1.0 + 0.05 * noise()))
+        .collect();
+    let lr: Vec<f64> = x
+        .iter()
+        .map(|&i| 1e-3 * 0.5f64.powi((i / (n as f64 / 4.0)) as i32))
+        .collect();
     let grad: Vec<f64> = x.iter().map(|_| 1.0 + noise().abs()).collect();
     let series = vec![
         Series::named("loss", Axis::Step, x.clone(), train),
@@ -124,6 +138,8 @@ fn timing(n: usize) {
         })
         .collect();
     times.sort_by(f64::total_cmp);
-    println!("analysis of {n:>9} points × 4 series: {:>8.2} ms (median of 5)", times[2]);
+    println!(
+        "analysis of {n:>9} points × 4 series: {:>8.2} ms (median of 5)",
+        times[2]
+    );
 }
-

@@ -12,7 +12,7 @@ pub const SCALE_RATIO: f64 = 10.0;
 const START_POINTS: usize = 3;
 
 /// A validation metric whose recent trend improves significantly, paired with its trend.
-pub fn improving_metric<'a>(run: &'a Run, from: f64) -> Option<(&'a Series, Trend)> {
+pub fn improving_metric(run: &Run, from: f64) -> Option<(&Series, Trend)> {
     run.series
         .iter()
         .filter(|s| s.role == Role::Validation && s.kind == Kind::Metric)
@@ -32,13 +32,12 @@ pub fn improving_metric<'a>(run: &'a Run, from: f64) -> Option<(&'a Series, Tren
 /// The ratio of the starting levels of a train/validation pair, when it exceeds [`SCALE_RATIO`].
 pub fn scale_mismatch(train: &Series, val: &Series) -> Option<f64> {
     let start = |s: &Series| {
-        let mut v: Vec<f64> = s
-            .y
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .take(START_POINTS)
-            .collect();
+        let mut v: Vec<f64> =
+            s.y.iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .take(START_POINTS)
+                .collect();
         median(&mut v)
     };
     let (a, b) = (start(train)?.abs(), start(val)?.abs());

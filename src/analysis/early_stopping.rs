@@ -1,7 +1,8 @@
 //! What common early-stopping callbacks would have done on this log, each with its library's exact
 //! bookkeeping (the off-by-ones differ):
 //! - Keras `EarlyStopping`: `wait += 1` every epoch, reset on improvement (`current − min_delta`
-//!   beats the best; the first epoch always sets the best), stop when `wait >= patience` and epoch > 0.
+//!   beats the best, which starts at ±inf, so NaN never improves), stop when `wait >= patience`
+//!   and epoch > 0.
 //! - Lightning `EarlyStopping`: a non-finite value stops at once; improvement when
 //!   `current − min_delta` beats the best (which starts at ±inf); else `wait += 1` and stop when
 //!   `wait >= patience`.
@@ -47,12 +48,16 @@ pub fn keras(y: &[f64], patience: usize, min_delta: f64, higher: bool) -> Option
         -min_delta.abs()
     };
     let better = |a: f64, b: f64| if higher { a > b } else { a < b };
-    let mut best: Option<f64> = None;
+    let mut best = if higher {
+        f64::NEG_INFINITY
+    } else {
+        f64::INFINITY
+    };
     let mut wait = 0;
     for (epoch, &current) in y.iter().enumerate() {
         wait += 1;
-        if best.map_or(true, |b| better(current - delta, b)) {
-            best = Some(current);
+        if better(current - delta, best) {
+            best = current;
             wait = 0;
             continue;
         }

@@ -176,7 +176,11 @@ fn fit(family: Family, theta: f64, frame: Frame, x: &[f64], y: &[f64]) -> Option
     let sgy: f64 = g.iter().zip(y).map(|(a, b)| (a - gm) * (b - ym)).sum();
     let a = sgy / sgg;
     let c = ym - a * gm;
-    let sse = g.iter().zip(y).map(|(gv, yv)| (yv - c - a * gv).powi(2)).sum();
+    let sse = g
+        .iter()
+        .zip(y)
+        .map(|(gv, yv)| (yv - c - a * gv).powi(2))
+        .sum();
     Some(Fit {
         family,
         theta,

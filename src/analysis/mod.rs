@@ -187,7 +187,10 @@ pub fn last_segment(run: &Run) -> Run {
         .series
         .iter()
         .map(|s| {
-            let from = s.x.windows(2).rposition(|w| w[1] < w[0]).map_or(0, |i| i + 1);
+            let from =
+                s.x.windows(2)
+                    .rposition(|w| w[1] < w[0])
+                    .map_or(0, |i| i + 1);
             Series {
                 x: s.x[from..].to_vec(),
                 y: s.y[from..].to_vec(),

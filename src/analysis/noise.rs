@@ -8,9 +8,10 @@ pub const NOISY_RELATIVE: f64 = 0.02;
 /// Improving on the first value by less than this fraction is "never left the starting level".
 pub const NOT_LEARNING_GAIN: f64 = 0.01;
 
-/// The residual noise exceeds both the distance the trend travels and [`NOISY_RELATIVE`] of the level.
+/// The residual noise exceeds [`NOISY_RELATIVE`] of the level, and the trend is either not
+/// significant or travels less than the noise across the window.
 pub fn noisy(t: &Trend) -> bool {
-    t.noise > t.change().abs() && t.noise > NOISY_RELATIVE * t.level.abs()
+    t.noise > NOISY_RELATIVE * t.level.abs() && (!t.significant() || t.noise > t.change().abs())
 }
 
 /// The relative gain of the best value over the first one (lower is better), and whether it is

@@ -79,7 +79,11 @@ pub fn assess(
             return None;
         }
         let half = x.len() / 2;
-        let g: Vec<f64> = val[half..].iter().zip(&t[half..]).map(|(v, t)| v - t).collect();
+        let g: Vec<f64> = val[half..]
+            .iter()
+            .zip(&t[half..])
+            .map(|(v, t)| v - t)
+            .collect();
         trend(&x[half..], &g)
     });
     Some(Prechelt {
@@ -87,9 +91,7 @@ pub fn assess(
         since,
         gl,
         progress,
-        pq: progress
-            .filter(|p| *p > 0.0)
-            .map(|p| gl / p),
+        pq: progress.filter(|p| *p > 0.0).map(|p| gl / p),
         train_falling,
         train_change,
         gap,
@@ -105,7 +107,7 @@ pub fn assess(
 fn strip_progress(t: &[f64]) -> Option<f64> {
     let strip = t.get(t.len().checked_sub(STRIP)?..)?;
     let min = strip.iter().copied().fold(f64::INFINITY, f64::min);
-    if !(min > 0.0) || strip.iter().any(|v| !v.is_finite()) {
+    if min <= 0.0 || min.is_nan() || strip.iter().any(|v| !v.is_finite()) {
         return None;
     }
     Some(1000.0 * (strip.iter().sum::<f64>() / (STRIP as f64 * min) - 1.0))

@@ -19,13 +19,12 @@ pub struct Schedule {
 /// The run's learning-rate series and its cuts, if it logged one.
 pub fn schedule(run: &Run) -> Option<Schedule> {
     let lr = run.series.iter().find(|s| s.kind == Kind::LearningRate)?;
-    let drops = lr
-        .y
-        .windows(2)
-        .zip(&lr.x[1..])
-        .filter(|(w, _)| w[0] > 0.0 && w[1].is_finite() && w[1] < DROP_RATIO * w[0])
-        .map(|(w, &x)| (x, w[0], w[1]))
-        .collect();
+    let drops =
+        lr.y.windows(2)
+            .zip(&lr.x[1..])
+            .filter(|(w, _)| w[0] > 0.0 && w[1].is_finite() && w[1] < DROP_RATIO * w[0])
+            .map(|(w, &x)| (x, w[0], w[1]))
+            .collect();
     Some(Schedule {
         series: lr.name.clone(),
         drops,

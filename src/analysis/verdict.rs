@@ -111,9 +111,8 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                 .find(|s| s.role == Role::Train && s.kind == Kind::Loss)
         })
         .or((monitor.direction == Direction::Lower).then_some(monitor));
-    let non_finite = divergence::non_finite(name, x, &monitor.y).or_else(|| {
-        objective.and_then(|o| divergence::non_finite(&o.name, &o.x, &o.y))
-    });
+    let non_finite = divergence::non_finite(name, x, &monitor.y)
+        .or_else(|| objective.and_then(|o| divergence::non_finite(&o.name, &o.x, &o.y)));
     let rise = objective.and_then(|o| divergence::rise(&o.x, &o.y));
     let spikes = objective.map_or_else(Vec::new, |o| divergence::spikes(&o.x, &o.y));
     let best_index = y
@@ -152,7 +151,14 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         // A loss (or any series never seen below zero) cannot be projected below zero.
         let floor = (sign > 0.0 && (monitor.kind == Kind::Loss || y.iter().all(|v| *v >= 0.0)))
             .then_some(0.0);
-        project(&x[start..], &y[start..], first, horizon, b.value * sign, floor)
+        project(
+            &x[start..],
+            &y[start..],
+            first,
+            horizon,
+            b.value * sign,
+            floor,
+        )
     });
     let train_oriented: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
         let s = if t.direction == Direction::Higher {
@@ -197,15 +203,14 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     let best_text = best.map(|b| format!("{name} best {} at {}", fmt_v(b.value), at(b.x)));
     let mut evidence = Vec::new();
     let mut qualifiers = Vec::new();
-    let advice;
-    match verdict {
+    let advice = match verdict {
         Verdict::Diverging => {
             let restart = best.map_or(String::new(), |b| {
                 format!(" and restart from the {}-{} checkpoint", word, fmt_x(b.x))
             });
-            let clip = gradients
-                .as_ref()
-                .map_or(String::new(), |g| format!(" or clip gradients at {}", fmt_v(g.clip)));
+            let clip = gradients.as_ref().map_or(String::new(), |g| {
+                format!(" or clip gradients at {}", fmt_v(g.clip))
+            });
             if let Some(nf) = &non_finite {
                 evidence.push(format!(
                     "{} is {} at {} (its first non-finite value)",
@@ -225,14 +230,14 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                     at(r.min_x)
                 ));
             }
-            advice = format!("lower the learning rate{clip}{restart}");
+            format!("lower the learning rate{clip}{restart}")
         }
         Verdict::Insufficient => {
             evidence.push(format!(
                 "{name} has {n} point{}, fewer than {MIN_POINTS}",
                 if n == 1 { "" } else { "s" }
             ));
-            advice = "train for more epochs before judging".to_string();
+            "train for more epochs before judging".to_string()
         }
         Verdict::Overfitting => {
             let p = prechelt.as_ref().map(|p| {
@@ -260,9 +265,9 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                     ));
                 }
             }
-            advice = best.map_or("stop training".to_string(), |b| {
+            best.map_or("stop training".to_string(), |b| {
                 format!("stop and keep the {word}-{} checkpoint", fmt_x(b.x))
-            });
+            })
         }
         Verdict::Improving | Verdict::Plateau => {
             let mut parts = best_text.clone().into_iter().collect::<Vec<_>>();
@@ -301,13 +306,14 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                 ));
             }
             evidence.push(parts.join("; "));
-            advice = if verdict == Verdict::Improving {
+            if verdict == Verdict::Improving {
                 let more = outlook.as_ref().map_or(String::new(), |o| {
                     format!(" ~{} more {word}s", fmt_x(epochs_to_share(o, x).round()))
                 });
                 format!("keep training{more}")
             } else if schedule.as_ref().is_some_and(|s| !s.drops.is_empty()) {
-                "lower the learning rate again (progress so far came after LR cuts), or stop".to_string()
+                "lower the learning rate again (progress so far came after LR cuts), or stop"
+                    .to_string()
             } else {
                 best.map_or("stop".to_string(), |b| {
                     format!(
@@ -315,9 +321,9 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                         fmt_x(b.x)
                     )
                 })
-            };
+            }
         }
-    }
+    };
 
     // Qualifiers, each with its evidence sentence.
     if let Some(t) = trend.filter(|t| noisy(t) && verdict != Verdict::Diverging) {
@@ -342,10 +348,16 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         let (back, open): (Vec<&Spike>, Vec<&Spike>) = spikes.iter().partition(|s| s.recovered);
         let mut parts = Vec::new();
         if !back.is_empty() {
-            parts.push(format!("at {} and came back down", list(back.iter().map(|s| at(s.x)))));
+            parts.push(format!(
+                "at {} and came back down",
+                list(back.iter().map(|s| at(s.x)))
+            ));
         }
         if !open.is_empty() {
-            parts.push(format!("at {} (not yet recovered)", list(open.iter().map(|s| at(s.x)))));
+            parts.push(format!(
+                "at {} (not yet recovered)",
+                list(open.iter().map(|s| at(s.x)))
+            ));
         }
         qualifiers.push("spikes".to_string());
         evidence.push(format!(
@@ -432,37 +444,74 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     }
 
     let mut markers = Vec::new();
-    let mark = |kind: &str, series: Option<&str>, x: f64, value: Option<f64>, label: String| Marker {
-        kind: kind.to_string(),
-        series: series.map(str::to_string),
-        x,
-        value,
-        label,
-    };
+    let mark =
+        |kind: &str, series: Option<&str>, x: f64, value: Option<f64>, label: String| Marker {
+            kind: kind.to_string(),
+            series: series.map(str::to_string),
+            x,
+            value,
+            label,
+        };
     if let Some(b) = best {
-        markers.push(mark("best", Some(name), b.x, Some(b.value), format!("best {}", fmt_v(b.value))));
+        markers.push(mark(
+            "best",
+            Some(name),
+            b.x,
+            Some(b.value),
+            format!("best {}", fmt_v(b.value)),
+        ));
         if verdict == Verdict::Overfitting {
-            markers.push(mark("overfit_onset", Some(name), b.x, Some(b.value), "overfitting starts".to_string()));
+            markers.push(mark(
+                "overfit_onset",
+                Some(name),
+                b.x,
+                Some(b.value),
+                "overfitting starts".to_string(),
+            ));
         }
     }
     if let Some(nf) = &non_finite {
-        markers.push(mark("nan", Some(&nf.series), nf.x, None, format!("{}", nf.value)));
+        markers.push(mark(
+            "nan",
+            Some(&nf.series),
+            nf.x,
+            None,
+            format!("{}", nf.value),
+        ));
     }
     if let Some(o) = objective {
         for s in &spikes {
-            markers.push(mark("spike", Some(&o.name), s.x, Some(s.value), format!("spike {}", fmt_v(s.value))));
+            markers.push(mark(
+                "spike",
+                Some(&o.name),
+                s.x,
+                Some(s.value),
+                format!("spike {}", fmt_v(s.value)),
+            ));
         }
     }
     if let Some(s) = &schedule {
         for (dx, from, to) in &s.drops {
-            markers.push(mark("lr_drop", Some(&s.series), *dx, Some(*to), format!("lr {} → {}", fmt_v(*from), fmt_v(*to))));
+            markers.push(mark(
+                "lr_drop",
+                Some(&s.series),
+                *dx,
+                Some(*to),
+                format!("lr {} → {}", fmt_v(*from), fmt_v(*to)),
+            ));
         }
     }
     for r in restarts {
         markers.push(mark("restart", None, *r, None, "restart".to_string()));
     }
     if let Some(g) = gradients.as_ref().filter(|g| g.exploding()) {
-        markers.push(mark("clip_threshold", Some(&g.series), x.last().copied().unwrap_or(0.0), Some(g.clip), format!("clip {}", fmt_v(g.clip))));
+        markers.push(mark(
+            "clip_threshold",
+            Some(&g.series),
+            x.last().copied().unwrap_or(0.0),
+            Some(g.clip),
+            format!("clip {}", fmt_v(g.clip)),
+        ));
     }
 
     let mut regions = Vec::new();

@@ -116,7 +116,10 @@ pub fn score(cases: &[Case], verdicts: &[String]) -> Score {
     let mut confusion = [[0; 5]; 4];
     let mut correct = 0;
     for (case, v) in cases.iter().zip(verdicts) {
-        let l = LABELS.iter().position(|x| *x == case.label).expect("known label");
+        let l = LABELS
+            .iter()
+            .position(|x| *x == case.label)
+            .expect("known label");
         let p = LABELS.iter().position(|x| x == v).unwrap_or(4);
         confusion[l][p] += 1;
         correct += usize::from(l == p);
