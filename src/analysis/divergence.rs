@@ -67,10 +67,10 @@ pub fn rise(x: &[f64], y: &[f64]) -> Option<Rise> {
     } else {
         y.windows(LEVEL_WINDOW)
             .enumerate()
-            .filter(|(_, w)| w.iter().all(|v| v.is_finite()))
-            .map(|(i, w)| {
-                let mut w = w.to_vec();
-                (i + LEVEL_WINDOW / 2, median(&mut w).unwrap_or(f64::NAN))
+            .filter_map(|(i, w)| {
+                let mut w = <[f64; LEVEL_WINDOW]>::try_from(w).ok()?;
+                let level = median(&mut w).filter(|v| v.is_finite())?;
+                Some((i + LEVEL_WINDOW / 2, level))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))?
     };

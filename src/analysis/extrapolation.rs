@@ -39,10 +39,15 @@ pub struct Outlook {
     pub gain: f64,
     pub gain_low: f64,
     pub gain_high: f64,
-    /// The continuation for the chart: x, best fit, and the plausible range.
+    /// The continuation: x, best fit, and the plausible range (lower-is-better units; the report
+    /// carries it in the series' own units as its `projection`).
+    #[serde(skip)]
     pub x: Vec<f64>,
+    #[serde(skip)]
     pub mid: Vec<f64>,
+    #[serde(skip)]
     pub low: Vec<f64>,
+    #[serde(skip)]
     pub high: Vec<f64>,
 }
 

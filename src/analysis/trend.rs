@@ -39,6 +39,18 @@ impl Trend {
         self.p < ALPHA
     }
 
+    /// The same trend for the series multiplied by `sign` (−1 turns a lower-is-better view of an
+    /// accuracy back into accuracy units).
+    pub fn scaled(self, sign: f64) -> Trend {
+        Trend {
+            s: sign * self.s,
+            z: sign * self.z,
+            slope: sign * self.slope,
+            level: sign * self.level,
+            ..self
+        }
+    }
+
     /// How far the fitted line travels across the window.
     pub fn change(&self) -> f64 {
         self.slope * (self.end - self.start)

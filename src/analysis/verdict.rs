@@ -64,8 +64,11 @@ const ADVICE_SHARE: f64 = 0.9;
 pub struct Details {
     /// The series whose rise or NaN counts as divergence (the training loss when there is one).
     pub objective: Option<String>,
+    /// The recent window's trend, in the monitored series' own units.
     pub trend: Option<Trend>,
+    /// "Train longer?": projected relative gains (positive = better than the best so far).
     pub outlook: Option<Outlook>,
+    /// Prechelt's criteria; `gap` is in lower-is-better units (accuracy-like series negated).
     pub prechelt: Option<Prechelt>,
     pub non_finite: Option<NonFinite>,
     pub rise: Option<Rise>,
@@ -281,14 +284,14 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
             }
             if let Some(o) = &outlook {
                 parts.push(format!(
-                    "{} {} fit projects {} after +{} {word}s, {} against the best so far ({}…{}){}",
+                    "{} {} fit projects +{} {word}s ≈ {} ({}…{}) against the best so far, to {}{}",
                     if o.family.starts_with('e') { "an" } else { "a" },
                     o.family,
-                    fmt_v(sign * o.mid.last().copied().unwrap_or(f64::NAN)),
                     fmt_x(o.horizon.round()),
                     pct(-o.gain),
                     pct(-o.gain_high),
                     pct(-o.gain_low),
+                    fmt_v(sign * o.mid.last().copied().unwrap_or(f64::NAN)),
                     match verdict {
                         Verdict::Plateau if o.gain_low <= MIN_GAIN && o.gain > MIN_GAIN => format!(
                             ", but the plausible range reaches under the {:.0}% that matters",
@@ -551,7 +554,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         early_stopping,
         details: Details {
             objective: objective.map(|o| o.name.clone()),
-            trend,
+            trend: trend.map(|t| t.scaled(sign)),
             outlook,
             prechelt,
             non_finite,
