@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::trend::median;
+use super::trend::{median, trailing_medians};
 
 /// The objective's latest value more than this many times its lowest sustained level is a rise
 /// that has not recovered.
@@ -86,16 +86,9 @@ pub fn rise(x: &[f64], y: &[f64]) -> Option<Rise> {
 /// of consecutive spike points is reported once, at its first point.
 pub fn spikes(x: &[f64], y: &[f64]) -> Vec<Spike> {
     let mut found: Vec<(usize, Spike)> = Vec::new();
-    let mut window = Vec::with_capacity(SPIKE_WINDOW);
+    let baselines = trailing_medians(y, SPIKE_WINDOW);
     for i in SPIKE_MIN_HISTORY..y.len() {
-        window.clear();
-        window.extend(
-            y[i.saturating_sub(SPIKE_WINDOW)..i]
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite()),
-        );
-        let Some(baseline) = median(&mut window) else {
+        let Some(baseline) = baselines[i] else {
             continue;
         };
         if baseline > 0.0 && y[i].is_finite() && y[i] > SPIKE_FACTOR * baseline {

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::trend::median;
+use super::trend::{median, trailing_medians};
 use crate::model::Series;
 
 /// A norm more than this many times the running median of the norms before it is exploding.
@@ -52,23 +52,13 @@ pub fn assess(norms: &Series, loss_kept: Option<f64>) -> Option<Gradients> {
     if finite.is_empty() {
         return None;
     }
-    let mut explosions = Vec::new();
-    let mut window = Vec::with_capacity(RUNNING_WINDOW);
-    for i in MIN_HISTORY..norms.y.len() {
-        window.clear();
-        window.extend(
-            norms.y[i.saturating_sub(RUNNING_WINDOW)..i]
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite()),
-        );
-        if let Some(m) = median(&mut window) {
-            let v = norms.y[i];
-            if m > 0.0 && v.is_finite() && v > EXPLODE_FACTOR * m {
-                explosions.push((norms.x[i], v, m));
-            }
-        }
-    }
+    let running = trailing_medians(&norms.y, RUNNING_WINDOW);
+    let explosions = (MIN_HISTORY..norms.y.len())
+        .filter_map(|i| {
+            let (m, v) = (running[i]?, norms.y[i]);
+            (m > 0.0 && v.is_finite() && v > EXPLODE_FACTOR * m).then_some((norms.x[i], v, m))
+        })
+        .collect();
     let k = ((finite.len() as f64 * END_FRACTION).ceil() as usize).max(1);
     let early = median(&mut finite[..k].to_vec())?;
     let late = median(&mut finite[finite.len() - k..].to_vec())?;

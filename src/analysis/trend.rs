@@ -149,6 +149,32 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
     Some((lower + upper) / 2.0)
 }
 
+/// For each index, the median of the finite values among the `window` points before it (`None`
+/// when there are none). One sorted window slides along the series: O(n · window) memory moves
+/// of a few values, no per-point sorting.
+pub fn trailing_medians(y: &[f64], window: usize) -> Vec<Option<f64>> {
+    let mut sorted: Vec<f64> = Vec::with_capacity(window + 1);
+    let mut out = Vec::with_capacity(y.len());
+    for (i, &v) in y.iter().enumerate() {
+        let m = sorted.len();
+        out.push(match m {
+            0 => None,
+            _ if m % 2 == 1 => Some(sorted[m / 2]),
+            _ => Some((sorted[m / 2 - 1] + sorted[m / 2]) / 2.0),
+        });
+        if v.is_finite() {
+            let at = sorted.partition_point(|s| s.total_cmp(&v).is_lt());
+            sorted.insert(at, v);
+        }
+        if let Some(&old) = i.checked_sub(window).and_then(|j| y.get(j)) {
+            if let Ok(at) = sorted.binary_search_by(|s| s.total_cmp(&old)) {
+                sorted.remove(at);
+            }
+        }
+    }
+    out
+}
+
 /// Lag-1 autocorrelation of a series (0 when it has no variance).
 fn lag1(r: &[f64]) -> f64 {
     let n = r.len() as f64;
