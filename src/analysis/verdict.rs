@@ -56,6 +56,8 @@ pub const HORIZON_FACTOR: f64 = 2.0;
 /// The recent window is this fraction of the series (at least [`MIN_POINTS`] points), and never
 /// reaches back across the last learning-rate cut when enough points follow it.
 pub const RECENT_FRACTION: f64 = 0.5;
+/// At most this many spikes are marked on the chart (all are listed in `details.spikes`).
+const MAX_SPIKE_MARKERS: usize = 50;
 /// "Train ~N more epochs" names where the best fit has delivered this share of its projected gain.
 const ADVICE_SHARE: f64 = 0.9;
 
@@ -184,11 +186,12 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         None
     };
 
-    // A rise of the training objective is divergence when the monitored series suffers too; a
-    // training spike while validation holds its best is listed as a spike.
+    // A rise of the training objective is divergence when the monitored series suffers too (a
+    // training spike while validation holds its best is listed as a spike) and there are enough
+    // points to call it a rise; NaN / inf is divergence at any length.
     let monitor_worse = objective.is_some_and(|o| std::ptr::eq(o, monitor))
         || prechelt.as_ref().map_or(true, |p| p.gl > GL_THRESHOLD);
-    let rise = rise.filter(|_| monitor_worse);
+    let rise = rise.filter(|_| monitor_worse && n >= MIN_POINTS);
     let verdict = if non_finite.is_some() || rise.is_some() {
         Verdict::Diverging
     } else if n < MIN_POINTS || best.is_none() {
@@ -483,7 +486,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         ));
     }
     if let Some(o) = objective {
-        for s in &spikes {
+        for s in spikes.iter().take(MAX_SPIKE_MARKERS) {
             markers.push(mark(
                 "spike",
                 Some(&o.name),
