@@ -25,6 +25,8 @@ const GRID: usize = 48;
 const EXP_RATE: (f64, f64) = (0.01, 30.0);
 /// Power-law exponents.
 const POWER: (f64, f64) = (0.02, 4.0);
+/// Golden-section steps when refining the best shape parameter (each narrows by 0.618).
+const REFINE_STEPS: usize = 30;
 /// Points on the drawn continuation.
 const CURVE_POINTS: usize = 32;
 
@@ -121,13 +123,16 @@ pub fn project(
         start,
         span: (end - start).max(f64::MIN_POSITIVE),
     };
-    let mut fits = Vec::with_capacity(2 * GRID + 1);
-    for k in 0..GRID {
-        let t = k as f64 / (GRID - 1) as f64;
-        let rate = EXP_RATE.0 * (EXP_RATE.1 / EXP_RATE.0).powf(t);
-        let power = POWER.0 * (POWER.1 / POWER.0).powf(t);
-        fits.extend(fit(Family::Exponential, rate, frame, &x, &y));
-        fits.extend(fit(Family::Power, power, frame, &x, &y));
+    let mut fits = Vec::with_capacity(2 * GRID + 3);
+    for (family, range) in [(Family::Exponential, EXP_RATE), (Family::Power, POWER)] {
+        let theta = |t: f64| range.0 * (range.1 / range.0).powf(t);
+        let grid: Vec<Fit> = (0..GRID)
+            .filter_map(|k| fit(family, theta(k as f64 / (GRID - 1) as f64), frame, &x, &y))
+            .collect();
+        if let Some(refined) = refine(&grid, family, frame, &x, &y) {
+            fits.push(refined);
+        }
+        fits.extend(grid);
     }
     fits.extend(fit(Family::Log, 0.0, frame, &x, &y));
     let far = end + horizon;
@@ -166,6 +171,27 @@ pub fn project(
         high: curve(f64::max, f64::NEG_INFINITY),
         x: future,
     })
+}
+
+/// Golden-section search of the shape parameter (in log space) between the neighbours of the
+/// best grid fit, so the best fit does not depend on the grid's spacing.
+fn refine(grid: &[Fit], family: Family, frame: Frame, x: &[f64], y: &[f64]) -> Option<Fit> {
+    let k = (0..grid.len()).min_by(|&a, &b| grid[a].sse.total_cmp(&grid[b].sse))?;
+    let (mut lo, mut hi) = (
+        grid[k.saturating_sub(1)].theta.ln(),
+        grid[(k + 1).min(grid.len() - 1)].theta.ln(),
+    );
+    let sse = |t: f64| fit(family, t.exp(), frame, x, y).map_or(f64::INFINITY, |f| f.sse);
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    for _ in 0..REFINE_STEPS {
+        let (a, b) = (hi - ratio * (hi - lo), lo + ratio * (hi - lo));
+        if sse(a) < sse(b) {
+            hi = b;
+        } else {
+            lo = a;
+        }
+    }
+    fit(family, ((lo + hi) / 2.0).exp(), frame, x, y)
 }
 
 /// Least squares of `y = c + a·g(x)` for one shape; `None` when the basis is constant.
