@@ -327,3 +327,12 @@ fn a_million_points_with_nan_and_inf_do_not_panic() {
     let r = judge(vec![series("loss", y)]);
     assert_eq!(r.verdict, Verdict::Diverging);
 }
+
+#[test]
+fn smooth_lr_decay_to_zero_has_no_cuts() {
+    let lr: Vec<f64> = (0..30).map(|i| 0.01 * (29 - i) as f64 / 29.0).collect();
+    let val: Vec<f64> = (0..30).map(|i| 0.6 + 0.001 * jitter(i)).collect();
+    let r = judge(vec![series("learning_rate", lr), series("val_loss", val)]);
+    assert!(r.markers.iter().all(|m| m.kind != "lr_drop"));
+    assert!(!has(&r, "lr_limited"));
+}
