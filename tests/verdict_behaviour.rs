@@ -245,6 +245,7 @@ fn gradient_spike_is_exploding_with_autoclip_threshold() {
         .evidence
         .iter()
         .any(|e| e.contains("10th percentile of 40 norms")));
+    assert!(r.advice.contains("clip gradients at"));
 }
 
 #[test]
@@ -335,4 +336,12 @@ fn smooth_lr_decay_to_zero_has_no_cuts() {
     let r = judge(vec![series("learning_rate", lr), series("val_loss", val)]);
     assert!(r.markers.iter().all(|m| m.kind != "lr_drop"));
     assert!(!has(&r, "lr_limited"));
+}
+
+#[test]
+fn accuracy_projection_never_passes_one() {
+    let acc: Vec<f64> = (0..30).map(|i| 0.5 + 0.015 * i as f64).collect();
+    let r = judge(vec![series("val_accuracy", acc)]);
+    let p = r.projection.as_ref().unwrap();
+    assert!(p.high.iter().chain(&p.mid).all(|v| *v <= 1.0));
 }

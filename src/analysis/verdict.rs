@@ -153,9 +153,16 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
             1.0
         };
         let horizon = HORIZON_FACTOR * (last - first + step);
-        // A loss (or any series never seen below zero) cannot be projected below zero.
-        let floor = (sign > 0.0 && (monitor.kind == Kind::Loss || y.iter().all(|v| *v >= 0.0)))
-            .then_some(0.0);
+        // A loss (or any lower-is-better series never seen below zero) cannot be projected below
+        // zero, and a higher-is-better score seen only within [0, 1] cannot pass 1.
+        let within = |lo: f64, hi: f64| monitor.y.iter().all(|v| (lo..=hi).contains(v));
+        let floor = if sign > 0.0 && (monitor.kind == Kind::Loss || within(0.0, f64::INFINITY)) {
+            Some(0.0)
+        } else if sign < 0.0 && within(0.0, 1.0) {
+            Some(-1.0)
+        } else {
+            None
+        };
         project(
             &x[start..],
             &y[start..],
@@ -329,6 +336,13 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                 })
             }
         }
+    };
+
+    let advice = match gradients.as_ref().filter(|g| g.exploding()) {
+        Some(g) if verdict != Verdict::Diverging => {
+            format!("{advice}; clip gradients at {}", fmt_v(g.clip))
+        }
+        _ => advice,
     };
 
     // Qualifiers, each with its evidence sentence.
