@@ -345,3 +345,65 @@ fn accuracy_projection_never_passes_one() {
     let p = r.projection.as_ref().unwrap();
     assert!(p.high.iter().chain(&p.mid).all(|v| *v <= 1.0));
 }
+
+#[test]
+fn empty_and_all_nan_series_do_not_panic() {
+    let r = judge(vec![series("val_loss", Vec::new())]);
+    assert_eq!(r.verdict, Verdict::Insufficient);
+    let r = judge(vec![
+        series("loss", vec![f64::NAN; 8]),
+        series("val_loss", vec![f64::NAN; 8]),
+    ]);
+    assert_eq!(r.verdict, Verdict::Diverging);
+    assert_eq!(r.best, None);
+}
+
+#[test]
+fn arbitrary_short_runs_never_panic() {
+    let specials = [
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        0.0,
+        -1.0,
+        1e300,
+        -1e-300,
+    ];
+    for case in 0..3000usize {
+        let n = case % 23;
+        let value = |i: usize, k: usize| {
+            let r = jitter(case * 131 + i * 7 + k);
+            if (case + i + k) % 11 == 0 {
+                specials[(case + i + k) % specials.len()]
+            } else {
+                r * 10f64.powi((case % 5) as i32 - 2)
+            }
+        };
+        let x: Vec<f64> = (0..n)
+            .map(|i| {
+                if case % 4 == 0 && i == n / 2 {
+                    0.0
+                } else {
+                    i as f64
+                }
+            })
+            .collect();
+        let named = |name: &str, k: usize| {
+            Series::named(
+                name,
+                Axis::Epoch,
+                x.clone(),
+                (0..n).map(|i| value(i, k)).collect(),
+            )
+        };
+        let r = judge(vec![
+            named("loss", 1),
+            named("val_loss", 2),
+            named("val_accuracy", 3),
+            named("learning_rate", 4),
+            named("grad_norm", 5),
+        ]);
+        assert!(!r.evidence.is_empty());
+        assert!(!r.advice.is_empty());
+    }
+}

@@ -61,7 +61,7 @@ impl Trend {
 pub fn thin(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let n = x.len().min(y.len());
     let stride = n.div_ceil(MAX_POINTS).max(1);
-    let first = (n - 1) % stride;
+    let first = n.saturating_sub(1) % stride;
     (first..n)
         .step_by(stride)
         .map(|i| (x[i], y[i]))

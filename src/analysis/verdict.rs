@@ -434,7 +434,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     let worsening = prechelt.as_ref().is_some_and(|p| p.gl > GL_THRESHOLD)
         || trend.is_some_and(|t| t.significant() && t.z > 0.0);
     if monitor.kind == Kind::Loss && monitor.role == Role::Validation && worsening {
-        if let Some((m, t)) = improving_metric(run, x[start.min(n.saturating_sub(1))]) {
+        if let Some((m, t)) = x.get(start).and_then(|&from| improving_metric(run, from)) {
             qualifiers.push("metric_disagreement".to_string());
             evidence.push(format!(
                 "metric_disagreement: {name} worsens while {} still improves ({} per {word}, Mann–Kendall p = {:.3})",
