@@ -255,7 +255,12 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         Verdict::Overfitting => {
             let p = prechelt.as_ref().map(|p| {
                 let train_text = match (train, p.train_change) {
-                    (Some(t), Some(c)) => format!(", while {} changed {:+.0}%", t.name, 100.0 * c),
+                    (Some(t), Some(c)) => format!(
+                        ", while {} {} {:.0}%",
+                        t.name,
+                        if c < 0.0 { "fell" } else { "rose" },
+                        100.0 * c.abs()
+                    ),
                     _ => String::new(),
                 };
                 format!(
