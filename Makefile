@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse
+.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-verdict
 
 setup:
 	@scripts/setup.sh
@@ -43,3 +43,7 @@ bench-web: build
 # Parse speed and peak memory on a generated 1M-row x 8-column CSV (prints numbers; not a test).
 bench-parse:
 	cargo run --release --example bench_parse
+
+# The verdict engine against the 60 labelled Keras logs, side by side with the baseline rules, plus timings.
+bench-verdict:
+	cargo run --release --example bench_verdict

@@ -1,12 +1,22 @@
 //! Pure numbers on the model: which series to watch, and what its curve says.
 
+pub mod disagreement;
+pub mod divergence;
+pub mod early_stopping;
+pub mod extrapolation;
+pub mod gradients;
+pub mod noise;
+pub mod overfitting;
+pub mod schedule;
+pub mod trend;
 mod verdict;
 
 use serde::Serialize;
 
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 
-pub use verdict::Verdict;
+pub use early_stopping::Emulation;
+pub use verdict::{Details, Verdict};
 
 /// Everything the page, the CLI and the tests are told about one drop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -37,6 +47,10 @@ pub struct RunReport {
     pub regions: Vec<Region>,
     /// Where the monitored curve is heading if training continues ("train longer?").
     pub projection: Option<Projection>,
+    /// What Keras / Lightning early stopping and PyTorch ReduceLROnPlateau would have done.
+    pub early_stopping: Vec<Emulation>,
+    /// The numbers behind the verdict (trend, fits, Prechelt's criteria, divergence, gradients, LR cuts).
+    pub details: Details,
 }
 
 /// A point the chart marks, on the named series (or across the run when `series` is `None`).
@@ -111,42 +125,82 @@ pub fn analyze(drop: &Drop, options: &Options) -> Report {
 
 fn analyze_run(run: &Run, options: &Options) -> RunReport {
     let monitor = pick_monitor(run, options.monitor.as_deref());
-    let judged = monitor.map(|m| verdict::judge(m, train_partner(run, m)));
-    let (verdict, qualifiers, best, evidence, advice) = match judged {
-        Some(j) => (j.verdict, j.qualifiers, j.best, j.evidence, j.advice),
-        None => (
-            Verdict::Insufficient,
-            Vec::new(),
-            None,
-            vec!["no loss or metric series to judge".to_string()],
-            "log a loss or a validation metric per epoch".to_string(),
-        ),
-    };
-    RunReport {
+    let current = last_segment(run);
+    let judged = monitor.and_then(|full| {
+        let restarts: Vec<f64> = full
+            .x
+            .windows(2)
+            .filter(|w| w[1] < w[0])
+            .map(|w| w[1])
+            .collect();
+        let m = current.series(&full.name)?;
+        Some(verdict::judge(
+            &current,
+            m,
+            train_partner(&current, m),
+            &restarts,
+        ))
+    });
+    let series = run.series.iter().map(info).collect();
+    let segments = segments(run);
+    let base = |monitor: Option<&Series>| RunReport {
         name: run.name.clone(),
         source: run.source.clone(),
         dialect: run.dialect.clone(),
         monitor: monitor.map(|m| m.name.clone()),
         direction: monitor.map_or(Direction::Unknown, |m| m.direction),
-        verdict,
-        qualifiers,
-        best,
-        evidence,
-        advice,
-        series: run.series.iter().map(info).collect(),
-        segments: segments(run),
-        markers: best
-            .map(|b| Marker {
-                kind: "best".to_string(),
-                series: monitor.map(|m| m.name.clone()),
-                x: b.x,
-                value: Some(b.value),
-                label: "best".to_string(),
-            })
-            .into_iter()
-            .collect(),
+        verdict: Verdict::Insufficient,
+        qualifiers: Vec::new(),
+        best: None,
+        evidence: vec!["no loss or metric series to judge".to_string()],
+        advice: "log a loss or a validation metric per epoch".to_string(),
+        series,
+        segments,
+        markers: Vec::new(),
         regions: Vec::new(),
         projection: None,
+        early_stopping: Vec::new(),
+        details: Details::default(),
+    };
+    match judged {
+        Some(j) => RunReport {
+            verdict: j.verdict,
+            qualifiers: j.qualifiers,
+            best: j.best,
+            evidence: j.evidence,
+            advice: j.advice,
+            markers: j.markers,
+            regions: j.regions,
+            projection: j.projection,
+            early_stopping: j.early_stopping,
+            details: j.details,
+            ..base(monitor)
+        },
+        None => base(None),
+    }
+}
+
+/// The run as it stands now: each series cut to the points after its last restart (x going
+/// backwards, e.g. several runs appended to one log), since the verdict is about the latest run.
+pub fn last_segment(run: &Run) -> Run {
+    let series = run
+        .series
+        .iter()
+        .map(|s| {
+            let from =
+                s.x.windows(2)
+                    .rposition(|w| w[1] < w[0])
+                    .map_or(0, |i| i + 1);
+            Series {
+                x: s.x[from..].to_vec(),
+                y: s.y[from..].to_vec(),
+                ..s.clone()
+            }
+        })
+        .collect();
+    Run {
+        series,
+        ..run.clone()
     }
 }
 

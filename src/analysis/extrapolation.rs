@@ -1,0 +1,222 @@
+//! "Train longer?": saturating curves fitted to the recent raw points, and what they project for
+//! the next stretch of training, with an honest range.
+//!
+//! Three families, each linear in (c, a) once its shape parameter θ is fixed, so every θ of a grid
+//! is one exact least-squares fit:
+//! - exponential decay to an asymptote `c + a·e^(−θ·t/span)`,
+//! - power law `c + a·(x − x₀ + 1)^(−θ)`,
+//! - inverse logarithm `c + a / ln(x − x₀ + e)`.
+//!
+//! The range is a profile-likelihood interval over family and θ: every fit whose residual sum of
+//! squares is within the 95% χ²₁ bound of the best one is plausible, and the projected gain is
+//! reported as the best fit's value between the smallest and largest plausible ones.
+
+use serde::Serialize;
+
+use super::trend::thin;
+
+/// Fewer recent points than this and no curve is fitted.
+pub const MIN_POINTS: usize = 5;
+/// 95% quantile of χ² with one degree of freedom: the profile-likelihood bound.
+const CHI2_95: f64 = 3.841;
+/// Shape grid size per family.
+const GRID: usize = 48;
+/// Exponential rates, in units of one window span: from nearly straight to fully flattened.
+const EXP_RATE: (f64, f64) = (0.01, 30.0);
+/// Power-law exponents.
+const POWER: (f64, f64) = (0.02, 4.0);
+/// Golden-section steps when refining the best shape parameter (each narrows by 0.618).
+const REFINE_STEPS: usize = 30;
+/// Points on the drawn continuation.
+const CURVE_POINTS: usize = 32;
+
+/// What the fitted curves say about continuing, in "lower is better" units of the series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outlook {
+    /// The family of the best fit: `exponential`, `power` or `log`.
+    pub family: &'static str,
+    /// How far ahead (in x units) the gain is projected.
+    pub horizon: f64,
+    /// Projected relative gain over the best value so far (0.03 = 3% better), best fit and range.
+    pub gain: f64,
+    pub gain_low: f64,
+    pub gain_high: f64,
+    /// The continuation: x, best fit, and the plausible range (lower-is-better units; the report
+    /// carries it in the series' own units as its `projection`).
+    #[serde(skip)]
+    pub x: Vec<f64>,
+    #[serde(skip)]
+    pub mid: Vec<f64>,
+    #[serde(skip)]
+    pub low: Vec<f64>,
+    #[serde(skip)]
+    pub high: Vec<f64>,
+}
+
+#[derive(Clone, Copy)]
+enum Family {
+    Exponential,
+    Power,
+    Log,
+}
+
+impl Family {
+    fn name(self) -> &'static str {
+        match self {
+            Family::Exponential => "exponential",
+            Family::Power => "power",
+            Family::Log => "log",
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fit {
+    family: Family,
+    theta: f64,
+    c: f64,
+    a: f64,
+    sse: f64,
+}
+
+/// Where the curve's shape is anchored: the start of the series (power, log) and of the window (exponential).
+#[derive(Clone, Copy)]
+struct Frame {
+    origin: f64,
+    start: f64,
+    span: f64,
+}
+
+impl Fit {
+    fn at(&self, frame: Frame, x: f64) -> f64 {
+        self.c + self.a * basis(self.family, self.theta, frame, x)
+    }
+}
+
+fn basis(family: Family, theta: f64, f: Frame, x: f64) -> f64 {
+    match family {
+        Family::Exponential => (-theta * (x - f.start) / f.span).exp(),
+        Family::Power => (x - f.origin + 1.0).max(1.0).powf(-theta),
+        Family::Log => 1.0 / (x - f.origin + std::f64::consts::E).ln(),
+    }
+}
+
+/// Fits the window (`x`, `y`, lower is better) and projects `horizon` x-units past its end.
+/// `origin` is the first x of the whole series; `best` the best value seen so far; `floor` a
+/// value the series cannot go below (0 for a loss): fits that cross it are not plausible.
+pub fn project(
+    x: &[f64],
+    y: &[f64],
+    origin: f64,
+    horizon: f64,
+    best: f64,
+    floor: Option<f64>,
+) -> Option<Outlook> {
+    let (x, y) = thin(x, y);
+    let m = x.len();
+    if m < MIN_POINTS || !best.is_finite() || best == 0.0 {
+        return None;
+    }
+    let (start, end) = (x[0], x[m - 1]);
+    let frame = Frame {
+        origin,
+        start,
+        span: (end - start).max(f64::MIN_POSITIVE),
+    };
+    let mut fits = Vec::with_capacity(2 * GRID + 3);
+    for (family, range) in [(Family::Exponential, EXP_RATE), (Family::Power, POWER)] {
+        let theta = |t: f64| range.0 * (range.1 / range.0).powf(t);
+        let grid: Vec<Fit> = (0..GRID)
+            .filter_map(|k| fit(family, theta(k as f64 / (GRID - 1) as f64), frame, &x, &y))
+            .collect();
+        if let Some(refined) = refine(&grid, family, frame, &x, &y) {
+            fits.push(refined);
+        }
+        fits.extend(grid);
+    }
+    fits.extend(fit(Family::Log, 0.0, frame, &x, &y));
+    let far = end + horizon;
+    if let Some(floor) = floor {
+        fits.retain(|f| f.at(frame, far) >= floor);
+    }
+    let best_fit = *fits.iter().min_by(|a, b| a.sse.total_cmp(&b.sse))?;
+    let bound = best_fit.sse.max(f64::MIN_POSITIVE) * (CHI2_95 / m as f64).exp();
+    let plausible: Vec<&Fit> = fits.iter().filter(|f| f.sse <= bound).collect();
+    let scale = best.abs();
+    let future: Vec<f64> = (1..=CURVE_POINTS)
+        .map(|i| end + horizon * i as f64 / CURVE_POINTS as f64)
+        .collect();
+    let gain_of = |f: &Fit| {
+        let lowest = future
+            .iter()
+            .map(|&x| f.at(frame, x))
+            .fold(f64::INFINITY, f64::min);
+        (best - lowest) / scale
+    };
+    let gains: Vec<f64> = plausible.iter().map(|f| gain_of(f)).collect();
+    let curve = |pick: fn(f64, f64) -> f64, init: f64| -> Vec<f64> {
+        future
+            .iter()
+            .map(|&x| plausible.iter().map(|f| f.at(frame, x)).fold(init, pick))
+            .collect()
+    };
+    Some(Outlook {
+        family: best_fit.family.name(),
+        horizon,
+        gain: gain_of(&best_fit),
+        gain_low: gains.iter().copied().fold(f64::INFINITY, f64::min),
+        gain_high: gains.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        mid: future.iter().map(|&x| best_fit.at(frame, x)).collect(),
+        low: curve(f64::min, f64::INFINITY),
+        high: curve(f64::max, f64::NEG_INFINITY),
+        x: future,
+    })
+}
+
+/// Golden-section search of the shape parameter (in log space) between the neighbours of the
+/// best grid fit, so the best fit does not depend on the grid's spacing.
+fn refine(grid: &[Fit], family: Family, frame: Frame, x: &[f64], y: &[f64]) -> Option<Fit> {
+    let k = (0..grid.len()).min_by(|&a, &b| grid[a].sse.total_cmp(&grid[b].sse))?;
+    let (mut lo, mut hi) = (
+        grid[k.saturating_sub(1)].theta.ln(),
+        grid[(k + 1).min(grid.len() - 1)].theta.ln(),
+    );
+    let sse = |t: f64| fit(family, t.exp(), frame, x, y).map_or(f64::INFINITY, |f| f.sse);
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    for _ in 0..REFINE_STEPS {
+        let (a, b) = (hi - ratio * (hi - lo), lo + ratio * (hi - lo));
+        if sse(a) < sse(b) {
+            hi = b;
+        } else {
+            lo = a;
+        }
+    }
+    fit(family, ((lo + hi) / 2.0).exp(), frame, x, y)
+}
+
+/// Least squares of `y = c + a·g(x)` for one shape; `None` when the basis is constant.
+fn fit(family: Family, theta: f64, frame: Frame, x: &[f64], y: &[f64]) -> Option<Fit> {
+    let g: Vec<f64> = x.iter().map(|&x| basis(family, theta, frame, x)).collect();
+    let n = g.len() as f64;
+    let gm = g.iter().sum::<f64>() / n;
+    let ym = y.iter().sum::<f64>() / n;
+    let sgg: f64 = g.iter().map(|v| (v - gm).powi(2)).sum();
+    if sgg <= f64::EPSILON * gm.abs().max(1.0) * n {
+        return None;
+    }
+    let sgy: f64 = g.iter().zip(y).map(|(a, b)| (a - gm) * (b - ym)).sum();
+    let a = sgy / sgg;
+    let c = ym - a * gm;
+    let sse = g
+        .iter()
+        .zip(y)
+        .map(|(gv, yv)| (yv - c - a * gv).powi(2))
+        .sum();
+    Some(Fit {
+        family,
+        theta,
+        c,
+        a,
+        sse,
+    })
+}

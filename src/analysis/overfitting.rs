@@ -1,0 +1,125 @@
+//! Has validation turned worse since its best while training still improves? Prechelt's
+//! generalization loss GL and progress quotient PQ ("Early Stopping — But When?", 1998), plus the
+//! trend of the train/validation gap.
+
+use serde::Serialize;
+
+use super::trend::{trend, Trend};
+
+/// Prechelt's GL₅: validation more than 5% above its best counts as lost generalization.
+pub const GL_THRESHOLD: f64 = 5.0;
+/// The rise above the best must also exceed this many robust SDs of the recent validation noise,
+/// so that one unlucky value of a small, noisy validation set is not called overfitting.
+pub const NOISE_SIGMAS: f64 = 2.0;
+/// Prechelt's training strip length k for the progress P_k.
+pub const STRIP: usize = 5;
+/// Smallest window for "training still falls": the mean of the last w points against the w before.
+const MIN_WINDOW: usize = 3;
+/// The window is this fraction of the series (at least [`MIN_WINDOW`]).
+const WINDOW_FRACTION: f64 = 0.1;
+
+/// Overfitting evidence for one validation series and its training partner.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prechelt {
+    /// Index of the best validation point and how many points have passed since.
+    pub best_index: usize,
+    pub since: usize,
+    /// GL(t) = 100 · (E_va(t) / E_opt − 1), as a percentage above the best (direction-aware).
+    pub gl: f64,
+    /// P_k(t) = 1000 · (mean of the last k training values / their minimum − 1).
+    pub progress: Option<f64>,
+    /// PQ = GL / P_k.
+    pub pq: Option<f64>,
+    /// Whether the training series' recent window mean is below the window before it.
+    pub train_falling: Option<bool>,
+    /// Relative change of the training series since the best validation point (−0.3 = fell 30%).
+    pub train_change: Option<f64>,
+    /// Trend of validation − training over the recent half, when both share their x values.
+    pub gap: Option<Trend>,
+    /// The latest value's distance above the best, in robust SDs of the recent validation noise.
+    pub sigmas: f64,
+}
+
+impl Prechelt {
+    /// Validation is GL₅ above its best and training still improves.
+    pub fn overfitting(&self) -> bool {
+        self.gl > GL_THRESHOLD
+            && self.sigmas > NOISE_SIGMAS
+            && self.since > 0
+            && self.train_falling == Some(true)
+    }
+}
+
+/// `val` and `train` are oriented so that lower is better; `x` belongs to `val`; `noise` is the
+/// robust SD of the recent validation points around their trend.
+pub fn assess(
+    x: &[f64],
+    val: &[f64],
+    noise: f64,
+    train: Option<(&[f64], &[f64])>,
+) -> Option<Prechelt> {
+    let (best_index, best) = val
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    let last = *val.last()?;
+    let gl = 100.0 * (last - best) / best.abs().max(f64::MIN_POSITIVE);
+    let since = val.len() - 1 - best_index;
+    let progress = train.and_then(|(_, t)| strip_progress(t));
+    let train_falling = train.and_then(|(_, t)| falling(t));
+    let train_change = train.and_then(|(tx, t)| {
+        let from = tx.iter().position(|&v| v >= x[best_index])?;
+        let (a, b) = (t[from], *t.last()?);
+        (a.is_finite() && b.is_finite() && a != 0.0).then(|| (b - a) / a.abs())
+    });
+    let gap = train.and_then(|(tx, t)| {
+        if tx != x {
+            return None;
+        }
+        let half = x.len() / 2;
+        let g: Vec<f64> = val[half..]
+            .iter()
+            .zip(&t[half..])
+            .map(|(v, t)| v - t)
+            .collect();
+        trend(&x[half..], &g)
+    });
+    Some(Prechelt {
+        best_index,
+        since,
+        gl,
+        progress,
+        pq: progress.filter(|p| *p > 0.0).map(|p| gl / p),
+        train_falling,
+        train_change,
+        gap,
+        sigmas: if noise > 0.0 {
+            (last - best) / noise
+        } else {
+            f64::INFINITY
+        },
+    })
+}
+
+/// Prechelt's P_k over the last [`STRIP`] points (positive losses only).
+fn strip_progress(t: &[f64]) -> Option<f64> {
+    let strip = t.get(t.len().checked_sub(STRIP)?..)?;
+    let min = strip.iter().copied().fold(f64::INFINITY, f64::min);
+    if min <= 0.0 || min.is_nan() || strip.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    Some(1000.0 * (strip.iter().sum::<f64>() / (STRIP as f64 * min) - 1.0))
+}
+
+/// The mean of the last w points is below the mean of the w before them.
+pub fn falling(t: &[f64]) -> Option<bool> {
+    let w = ((t.len() as f64 * WINDOW_FRACTION).round() as usize).max(MIN_WINDOW);
+    if t.len() < 2 * w {
+        return None;
+    }
+    let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
+    let n = t.len();
+    Some(mean(&t[n - w..]) < mean(&t[n - 2 * w..n - w]))
+}

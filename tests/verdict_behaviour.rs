@@ -1,0 +1,409 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Each rule of the verdict engine on small constructed runs: one behaviour per test.
+
+use plateau::model::{Axis, Run, Series};
+use plateau::{analyze, Drop, Options, RunReport, Verdict};
+
+fn series(name: &str, y: Vec<f64>) -> Series {
+    let x = (0..y.len()).map(|i| i as f64).collect();
+    Series::named(name, Axis::Epoch, x, y)
+}
+
+fn judge(series: Vec<Series>) -> RunReport {
+    judge_with(series, None)
+}
+
+fn judge_with(series: Vec<Series>, monitor: Option<&str>) -> RunReport {
+    let drop = Drop {
+        runs: vec![Run {
+            name: "run".to_string(),
+            source: "test".to_string(),
+            dialect: "test".to_string(),
+            series,
+        }],
+        warnings: Vec::new(),
+    };
+    let options = Options {
+        monitor: monitor.map(str::to_string),
+    };
+    analyze(&drop, &options).runs.remove(0)
+}
+
+/// Deterministic noise in [−0.5, 0.5).
+fn jitter(i: usize) -> f64 {
+    ((i as f64 * 12.9898).sin() * 43_758.545).fract().abs() - 0.5
+}
+
+fn decay(n: usize, rate: f64, floor: f64) -> Vec<f64> {
+    (0..n).map(|i| floor + (-(i as f64) * rate).exp()).collect()
+}
+
+fn has(r: &RunReport, q: &str) -> bool {
+    r.qualifiers.iter().any(|x| x == q)
+}
+
+#[test]
+fn fewer_than_five_points_is_insufficient() {
+    let r = judge(vec![series("val_loss", vec![1.0, 0.9, 0.8, 0.7])]);
+    assert_eq!(r.verdict, Verdict::Insufficient);
+}
+
+#[test]
+fn nan_in_validation_is_diverging_with_nan_marker() {
+    let r = judge(vec![
+        series("loss", vec![1.0, 0.8, 0.7, 0.6, 0.5, 0.4]),
+        series(
+            "val_loss",
+            vec![1.0, 0.9, 0.8, f64::NAN, f64::NAN, f64::NAN],
+        ),
+    ]);
+    assert_eq!(r.verdict, Verdict::Diverging);
+    assert!(r.markers.iter().any(|m| m.kind == "nan" && m.x == 3.0));
+    assert!(r.evidence[0].contains("epoch 3"));
+}
+
+#[test]
+fn sustained_rise_of_training_loss_is_diverging() {
+    let r = judge(vec![
+        series("loss", vec![2.0, 1.0, 0.6, 0.5, 0.8, 1.2, 1.9, 2.5]),
+        series("val_loss", vec![2.1, 1.1, 0.7, 0.6, 0.9, 1.4, 2.0, 2.8]),
+    ]);
+    assert_eq!(r.verdict, Verdict::Diverging);
+    assert!(r.advice.contains("learning rate"));
+}
+
+#[test]
+fn spike_that_recovered_is_not_divergence() {
+    let mut loss = decay(30, 0.1, 0.2);
+    loss[15] *= 6.0;
+    let val: Vec<f64> = loss
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i == 15 { 0.5 } else { v + 0.01 })
+        .collect();
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_ne!(r.verdict, Verdict::Diverging);
+    assert!(has(&r, "spikes"));
+    assert!(r.markers.iter().any(|m| m.kind == "spike" && m.x == 15.0));
+}
+
+#[test]
+fn training_spike_while_validation_holds_its_best_is_not_divergence() {
+    let mut loss = decay(20, 0.3, 0.02);
+    *loss.last_mut().unwrap() = 0.2;
+    let val = decay(20, 0.3, 0.03);
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_ne!(r.verdict, Verdict::Diverging);
+    assert!(has(&r, "spikes"));
+}
+
+#[test]
+fn val_rises_after_best_epoch_is_overfitting() {
+    let loss = decay(30, 0.15, 0.01);
+    let val: Vec<f64> = (0..30)
+        .map(|i| 0.3 + 0.002 * (i as f64 - 10.0).powi(2) + 0.002 * jitter(i))
+        .collect();
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_eq!(r.verdict, Verdict::Overfitting);
+    let best = r.best.unwrap();
+    assert_eq!(best.x, 10.0);
+    assert_eq!(r.advice, "stop and keep the epoch-10 checkpoint");
+    assert!(r
+        .markers
+        .iter()
+        .any(|m| m.kind == "overfit_onset" && m.x == 10.0));
+    assert!(r
+        .regions
+        .iter()
+        .any(|g| g.kind == "overfitting" && g.start == 10.0 && g.end == 29.0));
+    let p = r.details.prechelt.as_ref().unwrap();
+    assert!(p.gl > 5.0 && p.pq.is_some());
+}
+
+#[test]
+fn one_unlucky_validation_value_within_noise_is_not_overfitting() {
+    let loss = decay(20, 0.2, 0.1);
+    // Validation jumps ±30% around a flat level; the last value is 8% above the best.
+    let mut val: Vec<f64> = (0..20).map(|i| 0.5 * (1.0 + 0.6 * jitter(i))).collect();
+    let best = val.iter().copied().fold(f64::INFINITY, f64::min);
+    *val.last_mut().unwrap() = best * 1.08;
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_ne!(r.verdict, Verdict::Overfitting);
+}
+
+#[test]
+fn validation_above_best_without_falling_training_is_not_overfitting() {
+    let loss = vec![0.5; 20];
+    let val: Vec<f64> = (0..20).map(|i| 0.3 + 0.01 * i as f64).collect();
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_ne!(r.verdict, Verdict::Overfitting);
+}
+
+#[test]
+fn steady_decline_is_improving_with_projection() {
+    let val: Vec<f64> = (0..30).map(|i| 2.0 - 0.02 * i as f64).collect();
+    let r = judge(vec![series("val_loss", val)]);
+    assert_eq!(r.verdict, Verdict::Improving);
+    assert!(r.advice.starts_with("keep training ~"));
+    let p = r.projection.as_ref().unwrap();
+    assert!(p.x[0] > 29.0);
+    for i in 0..p.x.len() {
+        assert!(p.low[i] <= p.mid[i] && p.mid[i] <= p.high[i]);
+    }
+    let o = r.details.outlook.as_ref().unwrap();
+    assert!(o.gain_low > 0.02 && o.horizon == 60.0);
+}
+
+#[test]
+fn significant_but_tiny_decline_is_plateau() {
+    // Falls every epoch (Mann–Kendall is certain) but by ~0.01% per epoch.
+    let val: Vec<f64> = (0..40).map(|i| 0.5 - 0.00005 * i as f64).collect();
+    let r = judge(vec![series("val_loss", val)]);
+    assert!(r.details.trend.unwrap().significant());
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(r.regions.iter().any(|g| g.kind == "plateau"));
+}
+
+#[test]
+fn flattening_curve_is_plateau_though_still_falling() {
+    let val = decay(40, 0.2, 0.3);
+    let r = judge(vec![series("val_loss", val)]);
+    assert!(r.details.trend.unwrap().z < 0.0);
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(r.advice.contains("keep the epoch-39 checkpoint"));
+}
+
+#[test]
+fn accuracy_monitor_uses_its_direction() {
+    let acc: Vec<f64> = (0..30).map(|i| 0.5 + 0.01 * i as f64).collect();
+    let r = judge(vec![series("val_accuracy", acc)]);
+    assert_eq!(r.monitor.as_deref(), Some("val_accuracy"));
+    assert_eq!(r.verdict, Verdict::Improving);
+    assert_eq!(r.best.unwrap().x, 29.0);
+}
+
+#[test]
+fn monitor_can_be_overridden() {
+    let r = judge_with(
+        vec![
+            series("loss", (0..30).map(|i| 2.0 - 0.02 * i as f64).collect()),
+            series("val_loss", vec![0.5; 30]),
+        ],
+        Some("loss"),
+    );
+    assert_eq!(r.monitor.as_deref(), Some("loss"));
+    assert_eq!(r.verdict, Verdict::Improving);
+}
+
+#[test]
+fn lr_rows_are_never_judged_as_a_loss() {
+    let r = judge(vec![series(
+        "learning_rate",
+        vec![0.1, 0.1, 0.02, 0.02, 0.004, 0.004],
+    )]);
+    assert_eq!(r.monitor, None);
+    assert_eq!(r.verdict, Verdict::Insufficient);
+}
+
+#[test]
+fn plateau_between_lr_cuts_is_lr_limited() {
+    let lr: Vec<f64> = (0..30).map(|i| if i < 15 { 0.01 } else { 0.001 }).collect();
+    let val: Vec<f64> = (0..30)
+        .map(|i| {
+            if i < 15 {
+                1.0 - 0.02 * i as f64
+            } else {
+                0.6 + 0.001 * jitter(i)
+            }
+        })
+        .collect();
+    let r = judge(vec![series("learning_rate", lr), series("val_loss", val)]);
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(has(&r, "lr_limited"));
+    assert!(r.markers.iter().any(|m| m.kind == "lr_drop" && m.x == 15.0));
+    // The trend is judged on the points since the cut only.
+    assert_eq!(r.details.trend.unwrap().start, 15.0);
+}
+
+#[test]
+fn gradient_spike_is_exploding_with_autoclip_threshold() {
+    let mut norms: Vec<f64> = (0..40).map(|i| 1.0 + 0.5 * jitter(i)).collect();
+    norms[30] = 60.0;
+    let r = judge(vec![
+        series("loss", decay(40, 0.1, 0.1)),
+        series("val_loss", decay(40, 0.1, 0.12)),
+        series("grad_norm", norms.clone()),
+    ]);
+    assert!(has(&r, "exploding_gradients"));
+    let g = r.details.gradients.as_ref().unwrap();
+    let mut sorted = norms;
+    sorted.sort_by(f64::total_cmp);
+    // 10th percentile of 40 values, linear interpolation at rank 3.9.
+    let expected = sorted[3] + 0.9 * (sorted[4] - sorted[3]);
+    assert!((g.clip - expected).abs() < 1e-12);
+    assert!(r
+        .evidence
+        .iter()
+        .any(|e| e.contains("10th percentile of 40 norms")));
+    assert!(r.advice.contains("clip gradients at"));
+}
+
+#[test]
+fn collapsed_gradients_with_high_loss_are_vanishing() {
+    let norms: Vec<f64> = (0..20).map(|i: i32| 10f64.powi(-i / 3)).collect();
+    let loss: Vec<f64> = (0..20).map(|i| 2.3 - 0.001 * i as f64).collect();
+    let r = judge(vec![series("loss", loss), series("grad_norm", norms)]);
+    assert!(has(&r, "vanishing_gradients"));
+}
+
+#[test]
+fn loss_up_while_metric_improves_is_metric_disagreement() {
+    let loss = decay(30, 0.1, 0.05);
+    let val_loss: Vec<f64> = (0..30).map(|i| 0.5 + 0.02 * i as f64).collect();
+    let val_acc: Vec<f64> = (0..30).map(|i| 0.6 + 0.01 * i as f64).collect();
+    let r = judge(vec![
+        series("loss", loss),
+        series("val_loss", val_loss),
+        series("val_accuracy", val_acc),
+    ]);
+    assert!(has(&r, "metric_disagreement"));
+}
+
+#[test]
+fn train_and_val_on_different_scales_is_mismatch() {
+    let r = judge(vec![
+        series("loss", decay(20, 0.1, 100.0)),
+        series("val_loss", decay(20, 0.1, 0.5)),
+    ]);
+    assert!(has(&r, "train_val_mismatch"));
+}
+
+#[test]
+fn metric_that_never_left_its_start_is_not_learning() {
+    let acc: Vec<f64> = (0..20).map(|i| 0.5 + 0.001 * jitter(i)).collect();
+    let r = judge(vec![series("val_accuracy", acc)]);
+    assert!(has(&r, "not_learning"));
+}
+
+#[test]
+fn fluctuation_dwarfing_trend_is_noisy() {
+    let val: Vec<f64> = (0..30).map(|i| 0.5 + 0.2 * jitter(i)).collect();
+    let r = judge(vec![series("val_loss", val)]);
+    assert!(has(&r, "noisy"));
+}
+
+#[test]
+fn restarted_log_is_judged_on_its_last_segment() {
+    let mut x: Vec<f64> = (0..10).map(f64::from).collect();
+    x.extend((0..10).map(f64::from));
+    let mut y: Vec<f64> = vec![0.5; 10];
+    y.extend((0..10).map(|i| 2.0 - 0.1 * i as f64));
+    let r = judge(vec![Series::named("val_loss", Axis::Epoch, x, y)]);
+    assert!(has(&r, "restarted"));
+    assert_eq!(r.verdict, Verdict::Improving);
+    assert!(r.markers.iter().any(|m| m.kind == "restart" && m.x == 0.0));
+}
+
+#[test]
+fn early_stopping_emulation_is_reported() {
+    let mut val = decay(30, 0.5, 0.2);
+    for v in val.iter_mut().skip(10) {
+        *v = 0.3;
+    }
+    let r = judge(vec![series("val_loss", val)]);
+    let rules: Vec<&str> = r.early_stopping.iter().map(|e| e.rule.as_str()).collect();
+    assert_eq!(rules.len(), 3);
+    assert!(rules[0].starts_with("keras EarlyStopping"));
+    assert!(r.early_stopping.iter().all(|e| !e.at.is_empty()));
+}
+
+#[test]
+fn a_million_points_with_nan_and_inf_do_not_panic() {
+    let n = 1_000_000;
+    let mut y: Vec<f64> = (0..n)
+        .map(|i| 1.0 / (1.0 + i as f64 / 1000.0) + 0.01 * jitter(i))
+        .collect();
+    y[500_000] = f64::NAN;
+    y[600_000] = f64::INFINITY;
+    let r = judge(vec![series("loss", y)]);
+    assert_eq!(r.verdict, Verdict::Diverging);
+}
+
+#[test]
+fn smooth_lr_decay_to_zero_has_no_cuts() {
+    let lr: Vec<f64> = (0..30).map(|i| 0.01 * (29 - i) as f64 / 29.0).collect();
+    let val: Vec<f64> = (0..30).map(|i| 0.6 + 0.001 * jitter(i)).collect();
+    let r = judge(vec![series("learning_rate", lr), series("val_loss", val)]);
+    assert!(r.markers.iter().all(|m| m.kind != "lr_drop"));
+    assert!(!has(&r, "lr_limited"));
+}
+
+#[test]
+fn accuracy_projection_never_passes_one() {
+    let acc: Vec<f64> = (0..30).map(|i| 0.5 + 0.015 * i as f64).collect();
+    let r = judge(vec![series("val_accuracy", acc)]);
+    let p = r.projection.as_ref().unwrap();
+    assert!(p.high.iter().chain(&p.mid).all(|v| *v <= 1.0));
+}
+
+#[test]
+fn empty_and_all_nan_series_do_not_panic() {
+    let r = judge(vec![series("val_loss", Vec::new())]);
+    assert_eq!(r.verdict, Verdict::Insufficient);
+    let r = judge(vec![
+        series("loss", vec![f64::NAN; 8]),
+        series("val_loss", vec![f64::NAN; 8]),
+    ]);
+    assert_eq!(r.verdict, Verdict::Diverging);
+    assert_eq!(r.best, None);
+}
+
+#[test]
+fn arbitrary_short_runs_never_panic() {
+    let specials = [
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        0.0,
+        -1.0,
+        1e300,
+        -1e-300,
+    ];
+    for case in 0..3000usize {
+        let n = case % 23;
+        let value = |i: usize, k: usize| {
+            let r = jitter(case * 131 + i * 7 + k);
+            if (case + i + k) % 11 == 0 {
+                specials[(case + i + k) % specials.len()]
+            } else {
+                r * 10f64.powi((case % 5) as i32 - 2)
+            }
+        };
+        let x: Vec<f64> = (0..n)
+            .map(|i| {
+                if case % 4 == 0 && i == n / 2 {
+                    0.0
+                } else {
+                    i as f64
+                }
+            })
+            .collect();
+        let named = |name: &str, k: usize| {
+            Series::named(
+                name,
+                Axis::Epoch,
+                x.clone(),
+                (0..n).map(|i| value(i, k)).collect(),
+            )
+        };
+        let r = judge(vec![
+            named("loss", 1),
+            named("val_loss", 2),
+            named("val_accuracy", 3),
+            named("learning_rate", 4),
+            named("grad_norm", 5),
+        ]);
+        assert!(!r.evidence.is_empty());
+        assert!(!r.advice.is_empty());
+    }
+}
