@@ -36,8 +36,9 @@ function canvasPrint(page) {
   });
 }
 
-function fragment(page) {
-  return new URLSearchParams(new URL(page.url()).hash.slice(1));
+/** The page's URL fragment, read inside the page (page.url() can lag behind history.replaceState). */
+async function fragment(page) {
+  return new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
 }
 
 /** Column `name` of a header CSV, keyed by its `epoch` column. */
@@ -75,7 +76,7 @@ test('moving the smoothing slider redraws the canvas and lands in the URL', asyn
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
   assert.notEqual(await canvasPrint(page), before, 'the curves change');
-  assert.equal(fragment(page).get('smooth'), '0.95');
+  assert.equal((await fragment(page)).get('smooth'), '0.95');
   assert.equal(await page.textContent('#smooth-value'), '0.95');
   await screenshot(page, 'chart-smooth-095');
   assert.deepEqual(errors, []);
@@ -114,13 +115,13 @@ test('dragging zooms the x-range and a double-click resets it', async () => {
   await page.mouse.down();
   await page.mouse.move(b.x, b.y, { steps: 5 });
   await page.mouse.up();
-  const zoom = (fragment(page).get('zoom') ?? '').split(',').map(Number);
+  const zoom = ((await fragment(page)).get('zoom') ?? '').split(',').map(Number);
   assert.equal(zoom.length, 2, 'zoom is in the URL');
   assert.ok(zoom[0] > 5 && zoom[1] < 25 && zoom[0] < zoom[1], `zoomed into the middle: ${zoom}`);
   assert.notEqual(await canvasPrint(page), full);
   await screenshot(page, 'chart-zoomed');
   await page.mouse.dblclick(a.x, a.y);
-  assert.equal(fragment(page).get('zoom'), null);
+  assert.equal((await fragment(page)).get('zoom'), null);
   assert.equal(await canvasPrint(page), full, 'the full view comes back');
   assert.deepEqual(errors, []);
   await context.close();
@@ -130,7 +131,7 @@ test('log scale toggles the picture and back', async () => {
   const { page, errors, context } = await load(EXAMPLE);
   const linear = await canvasPrint(page);
   await page.check('#ylog');
-  assert.equal(fragment(page).get('ylog'), '1');
+  assert.equal((await fragment(page)).get('ylog'), '1');
   assert.notEqual(await canvasPrint(page), linear);
   await screenshot(page, 'chart-log');
   await page.uncheck('#ylog');
@@ -144,7 +145,7 @@ test('a legend click hides a series from the chart and the read-out', async () =
   const shown = await canvasPrint(page);
   await page.click('#legend .entry[data-series="val_loss"]');
   assert.equal(await page.getAttribute('#legend .entry[data-series="val_loss"]', 'aria-pressed'), 'false');
-  assert.deepEqual(JSON.parse(fragment(page).get('hide')), ['val_loss']);
+  assert.deepEqual(JSON.parse((await fragment(page)).get('hide')), ['val_loss']);
   assert.notEqual(await canvasPrint(page), shown);
   const at = await plotPoint(page, 0.5, 0.35);
   await page.mouse.move(at.x, at.y);
