@@ -161,8 +161,15 @@ impl Analysis {
         let backend = CanvasBackend::with_canvas_object(canvas)
             .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
         let area = backend.into_drawing_area();
-        let frame = chart::draw(&area, run, report, &self.view, self.prepared()?, &Style { scale, dark })
-            .map_err(|e| JsError::new(&e))?;
+        let frame = chart::draw(
+            &area,
+            run,
+            report,
+            &self.view,
+            self.prepared()?,
+            &Style { scale, dark },
+        )
+        .map_err(|e| JsError::new(&e))?;
         let out = to_js(&frame);
         self.frame = Some((index, frame));
         out

@@ -43,7 +43,11 @@ pub fn panels(run: &Run, report: &RunReport) -> Vec<Panel> {
     if let Some(m) = monitor {
         let fam = family(&run.series[m].name);
         let members: Vec<usize> = (0..run.series.len())
-            .filter(|&i| i == m || (run.series[i].kind == run.series[m].kind && family(&run.series[i].name) == fam))
+            .filter(|&i| {
+                i == m
+                    || (run.series[i].kind == run.series[m].kind
+                        && family(&run.series[i].name) == fam)
+            })
             .collect();
         for &i in &members {
             used[i] = true;
@@ -84,7 +88,9 @@ pub fn panels(run: &Run, report: &RunReport) -> Vec<Panel> {
             }
             break;
         }
-        let members = take(run, &mut used, |s| s.kind == Kind::Metric && family(&s.name) == *f);
+        let members = take(run, &mut used, |s| {
+            s.kind == Kind::Metric && family(&s.name) == *f
+        });
         if let Some(&first) = members.first() {
             out.push(Panel {
                 kind: PanelKind::Metric,
@@ -147,8 +153,18 @@ pub fn family(name: &str) -> String {
     let lower = name.trim().to_ascii_lowercase();
     let mut bare = lower.as_str();
     for prefix in [
-        "validation_", "validation/", "valid_", "valid/", "val_", "val/", "eval_", "eval/", "train_", "train/",
-        "test_", "test/",
+        "validation_",
+        "validation/",
+        "valid_",
+        "valid/",
+        "val_",
+        "val/",
+        "eval_",
+        "eval/",
+        "train_",
+        "train/",
+        "test_",
+        "test/",
     ] {
         if let Some(rest) = bare.strip_prefix(prefix) {
             bare = rest;

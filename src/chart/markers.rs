@@ -26,7 +26,10 @@ fn belongs(ctx: &Ctx<'_>, panel: &Panel, series: Option<&str>) -> bool {
 fn marker_on(ctx: &Ctx<'_>, panel: &Panel, m: &Marker) -> bool {
     match m.kind.as_str() {
         "restart" => true,
-        "lr_drop" if m.series.is_none() && ctx.layout.iter().any(|p| p.kind == PanelKind::LearningRate) => {
+        "lr_drop"
+            if m.series.is_none()
+                && ctx.layout.iter().any(|p| p.kind == PanelKind::LearningRate) =>
+        {
             panel.kind == PanelKind::LearningRate
         }
         "clip_threshold" if m.series.is_none() => panel.kind == PanelKind::GradNorm,
@@ -73,8 +76,11 @@ pub fn regions<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     (y0, y1): (f64, f64),
 ) -> DrawResult<DB> {
     for r in &ctx.report.regions {
-        let (a, b) = (ctx.map.at(r.start).max(ctx.x.0), ctx.map.at(r.end).min(ctx.x.1));
-        if !(a < b) {
+        let (a, b) = (
+            ctx.map.at(r.start).max(ctx.x.0),
+            ctx.map.at(r.end).min(ctx.x.1),
+        );
+        if a.partial_cmp(&b) != Some(std::cmp::Ordering::Less) {
             continue;
         }
         let color = match r.kind.as_str() {
@@ -118,9 +124,15 @@ pub fn projection<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         .series
         .iter()
         .position(|s| s.name == p.series)
-        .map_or(ctx.theme.muted, |i| series_color(ctx.run, ctx.slots, i, ctx.theme));
+        .map_or(ctx.theme.muted, |i| {
+            series_color(ctx.run, ctx.slots, i, ctx.theme)
+        });
     let ok = |y: f64| y.is_finite() && (!log || y > 0.0);
-    let n = p.x.len().min(p.mid.len()).min(p.low.len()).min(p.high.len());
+    let n =
+        p.x.len()
+            .min(p.mid.len())
+            .min(p.low.len())
+            .min(p.high.len());
     let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
         (0..n)
             .filter(|&i| ok(ys[i]) && p.x[i].is_finite())
@@ -130,7 +142,10 @@ pub fn projection<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     let mut band = pts(&p.low);
     band.extend(pts(&p.high).into_iter().rev());
     if band.len() >= 3 {
-        chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18).filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band,
+            color.mix(0.18).filled(),
+        )))?;
     }
     let width = (2.0 * ctx.scale).round().max(1.0) as u32;
     chart.draw_series(DashedLineSeries::new(
@@ -166,12 +181,21 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at(at)
-                    + Text::new(text.to_string(), (ctx.px(5.0), ctx.px(-16.0)), ctx.font(11.0).color(&color)),
+                    + Text::new(
+                        text.to_string(),
+                        (ctx.px(5.0), ctx.px(-16.0)),
+                        ctx.font(11.0).color(&color),
+                    ),
             ))
             .map(|_| ())
     };
     let on_axis = |v: f64| v.is_finite() && (!log || v > 0.0) && v >= y0 && v <= y1;
-    for m in ctx.report.markers.iter().filter(|m| marker_on(ctx, panel, m)) {
+    for m in ctx
+        .report
+        .markers
+        .iter()
+        .filter(|m| marker_on(ctx, panel, m))
+    {
         let x = ctx.map.at(m.x);
         let value = m.value.filter(|v| on_axis(*v));
         match m.kind.as_str() {
@@ -183,7 +207,12 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                         ctx.px(4.0),
                         verdict_color(Verdict::Diverging).stroke_width(thin),
                     ))?;
-                    label(chart, (ctx.x.0, v), &m.label, verdict_color(Verdict::Diverging))?;
+                    label(
+                        chart,
+                        (ctx.x.0, v),
+                        &m.label,
+                        verdict_color(Verdict::Diverging),
+                    )?;
                 }
                 continue;
             }
@@ -203,29 +232,53 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
             "nan" => {
                 let c = verdict_color(Verdict::Diverging);
                 let at = (x, value.unwrap_or(y1));
-                chart.draw_series(std::iter::once(Cross::new(at, ctx.px(5.0), c.stroke_width(thin * 2))))?;
+                chart.draw_series(std::iter::once(Cross::new(
+                    at,
+                    ctx.px(5.0),
+                    c.stroke_width(thin * 2),
+                )))?;
                 label(chart, (x, y1), &m.label, c)?;
             }
             "spike" => {
                 if let Some(v) = value {
                     let c = verdict_color(Verdict::Diverging);
-                    chart.draw_series(std::iter::once(TriangleMarker::new((x, v), ctx.px(5.0), c.filled())))?;
+                    chart.draw_series(std::iter::once(TriangleMarker::new(
+                        (x, v),
+                        ctx.px(5.0),
+                        c.filled(),
+                    )))?;
                 }
             }
             "best" => {
                 if let Some(v) = value {
                     let c = verdict_color(ctx.report.verdict);
-                    chart.draw_series(std::iter::once(Circle::new((x, v), ctx.px(5.0), c.filled())))?;
-                    chart.draw_series(std::iter::once(Circle::new((x, v), ctx.px(5.0), fg.stroke_width(thin))))?;
+                    chart.draw_series(std::iter::once(Circle::new(
+                        (x, v),
+                        ctx.px(5.0),
+                        c.filled(),
+                    )))?;
+                    chart.draw_series(std::iter::once(Circle::new(
+                        (x, v),
+                        ctx.px(5.0),
+                        fg.stroke_width(thin),
+                    )))?;
                     chart.draw_series(std::iter::once(
                         EmptyElement::at((x, v))
-                            + Text::new(m.label.clone(), (ctx.px(7.0), ctx.px(4.0)), ctx.font(11.0).color(&fg)),
+                            + Text::new(
+                                m.label.clone(),
+                                (ctx.px(7.0), ctx.px(4.0)),
+                                ctx.font(11.0).color(&fg),
+                            ),
                     ))?;
                 }
             }
             _ => match value {
                 Some(v) => {
-                    chart.draw_series(std::iter::once(Circle::new((x, v), ctx.px(4.0), fg.stroke_width(thin))))?;
+                    chart.draw_series(std::iter::once(Circle::new(
+                        (x, v),
+                        ctx.px(4.0),
+                        fg.stroke_width(thin),
+                    )))?;
                 }
                 None => vertical(chart, x, ctx.theme.muted)?,
             },

@@ -110,7 +110,14 @@ pub fn prepare(run: &Run, view: &View) -> Prepared {
         .series
         .iter()
         .zip(&x)
-        .map(|(s, mx)| smooth(view.smoother, view.smoothing, mx.as_deref().unwrap_or(&s.x), &s.y))
+        .map(|(s, mx)| {
+            smooth(
+                view.smoother,
+                view.smoothing,
+                mx.as_deref().unwrap_or(&s.x),
+                &s.y,
+            )
+        })
         .collect();
     Prepared {
         x,
@@ -238,9 +245,7 @@ pub fn draw<DB: DrawingBackend>(
     let legend = layout
         .iter()
         .enumerate()
-        .flat_map(|(pi, p)| {
-            p.series.iter().map(move |&si| (pi, si))
-        })
+        .flat_map(|(pi, p)| p.series.iter().map(move |&si| (pi, si)))
         .map(|(pi, si)| {
             let name = &run.series[si].name;
             LegendEntry {
@@ -274,7 +279,9 @@ fn x_extent(run: &Run, prepared: &Prepared, layout: &[Panel], view: &View) -> (f
         .flat_map(|p| p.series.iter())
         .flat_map(|&i| prepared.x(run, i).iter().copied())
         .filter(|x| x.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
     scale::x_range(lo, hi)
 }
 

@@ -1,8 +1,8 @@
 //! The verdict banner and one stacked panel: grid, shaded regions, raw and smoothed curves,
 //! markers, title and legend.
 
-use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::ranged1d::AsRangedCoord;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -113,17 +113,30 @@ pub fn draw<DB: DrawingBackend>(
             }
         })
         .collect();
-    let mut values: Vec<f64> = curves
+    let values: Vec<f64> = curves
         .iter()
         .flat_map(|c| c.raw.iter().chain(&c.smoothed))
         .flatten()
         .filter(|(x, _)| *x >= ctx.x.0 && *x <= ctx.x.1)
         .map(|p| p.1)
         .collect();
-    values.extend(markers::y_extras(ctx, panel));
-    let (y0, y1) = scale::y_range(&values, ctx.view.ignore_outliers, log);
+    let (mut y0, mut y1) = scale::y_range(&values, ctx.view.ignore_outliers, log);
+    let extras = markers::y_extras(ctx, panel);
+    if extras.iter().any(|v| *v < y0 || *v > y1) {
+        let mut wanted = extras;
+        wanted.extend([y0, y1]);
+        (y0, y1) = scale::y_range(&wanted, false, log);
+    }
     if log {
-        plot(area, ctx, panel, &curves, (y0..y1).log_scale(), (y0, y1), log)
+        plot(
+            area,
+            ctx,
+            panel,
+            &curves,
+            (y0..y1).log_scale(),
+            (y0, y1),
+            log,
+        )
     } else {
         plot(area, ctx, panel, &curves, y0..y1, (y0, y1), log)
     }
@@ -166,7 +179,11 @@ where
         .label_style(label_font.clone())
         .axis_desc_style(label_font.clone())
         .x_labels(8)
-        .y_labels(if panel.kind == PanelKind::Monitor { 6 } else { 4 })
+        .y_labels(if panel.kind == PanelKind::Monitor {
+            6
+        } else {
+            4
+        })
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| tick(*v));
     if ctx.x_labels {
@@ -190,7 +207,11 @@ where
         };
         let mut labelled = c.smoothed.is_empty();
         for piece in c.raw.iter().filter(|p| p.len() == 1) {
-            chart.draw_series(piece.iter().map(|p| Circle::new(*p, ctx.px(3.0), color.filled())))?;
+            chart.draw_series(
+                piece
+                    .iter()
+                    .map(|p| Circle::new(*p, ctx.px(3.0), color.filled())),
+            )?;
         }
         for piece in &c.raw {
             let drawn = chart.draw_series(LineSeries::new(piece.iter().copied(), raw_style))?;

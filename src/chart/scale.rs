@@ -15,14 +15,18 @@ pub fn y_range(values: &[f64], ignore_outliers: bool, log: bool) -> (f64, f64) {
         (quantile(&mut v, 0.05), quantile(&mut v, 0.95))
     } else {
         v.iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(*y), b.max(*y)))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+                (a.min(*y), b.max(*y))
+            })
     };
     if log {
         let (a, b) = (lo.log10(), hi.log10());
         let pad = ((b - a) * 0.05).max(0.05);
         (10f64.powf(a - pad), 10f64.powf(b + pad))
     } else {
-        let pad = ((hi - lo) * 0.05).max(hi.abs().max(lo.abs()) * 0.01).max(1e-12);
+        let pad = ((hi - lo) * 0.05)
+            .max(hi.abs().max(lo.abs()) * 0.01)
+            .max(1e-12);
         (lo - pad, hi + pad)
     }
 }
