@@ -262,11 +262,13 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                         ctx.px(5.0),
                         fg.stroke_width(thin),
                     )))?;
+                    let right = x > ctx.x.0 + 0.85 * (ctx.x.1 - ctx.x.0);
+                    let dx = if right { -ctx.px(34.0) } else { ctx.px(7.0) };
                     chart.draw_series(std::iter::once(
                         EmptyElement::at((x, v))
                             + Text::new(
                                 m.label.clone(),
-                                (ctx.px(7.0), ctx.px(4.0)),
+                                (dx, ctx.px(4.0)),
                                 ctx.font(11.0).color(&fg),
                             ),
                     ))?;

@@ -21,7 +21,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::RunReport;
-use crate::model::Run;
+use crate::model::{Kind, Run};
 
 pub use decimate::pieces;
 pub use export::csv;
@@ -111,12 +111,13 @@ pub fn prepare(run: &Run, view: &View) -> Prepared {
         .iter()
         .zip(&x)
         .map(|(s, mx)| {
-            smooth(
-                view.smoother,
-                view.smoothing,
-                mx.as_deref().unwrap_or(&s.x),
-                &s.y,
-            )
+            // A learning-rate schedule is set, not measured: smoothing would only blur its steps.
+            let weight = if s.kind == Kind::LearningRate {
+                0.0
+            } else {
+                view.smoothing
+            };
+            smooth(view.smoother, weight, mx.as_deref().unwrap_or(&s.x), &s.y)
         })
         .collect();
     Prepared {

@@ -10,7 +10,7 @@ use super::layout::{Panel, PanelKind};
 use super::theme::{verdict_color, Theme, PALETTE};
 use super::{decimate, markers, scale, PanelFrame, Prepared, View, XMap};
 use crate::analysis::RunReport;
-use crate::model::{Direction, Role, Run};
+use crate::model::{Direction, Kind, Role, Run};
 
 type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
@@ -101,11 +101,12 @@ pub fn draw<DB: DrawingBackend>(
         .map(|&i| {
             let x = ctx.prepared.x(ctx.run, i);
             let raw = decimate::pieces(x, &ctx.run.series[i].y, ctx.x, columns, keep);
-            let smoothed = if ctx.view.smoothing > 0.0 {
-                decimate::pieces(x, &ctx.prepared.smoothed[i], ctx.x, columns, keep)
-            } else {
-                Vec::new()
-            };
+            let smoothed =
+                if ctx.view.smoothing > 0.0 && ctx.run.series[i].kind != Kind::LearningRate {
+                    decimate::pieces(x, &ctx.prepared.smoothed[i], ctx.x, columns, keep)
+                } else {
+                    Vec::new()
+                };
             Curve {
                 index: i,
                 raw,
