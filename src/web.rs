@@ -49,8 +49,8 @@ pub struct Analysis {
     drop: Drop,
     report: Report,
     view: View,
-    /// The prepared run (x mapped, smoothed) and what it was prepared for: slider moves and zooms reuse it.
-    prepared: Option<(usize, View, Prepared)>,
+    /// The prepared run (x mapped, smoothed, raw curves decimated): slider moves and zooms reuse it.
+    prepared: Option<(usize, Prepared)>,
     /// The last drawn run and where it landed, for hover and zoom.
     frame: Option<(usize, Frame)>,
 }
@@ -59,11 +59,6 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&e.to_string()))
-}
-
-/// Only these view fields change the prepared data; the others are applied while drawing.
-fn same_preparation(a: &View, b: &View) -> bool {
-    a.smoothing == b.smoothing && a.smoother == b.smoother && a.x_axis == b.x_axis
 }
 
 impl Analysis {
@@ -85,13 +80,16 @@ impl Analysis {
             .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))
     }
 
-    /// Prepares run `index` for the current view unless the cached preparation still fits.
+    /// Prepares run `index` for the current view, reusing what still fits (see `chart::Prepared`).
     fn prepare(&mut self, index: usize) -> Result<(), JsError> {
-        let fresh = matches!(&self.prepared, Some((i, v, _)) if *i == index && same_preparation(v, &self.view));
-        if !fresh {
-            let (run, _) = self.run(index)?;
-            let prepared = chart::prepare(run, &self.view);
-            self.prepared = Some((index, self.view.clone(), prepared));
+        let run = self
+            .drop
+            .runs
+            .get(index)
+            .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
+        match &mut self.prepared {
+            Some((i, prepared)) if *i == index => prepared.refresh(run, &self.view),
+            _ => self.prepared = Some((index, chart::prepare(run, &self.view))),
         }
         Ok(())
     }
@@ -99,7 +97,7 @@ impl Analysis {
     fn prepared(&self) -> Result<&Prepared, JsError> {
         self.prepared
             .as_ref()
-            .map(|p| &p.2)
+            .map(|p| &p.1)
             .ok_or_else(|| JsError::new("the chart has not been prepared"))
     }
 }

@@ -94,3 +94,52 @@ fn log_range_ignores_zero_and_negative() {
     let (lo, hi) = y_range(&[0.0, -1.0, 0.01, 10.0], false, true);
     assert!(lo > 0.0 && lo < 0.01 && hi > 10.0, "{lo}..{hi}");
 }
+
+fn long_run() -> plateau::Run {
+    let x: Vec<f64> = (0..10_000).map(f64::from).collect();
+    let y: Vec<f64> = (0..10_000)
+        .map(|i| 1.0 + (f64::from(i) * 0.37).sin())
+        .collect();
+    plateau::Run {
+        name: "long".into(),
+        source: "long.csv".into(),
+        dialect: "keras".into(),
+        series: vec![plateau::Series::named(
+            "loss",
+            plateau::model::Axis::Step,
+            x,
+            y,
+        )],
+    }
+}
+
+#[test]
+fn zoomed_decimation_of_sorted_x_matches_a_full_scan() {
+    let run = long_run();
+    let prepared = plateau::chart::prepare(&run, &plateau::chart::View::default());
+    let s = &run.series[0];
+    for range in [
+        (2000.5, 3000.0),
+        (0.0, 9999.0),
+        (-50.0, 10.0),
+        (9990.0, 20_000.0),
+    ] {
+        let fast = prepared.raw_pieces(&run, 0, range, 300, false);
+        assert_eq!(*fast, pieces(&s.x, &s.y, range, 300, finite), "{range:?}");
+    }
+}
+
+#[test]
+fn refresh_resmooths_when_the_slider_moves() {
+    let run = long_run();
+    let mut prepared = plateau::chart::prepare(&run, &plateau::chart::View::default());
+    let view = plateau::chart::View {
+        smoothing: 0.9,
+        ..plateau::chart::View::default()
+    };
+    prepared.refresh(&run, &view);
+    assert_eq!(
+        prepared.smoothed[0],
+        plateau::chart::ema(0.9, &run.series[0].y)
+    );
+}

@@ -45,7 +45,11 @@ export class ChartView {
     const h = Math.max(1, Math.round(height * dpr));
     if (this.canvas.width !== w) this.canvas.width = w;
     if (this.canvas.height !== h) this.canvas.height = h;
+    const started = performance.now();
     this.frame = this.analysis.draw(this.canvas, this.run, dpr, this.dark.matches);
+    // The last draw's duration, for `make bench-chart` and the browser's performance panel.
+    performance.clearMeasures('plateau-draw');
+    performance.measure('plateau-draw', { start: started });
     this.hideHover();
     return this.frame;
   }

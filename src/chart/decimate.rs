@@ -1,5 +1,6 @@
-//! Fewer points, same picture: at most two points (the minimum and the maximum) per pixel column,
-//! so a spike one sample wide survives at every zoom.
+//! Fewer points, same picture: at most two points (the minimum and the maximum, in x order) per
+//! pixel column, so a spike one sample wide survives at every zoom. One pass, no index buffers:
+//! a million points take a few milliseconds.
 
 /// The line pieces to draw for `(x, y)` over `x0..=x1` on `columns` pixel columns. A piece ends where
 /// x goes backwards (a restarted run is never drawn as a zig-zag) or where `keep(y)` is false
@@ -12,68 +13,112 @@ pub fn pieces(
     columns: usize,
     keep: impl Fn(f64) -> bool,
 ) -> Vec<Vec<(f64, f64)>> {
+    let per_x = columns.max(1) as f64 / (x1 - x0).max(f64::MIN_POSITIVE);
     let mut out = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
-    let flush = |current: &mut Vec<usize>, out: &mut Vec<Vec<(f64, f64)>>| {
-        if !current.is_empty() {
-            out.push(min_max(x, y, current, (x0, x1), columns));
-            current.clear();
-        }
-    };
-    for i in 0..x.len().min(y.len()) {
-        let backwards = i > 0 && x[i] < x[i - 1];
-        if backwards || !keep(y[i]) || !x[i].is_finite() {
-            flush(&mut current, &mut out);
-            if !keep(y[i]) || !x[i].is_finite() {
+    let mut piece: Vec<(f64, f64)> = Vec::new();
+    let mut column: Option<Column> = None;
+    // The x where the current column ends: most points only compare against it.
+    let mut edge = f64::NEG_INFINITY;
+    let mut prev = f64::NEG_INFINITY;
+    let n = x.len().min(y.len());
+    for i in 0..n {
+        let (xi, yi) = (x[i], y[i]);
+        let usable = keep(yi) && xi.is_finite();
+        let backwards = xi < prev;
+        prev = xi;
+        if !usable || backwards {
+            if let Some(c) = column.take() {
+                c.emit(&mut piece);
+            }
+            if !piece.is_empty() {
+                out.push(std::mem::take(&mut piece));
+            }
+            edge = f64::NEG_INFINITY;
+            if !usable {
+                prev = f64::NEG_INFINITY;
                 continue;
             }
         }
-        let before = x[i] < x0 && x.get(i + 1).is_some_and(|n| *n < x0);
-        let after = x[i] > x1 && i > 0 && x[i - 1] > x1;
-        if !before && !after {
-            current.push(i);
+        if xi < edge && xi >= x0 {
+            if let Some(c) = &mut column {
+                c.add(xi, yi);
+                continue;
+            }
+        }
+        if (xi < x0 && i + 1 < n && x[i + 1] < x0) || (xi > x1 && i > 0 && x[i - 1] > x1) {
+            continue;
+        }
+        // Points outside the range keep columns of their own so the edges stay exact.
+        let col = if xi < x0 {
+            i64::MIN
+        } else if xi > x1 {
+            i64::MAX
+        } else {
+            // Non-negative here, so truncation is floor.
+            ((xi - x0) * per_x) as i64
+        };
+        edge = if xi < x0 || xi > x1 {
+            f64::NEG_INFINITY
+        } else {
+            x0 + (col + 1) as f64 / per_x
+        };
+        match &mut column {
+            Some(c) if c.col == col => c.add(xi, yi),
+            _ => {
+                if let Some(c) = column.take() {
+                    c.emit(&mut piece);
+                }
+                column = Some(Column::new(col, xi, yi));
+            }
         }
     }
-    flush(&mut current, &mut out);
+    if let Some(c) = column {
+        c.emit(&mut piece);
+    }
+    if !piece.is_empty() {
+        out.push(piece);
+    }
     out
 }
 
-/// Per pixel column, the lowest and the highest point in x order; points outside the range keep
-/// their own column so the edges stay exact.
-fn min_max(
-    x: &[f64],
-    y: &[f64],
-    indices: &[usize],
-    (x0, x1): (f64, f64),
-    columns: usize,
-) -> Vec<(f64, f64)> {
-    if indices.len() <= 2 * columns.max(1) {
-        return indices.iter().map(|&i| (x[i], y[i])).collect();
-    }
-    let per_x = columns as f64 / (x1 - x0).max(f64::MIN_POSITIVE);
-    let column = |i: usize| ((x[i] - x0) * per_x).floor() as i64;
-    let mut out = Vec::with_capacity(2 * columns + 4);
-    let mut k = 0;
-    while k < indices.len() {
-        let col = column(indices[k]);
-        let (mut lo, mut hi) = (indices[k], indices[k]);
-        let mut end = k + 1;
-        while end < indices.len() && column(indices[end]) == col {
-            let i = indices[end];
-            if y[i] < y[lo] {
-                lo = i;
-            }
-            if y[i] > y[hi] {
-                hi = i;
-            }
-            end += 1;
+/// The lowest and highest point seen in one pixel column, and which came first.
+struct Column {
+    col: i64,
+    lo: (f64, f64),
+    hi: (f64, f64),
+    lo_first: bool,
+}
+
+impl Column {
+    fn new(col: i64, x: f64, y: f64) -> Column {
+        Column {
+            col,
+            lo: (x, y),
+            hi: (x, y),
+            lo_first: true,
         }
-        let (a, b) = if lo <= hi { (lo, hi) } else { (hi, lo) };
-        out.push((x[a], y[a]));
+    }
+
+    fn add(&mut self, x: f64, y: f64) {
+        if y < self.lo.1 {
+            self.lo = (x, y);
+            self.lo_first = false;
+        }
+        if y > self.hi.1 {
+            self.hi = (x, y);
+            self.lo_first = true;
+        }
+    }
+
+    fn emit(self, piece: &mut Vec<(f64, f64)>) {
+        let (a, b) = if self.lo_first {
+            (self.lo, self.hi)
+        } else {
+            (self.hi, self.lo)
+        };
+        piece.push(a);
         if b != a {
-            out.push((x[b], y[b]));
+            piece.push(b);
         }
-        k = end;
     }
-    out
 }

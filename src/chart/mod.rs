@@ -11,6 +11,7 @@ mod hover;
 mod layout;
 mod markers;
 mod panel;
+mod prepare;
 mod scale;
 mod smooth;
 mod theme;
@@ -21,12 +22,13 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::RunReport;
-use crate::model::{Kind, Run};
+use crate::model::Run;
 
 pub use decimate::pieces;
 pub use export::csv;
 pub use hover::{hover, Readout, Row};
 pub use layout::{family, panels, Panel, PanelKind};
+pub use prepare::{Pieces, Prepared};
 pub use scale::{quantile, y_range};
 pub use smooth::{ema, ema_spaced, forward_pieces, gaussian, smooth, Smoother};
 pub use theme::{hex, verdict_color, Theme, PALETTE};
@@ -79,52 +81,9 @@ impl Default for View {
     }
 }
 
-/// A run's series on the chosen x-axis and smoothed: what every redraw reuses.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    /// Per series of the run: x on the chosen axis (`None` where it is the log's own x).
-    pub x: Vec<Option<Vec<f64>>>,
-    /// Per series of the run: the smoothed y (same length as `y`).
-    pub smoothed: Vec<Vec<f64>>,
-    pub x_title: String,
-}
-
-impl Prepared {
-    pub fn x<'a>(&'a self, run: &'a Run, i: usize) -> &'a [f64] {
-        self.x[i].as_deref().unwrap_or(&run.series[i].x)
-    }
-}
-
-/// Maps x and smooths every series of `run` for `view`.
+/// Maps x and smooths every series of `run` for `view` (see [`Prepared`]).
 pub fn prepare(run: &Run, view: &View) -> Prepared {
-    let map = XMap::new(run, view.x_axis);
-    let x: Vec<Option<Vec<f64>>> = run
-        .series
-        .iter()
-        .map(|s| match map.series_x(s) {
-            std::borrow::Cow::Borrowed(_) => None,
-            std::borrow::Cow::Owned(v) => Some(v),
-        })
-        .collect();
-    let smoothed = run
-        .series
-        .iter()
-        .zip(&x)
-        .map(|(s, mx)| {
-            // A learning-rate schedule is set, not measured: smoothing would only blur its steps.
-            let weight = if s.kind == Kind::LearningRate {
-                0.0
-            } else {
-                view.smoothing
-            };
-            smooth(view.smoother, weight, mx.as_deref().unwrap_or(&s.x), &s.y)
-        })
-        .collect();
-    Prepared {
-        x,
-        smoothed,
-        x_title: map.title,
-    }
+    Prepared::new(run, view)
 }
 
 /// Where everything landed, so a caller can map pixels back to data.
@@ -201,7 +160,7 @@ pub fn draw<DB: DrawingBackend>(
     panel::banner(&banner, report, &theme, s).map_err(|e| e.to_string())?;
 
     let layout = panels(run, report);
-    let (x_min, x_max) = x_extent(run, prepared, &layout, view);
+    let (x_min, x_max) = x_extent(prepared, &layout, view);
     let slots = layout::color_slots(run);
     let map = XMap::new(run, view.x_axis);
     let height = plot.dim_in_pixel().1 as i32;
@@ -269,20 +228,13 @@ pub fn draw<DB: DrawingBackend>(
 }
 
 /// The x-range shown: the zoom when set, else everything the panels hold.
-fn x_extent(run: &Run, prepared: &Prepared, layout: &[Panel], view: &View) -> (f64, f64) {
+fn x_extent(prepared: &Prepared, layout: &[Panel], view: &View) -> (f64, f64) {
     if let Some((a, b)) = view.zoom {
         if a.is_finite() && b.is_finite() && b > a {
             return (a, b);
         }
     }
-    let (lo, hi) = layout
-        .iter()
-        .flat_map(|p| p.series.iter())
-        .flat_map(|&i| prepared.x(run, i).iter().copied())
-        .filter(|x| x.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-            (a.min(x), b.max(x))
-        });
+    let (lo, hi) = prepared.extent(layout.iter().flat_map(|p| p.series.iter().copied()));
     scale::x_range(lo, hi)
 }
 

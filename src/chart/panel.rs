@@ -5,10 +5,11 @@ use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::rc::Rc;
 
 use super::layout::{Panel, PanelKind};
 use super::theme::{verdict_color, Theme, PALETTE};
-use super::{decimate, markers, scale, PanelFrame, Prepared, View, XMap};
+use super::{markers, scale, PanelFrame, Pieces, Prepared, View, XMap};
 use crate::analysis::RunReport;
 use crate::model::{Direction, Kind, Role, Run};
 
@@ -93,17 +94,16 @@ pub fn draw<DB: DrawingBackend>(
 ) -> DrawResult<(PanelFrame, (i32, i32)), DB> {
     let log = ctx.view.log_y || panel.kind == PanelKind::GradNorm;
     let columns = area.dim_in_pixel().0 as usize;
-    let keep = |y: f64| y.is_finite() && (!log || y > 0.0);
     let curves: Vec<Curve> = panel
         .series
         .iter()
         .filter(|&&i| !ctx.view.hidden.contains(&ctx.run.series[i].name))
         .map(|&i| {
-            let x = ctx.prepared.x(ctx.run, i);
-            let raw = decimate::pieces(x, &ctx.run.series[i].y, ctx.x, columns, keep);
+            let raw = ctx.prepared.raw_pieces(ctx.run, i, ctx.x, columns, log);
             let smoothed =
                 if ctx.view.smoothing > 0.0 && ctx.run.series[i].kind != Kind::LearningRate {
-                    decimate::pieces(x, &ctx.prepared.smoothed[i], ctx.x, columns, keep)
+                    ctx.prepared
+                        .smoothed_pieces(ctx.run, i, ctx.x, columns, log)
                 } else {
                     Vec::new()
                 };
@@ -146,8 +146,8 @@ pub fn draw<DB: DrawingBackend>(
 /// One series' decimated line pieces.
 struct Curve {
     index: usize,
-    raw: Vec<Vec<(f64, f64)>>,
-    smoothed: Vec<Vec<(f64, f64)>>,
+    raw: Rc<Pieces>,
+    smoothed: Pieces,
 }
 
 fn plot<DB: DrawingBackend, Y>(
@@ -214,7 +214,7 @@ where
                     .map(|p| Circle::new(*p, ctx.px(3.0), color.filled())),
             )?;
         }
-        for piece in &c.raw {
+        for piece in c.raw.iter() {
             let drawn = chart.draw_series(LineSeries::new(piece.iter().copied(), raw_style))?;
             if labelled {
                 drawn
