@@ -53,8 +53,11 @@ pub fn hover(
         .series
         .iter()
         .filter(visible)
-        .filter_map(|&i| nearest(prepared.x(run, i), &run.series[i].y, target))
-        .map(|(_, x)| x)
+        .filter_map(|&i| {
+            prepared
+                .nearest(run, i, target)
+                .map(|k| prepared.x(run, i)[k])
+        })
         .min_by(|a, b| (a - target).abs().total_cmp(&(b - target).abs()))?;
     let rows = frame
         .legend
@@ -62,7 +65,8 @@ pub fn hover(
         .filter(|e| !e.hidden)
         .filter_map(|e| {
             let i = run.series.iter().position(|s| s.name == e.series)?;
-            let (k, x) = nearest(prepared.x(run, i), &run.series[i].y, snapped)?;
+            let k = prepared.nearest(run, i, snapped)?;
+            let x = prepared.x(run, i)[k];
             Some(Row {
                 series: e.series.clone(),
                 color: e.color.clone(),
@@ -79,14 +83,4 @@ pub fn hover(
         panel,
         rows,
     })
-}
-
-/// The index and x of the point nearest `target` in x (NaN values count: they are data too).
-fn nearest(xs: &[f64], ys: &[f64], target: f64) -> Option<(usize, f64)> {
-    xs.iter()
-        .take(ys.len())
-        .enumerate()
-        .filter(|(_, x)| x.is_finite())
-        .min_by(|a, b| (a.1 - target).abs().total_cmp(&(b.1 - target).abs()))
-        .map(|(i, x)| (i, *x))
 }

@@ -189,6 +189,23 @@ impl Prepared {
         )
     }
 
+    /// The index of series `i`'s point nearest `target` in x (binary search when x is sorted).
+    pub fn nearest(&self, run: &Run, i: usize, target: f64) -> Option<usize> {
+        let xs = self.x(run, i);
+        let xs = &xs[..xs.len().min(run.series[i].y.len())];
+        let distance = |k: &usize| (xs[*k] - target).abs();
+        if self.sorted[i] {
+            let k = xs.partition_point(|v| *v < target);
+            return [k.checked_sub(1), (k < xs.len()).then_some(k)]
+                .into_iter()
+                .flatten()
+                .min_by(|a, b| distance(a).total_cmp(&distance(b)));
+        }
+        (0..xs.len())
+            .filter(|k| xs[*k].is_finite())
+            .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+    }
+
     /// The indices of series `i` worth decimating for `range`: the visible points and one
     /// neighbour either side when x is sorted, else all of them.
     fn window(&self, run: &Run, i: usize, (x0, x1): (f64, f64)) -> std::ops::Range<usize> {

@@ -44,14 +44,11 @@ impl Theme {
         }
     }
 
-    /// `color` moved `amount` (0–1) of the way towards the background: a lighter or darker tint.
+    /// `color` moved `amount` (0–1) of the way towards white: the lighter shade of a family, which
+    /// reads as "the same, but secondary" on a light and on a dark background alike.
     pub fn tint(&self, color: RGBColor, amount: f64) -> RGBColor {
-        let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * amount).round() as u8;
-        RGBColor(
-            mix(color.0, self.bg.0),
-            mix(color.1, self.bg.1),
-            mix(color.2, self.bg.2),
-        )
+        let mix = |a: u8| (a as f64 + (255.0 - a as f64) * amount).round() as u8;
+        RGBColor(mix(color.0), mix(color.1), mix(color.2))
     }
 }
 

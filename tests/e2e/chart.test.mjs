@@ -225,6 +225,20 @@ test('at devicePixelRatio 2 the backing store doubles and hover still finds the 
   await context.close();
 });
 
+test('the chart follows a dark colour scheme', async () => {
+  const background = (page) => page.$eval('canvas#chart', (c) => [...c.getContext('2d').getImageData(c.width - 3, 2, 1, 1).data]);
+  const light = await load(EXAMPLE);
+  const [r] = await background(light.page);
+  assert.ok(r > 200, `light background: ${r}`);
+  await light.context.close();
+  const { page, errors, context } = await load(EXAMPLE, { colorScheme: 'dark' });
+  const [d] = await background(page);
+  assert.ok(d < 60, `dark background: ${d}`);
+  await screenshot(page, 'chart-dark');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 const FAMILIES = [
   'tests/fixtures/real/keras--brain-tumor-image-classification-using-c/training_log.csv',
   'tests/fixtures/real/keras--handwritten-digit-recognition-cnn-with-9/training_log.csv',
