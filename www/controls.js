@@ -112,7 +112,7 @@ export function fillChoices(view, axes, report) {
   $('xaxis').value = view.x_axis;
   $('xaxis').disabled = axes.length < 2;
   const run = report.runs[view.run] ?? report.runs[0];
-  const judged = run.series.filter((s) => s.kind === 'loss' || s.kind === 'metric');
+  const judged = run.series.filter((s) => s.kind !== 'time' && s.kind !== 'learning_rate');
   options($('monitor'), judged.map((s) => [s.name, s.name]));
   $('monitor').value = run.monitor ?? '';
   options($('run'), report.runs.map((r, i) => [String(i), r.name]));

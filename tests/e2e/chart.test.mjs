@@ -225,6 +225,33 @@ test('at devicePixelRatio 2 the backing store doubles and hover still finds the 
   await context.close();
 });
 
+test('picking another monitored series re-judges the run and redraws', async () => {
+  const { page, errors, context } = await load(EXAMPLE);
+  const before = await canvasPrint(page);
+  assert.equal(await page.isVisible('#run-field'), false, 'one run: no run picker');
+  await page.selectOption('#monitor', 'val_accuracy');
+  assert.equal((await fragment(page)).get('monitor'), 'val_accuracy');
+  assert.equal(await page.textContent('#verdict .run .monitor'), 'val_accuracy');
+  assert.notEqual(await canvasPrint(page), before);
+  await screenshot(page, 'chart-monitor-val-accuracy');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('with several runs the run picker switches the chart', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await page.setInputFiles('input#file', [join(ROOT, EXAMPLE), join(ROOT, FAMILIES[1])]);
+  await page.waitForSelector('#app[data-state="ready"]');
+  assert.equal(await page.isVisible('#run-field'), true);
+  const first = await canvasPrint(page);
+  await page.selectOption('#run', '1');
+  assert.equal((await fragment(page)).get('run'), '1');
+  assert.notEqual(await canvasPrint(page), first);
+  assert.ok(await page.$('#legend .entry[data-series="learning_rate"]'), 'the legend follows the run');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the chart follows a dark colour scheme', async () => {
   const background = (page) => page.$eval('canvas#chart', (c) => [...c.getContext('2d').getImageData(c.width - 3, 2, 1, 1).data]);
   const light = await load(EXAMPLE);
