@@ -262,3 +262,29 @@ fn a_nan_only_series_still_draws_without_failing() {
         assert!(frame.panels[0].y_max > 1e24);
     }
 }
+
+#[test]
+fn first_nan_is_marked_once_whether_or_not_the_report_marks_it() {
+    let mut loss: Vec<f64> = (0..20).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+    loss[12] = f64::NAN;
+    let r = run(vec![series("loss", &loss)]);
+    let mut rep = report_of(&r);
+    rep.markers.retain(|m| m.kind != "nan");
+    let (svg, _) = draw(&r, &rep, &View::default());
+    assert_eq!(
+        svg.matches("NaN from here").count(),
+        1,
+        "marked from the data"
+    );
+    rep.markers.push(Marker {
+        series: Some("loss".into()),
+        ..marker("nan", 12.0, None, "loss is NaN")
+    });
+    let (svg, _) = draw(&r, &rep, &View::default());
+    assert_eq!(
+        svg.matches("NaN from here").count(),
+        0,
+        "the report's marker wins"
+    );
+    assert_eq!(svg.matches("loss is NaN").count(), 1);
+}

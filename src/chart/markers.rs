@@ -157,7 +157,35 @@ pub fn projection<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     Ok(())
 }
 
-/// Markers of the report that belong on `panel`.
+/// The first NaN or infinity of each visible series on `panel` that the report does not mark
+/// itself: a run that blew up should show where, whatever the analysis says.
+fn first_non_finite(ctx: &Ctx<'_>, panel: &Panel) -> Vec<Marker> {
+    panel
+        .series
+        .iter()
+        .map(|&i| &ctx.run.series[i])
+        .filter(|s| !ctx.view.hidden.contains(&s.name))
+        .filter(|s| {
+            !ctx.report
+                .markers
+                .iter()
+                .any(|m| m.kind == "nan" && m.series.as_deref() == Some(s.name.as_str()))
+        })
+        .filter_map(|s| {
+            let k = s.y.iter().position(|v| !v.is_finite())?;
+            let x = *s.x.get(k).filter(|x| x.is_finite())?;
+            Some(Marker {
+                kind: "nan".to_string(),
+                series: Some(s.name.clone()),
+                x,
+                value: None,
+                label: format!("{} from here", s.y[k]),
+            })
+        })
+        .collect()
+}
+
+/// Markers of the report (and unmarked NaNs) that belong on `panel`.
 pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     chart: &mut Chart<'_, '_, DB, Y>,
     ctx: &Ctx<'_>,
@@ -190,10 +218,12 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
             .map(|_| ())
     };
     let on_axis = |v: f64| v.is_finite() && (!log || v > 0.0) && v >= y0 && v <= y1;
+    let unmarked = first_non_finite(ctx, panel);
     for m in ctx
         .report
         .markers
         .iter()
+        .chain(&unmarked)
         .filter(|m| marker_on(ctx, panel, m))
     {
         let x = ctx.map.at(m.x);
