@@ -63,6 +63,18 @@ try {
     }
     console.log(`  slider move → redraw:   ${stats(await page.evaluate(() => window.benchTimes))}`);
     console.log(`    of which wasm draw:   ${stats(draws)}`);
+    for (const smoother of ['ema_spaced', 'gaussian']) {
+      await page.selectOption('#smoother', smoother);
+      await page.evaluate(() => { window.benchTimes = []; });
+      for (let i = 0; i < 5; i += 1) {
+        await page.$eval('#smooth', (el, v) => {
+          el.value = String(v);
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }, i % 2 ? 0.6 : 0.7);
+      }
+      console.log(`  slider, ${smoother.padEnd(10)}:  ${stats(await page.evaluate(() => window.benchTimes))}`);
+    }
+    await page.selectOption('#smoother', 'ema');
 
     const box = await page.$eval('canvas#chart', (c) => {
       const r = c.getBoundingClientRect();

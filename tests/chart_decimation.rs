@@ -143,3 +143,24 @@ fn refresh_resmooths_when_the_slider_moves() {
         plateau::chart::ema(0.9, &run.series[0].y)
     );
 }
+
+#[test]
+fn out_of_range_smoothing_weights_are_clamped_not_trusted() {
+    let run = long_run();
+    let y = &run.series[0].y;
+    for (weight, want) in [
+        (5.0, plateau::chart::ema(0.999, y)),
+        (f64::NAN, y.clone()),
+        (-1.0, y.clone()),
+    ] {
+        let view = plateau::chart::View {
+            smoothing: weight,
+            ..plateau::chart::View::default()
+        };
+        assert_eq!(
+            plateau::chart::prepare(&run, &view).smoothed[0],
+            want,
+            "{weight}"
+        );
+    }
+}

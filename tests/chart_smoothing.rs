@@ -89,3 +89,18 @@ fn zero_weight_draws_raw_data() {
     let s = smooth(Smoother::Ema, 0.0, &[0.0, 1.0, 2.0, 3.0], &y);
     assert_eq!(s, y);
 }
+
+#[test]
+fn gaussian_agrees_on_even_and_slightly_uneven_spacing() {
+    let even: Vec<f64> = (0..200).map(f64::from).collect();
+    let jittered: Vec<f64> = even
+        .iter()
+        .enumerate()
+        .map(|(i, x)| x + if i % 2 == 0 { 1e-6 } else { 0.0 })
+        .collect();
+    let y: Vec<f64> = (0..200).map(|i| (f64::from(i) * 0.3).sin()).collect();
+    let (a, b) = (gaussian(0.7, &even, &y), gaussian(0.7, &jittered, &y));
+    for (p, q) in a.iter().zip(&b) {
+        assert!((p - q).abs() < 1e-5, "{p} vs {q}");
+    }
+}

@@ -115,6 +115,8 @@ function chartView() {
 function render() {
   analysis.set_view(chartView());
   chart.show(analysis, view.run);
+  const run = report.runs[view.run];
+  canvas.setAttribute('aria-label', `Learning curves of ${run.name}: ${run.verdict}. ${run.advice}`);
   fillLegend(legendBox, chart.frame, view, changed);
 }
 

@@ -106,6 +106,12 @@ impl Prepared {
 
     fn smooth(&mut self, run: &Run) {
         let (smoother, weight) = self.smoothing;
+        // The slider's range, whatever a URL or a caller says.
+        let weight = if weight.is_finite() {
+            weight.clamp(0.0, 0.999)
+        } else {
+            0.0
+        };
         self.smoothed = run
             .series
             .iter()

@@ -70,6 +70,7 @@ pub fn ema_spaced(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
     let mut num = 0.0;
     let mut den = 0.0;
     let mut prev_x: Option<f64> = None;
+    let (mut last_gap, mut decay) = (1.0, weight);
     y.iter()
         .zip(x)
         .map(|(&v, &xi)| {
@@ -85,7 +86,11 @@ pub fn ema_spaced(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
                 }
             });
             prev_x = Some(xi);
-            let decay = weight.powf(gap);
+            // Gaps repeat (often every one is 1): reuse the last power instead of recomputing it.
+            if gap != last_gap {
+                last_gap = gap;
+                decay = weight.powf(gap);
+            }
             num = num * decay + (1.0 - decay) * v;
             den = den * decay + (1.0 - decay);
             if den > 0.0 {
@@ -98,10 +103,26 @@ pub fn ema_spaced(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
 }
 
 /// A centred Gaussian in x with σ = w/(1−w) typical steps, cut at 3σ. Expects x not to decrease
-/// (see [`smooth`]). Costs O(n·σ): the slow choice for long runs at high weights.
+/// (see [`smooth`]). Costs O(n·σ): the slow choice for long runs at high weights; evenly spaced x
+/// (the usual case) reads the kernel from a table instead of calling `exp` per pair.
 pub fn gaussian(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
-    let sigma = typical_step(x) * weight / (1.0 - weight).max(1e-3);
+    let step = typical_step(x);
+    let sigma = step * weight / (1.0 - weight).max(1e-3);
     let reach = 3.0 * sigma;
+    let even = x
+        .windows(2)
+        .all(|w| ((w[1] - w[0]) - step).abs() <= 1e-9 * step);
+    let kernel: Vec<f64> = if even {
+        let k = (reach / step).floor() as usize;
+        (0..=k)
+            .map(|j| {
+                let d = j as f64 * step / sigma;
+                (-0.5 * d * d).exp()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut out = y.to_vec();
     let (mut lo, mut hi) = (0, 0);
     for i in 0..x.len() {
@@ -117,8 +138,14 @@ pub fn gaussian(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
         let (mut sum, mut total) = (0.0, 0.0);
         for j in lo..=hi {
             if y[j].is_finite() {
-                let d = (x[j] - x[i]) / sigma;
-                let w = (-0.5 * d * d).exp();
+                let w = match kernel.get(i.abs_diff(j)) {
+                    Some(w) => *w,
+                    None if even => 0.0,
+                    None => {
+                        let d = (x[j] - x[i]) / sigma;
+                        (-0.5 * d * d).exp()
+                    }
+                };
                 sum += w * y[j];
                 total += w;
             }
