@@ -141,7 +141,14 @@ function readoutRows(hit) {
     line.append(swatch, name, raw, smoothed);
     return line;
   });
-  return [head, ...rows];
+  const columns = document.createElement('div');
+  columns.className = 'row cols';
+  for (const text of ['', '', 'raw', 'smoothed']) {
+    const cell = document.createElement('span');
+    cell.textContent = text;
+    columns.append(cell);
+  }
+  return [head, columns, ...rows];
 }
 
 function format(v) {
