@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-verdict
+.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-verdict bench-chart snapshots-png
 
 setup:
 	@scripts/setup.sh
@@ -47,3 +47,15 @@ bench-parse:
 # The verdict engine against the 60 labelled Keras logs, side by side with the baseline rules, plus timings.
 bench-verdict:
 	cargo run --release --example bench_verdict
+
+# Redraw time after a slider move / zoom at 10k and 1M points in Chromium (printed, not asserted).
+bench-chart: build
+	@scripts/setup.sh browser
+	node scripts/bench-chart.mjs
+
+# The SVG chart snapshots as PNGs in tests/snapshots/png/, to look at before accepting a change.
+snapshots-png:
+	@scripts/snapshots-png.sh
+
+# Every benchmark: parse speed, verdict accuracy, chart redraw, page vs PapaParse.
+bench: bench-parse bench-verdict bench-chart bench-web

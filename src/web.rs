@@ -2,13 +2,14 @@
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::analysis::{Options, Report};
-use crate::chart::{self, Style};
+use crate::analysis::{analyze, Options, Report, RunReport};
+use crate::chart::{self, Frame, Prepared, Style, View};
 use crate::ingest::Input;
-use crate::model::Drop;
+use crate::model::{Drop, Run};
 
 /// Files collected from one drop, analysed together.
 #[wasm_bindgen]
@@ -38,61 +39,170 @@ impl Files {
             .collect();
         let (drop, report) = crate::check(&inputs, &Options { monitor })
             .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Analysis { drop, report })
+        Ok(Analysis::new(drop, report))
     }
 }
 
-/// A finished analysis: the runs read and the report about them.
+/// A finished analysis: the runs read, the report about them, and the chart's view of them.
 #[wasm_bindgen]
 pub struct Analysis {
     drop: Drop,
     report: Report,
+    view: View,
+    /// The prepared run (x mapped, smoothed, raw curves decimated): slider moves and zooms reuse it.
+    prepared: Option<(usize, Prepared)>,
+    /// The last drawn run and where it landed, for hover and zoom.
+    frame: Option<(usize, Frame)>,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+impl Analysis {
+    fn new(drop: Drop, report: Report) -> Analysis {
+        Analysis {
+            drop,
+            report,
+            view: View::default(),
+            prepared: None,
+            frame: None,
+        }
+    }
+
+    fn run(&self, index: usize) -> Result<(&Run, &RunReport), JsError> {
+        self.drop
+            .runs
+            .get(index)
+            .zip(self.report.runs.get(index))
+            .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))
+    }
+
+    /// Prepares run `index` for the current view, reusing what still fits (see `chart::Prepared`).
+    fn prepare(&mut self, index: usize) -> Result<(), JsError> {
+        let run = self
+            .drop
+            .runs
+            .get(index)
+            .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
+        match &mut self.prepared {
+            Some((i, prepared)) if *i == index => prepared.refresh(run, &self.view),
+            _ => self.prepared = Some((index, chart::prepare(run, &self.view))),
+        }
+        Ok(())
+    }
+
+    fn prepared(&self) -> Result<&Prepared, JsError> {
+        self.prepared
+            .as_ref()
+            .map(|p| &p.1)
+            .ok_or_else(|| JsError::new("the chart has not been prepared"))
+    }
 }
 
 #[wasm_bindgen]
 impl Analysis {
     /// The report as a plain object (the same value `plateau check --json` prints).
     pub fn report(&self) -> Result<JsValue, JsError> {
-        self.report
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| JsError::new(&e.to_string()))
+        to_js(&self.report)
+    }
+
+    /// The same runs judged on another series (`undefined` for the default choice).
+    pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
+        let report = analyze(&self.drop, &Options { monitor });
+        let mut next = Analysis::new(self.drop.clone(), report);
+        next.view = self.view.clone();
+        next
+    }
+
+    /// Sets the view: `{smoothing, smoother, log_y, ignore_outliers, x_axis, hidden, zoom}`, any subset.
+    pub fn set_view(&mut self, view: JsValue) -> Result<(), JsError> {
+        self.view = serde_wasm_bindgen::from_value(view)
+            .map_err(|e| JsError::new(&format!("the chart view is not valid: {e}")))?;
+        Ok(())
+    }
+
+    /// The x-axes run `index` offers: `[{axis, title}]`.
+    pub fn axes(&self, index: usize) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Choice {
+            axis: chart::XAxis,
+            title: String,
+        }
+        let (run, _) = self.run(index)?;
+        let list: Vec<Choice> = chart::choices(run)
+            .into_iter()
+            .map(|(axis, title)| Choice { axis, title })
+            .collect();
+        to_js(&list)
+    }
+
+    /// The CSS height the chart of run `index` wants (more panels, more height).
+    pub fn height(&self, index: usize) -> Result<u32, JsError> {
+        let (run, report) = self.run(index)?;
+        Ok(chart::preferred_height(run, report))
     }
 
     /// Draws run `index` on the canvas, whose backing store the caller sized to CSS size × `scale`.
-    /// Returns the plot frame (pixel ↔ data mapping).
+    /// Returns the frame: plot area, x-range, panels and legend entries.
     pub fn draw(
-        &self,
+        &mut self,
         canvas: HtmlCanvasElement,
         index: usize,
         scale: f64,
         dark: bool,
     ) -> Result<JsValue, JsError> {
-        let (run, report) = self
-            .drop
-            .runs
-            .get(index)
-            .zip(self.report.runs.get(index))
-            .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
+        self.prepare(index)?;
+        let (run, report) = self.run(index)?;
         let backend = CanvasBackend::with_canvas_object(canvas)
             .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
         let area = backend.into_drawing_area();
-        let frame = chart::draw(&area, run, report, &Style { scale, dark })
-            .map_err(|e| JsError::new(&e))?;
-        frame
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| JsError::new(&e.to_string()))
+        let frame = chart::draw(
+            &area,
+            run,
+            report,
+            &self.view,
+            self.prepared()?,
+            &Style { scale, dark },
+        )
+        .map_err(|e| JsError::new(&e))?;
+        let out = to_js(&frame);
+        self.frame = Some((index, frame));
+        out
     }
 
-    /// The chart of run `index` as an SVG document.
+    /// What is under backend pixel `(px, py)` of the last drawing: `{x, px, x_title, panel, rows}`, or null.
+    pub fn hover(&self, px: f64, py: f64) -> Result<JsValue, JsError> {
+        let Some((index, frame)) = &self.frame else {
+            return Ok(JsValue::NULL);
+        };
+        let (run, report) = self.run(*index)?;
+        let readout = chart::hover(frame, run, report, &self.view, self.prepared()?, (px, py));
+        to_js(&readout)
+    }
+
+    /// The x-range between two backend pixel columns of the last drawing, lowest first.
+    pub fn zoom(&self, px0: f64, px1: f64) -> Result<Vec<f64>, JsError> {
+        let (_, frame) = self
+            .frame
+            .as_ref()
+            .ok_or_else(|| JsError::new("nothing is drawn to zoom into"))?;
+        let (a, b) = (frame.x_at(px0), frame.x_at(px1));
+        Ok(vec![a.min(b), a.max(b)])
+    }
+
+    /// The chart of run `index` under the current view as an SVG document.
     pub fn svg(&self, index: usize, width: u32, height: u32) -> Result<String, JsError> {
-        let (run, report) = self
-            .drop
-            .runs
-            .get(index)
-            .zip(self.report.runs.get(index))
-            .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
-        chart::svg(run, report, width, height).map_err(|e| JsError::new(&e))
+        let (run, report) = self.run(index)?;
+        chart::svg(run, report, &self.view, width, height).map_err(|e| JsError::new(&e))
+    }
+
+    /// The drawn series of run `index` as CSV: `series,<x>,raw,smoothed`.
+    pub fn csv(&mut self, index: usize) -> Result<String, JsError> {
+        self.prepare(index)?;
+        let (run, report) = self.run(index)?;
+        chart::csv(run, report, &self.view, self.prepared()?).map_err(|e| JsError::new(&e))
     }
 }
-
-use serde::Serialize;

@@ -75,7 +75,11 @@ fn brain_tumor_appended_runs_are_judged_one_by_one() {
     assert_eq!(verdicts.len(), 4, "four runs appended to one file");
     assert_eq!(verdicts[0], Verdict::Improving);
     assert_eq!(verdicts[1], Verdict::Insufficient, "4 epochs only");
-    assert_ne!(verdicts[2], Verdict::Overfitting, "noisy small validation set");
+    assert_ne!(
+        verdicts[2],
+        Verdict::Overfitting,
+        "noisy small validation set"
+    );
     assert!(has(&runs[2], "noisy"));
     assert_eq!(verdicts[3], Verdict::Improving);
 }

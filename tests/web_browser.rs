@@ -47,7 +47,7 @@ fn draw_paints_curves_on_canvas_and_returns_plot_frame() {
         "training_log.csv",
         include_bytes!("../www/examples/keras-tomato-leaf.csv"),
     );
-    let analysis = files.analyze(None).unwrap();
+    let mut analysis = files.analyze(None).unwrap();
     let c = canvas(800, 400);
     assert_eq!(painted_pixels(&c), 0, "a new canvas is blank");
     let frame = analysis.draw(c.clone(), 0, 1.0, false).unwrap();
@@ -76,16 +76,14 @@ fn draw_at_pixel_ratio_two_scales_the_plot_frame() {
         "training_log.csv",
         include_bytes!("../www/examples/keras-tomato-leaf.csv"),
     );
-    let analysis = files.analyze(None).unwrap();
-    let get = |f: &wasm_bindgen::JsValue, k: &str| {
-        js_sys::Reflect::get(f, &k.into())
-            .unwrap()
-            .as_f64()
-            .unwrap()
+    let mut analysis = files.analyze(None).unwrap();
+    let top = |f: &wasm_bindgen::JsValue| {
+        let panels = js_sys::Array::from(&js_sys::Reflect::get(f, &"panels".into()).unwrap());
+        get(&panels.get(0), "top")
     };
     let one = analysis.draw(canvas(800, 400), 0, 1.0, false).unwrap();
     let two = analysis.draw(canvas(1600, 800), 0, 2.0, false).unwrap();
-    let ratio = get(&two, "top") / get(&one, "top");
+    let ratio = top(&two) / top(&one);
     assert!(
         (ratio - 2.0).abs() < 0.1,
         "banner height doubles with the pixel ratio: {ratio}"
@@ -104,4 +102,73 @@ fn chart_exports_svg_with_verdict_banner() {
     let svg = analysis.svg(0, 800, 400).unwrap();
     assert!(svg.starts_with("<svg"));
     assert!(svg.contains("overfitting"));
+}
+
+fn get(f: &wasm_bindgen::JsValue, k: &str) -> f64 {
+    js_sys::Reflect::get(f, &k.into())
+        .unwrap()
+        .as_f64()
+        .unwrap()
+}
+
+fn keras() -> plateau::web::Analysis {
+    let mut files = Files::new();
+    files.add(
+        "training_log.csv",
+        include_bytes!("../www/examples/keras-tomato-leaf.csv"),
+    );
+    files.analyze(None).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn hover_after_draw_reads_out_the_point_under_the_pixel() {
+    let mut analysis = keras();
+    let frame = analysis.draw(canvas(800, 500), 0, 1.0, false).unwrap();
+    let (left, right) = (get(&frame, "left"), get(&frame, "right"));
+    let panels = js_sys::Array::from(&js_sys::Reflect::get(&frame, &"panels".into()).unwrap());
+    let py = (get(&panels.get(0), "top") + get(&panels.get(0), "bottom")) / 2.0;
+    let hit = analysis.hover(right - 1.0, py).unwrap();
+    assert_eq!(get(&hit, "x"), 28.0, "the right edge is the last epoch");
+    let rows = js_sys::Array::from(&js_sys::Reflect::get(&hit, &"rows".into()).unwrap());
+    assert_eq!(rows.length(), 4, "val_loss, loss, val_accuracy, accuracy");
+    assert!(analysis.hover(left - 5.0, py).unwrap().is_null());
+}
+
+#[wasm_bindgen_test]
+fn zoom_turns_pixel_columns_into_an_x_range_and_set_view_applies_it() {
+    let mut analysis = keras();
+    let frame = analysis.draw(canvas(800, 500), 0, 1.0, false).unwrap();
+    let (left, right) = (get(&frame, "left"), get(&frame, "right"));
+    let range = analysis.zoom(right, (left + right) / 2.0).unwrap();
+    assert_eq!(range.len(), 2);
+    assert!(
+        (range[0] - 14.0).abs() < 0.1 && (range[1] - 28.0).abs() < 1e-9,
+        "{range:?}"
+    );
+    let view = js_sys::JSON::parse(&format!("{{\"zoom\": [{}, {}]}}", range[0], range[1])).unwrap();
+    analysis.set_view(view).unwrap();
+    let zoomed = analysis.draw(canvas(800, 500), 0, 1.0, false).unwrap();
+    assert_eq!(get(&zoomed, "x_min"), range[0]);
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_view_is_refused_with_a_sentence() {
+    let mut analysis = keras();
+    let view = js_sys::JSON::parse(r#"{"smoothing": "lots"}"#).unwrap();
+    let err = wasm_bindgen::JsValue::from(analysis.set_view(view).unwrap_err());
+    let message = js_sys::Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        message.starts_with("the chart view is not valid"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn csv_export_crosses_the_boundary() {
+    let mut analysis = keras();
+    let csv = analysis.csv(0).unwrap();
+    assert!(csv.starts_with("series,epoch,raw,smoothed\nval_loss,0,"));
 }

@@ -1,5 +1,8 @@
-// The page: DOM events, file reading, canvas sizing. All parsing, statistics and drawing happen in wasm.
+// The page: DOM events, file reading, wiring. All parsing, statistics and drawing happen in wasm;
+// the canvas lives in chart-view.js, the view controls and exports in controls.js.
 import init, { Files } from './pkg/plateau.js';
+import { ChartView } from './chart-view.js';
+import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -8,13 +11,28 @@ const alertBox = document.getElementById('alert');
 const verdictBox = document.getElementById('verdict');
 const canvas = document.getElementById('chart');
 const status = document.getElementById('status');
+const legendBox = document.getElementById('legend');
 
 const EXAMPLE = new URL('examples/keras-tomato-leaf.csv', import.meta.url);
-const darkQuery = matchMedia('(prefers-color-scheme: dark)');
 
 const wasmReady = init();
 let analysis = null;
 let report = null;
+// View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
+const view = viewFromUrl();
+let firstLoad = true;
+
+const chart = new ChartView({
+  canvas,
+  crosshair: document.getElementById('crosshair'),
+  readout: document.getElementById('readout'),
+  zoombox: document.getElementById('zoombox'),
+  onZoom: (range) => {
+    view.zoom = range;
+    changed('view');
+  },
+});
+bindControls(view, changed);
 
 function fail(message) {
   alertBox.textContent = message;
@@ -36,15 +54,19 @@ async function analyzeFiles(fileList) {
   const files = new Files();
   try {
     for (const file of list) files.add(file.name, new Uint8Array(await file.arrayBuffer()));
-    const next = files.analyze(undefined);
+    const next = files.analyze(firstLoad ? view.monitor ?? undefined : undefined);
+    if (!firstLoad) Object.assign(view, { zoom: null, hidden: [], monitor: null, run: 0 });
+    firstLoad = false;
     analysis?.free();
     analysis = next;
     report = analysis.report();
+    if (view.run >= report.runs.length) view.run = 0;
     alertBox.hidden = true;
     alertBox.textContent = '';
     showReport(report);
     app.classList.add('has-analysis');
-    draw();
+    fillChoices(view, analysis.axes(view.run), report);
+    render();
     status.textContent = list.map((f) => f.name).join(', ');
     app.dataset.state = 'ready';
   } catch (e) {
@@ -84,25 +106,62 @@ function showReport(rep) {
   );
 }
 
-// Backing store = CSS size × devicePixelRatio, so lines and text stay sharp on HiDPI screens.
-function draw() {
-  if (!analysis) return;
-  const dpr = window.devicePixelRatio || 1;
-  const { width, height } = canvas.getBoundingClientRect();
-  canvas.width = Math.max(1, Math.round(width * dpr));
-  canvas.height = Math.max(1, Math.round(height * dpr));
-  analysis.draw(canvas, 0, dpr, darkQuery.matches);
+// The view without the page-only keys, as Rust's chart::View reads it.
+function chartView() {
+  const { monitor, run, ...rest } = view;
+  return rest;
 }
 
-function watchPixelRatio() {
-  matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener(
-    'change',
-    () => {
-      draw();
-      watchPixelRatio();
-    },
-    { once: true },
-  );
+function render() {
+  analysis.set_view(chartView());
+  chart.show(analysis, view.run);
+  const run = report.runs[view.run];
+  canvas.setAttribute('aria-label', `Learning curves of ${run.name}: ${run.verdict}. ${run.advice}`);
+  fillLegend(legendBox, chart.frame, view, changed);
+}
+
+/** After a control changed `view`: re-judge if the monitored series changed, then redraw. */
+function changed(kind) {
+  if (!analysis) return;
+  try {
+    if (kind === 'monitor') {
+      const next = analysis.with_monitor(view.monitor ?? undefined);
+      analysis.free();
+      analysis = next;
+      report = analysis.report();
+      showReport(report);
+    }
+    if (kind !== 'view') fillChoices(view, analysis.axes(view.run), report);
+    viewToUrl(view);
+    render();
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function runName() {
+  return report?.runs[view.run]?.name || 'plateau';
+}
+
+const exporters = {
+  png: () => canvas.toBlob((blob) => blob && download(blob, `${runName()}.png`), 'image/png'),
+  svg: () => {
+    const { width, height } = canvas.getBoundingClientRect();
+    const svg = analysis.svg(view.run, Math.round(width), Math.round(height));
+    download(new Blob([svg], { type: 'image/svg+xml' }), `${runName()}.svg`);
+  },
+  csv: () => download(new Blob([analysis.csv(view.run)], { type: 'text/csv' }), `${runName()}.csv`),
+  json: () => download(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }), `${runName()}.json`),
+};
+for (const [kind, save] of Object.entries(exporters)) {
+  document.getElementById(`export-${kind}`).addEventListener('click', () => {
+    if (!analysis) return;
+    try {
+      save();
+    } catch (e) {
+      fail(e instanceof Error ? e.message : String(e));
+    }
+  });
 }
 
 input.addEventListener('change', () => {
@@ -138,7 +197,3 @@ window.addEventListener('drop', (e) => {
   app.classList.remove('dragging');
   if (e.dataTransfer?.files?.length) analyzeFiles(e.dataTransfer.files);
 });
-
-new ResizeObserver(() => draw()).observe(canvas);
-darkQuery.addEventListener('change', () => draw());
-watchPixelRatio();

@@ -1,11 +1,38 @@
 //! One drawing code for every plotters backend: the page passes a canvas, tests pass an SVG string.
+//!
+//! A run is first [`prepare`]d for a [`View`] (x mapped, series smoothed; the slow part, cached by the
+//! page), then [`draw`]n: verdict banner on top, then stacked panels sharing the x-axis, each series
+//! decimated to at most two points per pixel column. The returned [`Frame`] is the pixel ↔ data
+//! mapping that [`hover`] and [`Frame::x_at`] use.
+
+mod decimate;
+mod export;
+mod hover;
+mod layout;
+mod markers;
+mod panel;
+mod prepare;
+mod scale;
+mod smooth;
+mod theme;
+mod xaxis;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::analysis::{RunReport, Verdict};
-use crate::model::{Kind, Role, Run, Series};
+use crate::analysis::RunReport;
+use crate::model::Run;
+
+pub use decimate::pieces;
+pub use export::csv;
+pub use hover::{hover, Readout, Row};
+pub use layout::{family, panels, Panel, PanelKind};
+pub use prepare::{Pieces, Prepared};
+pub use scale::{quantile, y_range};
+pub use smooth::{ema, ema_spaced, forward_pieces, gaussian, smooth, Smoother};
+pub use theme::{hex, verdict_color, Theme, PALETTE};
+pub use xaxis::{choices, XAxis, XMap};
 
 /// How to draw: `scale` is the device pixel ratio (text and lines grow with it).
 #[derive(Debug, Clone, Copy)]
@@ -23,216 +50,207 @@ impl Default for Style {
     }
 }
 
-/// Where the plot landed, so a caller can map pixels back to data.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// What the user set with the page's controls (the URL fragment holds the same values).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct View {
+    /// Smoothing weight in `0..1`; 0 draws the raw data only.
+    pub smoothing: f64,
+    pub smoother: Smoother,
+    pub log_y: bool,
+    /// y-range from the 5th–95th percentile of what is drawn instead of everything.
+    pub ignore_outliers: bool,
+    pub x_axis: XAxis,
+    /// Names of series not drawn.
+    pub hidden: Vec<String>,
+    /// The x-range shown (on the chosen axis), or everything.
+    pub zoom: Option<(f64, f64)>,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            smoothing: 0.6,
+            smoother: Smoother::Ema,
+            log_y: false,
+            ignore_outliers: true,
+            x_axis: XAxis::Native,
+            hidden: Vec::new(),
+            zoom: None,
+        }
+    }
+}
+
+/// Maps x and smooths every series of `run` for `view` (see [`Prepared`]).
+pub fn prepare(run: &Run, view: &View) -> Prepared {
+    Prepared::new(run, view)
+}
+
+/// Where everything landed, so a caller can map pixels back to data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Frame {
-    /// Plot area in backend pixels: left, top, right, bottom.
+    /// Plot area in backend pixels, shared by every panel.
     pub left: i32,
-    pub top: i32,
     pub right: i32,
-    pub bottom: i32,
     pub x_min: f64,
     pub x_max: f64,
+    pub x_title: String,
+    pub panels: Vec<PanelFrame>,
+    pub legend: Vec<LegendEntry>,
+}
+
+/// One panel's plot area and y-range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PanelFrame {
+    pub title: String,
+    pub top: i32,
+    pub bottom: i32,
     pub y_min: f64,
     pub y_max: f64,
+    pub log: bool,
 }
 
-/// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-const PALETTE: [RGBColor; 6] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(230, 159, 0),
-];
+/// A drawn series as the page's legend shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LegendEntry {
+    pub series: String,
+    pub color: String,
+    pub panel: usize,
+    pub hidden: bool,
+}
 
-pub fn verdict_color(v: Verdict) -> RGBColor {
-    match v {
-        Verdict::Improving => RGBColor(0, 158, 115),
-        Verdict::Plateau => RGBColor(0, 114, 178),
-        Verdict::Overfitting => RGBColor(230, 159, 0),
-        Verdict::Diverging => RGBColor(213, 94, 0),
-        Verdict::Insufficient => RGBColor(120, 120, 120),
+impl Frame {
+    /// The x under backend pixel column `px`, clamped to the plot.
+    pub fn x_at(&self, px: f64) -> f64 {
+        let w = f64::from((self.right - self.left).max(1));
+        let t = ((px - f64::from(self.left)) / w).clamp(0.0, 1.0);
+        self.x_min + t * (self.x_max - self.x_min)
+    }
+
+    /// The backend pixel column of `x`.
+    pub fn px_of(&self, x: f64) -> f64 {
+        let w = f64::from(self.right - self.left);
+        f64::from(self.left) + (x - self.x_min) / (self.x_max - self.x_min) * w
     }
 }
 
-/// The series drawn: the monitored one and every other loss of the run.
-fn drawn<'a>(run: &'a Run, report: &RunReport) -> Vec<&'a Series> {
-    let monitor = report.monitor.as_deref();
-    let mut out: Vec<&Series> = run
-        .series
-        .iter()
-        .filter(|s| Some(s.name.as_str()) == monitor || s.kind == Kind::Loss)
-        .collect();
-    if out.is_empty() {
-        out = run.series.iter().filter(|s| s.kind != Kind::Time).collect();
-    }
-    out
+/// CSS pixels the chart wants for its height: the banner plus a share per panel.
+pub fn preferred_height(run: &Run, report: &RunReport) -> u32 {
+    let n = panels(run, report).len().max(1) as u32;
+    BANNER + 250 + 130 * (n - 1)
 }
 
-/// Draws the verdict banner and the curves of one run.
+/// Height of the verdict banner in CSS pixels.
+const BANNER: u32 = 62;
+
+/// Draws the verdict banner and the panels of one run.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     run: &Run,
     report: &RunReport,
+    view: &View,
+    prepared: &Prepared,
     style: &Style,
 ) -> Result<Frame, String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let theme = Theme::new(style.dark);
     let s = style.scale;
     let px = |v: f64| (v * s).round() as i32;
-    let (fg, bg, grid) = if style.dark {
-        (
-            RGBColor(230, 230, 230),
-            RGBColor(24, 24, 27),
-            RGBColor(60, 60, 66),
-        )
-    } else {
-        (RGBColor(30, 30, 30), WHITE, RGBColor(225, 225, 230))
-    };
-    area.fill(&bg).map_err(err)?;
-    let (banner, plot) = area.split_vertically(px(58.0));
+    area.fill(&theme.bg).map_err(|e| e.to_string())?;
+    let (banner, plot) = area.split_vertically(px(f64::from(BANNER)));
+    panel::banner(&banner, report, &theme, s).map_err(|e| e.to_string())?;
 
-    let vc = verdict_color(report.verdict);
-    banner
-        .draw(&Rectangle::new([(0, 0), (px(6.0), px(58.0))], vc.filled()))
-        .map_err(err)?;
-    let title = match &report.monitor {
-        Some(m) => format!("{} — {}", report.verdict, m),
-        None => report.verdict.to_string(),
-    };
-    banner
-        .draw(&Text::new(
-            title,
-            (px(16.0), px(8.0)),
-            ("sans-serif", 20.0 * s)
-                .into_font()
-                .style(FontStyle::Bold)
-                .color(&vc),
-        ))
-        .map_err(err)?;
-    banner
-        .draw(&Text::new(
-            report.advice.clone(),
-            (px(16.0), px(34.0)),
-            ("sans-serif", 14.0 * s).into_font().color(&fg),
-        ))
-        .map_err(err)?;
-
-    let series = drawn(run, report);
-    let finite = || {
-        series
-            .iter()
-            .flat_map(|s| s.x.iter().zip(&s.y))
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-    };
-    let (mut x0, mut x1, mut y0, mut y1) = finite().fold(
-        (
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ),
-        |(a, b, c, d), (x, y)| (a.min(*x), b.max(*x), c.min(*y), d.max(*y)),
-    );
-    if !x0.is_finite() {
-        (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
-    }
-    if x1 <= x0 {
-        x1 = x0 + 1.0;
-    }
-    let pad = ((y1 - y0) * 0.05).max(y1.abs() * 1e-6).max(1e-12);
-    let (y0, y1) = (y0 - pad, y1 + pad);
-
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(px(12.0))
-        .x_label_area_size(px(36.0))
-        .y_label_area_size(px(64.0))
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(err)?;
-    let label_font = ("sans-serif", 12.0 * s).into_font().color(&fg);
-    let axis_name = series.first().map_or("x", |s| s.axis.word());
-    chart
-        .configure_mesh()
-        .light_line_style(grid.mix(0.5))
-        .bold_line_style(grid)
-        .axis_style(fg.mix(0.6))
-        .label_style(label_font.clone())
-        .axis_desc_style(label_font.clone())
-        .x_desc(axis_name)
-        .x_labels(8)
-        .y_labels(6)
-        .draw()
-        .map_err(err)?;
-
-    for (i, serie) in series.iter().enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
-        let width = if serie.role == Role::Validation {
-            3.0
+    let layout = panels(run, report);
+    let (x_min, x_max) = x_extent(prepared, &layout, view);
+    let slots = layout::color_slots(run);
+    let map = XMap::new(run, view.x_axis);
+    let height = plot.dim_in_pixel().1 as i32;
+    let weights: Vec<i32> = layout
+        .iter()
+        .map(|p| if p.kind == PanelKind::Monitor { 2 } else { 1 })
+        .collect();
+    let total: i32 = weights.iter().sum::<i32>().max(1);
+    let bottom_extra = px(30.0);
+    let share = (height - bottom_extra).max(1);
+    let mut rest = plot;
+    let mut frames = Vec::new();
+    let mut left_right = (0, 0);
+    for (i, p) in layout.iter().enumerate() {
+        let last = i + 1 == layout.len();
+        let area = if last {
+            rest.clone()
         } else {
-            2.0
+            let h = share * weights[i] / total;
+            let (a, b) = rest.split_vertically(h);
+            rest = b;
+            a
         };
-        let points: Vec<(f64, f64)> = serie
-            .x
-            .iter()
-            .zip(&serie.y)
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .map(|(x, y)| (*x, *y))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(
-                points,
-                color.stroke_width((width * s).round().max(1.0) as u32),
-            ))
-            .map_err(err)?
-            .label(serie.name.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + px(18.0), y)],
-                    color.stroke_width(px(3.0) as u32),
-                )
-            });
+        let ctx = panel::Ctx {
+            run,
+            report,
+            view,
+            prepared,
+            theme: &theme,
+            scale: s,
+            x: (x_min, x_max),
+            slots: &slots,
+            layout: &layout,
+            map: &map,
+            x_labels: last,
+        };
+        let (frame, lr) = panel::draw(&area, &ctx, p).map_err(|e| e.to_string())?;
+        left_right = lr;
+        frames.push(frame);
     }
-    for marker in report.markers.iter().filter(|m| m.kind == "best") {
-        if let Some(value) = marker.value {
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (marker.x, value),
-                    px(5.0),
-                    vc.filled(),
-                )))
-                .map_err(err)?;
-        }
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(bg.mix(0.85))
-        .border_style(grid)
-        .label_font(label_font)
-        .draw()
-        .map_err(err)?;
-
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    area.present().map_err(err)?;
+    area.present().map_err(|e| e.to_string())?;
+    let legend = layout
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| p.series.iter().map(move |&si| (pi, si)))
+        .map(|(pi, si)| {
+            let name = &run.series[si].name;
+            LegendEntry {
+                series: name.clone(),
+                color: hex(panel::series_color(run, &slots, si, &theme)),
+                panel: pi,
+                hidden: view.hidden.contains(name),
+            }
+        })
+        .collect();
     Ok(Frame {
-        left: xr.start,
-        top: yr.start,
-        right: xr.end,
-        bottom: yr.end,
-        x_min: x0,
-        x_max: x1,
-        y_min: y0,
-        y_max: y1,
+        left: left_right.0,
+        right: left_right.1,
+        x_min,
+        x_max,
+        x_title: prepared.x_title.clone(),
+        panels: frames,
+        legend,
     })
 }
 
+/// The x-range shown: the zoom when set, else everything the panels hold.
+fn x_extent(prepared: &Prepared, layout: &[Panel], view: &View) -> (f64, f64) {
+    if let Some((a, b)) = view.zoom {
+        if a.is_finite() && b.is_finite() && b > a {
+            return (a, b);
+        }
+    }
+    let (lo, hi) = prepared.extent(layout.iter().flat_map(|p| p.series.iter().copied()));
+    scale::x_range(lo, hi)
+}
+
 /// The same chart as an SVG document, for native tests, the CLI and the page's SVG export.
-pub fn svg(run: &Run, report: &RunReport, width: u32, height: u32) -> Result<String, String> {
+pub fn svg(
+    run: &Run,
+    report: &RunReport,
+    view: &View,
+    width: u32,
+    height: u32,
+) -> Result<String, String> {
+    let prepared = prepare(run, view);
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        draw(&area, run, report, &Style::default())?;
+        draw(&area, run, report, view, &prepared, &Style::default())?;
     }
     Ok(out)
 }

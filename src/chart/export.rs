@@ -1,0 +1,44 @@
+//! The drawn series as CSV: one row per point with its raw and smoothed value.
+
+use super::layout::panels;
+use super::{Prepared, View};
+use crate::analysis::RunReport;
+use crate::model::Run;
+
+/// `series,<x title>,raw,smoothed` rows for every drawn, visible series, in panel order.
+pub fn csv(
+    run: &Run,
+    report: &RunReport,
+    view: &View,
+    prepared: &Prepared,
+) -> Result<String, String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| e.to_string();
+    out.write_record(["series", prepared.x_title.as_str(), "raw", "smoothed"])
+        .map_err(err)?;
+    for i in panels(run, report)
+        .iter()
+        .flat_map(|p| p.series.iter().copied())
+    {
+        let s = &run.series[i];
+        if view.hidden.contains(&s.name) {
+            continue;
+        }
+        for ((x, raw), smoothed) in prepared
+            .x(run, i)
+            .iter()
+            .zip(&s.y)
+            .zip(&prepared.smoothed[i])
+        {
+            out.write_record([
+                s.name.clone(),
+                x.to_string(),
+                raw.to_string(),
+                smoothed.to_string(),
+            ])
+            .map_err(err)?;
+        }
+    }
+    let bytes = out.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}

@@ -1,0 +1,198 @@
+//! Which series go in which panel, and which colour each one gets.
+
+use crate::analysis::RunReport;
+use crate::model::{Direction, Kind, Role, Run, Series};
+
+/// What a panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelKind {
+    /// The monitored series and its train/validation partner.
+    Monitor,
+    /// The run's other losses.
+    Losses,
+    /// One task metric (train and validation together).
+    Metric,
+    /// The metrics beyond the first few, together.
+    OtherMetrics,
+    LearningRate,
+    /// Gradient norm, always on a log axis.
+    GradNorm,
+}
+
+/// One stacked panel: its title and the indices of its series in `run.series`.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub kind: PanelKind,
+    pub title: String,
+    pub series: Vec<usize>,
+    /// Where the legend goes: away from where the curves usually end.
+    pub direction: Direction,
+}
+
+/// Metric families with a panel each; the rest share one.
+const METRIC_PANELS: usize = 3;
+
+/// The panels of a run, top to bottom. Series of kind `Time` and `Other` are not drawn unless monitored.
+pub fn panels(run: &Run, report: &RunReport) -> Vec<Panel> {
+    let monitor = report
+        .monitor
+        .as_deref()
+        .and_then(|m| run.series.iter().position(|s| s.name == m));
+    let mut used = vec![false; run.series.len()];
+    let mut out = Vec::new();
+    if let Some(m) = monitor {
+        let fam = family(&run.series[m].name);
+        let members: Vec<usize> = (0..run.series.len())
+            .filter(|&i| {
+                i == m
+                    || (run.series[i].kind == run.series[m].kind
+                        && family(&run.series[i].name) == fam)
+            })
+            .collect();
+        for &i in &members {
+            used[i] = true;
+        }
+        out.push(Panel {
+            kind: PanelKind::Monitor,
+            title: run.series[m].name.clone(),
+            series: ordered(run, members),
+            direction: run.series[m].direction,
+        });
+    }
+    let losses = take(run, &mut used, |s| s.kind == Kind::Loss);
+    if !losses.is_empty() {
+        out.push(Panel {
+            kind: PanelKind::Losses,
+            title: "losses".to_string(),
+            series: losses,
+            direction: Direction::Lower,
+        });
+    }
+    let mut families: Vec<String> = Vec::new();
+    for s in run.series.iter().filter(|s| s.kind == Kind::Metric) {
+        let f = family(&s.name);
+        if !families.contains(&f) {
+            families.push(f);
+        }
+    }
+    for (n, f) in families.iter().enumerate() {
+        if n + 1 == METRIC_PANELS && families.len() > METRIC_PANELS {
+            let rest = take(run, &mut used, |s| s.kind == Kind::Metric);
+            if !rest.is_empty() {
+                out.push(Panel {
+                    kind: PanelKind::OtherMetrics,
+                    title: "other metrics".to_string(),
+                    series: rest,
+                    direction: Direction::Higher,
+                });
+            }
+            break;
+        }
+        let members = take(run, &mut used, |s| {
+            s.kind == Kind::Metric && family(&s.name) == *f
+        });
+        if let Some(&first) = members.first() {
+            out.push(Panel {
+                kind: PanelKind::Metric,
+                title: f.clone(),
+                direction: run.series[first].direction,
+                series: members,
+            });
+        }
+    }
+    let lr = take(run, &mut used, |s| s.kind == Kind::LearningRate);
+    if !lr.is_empty() {
+        out.push(Panel {
+            kind: PanelKind::LearningRate,
+            title: "learning rate".to_string(),
+            series: lr,
+            direction: Direction::Lower,
+        });
+    }
+    let grad = take(run, &mut used, |s| s.kind == Kind::GradNorm);
+    if !grad.is_empty() {
+        out.push(Panel {
+            kind: PanelKind::GradNorm,
+            title: "gradient norm".to_string(),
+            series: grad,
+            direction: Direction::Lower,
+        });
+    }
+    if out.is_empty() {
+        let rest = take(run, &mut used, |s| s.kind != Kind::Time);
+        if !rest.is_empty() {
+            out.push(Panel {
+                kind: PanelKind::Losses,
+                title: "series".to_string(),
+                series: rest,
+                direction: Direction::Unknown,
+            });
+        }
+    }
+    out
+}
+
+/// Marks and returns the unused series matching `pred`, validation first.
+fn take(run: &Run, used: &mut [bool], pred: impl Fn(&Series) -> bool) -> Vec<usize> {
+    let picked: Vec<usize> = (0..run.series.len())
+        .filter(|&i| !used[i] && pred(&run.series[i]))
+        .collect();
+    for &i in &picked {
+        used[i] = true;
+    }
+    ordered(run, picked)
+}
+
+fn ordered(run: &Run, mut idx: Vec<usize>) -> Vec<usize> {
+    idx.sort_by_key(|&i| (run.series[i].role != Role::Validation, i));
+    idx
+}
+
+/// The name without its train/validation prefix or step/epoch suffix: `val_loss` and `loss` are one family.
+pub fn family(name: &str) -> String {
+    let lower = name.trim().to_ascii_lowercase();
+    let mut bare = lower.as_str();
+    for prefix in [
+        "validation_",
+        "validation/",
+        "valid_",
+        "valid/",
+        "val_",
+        "val/",
+        "eval_",
+        "eval/",
+        "train_",
+        "train/",
+        "test_",
+        "test/",
+    ] {
+        if let Some(rest) = bare.strip_prefix(prefix) {
+            bare = rest;
+            break;
+        }
+    }
+    for suffix in ["_epoch", "_step"] {
+        if let Some(rest) = bare.strip_suffix(suffix) {
+            bare = rest;
+        }
+    }
+    bare.to_string()
+}
+
+/// The palette slot of each series' family, in order of first appearance.
+pub fn color_slots(run: &Run) -> Vec<usize> {
+    let mut families: Vec<String> = Vec::new();
+    run.series
+        .iter()
+        .map(|s| {
+            let f = family(&s.name);
+            match families.iter().position(|g| *g == f) {
+                Some(i) => i,
+                None => {
+                    families.push(f);
+                    families.len() - 1
+                }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,320 @@
+//! What the report points at, drawn over the curves: shaded regions (plateau, overfitting), the
+//! projected continuation with its band, and markers (best, overfitting onset, spikes, NaN, restarts,
+//! learning-rate drops, the gradient clipping threshold).
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+use super::layout::{Panel, PanelKind};
+use super::panel::{series_color, Ctx};
+use super::theme::verdict_color;
+use crate::analysis::{Marker, Verdict};
+
+type Chart<'a, 'b, DB, Y> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>;
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Whether something about `series` (or about the run, when `None`) is drawn on `panel`.
+fn belongs(ctx: &Ctx<'_>, panel: &Panel, series: Option<&str>) -> bool {
+    let index = series.and_then(|n| ctx.run.series.iter().position(|s| s.name == n));
+    match index {
+        Some(i) if ctx.layout.iter().any(|p| p.series.contains(&i)) => panel.series.contains(&i),
+        _ => is_top(ctx, panel),
+    }
+}
+
+/// The panel a marker goes on.
+fn marker_on(ctx: &Ctx<'_>, panel: &Panel, m: &Marker) -> bool {
+    match m.kind.as_str() {
+        "restart" => true,
+        "lr_drop"
+            if m.series.is_none()
+                && ctx.layout.iter().any(|p| p.kind == PanelKind::LearningRate) =>
+        {
+            panel.kind == PanelKind::LearningRate
+        }
+        "clip_threshold" if m.series.is_none() => panel.kind == PanelKind::GradNorm,
+        _ => belongs(ctx, panel, m.series.as_deref()),
+    }
+}
+
+/// y values beyond the curves that the panel's range must include.
+pub fn y_extras(ctx: &Ctx<'_>, panel: &Panel) -> Vec<f64> {
+    let mut out: Vec<f64> = ctx
+        .report
+        .markers
+        .iter()
+        .filter(|m| m.kind == "clip_threshold" && marker_on(ctx, panel, m))
+        .filter_map(|m| m.value)
+        .collect();
+    if let Some(p) = &ctx.report.projection {
+        if belongs(ctx, panel, Some(&p.series)) {
+            out.extend(
+                p.x.iter()
+                    .zip(&p.mid)
+                    .filter(|(x, _)| in_x(ctx, ctx.map.at(**x)))
+                    .map(|(_, y)| *y),
+            );
+        }
+    }
+    out
+}
+
+/// The top panel (the monitored series when there is one) carries run-wide labels.
+fn is_top(ctx: &Ctx<'_>, panel: &Panel) -> bool {
+    ctx.layout.first().is_some_and(|p| std::ptr::eq(p, panel))
+}
+
+fn in_x(ctx: &Ctx<'_>, x: f64) -> bool {
+    x >= ctx.x.0 && x <= ctx.x.1
+}
+
+/// Plateau and overfitting stretches, shaded on every panel and named on the top one.
+pub fn regions<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut Chart<'_, '_, DB, Y>,
+    ctx: &Ctx<'_>,
+    panel: &Panel,
+    (y0, y1): (f64, f64),
+) -> DrawResult<DB> {
+    for r in &ctx.report.regions {
+        let (a, b) = (
+            ctx.map.at(r.start).max(ctx.x.0),
+            ctx.map.at(r.end).min(ctx.x.1),
+        );
+        if a.partial_cmp(&b) != Some(std::cmp::Ordering::Less) {
+            continue;
+        }
+        let color = match r.kind.as_str() {
+            "overfitting" => verdict_color(Verdict::Overfitting),
+            "plateau" => verdict_color(Verdict::Plateau),
+            _ => ctx.theme.muted,
+        };
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(a, y0), (b, y1)],
+            color.mix(0.12).filled(),
+        )))?;
+        if is_top(ctx, panel) {
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((a, y1))
+                    + Text::new(
+                        r.kind.clone(),
+                        (ctx.px(4.0), ctx.px(18.0)),
+                        ctx.font(11.0).color(&color),
+                    ),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// The projected continuation: a dashed middle line inside its shaded uncertainty band.
+pub fn projection<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut Chart<'_, '_, DB, Y>,
+    ctx: &Ctx<'_>,
+    panel: &Panel,
+    log: bool,
+) -> DrawResult<DB> {
+    let Some(p) = &ctx.report.projection else {
+        return Ok(());
+    };
+    if !belongs(ctx, panel, Some(&p.series)) {
+        return Ok(());
+    }
+    let color = ctx
+        .run
+        .series
+        .iter()
+        .position(|s| s.name == p.series)
+        .map_or(ctx.theme.muted, |i| {
+            series_color(ctx.run, ctx.slots, i, ctx.theme)
+        });
+    let ok = |y: f64| y.is_finite() && (!log || y > 0.0);
+    let n =
+        p.x.len()
+            .min(p.mid.len())
+            .min(p.low.len())
+            .min(p.high.len());
+    let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
+        (0..n)
+            .filter(|&i| ok(ys[i]) && p.x[i].is_finite())
+            .map(|i| (ctx.map.at(p.x[i]), ys[i]))
+            .collect()
+    };
+    let mut band = pts(&p.low);
+    band.extend(pts(&p.high).into_iter().rev());
+    if band.len() >= 3 {
+        chart.draw_series(std::iter::once(Polygon::new(
+            band,
+            color.mix(0.18).filled(),
+        )))?;
+    }
+    let width = (2.0 * ctx.scale).round().max(1.0) as u32;
+    chart.draw_series(DashedLineSeries::new(
+        pts(&p.mid),
+        ctx.px(7.0),
+        ctx.px(5.0),
+        color.stroke_width(width),
+    ))?;
+    Ok(())
+}
+
+/// The first NaN or infinity of each visible series on `panel` that the report does not mark
+/// itself: a run that blew up should show where, whatever the analysis says.
+fn first_non_finite(ctx: &Ctx<'_>, panel: &Panel) -> Vec<Marker> {
+    panel
+        .series
+        .iter()
+        .map(|&i| &ctx.run.series[i])
+        .filter(|s| !ctx.view.hidden.contains(&s.name))
+        .filter(|s| {
+            !ctx.report
+                .markers
+                .iter()
+                .any(|m| m.kind == "nan" && m.series.as_deref() == Some(s.name.as_str()))
+        })
+        .filter_map(|s| {
+            let k = s.y.iter().position(|v| !v.is_finite())?;
+            let x = *s.x.get(k).filter(|x| x.is_finite())?;
+            Some(Marker {
+                kind: "nan".to_string(),
+                series: Some(s.name.clone()),
+                x,
+                value: None,
+                label: format!("{} from here", s.y[k]),
+            })
+        })
+        .collect()
+}
+
+/// Markers of the report (and unmarked NaNs) that belong on `panel`.
+pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut Chart<'_, '_, DB, Y>,
+    ctx: &Ctx<'_>,
+    panel: &Panel,
+    (y0, y1): (f64, f64),
+    log: bool,
+) -> DrawResult<DB> {
+    let fg = ctx.theme.fg;
+    let thin = (1.0 * ctx.scale).round().max(1.0) as u32;
+    let vertical = |chart: &mut Chart<'_, '_, DB, Y>, x: f64, color: RGBColor| {
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x, y0), (x, y1)],
+                ctx.px(5.0),
+                ctx.px(4.0),
+                color.stroke_width(thin),
+            ))
+            .map(|_| ())
+    };
+    let label = |chart: &mut Chart<'_, '_, DB, Y>, at: (f64, f64), text: &str, color: RGBColor| {
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at(at)
+                    + Text::new(
+                        text.to_string(),
+                        (ctx.px(5.0), ctx.px(-16.0)),
+                        ctx.font(11.0).color(&color),
+                    ),
+            ))
+            .map(|_| ())
+    };
+    let on_axis = |v: f64| v.is_finite() && (!log || v > 0.0) && v >= y0 && v <= y1;
+    let unmarked = first_non_finite(ctx, panel);
+    for m in ctx
+        .report
+        .markers
+        .iter()
+        .chain(&unmarked)
+        .filter(|m| marker_on(ctx, panel, m))
+    {
+        let x = ctx.map.at(m.x);
+        let value = m.value.filter(|v| on_axis(*v));
+        match m.kind.as_str() {
+            "clip_threshold" => {
+                if let Some(v) = value {
+                    chart.draw_series(DashedLineSeries::new(
+                        vec![(ctx.x.0, v), (ctx.x.1, v)],
+                        ctx.px(8.0),
+                        ctx.px(4.0),
+                        verdict_color(Verdict::Diverging).stroke_width(thin),
+                    ))?;
+                    label(
+                        chart,
+                        (ctx.x.0, v),
+                        &m.label,
+                        verdict_color(Verdict::Diverging),
+                    )?;
+                }
+                continue;
+            }
+            _ if !in_x(ctx, x) => continue,
+            "restart" => {
+                vertical(chart, x, ctx.theme.muted)?;
+                if panel.kind == PanelKind::Monitor {
+                    label(chart, (x, y1), &m.label, ctx.theme.muted)?;
+                }
+            }
+            "lr_drop" => vertical(chart, x, ctx.theme.grid)?,
+            "overfit_onset" => {
+                let c = verdict_color(Verdict::Overfitting);
+                vertical(chart, x, c)?;
+                label(chart, (x, y1), &m.label, c)?;
+            }
+            "nan" => {
+                let c = verdict_color(Verdict::Diverging);
+                let at = (x, value.unwrap_or(y1));
+                chart.draw_series(std::iter::once(Cross::new(
+                    at,
+                    ctx.px(5.0),
+                    c.stroke_width(thin * 2),
+                )))?;
+                label(chart, (x, y1), &m.label, c)?;
+            }
+            "spike" => {
+                if let Some(v) = value {
+                    let c = verdict_color(Verdict::Diverging);
+                    chart.draw_series(std::iter::once(TriangleMarker::new(
+                        (x, v),
+                        ctx.px(5.0),
+                        c.filled(),
+                    )))?;
+                }
+            }
+            "best" => {
+                if let Some(v) = value {
+                    let c = verdict_color(ctx.report.verdict);
+                    chart.draw_series(std::iter::once(Circle::new(
+                        (x, v),
+                        ctx.px(5.0),
+                        c.filled(),
+                    )))?;
+                    chart.draw_series(std::iter::once(Circle::new(
+                        (x, v),
+                        ctx.px(5.0),
+                        fg.stroke_width(thin),
+                    )))?;
+                    let right = x > ctx.x.0 + 0.85 * (ctx.x.1 - ctx.x.0);
+                    let dx = if right { -ctx.px(34.0) } else { ctx.px(7.0) };
+                    chart.draw_series(std::iter::once(
+                        EmptyElement::at((x, v))
+                            + Text::new(
+                                m.label.clone(),
+                                (dx, ctx.px(4.0)),
+                                ctx.font(11.0).color(&fg),
+                            ),
+                    ))?;
+                }
+            }
+            _ => match value {
+                Some(v) => {
+                    chart.draw_series(std::iter::once(Circle::new(
+                        (x, v),
+                        ctx.px(4.0),
+                        fg.stroke_width(thin),
+                    )))?;
+                }
+                None => vertical(chart, x, ctx.theme.muted)?,
+            },
+        }
+    }
+    Ok(())
+}

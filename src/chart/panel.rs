@@ -1,0 +1,303 @@
+//! The verdict banner and one stacked panel: grid, shaded regions, raw and smoothed curves,
+//! markers, title and legend.
+
+use plotters::coord::ranged1d::AsRangedCoord;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::rc::Rc;
+
+use super::layout::{Panel, PanelKind};
+use super::theme::{verdict_color, Theme, PALETTE};
+use super::{markers, scale, PanelFrame, Pieces, Prepared, View, XMap};
+use crate::analysis::RunReport;
+use crate::model::{Direction, Kind, Role, Run};
+
+type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Everything a panel needs to know about the run and the view.
+pub struct Ctx<'a> {
+    pub run: &'a Run,
+    pub report: &'a RunReport,
+    pub view: &'a View,
+    pub prepared: &'a Prepared,
+    pub theme: &'a Theme,
+    pub scale: f64,
+    pub x: (f64, f64),
+    pub slots: &'a [usize],
+    pub layout: &'a [Panel],
+    pub map: &'a XMap<'a>,
+    /// Only the bottom panel labels the shared x-axis.
+    pub x_labels: bool,
+}
+
+impl Ctx<'_> {
+    pub fn px(&self, v: f64) -> i32 {
+        (v * self.scale).round() as i32
+    }
+
+    pub fn font(&self, size: f64) -> FontDesc<'static> {
+        ("sans-serif", size * self.scale).into_font()
+    }
+}
+
+/// The series' colour: its family's palette slot, tinted towards the background for training data
+/// that has a validation twin (so `loss` is the light shade of `val_loss`).
+pub fn series_color(run: &Run, slots: &[usize], i: usize, theme: &Theme) -> RGBColor {
+    let base = PALETTE[slots[i] % PALETTE.len()];
+    let twin = run
+        .series
+        .iter()
+        .enumerate()
+        .any(|(j, s)| j != i && slots[j] == slots[i] && s.role == Role::Validation);
+    if run.series[i].role == Role::Train && twin {
+        theme.tint(base, 0.45)
+    } else {
+        base
+    }
+}
+
+/// The verdict word, the monitored series and qualifiers in the verdict's colour, the advice below.
+pub fn banner<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &RunReport,
+    theme: &Theme,
+    s: f64,
+) -> DrawResult<(), DB> {
+    let px = |v: f64| (v * s).round() as i32;
+    let vc = verdict_color(report.verdict);
+    let height = area.dim_in_pixel().1 as i32;
+    area.draw(&Rectangle::new([(0, 0), (px(6.0), height)], vc.filled()))?;
+    let mut title = report.verdict.to_string();
+    if let Some(m) = &report.monitor {
+        title.push_str(" — ");
+        title.push_str(m);
+    }
+    if !report.qualifiers.is_empty() {
+        title.push_str(" · ");
+        title.push_str(&report.qualifiers.join(", "));
+    }
+    let bold = ("sans-serif", 20.0 * s).into_font().style(FontStyle::Bold);
+    area.draw(&Text::new(title, (px(16.0), px(8.0)), bold.color(&vc)))?;
+    area.draw(&Text::new(
+        report.advice.clone(),
+        (px(16.0), px(36.0)),
+        ("sans-serif", 14.0 * s).into_font().color(&theme.fg),
+    ))
+}
+
+/// Draws one panel; returns its frame and the plot's left and right pixel.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    ctx: &Ctx<'_>,
+    panel: &Panel,
+) -> DrawResult<(PanelFrame, (i32, i32)), DB> {
+    let log = ctx.view.log_y || panel.kind == PanelKind::GradNorm;
+    let columns = area.dim_in_pixel().0 as usize;
+    let curves: Vec<Curve> = panel
+        .series
+        .iter()
+        .filter(|&&i| !ctx.view.hidden.contains(&ctx.run.series[i].name))
+        .map(|&i| {
+            let raw = ctx.prepared.raw_pieces(ctx.run, i, ctx.x, columns, log);
+            let smoothed =
+                if ctx.view.smoothing > 0.0 && ctx.run.series[i].kind != Kind::LearningRate {
+                    ctx.prepared
+                        .smoothed_pieces(ctx.run, i, ctx.x, columns, log)
+                } else {
+                    Vec::new()
+                };
+            Curve {
+                index: i,
+                raw,
+                smoothed,
+            }
+        })
+        .collect();
+    let values: Vec<f64> = curves
+        .iter()
+        .flat_map(|c| c.raw.iter().chain(&c.smoothed))
+        .flatten()
+        .filter(|(x, _)| *x >= ctx.x.0 && *x <= ctx.x.1)
+        .map(|p| p.1)
+        .collect();
+    let (mut y0, mut y1) = scale::y_range(&values, ctx.view.ignore_outliers, log);
+    let extras = markers::y_extras(ctx, panel);
+    if extras.iter().any(|v| *v < y0 || *v > y1) {
+        let mut wanted = extras;
+        wanted.extend([y0, y1]);
+        (y0, y1) = scale::y_range(&wanted, false, log);
+    }
+    if log {
+        plot(
+            area,
+            ctx,
+            panel,
+            &curves,
+            (y0..y1).log_scale(),
+            (y0, y1),
+            log,
+        )
+    } else {
+        plot(area, ctx, panel, &curves, y0..y1, (y0, y1), log)
+    }
+}
+
+/// One series' decimated line pieces.
+struct Curve {
+    index: usize,
+    raw: Rc<Pieces>,
+    smoothed: Pieces,
+}
+
+fn plot<DB: DrawingBackend, Y>(
+    area: &DrawingArea<DB, Shift>,
+    ctx: &Ctx<'_>,
+    panel: &Panel,
+    curves: &[Curve],
+    y: Y,
+    (y0, y1): (f64, f64),
+    log: bool,
+) -> DrawResult<(PanelFrame, (i32, i32)), DB>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let theme = ctx.theme;
+    let label_font = ctx.font(12.0).color(&theme.fg);
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(ctx.px(8.0))
+        .margin_right(ctx.px(16.0))
+        .margin_top(ctx.px(8.0))
+        .margin_bottom(ctx.px(if ctx.x_labels { 6.0 } else { 0.0 }))
+        .x_label_area_size(if ctx.x_labels { ctx.px(34.0) } else { 0 })
+        .y_label_area_size(ctx.px(64.0))
+        .build_cartesian_2d(ctx.x.0..ctx.x.1, y)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(theme.grid.mix(0.45))
+        .bold_line_style(theme.grid)
+        .axis_style(theme.fg.mix(0.6))
+        .label_style(label_font.clone())
+        .axis_desc_style(label_font.clone())
+        .x_labels(8)
+        .y_labels(if panel.kind == PanelKind::Monitor {
+            6
+        } else {
+            4
+        })
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v));
+    if ctx.x_labels {
+        mesh.x_desc(ctx.prepared.x_title.as_str());
+    }
+    mesh.draw()?;
+
+    markers::regions(&mut chart, ctx, panel, (y0, y1))?;
+    let width = |w: f64| ((w * ctx.scale).round() as u32).max(1);
+    for c in curves {
+        let color = series_color(ctx.run, ctx.slots, c.index, theme);
+        let bold = if ctx.run.series[c.index].role == Role::Validation {
+            2.5
+        } else {
+            1.8
+        };
+        let raw_style = if c.smoothed.is_empty() {
+            color.stroke_width(width(bold))
+        } else {
+            color.mix(0.28).stroke_width(width(1.0))
+        };
+        let mut labelled = c.smoothed.is_empty();
+        for piece in c.raw.iter().filter(|p| p.len() == 1) {
+            chart.draw_series(
+                piece
+                    .iter()
+                    .map(|p| Circle::new(*p, ctx.px(3.0), color.filled())),
+            )?;
+        }
+        for piece in c.raw.iter() {
+            let drawn = chart.draw_series(LineSeries::new(piece.iter().copied(), raw_style))?;
+            if labelled {
+                drawn
+                    .label(ctx.run.series[c.index].name.clone())
+                    .legend(legend_mark(color, ctx.scale));
+                labelled = false;
+            }
+        }
+        let mut labelled = true;
+        for piece in &c.smoothed {
+            let drawn = chart.draw_series(LineSeries::new(
+                piece.iter().copied(),
+                color.stroke_width(width(bold)),
+            ))?;
+            if labelled {
+                drawn
+                    .label(ctx.run.series[c.index].name.clone())
+                    .legend(legend_mark(color, ctx.scale));
+                labelled = false;
+            }
+        }
+    }
+    markers::projection(&mut chart, ctx, panel, log)?;
+    markers::points(&mut chart, ctx, panel, (y0, y1), log)?;
+
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((ctx.x.0, y1))
+            + Text::new(
+                panel.title.clone(),
+                (ctx.px(6.0), ctx.px(4.0)),
+                ctx.font(12.0).style(FontStyle::Bold).color(&theme.muted),
+            ),
+    ))?;
+    if curves.iter().any(|c| !c.raw.is_empty()) {
+        let position = if panel.direction == Direction::Higher {
+            SeriesLabelPosition::LowerRight
+        } else {
+            SeriesLabelPosition::UpperRight
+        };
+        chart
+            .configure_series_labels()
+            .position(position)
+            .margin(ctx.px(6.0))
+            .legend_area_size(ctx.px(22.0))
+            .background_style(theme.bg.mix(0.85))
+            .border_style(theme.grid)
+            .label_font(ctx.font(11.0).color(&theme.fg))
+            .draw()?;
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    Ok((
+        PanelFrame {
+            title: panel.title.clone(),
+            top: yr.start,
+            bottom: yr.end,
+            y_min: y0,
+            y_max: y1,
+            log,
+        },
+        (xr.start, xr.end),
+    ))
+}
+
+fn legend_mark(color: RGBColor, s: f64) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    let len = (16.0 * s).round() as i32;
+    let w = (3.0 * s).round().max(1.0) as u32;
+    move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(w))
+}
+
+/// A tick label: short, with an exponent for very large or small values.
+pub fn tick(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".to_string()
+    } else if !(1e-3..1e5).contains(&a) {
+        format!("{v:.1e}")
+    } else {
+        let digits = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+        let s = format!("{v:.digits$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+}

@@ -1,0 +1,159 @@
+// The view controls: smoothing, y scale, outliers, x-axis, monitored series, run, legend toggles and
+// exports. Their state lives in the URL fragment (urlstate.js) so a reload shows the same view.
+import { readState, updateState } from './urlstate.js';
+
+const SMOOTHERS = ['ema', 'ema_spaced', 'gaussian'];
+
+/** The view as stored in the URL (defaults as TensorBoard: smoothing 0.6, outliers ignored). */
+export function viewFromUrl() {
+  const p = readState();
+  const number = (key, fallback) => {
+    const v = Number.parseFloat(p.get(key) ?? '');
+    return Number.isFinite(v) ? v : fallback;
+  };
+  let hidden = [];
+  try {
+    const parsed = JSON.parse(p.get('hide') ?? '[]');
+    if (Array.isArray(parsed)) hidden = parsed.filter((s) => typeof s === 'string');
+  } catch {
+    hidden = [];
+  }
+  const zoom = (p.get('zoom') ?? '').split(',').map(Number.parseFloat);
+  return {
+    smoothing: Math.min(0.99, Math.max(0, number('smooth', 0.6))),
+    smoother: SMOOTHERS.includes(p.get('smoother')) ? p.get('smoother') : 'ema',
+    log_y: p.get('ylog') === '1',
+    ignore_outliers: p.get('outliers') !== '0',
+    x_axis: p.get('xaxis') === 'wall_time' ? 'wall_time' : 'native',
+    hidden,
+    zoom: zoom.length === 2 && zoom.every(Number.isFinite) && zoom[1] > zoom[0] ? zoom : null,
+    monitor: p.get('monitor') || null,
+    run: Math.max(0, Math.trunc(number('run', 0))),
+  };
+}
+
+/** Writes the view to the URL fragment, leaving defaults out. */
+export function viewToUrl(view) {
+  updateState({
+    smooth: view.smoothing === 0.6 ? null : view.smoothing,
+    smoother: view.smoother === 'ema' ? null : view.smoother,
+    ylog: view.log_y ? 1 : null,
+    outliers: view.ignore_outliers ? null : 0,
+    xaxis: view.x_axis === 'native' ? null : view.x_axis,
+    hide: view.hidden.length ? JSON.stringify(view.hidden) : null,
+    zoom: view.zoom ? view.zoom.join(',') : null,
+    monitor: view.monitor,
+    run: view.run ? view.run : null,
+  });
+}
+
+/** Wires the form controls to `view`; `changed(kind)` runs after every user change. */
+export function bindControls(view, changed) {
+  const $ = (id) => document.getElementById(id);
+  const smooth = $('smooth');
+  const smoothValue = $('smooth-value');
+  const sync = () => {
+    smooth.value = String(view.smoothing);
+    smoothValue.textContent = view.smoothing.toFixed(2);
+    $('smoother').value = view.smoother;
+    $('ylog').checked = view.log_y;
+    $('outliers').checked = view.ignore_outliers;
+  };
+  sync();
+  smooth.addEventListener('input', () => {
+    view.smoothing = Number.parseFloat(smooth.value);
+    smoothValue.textContent = view.smoothing.toFixed(2);
+    changed('view');
+  });
+  $('smoother').addEventListener('change', (e) => {
+    view.smoother = e.target.value;
+    changed('view');
+  });
+  $('ylog').addEventListener('change', (e) => {
+    view.log_y = e.target.checked;
+    changed('view');
+  });
+  $('outliers').addEventListener('change', (e) => {
+    view.ignore_outliers = e.target.checked;
+    changed('view');
+  });
+  $('xaxis').addEventListener('change', (e) => {
+    view.x_axis = e.target.value;
+    view.zoom = null;
+    changed('view');
+  });
+  $('monitor').addEventListener('change', (e) => {
+    view.monitor = e.target.value || null;
+    changed('monitor');
+  });
+  $('run').addEventListener('change', (e) => {
+    view.run = Number.parseInt(e.target.value, 10) || 0;
+    view.zoom = null;
+    changed('run');
+  });
+  return sync;
+}
+
+/** Fills the choices that depend on the analysis: x-axes, monitorable series, runs. */
+export function fillChoices(view, axes, report) {
+  const $ = (id) => document.getElementById(id);
+  const options = (select, items) => {
+    select.replaceChildren(
+      ...items.map(([value, text]) => {
+        const o = document.createElement('option');
+        o.value = value;
+        o.textContent = text;
+        return o;
+      }),
+    );
+  };
+  options($('xaxis'), axes.map((a) => [a.axis, a.title]));
+  if (!axes.some((a) => a.axis === view.x_axis)) view.x_axis = 'native';
+  $('xaxis').value = view.x_axis;
+  $('xaxis').disabled = axes.length < 2;
+  const run = report.runs[view.run] ?? report.runs[0];
+  const judged = run.series.filter((s) => s.kind !== 'time' && s.kind !== 'learning_rate');
+  options($('monitor'), judged.map((s) => [s.name, s.name]));
+  $('monitor').value = run.monitor ?? '';
+  options($('run'), report.runs.map((r, i) => [String(i), r.name]));
+  $('run').value = String(view.run);
+  $('run-field').hidden = report.runs.length < 2;
+}
+
+/** The HTML legend (one toggle button per drawn series) from the frame Rust returned. */
+export function fillLegend(box, frame, view, changed) {
+  box.replaceChildren(
+    ...frame.legend.map((entry) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'entry';
+      b.dataset.series = entry.series;
+      b.setAttribute('aria-pressed', String(!entry.hidden));
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = entry.color;
+      const name = document.createElement('span');
+      name.textContent = entry.series;
+      b.append(swatch, name);
+      b.addEventListener('click', () => {
+        view.hidden = entry.hidden
+          ? view.hidden.filter((s) => s !== entry.series)
+          : [...view.hidden, entry.series];
+        changed('view');
+      });
+      return b;
+    }),
+  );
+}
+
+/** Saves `blob` as `name` through a temporary link. */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
