@@ -29,6 +29,17 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print a share link that carries the given log files (the same link as the page's Share button).
+    Link {
+        /// The page the link opens (its own `#…` is replaced).
+        #[arg(long, value_name = "URL", default_value = "index.html")]
+        base: String,
+        /// Open the link with this series monitored.
+        #[arg(long, value_name = "NAME")]
+        monitor: Option<String>,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }
 
 fn parse_verdict(s: &str) -> Result<Verdict, String> {
@@ -55,20 +66,62 @@ fn main() -> ExitCode {
             fail_on,
             files,
         } => check(json, monitor, &fail_on, &files),
+        Command::Link {
+            base,
+            monitor,
+            files,
+        } => link(&base, monitor.as_deref(), &files),
     }
 }
 
-fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[PathBuf]) -> ExitCode {
-    let mut contents = Vec::with_capacity(files.len());
-    for path in files {
-        match std::fs::read(path) {
-            Ok(bytes) => contents.push((path.display().to_string(), bytes)),
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
+/// Each file's display name and bytes, or the exit code after saying which one could not be read.
+fn read_files(files: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, ExitCode> {
+    files
+        .iter()
+        .map(|path| {
+            std::fs::read(path)
+                .map(|bytes| (path.display().to_string(), bytes))
+                .map_err(|e| {
+                    eprintln!("error: cannot read {}: {e}", path.display());
+                    ExitCode::from(2)
+                })
+        })
+        .collect()
+}
+
+fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
+    let contents = match read_files(files) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let inputs: Vec<Input<'_>> = contents
+        .iter()
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
+    let drop = match plateau::ingest::read(&inputs) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
         }
+    };
+    let settings: Vec<(&str, &str)> = monitor.map(|m| ("monitor", m)).into_iter().collect();
+    let url = plateau::share::link(base, &drop, &settings);
+    if url.len() > plateau::share::LONG_LINK {
+        eprintln!(
+            "warning: this link is {} KB, too long for most chat and mail programs: share the log file with `?src=URL`, or `make dist` and send dist/plateau.html with the file",
+            url.len() / 1024
+        );
     }
+    println!("{url}");
+    ExitCode::SUCCESS
+}
+
+fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[PathBuf]) -> ExitCode {
+    let contents = match read_files(files) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let inputs: Vec<Input<'_>> = contents
         .iter()
         .map(|(name, bytes)| Input { name, bytes })
