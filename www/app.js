@@ -1,5 +1,6 @@
 // The page: DOM events, file reading, canvas sizing. All parsing, statistics and drawing happen in wasm.
 import init, { Files } from './pkg/plateau.js';
+import { startShare } from './share.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -36,23 +37,27 @@ async function analyzeFiles(fileList) {
   const files = new Files();
   try {
     for (const file of list) files.add(file.name, new Uint8Array(await file.arrayBuffer()));
-    const next = files.analyze(undefined);
-    analysis?.free();
-    analysis = next;
-    report = analysis.report();
-    alertBox.hidden = true;
-    alertBox.textContent = '';
-    showReport(report);
-    app.classList.add('has-analysis');
-    draw();
-    status.textContent = list.map((f) => f.name).join(', ');
-    app.dataset.state = 'ready';
+    adopt(files.analyze(undefined), list.map((f) => f.name).join(', '));
   } catch (e) {
     status.textContent = '';
     fail(e instanceof Error ? e.message : String(e));
   } finally {
     files.free();
   }
+}
+
+// Shows a finished analysis (from files or a share link) in place of the previous one.
+function adopt(next, label) {
+  analysis?.free();
+  analysis = next;
+  report = analysis.report();
+  alertBox.hidden = true;
+  alertBox.textContent = '';
+  showReport(report);
+  app.classList.add('has-analysis');
+  draw();
+  status.textContent = label;
+  app.dataset.state = 'ready';
 }
 
 function el(tag, className, text) {
@@ -142,3 +147,4 @@ window.addEventListener('drop', (e) => {
 new ResizeObserver(() => draw()).observe(canvas);
 darkQuery.addEventListener('change', () => draw());
 watchPixelRatio();
+startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail });
