@@ -297,3 +297,29 @@ test('a dropped hostile file in the single file executes nothing', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the CSP blocks injected inline script in the page, the single file and the embed example', async () => {
+  const pages = [
+    `${server.origin}/`,
+    `${server.origin}/www/embed-example.html`,
+    pathToFileURL(SINGLE).href,
+  ];
+  for (const url of pages) {
+    const { page, errors, context } = await openPage(browser, url);
+    await page.waitForLoadState('load');
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+    assert.ok(scriptSrc.includes("'wasm-unsafe-eval'"), `${url}: ${scriptSrc}`);
+    assert.ok(!/'unsafe-inline'|'unsafe-eval'/.test(scriptSrc), `${url}: ${scriptSrc}`);
+    await page.evaluate(() => {
+      document.body.insertAdjacentHTML('beforeend', '<img src="data:," onerror="window.pwned=1" onload="window.pwned=1">');
+      const s = document.createElement('script');
+      s.textContent = 'window.pwned = 2';
+      document.body.append(s);
+    });
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => window.pwned), undefined, url);
+    assert.ok(errors.some((e) => e.includes('Content Security Policy')), `${url}: the CSP reported the blocked script`);
+    await context.close();
+  }
+});
