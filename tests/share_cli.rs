@@ -73,3 +73,30 @@ fn link_of_an_unreadable_log_is_the_ingest_error() {
     assert!(err.contains("has no numeric column"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn link_over_a_megabyte_warns_and_names_the_alternatives() {
+    let dir = std::env::temp_dir().join(format!("plateau-long-link-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("long.csv");
+    let mut text = String::from("step,loss\n");
+    let mut state = 1u64;
+    for step in 0..120_000 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let loss = 1.0 + (state >> 11) as f64 / (1u64 << 53) as f64;
+        text.push_str(&format!("{step},{loss}\n"));
+    }
+    std::fs::write(&log, text).unwrap();
+    let out = plateau(&["link", log.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(out.stdout.len() > plateau::share::LONG_LINK);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("warning: this link is"), "{err}");
+    assert!(
+        err.contains("?src=URL") && err.contains("plateau.html"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -117,6 +117,21 @@ for (const [what, name, text, limit] of [
   });
 }
 
+test('a link over 1 MB says so and offers ?src= and the offline file', async () => {
+  const next = noise(3);
+  const rows = ['step,loss'];
+  for (let s = 0; s < 120000; s += 1) rows.push(`${s},${1 + (next() + 1) / 2}`);
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await page.setInputFiles('input#file', { name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await waitState(page, 'ready');
+  const link = await share(page);
+  assert.ok(link.length > 1 << 20, `${link.length}`);
+  const note = await page.textContent('#share-note');
+  assert.match(note, /^This link is \d+\.\d MB, too long for most chat and mail programs: .*\?src=.*plateau\.html/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('?src= loads a log from the server with the settings in the fragment', async () => {
   const { page, errors, context } = await openPage(browser, `${server.origin}/?src=/${EXAMPLE}#smooth=0.4`);
   await waitState(page, 'ready');
