@@ -259,3 +259,28 @@ fn link_keeps_view_settings_before_the_data() {
     let d = keys[2].strip_prefix("d=").unwrap();
     assert_eq!(bits(&decode(d).unwrap()), bits(&drop));
 }
+
+#[test]
+fn embed_example_links_carry_their_fixture_logs_bit_exactly() {
+    let page = include_str!("../www/embed-example.html");
+    let links: Vec<&str> = page
+        .split("#d=")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .filter(|d| !d.contains('…'))
+        .collect();
+    let logs = [
+        (
+            "d002.csv",
+            include_str!("fixtures/keras-labeled/logs/d002.csv"),
+        ),
+        (
+            "d004.csv",
+            include_str!("fixtures/keras-labeled/logs/d004.csv"),
+        ),
+    ];
+    assert_eq!(links.len(), logs.len());
+    for (d, (name, text)) in links.iter().zip(logs) {
+        assert_eq!(decode(d).unwrap(), read(name, text), "{name}");
+    }
+}

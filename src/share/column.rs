@@ -4,8 +4,8 @@
 //! - `DECIMAL`: every value is the shortest decimal of itself with at most 18 digits (`0.6931`,
 //!   `250`): one scale, then zig-zag varint deltas of the scaled integers.
 //! - `FLOAT32`: every value survives a round trip through f32 (Keras and TensorBoard logs): the
-//!   bit patterns' deltas as four byte planes.
-//! - `RAW`: anything else: the f64 bit patterns' deltas as eight byte planes.
+//!   bit patterns, each XORed with the one before, as four byte planes.
+//! - `RAW`: anything else: the f64 bit patterns, XORed likewise, as eight byte planes.
 //!
 //! Values a layout cannot hold (NaN, ±inf, -0.0, a stray value) are listed after it as exceptions:
 //! position and raw bits. The encoder decodes every candidate and keeps only exact ones.
@@ -149,20 +149,21 @@ fn float32(values: &[f64]) -> Option<Vec<u8>> {
     Some(out.bytes)
 }
 
-/// Deltas of the bit patterns, split into byte planes (most significant first) so that the bytes
+/// Each bit pattern XORed with the one before (Gorilla-style: equal sign, exponent and leading
+/// mantissa bits become zeros), split into byte planes, most significant first, so that the bytes
 /// that barely change sit together for deflate.
 fn write_planes(out: &mut Writer, bits: impl Iterator<Item = u64>, width: usize) {
     let mut previous = 0u64;
-    let deltas: Vec<u64> = bits
+    let xored: Vec<u64> = bits
         .map(|b| {
-            let d = b.wrapping_sub(previous);
+            let d = b ^ previous;
             previous = b;
             d
         })
         .collect();
     for plane in (0..width).rev() {
         out.bytes
-            .extend(deltas.iter().map(|d| (d >> (8 * plane)) as u8));
+            .extend(xored.iter().map(|d| (d >> (8 * plane)) as u8));
     }
 }
 
@@ -171,10 +172,10 @@ fn planes(input: &mut Reader<'_>, n: usize, width: usize) -> Result<Vec<u64>, Li
         n.checked_mul(width).ok_or(LinkError::TooLarge)?,
         "a column's values",
     )?;
-    let mut deltas = vec![0u64; n];
+    let mut xored = vec![0u64; n];
     for (p, plane) in bytes.chunks_exact(n.max(1)).enumerate().take(width) {
         let shift = 8 * (width - 1 - p);
-        for (d, &b) in deltas.iter_mut().zip(plane) {
+        for (d, &b) in xored.iter_mut().zip(plane) {
             *d |= u64::from(b) << shift;
         }
     }
@@ -184,10 +185,10 @@ fn planes(input: &mut Reader<'_>, n: usize, width: usize) -> Result<Vec<u64>, Li
         (1u64 << (8 * width)) - 1
     };
     let mut previous = 0u64;
-    Ok(deltas
+    Ok(xored
         .into_iter()
         .map(|d| {
-            previous = previous.wrapping_add(d) & mask;
+            previous = (previous ^ d) & mask;
             previous
         })
         .collect())
