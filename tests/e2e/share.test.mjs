@@ -90,6 +90,10 @@ test('share link reopens with the same verdict, chart and view settings, and mat
   assert.equal(await pixels(second.page), await pixels(first.page), 'the same chart, pixel for pixel');
   assert.equal(await second.page.inputValue('input#share-link').catch(() => ''), '');
   assert.equal(await share(second.page), link, 'sharing a shared link gives the same link');
+  await dropFiles(second.page, [{ name: 'other.csv', bytes: Buffer.from(kerasLog(12)) }]);
+  await second.page.waitForFunction(() => document.getElementById('status').textContent === 'other.csv');
+  assert.equal(await second.page.evaluate(() => location.hash), '#smooth=0.6&ylog=1&hide=loss&zoom=2%2C20',
+    'a new file drops the stale data from the fragment and keeps the settings');
   await screenshot(second.page, 'share-reopened');
   assert.deepEqual([...first.errors, ...second.errors], []);
   await first.context.close();
