@@ -1,17 +1,21 @@
-# The two commands people need: `make serve` and `make test`.
+# The two commands people need: `make serve` and `make test`. `make dist` writes the deployable site.
 SHELL := /bin/bash
 PORT ?= 8000
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/wasm-bindgen-test-runner \
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-verdict bench-chart snapshots-png
+.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-verdict bench-chart snapshots-png dist
 
 setup:
 	@scripts/setup.sh
 
 build: setup
 	@scripts/build-web.sh
+
+# dist/: the static site; dist/plateau.html: the whole page in one file that works from file://.
+dist: build
+	@node scripts/dist.mjs
 
 serve: build
 	@echo "plateau: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
@@ -29,7 +33,7 @@ test-wasm: setup
 	$(WASM_TEST) --test web_node
 	$(WASM_TEST) --test web_browser
 
-test-e2e: build
+test-e2e: dist
 	@scripts/setup.sh browser
 	node --test --test-concurrency=1 tests/e2e/
 

@@ -21,8 +21,8 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --root .tools
 fi
 
-# Test tooling and wasm-opt (npm package binaryen; never Debian's, see TOOLCHAIN.md).
-if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/binaryen ] \
+# Test tooling, wasm-opt (npm package binaryen; never Debian's, see TOOLCHAIN.md) and esbuild for `make dist`.
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/binaryen ] || [ ! -d node_modules/esbuild ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund

@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module each: **ingest** (bytes of any log dialect → [`Drop`]) →
 //! **model** (runs and series) → **analysis** ([`Report`]: verdict, evidence, advice) →
-//! **chart** (plotters drawing, any backend). `web` is the browser boundary (wasm32 only).
+//! **chart** (plotters drawing, any backend) → **share** (a drop as a link's `d` value).
+//! `web` is the browser boundary (wasm32 only).
 
 pub mod analysis;
 pub mod chart;
@@ -10,6 +11,7 @@ pub mod compare;
 mod error;
 pub mod ingest;
 pub mod model;
+pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

@@ -31,6 +31,17 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print a share link that carries the given log files (the same link as the page's Share button).
+    Link {
+        /// The page the link opens (its own `#…` is replaced).
+        #[arg(long, value_name = "URL", default_value = "index.html")]
+        base: String,
+        /// Open the link with this series monitored.
+        #[arg(long, value_name = "NAME")]
+        monitor: Option<String>,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Show what was read: dialect, runs, series with role/kind/direction/points, segments, warnings.
     Inspect {
         /// Print one JSON object instead of text.
@@ -66,6 +77,11 @@ fn main() -> ExitCode {
             files,
         } => check(json, monitor, &fail_on, &files),
         Command::Inspect { json, files } => inspect(json, &files),
+        Command::Link {
+            base,
+            monitor,
+            files,
+        } => link(&base, monitor.as_deref(), &files),
     }
 }
 
@@ -144,6 +160,34 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
         runs,
         warnings: &drop.warnings,
     }
+}
+
+fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
+    let contents = match read_files(files) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let inputs: Vec<Input<'_>> = contents
+        .iter()
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
+    let drop = match plateau::ingest::read(&inputs) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let settings: Vec<(&str, &str)> = monitor.map(|m| ("monitor", m)).into_iter().collect();
+    let url = plateau::share::link(base, &drop, &settings);
+    if url.len() > plateau::share::LONG_LINK {
+        eprintln!(
+            "warning: this link is {} KB, too long for most chat and mail programs: share the log file with `?src=URL`, or `make dist` and send dist/plateau.html with the file",
+            url.len() / 1024
+        );
+    }
+    println!("{url}");
+    ExitCode::SUCCESS
 }
 
 fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {

@@ -75,7 +75,7 @@ impl Series {
     /// A series with role, kind and direction inferred from its name and restarts found in `x`.
     pub fn named(name: &str, axis: Axis, x: Vec<f64>, y: Vec<f64>) -> Series {
         let (role, kind, direction) = infer(name);
-        let restarts = (1..x.len()).filter(|&i| x[i] <= x[i - 1]).collect();
+        let restarts = restarts(&x);
         Series {
             name: name.to_string(),
             axis,
@@ -105,6 +105,11 @@ impl Series {
             .collect();
         bounds.windows(2).map(|w| w[0]..w[1]).collect()
     }
+}
+
+/// Indices where x goes backwards or repeats: each starts a new segment of a resumed run.
+pub fn restarts(x: &[f64]) -> Vec<usize> {
+    (1..x.len()).filter(|&i| x[i] <= x[i - 1]).collect()
 }
 
 /// One training run: the series it logged and where it was read from.

@@ -206,3 +206,19 @@ impl Analysis {
         chart::csv(run, report, &self.view, self.prepared()?).map_err(|e| JsError::new(&e))
     }
 }
+
+/// Share links: the analysis's data as a link's `d` value, and back.
+#[wasm_bindgen]
+impl Analysis {
+    /// The `d` value of a share link carrying this analysis's runs, bit for bit.
+    pub fn share_fragment(&self) -> String {
+        crate::share::encode(&self.drop)
+    }
+
+    /// The analysis of the runs a share link's `d` value carries; a damaged link is one sentence.
+    pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
+        let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
+        let report = crate::analyze(&drop, &Options { monitor });
+        Ok(Analysis { drop, report })
+    }
+}

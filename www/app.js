@@ -3,6 +3,7 @@
 import init, { Files } from './pkg/plateau.js';
 import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
+import { startShare } from './share.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -54,27 +55,31 @@ async function analyzeFiles(fileList) {
   const files = new Files();
   try {
     for (const file of list) files.add(file.name, new Uint8Array(await file.arrayBuffer()));
-    const next = files.analyze(firstLoad ? view.monitor ?? undefined : undefined);
-    if (!firstLoad) Object.assign(view, { zoom: null, hidden: [], monitor: null, run: 0 });
-    firstLoad = false;
-    analysis?.free();
-    analysis = next;
-    report = analysis.report();
-    if (view.run >= report.runs.length) view.run = 0;
-    alertBox.hidden = true;
-    alertBox.textContent = '';
-    showReport(report);
-    app.classList.add('has-analysis');
-    fillChoices(view, analysis.axes(view.run), report);
-    render();
-    status.textContent = list.map((f) => f.name).join(', ');
-    app.dataset.state = 'ready';
+    adopt(files.analyze(firstLoad ? view.monitor ?? undefined : undefined), list.map((f) => f.name).join(', '));
   } catch (e) {
     status.textContent = '';
     fail(e instanceof Error ? e.message : String(e));
   } finally {
     files.free();
   }
+}
+
+// Shows a finished analysis (from files or a share link) in place of the previous one.
+function adopt(next, label) {
+  if (!firstLoad) Object.assign(view, { zoom: null, hidden: [], monitor: null, run: 0 });
+  firstLoad = false;
+  analysis?.free();
+  analysis = next;
+  report = analysis.report();
+  if (view.run >= report.runs.length) view.run = 0;
+  alertBox.hidden = true;
+  alertBox.textContent = '';
+  showReport(report);
+  app.classList.add('has-analysis');
+  fillChoices(view, analysis.axes(view.run), report);
+  render();
+  status.textContent = label;
+  app.dataset.state = 'ready';
 }
 
 function el(tag, className, text) {
@@ -197,3 +202,5 @@ window.addEventListener('drop', (e) => {
   app.classList.remove('dragging');
   if (e.dataTransfer?.files?.length) analyzeFiles(e.dataTransfer.files);
 });
+
+startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail });

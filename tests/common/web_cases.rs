@@ -1,6 +1,6 @@
 //! Boundary cases shared by the Node and the Chromium wasm test binaries.
 
-use plateau::web::Files;
+use plateau::web::{Analysis, Files};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -51,6 +51,34 @@ fn bad_input_becomes_js_error_with_sentence() {
     let message = field(&err, "message").as_string().unwrap();
     assert!(
         message.starts_with("notes.csv has no numeric column"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn share_fragment_reopens_as_the_same_report() {
+    let mut files = Files::new();
+    files.add("training_log.csv", KERAS);
+    let analysis = files.analyze(None).expect("analysed");
+    let d = analysis.share_fragment();
+    assert!(d.starts_with('1'), "version prefix: {d}");
+    let reopened = Analysis::from_fragment(&d, None).expect("its own link decodes");
+    assert_eq!(
+        js_sys::JSON::stringify(&reopened.report().unwrap()).unwrap(),
+        js_sys::JSON::stringify(&analysis.report().unwrap()).unwrap()
+    );
+    assert_eq!(reopened.share_fragment(), d);
+}
+
+#[wasm_bindgen_test]
+fn damaged_fragment_becomes_js_error_with_sentence() {
+    let err = match Analysis::from_fragment("1AAAA!", None) {
+        Ok(_) => panic!("a damaged link must be refused"),
+        Err(e) => JsValue::from(e),
+    };
+    let message = field(&err, "message").as_string().unwrap();
+    assert!(
+        message.starts_with("the share link is damaged at character 4"),
         "{message}"
     );
 }

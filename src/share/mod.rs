@@ -1,0 +1,347 @@
+//! A drop as the `d` value of a share link: a columnar binary encoding of every run and series
+//! (values bit-exact), raw deflate, base64url, behind a one-character version prefix.
+//!
+//! Version `1` payload, all counts as LEB128 varints, strings as length + UTF-8:
+//! `warnings: [str]`, `runs: [name, source, dialect, series: [name, axis u8, role u8, kind u8,
+//! direction u8, points, x column, y column]]` (columns: see `column`). The encoder and decoder
+//! name every model field, so a field added to the model fails to compile here until it is given
+//! a place, and that place is version `2`; links of version `1` keep decoding as they are.
+//!
+//! The decoder trusts nothing: the link's length, the unpacked size and the number of points are
+//! capped before anything is allocated, every count is checked against the bytes left, and a
+//! damaged link is one sentence saying where and what was expected.
+
+mod column;
+mod wire;
+
+use std::fmt;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use wire::{Reader, Writer};
+
+/// The version written today; its character starts every `d` value.
+pub const VERSION: char = '1';
+/// Longest `d` value read (16 MiB of text); the page warns well before that, at [`LONG_LINK`].
+pub const MAX_LINK: usize = 16 << 20;
+/// Largest payload a link may unpack to (refuses deflate bombs).
+pub const MAX_UNPACKED: usize = 64 << 20;
+/// Most values (x and y counted apart) a link may hold across all its series.
+pub const MAX_VALUES: usize = 4_000_000;
+/// Above this many characters a link is too long for most chat and mail programs.
+pub const LONG_LINK: usize = 1 << 20;
+
+/// Why a share link could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkError {
+    /// No data after `d=`.
+    Empty,
+    /// Longer than [`MAX_LINK`] characters.
+    TooLong { chars: usize },
+    /// The first character is not a version this build reads.
+    Version { found: String },
+    /// A character outside base64url, at this position of the data.
+    Base64 { position: usize },
+    /// The compressed data is cut short or corrupt.
+    Inflate,
+    /// The data unpacks to more than [`MAX_UNPACKED`] bytes or holds more than [`MAX_VALUES`] values.
+    TooLarge,
+    /// The unpacked data ends before the structure does.
+    Truncated { expected: String },
+    /// The unpacked data holds something impossible at this byte.
+    Damaged { offset: usize, expected: String },
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::Empty => write!(
+                f,
+                "the share link carries no data after `d=`: expected the whole link as copied from plateau's Share button."
+            ),
+            LinkError::TooLong { chars } => write!(
+                f,
+                "the share link's data is {chars} characters long: expected at most {MAX_LINK}, so it was not read."
+            ),
+            LinkError::Version { found } => write!(
+                f,
+                "the share link has version `{found}`, which this plateau does not read: expected version {VERSION} (a newer plateau may open it)."
+            ),
+            LinkError::Base64 { position } => write!(
+                f,
+                "the share link is damaged at character {position} of its data: expected only letters, digits, `-` and `_` (was the link altered when it was copied?)."
+            ),
+            LinkError::Inflate => write!(
+                f,
+                "the share link is truncated or damaged (its compressed data does not unpack): expected the whole link as copied, which some chat and mail programs cut short."
+            ),
+            LinkError::TooLarge => write!(
+                f,
+                "the share link unpacks to more than {} MB or {MAX_VALUES} values: expected a smaller log, so it was refused.",
+                MAX_UNPACKED >> 20
+            ),
+            LinkError::Truncated { expected } => write!(
+                f,
+                "the share link's data ends early: expected {expected}."
+            ),
+            LinkError::Damaged { offset, expected } => write!(
+                f,
+                "the share link's data is damaged at byte {offset}: expected {expected}."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// The `d` value for a drop: version character + base64url(deflate(payload)).
+pub fn encode(drop: &Drop) -> String {
+    let mut out = Writer::default();
+    let Drop { runs, warnings } = drop;
+    out.len(warnings.len());
+    for w in warnings {
+        out.str(w);
+    }
+    out.len(runs.len());
+    for run in runs {
+        write_run(&mut out, run);
+    }
+    let packed = miniz_oxide::deflate::compress_to_vec(&out.bytes, 9);
+    let mut text = String::with_capacity(1 + packed.len() * 4 / 3 + 4);
+    text.push(VERSION);
+    URL_SAFE_NO_PAD.encode_string(&packed, &mut text);
+    text
+}
+
+/// The drop a `d` value carries, or one sentence on why it cannot be read.
+pub fn decode(text: &str) -> Result<Drop, LinkError> {
+    let text = text.trim();
+    if text.len() > MAX_LINK {
+        return Err(LinkError::TooLong { chars: text.len() });
+    }
+    let mut chars = text.chars();
+    match chars.next() {
+        None => return Err(LinkError::Empty),
+        Some(VERSION) => {}
+        Some(other) => {
+            return Err(LinkError::Version {
+                found: other.to_string(),
+            })
+        }
+    }
+    let data = chars.as_str();
+    if let Some(position) = data
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        return Err(LinkError::Base64 { position });
+    }
+    let packed = URL_SAFE_NO_PAD
+        .decode(data)
+        .map_err(|_| LinkError::Inflate)?;
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_UNPACKED).map_err(|e| {
+            match e.status {
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
+                _ => LinkError::Inflate,
+            }
+        })?;
+    let mut input = Reader::new(&bytes);
+    let mut budget = MAX_VALUES;
+    let warnings_count = input.count(1, "the number of warnings")?;
+    let warnings = (0..warnings_count)
+        .map(|_| input.str("a warning"))
+        .collect::<Result<_, _>>()?;
+    let runs_count = input.count(4, "the number of runs")?;
+    let runs = (0..runs_count)
+        .map(|_| read_run(&mut input, &mut budget))
+        .collect::<Result<_, _>>()?;
+    if input.remaining() != 0 {
+        return Err(input.damaged("the end of the data"));
+    }
+    Ok(Drop { runs, warnings })
+}
+
+/// A whole share link: `base` (its own fragment dropped), then `#` and the view settings with `d` last.
+pub fn link(base: &str, drop: &Drop, settings: &[(&str, &str)]) -> String {
+    let base = base.split('#').next().unwrap_or(base);
+    let mut fragment: Vec<String> = settings
+        .iter()
+        .filter(|(key, _)| *key != "d")
+        .map(|(key, value)| format!("{}={}", escape(key), escape(value)))
+        .collect();
+    fragment.push(format!("d={}", encode(drop)));
+    format!("{base}#{}", fragment.join("&"))
+}
+
+/// Percent-encodes everything but the characters a fragment value may hold as they are.
+fn escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn write_run(out: &mut Writer, run: &Run) {
+    let Run {
+        name,
+        source,
+        dialect,
+        series,
+    } = run;
+    out.str(name);
+    out.str(source);
+    out.str(dialect);
+    out.len(series.len());
+    for s in series {
+        write_series(out, s);
+    }
+}
+
+fn read_run(input: &mut Reader<'_>, budget: &mut usize) -> Result<Run, LinkError> {
+    let name = input.str("a run name")?;
+    let source = input.str("a run source")?;
+    let dialect = input.str("a run dialect")?;
+    let count = input.count(8, "the number of series")?;
+    let series = (0..count)
+        .map(|_| read_series(input, budget))
+        .collect::<Result<_, _>>()?;
+    let mut run = Run {
+        name,
+        source,
+        dialect,
+        series,
+    };
+    run.pair();
+    Ok(run)
+}
+
+fn write_series(out: &mut Writer, s: &Series) {
+    let Series {
+        name,
+        axis,
+        role,
+        kind,
+        direction,
+        x,
+        y,
+        // Derived, not stored: restarts come back from `x`, partners from `Run::pair` on decode.
+        restarts: _,
+        partner: _,
+    } = s;
+    out.str(name);
+    out.u8(match axis {
+        Axis::Epoch => 0,
+        Axis::Step => 1,
+        Axis::Iteration => 2,
+        Axis::WallTime => 3,
+    });
+    out.u8(match role {
+        Role::Train => 0,
+        Role::Validation => 1,
+        Role::Test => 2,
+        Role::Other => 3,
+    });
+    out.u8(match kind {
+        Kind::Loss => 0,
+        Kind::Metric => 1,
+        Kind::LearningRate => 2,
+        Kind::GradNorm => 3,
+        Kind::Time => 4,
+        Kind::Other => 5,
+    });
+    out.u8(match direction {
+        Direction::Lower => 0,
+        Direction::Higher => 1,
+        Direction::Unknown => 2,
+    });
+    out.len(x.len());
+    column::write(out, x);
+    out.len(y.len());
+    column::write(out, y);
+}
+
+fn read_series(input: &mut Reader<'_>, budget: &mut usize) -> Result<Series, LinkError> {
+    let name = input.str("a series name")?;
+    let axis = match input.u8("a series axis")? {
+        0 => Axis::Epoch,
+        1 => Axis::Step,
+        2 => Axis::Iteration,
+        3 => Axis::WallTime,
+        _ => return Err(enum_error(input, "an axis 0 to 3")),
+    };
+    let role = match input.u8("a series role")? {
+        0 => Role::Train,
+        1 => Role::Validation,
+        2 => Role::Test,
+        3 => Role::Other,
+        _ => return Err(enum_error(input, "a role 0 to 3")),
+    };
+    let kind = match input.u8("a series kind")? {
+        0 => Kind::Loss,
+        1 => Kind::Metric,
+        2 => Kind::LearningRate,
+        3 => Kind::GradNorm,
+        4 => Kind::Time,
+        5 => Kind::Other,
+        _ => return Err(enum_error(input, "a kind 0 to 5")),
+    };
+    let direction = match input.u8("a series direction")? {
+        0 => Direction::Lower,
+        1 => Direction::Higher,
+        2 => Direction::Unknown,
+        _ => return Err(enum_error(input, "a direction 0 to 2")),
+    };
+    let x = read_column(input, budget, &name, "x")?;
+    let y = read_column(input, budget, &name, "y")?;
+    if x.len() != y.len() {
+        return Err(input.damaged(&format!(
+            "as many x as y values in series `{name}` (found {} and {})",
+            x.len(),
+            y.len()
+        )));
+    }
+    let restarts = crate::model::restarts(&x);
+    Ok(Series {
+        name,
+        axis,
+        role,
+        kind,
+        direction,
+        x,
+        y,
+        restarts,
+        partner: None,
+    })
+}
+
+fn read_column(
+    input: &mut Reader<'_>,
+    budget: &mut usize,
+    series: &str,
+    which: &str,
+) -> Result<Vec<f64>, LinkError> {
+    let n = usize::try_from(input.varint(&format!("the length of series `{series}`"))?)
+        .map_err(|_| LinkError::TooLarge)?;
+    *budget = budget.checked_sub(n).ok_or(LinkError::TooLarge)?;
+    column::read(input, n).map_err(|e| match e {
+        LinkError::Damaged { offset, expected } => LinkError::Damaged {
+            offset,
+            expected: format!("{expected} ({which} of series `{series}`)"),
+        },
+        other => other,
+    })
+}
+
+fn enum_error(input: &Reader<'_>, expected: &str) -> LinkError {
+    LinkError::Damaged {
+        offset: input.pos() - 1,
+        expected: expected.to_string(),
+    }
+}

@@ -1,0 +1,67 @@
+// plateau as a JS API for pages that want the numbers:
+//   import { analyze } from './www/plateau.js';
+//   const report = await analyze('epoch,loss\n0,1.0\n…');           // or a File, bytes, or several
+//   report.runs[0].verdict                                            // 'plateau', 'overfitting', …
+// The report is the same object `plateau check --json` prints. The wasm is found next to this file.
+import init, { Files, Analysis } from './pkg/plateau.js';
+
+let ready = null;
+
+/** Starts the WebAssembly module once per page; every later call shares it. */
+export function start() {
+  ready ??= init();
+  return ready;
+}
+
+async function toInput(item, index) {
+  if (typeof item === 'string') return { name: `log${index + 1}.csv`, bytes: new TextEncoder().encode(item) };
+  if (item instanceof Uint8Array) return { name: `log${index + 1}.csv`, bytes: item };
+  if (item instanceof Blob) {
+    return { name: item.name || `log${index + 1}.csv`, bytes: new Uint8Array(await item.arrayBuffer()) };
+  }
+  if (item && typeof item === 'object') {
+    const bytes = item.bytes ?? new TextEncoder().encode(String(item.text ?? ''));
+    return { name: String(item.name ?? `log${index + 1}.csv`), bytes };
+  }
+  throw new TypeError('plateau: expected log text, bytes, a File, or { name, text | bytes }');
+}
+
+/** The `d` value of a share link, or null when `link` carries none. A bare `d` value is returned as it is. */
+export function fragmentData(link) {
+  const text = String(link);
+  const hash = text.includes('#') ? text.slice(text.indexOf('#') + 1) : null;
+  if (hash === null) return /^[0-9][A-Za-z0-9_-]*$/.test(text) ? text : null;
+  return new URLSearchParams(hash).get('d');
+}
+
+/**
+ * A live analysis (a wasm object: call `.free()` when done) of log files, or of a share link
+ * when `source` is `{ link }`. Options: `{ monitor }`.
+ */
+export async function open(source, { monitor } = {}) {
+  await start();
+  if (source && typeof source === 'object' && 'link' in source) {
+    const d = fragmentData(source.link);
+    if (!d) throw new Error('the share link carries no data after `d=`: expected a link made by plateau.');
+    return Analysis.from_fragment(d, monitor ?? undefined);
+  }
+  const list = Array.isArray(source) ? source : [source];
+  const files = new Files();
+  try {
+    const inputs = await Promise.all(list.map(toInput));
+    for (const { name, bytes } of inputs) files.add(name, bytes);
+    return files.analyze(monitor ?? undefined);
+  } finally {
+    files.free();
+  }
+}
+
+/** The report for log files (text, bytes, File, `{ name, text | bytes }`, or an array) or `{ link }`. */
+export async function analyze(source, options = {}) {
+  const analysis = await open(source, options);
+  try {
+    return analysis.report();
+  } finally {
+    analysis.free();
+  }
+}

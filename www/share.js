@@ -1,0 +1,116 @@
+// Share links, `?src=` loading and the `?embed=1` compact mode of the page. The data travels in the
+// URL fragment (key `d`, made and read by the wasm core); other fragment keys are view settings owned
+// by the chart controls and are carried along untouched.
+import { Analysis } from './pkg/plateau.js';
+import { readState, updateState } from './urlstate.js';
+
+/** Links longer than this (characters) are too long for most chat and mail programs. */
+const LONG_LINK = 1 << 20;
+
+const query = new URLSearchParams(location.search);
+const embedded = query.get('embed') === '1';
+
+if (embedded) {
+  document.documentElement.classList.add('embed');
+  // No drop zone in an embed: a stray drop must not replace the chart the host page chose.
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    window.addEventListener(type, (e) => e.stopImmediatePropagation(), true);
+  }
+}
+
+/** The share link for `analysis`: this page, the current view settings, then the data. */
+export function shareLink(analysis) {
+  const params = readState();
+  params.delete('d');
+  const settings = params.toString();
+  const base = location.href.split(/[?#]/)[0];
+  return `${base}#${settings ? `${settings}&` : ''}d=${analysis.share_fragment()}`;
+}
+
+/** The file name a URL points at, for messages and dialect detection. */
+function nameOf(url) {
+  const last = decodeURIComponent(url.pathname.split('/').filter(Boolean).pop() ?? '');
+  return last || 'log.csv';
+}
+
+/** Fetches `src` into a File, or throws one sentence saying why it could not be read. */
+async function fetchLog(src) {
+  let url;
+  try {
+    url = new URL(src, location.href);
+  } catch {
+    throw new Error(`?src=${src} is not a URL: expected the address of a raw log file.`);
+  }
+  let response;
+  try {
+    response = await fetch(url, { credentials: 'omit' });
+  } catch {
+    throw new Error(`Could not load ${url.href}: the request was refused before any answer, so the server does not allow `
+      + 'cross-origin reads (CORS) or cannot be reached; use a raw file URL that allows them, or download the log and drop it here.');
+  }
+  if (!response.ok) {
+    const answer = [response.status, response.statusText, response.status === 404 ? '(no file at that address)' : '']
+      .filter(Boolean)
+      .join(' ');
+    throw new Error(`Could not load ${url.href}: the server answered ${answer}.`);
+  }
+  return new File([await response.blob()], nameOf(url));
+}
+
+/**
+ * Wires the share controls and loads a share link or `?src=` on start.
+ * `page` gives: `wasmReady` (promise), `current()` (the live Analysis or null), `adopt(analysis, label)`
+ * (shows it), `analyzeFiles(files)` and `fail(message)`.
+ */
+export function startShare(page) {
+  const button = document.getElementById('share');
+  const box = document.getElementById('share-box');
+  const field = document.getElementById('share-link');
+  const copy = document.getElementById('copy-link');
+  const note = document.getElementById('share-note');
+
+  button?.addEventListener('click', () => {
+    const analysis = page.current();
+    if (!analysis) return;
+    const link = shareLink(analysis);
+    field.value = link;
+    box.hidden = false;
+    note.textContent = link.length > LONG_LINK
+      ? `This link is ${(link.length / 1048576).toFixed(1)} MB, too long for most chat and mail programs: put the log `
+        + 'somewhere public and share this page with ?src=<its raw URL>, or send the log with the offline file plateau.html.'
+      : `${(link.length / 1024).toFixed(1)} KB; the data stays in the part after #, which browsers never send to a server.`;
+    field.focus();
+    field.select();
+  });
+
+  copy?.addEventListener('click', async () => {
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+      note.textContent = 'Copied.';
+    } catch {
+      note.textContent = 'Press Ctrl+C (⌘C) to copy the selected link.';
+    }
+  });
+
+  // A new file replaces the shared data: the fragment stops naming data that is no longer shown.
+  const forgetLink = () => {
+    updateState({ d: null });
+    if (box) box.hidden = true;
+  };
+  document.getElementById('file')?.addEventListener('change', forgetLink);
+  document.getElementById('example')?.addEventListener('click', forgetLink);
+  window.addEventListener('drop', forgetLink);
+
+  const d = readState().get('d');
+  const src = query.get('src');
+  if (d) {
+    page.wasmReady
+      .then(() => page.adopt(Analysis.from_fragment(d, readState().get('monitor') ?? undefined), 'shared link'))
+      .catch((e) => page.fail(e instanceof Error ? e.message : String(e)));
+  } else if (src) {
+    fetchLog(src)
+      .then((file) => page.analyzeFiles([file]))
+      .catch((e) => page.fail(e.message));
+  }
+}
