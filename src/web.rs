@@ -219,6 +219,6 @@ impl Analysis {
     pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
         let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
         let report = crate::analyze(&drop, &Options { monitor });
-        Ok(Analysis { drop, report })
+        Ok(Analysis::new(drop, report))
     }
 }
