@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::{analyze, Options, Point, Report, Verdict};
+use crate::analysis::{analyze_run, Options, Point, Report, Verdict};
 use crate::model::{Direction, Drop, Run, Series};
 
 /// What the runs of one drop say together.
@@ -76,8 +76,23 @@ pub fn compare(drop: &Drop, report: &Report, options: &Options) -> Comparison {
 }
 
 fn groups(drop: &Drop, report: &Report, options: &Options) -> Vec<GroupReport> {
+    let by_hand: Vec<Vec<usize>> = options
+        .groups
+        .iter()
+        .map(|g| {
+            let mut members: Vec<usize> =
+                g.iter().copied().filter(|&i| i < drop.runs.len()).collect();
+            members.sort_unstable();
+            members.dedup();
+            members
+        })
+        .filter(|g| g.len() >= 2)
+        .collect();
     let mut keys: Vec<(String, String, Vec<usize>)> = Vec::new();
     for (i, run) in drop.runs.iter().enumerate() {
+        if by_hand.iter().any(|g| g.contains(&i)) {
+            continue;
+        }
         if let Some((base, word)) = member_suffix(&run.name) {
             match keys.iter_mut().find(|(b, w, _)| *b == base && *w == word) {
                 Some((_, _, members)) => members.push(i),
@@ -85,10 +100,47 @@ fn groups(drop: &Drop, report: &Report, options: &Options) -> Vec<GroupReport> {
             }
         }
     }
-    keys.into_iter()
+    let named = keys
+        .into_iter()
         .filter(|(_, _, members)| members.len() >= 2)
-        .filter_map(|(base, word, members)| pooled(drop, report, options, &base, &word, members))
+        .map(|(base, word, members)| {
+            let name = if base.is_empty() {
+                format!("{word}s")
+            } else {
+                format!("{base} ({word}s)")
+            };
+            (name, word, members)
+        });
+    let manual = by_hand.into_iter().enumerate().map(|(k, members)| {
+        let names: Vec<&str> = members
+            .iter()
+            .map(|&m| drop.runs[m].name.as_str())
+            .collect();
+        (hand_name(&names, k), "run".to_string(), members)
+    });
+    named
+        .chain(manual)
+        .filter_map(|(name, word, members)| pooled(drop, report, options, name, &word, members))
         .collect()
+}
+
+/// A hand-made group's name: what its members' names share (`lr-0.1`, `lr-0.3` → `lr-0.`), else `group k`.
+fn hand_name(names: &[&str], k: usize) -> String {
+    let first = names.first().copied().unwrap_or_default();
+    let shared = names.iter().fold(first.len(), |n, other| {
+        first
+            .char_indices()
+            .zip(other.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| (i + a.len_utf8()).min(n))
+    });
+    let base = first[..shared].trim_end_matches(['-', '_', ' ', '.', '/', '=']);
+    if base.is_empty() {
+        format!("group {}", k + 1)
+    } else {
+        format!("{base} (group)")
+    }
 }
 
 /// The group's verdict: the engine's verdict on the fold-mean curves, plus how the folds agree.
@@ -96,7 +148,7 @@ fn pooled(
     drop: &Drop,
     report: &Report,
     options: &Options,
-    base: &str,
+    name: String,
     word: &str,
     members: Vec<usize>,
 ) -> Option<GroupReport> {
@@ -107,11 +159,6 @@ fn pooled(
     {
         return None;
     }
-    let name = if base.is_empty() {
-        format!("{word}s")
-    } else {
-        format!("{base} ({word}s)")
-    };
     let runs: Vec<&Run> = members.iter().map(|&m| &drop.runs[m]).collect();
     let shared: Vec<String> = runs[0]
         .series
@@ -143,13 +190,11 @@ fn pooled(
     };
     let monitored: Vec<&Series> = runs.iter().filter_map(|r| r.series(&monitor)).collect();
     let band = band(&monitored)?;
-    let pooled_drop = Drop {
-        runs: vec![mean_run],
-        warnings: Vec::new(),
+    let pooled_options = Options {
+        monitor: Some(monitor.clone()),
+        ..options.clone()
     };
-    let mut pooled_options = options.clone();
-    pooled_options.monitor = Some(monitor.clone());
-    let judged = analyze(&pooled_drop, &pooled_options).runs.pop()?;
+    let judged = analyze_run(&mean_run, &pooled_options);
     let n = members.len();
     let agreeing = members
         .iter()

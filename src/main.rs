@@ -262,7 +262,13 @@ fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[Path
         .iter()
         .map(|(name, bytes)| Input { name, bytes })
         .collect();
-    let (_, report) = match plateau::check(&inputs, &Options { monitor }) {
+    let (_, report) = match plateau::check(
+        &inputs,
+        &Options {
+            monitor,
+            ..Options::default()
+        },
+    ) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -295,6 +301,22 @@ fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[Path
                 println!("  - {e}");
             }
             println!("  advice: {}", run.advice);
+        }
+        for group in &report.groups {
+            println!(
+                "group {}: {} ({}, {} runs)",
+                group.name,
+                group.verdict,
+                group.monitor,
+                group.members.len()
+            );
+            for e in &group.evidence {
+                println!("  - {e}");
+            }
+            println!("  advice: {}", group.advice);
+        }
+        for note in &report.notes {
+            println!("{note}");
         }
     }
     if report.runs.iter().any(|r| fail_on.contains(&r.verdict)) {

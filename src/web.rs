@@ -37,8 +37,14 @@ impl Files {
             .iter()
             .map(|(name, bytes)| Input { name, bytes })
             .collect();
-        let (drop, report) = crate::check(&inputs, &Options { monitor })
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let (drop, report) = crate::check(
+            &inputs,
+            &Options {
+                monitor,
+                ..Options::default()
+            },
+        )
+        .map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Analysis::new(drop, report))
     }
 }
@@ -111,7 +117,13 @@ impl Analysis {
 
     /// The same runs judged on another series (`undefined` for the default choice).
     pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
-        let report = analyze(&self.drop, &Options { monitor });
+        let report = analyze(
+            &self.drop,
+            &Options {
+                monitor,
+                ..Options::default()
+            },
+        );
         let mut next = Analysis::new(self.drop.clone(), report);
         next.view = self.view.clone();
         next
@@ -218,7 +230,13 @@ impl Analysis {
     /// The analysis of the runs a share link's `d` value carries; a damaged link is one sentence.
     pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
         let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
-        let report = crate::analyze(&drop, &Options { monitor });
+        let report = crate::analyze(
+            &drop,
+            &Options {
+                monitor,
+                ..Options::default()
+            },
+        );
         Ok(Analysis::new(drop, report))
     }
 }

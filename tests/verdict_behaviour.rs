@@ -25,6 +25,7 @@ fn judge_with(series: Vec<Series>, monitor: Option<&str>) -> RunReport {
     };
     let options = Options {
         monitor: monitor.map(str::to_string),
+        ..Options::default()
     };
     analyze(&drop, &options).runs.remove(0)
 }

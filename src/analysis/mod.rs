@@ -13,6 +13,7 @@ mod verdict;
 
 use serde::Serialize;
 
+use crate::compare::{compare, GroupReport, Rank};
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 
 pub use early_stopping::Emulation;
@@ -23,6 +24,12 @@ pub use verdict::{Details, Verdict};
 pub struct Report {
     pub runs: Vec<RunReport>,
     pub warnings: Vec<String>,
+    /// Fold/seed groups (and groups made by hand) judged together.
+    pub groups: Vec<GroupReport>,
+    /// Runs with a best point, best first: which run to keep.
+    pub ranking: Vec<Rank>,
+    /// Sentences about the ranking: the run to keep, ties within noise, runs that cannot be compared.
+    pub notes: Vec<String>,
 }
 
 /// The verdict for one run and the evidence behind it.
@@ -113,17 +120,28 @@ pub struct Segment {
 pub struct Options {
     /// Judge this series instead of the default choice.
     pub monitor: Option<String>,
+    /// Groups made by hand, as run indices; their runs leave any fold/seed group found by name.
+    pub groups: Vec<Vec<usize>>,
 }
 
-/// Analyses every run of a drop.
+/// Analyses every run of a drop, then the runs together (groups and ranking).
 pub fn analyze(drop: &Drop, options: &Options) -> Report {
-    Report {
+    let mut report = Report {
         runs: drop.runs.iter().map(|r| analyze_run(r, options)).collect(),
         warnings: drop.warnings.clone(),
-    }
+        groups: Vec::new(),
+        ranking: Vec::new(),
+        notes: Vec::new(),
+    };
+    let comparison = compare(drop, &report, options);
+    report.groups = comparison.groups;
+    report.ranking = comparison.ranking;
+    report.notes = comparison.notes;
+    report
 }
 
-fn analyze_run(run: &Run, options: &Options) -> RunReport {
+/// Analyses one run on its own.
+pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
     let monitor = pick_monitor(run, options.monitor.as_deref());
     let current = last_segment(run);
     let judged = monitor.and_then(|full| {
