@@ -10,6 +10,7 @@ mod export;
 mod hover;
 mod layout;
 mod markers;
+mod overlay;
 mod panel;
 mod prepare;
 mod scale;
@@ -21,13 +22,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::RunReport;
-use crate::model::Run;
+use crate::analysis::{Report, RunReport};
+use crate::model::{Drop, Run};
 
 pub use decimate::pieces;
 pub use export::csv;
 pub use hover::{hover, Readout, Row};
 pub use layout::{family, panels, Panel, PanelKind};
+pub use overlay::{overlay, run_color, BandKind, HEIGHT as OVERLAY_HEIGHT};
 pub use prepare::{Pieces, Prepared};
 pub use scale::{quantile, y_range};
 pub use smooth::{ema, ema_spaced, forward_pieces, gaussian, smooth, Smoother};
@@ -65,6 +67,14 @@ pub struct View {
     pub hidden: Vec<String>,
     /// The x-range shown (on the chosen axis), or everything.
     pub zoom: Option<(f64, f64)>,
+    /// Draw every run of the drop together (see [`overlay`]) instead of one run's panels.
+    pub compare: bool,
+    /// What a group's band spans when runs are drawn together.
+    pub band: BandKind,
+    /// Indices of runs not drawn when runs are drawn together.
+    pub hidden_runs: Vec<usize>,
+    /// Names the user gave runs, by index (empty keeps the run's own name).
+    pub run_names: Vec<String>,
 }
 
 impl Default for View {
@@ -77,6 +87,10 @@ impl Default for View {
             x_axis: XAxis::Native,
             hidden: Vec::new(),
             zoom: None,
+            compare: false,
+            band: BandKind::MinMax,
+            hidden_runs: Vec::new(),
+            run_names: Vec::new(),
         }
     }
 }
@@ -251,6 +265,22 @@ pub fn svg(
     {
         let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         draw(&area, run, report, view, &prepared, &Style::default())?;
+    }
+    Ok(out)
+}
+
+/// Every run of a drop drawn together (see [`overlay`]) as an SVG document.
+pub fn overlay_svg(
+    drop: &Drop,
+    report: &Report,
+    view: &View,
+    width: u32,
+    height: u32,
+) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        overlay(&area, drop, report, view, &Style::default())?;
     }
     Ok(out)
 }

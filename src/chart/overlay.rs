@@ -1,0 +1,362 @@
+//! Several runs in one chart: each run's monitored series in its own colour on the chosen x-axis,
+//! and each group as its mean line inside a band (min–max or ±1 SD).
+
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::panel::tick;
+use super::theme::{Theme, PALETTE};
+use super::{scale, smooth, Frame, LegendEntry, PanelFrame, Style, View, XMap, BANNER};
+use crate::analysis::Report;
+use crate::compare::GroupReport;
+use crate::model::Drop;
+
+type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// What a group's band spans around its mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BandKind {
+    /// From the lowest to the highest member at each x.
+    #[default]
+    MinMax,
+    /// One standard deviation across members either side of the mean.
+    Std,
+}
+
+/// Run `i`'s colour when runs are drawn together (the Okabe–Ito palette, in run order).
+pub fn run_color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// CSS pixels the overlay wants: the banner and one tall panel.
+pub const HEIGHT: u32 = BANNER + 380;
+
+/// One drawn line: the (x, y) pieces between gaps, its colour, width and legend name.
+struct Line {
+    pieces: Vec<Vec<(f64, f64)>>,
+    color: RGBColor,
+    width: f64,
+    name: Option<String>,
+}
+
+/// One group's band polygon and the colour it is shaded in.
+struct Shade {
+    outline: Vec<(f64, f64)>,
+    color: RGBColor,
+}
+
+/// Draws every visible run's monitored series and every group's mean and band.
+pub fn overlay<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    drop: &Drop,
+    report: &Report,
+    view: &View,
+    style: &Style,
+) -> Result<Frame, String> {
+    let theme = Theme::new(style.dark);
+    let s = style.scale;
+    let px = |v: f64| (v * s).round() as i32;
+    area.fill(&theme.bg).map_err(|e| e.to_string())?;
+    let (banner_area, plot_area) = area.split_vertically(px(f64::from(BANNER)));
+    banner(&banner_area, drop, report, &theme, s).map_err(|e| e.to_string())?;
+
+    let visible = |i: usize| !view.hidden_runs.contains(&i);
+    let name = |i: usize| {
+        view.run_names
+            .get(i)
+            .filter(|n| !n.is_empty())
+            .cloned()
+            .unwrap_or_else(|| drop.runs[i].name.clone())
+    };
+    let grouped = |i: usize| report.groups.iter().any(|g| g.members.contains(&i));
+    let mut lines = Vec::new();
+    let mut legend = Vec::new();
+    let mut x_title = String::new();
+    for (i, (run, judged)) in drop.runs.iter().zip(&report.runs).enumerate() {
+        let Some(series) = judged.monitor.as_deref().and_then(|m| run.series(m)) else {
+            continue;
+        };
+        let map = XMap::new(run, view.x_axis);
+        if x_title.is_empty() {
+            x_title = map.title.clone();
+        }
+        let color = run_color(i);
+        legend.push(LegendEntry {
+            series: name(i),
+            color: super::hex(color),
+            panel: 0,
+            hidden: !visible(i),
+        });
+        if !visible(i) {
+            continue;
+        }
+        let x = map.series_x(series);
+        let y = smooth::smooth(view.smoother, view.smoothing, &x, &series.y);
+        let member = grouped(i);
+        lines.push(Line {
+            pieces: pieces(&x, &y),
+            color: if member {
+                theme.tint(color, 0.35)
+            } else {
+                color
+            },
+            width: if member { 1.2 } else { 2.2 },
+            name: Some(name(i)),
+        });
+    }
+    let mut shades = Vec::new();
+    for group in &report.groups {
+        let Some(&first) = group.members.iter().find(|&&m| visible(m)) else {
+            continue;
+        };
+        let map = XMap::new(&drop.runs[first], view.x_axis);
+        let color = run_color(first);
+        let (outline, mean) = band_shape(group, &map, view);
+        shades.push(Shade { outline, color });
+        lines.push(Line {
+            pieces: vec![mean],
+            color,
+            width: 3.2,
+            name: Some(format!("{} (mean)", group.name)),
+        });
+    }
+
+    let xs = lines
+        .iter()
+        .flat_map(|l| l.pieces.iter().flatten().map(|p| p.0));
+    let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    let (x0, x1) = match view.zoom {
+        Some((a, b)) if a.is_finite() && b.is_finite() && b > a => (a, b),
+        _ => scale::x_range(lo, hi),
+    };
+    let log = view.log_y;
+    let values: Vec<f64> = lines
+        .iter()
+        .flat_map(|l| l.pieces.iter().flatten())
+        .chain(shades.iter().flat_map(|sh| sh.outline.iter()))
+        .filter(|(x, _)| *x >= x0 && *x <= x1)
+        .map(|p| p.1)
+        .collect();
+    let (y0, y1) = scale::y_range(&values, view.ignore_outliers, log);
+    let ctx = Plot {
+        theme: &theme,
+        scale: s,
+        x: (x0, x1),
+        x_title: &x_title,
+        monitor: monitor_title(report),
+        lines: &lines,
+        shades: &shades,
+    };
+    let (panel, (left, right)) = if log {
+        ctx.draw(&plot_area, (y0..y1).log_scale(), (y0, y1), log)
+    } else {
+        ctx.draw(&plot_area, y0..y1, (y0, y1), log)
+    }
+    .map_err(|e| e.to_string())?;
+    area.present().map_err(|e| e.to_string())?;
+    Ok(Frame {
+        left,
+        right,
+        x_min: x0,
+        x_max: x1,
+        x_title,
+        panels: vec![panel],
+        legend,
+    })
+}
+
+/// The band outline (upper edge forward, lower edge back) and the mean line, on the chosen x-axis.
+fn band_shape(group: &GroupReport, map: &XMap<'_>, view: &View) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+    let b = &group.band;
+    let x: Vec<f64> = b.x.iter().map(|&x| map.at(x)).collect();
+    let (low, high): (Vec<f64>, Vec<f64>) = match view.band {
+        BandKind::MinMax => (b.min.clone(), b.max.clone()),
+        BandKind::Std => b
+            .mean
+            .iter()
+            .zip(&b.std)
+            .map(|(m, sd)| (m - sd, m + sd))
+            .unzip(),
+    };
+    let finite = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
+    let upper = x.iter().copied().zip(high).filter(finite);
+    let lower: Vec<(f64, f64)> = x.iter().copied().zip(low).filter(finite).collect();
+    let outline = upper.chain(lower.into_iter().rev()).collect();
+    let mean = x.into_iter().zip(b.mean.iter().copied()).filter(finite).collect();
+    (outline, mean)
+}
+
+/// Stretches of finite points where x goes forward.
+fn pieces(x: &[f64], y: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (&x, &y) in x.iter().zip(y) {
+        let back = out
+            .last()
+            .and_then(|p| p.last())
+            .is_some_and(|&(last, _)| x < last);
+        if !(x.is_finite() && y.is_finite()) || back {
+            out.push(Vec::new());
+        }
+        if x.is_finite() && y.is_finite() {
+            if let Some(p) = out.last_mut() {
+                p.push((x, y));
+            }
+        }
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The monitored series' name when every run watches the same one.
+fn monitor_title(report: &Report) -> String {
+    let mut names = report.runs.iter().filter_map(|r| r.monitor.as_deref());
+    match names.next() {
+        Some(first) if names.all(|n| n == first) => first.to_string(),
+        Some(_) => "monitored series (not comparable)".to_string(),
+        None => String::new(),
+    }
+}
+
+/// "4 runs · 1 group" and the ranking sentence (or why the runs cannot be ranked).
+fn banner<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    drop: &Drop,
+    report: &Report,
+    theme: &Theme,
+    s: f64,
+) -> DrawResult<(), DB> {
+    let px = |v: f64| (v * s).round() as i32;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut title = plural(drop.runs.len(), "run");
+    if !report.groups.is_empty() {
+        title.push_str(" · ");
+        title.push_str(&plural(report.groups.len(), "group"));
+    }
+    let bold = ("sans-serif", 20.0 * s).into_font().style(FontStyle::Bold);
+    area.draw(&Text::new(title, (px(16.0), px(8.0)), bold.color(&theme.fg)))?;
+    if let Some(note) = report.notes.first() {
+        area.draw(&Text::new(
+            note.clone(),
+            (px(16.0), px(36.0)),
+            ("sans-serif", 14.0 * s).into_font().color(&theme.fg),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The one panel of the overlay.
+struct Plot<'a> {
+    theme: &'a Theme,
+    scale: f64,
+    x: (f64, f64),
+    x_title: &'a str,
+    monitor: String,
+    lines: &'a [Line],
+    shades: &'a [Shade],
+}
+
+impl Plot<'_> {
+    fn px(&self, v: f64) -> i32 {
+        (v * self.scale).round() as i32
+    }
+
+    fn draw<DB: DrawingBackend, Y>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        y: Y,
+        (y0, y1): (f64, f64),
+        log: bool,
+    ) -> DrawResult<(PanelFrame, (i32, i32)), DB>
+    where
+        Y: AsRangedCoord<Value = f64>,
+        Y::CoordDescType: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    {
+        let theme = self.theme;
+        let font = |size: f64| ("sans-serif", size * self.scale).into_font();
+        let label_font = font(12.0).color(&theme.fg);
+        let mut chart = ChartBuilder::on(area)
+            .margin_left(self.px(8.0))
+            .margin_right(self.px(16.0))
+            .margin_top(self.px(8.0))
+            .margin_bottom(self.px(6.0))
+            .x_label_area_size(self.px(34.0))
+            .y_label_area_size(self.px(64.0))
+            .build_cartesian_2d(self.x.0..self.x.1, y)?;
+        chart
+            .configure_mesh()
+            .light_line_style(theme.grid.mix(0.45))
+            .bold_line_style(theme.grid)
+            .axis_style(theme.fg.mix(0.6))
+            .label_style(label_font.clone())
+            .axis_desc_style(label_font)
+            .x_labels(8)
+            .y_labels(6)
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| tick(*v))
+            .x_desc(self.x_title)
+            .draw()?;
+        let in_range = |p: &(f64, f64)| (!log || p.1 > 0.0) && p.0 >= self.x.0 && p.0 <= self.x.1;
+        for shade in self.shades {
+            let outline: Vec<(f64, f64)> = shade
+                .outline
+                .iter()
+                .map(|&(x, v)| (x.clamp(self.x.0, self.x.1), v.clamp(y0, y1)))
+                .collect();
+            chart.draw_series(std::iter::once(Polygon::new(
+                outline,
+                shade.color.mix(0.18).filled(),
+            )))?;
+        }
+        let width = |w: f64| ((w * self.scale).round() as u32).max(1);
+        for line in self.lines {
+            let stroke = line.color.stroke_width(width(line.width));
+            let mut named = line.name.clone();
+            for piece in &line.pieces {
+                let points: Vec<(f64, f64)> = piece.iter().copied().filter(in_range).collect();
+                let drawn = chart.draw_series(LineSeries::new(points, stroke))?;
+                if let Some(name) = named.take() {
+                    let (color, len, w) = (line.color, self.px(16.0), width(3.0));
+                    drawn.label(name).legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(w))
+                    });
+                }
+            }
+        }
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((self.x.0, y1))
+                + Text::new(
+                    self.monitor.clone(),
+                    (self.px(6.0), self.px(4.0)),
+                    font(12.0).style(FontStyle::Bold).color(&theme.muted),
+                ),
+        ))?;
+        if !self.lines.is_empty() {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .margin(self.px(6.0))
+                .legend_area_size(self.px(22.0))
+                .background_style(theme.bg.mix(0.85))
+                .border_style(theme.grid)
+                .label_font(font(11.0).color(&theme.fg))
+                .draw()?;
+        }
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        Ok((
+            PanelFrame {
+                title: self.monitor.clone(),
+                top: yr.start,
+                bottom: yr.end,
+                y_min: y0,
+                y_max: y1,
+                log,
+            },
+            (xr.start, xr.end),
+        ))
+    }
+}
