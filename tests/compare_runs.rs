@@ -164,3 +164,144 @@ fn runs_monitoring_different_series_are_not_ranked() {
         cmp.notes
     );
 }
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn check_files(paths: &[&str], options: &Options) -> (plateau::Drop, plateau::Report) {
+    let bytes: Vec<Vec<u8>> = paths.iter().map(|p| fixture(p)).collect();
+    let inputs: Vec<Input> = paths
+        .iter()
+        .zip(&bytes)
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
+    plateau::check(&inputs, options).unwrap()
+}
+
+const FOLDS: [&str; 5] = [
+    "tests/fixtures/folds/mlp_fold0.csv",
+    "tests/fixtures/folds/mlp_fold1.csv",
+    "tests/fixtures/folds/mlp_fold2.csv",
+    "tests/fixtures/folds/mlp_fold3.csv",
+    "tests/fixtures/folds/mlp_fold4.csv",
+];
+
+#[test]
+fn report_of_five_folds_carries_pooled_verdict_of_mean_curve() {
+    let (drop, report) = check_files(&FOLDS, &Options::default());
+    assert_eq!(
+        report.groups.len(),
+        1,
+        "the analysis itself groups the folds"
+    );
+    let group = &report.groups[0];
+    assert_eq!(group.members, [0, 1, 2, 3, 4]);
+    let mean_run = plateau::Run {
+        name: "mean".to_string(),
+        source: "test".to_string(),
+        dialect: "test".to_string(),
+        series: vec![plateau::Series {
+            x: group.band.x.clone(),
+            y: group.band.mean.clone(),
+            ..drop.runs[0].series("val_loss").unwrap().clone()
+        }],
+    };
+    let alone = analyze(
+        &plateau::Drop {
+            runs: vec![mean_run],
+            warnings: Vec::new(),
+        },
+        &Options::default(),
+    );
+    assert_eq!(
+        group.verdict, alone.runs[0].verdict,
+        "the pooled verdict is the engine's verdict on the fold-mean val_loss"
+    );
+    let every_fold = report.runs.iter().all(|r| r.verdict == group.verdict);
+    let agree = report
+        .runs
+        .iter()
+        .filter(|r| r.verdict == group.verdict)
+        .count();
+    assert!(group.evidence[0].ends_with(&format!("{agree} of 5 folds agree")));
+    assert!(every_fold || agree < 5);
+    assert!(
+        group
+            .evidence
+            .iter()
+            .any(|e| e.contains("the folds spread")),
+        "the spread at the best epoch is stated: {:?}",
+        group.evidence
+    );
+}
+
+#[test]
+fn hand_made_group_takes_runs_out_of_their_fold_group() {
+    let options = Options {
+        groups: vec![vec![0, 1], vec![7, 2]],
+        ..Options::default()
+    };
+    let (_, report) = check_files(&FOLDS, &options);
+    let members: Vec<&[usize]> = report.groups.iter().map(|g| g.members.as_slice()).collect();
+    assert_eq!(
+        members,
+        [&[2, 3, 4][..], &[0, 1][..]],
+        "0 and 1 are grouped by hand; [7, 2] names one real run, so it is no group and 2 stays a fold"
+    );
+    assert_eq!(report.groups[1].name, "mlp_fold (group)");
+}
+
+#[test]
+fn wandb_exports_rank_four_runs_with_a_tie_sentence() {
+    let (drop, report) = check_files(
+        &[
+            "tests/fixtures/real/wandb--multi-view-classification/train_loss.csv",
+            "tests/fixtures/real/wandb--multi-view-classification/val_loss.csv",
+        ],
+        &Options::default(),
+    );
+    assert_eq!(drop.runs.len(), 4);
+    assert!(
+        report.groups.is_empty(),
+        "W&B run names carry no fold suffix"
+    );
+    assert_eq!(report.ranking.len(), 4);
+    for pair in report.ranking.windows(2) {
+        assert!(
+            pair[0].best.value <= pair[1].best.value,
+            "lower val_loss first"
+        );
+    }
+    let (a, b) = (&report.ranking[0], &report.ranking[1]);
+    let gap = (a.best.value - b.best.value).abs() / a.best.value * 100.0;
+    assert!(
+        report.notes[0].starts_with(&format!(
+            "{} and {} are within {gap:.1}% of each other at their best points",
+            a.name, b.name
+        )),
+        "{:?}",
+        report.notes
+    );
+}
+
+#[test]
+fn keras_file_with_four_appended_runs_is_ranked_as_four_runs() {
+    let (drop, report) = check_files(
+        &["tests/fixtures/real/keras--brain-tumor-image-classification-using-c/training_log.csv"],
+        &Options::default(),
+    );
+    assert_eq!(drop.runs.len(), 4);
+    assert_eq!(report.ranking.len(), 4);
+    let best = report
+        .runs
+        .iter()
+        .filter_map(|r| r.best.map(|b| b.value))
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(report.ranking[0].best.value, best);
+    assert!(
+        report.notes[0].starts_with(&format!("keep {}", report.ranking[0].name)),
+        "{:?}",
+        report.notes
+    );
+}

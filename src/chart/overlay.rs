@@ -171,7 +171,11 @@ pub fn overlay<DB: DrawingBackend>(
 }
 
 /// The band outline (upper edge forward, lower edge back) and the mean line, on the chosen x-axis.
-fn band_shape(group: &GroupReport, map: &XMap<'_>, view: &View) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+fn band_shape(
+    group: &GroupReport,
+    map: &XMap<'_>,
+    view: &View,
+) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
     let b = &group.band;
     let x: Vec<f64> = b.x.iter().map(|&x| map.at(x)).collect();
     let (low, high): (Vec<f64>, Vec<f64>) = match view.band {
@@ -187,7 +191,11 @@ fn band_shape(group: &GroupReport, map: &XMap<'_>, view: &View) -> (Vec<(f64, f6
     let upper = x.iter().copied().zip(high).filter(finite);
     let lower: Vec<(f64, f64)> = x.iter().copied().zip(low).filter(finite).collect();
     let outline = upper.chain(lower.into_iter().rev()).collect();
-    let mean = x.into_iter().zip(b.mean.iter().copied()).filter(finite).collect();
+    let mean = x
+        .into_iter()
+        .zip(b.mean.iter().copied())
+        .filter(finite)
+        .collect();
     (outline, mean)
 }
 
@@ -238,7 +246,11 @@ fn banner<DB: DrawingBackend>(
         title.push_str(&plural(report.groups.len(), "group"));
     }
     let bold = ("sans-serif", 20.0 * s).into_font().style(FontStyle::Bold);
-    area.draw(&Text::new(title, (px(16.0), px(8.0)), bold.color(&theme.fg)))?;
+    area.draw(&Text::new(
+        title,
+        (px(16.0), px(8.0)),
+        bold.color(&theme.fg),
+    ))?;
     if let Some(note) = report.notes.first() {
         area.draw(&Text::new(
             note.clone(),

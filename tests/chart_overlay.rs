@@ -1,0 +1,136 @@
+//! Several runs in one chart: a colour per run, groups as a mean line in a band (min–max or ±1 SD).
+#![cfg(not(target_arch = "wasm32"))]
+
+use plateau::chart::{hex, overlay_svg, run_color, BandKind, View, OVERLAY_HEIGHT};
+use plateau::{check, Input, Options};
+
+fn folds() -> (plateau::Drop, plateau::Report) {
+    let paths: Vec<String> = (0..5)
+        .map(|k| format!("tests/fixtures/folds/mlp_fold{k}.csv"))
+        .collect();
+    read(&paths)
+}
+
+fn read(paths: &[String]) -> (plateau::Drop, plateau::Report) {
+    let bytes: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))).unwrap())
+        .collect();
+    let inputs: Vec<Input> = paths
+        .iter()
+        .zip(&bytes)
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
+    check(&inputs, &Options::default()).unwrap()
+}
+
+fn draw(view: &View) -> String {
+    let (drop, report) = folds();
+    overlay_svg(&drop, &report, view, 900, OVERLAY_HEIGHT).unwrap()
+}
+
+fn compare_view() -> View {
+    View {
+        compare: true,
+        smoothing: 0.0,
+        ..View::default()
+    }
+}
+
+#[test]
+fn every_run_gets_its_own_palette_colour() {
+    let (drop, report) = read(&[
+        "tests/fixtures/real/wandb--multi-view-classification/train_loss.csv".to_string(),
+        "tests/fixtures/real/wandb--multi-view-classification/val_loss.csv".to_string(),
+    ]);
+    let svg = overlay_svg(&drop, &report, &compare_view(), 900, OVERLAY_HEIGHT)
+        .unwrap()
+        .to_ascii_lowercase();
+    for i in 0..4 {
+        assert!(
+            svg.contains(&hex(run_color(i))),
+            "run {i} is drawn in {}",
+            hex(run_color(i))
+        );
+    }
+    assert_ne!(run_color(0), run_color(1));
+}
+
+#[test]
+fn hidden_run_leaves_the_chart_but_stays_in_the_legend() {
+    let shown = draw(&compare_view());
+    let hidden = draw(&View {
+        hidden_runs: vec![3],
+        ..compare_view()
+    });
+    let lines = |svg: &str| svg.matches("<polyline").count();
+    assert_eq!(
+        lines(&hidden) + 2,
+        lines(&shown),
+        "its line and its mark in the chart's legend are gone"
+    );
+    let (drop, report) = folds();
+    let mut out = String::new();
+    let area = plotters::prelude::SVGBackend::with_string(&mut out, (900, OVERLAY_HEIGHT));
+    use plotters::prelude::IntoDrawingArea;
+    let frame = plateau::chart::overlay(
+        &area.into_drawing_area(),
+        &drop,
+        &report,
+        &View {
+            hidden_runs: vec![3],
+            ..compare_view()
+        },
+        &plateau::chart::Style::default(),
+    )
+    .unwrap();
+    assert_eq!(frame.legend.len(), 5);
+    assert!(frame.legend[3].hidden && !frame.legend[2].hidden);
+}
+
+#[test]
+fn band_toggle_switches_between_min_max_and_one_sd() {
+    let minmax = draw(&compare_view());
+    let std = draw(&View {
+        band: BandKind::Std,
+        ..compare_view()
+    });
+    let polygon = |svg: &str| {
+        svg.split("<polygon")
+            .nth(1)
+            .and_then(|p| p.split('>').next())
+            .map(str::to_string)
+            .expect("the group's band is a polygon")
+    };
+    assert_ne!(polygon(&minmax), polygon(&std));
+    assert!(
+        minmax.contains("mlp (folds) (mean)"),
+        "the group's mean line is in the legend"
+    );
+}
+
+#[test]
+fn renamed_run_shows_its_new_name() {
+    let svg = draw(&View {
+        run_names: vec![String::new(), "baseline".to_string()],
+        ..compare_view()
+    });
+    assert!(svg.contains("baseline"));
+    assert!(svg.contains("mlp_fold0"));
+    assert!(!svg.contains("mlp_fold1<"));
+}
+
+#[test]
+fn overlay_snapshot_of_five_folds() {
+    let svg = draw(&compare_view());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots/overlay-five-folds.svg");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() || !path.exists() {
+        std::fs::write(&path, &svg).expect("snapshot written");
+        return;
+    }
+    assert!(
+        std::fs::read_to_string(&path).expect("snapshot readable") == svg,
+        "overlay-five-folds.svg changed: look at it (make snapshots-png), then accept it with UPDATE_SNAPSHOTS=1"
+    );
+}
