@@ -37,15 +37,13 @@ impl Files {
             .iter()
             .map(|(name, bytes)| Input { name, bytes })
             .collect();
-        let (drop, report) = crate::check(
-            &inputs,
-            &Options {
-                monitor,
-                ..Options::default()
-            },
-        )
-        .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Analysis::new(drop, report))
+        let options = Options {
+            monitor,
+            ..Options::default()
+        };
+        let (drop, report) =
+            crate::check(&inputs, &options).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Analysis::new(drop, report, options))
     }
 }
 
@@ -54,6 +52,8 @@ impl Files {
 pub struct Analysis {
     drop: Drop,
     report: Report,
+    /// What the report was made with (monitored series, groups made by hand).
+    options: Options,
     view: View,
     /// The prepared run (x mapped, smoothed, raw curves decimated): slider moves and zooms reuse it.
     prepared: Option<(usize, Prepared)>,
@@ -68,10 +68,23 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 impl Analysis {
-    fn new(drop: Drop, report: Report) -> Analysis {
+    fn reanalyzed(&self, options: Options) -> Analysis {
+        let report = analyze(&self.drop, &options);
+        let mut next = Analysis::new(self.drop.clone(), report, options);
+        next.view = self.view.clone();
+        next
+    }
+
+    /// Whether the view draws every run together (only when there is more than one).
+    fn comparing(&self) -> bool {
+        self.view.compare && self.drop.runs.len() > 1
+    }
+
+    fn new(drop: Drop, report: Report, options: Options) -> Analysis {
         Analysis {
             drop,
             report,
+            options,
             view: View::default(),
             prepared: None,
             frame: None,
@@ -117,19 +130,24 @@ impl Analysis {
 
     /// The same runs judged on another series (`undefined` for the default choice).
     pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
-        let report = analyze(
-            &self.drop,
-            &Options {
-                monitor,
-                ..Options::default()
-            },
-        );
-        let mut next = Analysis::new(self.drop.clone(), report);
-        next.view = self.view.clone();
-        next
+        self.reanalyzed(Options {
+            monitor,
+            ..self.options.clone()
+        })
     }
 
-    /// Sets the view: `{smoothing, smoother, log_y, ignore_outliers, x_axis, hidden, zoom}`, any subset.
+    /// The same runs with groups made by hand: `[[run index, …], …]` (each run leaves its fold group).
+    pub fn with_groups(&self, groups: JsValue) -> Result<Analysis, JsError> {
+        let groups: Vec<Vec<usize>> = serde_wasm_bindgen::from_value(groups)
+            .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?;
+        Ok(self.reanalyzed(Options {
+            groups,
+            ..self.options.clone()
+        }))
+    }
+
+    /// Sets the view: `{smoothing, smoother, log_y, ignore_outliers, x_axis, hidden, zoom, compare, band,
+    /// hidden_runs, run_names}`, any subset.
     pub fn set_view(&mut self, view: JsValue) -> Result<(), JsError> {
         self.view = serde_wasm_bindgen::from_value(view)
             .map_err(|e| JsError::new(&format!("the chart view is not valid: {e}")))?;
@@ -153,6 +171,9 @@ impl Analysis {
 
     /// The CSS height the chart of run `index` wants (more panels, more height).
     pub fn height(&self, index: usize) -> Result<u32, JsError> {
+        if self.comparing() {
+            return Ok(chart::OVERLAY_HEIGHT);
+        }
         let (run, report) = self.run(index)?;
         Ok(chart::preferred_height(run, report))
     }
@@ -166,11 +187,19 @@ impl Analysis {
         scale: f64,
         dark: bool,
     ) -> Result<JsValue, JsError> {
-        self.prepare(index)?;
-        let (run, report) = self.run(index)?;
         let backend = CanvasBackend::with_canvas_object(canvas)
             .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
         let area = backend.into_drawing_area();
+        if self.comparing() {
+            let style = Style { scale, dark };
+            let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)
+                .map_err(|e| JsError::new(&e))?;
+            let out = to_js(&frame);
+            self.frame = Some((index, frame));
+            return out;
+        }
+        self.prepare(index)?;
+        let (run, report) = self.run(index)?;
         let frame = chart::draw(
             &area,
             run,
@@ -187,7 +216,7 @@ impl Analysis {
 
     /// What is under backend pixel `(px, py)` of the last drawing: `{x, px, x_title, panel, rows}`, or null.
     pub fn hover(&self, px: f64, py: f64) -> Result<JsValue, JsError> {
-        let Some((index, frame)) = &self.frame else {
+        let Some((index, frame)) = self.frame.as_ref().filter(|_| !self.comparing()) else {
             return Ok(JsValue::NULL);
         };
         let (run, report) = self.run(*index)?;
@@ -207,6 +236,10 @@ impl Analysis {
 
     /// The chart of run `index` under the current view as an SVG document.
     pub fn svg(&self, index: usize, width: u32, height: u32) -> Result<String, JsError> {
+        if self.comparing() {
+            return chart::overlay_svg(&self.drop, &self.report, &self.view, width, height)
+                .map_err(|e| JsError::new(&e));
+        }
         let (run, report) = self.run(index)?;
         chart::svg(run, report, &self.view, width, height).map_err(|e| JsError::new(&e))
     }
@@ -230,13 +263,11 @@ impl Analysis {
     /// The analysis of the runs a share link's `d` value carries; a damaged link is one sentence.
     pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
         let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
-        let report = crate::analyze(
-            &drop,
-            &Options {
-                monitor,
-                ..Options::default()
-            },
-        );
-        Ok(Analysis::new(drop, report))
+        let options = Options {
+            monitor,
+            ..Options::default()
+        };
+        let report = crate::analyze(&drop, &options);
+        Ok(Analysis::new(drop, report, options))
     }
 }

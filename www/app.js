@@ -4,6 +4,7 @@ import init, { Files } from './pkg/plateau.js';
 import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 import { startShare } from './share.js';
+import { runsFromUrl, resetRuns, startRuns, comparing } from './runs.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -20,7 +21,7 @@ const wasmReady = init();
 let analysis = null;
 let report = null;
 // View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
-const view = viewFromUrl();
+const view = Object.assign(viewFromUrl(), runsFromUrl());
 let firstLoad = true;
 
 const chart = new ChartView({
@@ -34,6 +35,7 @@ const chart = new ChartView({
   },
 });
 bindControls(view, changed);
+const runs = startRuns(view, changed);
 
 function fail(message) {
   alertBox.textContent = message;
@@ -67,9 +69,11 @@ async function analyzeFiles(fileList) {
 // Shows a finished analysis (from files or a share link) in place of the previous one.
 function adopt(next, label) {
   if (!firstLoad) Object.assign(view, { zoom: null, hidden: [], monitor: null, run: 0 });
+  if (!firstLoad) resetRuns(view);
   firstLoad = false;
   analysis?.free();
-  analysis = next;
+  analysis = view.groups.length ? next.with_groups(view.groups) : next;
+  if (analysis !== next) next.free();
   report = analysis.report();
   if (view.run >= report.runs.length) view.run = 0;
   alertBox.hidden = true;
@@ -109,6 +113,7 @@ function showReport(rep) {
     }),
     ...rep.warnings.map((w) => el('p', 'warning', `Warning: ${w}`)),
   );
+  runs.show(rep);
 }
 
 // The view without the page-only keys, as Rust's chart::View reads it.
@@ -122,15 +127,17 @@ function render() {
   chart.show(analysis, view.run);
   const run = report.runs[view.run];
   canvas.setAttribute('aria-label', `Learning curves of ${run.name}: ${run.verdict}. ${run.advice}`);
-  fillLegend(legendBox, chart.frame, view, changed);
+  if (comparing(view, report)) legendBox.replaceChildren();
+  else fillLegend(legendBox, chart.frame, view, changed);
+  runs.paint(chart.frame);
 }
 
 /** After a control changed `view`: re-judge if the monitored series changed, then redraw. */
 function changed(kind) {
   if (!analysis) return;
   try {
-    if (kind === 'monitor') {
-      const next = analysis.with_monitor(view.monitor ?? undefined);
+    if (kind === 'monitor' || kind === 'groups') {
+      const next = kind === 'groups' ? analysis.with_groups(view.groups) : analysis.with_monitor(view.monitor ?? undefined);
       analysis.free();
       analysis = next;
       report = analysis.report();

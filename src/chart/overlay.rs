@@ -42,6 +42,9 @@ struct Line {
     name: Option<String>,
 }
 
+/// Points of a line or an outline, on the chosen x-axis.
+type Points = Vec<(f64, f64)>;
+
 /// One group's band polygon and the colour it is shaded in.
 struct Shade {
     outline: Vec<(f64, f64)>,
@@ -76,22 +79,20 @@ pub fn overlay<DB: DrawingBackend>(
     let mut legend = Vec::new();
     let mut x_title = String::new();
     for (i, (run, judged)) in drop.runs.iter().zip(&report.runs).enumerate() {
-        let Some(series) = judged.monitor.as_deref().and_then(|m| run.series(m)) else {
-            continue;
-        };
-        let map = XMap::new(run, view.x_axis);
-        if x_title.is_empty() {
-            x_title = map.title.clone();
-        }
+        let series = judged.monitor.as_deref().and_then(|m| run.series(m));
         let color = run_color(i);
         legend.push(LegendEntry {
             series: name(i),
             color: super::hex(color),
             panel: 0,
-            hidden: !visible(i),
+            hidden: !visible(i) || series.is_none(),
         });
-        if !visible(i) {
+        let Some(series) = series.filter(|_| visible(i)) else {
             continue;
+        };
+        let map = XMap::new(run, view.x_axis);
+        if x_title.is_empty() {
+            x_title = map.title.clone();
         }
         let x = map.series_x(series);
         let y = smooth::smooth(view.smoother, view.smoothing, &x, &series.y);
@@ -171,11 +172,7 @@ pub fn overlay<DB: DrawingBackend>(
 }
 
 /// The band outline (upper edge forward, lower edge back) and the mean line, on the chosen x-axis.
-fn band_shape(
-    group: &GroupReport,
-    map: &XMap<'_>,
-    view: &View,
-) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+fn band_shape(group: &GroupReport, map: &XMap<'_>, view: &View) -> (Points, Points) {
     let b = &group.band;
     let x: Vec<f64> = b.x.iter().map(|&x| map.at(x)).collect();
     let (low, high): (Vec<f64>, Vec<f64>) = match view.band {

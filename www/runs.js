@@ -1,0 +1,207 @@
+// Several runs at once: the run list (show/hide, rename, filter by a pattern, pick runs to group by
+// hand), the "all runs in one chart" and band switches, group rows with the pooled verdict and the
+// per-member verdicts under it, and the ranking sentence. Its settings live in the URL fragment.
+// Run names come from files and from the user: they enter the DOM as text only.
+import { readState, updateState } from './urlstate.js';
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function parseList(text, keep) {
+  try {
+    const parsed = JSON.parse(text ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter(keep) : [];
+  } catch {
+    return [];
+  }
+}
+
+const isIndex = (v) => Number.isInteger(v) && v >= 0;
+
+/** The run settings stored in the URL: `compare`, `band`, `hideruns`, `names`, `filter`, `groups`. */
+export function runsFromUrl() {
+  const p = readState();
+  return {
+    compare: p.get('compare') === '1',
+    band: p.get('band') === 'std' ? 'std' : 'min_max',
+    hidden_by_hand: parseList(p.get('hideruns'), isIndex),
+    run_names: parseList(p.get('names'), (s) => typeof s === 'string'),
+    filter: p.get('filter') ?? '',
+    groups: parseList(p.get('groups'), (g) => Array.isArray(g) && g.every(isIndex)),
+  };
+}
+
+function runsToUrl(view) {
+  updateState({
+    compare: view.compare ? 1 : null,
+    band: view.band === 'std' ? 'std' : null,
+    hideruns: view.hidden_by_hand.length ? JSON.stringify(view.hidden_by_hand) : null,
+    names: view.run_names.some((n) => n) ? JSON.stringify(view.run_names) : null,
+    filter: view.filter || null,
+    groups: view.groups.length ? JSON.stringify(view.groups) : null,
+  });
+}
+
+/** Settings of the previous drop that mean nothing for a new one. */
+export function resetRuns(view) {
+  Object.assign(view, { hidden_by_hand: [], run_names: [], groups: [], hidden_runs: [] });
+}
+
+/** Whether the chart shows every run together. */
+export function comparing(view, report) {
+  return view.compare && report.runs.length > 1;
+}
+
+/** Does `name` match the filter: a case-insensitive regular expression, or plain text if it is not one. */
+function matcher(pattern) {
+  if (!pattern) return () => true;
+  try {
+    const re = new RegExp(pattern, 'i');
+    return (name) => re.test(name);
+  } catch {
+    const needle = pattern.toLowerCase();
+    return (name) => name.toLowerCase().includes(needle);
+  }
+}
+
+/**
+ * Wires the run controls to `view`; `changed(kind)` runs after a change (`view` redraws, `groups`
+ * re-judges). Returns `show(report)` for a new report and `paint(frame)` after each drawing.
+ */
+export function startRuns(view, changed) {
+  let report = null;
+  const name = (i) => view.run_names[i] || report.runs[i].name;
+
+  // Runs hidden by hand or by the filter are not drawn; the chart reads `hidden_runs`.
+  const apply = (kind) => {
+    const matches = matcher(view.filter);
+    view.hidden_runs = report.runs
+      .map((_, i) => i)
+      .filter((i) => view.hidden_by_hand.includes(i) || !matches(name(i)));
+    for (const row of $('run-list').children) {
+      const i = Number(row.dataset.run);
+      row.hidden = !matches(name(i));
+      row.querySelector('.show').checked = !view.hidden_by_hand.includes(i);
+    }
+    runsToUrl(view);
+    changed(kind);
+  };
+
+  $('compare').addEventListener('change', (e) => {
+    view.compare = e.target.checked;
+    view.zoom = null;
+    apply('view');
+  });
+  $('band').addEventListener('change', (e) => {
+    view.band = e.target.value;
+    apply('view');
+  });
+  $('run-filter').addEventListener('input', (e) => {
+    view.filter = e.target.value;
+    apply('view');
+  });
+  $('group-runs').addEventListener('click', () => {
+    const picked = [...document.querySelectorAll('#run-list .pick:checked')].map((box) =>
+      Number(box.closest('[data-run]').dataset.run),
+    );
+    if (picked.length < 2) return;
+    view.groups = [...view.groups.map((g) => g.filter((i) => !picked.includes(i))).filter((g) => g.length > 1), picked];
+    apply('groups');
+  });
+  $('ungroup-runs').addEventListener('click', () => {
+    view.groups = [];
+    apply('groups');
+  });
+
+  function runRow(run, i) {
+    const row = el('li', 'run-item');
+    row.dataset.run = String(i);
+    row.dataset.verdict = run.verdict;
+    const show = el('input', 'show');
+    show.type = 'checkbox';
+    show.checked = !view.hidden_by_hand.includes(i);
+    show.setAttribute('aria-label', `Show ${run.name}`);
+    show.addEventListener('change', () => {
+      view.hidden_by_hand = show.checked
+        ? view.hidden_by_hand.filter((j) => j !== i)
+        : [...view.hidden_by_hand, i];
+      apply('view');
+    });
+    const rename = el('input', 'rename');
+    rename.type = 'text';
+    rename.value = name(i);
+    rename.setAttribute('aria-label', `Name of run ${i + 1}`);
+    rename.addEventListener('change', () => {
+      const names = report.runs.map((_, j) => view.run_names[j] ?? '');
+      names[i] = rename.value.trim() === run.name ? '' : rename.value.trim();
+      view.run_names = names;
+      const label = document.querySelector(`#verdict .run[data-run="${i}"] .name`);
+      if (label) label.textContent = name(i);
+      apply('view');
+    });
+    const pick = el('input', 'pick');
+    pick.type = 'checkbox';
+    pick.setAttribute('aria-label', `Pick ${run.name} to group`);
+    row.append(show, el('span', 'swatch'), rename, el('span', 'word', run.verdict), pick);
+    return row;
+  }
+
+  function groupRow(group, k) {
+    const row = el('article', 'run group');
+    row.dataset.group = String(k);
+    row.dataset.verdict = group.verdict;
+    const head = el('div', 'head');
+    head.append(el('span', 'word', group.verdict), el('span', 'monitor', group.monitor), el('span', 'name', group.name));
+    const evidence = el('ul', 'evidence');
+    // The per-member verdict lines are shown as the member list below instead.
+    const members = new Set(group.members.map((i) => `${report.runs[i].name}: ${report.runs[i].verdict}`));
+    for (const line of group.evidence.filter((l) => !members.has(l))) evidence.append(el('li', '', line));
+    const list = el('ul', 'members');
+    for (const i of group.members) {
+      const item = el('li', 'member');
+      item.dataset.run = String(i);
+      item.dataset.verdict = report.runs[i].verdict;
+      item.append(el('span', 'word', report.runs[i].verdict), el('span', 'name', name(i)));
+      list.append(item);
+    }
+    row.append(head, evidence, list, el('p', 'advice', `Advice: ${group.advice}`));
+    return row;
+  }
+
+  return {
+    show(next) {
+      report = next;
+      const several = report.runs.length > 1;
+      $('runs').hidden = !several;
+      $('compare').checked = view.compare;
+      $('band').value = view.band;
+      $('run-filter').value = view.filter;
+      $('run-list').replaceChildren(...report.runs.map(runRow));
+      $('groups').replaceChildren(...report.groups.map(groupRow));
+      $('ranking').replaceChildren(...report.notes.map((note) => el('span', 'note', note)));
+      for (const [i, label] of document.querySelectorAll('#verdict .run .name').entries()) {
+        if (view.run_names[i]) label.textContent = view.run_names[i];
+      }
+      const matches = matcher(view.filter);
+      view.hidden_runs = report.runs
+        .map((_, i) => i)
+        .filter((i) => view.hidden_by_hand.includes(i) || !matches(name(i)));
+      for (const row of $('run-list').children) row.hidden = !matches(name(Number(row.dataset.run)));
+    },
+    /** Colours the run list's swatches as the overlay chart drew each run. */
+    paint(frame) {
+      if (!report) return;
+      const drawn = comparing(view, report) ? frame.legend : [];
+      for (const row of $('run-list').children) {
+        const entry = drawn[Number(row.dataset.run)];
+        row.querySelector('.swatch').style.background = entry ? entry.color : '';
+      }
+    },
+  };
+}
