@@ -1,8 +1,11 @@
 //! Several runs in one chart: a colour per run, groups as a mean line in a band (min–max or ±1 SD).
 #![cfg(not(target_arch = "wasm32"))]
 
-use plateau::chart::{hex, overlay_svg, run_color, BandKind, View, OVERLAY_HEIGHT};
+use plateau::chart::{
+    hex, overlay, overlay_svg, run_color, BandKind, Frame, Style, View, OVERLAY_HEIGHT,
+};
 use plateau::{check, Input, Options};
+use plotters::prelude::{IntoDrawingArea, SVGBackend};
 
 fn folds() -> (plateau::Drop, plateau::Report) {
     let paths: Vec<String> = (0..5)
@@ -27,6 +30,13 @@ fn read(paths: &[String]) -> (plateau::Drop, plateau::Report) {
 fn draw(view: &View) -> String {
     let (drop, report) = folds();
     overlay_svg(&drop, &report, view, 900, OVERLAY_HEIGHT).unwrap()
+}
+
+/// The frame (legend, x-range) the overlay returns when drawn to an SVG string.
+fn overlay_frame(drop: &plateau::Drop, report: &plateau::Report, view: &View) -> Frame {
+    let mut out = String::new();
+    let area = SVGBackend::with_string(&mut out, (900, OVERLAY_HEIGHT)).into_drawing_area();
+    overlay(&area, drop, report, view, &Style::default()).unwrap()
 }
 
 fn compare_view() -> View {
@@ -70,20 +80,14 @@ fn hidden_run_leaves_the_chart_but_stays_in_the_legend() {
         "its line and its mark in the chart's legend are gone"
     );
     let (drop, report) = folds();
-    let mut out = String::new();
-    let area = plotters::prelude::SVGBackend::with_string(&mut out, (900, OVERLAY_HEIGHT));
-    use plotters::prelude::IntoDrawingArea;
-    let frame = plateau::chart::overlay(
-        &area.into_drawing_area(),
+    let frame = overlay_frame(
         &drop,
         &report,
         &View {
             hidden_runs: vec![3],
             ..compare_view()
         },
-        &plateau::chart::Style::default(),
-    )
-    .unwrap();
+    );
     assert_eq!(frame.legend.len(), 5);
     assert!(frame.legend[3].hidden && !frame.legend[2].hidden);
 }
@@ -133,4 +137,32 @@ fn overlay_snapshot_of_five_folds() {
         std::fs::read_to_string(&path).expect("snapshot readable") == svg,
         "overlay-five-folds.svg changed: look at it (make snapshots-png), then accept it with UPDATE_SNAPSHOTS=1"
     );
+}
+
+#[test]
+fn on_wall_time_runs_without_a_clock_are_left_out() {
+    let (drop, report) = read(&[
+        "tests/fixtures/real/yolo--wheat-weed-detection-yolov8/results.csv".to_string(),
+        "tests/fixtures/folds/mlp_fold0.csv".to_string(),
+    ]);
+    let frame = |x_axis| {
+        overlay_frame(
+            &drop,
+            &report,
+            &View {
+                x_axis,
+                ..compare_view()
+            },
+        )
+    };
+    let native = frame(plateau::chart::XAxis::Native);
+    assert!(native.legend.iter().all(|e| !e.hidden));
+    let wall = frame(plateau::chart::XAxis::WallTime);
+    assert_eq!(wall.x_title, "wall time (s)");
+    assert!(!wall.legend[0].hidden, "the YOLO run logs time");
+    assert!(
+        wall.legend[1].hidden,
+        "the Keras run has no clock to align on"
+    );
+    assert!(wall.x_max > native.x_max, "seconds, not epochs");
 }

@@ -78,8 +78,9 @@ export function startRuns(view, changed) {
   let report = null;
   const name = (i) => view.run_names[i] || report.runs[i].name;
 
-  // Runs hidden by hand or by the filter are not drawn; the chart reads `hidden_runs`.
-  const apply = (kind) => {
+  // Runs hidden by hand or by the filter are not drawn (the chart reads `hidden_runs`); the filter
+  // also hides their rows in the run list.
+  const hide = () => {
     const matches = matcher(view.filter);
     view.hidden_runs = report.runs
       .map((_, i) => i)
@@ -89,6 +90,9 @@ export function startRuns(view, changed) {
       row.hidden = !matches(name(i));
       row.querySelector('.show').checked = !view.hidden_by_hand.includes(i);
     }
+  };
+  const apply = (kind) => {
+    hide();
     runsToUrl(view);
     changed(kind);
   };
@@ -188,11 +192,7 @@ export function startRuns(view, changed) {
       for (const [i, label] of document.querySelectorAll('#verdict .run .name').entries()) {
         if (view.run_names[i]) label.textContent = view.run_names[i];
       }
-      const matches = matcher(view.filter);
-      view.hidden_runs = report.runs
-        .map((_, i) => i)
-        .filter((i) => view.hidden_by_hand.includes(i) || !matches(name(i)));
-      for (const row of $('run-list').children) row.hidden = !matches(name(Number(row.dataset.run)));
+      hide();
     },
     /** Colours the run list's swatches as the overlay chart drew each run. */
     paint(frame) {

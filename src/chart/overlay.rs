@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::panel::tick;
 use super::theme::{Theme, PALETTE};
-use super::{scale, smooth, Frame, LegendEntry, PanelFrame, Style, View, XMap, BANNER};
+use super::{
+    choices, scale, smooth, Frame, LegendEntry, PanelFrame, Style, View, XAxis, XMap, BANNER,
+};
 use crate::analysis::Report;
 use crate::compare::GroupReport;
 use crate::model::Drop;
@@ -79,7 +81,13 @@ pub fn overlay<DB: DrawingBackend>(
     let mut legend = Vec::new();
     let mut x_title = String::new();
     for (i, (run, judged)) in drop.runs.iter().zip(&report.runs).enumerate() {
-        let series = judged.monitor.as_deref().and_then(|m| run.series(m));
+        // A run without a clock has no wall time to align on: it is left out rather than drawn by epoch.
+        let aligned = view.x_axis == XAxis::Native || choices(run).len() > 1;
+        let series = judged
+            .monitor
+            .as_deref()
+            .and_then(|m| run.series(m))
+            .filter(|_| aligned);
         let color = run_color(i);
         legend.push(LegendEntry {
             series: name(i),
@@ -113,6 +121,9 @@ pub fn overlay<DB: DrawingBackend>(
         let Some(&first) = group.members.iter().find(|&&m| visible(m)) else {
             continue;
         };
+        if legend[first].hidden {
+            continue;
+        }
         let map = XMap::new(&drop.runs[first], view.x_axis);
         let color = run_color(first);
         let (outline, mean) = band_shape(group, &map, view);

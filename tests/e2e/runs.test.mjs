@@ -145,6 +145,19 @@ test('runs picked by hand become a group with a pooled verdict; clearing removes
     'grouping leaves each run its own verdict',
   );
   await screenshot(page, 'runs-hand-group');
+  await page.click('#share');
+  const link = await page.inputValue('#share-link');
+  const shared = await openPage(browser, link);
+  await shared.page.waitForSelector('#app[data-state="ready"]', { timeout: 20000 });
+  assert.deepEqual(
+    await shared.page.$$eval('#groups [data-group="0"] .member', (els) => els.map((m) => m.dataset.run)),
+    ['0', '2'],
+    'a share link keeps the hand-made group',
+  );
+  assert.equal(await shared.page.isChecked('#compare'), true);
+  assert.equal(await canvasPrint(shared.page), await canvasPrint(page), 'and draws the same chart');
+  assert.deepEqual(shared.errors, []);
+  await shared.context.close();
   await page.click('#ungroup-runs');
   assert.equal(await page.$$eval('#groups [data-group]', (els) => els.length), 0);
   assert.equal((await fragment(page)).get('groups'), null);
