@@ -67,15 +67,13 @@ pub fn member_suffix(name: &str) -> Option<(String, String)> {
 
 /// Groups, ranking and comparability notes for the runs of a drop.
 pub fn compare(drop: &Drop, report: &Report, options: &Options) -> Comparison {
-    let mut comparison = Comparison {
-        groups: groups(drop, report, options),
-        ..Comparison::default()
-    };
+    let mut comparison = Comparison::default();
     rank(drop, report, &mut comparison);
+    groups(drop, report, options, &mut comparison);
     comparison
 }
 
-fn groups(drop: &Drop, report: &Report, options: &Options) -> Vec<GroupReport> {
+fn groups(drop: &Drop, report: &Report, options: &Options, out: &mut Comparison) {
     let by_hand: Vec<Vec<usize>> = options
         .groups
         .iter()
@@ -118,10 +116,19 @@ fn groups(drop: &Drop, report: &Report, options: &Options) -> Vec<GroupReport> {
             .collect();
         (hand_name(&names, k), "run".to_string(), members)
     });
-    named
-        .chain(manual)
-        .filter_map(|(name, word, members)| pooled(drop, report, options, name, &word, members))
-        .collect()
+    for (name, word, members) in named.chain(manual) {
+        let listed: Vec<&str> = members
+            .iter()
+            .map(|&m| report.runs[m].name.as_str())
+            .collect();
+        match pooled(drop, report, options, name.clone(), &word, members) {
+            Some(group) => out.groups.push(group),
+            None => out.notes.push(format!(
+                "{name} ({}) is not judged as a group: its runs do not monitor the same series on shared x values",
+                listed.join(", ")
+            )),
+        }
+    }
 }
 
 /// A hand-made group's name: what its members' names share (`lr-0.1`, `lr-0.3` → `lr-0.`), else `group k`.

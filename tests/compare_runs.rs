@@ -305,3 +305,31 @@ fn keras_file_with_four_appended_runs_is_ranked_as_four_runs() {
         report.notes
     );
 }
+
+#[test]
+fn hand_group_of_runs_monitoring_different_series_says_why_it_is_not_judged() {
+    let a = labelled("d002");
+    let b = b"epoch,accuracy\n0,0.1\n1,0.2\n2,0.3\n3,0.4\n4,0.5\n5,0.6\n";
+    let drop = read(&[
+        Input {
+            name: "a.csv",
+            bytes: &a,
+        },
+        Input {
+            name: "b.csv",
+            bytes: b,
+        },
+    ])
+    .unwrap();
+    let options = Options {
+        groups: vec![vec![0, 1]],
+        ..Options::default()
+    };
+    let report = analyze(&drop, &options);
+    assert!(report.groups.is_empty());
+    assert!(
+        report.notes.contains(&"group 1 (a, b) is not judged as a group: its runs do not monitor the same series on shared x values".to_string()),
+        "{:?}",
+        report.notes
+    );
+}
