@@ -192,9 +192,10 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
 
     // The pessimistic end of the projected range is a fit that has already saturated; it loses
     // to the best fit when the newest point is the best (within one noise SD), training ran
-    // without loss spikes (a steep fall after a blow-up only regains old ground), and validation
-    // is not falling behind training (a widening gap is how a validation curve that is about to
-    // flatten looks while it still falls).
+    // without loss spikes (a steep fall after a blow-up only regains old ground), no learning-rate
+    // cut falls inside the window (the step down after a cut is a one-off), and validation is not
+    // falling behind training (a widening gap is how a validation curve that is about to flatten
+    // looks while it still falls).
     let falling_at_best = trend.is_some_and(|t| {
         let last = y.iter().rev().copied().find(|v| v.is_finite());
         let best = best_index.map(|i| y[i]);
@@ -204,7 +205,12 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         .as_ref()
         .and_then(|p| p.gap)
         .is_some_and(|g| g.significant() && g.slope > 0.0);
-    let still_at_best = falling_at_best && spikes.is_empty() && !gap_widens;
+    let cut_inside = schedule.as_ref().is_some_and(|s| {
+        s.drops
+            .iter()
+            .any(|d| x.get(start).is_some_and(|&from| d.0 > from))
+    });
+    let still_at_best = falling_at_best && spikes.is_empty() && !gap_widens && !cut_inside;
     // Still falling at its best, but the fits project less than what matters: slow progress.
     let slow = falling_at_best && outlook.as_ref().is_some_and(|o| o.gain <= MIN_GAIN);
 
@@ -326,7 +332,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                     fmt_v(sign * o.mid.last().copied().unwrap_or(f64::NAN)),
                     match verdict {
                         Verdict::Improving if o.gain_low <= MIN_GAIN => format!(
-                            "; the plausible range reaches under the {:.0}% that matters, but the latest point is the best and training ran without spikes or a widening validation gap",
+                            "; the plausible range reaches under the {:.0}% that matters, but the latest point is the best, with no spike, learning-rate cut or widening validation gap behind it",
                             100.0 * MIN_GAIN
                         ),
                         Verdict::Plateau if o.gain_low <= MIN_GAIN && o.gain > MIN_GAIN => format!(
@@ -336,6 +342,8 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                                 " and the latest point is not the best"
                             } else if gap_widens {
                                 " and the validation − training gap widens"
+                            } else if cut_inside {
+                                " and the latest gain followed a learning-rate cut"
                             } else {
                                 " and training had loss spikes"
                             }
