@@ -367,10 +367,10 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                 format!("keep training{more}")
             } else if let (true, Some(o), Some(b)) = (slow, &outlook, best) {
                 format!(
-                    "stop and keep the {word}-{} checkpoint, or train on for little: {} over the next {} {word}s",
+                    "stop and keep the {word}-{} checkpoint: {} more {word}s are projected to gain under {:.0}%",
                     fmt_x(b.x),
-                    pct(-o.gain),
-                    fmt_x(o.horizon.round())
+                    fmt_x(o.horizon.round()),
+                    100.0 * MIN_GAIN
                 )
             } else if schedule.as_ref().is_some_and(|s| !s.drops.is_empty()) {
                 "lower the learning rate again (progress so far came after LR cuts), or stop"
@@ -406,7 +406,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     if let Some(t) = trend.filter(|_| verdict == Verdict::Plateau && slow) {
         qualifiers.push("slow_progress".to_string());
         evidence.push(format!(
-            "slow_progress: {name} still falls ({:+.2}% per {word}, Mann–Kendall p = {:.3}) and its latest point is its best within noise, but not by the {:.0}% that matters over the next {} {word}s",
+            "slow_progress: {name} still improves ({:+.2}% per {word}, Mann–Kendall p = {:.3}) and its latest point is its best within noise, but not by the {:.0}% that matters over the next {} {word}s",
             100.0 * sign * t.slope / t.level.abs().max(f64::MIN_POSITIVE),
             t.p,
             100.0 * MIN_GAIN,
