@@ -196,11 +196,13 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     // cut falls inside the window (the step down after a cut is a one-off), and validation is not
     // falling behind training (a widening gap is how a validation curve that is about to flatten
     // looks while it still falls).
-    let falling_at_best = trend.is_some_and(|t| {
+    let significant_fall = trend.is_some_and(|t| t.significant() && t.z < 0.0);
+    let at_best = trend.is_some_and(|t| {
         let last = y.iter().rev().copied().find(|v| v.is_finite());
         let best = best_index.map(|i| y[i]);
-        t.significant() && t.z < 0.0 && last.zip(best).is_some_and(|(l, b)| l - b <= t.noise)
+        last.zip(best).is_some_and(|(l, b)| l - b <= t.noise)
     });
+    let falling_at_best = significant_fall && at_best;
     let gap_widens = prechelt
         .as_ref()
         .and_then(|p| p.gap)
@@ -226,7 +228,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         Verdict::Insufficient
     } else if prechelt.as_ref().is_some_and(Prechelt::overfitting) {
         Verdict::Overfitting
-    } else if trend.is_some_and(|t| t.significant() && t.z < 0.0)
+    } else if significant_fall
         && outlook
             .as_ref()
             .is_some_and(|o| o.gain_low > MIN_GAIN || (o.gain > MIN_GAIN && still_at_best))
@@ -338,7 +340,9 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                         Verdict::Plateau if o.gain_low <= MIN_GAIN && o.gain > MIN_GAIN => format!(
                             ", but the plausible range reaches under the {:.0}% that matters{}",
                             100.0 * MIN_GAIN,
-                            if !falling_at_best {
+                            if !significant_fall {
+                                " and the recent fall is not significant"
+                            } else if !at_best {
                                 " and the latest point is not the best"
                             } else if gap_widens {
                                 " and the validation − training gap widens"
