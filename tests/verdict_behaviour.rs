@@ -408,3 +408,120 @@ fn arbitrary_short_runs_never_panic() {
         assert!(!r.advice.is_empty());
     }
 }
+
+/// A noisy straight decline whose last epoch is its best: significant, yet noisy enough that a
+/// fit which has already flattened stays plausible.
+fn noisy_decline(n: usize) -> Vec<f64> {
+    let mut y: Vec<f64> = (0..n)
+        .map(|i| 2.0 * (1.0 - 0.015 * i as f64) + 0.16 * jitter(i))
+        .collect();
+    let best = y.iter().copied().fold(f64::INFINITY, f64::min);
+    y[n - 1] = best - 0.01;
+    y
+}
+
+/// The decline's training partner: falling at the same pace, `gap` further below each epoch.
+fn partner(val: &[f64], gap: f64) -> Vec<f64> {
+    val.iter()
+        .enumerate()
+        .map(|(i, v)| v - 0.1 - gap * i as f64 + 0.01 * jitter(i + 100))
+        .collect()
+}
+
+#[test]
+fn noisy_decline_ending_at_its_best_is_improving_though_the_range_reaches_zero() {
+    let val = noisy_decline(20);
+    let r = judge(vec![
+        series("loss", partner(&val, 0.0)),
+        series("val_loss", val),
+    ]);
+    let o = r.details.outlook.as_ref().expect("projected");
+    assert!(
+        o.gain_low <= 0.02,
+        "the pessimistic fit alone would say plateau"
+    );
+    assert_eq!(r.verdict, Verdict::Improving);
+    assert!(r.advice.starts_with("keep training"));
+}
+
+#[test]
+fn noisy_decline_with_a_widening_validation_gap_is_plateau() {
+    let val = noisy_decline(20);
+    let r = judge(vec![
+        series("loss", partner(&val, 0.01)),
+        series("val_loss", val),
+    ]);
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(r.evidence[0].contains("gap widens"));
+}
+
+#[test]
+fn noisy_decline_after_a_loss_spike_is_plateau() {
+    let val = noisy_decline(20);
+    let mut loss = partner(&val, 0.0);
+    loss[10] *= 5.0;
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert!(has(&r, "spikes"));
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(r.evidence[0].contains("training had loss spikes"));
+}
+
+#[test]
+fn noisy_decline_whose_best_follows_a_learning_rate_cut_is_lr_limited() {
+    let val = noisy_decline(20);
+    let lr = (0..20).map(|i| if i < 17 { 1e-3 } else { 1e-4 }).collect();
+    let r = judge(vec![
+        series("loss", partner(&val, 0.0)),
+        series("val_loss", val),
+        series("learning_rate", lr),
+    ]);
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(has(&r, "lr_limited"));
+    assert!(r.evidence[0].contains("followed a learning-rate cut"));
+}
+
+#[test]
+fn significant_fall_projected_under_two_percent_is_slow_progress() {
+    let y: Vec<f64> = (0..30).map(|i| 1.0 + 0.05 / (1.0 + i as f64)).collect();
+    let r = judge(vec![series("val_loss", y)]);
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(has(&r, "slow_progress"));
+    assert!(r.advice.contains("projected to gain under 2%"));
+}
+
+#[test]
+fn overall_loss_is_monitored_before_its_components() {
+    let falling = decay(20, 0.1, 0.5);
+    let flat = vec![0.3; 20];
+    let r = judge(vec![
+        series("loss_box_reg", flat.clone()),
+        series("loss_cls", flat),
+        series("total_loss", falling),
+    ]);
+    assert_eq!(r.monitor.as_deref(), Some("total_loss"));
+    assert_eq!(r.details.objective.as_deref(), Some("total_loss"));
+}
+
+#[test]
+fn overall_loss_names() {
+    use plateau::analysis::is_overall_loss;
+    for name in [
+        "loss",
+        "total_loss",
+        "train_loss_epoch",
+        "Validation Loss",
+        "epoch/val_loss",
+        "val/loss",
+    ] {
+        assert!(is_overall_loss(name), "{name}");
+    }
+    for name in [
+        "loss_box_reg",
+        "val/box_loss",
+        "ce",
+        "diversity_loss",
+        "train/nll_loss",
+    ] {
+        assert!(!is_overall_loss(name), "{name}");
+    }
+}

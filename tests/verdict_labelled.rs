@@ -8,8 +8,8 @@ mod common {
 
 use common::labelled::{self, LABELS};
 
-/// Overall accuracy the engine reached on the labelled set (57 of 60); the goal was 95%.
-const REACHED: f64 = 0.95;
+/// Overall accuracy the engine reached on the labelled set (58 of 60); the goal was 95%.
+const REACHED: f64 = 58.0 / 60.0;
 /// Every label's recall must stay at least this.
 const RECALL: f64 = 0.90;
 

@@ -223,6 +223,7 @@ pub fn last_segment(run: &Run) -> Run {
 }
 
 /// The requested series, else validation loss, else a validation metric, else training loss.
+/// Among several losses of one role the overall one (see [`is_overall_loss`]) is preferred.
 pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Series> {
     if let Some(name) = requested {
         if let Some(s) = run.series(name) {
@@ -232,12 +233,47 @@ pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Ser
     let find = |role: Role, kind: Kind| {
         run.series
             .iter()
-            .find(|s| s.role == role && s.kind == kind && s.direction != Direction::Unknown)
+            .filter(|s| s.role == role && s.kind == kind && s.direction != Direction::Unknown)
+            .min_by_key(|s| !is_overall_loss(&s.name))
     };
     find(Role::Validation, Kind::Loss)
         .or_else(|| find(Role::Validation, Kind::Metric))
         .or_else(|| find(Role::Train, Kind::Loss))
         .or_else(|| find(Role::Train, Kind::Metric))
+}
+
+/// The run's training loss: the overall one when it also logs components (detectron2's
+/// `total_loss` next to `loss_box_reg`, `loss_cls`, …).
+pub fn training_loss(run: &Run) -> Option<&Series> {
+    run.series
+        .iter()
+        .filter(|s| s.role == Role::Train && s.kind == Kind::Loss)
+        .min_by_key(|s| !is_overall_loss(&s.name))
+}
+
+/// Words that say which split, aggregate or logging cadence a loss is, not which loss it is.
+const LOSS_DECORATIONS: [&str; 11] = [
+    "train",
+    "training",
+    "val",
+    "valid",
+    "validation",
+    "eval",
+    "epoch",
+    "step",
+    "total",
+    "avg",
+    "mean",
+];
+
+/// Whether a name is the overall objective (`loss`, `total_loss`, `train_loss_epoch`,
+/// `Validation Loss`) rather than one component of it (`loss_box_reg`, `box_loss`, `ce`).
+pub fn is_overall_loss(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let mut words = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !LOSS_DECORATIONS.contains(w));
+    words.next() == Some("loss") && words.next().is_none()
 }
 
 /// The training series measuring the same thing as a validation series (`val_loss` → `loss`).

@@ -110,11 +110,8 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
 
     let objective = train
         .filter(|t| t.kind == Kind::Loss)
-        .or_else(|| {
-            run.series
-                .iter()
-                .find(|s| s.role == Role::Train && s.kind == Kind::Loss)
-        })
+        .or_else(|| (monitor.role == Role::Train && monitor.kind == Kind::Loss).then_some(monitor))
+        .or_else(|| super::training_loss(run))
         .or((monitor.direction == Direction::Lower).then_some(monitor));
     let non_finite = divergence::non_finite(name, x, &monitor.y)
         .or_else(|| objective.and_then(|o| divergence::non_finite(&o.name, &o.x, &o.y)));
@@ -193,6 +190,32 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         None
     };
 
+    // The pessimistic end of the projected range is a fit that has already saturated; it loses
+    // to the best fit when the newest point is the best (within one noise SD), training ran
+    // without loss spikes (a steep fall after a blow-up only regains old ground), no learning-rate
+    // cut falls inside the window (the step down after a cut is a one-off), and validation is not
+    // falling behind training (a widening gap is how a validation curve that is about to flatten
+    // looks while it still falls).
+    let significant_fall = trend.is_some_and(|t| t.significant() && t.z < 0.0);
+    let at_best = trend.is_some_and(|t| {
+        let last = y.iter().rev().copied().find(|v| v.is_finite());
+        let best = best_index.map(|i| y[i]);
+        last.zip(best).is_some_and(|(l, b)| l - b <= t.noise)
+    });
+    let falling_at_best = significant_fall && at_best;
+    let gap_widens = prechelt
+        .as_ref()
+        .and_then(|p| p.gap)
+        .is_some_and(|g| g.significant() && g.slope > 0.0);
+    let cut_inside = schedule.as_ref().is_some_and(|s| {
+        s.drops
+            .iter()
+            .any(|d| x.get(start).is_some_and(|&from| d.0 > from))
+    });
+    let still_at_best = falling_at_best && spikes.is_empty() && !gap_widens && !cut_inside;
+    // Still falling at its best, but the fits project less than what matters: slow progress.
+    let slow = falling_at_best && outlook.as_ref().is_some_and(|o| o.gain <= MIN_GAIN);
+
     // A rise of the training objective is divergence when the monitored series suffers too (a
     // training spike while validation holds its best is listed as a spike) and there are enough
     // points to call it a rise; NaN / inf is divergence at any length.
@@ -205,8 +228,10 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
         Verdict::Insufficient
     } else if prechelt.as_ref().is_some_and(Prechelt::overfitting) {
         Verdict::Overfitting
-    } else if trend.is_some_and(|t| t.significant() && t.z < 0.0)
-        && outlook.as_ref().is_some_and(|o| o.gain_low > MIN_GAIN)
+    } else if significant_fall
+        && outlook
+            .as_ref()
+            .is_some_and(|o| o.gain_low > MIN_GAIN || (o.gain > MIN_GAIN && still_at_best))
     {
         Verdict::Improving
     } else {
@@ -308,9 +333,24 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                     pct(-o.gain_low),
                     fmt_v(sign * o.mid.last().copied().unwrap_or(f64::NAN)),
                     match verdict {
-                        Verdict::Plateau if o.gain_low <= MIN_GAIN && o.gain > MIN_GAIN => format!(
-                            ", but the plausible range reaches under the {:.0}% that matters",
+                        Verdict::Improving if o.gain_low <= MIN_GAIN => format!(
+                            "; the plausible range reaches under the {:.0}% that matters, but the latest point is the best, with no spike, learning-rate cut or widening validation gap behind it",
                             100.0 * MIN_GAIN
+                        ),
+                        Verdict::Plateau if o.gain_low <= MIN_GAIN && o.gain > MIN_GAIN => format!(
+                            ", but the plausible range reaches under the {:.0}% that matters{}",
+                            100.0 * MIN_GAIN,
+                            if !significant_fall {
+                                " and the recent fall is not significant"
+                            } else if !at_best {
+                                " and the latest point is not the best"
+                            } else if gap_widens {
+                                " and the validation − training gap widens"
+                            } else if cut_inside {
+                                " and the latest gain followed a learning-rate cut"
+                            } else {
+                                " and training had loss spikes"
+                            }
                         ),
                         Verdict::Plateau if o.gain_low > MIN_GAIN => format!(
                             ", but the recent trend is not significant at {}",
@@ -329,6 +369,13 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                     format!(" ~{} more {word}s", fmt_x(epochs_to_share(o, x).round()))
                 });
                 format!("keep training{more}")
+            } else if let (true, Some(o), Some(b)) = (slow, &outlook, best) {
+                format!(
+                    "stop and keep the {word}-{} checkpoint: {} more {word}s are projected to gain under {:.0}%",
+                    fmt_x(b.x),
+                    fmt_x(o.horizon.round()),
+                    100.0 * MIN_GAIN
+                )
             } else if schedule.as_ref().is_some_and(|s| !s.drops.is_empty()) {
                 "lower the learning rate again (progress so far came after LR cuts), or stop"
                     .to_string()
@@ -358,6 +405,16 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
             fmt_v(t.noise),
             fmt_v(t.change().abs()),
             t.points
+        ));
+    }
+    if let Some(t) = trend.filter(|_| verdict == Verdict::Plateau && slow) {
+        qualifiers.push("slow_progress".to_string());
+        evidence.push(format!(
+            "slow_progress: {name} still improves ({:+.2}% per {word}, Mann–Kendall p = {:.3}) and its latest point is its best within noise, but not by the {:.0}% that matters over the next {} {word}s",
+            100.0 * sign * t.slope / t.level.abs().max(f64::MIN_POSITIVE),
+            t.p,
+            100.0 * MIN_GAIN,
+            outlook.as_ref().map_or(String::new(), |o| fmt_x(o.horizon.round()))
         ));
     }
     if let Some((gain, true)) = not_learning(&y).filter(|_| {
