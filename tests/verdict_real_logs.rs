@@ -298,6 +298,7 @@ fn tinyrefinement_resumed_run_is_slow_progress_on_loss() {
         &tinyrefinement_drop(),
         &Options {
             monitor: Some("ce".to_string()),
+            ..Options::default()
         },
     );
     assert_eq!(ce.runs[0].verdict, r.verdict, "ce and loss agree");
