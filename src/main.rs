@@ -85,18 +85,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// The bytes of every file, or the `error:` line for the first that cannot be read.
-fn read_files(files: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, ExitCode> {
-    files
-        .iter()
-        .map(|path| match std::fs::read(path) {
-            Ok(bytes) => Ok((path.display().to_string(), bytes)),
+/// Reads the files as one drop, or says on stderr which file could not be read and why.
+fn read_drop(files: &[PathBuf]) -> Result<Drop, ExitCode> {
+    let mut contents = Vec::with_capacity(files.len());
+    for path in files {
+        match std::fs::read(path) {
+            Ok(bytes) => contents.push((path.display().to_string(), bytes)),
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", path.display());
-                Err(ExitCode::from(2))
+                return Err(ExitCode::from(2));
             }
-        })
-        .collect()
+        }
+    }
+    let inputs: Vec<Input<'_>> = contents
+        .iter()
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
+    plateau::ingest::read(&inputs).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
 }
 
 /// What `inspect --json` prints for one series (the values themselves are left out).
@@ -163,20 +171,9 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
 }
 
 fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
-    let contents = match read_files(files) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let inputs: Vec<Input<'_>> = contents
-        .iter()
-        .map(|(name, bytes)| Input { name, bytes })
-        .collect();
-    let drop = match plateau::ingest::read(&inputs) {
+    let drop = match read_drop(files) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let settings: Vec<(&str, &str)> = monitor.map(|m| ("monitor", m)).into_iter().collect();
     let url = plateau::share::link(base, &drop, &settings);
@@ -191,20 +188,9 @@ fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
 }
 
 fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
-    let contents = match read_files(files) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let inputs: Vec<Input<'_>> = contents
-        .iter()
-        .map(|(name, bytes)| Input { name, bytes })
-        .collect();
-    let drop = match plateau::ingest::read(&inputs) {
+    let drop = match read_drop(files) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let summary = summary(&drop);
     if json {
@@ -254,27 +240,17 @@ fn word<T: Serialize>(value: &T) -> String {
 }
 
 fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[PathBuf]) -> ExitCode {
-    let contents = match read_files(files) {
-        Ok(c) => c,
+    let drop = match read_drop(files) {
+        Ok(d) => d,
         Err(code) => return code,
     };
-    let inputs: Vec<Input<'_>> = contents
-        .iter()
-        .map(|(name, bytes)| Input { name, bytes })
-        .collect();
-    let (_, report) = match plateau::check(
-        &inputs,
+    let report = plateau::analyze(
+        &drop,
         &Options {
             monitor,
             ..Options::default()
         },
-    ) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    );
     if json {
         match serde_json::to_string_pretty(&report) {
             Ok(s) => println!("{s}"),
