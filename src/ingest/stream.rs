@@ -37,7 +37,7 @@ enum Phase {
     Head,
     /// A JSON dialect: the file is read whole at the end.
     Whole,
-    Lines(Lines),
+    Lines(Box<Lines>),
 }
 
 /// A delimited file being parsed line by line.
@@ -180,14 +180,14 @@ impl File {
             return Ok(());
         }
         let head = std::str::from_utf8(&text[..cut]).unwrap_or("");
-        let mut lines = Lines {
+        let mut lines = Box::new(Lines {
             dialect,
             builder: Builder::new(&self.name, head, self.size),
             passed: 0,
             nul: None,
             invalid: None,
             failed: None,
-        };
+        });
         lines.take(&text[..cut], warnings);
         self.pending.drain(..skip + cut);
         self.phase = Phase::Lines(lines);
