@@ -11,6 +11,7 @@ pub mod compare;
 mod error;
 pub mod ingest;
 pub mod model;
+pub mod parts;
 pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
