@@ -1,21 +1,32 @@
-// Reading dropped files off the main thread: one worker (www/worker.js) per page, a job per drop,
-// progress callbacks, and cancelling by ending the worker. Where no worker can start (the single-file
+// Reading dropped files off the main thread: one worker (www/worker.js) per page, started with the
+// page so that analysing a drop requests nothing; a job per drop, progress callbacks, and cancelling
+// by ending the worker (a fresh one starts at once). Where no worker can start (the single-file
 // build opened from disk), the caller reads on the main thread instead.
 
 import { Assembler } from './pkg/plateau.js';
 
 const WORKER = new URL('worker.js', import.meta.url);
 
-let worker = null;
+/** The worker, or null where none can run. */
+let worker = spawn();
 
-function start() {
-  if (!worker) worker = new Worker(WORKER, { type: 'module' });
-  return worker;
+function spawn() {
+  try {
+    const w = new Worker(WORKER, { type: 'module' });
+    // A worker that cannot load (no module workers, a file:// page) fails before its first message.
+    w.onerror = (e) => {
+      e.preventDefault();
+      if (worker === w) worker = null;
+    };
+    return w;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * Reads and judges `files` in the worker. `result` resolves to `{shape, columns, report}` for
- * `Analysis.from_parts`, to `null` when cancelled, or to `'unavailable'` when no worker runs here;
+ * `assemble`, to `null` when cancelled, or to `'unavailable'` when no worker runs here;
  * it rejects with the analysis error sentence.
  */
 export function readInWorker(files, monitor, onProgress) {
@@ -23,16 +34,15 @@ export function readInWorker(files, monitor, onProgress) {
   const result = new Promise((resolve, reject) => {
     settle = { resolve, reject };
   });
-  let w;
-  try {
-    w = start();
-  } catch {
+  const w = worker;
+  if (!w) {
     settle.resolve('unavailable');
     return { result, cancel() {} };
   }
+  const onerror = w.onerror;
   const finish = () => {
     w.onmessage = null;
-    w.onerror = null;
+    w.onerror = onerror;
   };
   w.onmessage = ({ data }) => {
     if (data.type === 'progress') {
@@ -43,12 +53,9 @@ export function readInWorker(files, monitor, onProgress) {
     if (data.type === 'done') settle.resolve(data);
     else settle.reject(new Error(data.message));
   };
-  // A worker that cannot load (no module workers, a file:// page) fails before its first message.
   w.onerror = (e) => {
-    e.preventDefault();
+    onerror(e);
     finish();
-    worker?.terminate();
-    worker = null;
     settle.resolve('unavailable');
   };
   w.postMessage({ files, monitor });
@@ -57,7 +64,7 @@ export function readInWorker(files, monitor, onProgress) {
     cancel() {
       finish();
       w.terminate();
-      if (worker === w) worker = null;
+      if (worker === w) worker = spawn();
       settle.resolve(null);
     },
   };
