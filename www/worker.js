@@ -37,7 +37,9 @@ self.onmessage = async ({ data: { files, monitor } }) => {
     const finishing = reader;
     reader = null;
     const { shape, columns, report } = finishing.finish(monitor);
-    postMessage({ type: 'done', shape, columns, report }, columns.map((c) => c.buffer));
+    // The module's memory never shrinks: its size now is the peak this drop needed.
+    const memory = (await ready).memory.buffer.byteLength;
+    postMessage({ type: 'done', shape, columns, report, memory }, columns.map((c) => c.buffer));
   } catch (e) {
     reader?.free();
     postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -127,7 +127,7 @@ pub struct Builder {
     decimal_comma: bool,
     /// The byte lines end with for counting them: `\n`, or `\r` when the head has no `\n`.
     end: u8,
-    /// Expected rows, for the first allocation.
+    /// Expected rows (the size over the head's mean line length), for the first allocation.
     capacity: usize,
     header: Option<Header>,
     values: Vec<Vec<f64>>,
@@ -142,12 +142,14 @@ impl Builder {
     /// least five of them unless the file is shorter); `size` is the file's length in bytes.
     pub fn new(file: &str, head: &str, size: usize) -> Builder {
         let delimiter = sniff(head);
-        let line_len = head.find('\n').map_or(head.len(), |n| n + 1).max(1);
+        let end = line_end(head.as_bytes());
+        let lines = memchr::memchr_iter(end, head.as_bytes()).count().max(1);
+        let line_len = (head.len() / lines).max(1);
         Builder {
             file: file.to_string(),
             delimiter,
             decimal_comma: delimiter != b',',
-            end: line_end(head.as_bytes()),
+            end,
             capacity: size / line_len + 1,
             header: None,
             values: Vec::new(),
