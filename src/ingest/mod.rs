@@ -16,6 +16,9 @@
 //! | `hf_trainer` | Hugging Face `trainer_state.json` | step |
 //! | `detectron2` | detectron2 `metrics.json` (JSON lines) | iteration |
 //! | `csv` | any other delimited text | epoch/step/iteration column, else row index |
+//!
+//! [`Stream`] reads the same way a chunk at a time (the page's worker), holding only the parsed
+//! numbers and the unfinished last line of a delimited file.
 
 mod delimited;
 mod detect;
