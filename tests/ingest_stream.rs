@@ -211,6 +211,21 @@ fn quoted_fields_with_line_breaks_are_not_cut_between_chunks() {
 }
 
 #[test]
+fn a_quote_that_never_closes_streams_alike() {
+    let text = log(40_000, |i| {
+        if i == 10 {
+            format!("{i},0,0.5,\"12 inch\n")
+        } else {
+            plain(i)
+        }
+    });
+    assert!(text.len() > 512 << 10);
+    assert_same_in("m.csv", text.as_bytes(), &[4096, 65536]);
+    let head = format!("\"{}", log(40_000, plain));
+    assert_same_in("m.csv", head.as_bytes(), &[4096, 65536]);
+}
+
+#[test]
 fn old_mac_line_ends_and_semicolons_with_decimal_commas_stream_alike() {
     let cr = log(2000, plain).replace('\n', "\r");
     assert_same("m.csv", cr.as_bytes());

@@ -14,6 +14,9 @@ use crate::model::Drop;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Bytes collected before complete lines are parsed: small chunks are parsed together.
 const PIECE: usize = 16 << 10;
+/// Bytes past which no complete line found means a quote that never closes (or lines that long):
+/// the rest of the file is then collected and parsed at its end, so nothing is scanned twice.
+const STUCK: usize = 256 << 10;
 
 /// A drop read file by file, chunk by chunk: `begin`, `push`…, `end` per file, then `finish`.
 #[derive(Default)]
@@ -35,7 +38,8 @@ struct File {
 enum Phase {
     /// Collecting the first bytes: enough for `detect` and the delimiter sniffing.
     Head,
-    /// A JSON dialect: the file is read whole at the end.
+    /// A JSON dialect, or a head with no five complete lines in [`STUCK`] bytes: the file is read
+    /// whole at the end.
     Whole,
     Lines(Box<Lines>),
 }
@@ -52,6 +56,8 @@ struct Lines {
     invalid: Option<usize>,
     /// The first parse error, reported when no encoding problem turns up later.
     failed: Option<Error>,
+    /// No line end was found in [`STUCK`] bytes: the rest is parsed at the end of the file.
+    stuck: bool,
 }
 
 impl Stream {
@@ -80,11 +86,12 @@ impl Stream {
             Phase::Whole => Ok(()),
             Phase::Head if file.pending.len() >= HEAD => file.start(&mut self.drop.warnings),
             Phase::Head => Ok(()),
-            Phase::Lines(_) if file.pending.len() < PIECE => Ok(()),
+            Phase::Lines(lines) if lines.stuck || file.pending.len() < PIECE => Ok(()),
             Phase::Lines(lines) => {
                 let cut = table::complete(&file.pending, lines.builder.line_end());
                 lines.take(&file.pending[..cut], &mut self.drop.warnings);
                 file.pending.drain(..cut);
+                lines.stuck = file.pending.len() > STUCK;
                 Ok(())
             }
         }
@@ -177,6 +184,9 @@ impl File {
         let text = &self.pending[skip..];
         let cut = table::complete(text, line_end(text));
         if !enough_lines(&text[..cut]) {
+            if self.pending.len() > STUCK {
+                self.phase = Phase::Whole;
+            }
             return Ok(());
         }
         let head = std::str::from_utf8(&text[..cut]).unwrap_or("");
@@ -187,6 +197,7 @@ impl File {
             nul: None,
             invalid: None,
             failed: None,
+            stuck: false,
         });
         lines.take(&text[..cut], warnings);
         self.pending.drain(..skip + cut);
