@@ -51,6 +51,7 @@ export function readInWorker(files, monitor, onProgress) {
     }
     finish();
     if (data.type === 'done') settle.resolve(data);
+    else if (data.type === 'unavailable') settle.resolve('unavailable');
     else settle.reject(new Error(data.message));
   };
   w.onerror = (e) => {

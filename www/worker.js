@@ -7,9 +7,15 @@ const ready = init();
 const PROGRESS_EVERY = 50;
 
 self.onmessage = async ({ data: { files, monitor } }) => {
-  let reader = null;
   try {
     await ready;
+  } catch {
+    // No WebAssembly here (a stricter policy for workers): the page reads on its main thread.
+    postMessage({ type: 'unavailable' });
+    return;
+  }
+  let reader = null;
+  try {
     reader = new Reader();
     const total = files.reduce((n, f) => n + f.size, 0);
     let bytes = 0;
