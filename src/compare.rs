@@ -1,12 +1,12 @@
 //! Several runs at once: fold/seed groups judged together, and which run to keep.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, Options, Point, Report, Verdict};
 use crate::model::{Direction, Drop, Run, Series};
 
 /// What the runs of one drop say together.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub groups: Vec<GroupReport>,
     /// Runs with a best point, best first (by the monitored metric, in its direction).
@@ -16,7 +16,7 @@ pub struct Comparison {
 }
 
 /// Runs that differ only by a fold or seed suffix, judged as one model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupReport {
     pub name: String,
     /// Indices into the report's runs.
@@ -31,7 +31,7 @@ pub struct GroupReport {
 }
 
 /// Mean, standard deviation, minimum and maximum across members at each x.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     pub x: Vec<f64>,
     pub mean: Vec<f64>,
@@ -41,7 +41,7 @@ pub struct Band {
 }
 
 /// One run's place in the ranking.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rank {
     pub run: usize,
     pub name: String,

@@ -3,7 +3,8 @@
 //! The pipeline, one module each: **ingest** (bytes of any log dialect → [`Drop`]) →
 //! **model** (runs and series) → **analysis** ([`Report`]: verdict, evidence, advice) →
 //! **chart** (plotters drawing, any backend) → **share** (a drop as a link's `d` value).
-//! `web` is the browser boundary (wasm32 only).
+//! `web` is the browser boundary (wasm32 only); `parts` splits a drop into plain columns for the
+//! page's worker to hand to the main thread.
 
 pub mod analysis;
 pub mod chart;
@@ -11,6 +12,7 @@ pub mod compare;
 mod error;
 pub mod ingest;
 pub mod model;
+pub mod parts;
 pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

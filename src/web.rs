@@ -8,8 +8,9 @@ use web_sys::HtmlCanvasElement;
 
 use crate::analysis::{analyze, Options, Report, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
-use crate::ingest::Input;
+use crate::ingest::{Input, Stream};
 use crate::model::{Drop, Run};
+use crate::parts;
 
 /// Files collected from one drop, analysed together.
 #[wasm_bindgen]
@@ -47,6 +48,116 @@ impl Files {
     }
 }
 
+/// A drop read chunk by chunk in the page's worker: `begin`, `push`…, `end` per file, then `finish`.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Reader {
+    stream: Stream,
+}
+
+#[wasm_bindgen]
+impl Reader {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Reader {
+        Reader::default()
+    }
+
+    /// Starts the next file; `size` is its length in bytes.
+    pub fn begin(&mut self, name: &str, size: f64) {
+        self.stream.begin(name, size as usize);
+    }
+
+    /// The next chunk of the current file.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
+        self.stream
+            .push(chunk)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Data rows of the current file parsed so far.
+    pub fn rows(&self) -> usize {
+        self.stream.rows()
+    }
+
+    /// Ends the current file.
+    pub fn end(&mut self) -> Result<(), JsError> {
+        self.stream.end().map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Judges the drop and returns it ready to post to the main thread:
+    /// `{shape, columns: [Float64Array], report}` (see `Assembler`).
+    pub fn finish(self, monitor: Option<String>) -> Result<JsValue, JsError> {
+        let drop = self
+            .stream
+            .finish()
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let report = analyze(
+            &drop,
+            &Options {
+                monitor,
+                ..Options::default()
+            },
+        );
+        let (shape, columns) = parts::split(drop);
+        let arrays = js_sys::Array::new();
+        for column in &columns {
+            arrays.push(&js_sys::Float64Array::from(column.as_slice()));
+        }
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
+                .map_err(|_| JsError::new("the analysis could not be packed for the page"))
+        };
+        set("shape", &to_js(&shape)?)?;
+        set("columns", &arrays)?;
+        set("report", &to_js_exact(&report)?)?;
+        Ok(out.into())
+    }
+}
+
+/// A worker's analysis put back together on the main thread one column at a time, so that no
+/// single task copies a large log: `new Assembler(shape, report)`, `add(column)`…, `finish()`.
+#[wasm_bindgen]
+pub struct Assembler {
+    shape: parts::Shape,
+    report: Report,
+    columns: Vec<Vec<f64>>,
+}
+
+#[wasm_bindgen]
+impl Assembler {
+    /// `values` (the columns' total length) is reserved at once: growing the module's memory in
+    /// one step is far cheaper than once per column.
+    #[wasm_bindgen(constructor)]
+    pub fn new(shape: JsValue, report: JsValue, values: usize) -> Result<Assembler, JsError> {
+        drop(Vec::<f64>::with_capacity(values.saturating_add(values / 8)));
+        Ok(Assembler {
+            shape: serde_wasm_bindgen::from_value(shape).map_err(|e| damaged(&e.to_string()))?,
+            report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
+            columns: Vec::new(),
+        })
+    }
+
+    /// The next column, in the order `Reader.finish` gave them.
+    pub fn add(&mut self, column: Vec<f64>) {
+        self.columns.push(column);
+    }
+
+    /// The analysis, with no parsing or judging done here; `monitor` is the one the worker was given.
+    pub fn finish(self, monitor: Option<String>) -> Result<Analysis, JsError> {
+        let drop = parts::join(self.shape, self.columns).map_err(|e| damaged(&e))?;
+        let options = Options {
+            monitor,
+            ..Options::default()
+        };
+        Ok(Analysis::new(drop, self.report, options))
+    }
+}
+
+fn damaged(why: &str) -> JsError {
+    JsError::new(&format!("the worker's analysis is damaged: {why}"))
+}
+
 /// A finished analysis: the runs read, the report about them, and the chart's view of them.
 #[wasm_bindgen]
 pub struct Analysis {
@@ -64,6 +175,13 @@ pub struct Analysis {
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
+fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new())
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
@@ -152,6 +270,13 @@ impl Analysis {
         self.view = serde_wasm_bindgen::from_value(view)
             .map_err(|e| JsError::new(&format!("the chart view is not valid: {e}")))?;
         Ok(())
+    }
+
+    /// Maps x and smooths run `index` for the current view ahead of `draw`, so that a large log's
+    /// first drawing is spread over two tasks.
+    #[wasm_bindgen(js_name = prepare)]
+    pub fn prepare_ahead(&mut self, index: usize) -> Result<(), JsError> {
+        self.prepare(index)
     }
 
     /// The x-axes run `index` offers: `[{axis, title}]`.

@@ -5,6 +5,7 @@ import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 import { startShare } from './share.js';
 import { runsFromUrl, resetRuns, startRuns, comparing } from './runs.js';
+import { readInWorker, assemble, nextTask } from './reading.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -14,6 +15,9 @@ const verdictBox = document.getElementById('verdict');
 const canvas = document.getElementById('chart');
 const status = document.getElementById('status');
 const legendBox = document.getElementById('legend');
+const progressBox = document.getElementById('progress');
+const progressBar = document.getElementById('progress-bar');
+const progressText = document.getElementById('progress-text');
 
 const EXAMPLE = new URL('examples/keras-tomato-leaf.csv', import.meta.url);
 
@@ -43,26 +47,81 @@ function fail(message) {
   app.dataset.state = 'error';
 }
 
+// The drop being read; a newer drop or the Cancel button ends it.
+let job = null;
+let drops = 0;
+document.getElementById('cancel').addEventListener('click', () => job?.cancel());
+
+function showProgress({ bytes, total, rows }) {
+  progressBox.hidden = false;
+  progressBar.max = Math.max(total, 1);
+  progressBar.value = bytes;
+  const mb = (n) => (n / 1e6).toFixed(1);
+  progressText.textContent = `${mb(bytes)} of ${mb(total)} MB, ${rows.toLocaleString('en')} rows`;
+}
+
+/** The same analysis on the main thread, where no worker can run. */
+async function analyzeHere(list, monitor) {
+  const files = new Files();
+  try {
+    for (const file of list) files.add(file.name, new Uint8Array(await file.arrayBuffer()));
+    return files.analyze(monitor);
+  } finally {
+    files.free();
+  }
+}
+
 async function analyzeFiles(fileList) {
   const list = [...fileList];
   if (list.length === 0) return;
+  const drop = ++drops;
+  job?.cancel();
+  job = null;
+  const before = analysis ? { state: 'ready', status: status.textContent } : { state: 'empty', status: '' };
+  const label = list.map((f) => f.name).join(', ');
   app.dataset.state = 'loading';
-  status.textContent = `Reading ${list.map((f) => f.name).join(', ')}…`;
+  status.textContent = `Reading ${label}…`;
   try {
     await wasmReady;
   } catch (e) {
     fail(`plateau could not start its WebAssembly module: ${e.message}`);
     return;
   }
-  const files = new Files();
+  if (drop !== drops) return;
+  const monitor = firstLoad ? view.monitor ?? undefined : undefined;
+  const mine = readInWorker(list, monitor, showProgress);
+  job = mine;
+  showProgress({ bytes: 0, total: list.reduce((n, f) => n + f.size, 0), rows: 0 });
   try {
-    for (const file of list) files.add(file.name, new Uint8Array(await file.arrayBuffer()));
-    adopt(files.analyze(firstLoad ? view.monitor ?? undefined : undefined), list.map((f) => f.name).join(', '));
+    const parts = await mine.result;
+    if (drop !== drops) return;
+    if (parts === null) {
+      app.dataset.state = before.state;
+      status.textContent = before.status;
+      return;
+    }
+    const next = parts === 'unavailable' ? await analyzeHere(list, monitor) : await assemble(parts, monitor);
+    if (drop !== drops) {
+      next.free();
+      return;
+    }
+    // Map and smooth the curves in a task of their own before the first drawing (large logs).
+    next.set_view({ ...chartView(), zoom: null, hidden: [] });
+    next.prepare(firstLoad ? view.run : 0);
+    await nextTask();
+    if (drop !== drops) {
+      next.free();
+      return;
+    }
+    adopt(next, label);
   } catch (e) {
     status.textContent = '';
     fail(e instanceof Error ? e.message : String(e));
   } finally {
-    files.free();
+    if (job === mine) {
+      job = null;
+      progressBox.hidden = true;
+    }
   }
 }
 

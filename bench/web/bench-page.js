@@ -42,6 +42,13 @@ window.runBench = async (url, repeats) => {
   const file = await load(url);
   const plateau = await time(() => analyzeFile(file), repeats);
   const papa = await time(() => papaparse(file), repeats);
-  return { bytes: file.size, plateauMs: plateau.ms, verdict: plateau.result, papaMs: papa.ms, papaRows: papa.result };
+  return {
+    bytes: file.size,
+    plateauMs: plateau.ms,
+    verdict: plateau.result.verdict,
+    memory: plateau.result.memory,
+    papaMs: papa.ms,
+    papaRows: papa.result,
+  };
 };
 document.getElementById('status').textContent = 'ready';

@@ -49,4 +49,9 @@ console.log('|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(`| ${r.n.toLocaleString('en')} | ${(r.bytes / 1e6).toFixed(1)} | ${r.plateauMs.toFixed(0)} (${mb(r.bytes, r.plateauMs)}) | ${r.papaMs.toFixed(0)} (${mb(r.bytes, r.papaMs)}) | ${r.nativeMs.toFixed(0)} (${mb(r.bytes, r.nativeMs)}) | ${(r.plateauMs / r.papaMs).toFixed(2)} | ${(r.plateauMs / r.nativeMs).toFixed(2)} |`);
 }
+console.log('\nMemory (the worker\'s wasm memory after the drop; it never shrinks, so this is its peak):');
+for (const r of rows) {
+  const values = r.n * 6 * 2;
+  console.log(`- ${r.n.toLocaleString('en')} rows: ${(r.memory / 1048576).toFixed(0)} MiB for a ${(r.bytes / 1048576).toFixed(0)} MiB file; the parsed numbers (x and y of 6 series, f64) are ${(values * 8 / 1048576).toFixed(0)} MiB`);
+}
 console.log(`\nwasm payload: ${(wasm.length / 1024).toFixed(0)} KB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(0)} KB gzip`);

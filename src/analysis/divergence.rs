@@ -1,7 +1,7 @@
 //! Is the run getting worse without recovering? NaN / inf, a sustained rise of the training
 //! objective, and the spikes along the way (a spike that came back down is not divergence).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::trend::{median, trailing_medians};
 
@@ -18,14 +18,14 @@ const SPIKE_WINDOW: usize = 9;
 /// Fewer earlier points than this and no spike is called.
 const SPIKE_MIN_HISTORY: usize = 3;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NonFinite {
     pub series: String,
     pub x: f64,
     pub value: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Rise {
     /// Where the objective's sustained level was lowest, and that level.
     pub min_x: f64,
@@ -35,7 +35,7 @@ pub struct Rise {
     pub ratio: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Spike {
     pub x: f64,
     pub value: f64,

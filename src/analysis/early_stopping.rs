@@ -12,7 +12,9 @@
 //!
 //! Every function takes values in the series' own units and a `higher` flag (mode "max").
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 /// Keras `EarlyStopping` defaults reported for every run (patience as in common use; min_delta 0).
 pub const KERAS_PATIENCE: usize = 10;
@@ -30,12 +32,12 @@ pub enum ThresholdMode {
 }
 
 /// One callback's replay over the monitored series.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Emulation {
     /// The callback and its settings, as a user would write it.
     pub rule: String,
     /// `stop` or `reduce_lr`.
-    pub action: &'static str,
+    pub action: Cow<'static, str>,
     /// The x at which it acts (every LR cut for `reduce_lr`); empty when it never fires.
     pub at: Vec<f64>,
 }
@@ -150,21 +152,21 @@ pub fn emulate(x: &[f64], y: &[f64], monitor: &str, higher: bool) -> Vec<Emulati
             rule: format!(
                 "keras EarlyStopping(monitor=\"{monitor}\", patience={KERAS_PATIENCE}, min_delta=0, mode=\"{mode}\")"
             ),
-            action: "stop",
+            action: Cow::Borrowed("stop"),
             at: at(keras(y, KERAS_PATIENCE, 0.0, higher)),
         },
         Emulation {
             rule: format!(
                 "lightning EarlyStopping(monitor=\"{monitor}\", patience={LIGHTNING_PATIENCE}, min_delta=0.0, mode=\"{mode}\")"
             ),
-            action: "stop",
+            action: Cow::Borrowed("stop"),
             at: at(lightning(y, LIGHTNING_PATIENCE, 0.0, higher)),
         },
         Emulation {
             rule: format!(
                 "torch ReduceLROnPlateau(mode=\"{mode}\", patience={TORCH_PATIENCE}, threshold={TORCH_THRESHOLD}, threshold_mode=\"rel\")"
             ),
-            action: "reduce_lr",
+            action: Cow::Borrowed("reduce_lr"),
             at: reduce_lr_on_plateau(
                 y,
                 TORCH_PATIENCE,

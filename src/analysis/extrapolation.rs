@@ -11,7 +11,9 @@
 //! squares is within the 95% χ²₁ bound of the best one is plausible, and the projected gain is
 //! reported as the best fit's value between the smallest and largest plausible ones.
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use super::trend::thin;
 
@@ -31,10 +33,10 @@ const REFINE_STEPS: usize = 30;
 const CURVE_POINTS: usize = 32;
 
 /// What the fitted curves say about continuing, in "lower is better" units of the series.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outlook {
     /// The family of the best fit: `exponential`, `power` or `log`.
-    pub family: &'static str,
+    pub family: Cow<'static, str>,
     /// How far ahead (in x units) the gain is projected.
     pub horizon: f64,
     /// Projected relative gain over the best value so far (0.03 = 3% better), best fit and range.
@@ -161,7 +163,7 @@ pub fn project(
             .collect()
     };
     Some(Outlook {
-        family: best_fit.family.name(),
+        family: Cow::Borrowed(best_fit.family.name()),
         horizon,
         gain: gain_of(&best_fit),
         gain_low: gains.iter().copied().fold(f64::INFINITY, f64::min),

@@ -2,7 +2,7 @@
 //! toward zero while the loss is still high), and an AutoClip-style clipping threshold
 //! (Seetharaman et al., 2020: clip at a percentile of the observed norm history).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::trend::{median, trailing_medians};
 use crate::model::Series;
@@ -22,7 +22,7 @@ pub const AUTOCLIP_PERCENTILE: f64 = 10.0;
 /// The share of the series treated as "early" and "late" when comparing norm levels.
 const END_FRACTION: f64 = 0.25;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gradients {
     pub series: String,
     /// Finite norms seen.

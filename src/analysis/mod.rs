@@ -11,7 +11,7 @@ pub mod schedule;
 pub mod trend;
 mod verdict;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compare::{compare, GroupReport, Rank};
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
@@ -20,7 +20,7 @@ pub use early_stopping::Emulation;
 pub use verdict::{Details, Verdict};
 
 /// Everything the page, the CLI and the tests are told about one drop.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub runs: Vec<RunReport>,
     pub warnings: Vec<String>,
@@ -33,7 +33,7 @@ pub struct Report {
 }
 
 /// The verdict for one run and the evidence behind it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     pub name: String,
     pub source: String,
@@ -61,7 +61,7 @@ pub struct RunReport {
 }
 
 /// A point the chart marks, on the named series (or across the run when `series` is `None`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Marker {
     /// `best`, `overfit_onset`, `spike`, `nan`, `restart`, `lr_drop`, `clip_threshold`, …
     pub kind: String,
@@ -73,7 +73,7 @@ pub struct Marker {
 }
 
 /// A stretch of x the chart shades: `plateau` or `overfitting`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Region {
     pub kind: String,
     pub start: f64,
@@ -81,7 +81,7 @@ pub struct Region {
 }
 
 /// The fitted continuation of the monitored series with its uncertainty band.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Projection {
     pub series: String,
     pub x: Vec<f64>,
@@ -91,14 +91,14 @@ pub struct Projection {
 }
 
 /// An (x, value) pair such as the best epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     pub x: f64,
     pub value: f64,
 }
 
 /// What was inferred about one series.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesInfo {
     pub name: String,
     pub axis: Axis,
@@ -109,7 +109,7 @@ pub struct SeriesInfo {
 }
 
 /// A stretch of x over which the run went forward without restarting.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
     pub start: f64,
     pub end: f64,

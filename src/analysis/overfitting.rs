@@ -2,7 +2,7 @@
 //! generalization loss GL and progress quotient PQ ("Early Stopping — But When?", 1998), plus the
 //! trend of the train/validation gap.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::trend::{trend, Trend};
 
@@ -19,7 +19,7 @@ const MIN_WINDOW: usize = 3;
 const WINDOW_FRACTION: f64 = 0.1;
 
 /// Overfitting evidence for one validation series and its training partner.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prechelt {
     /// Index of the best validation point and how many points have passed since.
     pub best_index: usize,

@@ -2,7 +2,7 @@
 //! ReduceLROnPlateau), so that a plateau between cuts is read as `lr_limited`, and the trend is
 //! judged only on the points since the last cut.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Kind, Run};
 
@@ -13,7 +13,7 @@ pub const DROP_RATIO: f64 = 0.9;
 /// point is not yet confirmed.
 const HOLD_TOLERANCE: f64 = 0.01;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {
     pub series: String,
     /// Cuts as (x, from, to).

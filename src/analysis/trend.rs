@@ -2,7 +2,7 @@
 //! correction of the test's variance for lag-1 autocorrelation (neighbouring epochs are not
 //! independent draws, so an uncorrected test finds "trends" in wandering noise).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// At most this many points enter the pairwise (O(m²)) statistics; longer windows are thinned evenly.
 pub const MAX_POINTS: usize = 512;
@@ -12,7 +12,7 @@ pub const ALPHA: f64 = 0.05;
 const MAD_TO_SD: f64 = 1.4826;
 
 /// The trend of one window of raw points.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Trend {
     /// First and last x of the window.
     pub start: f64,

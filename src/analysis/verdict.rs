@@ -2,7 +2,7 @@
 //! insufficient, overfitting, then improving vs plateau by the projected gain), plus qualifiers,
 //! evidence sentences that carry their numbers, and one line of advice.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::disagreement::{improving_metric, scale_mismatch};
 use super::divergence::{self, NonFinite, Rise, Spike};
@@ -17,7 +17,7 @@ use super::{Marker, Point, Projection, Region};
 use crate::model::{Direction, Kind, Role, Run, Series};
 
 /// The one word every run gets (see CONTRACT.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Improving,
@@ -62,7 +62,7 @@ const MAX_SPIKE_MARKERS: usize = 50;
 const ADVICE_SHARE: f64 = 0.9;
 
 /// The numbers behind the verdict, for the page, the CLI's JSON and the tests.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Details {
     /// The series whose rise or NaN counts as divergence (the training loss when there is one).
     pub objective: Option<String>,

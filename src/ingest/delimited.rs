@@ -1,12 +1,12 @@
 //! Any other delimited text: the x-axis is the first column named like an epoch, step or
 //! iteration counter, else the row index (counted as epochs).
 
-use super::{stem, table};
+use super::stem;
+use super::table::{self, Table};
 use crate::error::Error;
 use crate::model::{Axis, Run};
 
-pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-    let mut table = table::read(file, text, warnings)?;
+pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
     let axes: [(Axis, &[&str]); 3] = [
         (Axis::Epoch, &["epoch", "epochs"]),
         (Axis::Step, &["step", "steps", "global_step", "_step"]),

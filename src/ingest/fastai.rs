@@ -1,12 +1,12 @@
 //! fastai `CSVLogger` `history.csv`: `epoch,train_loss,valid_loss,<metrics…>` (v1), plus a
 //! `time` column as `mm:ss` (v2). Metrics after `valid_loss` are measured on the validation set.
 
-use super::{stem, table};
+use super::stem;
+use super::table::{self, Table};
 use crate::error::Error;
 use crate::model::{Axis, Kind, Role, Run};
 
-pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-    let mut table = table::read(file, text, warnings)?;
+pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
     let epoch = match table.find(&["epoch"]) {
         Some(e) => table.take(e),
         None => table::row_index(table.rows),

@@ -1,13 +1,13 @@
 //! Keras `CSVLogger` files: an `epoch` column, `NA` cells, and with `append=True` several runs in
 //! one file, each starting again at the first epoch without a repeated header.
 
-use super::{first_few, stem, table};
+use super::table::{self, Table};
+use super::{first_few, stem};
 use crate::error::Error;
 use crate::model::{Axis, Run};
 
 /// One run per time the epoch starts over.
-pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-    let mut table = table::read(file, text, warnings)?;
+pub fn read(file: &str, mut table: Table, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
     let epoch = match table.find(&["epoch"]) {
         Some(e) => table.take(e),
         None => table::row_index(table.rows),

@@ -1,12 +1,12 @@
 //! PyTorch Lightning `CSVLogger` `metrics.csv`: sparse rows (train, validation and learning-rate
 //! rows each fill only their own cells) joined on `step`; the `epoch` cell may be empty.
 
-use super::{stem, table};
+use super::stem;
+use super::table::{self, Table};
 use crate::error::Error;
 use crate::model::{Axis, Run};
 
-pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-    let mut table = table::read(file, text, warnings)?;
+pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
     if let Some(e) = table.find(&["epoch"]) {
         table.take(e);
     }

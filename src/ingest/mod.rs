@@ -16,6 +16,9 @@
 //! | `hf_trainer` | Hugging Face `trainer_state.json` | step |
 //! | `detectron2` | detectron2 `metrics.json` (JSON lines) | iteration |
 //! | `csv` | any other delimited text | epoch/step/iteration column, else row index |
+//!
+//! [`Stream`] reads the same way a chunk at a time (the page's worker), holding only the parsed
+//! numbers and the unfinished last line of a delimited file.
 
 mod delimited;
 mod detect;
@@ -26,12 +29,14 @@ mod json;
 mod keras;
 mod lightning;
 mod pandas;
+mod stream;
 mod table;
 mod tensorboard;
 mod ultralytics;
 mod wandb;
 
 pub use detect::{detect, Detected, Dialect};
+pub use stream::Stream;
 
 use crate::error::Error;
 use crate::model::{Drop, Run};
@@ -50,39 +55,72 @@ pub fn read(inputs: &[Input<'_>]) -> Result<Drop, Error> {
     }
     let mut drop = Drop::default();
     for input in inputs {
-        let dialect = match detect(input.name, input.bytes) {
-            Detected::Log(d) => d,
-            Detected::Refused(what) => {
-                return Err(Error::NotALog {
-                    file: input.name.to_string(),
-                    what,
-                })
-            }
-        };
-        let text = text_of(input)?;
-        let file = input.name;
-        let w = &mut drop.warnings;
-        let runs = match dialect {
-            Dialect::Keras => keras::read(file, text, w)?,
-            Dialect::Pandas => pandas::read(file, text, w)?,
-            Dialect::Lightning => lightning::read(file, text, w)?,
-            Dialect::Ultralytics | Dialect::Yolov5 => ultralytics::read(file, text, dialect, w)?,
-            Dialect::Fastai => fastai::read(file, text, w)?,
-            Dialect::TensorBoard => tensorboard::read(file, text, w)?,
-            Dialect::Wandb => wandb::read(file, text, w)?,
-            Dialect::HfTrainer => hf_trainer::read(file, text)?,
-            Dialect::Detectron2 => detectron2::read(file, text)?,
-            Dialect::Csv => delimited::read(file, text, w)?,
-        };
+        let runs = read_file(input, &mut drop.warnings)?;
         join(&mut drop.runs, runs);
     }
+    Ok(finish(drop))
+}
+
+/// The runs of one whole file.
+fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
+    let dialect = dialect_of(input.name, input.bytes)?;
+    let text = text_of(input)?;
+    let file = input.name;
+    match dialect {
+        Dialect::HfTrainer => hf_trainer::read(file, text),
+        Dialect::Detectron2 => detectron2::read(file, text),
+        _ => {
+            let table = table::read(file, text, warnings)?;
+            from_table(file, dialect, table, warnings)
+        }
+    }
+}
+
+/// The dialect of a file starting with `head`, or why it is not a log.
+fn dialect_of(name: &str, head: &[u8]) -> Result<Dialect, Error> {
+    match detect(name, head) {
+        Detected::Log(d) => Ok(d),
+        Detected::Refused(what) => Err(Error::NotALog {
+            file: name.to_string(),
+            what,
+        }),
+    }
+}
+
+/// Whether a dialect is delimited text, read line by line through [`table::Builder`].
+fn is_delimited(dialect: Dialect) -> bool {
+    !matches!(dialect, Dialect::HfTrainer | Dialect::Detectron2)
+}
+
+/// The runs of a delimited file's table.
+fn from_table(
+    file: &str,
+    dialect: Dialect,
+    table: table::Table,
+    w: &mut Vec<String>,
+) -> Result<Vec<Run>, Error> {
+    match dialect {
+        Dialect::Keras => keras::read(file, table, w),
+        Dialect::Pandas => pandas::read(file, table),
+        Dialect::Lightning => lightning::read(file, table),
+        Dialect::Ultralytics | Dialect::Yolov5 => ultralytics::read(file, table, dialect),
+        Dialect::Fastai => fastai::read(file, table),
+        Dialect::TensorBoard => tensorboard::read(file, table),
+        Dialect::Wandb => wandb::read(file, table, w),
+        // The JSON dialects never come with a table; read as plain CSV if one ever did.
+        Dialect::Csv | Dialect::HfTrainer | Dialect::Detectron2 => delimited::read(file, table),
+    }
+}
+
+/// Pairs each run's series and warns about resumed runs, once every file is in.
+fn finish(mut drop: Drop) -> Drop {
     for run in &mut drop.runs {
         run.pair();
         if let Some(w) = restart_warning(run) {
             drop.warnings.push(w);
         }
     }
-    Ok(drop)
+    drop
 }
 
 /// Adds runs to a drop; a TensorBoard or W&B run whose name is already there from another file

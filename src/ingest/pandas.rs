@@ -1,12 +1,12 @@
 //! `pd.DataFrame(history.history).to_csv()`: Keras history columns with no epoch column (the row
 //! index is the epoch), or the index written as a first column with an empty header.
 
-use super::{stem, table};
+use super::stem;
+use super::table::{self, Table};
 use crate::error::Error;
 use crate::model::{Axis, Run};
 
-pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-    let mut table = table::read(file, text, warnings)?;
+pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
     let epoch = match table.columns.first() {
         Some(c) if c.name.is_empty() => table.take(0),
         _ => table::row_index(table.rows),

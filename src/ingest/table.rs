@@ -106,138 +106,256 @@ enum State {
 /// skipped with a warning. A column that started with numbers and later holds something else is
 /// an error naming that cell, because skipping it would silently lose a curve.
 pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table, Error> {
-    let delimiter = sniff(text);
-    let decimal_comma = delimiter != b',';
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = csv::ByteRecord::new();
-    if !reader
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(file, &e))?
-    {
-        return Err(Error::Empty {
+    let mut builder = Builder::new(file, text, text.len());
+    builder.feed(text, warnings)?;
+    builder.finish(warnings)
+}
+
+/// The header (or the first data line standing in for one).
+struct Header {
+    names: Vec<String>,
+    /// The trimmed header cells, to recognise the header when it is repeated.
+    cells: Vec<Vec<u8>>,
+    present: bool,
+}
+
+/// Delimited text read a piece at a time, each piece ending at a line end outside quotes (see
+/// [`complete`]); [`read`] is one piece. Only the parsed numbers are kept between pieces.
+pub struct Builder {
+    file: String,
+    delimiter: u8,
+    decimal_comma: bool,
+    /// The byte lines end with for counting them: `\n`, or `\r` when the head has no `\n`.
+    end: u8,
+    /// Expected rows (the size over the head's mean line length), for the first allocation.
+    capacity: usize,
+    header: Option<Header>,
+    values: Vec<Vec<f64>>,
+    states: Vec<State>,
+    rows: usize,
+    /// The line the next piece starts on.
+    line: u64,
+}
+
+impl Builder {
+    /// A reader for `file`, whose delimiter is sniffed from `head` (its first complete lines, at
+    /// least five of them unless the file is shorter); `size` is the file's length in bytes.
+    pub fn new(file: &str, head: &str, size: usize) -> Builder {
+        let delimiter = sniff(head);
+        let end = line_end(head.as_bytes());
+        let lines = memchr::memchr_iter(end, head.as_bytes()).count().max(1);
+        let line_len = (head.len() / lines).max(1);
+        Builder {
             file: file.to_string(),
-        });
+            delimiter,
+            decimal_comma: delimiter != b',',
+            end,
+            capacity: size / line_len + 1,
+            header: None,
+            values: Vec::new(),
+            states: Vec::new(),
+            rows: 0,
+            line: 1,
+        }
     }
-    let first: Vec<&[u8]> = record.iter().map(<[u8]>::trim_ascii).collect();
-    let has_header = first
-        .iter()
-        .any(|c| !c.is_empty() && parse(c, decimal_comma).is_none());
-    let width = first.len();
-    let header: Vec<String> = if has_header {
-        first
-            .iter()
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect()
-    } else {
-        (1..=width).map(|i| format!("column {i}")).collect()
-    };
-    let line_len = text.find('\n').map_or(text.len(), |n| n + 1);
-    let capacity = text.len() / line_len + 1;
-    let mut values: Vec<Vec<f64>> = (0..width).map(|_| Vec::with_capacity(capacity)).collect();
-    let mut states = vec![State::Unknown; width];
-    let mut rows = 0;
-    let header_bytes: Vec<Vec<u8>> = first.iter().map(|c| c.to_vec()).collect();
-    let mut first_is_data = !has_header;
-    let mut lines = LineCounter::new(text);
-    loop {
-        if first_is_data {
-            first_is_data = false;
-        } else if !reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(file, &e))?
-        {
-            break;
-        }
-        let start = record.position().map_or(0, |p| p.byte());
-        if record.len() != width {
-            if record.len() == 1 && record[0].trim_ascii().is_empty() {
-                continue;
+
+    /// The byte lines end with (what [`complete`] cuts after).
+    pub fn line_end(&self) -> u8 {
+        self.end
+    }
+
+    /// Data rows read so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Reads the next piece of text, which starts at a line start and ends at a line end.
+    pub fn feed(&mut self, text: &str, warnings: &mut Vec<String>) -> Result<(), Error> {
+        let file = self.file.clone();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = csv::ByteRecord::new();
+        let mut lines = LineCounter::new(text.as_bytes(), self.end, self.line);
+        let base = self.line - 1;
+        loop {
+            if !reader
+                .read_byte_record(&mut record)
+                .map_err(|e| csv_error(&file, base, &e))?
+            {
+                break;
             }
-            return Err(Error::Csv {
-                file: file.to_string(),
-                line: lines.line_at(start),
-                message: format!(
-                    "found {} fields, expected {width} like the {}",
-                    record.len(),
-                    if has_header { "header" } else { "first line" }
-                ),
-            });
-        }
-        if has_header
-            && record
-                .iter()
-                .zip(&header_bytes)
-                .all(|(c, h)| c.trim_ascii() == h.as_slice())
-        {
-            warnings.push(format!(
-                "{file} line {}: the header line is repeated; skipped it",
-                lines.line_at(start)
-            ));
-            continue;
-        }
-        for (i, cell) in record.iter().enumerate() {
-            if states[i] == State::Text {
-                continue;
-            }
-            match parse(cell.trim_ascii(), decimal_comma) {
-                Some(v) => {
-                    if states[i] == State::Unknown && !is_missing(v) {
-                        states[i] = State::Numeric;
-                    }
-                    values[i].push(v);
+            let Some(header) = &self.header else {
+                let first: Vec<&[u8]> = record.iter().map(<[u8]>::trim_ascii).collect();
+                let present = first
+                    .iter()
+                    .any(|c| !c.is_empty() && parse(c, self.decimal_comma).is_none());
+                let width = first.len();
+                let names = if present {
+                    first
+                        .iter()
+                        .map(|c| String::from_utf8_lossy(c).into_owned())
+                        .collect()
+                } else {
+                    (1..=width).map(|i| format!("column {i}")).collect()
+                };
+                self.values = (0..width)
+                    .map(|_| Vec::with_capacity(self.capacity))
+                    .collect();
+                self.states = vec![State::Unknown; width];
+                self.header = Some(Header {
+                    names,
+                    cells: first.iter().map(|c| c.to_vec()).collect(),
+                    present,
+                });
+                if present {
+                    continue;
                 }
-                None if states[i] == State::Unknown => {
-                    states[i] = State::Text;
-                    values[i] = Vec::new();
+                self.row(&record, &mut lines)?;
+                continue;
+            };
+            let width = header.names.len();
+            let start = record.position().map_or(0, |p| p.byte());
+            if record.len() != width {
+                if record.len() == 1 && record[0].trim_ascii().is_empty() {
+                    continue;
+                }
+                return Err(Error::Csv {
+                    file: file.to_string(),
+                    line: lines.line_at(start),
+                    message: format!(
+                        "found {} fields, expected {width} like the {}",
+                        record.len(),
+                        if header.present {
+                            "header"
+                        } else {
+                            "first line"
+                        }
+                    ),
+                });
+            }
+            if header.present
+                && record
+                    .iter()
+                    .zip(&header.cells)
+                    .all(|(c, h)| c.trim_ascii() == h.as_slice())
+            {
+                warnings.push(format!(
+                    "{file} line {}: the header line is repeated; skipped it",
+                    lines.line_at(start)
+                ));
+                continue;
+            }
+            self.row(&record, &mut lines)?;
+        }
+        self.line = lines.line_at(text.len() as u64);
+        Ok(())
+    }
+
+    /// Stores one data row's cells.
+    fn row(&mut self, record: &csv::ByteRecord, lines: &mut LineCounter<'_>) -> Result<(), Error> {
+        for (i, cell) in record.iter().enumerate() {
+            if self.states[i] == State::Text {
+                continue;
+            }
+            match parse(cell.trim_ascii(), self.decimal_comma) {
+                Some(v) => {
+                    if self.states[i] == State::Unknown && !is_missing(v) {
+                        self.states[i] = State::Numeric;
+                    }
+                    self.values[i].push(v);
+                }
+                None if self.states[i] == State::Unknown => {
+                    self.states[i] = State::Text;
+                    self.values[i] = Vec::new();
                 }
                 None => {
+                    let start = record.position().map_or(0, |p| p.byte());
                     return Err(Error::Cell {
-                        file: file.to_string(),
+                        file: self.file.clone(),
                         line: lines.line_at(start),
                         column: i + 1,
-                        name: header[i].clone(),
+                        name: self
+                            .header
+                            .as_ref()
+                            .map_or_else(String::new, |h| h.names[i].clone()),
                         found: shown(cell.trim_ascii()),
-                    })
+                    });
                 }
             }
         }
-        rows += 1;
+        self.rows += 1;
+        Ok(())
     }
-    if rows == 0 {
-        return Err(Error::TooFewRows {
-            file: file.to_string(),
-            rows,
-        });
+
+    /// The numeric columns read, once every piece is in.
+    pub fn finish(self, warnings: &mut Vec<String>) -> Result<Table, Error> {
+        let file = self.file;
+        let Some(header) = self.header else {
+            return Err(Error::Empty { file });
+        };
+        if self.rows == 0 {
+            return Err(Error::TooFewRows { file, rows: 0 });
+        }
+        let mut columns = Vec::with_capacity(header.names.len());
+        for ((name, values), state) in header.names.iter().zip(self.values).zip(self.states) {
+            match state {
+                State::Text => warnings.push(format!(
+                    "{file}: column `{name}` is not numeric and was skipped"
+                )),
+                State::Numeric | State::Unknown => columns.push(Column {
+                    name: name.clone(),
+                    values,
+                }),
+            }
+        }
+        if !states_any_numeric(&columns) {
+            return Err(Error::NoNumericColumn {
+                file,
+                columns: header.names,
+            });
+        }
+        if self.rows < 2 {
+            return Err(Error::TooFewRows {
+                file,
+                rows: self.rows,
+            });
+        }
+        Ok(Table {
+            columns,
+            rows: self.rows,
+        })
     }
-    let mut columns = Vec::with_capacity(width);
-    for ((name, values), state) in header.iter().zip(values).zip(states) {
-        match state {
-            State::Text => warnings.push(format!(
-                "{file}: column `{name}` is not numeric and was skipped"
-            )),
-            State::Numeric | State::Unknown => columns.push(Column {
-                name: name.clone(),
-                values,
-            }),
+}
+
+/// The byte that ends lines in a text starting with `head`: `\n`, or `\r` (old Mac) when the
+/// head has none.
+fn line_end(head: &[u8]) -> u8 {
+    if memchr::memchr(b'\n', head).is_some() {
+        b'\n'
+    } else {
+        b'\r'
+    }
+}
+
+/// How many leading bytes of `text` are complete lines: up to and including the last `end` byte
+/// that is not inside a quoted field (`text` must start outside quotes).
+pub fn complete(text: &[u8], end: u8) -> usize {
+    if memchr::memchr(b'"', text).is_none() {
+        return memchr::memrchr(end, text).map_or(0, |i| i + 1);
+    }
+    let mut quoted = false;
+    let mut cut = 0;
+    for i in memchr::memchr2_iter(b'"', end, text) {
+        if text[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            cut = i + 1;
         }
     }
-    if !states_any_numeric(&columns) {
-        return Err(Error::NoNumericColumn {
-            file: file.to_string(),
-            columns: header,
-        });
-    }
-    if rows < 2 {
-        return Err(Error::TooFewRows {
-            file: file.to_string(),
-            rows,
-        });
-    }
-    Ok(Table { columns, rows })
+    cut
 }
 
 /// Line numbers from byte offsets, counted the way an editor shows them for LF, CRLF, the
@@ -251,18 +369,13 @@ struct LineCounter<'a> {
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        let text = text.as_bytes();
-        let end = if memchr::memchr(b'\n', text).is_some() {
-            b'\n'
-        } else {
-            b'\r'
-        };
+    /// Counts lines ending in `end` through `text`, which starts on line `line`.
+    fn new(text: &'a [u8], end: u8, line: u64) -> Self {
         LineCounter {
             text,
             end,
             counted_to: 0,
-            line: 1,
+            line,
         }
     }
 
@@ -383,8 +496,9 @@ pub fn sniff(text: &str) -> u8 {
         .map_or(b',', |(_, d)| d)
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
+/// A csv error in a piece that starts after line `base`.
+fn csv_error(file: &str, base: u64, e: &csv::Error) -> Error {
+    let line = base + e.position().map_or(0, |p| p.line());
     Error::Csv {
         file: file.to_string(),
         line,

@@ -1,12 +1,12 @@
 //! TensorBoard scalar exports `Wall time,Step,Value`, one tag per file named
 //! `run-<run>-tag-<tag>.csv`; the files of one run are joined on `Step` by the caller.
 
-use super::{stem, table};
+use super::stem;
+use super::table::{self, Table};
 use crate::error::Error;
 use crate::model::{Axis, Run, Series};
 
-pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-    let table = table::read(file, text, warnings)?;
+pub fn read(file: &str, table: Table) -> Result<Vec<Run>, Error> {
     let (run, tag) = run_and_tag(stem(file));
     let value = table.find(&["value"]);
     let step = table.find(&["step"]);

@@ -2,12 +2,11 @@
 //! then `<run> - <metric>` columns with `__MIN`/`__MAX` twins; runs of different lengths leave
 //! empty cells. One run per W&B run; the caller joins a train and a val export per run.
 
-use super::table;
+use super::table::{self, Table};
 use crate::error::Error;
 use crate::model::{Axis, Run, Series};
 
-pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-    let mut table = table::read(file, text, warnings)?;
+pub fn read(file: &str, mut table: Table, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
     let x_name = table.columns.first().map(|c| c.name.to_ascii_lowercase());
     let axis = match x_name.as_deref() {
         Some(n) if n.contains("epoch") => Axis::Epoch,

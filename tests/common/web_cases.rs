@@ -1,6 +1,6 @@
 //! Boundary cases shared by the Node and the Chromium wasm test binaries.
 
-use plateau::web::{Analysis, Files};
+use plateau::web::{Analysis, Assembler, Files, Reader};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -79,6 +79,78 @@ fn damaged_fragment_becomes_js_error_with_sentence() {
     let message = field(&err, "message").as_string().unwrap();
     assert!(
         message.starts_with("the share link is damaged at character 4"),
+        "{message}"
+    );
+}
+
+/// A Lightning-like log long enough to be parsed line by line rather than read whole.
+fn long_log() -> Vec<u8> {
+    let mut text = String::from("step,epoch,train_loss,val_loss\n");
+    for i in 0..3000 {
+        let t = i as f64 / 3000.0;
+        text.push_str(&format!(
+            "{i},{},{:.5},{:.5}\n",
+            i / 100,
+            2.0 - t,
+            2.1 - t * 0.9
+        ));
+    }
+    text.into_bytes()
+}
+
+fn json(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value)
+        .expect("plain data")
+        .as_string()
+        .expect("a string")
+}
+
+#[wasm_bindgen_test]
+fn reader_in_chunks_then_assembler_gives_the_files_analysis() {
+    for (name, bytes) in [
+        ("training_log.csv", KERAS.to_vec()),
+        ("metrics.csv", long_log()),
+    ] {
+        let mut files = Files::new();
+        files.add(name, &bytes);
+        let here = files.analyze(None).expect("analysed");
+        let mut reader = Reader::new();
+        reader.begin(name, bytes.len() as f64);
+        for chunk in bytes.chunks(1000) {
+            reader.push(chunk).expect("a log");
+        }
+        reader.end().expect("the file reads");
+        let packed = reader.finish(None).expect("judged");
+        let columns = js_sys::Array::from(&field(&packed, "columns"));
+        let total: usize = columns
+            .iter()
+            .map(|c| js_sys::Float64Array::from(c).length() as usize)
+            .sum();
+        let mut assembler =
+            Assembler::new(field(&packed, "shape"), field(&packed, "report"), total)
+                .expect("the worker's parts are whole");
+        for column in columns.iter() {
+            assembler.add(js_sys::Float64Array::from(column).to_vec());
+        }
+        let there = assembler.finish(None).expect("assembled");
+        assert_eq!(
+            json(&there.report().expect("report")),
+            json(&here.report().expect("report")),
+            "{name}"
+        );
+        assert_eq!(there.share_fragment(), here.share_fragment(), "{name}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_damaged_worker_result_is_a_sentence() {
+    let err = match Assembler::new(JsValue::from_str("runs"), JsValue::NULL, 0) {
+        Ok(_) => panic!("a string is not a drop's shape"),
+        Err(e) => JsValue::from(e),
+    };
+    let message = field(&err, "message").as_string().expect("a message");
+    assert!(
+        message.starts_with("the worker's analysis is damaged"),
         "{message}"
     );
 }

@@ -1,0 +1,130 @@
+//! A drop split into its shape (names, roles, restarts) and its value columns, so that the page's
+//! worker can hand a parsed drop to the main thread as plain arrays it transfers without copying,
+//! and the main thread can take them in one column per task.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+
+/// Everything about a drop but its values, which are referred to by column number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shape {
+    pub runs: Vec<RunShape>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunShape {
+    pub name: String,
+    pub source: String,
+    pub dialect: String,
+    pub series: Vec<SeriesShape>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesShape {
+    pub name: String,
+    pub axis: Axis,
+    pub role: Role,
+    pub kind: Kind,
+    pub direction: Direction,
+    pub restarts: Vec<usize>,
+    pub partner: Option<String>,
+    /// The column holding the x values.
+    pub x: usize,
+    /// The column holding the y values.
+    pub y: usize,
+}
+
+/// Splits a drop into its shape and its columns: each series' x, then its y.
+pub fn split(drop: Drop) -> (Shape, Vec<Vec<f64>>) {
+    let mut columns: Vec<Vec<f64>> = Vec::new();
+    let runs = drop
+        .runs
+        .into_iter()
+        .map(|run| RunShape {
+            name: run.name,
+            source: run.source,
+            dialect: run.dialect,
+            series: run
+                .series
+                .into_iter()
+                .map(|s| {
+                    columns.push(s.x);
+                    columns.push(s.y);
+                    SeriesShape {
+                        name: s.name,
+                        axis: s.axis,
+                        role: s.role,
+                        kind: s.kind,
+                        direction: s.direction,
+                        restarts: s.restarts,
+                        partner: s.partner,
+                        x: columns.len() - 2,
+                        y: columns.len() - 1,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let shape = Shape {
+        runs,
+        warnings: drop.warnings,
+    };
+    (shape, columns)
+}
+
+/// Puts a drop back together, moving each column into its series; a shape that does not fit its
+/// columns (a column missing or used twice, lengths that differ) is one sentence.
+pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
+    let count = columns.len();
+    let mut used = vec![false; count];
+    let mut take = |i: usize, of: &str| -> Result<Vec<f64>, String> {
+        match used.get_mut(i) {
+            Some(u) if !*u => {
+                *u = true;
+                Ok(std::mem::take(&mut columns[i]))
+            }
+            Some(_) => Err(format!("series `{of}` uses column {i} a second time")),
+            None => Err(format!("series `{of}` refers to column {i} of {count}")),
+        }
+    };
+    let mut runs = Vec::with_capacity(shape.runs.len());
+    for run in shape.runs {
+        let mut series = Vec::with_capacity(run.series.len());
+        for s in run.series {
+            let x = take(s.x, &s.name)?;
+            let y = take(s.y, &s.name)?;
+            if x.len() != y.len() || s.restarts.iter().any(|&r| r == 0 || r >= x.len()) {
+                return Err(format!(
+                    "series `{}` has {} x and {} y values and restarts {:?}",
+                    s.name,
+                    x.len(),
+                    y.len(),
+                    s.restarts
+                ));
+            }
+            series.push(Series {
+                name: s.name,
+                axis: s.axis,
+                role: s.role,
+                kind: s.kind,
+                direction: s.direction,
+                x,
+                y,
+                restarts: s.restarts,
+                partner: s.partner,
+            });
+        }
+        runs.push(Run {
+            name: run.name,
+            source: run.source,
+            dialect: run.dialect,
+            series,
+        });
+    }
+    Ok(Drop {
+        runs,
+        warnings: shape.warnings,
+    })
+}

@@ -1,0 +1,301 @@
+//! `ingest::Stream` fed in chunks gives what `ingest::read` gives on the whole bytes: the same
+//! runs, warnings and error sentences, whatever the chunk size.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+
+use plateau::ingest::{read, Input, Stream};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+const CHUNKS: [usize; 5] = [2, 64, 1000, 4096, 65536];
+
+/// The drop (or error sentence) of one file read whole.
+fn whole(name: &str, bytes: &[u8]) -> Result<plateau::Drop, String> {
+    read(&[Input { name, bytes }]).map_err(|e| e.to_string())
+}
+
+/// The drop (or error sentence) of one file pushed `chunk` bytes at a time.
+fn streamed(name: &str, bytes: &[u8], chunk: usize) -> Result<plateau::Drop, String> {
+    let mut stream = Stream::new();
+    stream.begin(name, bytes.len());
+    for piece in bytes.chunks(chunk) {
+        stream.push(piece).map_err(|e| e.to_string())?;
+    }
+    stream.finish().map_err(|e| e.to_string())
+}
+
+fn assert_same(name: &str, bytes: &[u8]) {
+    assert_same_in(name, bytes, &CHUNKS);
+}
+
+fn assert_same_in(name: &str, bytes: &[u8], chunks: &[usize]) {
+    let expected = whole(name, bytes);
+    for &chunk in chunks {
+        let got = streamed(name, bytes, chunk);
+        assert!(
+            same(&got, &expected),
+            "{name} in chunks of {chunk} bytes: {} instead of {}",
+            summary(&got),
+            summary(&expected)
+        );
+    }
+}
+
+/// Equal results, every value compared bit for bit (NaN included).
+fn same(a: &Result<plateau::Drop, String>, b: &Result<plateau::Drop, String>) -> bool {
+    let bits = |drop: &plateau::Drop| -> Vec<u64> {
+        drop.runs
+            .iter()
+            .flat_map(|r| &r.series)
+            .flat_map(|s| s.x.iter().chain(&s.y).map(|v| v.to_bits()))
+            .collect()
+    };
+    match (a, b) {
+        (Ok(a), Ok(b)) => format!("{a:?}") == format!("{b:?}") && bits(a) == bits(b),
+        _ => a.as_ref().err() == b.as_ref().err(),
+    }
+}
+
+/// Enough of a result to see how two differ without printing every number.
+fn summary(result: &Result<plateau::Drop, String>) -> String {
+    match result {
+        Err(e) => format!("error `{e}`"),
+        Ok(drop) => format!(
+            "{} runs ({:?} points), warnings {:?}",
+            drop.runs.len(),
+            drop.runs
+                .iter()
+                .map(|r| r.series.iter().map(|s| s.len()).sum::<usize>())
+                .collect::<Vec<_>>(),
+            drop.warnings
+        ),
+    }
+}
+
+fn logs(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("fixture folder") {
+        let path = entry.expect("fixture entry").path();
+        if path.is_dir() {
+            logs(&path, out);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("csv" | "json" | "tsv" | "txt")
+        ) {
+            out.push(path);
+        }
+    }
+}
+
+/// A log's header followed by its data lines over and over, until it passes `size` bytes.
+fn grown(text: &str, size: usize) -> String {
+    let (header, body) = text.split_once('\n').unwrap_or((text, ""));
+    let mut out = format!("{header}\n");
+    while out.len() < size && !body.is_empty() {
+        out.push_str(body);
+        if !body.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fixture_streams_to_the_same_drop_in_any_chunk_size() {
+    let mut paths = Vec::new();
+    logs(Path::new(FIXTURES), &mut paths);
+    assert!(paths.len() > 80, "found {} fixtures", paths.len());
+    for path in paths {
+        let bytes = std::fs::read(&path).expect("fixture readable");
+        assert_same(&path.to_string_lossy(), &bytes);
+    }
+}
+
+#[test]
+fn grown_csv_fixtures_stream_line_by_line_to_the_same_drop() {
+    let mut paths = Vec::new();
+    logs(Path::new(FIXTURES), &mut paths);
+    for path in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+    {
+        let text = std::fs::read_to_string(path).expect("fixture is text");
+        assert_same_in(
+            &path.to_string_lossy(),
+            grown(&text, 60_000).as_bytes(),
+            &[7, 1000, 65536],
+        );
+    }
+}
+
+/// Many rows of a Lightning-like log, with `row(i)` deciding each line.
+fn log(rows: usize, row: impl Fn(usize) -> String) -> String {
+    let mut text = String::from("step,epoch,train_loss,val_loss\n");
+    for i in 0..rows {
+        text.push_str(&row(i));
+    }
+    text
+}
+
+fn plain(i: usize) -> String {
+    format!(
+        "{i},{},{:.5},{:.5}\n",
+        i / 50,
+        2.0 / (1.0 + i as f64),
+        2.1 / (1.0 + i as f64)
+    )
+}
+
+#[test]
+fn bad_cell_deep_in_the_file_names_the_same_line() {
+    let text = log(3000, |i| {
+        if i == 2500 {
+            format!("{i},50,oops,1\n")
+        } else {
+            plain(i)
+        }
+    });
+    let err = whole("m.csv", text.as_bytes()).expect_err("bad cell");
+    assert!(err.contains("line 2502"), "{err}");
+    assert_same("m.csv", text.as_bytes());
+}
+
+#[test]
+fn nul_byte_after_a_bad_cell_still_says_binary() {
+    let mut text = log(3000, |i| {
+        if i == 100 {
+            format!("{i},2,oops,1\n")
+        } else {
+            plain(i)
+        }
+    });
+    text.push_str("3000,60,\u{0},1\n");
+    assert!(whole("m.csv", text.as_bytes())
+        .expect_err("binary")
+        .contains("binary"));
+    assert_same("m.csv", text.as_bytes());
+}
+
+#[test]
+fn invalid_utf8_late_in_the_file_gives_the_same_offset() {
+    let mut bytes = log(3000, plain).into_bytes();
+    bytes.extend_from_slice(b"3000,60,\xFF\xFE,1\n");
+    assert_same("m.csv", &bytes);
+}
+
+#[test]
+fn crlf_bom_and_repeated_headers_stream_alike() {
+    let text = log(3000, |i| {
+        if i % 700 == 0 {
+            "step,epoch,train_loss,val_loss\r\n".to_string()
+        } else {
+            plain(i).replace('\n', "\r\n")
+        }
+    });
+    let bytes = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    assert!(whole("m.csv", &bytes).expect("reads").warnings.len() >= 4);
+    assert_same("m.csv", &bytes);
+}
+
+#[test]
+fn quoted_fields_with_line_breaks_are_not_cut_between_chunks() {
+    let text = log(2000, |i| {
+        format!(
+            "{i},{},{:.4},\"note\nline {i}\"\n",
+            i / 10,
+            1.0 / (1.0 + i as f64)
+        )
+    });
+    let drop = whole("m.csv", text.as_bytes()).expect("reads");
+    assert_eq!(drop.runs[0].series[0].len(), 2000);
+    assert_same("m.csv", text.as_bytes());
+}
+
+#[test]
+fn a_quote_that_never_closes_streams_alike() {
+    let text = log(40_000, |i| {
+        if i == 10 {
+            format!("{i},0,0.5,\"12 inch\n")
+        } else {
+            plain(i)
+        }
+    });
+    assert!(text.len() > 512 << 10);
+    assert_same_in("m.csv", text.as_bytes(), &[4096, 65536]);
+    let head = format!("\"{}", log(40_000, plain));
+    assert_same_in("m.csv", head.as_bytes(), &[4096, 65536]);
+}
+
+#[test]
+fn old_mac_line_ends_and_semicolons_with_decimal_commas_stream_alike() {
+    let cr = log(2000, plain).replace('\n', "\r");
+    assert_same("m.csv", cr.as_bytes());
+    let semi = log(2000, plain).replace(',', ";").replace('.', ",");
+    assert_same("m.csv", semi.as_bytes());
+}
+
+#[test]
+fn several_files_join_the_same_way_when_streamed() {
+    let tag = |t: &str| {
+        let mut text = String::from("Wall time,Step,Value\n");
+        for i in 0..2000 {
+            text.push_str(&format!("1700000000.{i},{i},{}\n", 1.0 / (1.0 + i as f64)));
+        }
+        (format!("run-a-tag-{t}.csv"), text)
+    };
+    let files = [tag("loss"), tag("val_loss")];
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|(name, text)| Input {
+            name,
+            bytes: text.as_bytes(),
+        })
+        .collect();
+    let expected = read(&inputs).expect("reads");
+    let mut stream = Stream::new();
+    for (name, text) in &files {
+        stream.begin(name, text.len());
+        for piece in text.as_bytes().chunks(777) {
+            stream.push(piece).expect("a log");
+        }
+        stream.end().expect("file reads");
+    }
+    assert_eq!(stream.finish().expect("drop"), expected);
+    assert_eq!(expected.runs.len(), 1);
+}
+
+#[test]
+fn a_refused_file_stops_at_its_first_bytes() {
+    let mut stream = Stream::new();
+    stream.begin("photo.png", 10_000);
+    let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[b'\n'; 5000]].concat();
+    let err = stream.push(&png).expect_err("not a log").to_string();
+    assert!(err.contains("PNG"), "{err}");
+}
+
+#[test]
+fn rows_are_counted_while_the_file_arrives() {
+    let text = log(5000, plain);
+    let mut stream = Stream::new();
+    stream.begin("m.csv", text.len());
+    let half = text.len() / 2;
+    stream.push(&text.as_bytes()[..half]).expect("a log");
+    let rows = stream.rows();
+    assert!(
+        (2000..=2600).contains(&rows),
+        "{rows} rows after half the bytes"
+    );
+    stream.push(&text.as_bytes()[half..]).expect("a log");
+    assert_eq!(stream.rows(), 5000);
+}
+
+#[test]
+fn no_file_is_the_same_error_as_read() {
+    assert_eq!(
+        Stream::new().finish().map_err(|e| e.to_string()),
+        whole_none()
+    );
+}
+
+fn whole_none() -> Result<plateau::Drop, String> {
+    read(&[]).map_err(|e| e.to_string())
+}

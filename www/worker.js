@@ -1,0 +1,53 @@
+// The page's worker: reads dropped files chunk by chunk into the wasm Reader, reports progress, and
+// posts the judged drop back as transferable columns. Parsing and analysis never block the page.
+import init, { Reader } from './pkg/plateau.js';
+
+const ready = init();
+/** Least time between progress messages (ms). */
+const PROGRESS_EVERY = 50;
+
+self.onmessage = async ({ data: { files, monitor } }) => {
+  try {
+    await ready;
+  } catch {
+    // No WebAssembly here (a stricter policy for workers): the page reads on its main thread.
+    postMessage({ type: 'unavailable' });
+    return;
+  }
+  let reader = null;
+  try {
+    reader = new Reader();
+    const total = files.reduce((n, f) => n + f.size, 0);
+    let bytes = 0;
+    let rowsBefore = 0;
+    let last = 0;
+    const progress = () => postMessage({ type: 'progress', bytes, total, rows: rowsBefore + reader.rows() });
+    for (const file of files) {
+      reader.begin(file.name, file.size);
+      const chunks = file.stream().getReader();
+      for (;;) {
+        const { done, value } = await chunks.read();
+        if (done) break;
+        reader.push(value);
+        bytes += value.length;
+        const now = performance.now();
+        if (now - last > PROGRESS_EVERY) {
+          last = now;
+          progress();
+        }
+      }
+      rowsBefore += reader.rows();
+      reader.end();
+    }
+    progress();
+    const finishing = reader;
+    reader = null;
+    const { shape, columns, report } = finishing.finish(monitor);
+    // The module's memory never shrinks: its size now is the peak this drop needed.
+    const memory = (await ready).memory.buffer.byteLength;
+    postMessage({ type: 'done', shape, columns, report, memory }, columns.map((c) => c.buffer));
+  } catch (e) {
+    reader?.free();
+    postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+};
