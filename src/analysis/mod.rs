@@ -276,21 +276,12 @@ pub fn is_overall_loss(name: &str) -> bool {
     words.next() == Some("loss") && words.next().is_none()
 }
 
-/// The training series measuring the same thing as a validation series (`val_loss` → `loss`).
+/// The training series measuring the same thing as a validation monitor (`val_loss` → `loss`).
 fn train_partner<'a>(run: &'a Run, monitor: &Series) -> Option<&'a Series> {
     if monitor.role != Role::Validation {
         return None;
     }
-    let lower = monitor.name.to_ascii_lowercase();
-    let bare = ["val_", "valid_", "validation_", "eval_", "val/"]
-        .iter()
-        .find_map(|p| lower.strip_prefix(p))?;
-    run.series.iter().find(|s| {
-        s.role == Role::Train && {
-            let n = s.name.to_ascii_lowercase();
-            n == bare || n == format!("train_{bare}") || n == format!("train/{bare}")
-        }
-    })
+    run.partner(monitor).filter(|p| p.role == Role::Train)
 }
 
 fn info(s: &Series) -> SeriesInfo {
