@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{analyze_run, Options, Point, Report, Verdict};
+use crate::analysis::{analyze_run, fmt_v, Options, Point, Report, Verdict};
 use crate::model::{Direction, Drop, Run, Series};
 
 /// What the runs of one drop say together.
@@ -218,10 +218,10 @@ fn pooled(
                 "at the mean's best {} {} the {word}s spread {} ± {} (min {}, max {})",
                 monitored[0].axis.word(),
                 best.x,
-                short(band.mean[i]),
-                short(band.std[i]),
-                short(band.min[i]),
-                short(band.max[i]),
+                fmt_v(band.mean[i]),
+                fmt_v(band.std[i]),
+                fmt_v(band.min[i]),
+                fmt_v(band.max[i]),
             ));
         }
     }
@@ -343,14 +343,14 @@ fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
                 first.name,
                 second.name,
                 rel * 100.0,
-                short(n1.max(*n2)),
+                fmt_v(n1.max(*n2)),
             ));
         } else {
             out.notes.push(format!(
                 "keep {}: {} {} at {} {}, {:.1}% better than {}",
                 first.name,
                 first.monitor,
-                short(first.best.value),
+                fmt_v(first.best.value),
                 drop.runs[first.run]
                     .series(&first.monitor)
                     .map_or("x", |s| s.axis.word()),
@@ -376,13 +376,4 @@ fn noise(s: &Series) -> f64 {
     let mid = d.len() / 2;
     let (_, median, _) = d.select_nth_unstable_by(mid, f64::total_cmp);
     *median * 1.4826 / std::f64::consts::SQRT_2
-}
-
-/// Four significant digits.
-fn short(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
-    format!("{v:.digits$}")
 }

@@ -17,7 +17,7 @@ use crate::compare::{compare, GroupReport, Rank};
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 
 pub use early_stopping::Emulation;
-pub use verdict::{Details, Verdict};
+pub use verdict::{fmt_v, Details, Verdict};
 
 /// Everything the page, the CLI and the tests are told about one drop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
