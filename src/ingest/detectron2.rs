@@ -2,10 +2,10 @@
 
 use super::{json, stem};
 use crate::error::Error;
-use crate::model::{Axis, Run, Series};
+use crate::model::{Axis, Run};
 
 pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
-    let mut columns: Vec<(String, Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut columns = json::Columns::default();
     let mut rows = 0;
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -29,13 +29,7 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
             let Some(y) = json::number(value).filter(|_| key != "iteration") else {
                 continue;
             };
-            match columns.iter_mut().find(|(k, _, _)| k == key) {
-                Some((_, xs, ys)) => {
-                    xs.push(x);
-                    ys.push(y);
-                }
-                None => columns.push((key.clone(), vec![x], vec![y])),
-            }
+            columns.push(key, x, y);
         }
     }
     if rows < 2 {
@@ -44,9 +38,6 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
             rows,
         });
     }
-    let series = columns
-        .into_iter()
-        .map(|(name, x, y)| Series::named(&name, Axis::Iteration, x, y))
-        .collect();
+    let series = columns.into_series(Axis::Iteration);
     Ok(vec![Run::new(stem(file), file, "detectron2", series)])
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{json, stem};
 use crate::error::Error;
-use crate::model::{Axis, Run, Series};
+use crate::model::{Axis, Run};
 
 /// Keys that are not curves: the x values themselves and run totals.
 const NOT_SERIES: [&str; 3] = ["step", "epoch", "total_flos"];
@@ -26,7 +26,7 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
                 "expected an array of log entries, as in a Hugging Face trainer_state.json",
             )
         })?;
-    let mut columns: Vec<(String, Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut columns = json::Columns::default();
     let mut rows = 0;
     for (i, entry) in history.iter().enumerate() {
         let entry = entry
@@ -45,13 +45,7 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
             else {
                 continue;
             };
-            match columns.iter_mut().find(|(k, _, _)| k == key) {
-                Some((_, xs, ys)) => {
-                    xs.push(step);
-                    ys.push(y);
-                }
-                None => columns.push((key.clone(), vec![step], vec![y])),
-            }
+            columns.push(key, step, y);
         }
     }
     if rows < 2 {
@@ -60,9 +54,6 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
             rows,
         });
     }
-    let series = columns
-        .into_iter()
-        .map(|(name, x, y)| Series::named(&name, Axis::Step, x, y))
-        .collect();
+    let series = columns.into_series(Axis::Step);
     Ok(vec![Run::new(stem(file), file, "hf_trainer", series)])
 }

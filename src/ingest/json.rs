@@ -6,6 +6,31 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::model::{Axis, Series};
+
+/// Series gathered from JSON records by key, in the order keys first appear.
+#[derive(Default)]
+pub struct Columns(Vec<(String, Vec<f64>, Vec<f64>)>);
+
+impl Columns {
+    /// Adds the point (x, y) to the series named `key`.
+    pub fn push(&mut self, key: &str, x: f64, y: f64) {
+        match self.0.iter_mut().find(|(k, _, _)| k == key) {
+            Some((_, xs, ys)) => {
+                xs.push(x);
+                ys.push(y);
+            }
+            None => self.0.push((key.to_string(), vec![x], vec![y])),
+        }
+    }
+
+    pub fn into_series(self, axis: Axis) -> Vec<Series> {
+        self.0
+            .into_iter()
+            .map(|(name, x, y)| Series::named(&name, axis, x, y))
+            .collect()
+    }
+}
 
 /// Parses one JSON document; `line` is the file line it starts on (for error positions).
 pub fn parse(file: &str, text: &str, line: usize) -> Result<Value, Error> {
