@@ -125,6 +125,18 @@ pub struct Run {
 }
 
 impl Run {
+    /// Sets a series' role and direction by hand (when inference got them wrong) and pairs the
+    /// series again; `false` when the run has no series of that name.
+    pub fn correct(&mut self, name: &str, role: Role, direction: Direction) -> bool {
+        let Some(series) = self.series.iter_mut().find(|s| s.name == name) else {
+            return false;
+        };
+        series.role = role;
+        series.direction = direction;
+        self.pair();
+        true
+    }
+
     /// A run whose train and validation series know their partners.
     pub fn new(name: &str, source: &str, dialect: &str, series: Vec<Series>) -> Run {
         let mut run = Run {

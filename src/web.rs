@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 use crate::analysis::{analyze, Options, Report, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
 use crate::ingest::{Input, Stream};
-use crate::model::{Drop, Run};
+use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;
 
 /// Files collected from one drop, analysed together.
@@ -186,9 +186,10 @@ fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 impl Analysis {
-    fn reanalyzed(&self, options: Options) -> Analysis {
-        let report = analyze(&self.drop, &options);
-        let mut next = Analysis::new(self.drop.clone(), report, options);
+    /// `drop` judged with `options`, keeping this analysis's view.
+    fn reanalyzed(&self, drop: Drop, options: Options) -> Analysis {
+        let report = analyze(&drop, &options);
+        let mut next = Analysis::new(drop, report, options);
         next.view = self.view.clone();
         next
     }
@@ -248,20 +249,50 @@ impl Analysis {
 
     /// The same runs judged on another series (`undefined` for the default choice).
     pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
-        self.reanalyzed(Options {
-            monitor,
-            ..self.options.clone()
-        })
+        self.reanalyzed(
+            self.drop.clone(),
+            Options {
+                monitor,
+                ..self.options.clone()
+            },
+        )
     }
 
     /// The same runs with groups made by hand: `[[run index, …], …]` (each run leaves its fold group).
     pub fn with_groups(&self, groups: JsValue) -> Result<Analysis, JsError> {
         let groups: Vec<Vec<usize>> = serde_wasm_bindgen::from_value(groups)
             .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?;
-        Ok(self.reanalyzed(Options {
-            groups,
-            ..self.options.clone()
-        }))
+        Ok(self.reanalyzed(
+            self.drop.clone(),
+            Options {
+                groups,
+                ..self.options.clone()
+            },
+        ))
+    }
+
+    /// The same runs with series `name` of run `run` given a role (`train`, `validation`, `test`,
+    /// `other`) and a direction (`lower`, `higher`, `unknown`) by hand, then judged again.
+    pub fn with_series(
+        &self,
+        run: usize,
+        name: &str,
+        role: JsValue,
+        direction: JsValue,
+    ) -> Result<Analysis, JsError> {
+        let role: Role = serde_wasm_bindgen::from_value(role)
+            .map_err(|e| JsError::new(&format!("`{name}` cannot take that role: {e}")))?;
+        let direction: Direction = serde_wasm_bindgen::from_value(direction)
+            .map_err(|e| JsError::new(&format!("`{name}` cannot take that direction: {e}")))?;
+        let mut drop = self.drop.clone();
+        let corrected = drop
+            .runs
+            .get_mut(run)
+            .is_some_and(|r| r.correct(name, role, direction));
+        if !corrected {
+            return Err(JsError::new(&format!("run {run} has no series `{name}`")));
+        }
+        Ok(self.reanalyzed(drop, self.options.clone()))
     }
 
     /// Sets the view: `{smoothing, smoother, log_y, ignore_outliers, x_axis, hidden, zoom, compare, band,

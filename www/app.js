@@ -6,6 +6,7 @@ import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download
 import { startShare } from './share.js';
 import { runsFromUrl, resetRuns, startRuns, comparing } from './runs.js';
 import { readInWorker, assemble, nextTask } from './reading.js';
+import { showSeries } from './series.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -15,6 +16,7 @@ const verdictBox = document.getElementById('verdict');
 const canvas = document.getElementById('chart');
 const status = document.getElementById('status');
 const legendBox = document.getElementById('legend');
+const seriesPanel = document.getElementById('series-panel');
 const progressBox = document.getElementById('progress');
 const progressBar = document.getElementById('progress-bar');
 const progressText = document.getElementById('progress-text');
@@ -139,7 +141,7 @@ function adopt(next, label) {
   alertBox.textContent = '';
   showReport(report);
   app.classList.add('has-analysis');
-  fillChoices(view, analysis.axes(view.run), report);
+  refreshChoices();
   render();
   status.textContent = label;
   app.dataset.state = 'ready';
@@ -202,8 +204,29 @@ function changed(kind) {
       report = analysis.report();
       showReport(report);
     }
-    if (kind !== 'view') fillChoices(view, analysis.axes(view.run), report);
+    if (kind !== 'view') refreshChoices();
     viewToUrl(view);
+    render();
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** The choices that depend on the analysis and the shown run: menus and the series table. */
+function refreshChoices() {
+  fillChoices(view, analysis.axes(view.run), report);
+  showSeries(seriesPanel, report, view.run, correct);
+}
+
+/** A role or direction set by hand: the run is judged again with it. */
+function correct(run, name, role, direction) {
+  try {
+    const next = analysis.with_series(run, name, role, direction);
+    analysis.free();
+    analysis = next;
+    report = analysis.report();
+    showReport(report);
+    refreshChoices();
     render();
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));

@@ -276,12 +276,19 @@ pub fn is_overall_loss(name: &str) -> bool {
     words.next() == Some("loss") && words.next().is_none()
 }
 
-/// The training series measuring the same thing as a validation monitor (`val_loss` → `loss`).
+/// The training series measuring the same thing as a validation monitor (`val_loss` → `loss`);
+/// for a validation loss without a namesake (`holdout_loss`), the run's training loss.
 fn train_partner<'a>(run: &'a Run, monitor: &Series) -> Option<&'a Series> {
     if monitor.role != Role::Validation {
         return None;
     }
-    run.partner(monitor).filter(|p| p.role == Role::Train)
+    run.partner(monitor)
+        .filter(|p| p.role == Role::Train)
+        .or_else(|| {
+            (monitor.kind == Kind::Loss)
+                .then(|| training_loss(run))
+                .flatten()
+        })
 }
 
 fn info(s: &Series) -> SeriesInfo {

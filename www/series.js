@@ -1,0 +1,58 @@
+// The series read from the log as plateau understood them. When inference got a role or a
+// direction wrong, it is corrected here and the run is judged again (names enter the DOM as text).
+
+const ROLES = ['train', 'validation', 'test', 'other'];
+const DIRECTIONS = ['lower', 'higher', 'unknown'];
+
+function cell(text) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  return td;
+}
+
+function choice(values, current, label, onPick) {
+  const select = document.createElement('select');
+  select.setAttribute('aria-label', label);
+  for (const value of values) {
+    const option = document.createElement('option');
+    option.value = value;
+    option.textContent = value;
+    select.append(option);
+  }
+  select.value = current;
+  select.addEventListener('change', () => onPick(select.value));
+  const td = document.createElement('td');
+  td.append(select);
+  return td;
+}
+
+/**
+ * Lists run `index` of `report` in `panel` (a <details> holding a <tbody>); `onCorrect(index, name,
+ * role, direction)` is called when a role or direction is changed by hand.
+ */
+export function showSeries(panel, report, index, onCorrect) {
+  const run = report.runs[index];
+  const body = panel.querySelector('tbody');
+  panel.hidden = !run;
+  if (!run) {
+    body.replaceChildren();
+    return;
+  }
+  panel.querySelector('.series-run').textContent = run.name;
+  body.replaceChildren(
+    ...run.series.map((s) => {
+      const row = document.createElement('tr');
+      row.dataset.series = s.name;
+      row.append(
+        cell(s.name),
+        choice(ROLES, s.role, `Role of ${s.name}`, (role) => onCorrect(index, s.name, role, s.direction)),
+        cell(s.kind.replace('_', ' ')),
+        choice(DIRECTIONS, s.direction, `Better direction of ${s.name}`, (direction) => onCorrect(index, s.name, s.role, direction)),
+        cell(String(s.points)),
+        cell(s.axis.replace('_', ' ')),
+      );
+      if (s.name === run.monitor) row.classList.add('monitored');
+      return row;
+    }),
+  );
+}
