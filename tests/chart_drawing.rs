@@ -229,6 +229,38 @@ fn wall_time_axis_maps_x_through_the_time_column() {
 }
 
 #[test]
+fn epoch_axis_maps_steps_through_lightning_epoch_column() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/real/lightning--asl-project/metrics.csv"
+    ))
+    .unwrap();
+    let drop = plateau::ingest::read(&[plateau::Input {
+        name: "metrics.csv",
+        bytes: &bytes,
+    }])
+    .unwrap();
+    let r = &drop.runs[0];
+    let rep = report_of(r);
+    let titles: Vec<String> = chart::choices(r).into_iter().map(|c| c.1).collect();
+    assert_eq!(titles, ["step", "epoch"]);
+    let view = View {
+        x_axis: XAxis::Epoch,
+        ..View::default()
+    };
+    let (_, frame) = draw(r, &rep, &view);
+    assert_eq!(frame.x_title, "epoch");
+    assert!(
+        frame.x_min >= 0.0 && frame.x_max <= 10.0,
+        "ten epochs, not 10879 steps: {}..{}",
+        frame.x_min,
+        frame.x_max
+    );
+    let (_, native) = draw(r, &rep, &View::default());
+    assert!(native.x_max > 10_000.0);
+}
+
+#[test]
 fn csv_export_has_raw_and_smoothed_for_each_point() {
     let r = loss_run();
     let rep = report_of(&r);

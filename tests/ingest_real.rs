@@ -181,14 +181,23 @@ fn lightning_lowercase_nan_kept_from_first_step() {
     let gen = series(run, "train_gen_loss");
     assert_eq!(gen.len(), 320);
     assert!(gen.y.iter().all(|v| v.is_nan()));
-    assert!(run.series("epoch").is_none() && run.series("step").is_none());
+    assert!(run.series("step").is_none(), "step is the x-axis");
+    let epoch = series(run, "epoch");
+    assert_eq!((epoch.role, epoch.kind), (Role::Other, Kind::Other));
+    assert_eq!((epoch.x[0], epoch.y[0]), (0.0, 0.0));
+    assert_eq!(
+        *epoch.y.last().unwrap(),
+        79.0,
+        "epochs 0-79 kept for the chart's epoch axis"
+    );
 }
 
 #[test]
 fn lightning_val_loss_only_on_steps() {
     let drop = drop_of(&["lightning--eurosat-github/metrics.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.series.len(), 1);
+    let names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["val_loss", "epoch"]);
     let val = series(run, "val_loss");
     assert_eq!(val.axis, Axis::Step);
     assert_eq!(
@@ -210,6 +219,11 @@ fn lightning_lr_rows_with_empty_epoch_join_on_step() {
     assert_eq!(val.len(), 8, "one val row per epoch");
     assert_eq!((val.x[0], val.y[0]), (678.0, 0.019856970821374123));
     assert_eq!(val.y[7], 0.01806013539950508);
+    let epoch = series(run, "epoch");
+    assert!(
+        epoch.restarts.is_empty(),
+        "one epoch per step, even where two rows share it"
+    );
     let train = series(run, "train/nll_loss");
     assert_eq!((train.x[0], train.y[0]), (49.0, 0.0575530878690101));
     assert_eq!(train.role, Role::Train);

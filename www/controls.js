@@ -24,7 +24,7 @@ export function viewFromUrl() {
     smoother: SMOOTHERS.includes(p.get('smoother')) ? p.get('smoother') : 'ema',
     log_y: p.get('ylog') === '1',
     ignore_outliers: p.get('outliers') !== '0',
-    x_axis: p.get('xaxis') === 'wall_time' ? 'wall_time' : 'native',
+    x_axis: ['wall_time', 'epoch'].includes(p.get('xaxis')) ? p.get('xaxis') : 'native',
     hidden,
     zoom: zoom.length === 2 && zoom.every(Number.isFinite) && zoom[1] > zoom[0] ? zoom : null,
     monitor: p.get('monitor') || null,

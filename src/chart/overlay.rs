@@ -81,8 +81,10 @@ pub fn overlay<DB: DrawingBackend>(
     let mut legend = Vec::new();
     let mut x_title = String::new();
     for (i, (run, judged)) in drop.runs.iter().zip(&report.runs).enumerate() {
-        // A run without a clock has no wall time to align on: it is left out rather than drawn by epoch.
-        let aligned = view.x_axis == XAxis::Native || choices(run).len() > 1;
+        // A run without the chosen column (time, epoch) has nothing to align on: it is left out
+        // rather than drawn against its own x.
+        let aligned =
+            view.x_axis == XAxis::Native || choices(run).iter().any(|c| c.0 == view.x_axis);
         let series = judged
             .monitor
             .as_deref()

@@ -1,5 +1,5 @@
-//! The x-axis a user picked: the log's own (epoch, step, …) or relative wall time when the run
-//! logs a time column.
+//! The x-axis a user picked: the log's own (epoch, step, …), epochs when a log written against
+//! steps also logs its epoch, or relative wall time when the run logs a time column.
 
 use std::borrow::Cow;
 
@@ -16,6 +16,8 @@ pub enum XAxis {
     Native,
     /// Seconds since the first time stamp of the run's time column.
     WallTime,
+    /// The run's `epoch` column, for logs written against steps (Lightning).
+    Epoch,
 }
 
 /// The x-axes run offers, each with its axis title.
@@ -26,10 +28,22 @@ pub fn choices(run: &Run) -> Vec<(XAxis, String)> {
         .find(|s| s.kind != Kind::Time)
         .map_or("x", |s| s.axis.word());
     let mut out = vec![(XAxis::Native, native.to_string())];
+    if native != "epoch" && epochs(run).is_some() {
+        out.push((XAxis::Epoch, "epoch".to_string()));
+    }
     if clock(run).is_some() {
         out.push((XAxis::WallTime, "wall time (s)".to_string()));
     }
     out
+}
+
+/// The run's epoch column (kept as a series of kind `other` against steps), when it has two points.
+fn epochs(run: &Run) -> Option<&Series> {
+    run.series.iter().find(|s| {
+        s.kind == Kind::Other
+            && s.name.eq_ignore_ascii_case("epoch")
+            && s.y.iter().filter(|e| e.is_finite()).count() >= 2
+    })
 }
 
 /// The run's time column, when it has one with at least two finite points.
@@ -39,11 +53,31 @@ fn clock(run: &Run) -> Option<&Series> {
         .find(|s| s.kind == Kind::Time && s.y.iter().filter(|t| t.is_finite()).count() >= 2)
 }
 
+/// (step, epoch) rows → where each epoch starts, plus the end of the last one, so that steps
+/// inside an epoch map to fractional epochs instead of piling up on its whole number.
+fn epoch_starts(rows: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut starts: Vec<(f64, f64)> = Vec::new();
+    for &(step, epoch) in rows {
+        if starts.last().map_or(true, |&(_, e)| epoch > e) {
+            starts.push((step, epoch));
+        }
+    }
+    if let (Some(&(last_step, _)), Some(&(start, last_epoch))) = (rows.last(), starts.last()) {
+        if last_step > start {
+            starts.push((last_step, last_epoch + 1.0));
+        }
+    }
+    starts
+}
+
 /// Maps the log's x to the chosen axis.
 #[derive(Debug, Clone)]
 pub struct XMap<'a> {
+    axis: XAxis,
+    /// The column giving the chosen x at the log's x (the time or the epoch column); `None` for
+    /// the log's own x.
     clock: Option<&'a Series>,
-    /// (x, seconds since start), sorted by x, for values that are not one of the clock's own rows.
+    /// (x, chosen x), sorted by x, for values that are not one of the column's own rows.
     table: Vec<(f64, f64)>,
     origin: f64,
     pub title: String,
@@ -54,14 +88,17 @@ impl<'a> XMap<'a> {
         let choices = choices(run);
         let clock = match axis {
             XAxis::WallTime => clock(run),
+            XAxis::Epoch => epochs(run),
             XAxis::Native => None,
         };
-        let title = match clock {
-            Some(_) => choices.last().map(|c| c.1.clone()),
-            None => choices.first().map(|c| c.1.clone()),
-        }
-        .unwrap_or_default();
-        let origin = clock.map_or(0.0, |c| {
+        let shown = if clock.is_some() { axis } else { XAxis::Native };
+        let title = choices
+            .iter()
+            .find(|c| c.0 == shown)
+            .map(|c| c.1.clone())
+            .unwrap_or_default();
+        // Wall time counts from the run's first time stamp; epochs are shown as logged.
+        let origin = clock.filter(|_| axis == XAxis::WallTime).map_or(0.0, |c| {
             c.y.iter()
                 .copied()
                 .filter(|t| t.is_finite())
@@ -76,7 +113,11 @@ impl<'a> XMap<'a> {
         });
         table.sort_by(|a, b| a.0.total_cmp(&b.0));
         table.dedup_by(|a, b| a.0 == b.0);
+        if axis == XAxis::Epoch {
+            table = epoch_starts(&table);
+        }
         XMap {
+            axis: shown,
             clock,
             table,
             origin,
@@ -88,7 +129,9 @@ impl<'a> XMap<'a> {
     pub fn series_x<'s>(&self, s: &'s Series) -> Cow<'s, [f64]> {
         match self.clock {
             None => Cow::Borrowed(&s.x),
-            Some(c) if c.x == s.x => Cow::Owned(c.y.iter().map(|t| t - self.origin).collect()),
+            Some(c) if c.x == s.x && self.axis == XAxis::WallTime => {
+                Cow::Owned(c.y.iter().map(|t| t - self.origin).collect())
+            }
             Some(_) => Cow::Owned(s.x.iter().map(|x| self.at(*x)).collect()),
         }
     }

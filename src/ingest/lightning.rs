@@ -4,16 +4,36 @@
 use super::stem;
 use super::table::{self, Table};
 use crate::error::Error;
-use crate::model::{Axis, Run};
+use crate::model::{Axis, Run, Series};
 
 pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
-    if let Some(e) = table.find(&["epoch"]) {
-        table.take(e);
-    }
+    let epoch = table.find(&["epoch"]).map(|e| table.take(e));
     let step = match table.find(&["step"]) {
         Some(s) => table.take(s),
         None => table::row_index(table.rows),
     };
-    let series = table.into_series(&step, Axis::Step);
+    let mut series = table.into_series(&step, Axis::Step);
+    if let Some(epoch) = epoch.and_then(|e| epochs(&step, &e)) {
+        series.push(epoch);
+    }
     Ok(vec![Run::new(stem(file), file, "lightning", series)])
+}
+
+/// The epoch at each logged step (one point per step: the train and validation rows of an epoch
+/// end share their step), kept as a series of kind `other` so the chart can offer epochs as its
+/// x-axis; never judged.
+fn epochs(step: &[f64], epoch: &[f64]) -> Option<Series> {
+    let mut x: Vec<f64> = Vec::new();
+    let mut y: Vec<f64> = Vec::new();
+    for (&s, &e) in step.iter().zip(epoch) {
+        if table::is_missing(s) || table::is_missing(e) {
+            continue;
+        }
+        if x.last() == Some(&s) {
+            continue;
+        }
+        x.push(s);
+        y.push(e);
+    }
+    (x.len() >= 2).then(|| Series::named("epoch", Axis::Step, x, y))
 }
