@@ -150,7 +150,27 @@ fn tensorboard_files_of_different_runs_stay_apart() {
         .iter()
         .map(|r| (r.name.as_str(), r.series.len()))
         .collect();
-    assert_eq!(shape, [("a", 2), ("b", 1)]);
+    assert_eq!(
+        shape,
+        [("a", 3), ("b", 2)],
+        "each run: its tags and one wall-time clock"
+    );
+}
+
+#[test]
+fn tensorboard_file_dropped_twice_is_read_once() {
+    let a = b"Wall time,Step,Value\n1.0,0,3.0\n2.0,1,2.0\n";
+    let input = Input {
+        name: "run-a-tag-loss.csv",
+        bytes: a,
+    };
+    let drop = read(&[input, input]).unwrap();
+    let names: Vec<&str> = drop.runs[0]
+        .series
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["loss", "wall time"]);
 }
 
 #[test]

@@ -332,10 +332,17 @@ fn tensorboard_tags_from_file_names_join_on_step() {
     assert_eq!(run.dialect, "tensorboard");
     assert_eq!(run.source.split(", ").count(), 3);
     let names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["loss", "val_loss", "lr"]);
+    assert_eq!(names, ["loss", "wall time", "val_loss", "lr"]);
     for s in &run.series {
         assert_eq!((s.axis, s.len(), s.x[29]), (Axis::Step, 30, 29.0));
     }
+    let clock = series(run, "wall time");
+    assert_eq!(
+        clock.kind,
+        Kind::Time,
+        "the first file's wall time, kept once"
+    );
+    assert!(clock.y.windows(2).all(|w| w[1] > w[0]));
     assert_eq!(series(run, "loss").y[1], 18.378080368041992);
     assert_eq!(series(run, "loss").partner.as_deref(), Some("val_loss"));
 }

@@ -136,7 +136,13 @@ fn join(runs: &mut Vec<Run>, new: Vec<Run>) {
                 if !existing.source.split(", ").any(|s| s == run.source) {
                     existing.source = format!("{}, {}", existing.source, run.source);
                 }
-                existing.series.extend(run.series);
+                // A series the run already has (the shared wall-time clock, or the same file
+                // dropped twice) is kept once.
+                for series in run.series {
+                    if existing.series(&series.name).is_none() {
+                        existing.series.push(series);
+                    }
+                }
             }
             None => runs.push(run),
         }

@@ -22,8 +22,20 @@ pub fn read(file: &str, table: Table) -> Result<Vec<Run>, Error> {
         .zip(&table.columns[value].values)
         .filter(|(&x, &y)| !table::is_missing(x) && !table::is_missing(y));
     let (x, y): (Vec<f64>, Vec<f64>) = pairs.unzip();
-    let series = Series::named(tag, Axis::Step, x, y);
-    Ok(vec![Run::new(run, file, "tensorboard", vec![series])])
+    let mut series = vec![Series::named(tag, Axis::Step, x, y)];
+    // The clock behind the chart's wall-time axis (the tags of one run share it; the first file's is kept).
+    if let Some(wall) = table.find(&["wall time"]) {
+        let (x, t): (Vec<f64>, Vec<f64>) = table.columns[step]
+            .values
+            .iter()
+            .zip(&table.columns[wall].values)
+            .filter(|(&x, &t)| !table::is_missing(x) && !table::is_missing(t))
+            .unzip();
+        if x.len() >= 2 {
+            series.push(Series::named("wall time", Axis::Step, x, t));
+        }
+    }
+    Ok(vec![Run::new(run, file, "tensorboard", series)])
 }
 
 /// `run-<run>-tag-<tag>` → (run, tag); a run spelled `.` (the log folder itself) is called
