@@ -42,24 +42,50 @@ pub struct Emulation {
     pub at: Vec<f64>,
 }
 
+/// The best value so far as Keras and Lightning `EarlyStopping` keep it: a new value counts when
+/// it beats the best by more than `min_delta` in the monitored direction.
+struct Best {
+    value: f64,
+    delta: f64,
+    higher: bool,
+}
+
+impl Best {
+    fn new(min_delta: f64, higher: bool) -> Best {
+        let (value, delta) = if higher {
+            (f64::NEG_INFINITY, min_delta.abs())
+        } else {
+            (f64::INFINITY, -min_delta.abs())
+        };
+        Best {
+            value,
+            delta,
+            higher,
+        }
+    }
+
+    /// Whether `current` improves on the best (which it then becomes).
+    fn improved_by(&mut self, current: f64) -> bool {
+        let shifted = current - self.delta;
+        let better = if self.higher {
+            shifted > self.value
+        } else {
+            shifted < self.value
+        };
+        if better {
+            self.value = current;
+        }
+        better
+    }
+}
+
 /// Index of the epoch at which Keras `EarlyStopping` sets `stop_training` (its `stopped_epoch`).
 pub fn keras(y: &[f64], patience: usize, min_delta: f64, higher: bool) -> Option<usize> {
-    let delta = if higher {
-        min_delta.abs()
-    } else {
-        -min_delta.abs()
-    };
-    let better = |a: f64, b: f64| if higher { a > b } else { a < b };
-    let mut best = if higher {
-        f64::NEG_INFINITY
-    } else {
-        f64::INFINITY
-    };
+    let mut best = Best::new(min_delta, higher);
     let mut wait = 0;
     for (epoch, &current) in y.iter().enumerate() {
         wait += 1;
-        if better(current - delta, best) {
-            best = current;
+        if best.improved_by(current) {
             wait = 0;
             continue;
         }
@@ -72,24 +98,13 @@ pub fn keras(y: &[f64], patience: usize, min_delta: f64, higher: bool) -> Option
 
 /// Index of the epoch at which Lightning `EarlyStopping` sets `should_stop` (check_finite=True).
 pub fn lightning(y: &[f64], patience: usize, min_delta: f64, higher: bool) -> Option<usize> {
-    let delta = if higher {
-        min_delta.abs()
-    } else {
-        -min_delta.abs()
-    };
-    let better = |a: f64, b: f64| if higher { a > b } else { a < b };
-    let mut best = if higher {
-        f64::NEG_INFINITY
-    } else {
-        f64::INFINITY
-    };
+    let mut best = Best::new(min_delta, higher);
     let mut wait = 0;
     for (epoch, &current) in y.iter().enumerate() {
         if !current.is_finite() {
             return Some(epoch);
         }
-        if better(current - delta, best) {
-            best = current;
+        if best.improved_by(current) {
             wait = 0;
         } else {
             wait += 1;
