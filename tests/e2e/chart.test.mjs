@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, openPage, screenshot, paintedPixels, readFixture, ROOT } from './harness.mjs';
+import { serve, launch, openPage, screenshot, paintedPixels, readFixture, ROOT, canvasPrint, fragment } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
 let server;
@@ -24,21 +24,6 @@ async function load(path, { hash = '', ...options } = {}) {
   await opened.page.setInputFiles('input#file', join(ROOT, path));
   await opened.page.waitForSelector('#app[data-state="ready"]', { timeout: 20000 });
   return opened;
-}
-
-/** A fingerprint of the canvas pixels: equal pictures give equal strings. */
-function canvasPrint(page) {
-  return page.$eval('canvas#chart', (c) => {
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    let h = 0;
-    for (let i = 0; i < data.length; i += 1) h = (Math.imul(h, 31) + data[i]) | 0;
-    return `${c.width}x${c.height}:${h}`;
-  });
-}
-
-/** The page's URL fragment, read inside the page (page.url() can lag behind history.replaceState). */
-async function fragment(page) {
-  return new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
 }
 
 /** Column `name` of a header CSV, keyed by its `epoch` column. */

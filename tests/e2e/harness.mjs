@@ -1,5 +1,6 @@
 // Shared by the browser tests: a static server on 127.0.0.1 and Debian's Chromium via playwright-core.
 import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,4 +95,31 @@ export async function dropFiles(page, files) {
 
 export async function readFixture(path) {
   return readFile(join(ROOT, path));
+}
+
+/** Waits until `#app[data-state]` is `state`. */
+export async function waitState(page, state, timeout = 15000) {
+  await page.waitForSelector(`#app[data-state="${state}"]`, { timeout });
+}
+
+/** `plateau check --json` on repository paths given together (one drop). */
+export function cliReport(paths) {
+  const list = (Array.isArray(paths) ? paths : [paths]).map((p) => join(ROOT, p));
+  const out = execFileSync('cargo', ['run', '--quiet', '--', 'check', '--json', ...list], { cwd: ROOT });
+  return JSON.parse(out.toString());
+}
+
+/** A fingerprint of the canvas pixels: equal pictures give equal strings. */
+export function canvasPrint(page) {
+  return page.$eval('canvas#chart', (c) => {
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let h = 0;
+    for (let i = 0; i < data.length; i += 1) h = (Math.imul(h, 31) + data[i]) | 0;
+    return `${c.width}x${c.height}:${h}`;
+  });
+}
+
+/** The page's URL fragment, read inside the page (page.url() can lag behind history.replaceState). */
+export async function fragment(page) {
+  return new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
 }

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, openPage, paintedPixels, ROOT } from './harness.mjs';
+import { serve, launch, openPage, paintedPixels, ROOT, waitState } from './harness.mjs';
 import { writeLog } from '../../bench/web/generate.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
@@ -28,10 +28,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function waitState(page, state, timeout = 15000) {
-  await page.waitForSelector(`#app[data-state="${state}"]`, { timeout });
-}
 
 /** Starts recording main-thread long tasks and every progress-bar reading. */
 function watch(page) {

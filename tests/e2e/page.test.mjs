@@ -1,9 +1,8 @@
 // The page end to end in Chromium: file picker, drop, example button, bad input, HiDPI.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { serve, launch, openPage, screenshot, paintedPixels, dropFiles, readFixture, ROOT } from './harness.mjs';
+import { serve, launch, openPage, screenshot, paintedPixels, dropFiles, readFixture, ROOT, cliReport, waitState } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
 let server;
@@ -17,15 +16,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-function cliReport(path) {
-  const out = execFileSync('cargo', ['run', '--quiet', '--', 'check', '--json', join(ROOT, path)], { cwd: ROOT });
-  return JSON.parse(out.toString());
-}
-
-async function waitState(page, state) {
-  await page.waitForSelector(`#app[data-state="${state}"]`, { timeout: 15000 });
-}
 
 function onlyLocal(urls) {
   const foreign = urls.filter((u) => !u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));

@@ -2,9 +2,8 @@
 // fold groups and groups made by hand, the all-runs chart with its band switch, and the ranking.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { serve, launch, openPage, screenshot, ROOT } from './harness.mjs';
+import { serve, launch, openPage, screenshot, ROOT, cliReport, canvasPrint, fragment } from './harness.mjs';
 
 const FOLDS = [0, 1, 2, 3, 4].map((k) => `tests/fixtures/folds/mlp_fold${k}.csv`);
 const WANDB = ['train_loss.csv', 'val_loss.csv'].map((f) => `tests/fixtures/real/wandb--multi-view-classification/${f}`);
@@ -20,29 +19,11 @@ after(async () => {
   await server?.close();
 });
 
-function cliReport(paths) {
-  const out = execFileSync('cargo', ['run', '--quiet', '--', 'check', '--json', ...paths.map((p) => join(ROOT, p))], { cwd: ROOT });
-  return JSON.parse(out.toString());
-}
-
 async function load(paths, hash = '') {
   const opened = await openPage(browser, `${server.origin}/${hash}`);
   await opened.page.setInputFiles('input#file', paths.map((p) => join(ROOT, p)));
   await opened.page.waitForSelector('#app[data-state="ready"]', { timeout: 20000 });
   return opened;
-}
-
-function canvasPrint(page) {
-  return page.$eval('canvas#chart', (c) => {
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    let h = 0;
-    for (let i = 0; i < data.length; i += 1) h = (Math.imul(h, 31) + data[i]) | 0;
-    return `${c.width}x${c.height}:${h}`;
-  });
-}
-
-async function fragment(page) {
-  return new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
 }
 
 test('five folds: a verdict row per run, a group row with the pooled verdict and each fold under it', async () => {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { serve, launch, openPage, screenshot, paintedPixels, dropFiles, readFixture, ROOT } from './harness.mjs';
+import { serve, launch, openPage, screenshot, paintedPixels, dropFiles, readFixture, ROOT, waitState } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
 const SINGLE = join(ROOT, 'dist/plateau.html');
@@ -27,10 +27,6 @@ after(async () => {
 function cli(args, cwd = ROOT) {
   return execFileSync('cargo', ['run', '--quiet', '--manifest-path', join(ROOT, 'Cargo.toml'), '--', ...args], { cwd })
     .toString();
-}
-
-async function waitState(page, state, timeout = 15000) {
-  await page.waitForSelector(`#app[data-state="${state}"]`, { timeout });
 }
 
 async function share(page) {
