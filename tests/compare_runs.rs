@@ -13,6 +13,15 @@ fn labelled(id: &str) -> Vec<u8> {
     .unwrap()
 }
 
+/// One drop of the given (name, bytes) files.
+fn drop_of(files: &[(&str, &[u8])]) -> plateau::Drop {
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|&(name, bytes)| Input { name, bytes })
+        .collect();
+    read(&inputs).unwrap()
+}
+
 #[test]
 fn member_suffixes_are_recognised() {
     let cases = [
@@ -91,17 +100,7 @@ fn fold_runs_form_group_with_mean_band_and_member_verdicts() {
 fn ranking_puts_lowest_best_val_loss_first() {
     let a = labelled("d002");
     let b = labelled("d010");
-    let drop = read(&[
-        Input {
-            name: "a.csv",
-            bytes: &a,
-        },
-        Input {
-            name: "b.csv",
-            bytes: &b,
-        },
-    ])
-    .unwrap();
+    let drop = drop_of(&[("a.csv", &a), ("b.csv", &b)]);
     let options = Options::default();
     let report = analyze(&drop, &options);
     let cmp = compare(&drop, &report, &options);
@@ -117,17 +116,7 @@ fn ranking_puts_lowest_best_val_loss_first() {
 #[test]
 fn identical_runs_are_a_tie_within_noise() {
     let a = labelled("d002");
-    let drop = read(&[
-        Input {
-            name: "a.csv",
-            bytes: &a,
-        },
-        Input {
-            name: "b.csv",
-            bytes: &a,
-        },
-    ])
-    .unwrap();
+    let drop = drop_of(&[("a.csv", &a), ("b.csv", &a)]);
     let options = Options::default();
     let report = analyze(&drop, &options);
     let cmp = compare(&drop, &report, &options);
@@ -142,17 +131,7 @@ fn identical_runs_are_a_tie_within_noise() {
 fn runs_monitoring_different_series_are_not_ranked() {
     let a = labelled("d002");
     let b = b"epoch,accuracy\n0,0.1\n1,0.2\n2,0.3\n3,0.4\n4,0.5\n5,0.6\n";
-    let drop = read(&[
-        Input {
-            name: "a.csv",
-            bytes: &a,
-        },
-        Input {
-            name: "b.csv",
-            bytes: b,
-        },
-    ])
-    .unwrap();
+    let drop = drop_of(&[("a.csv", &a), ("b.csv", b)]);
     let options = Options::default();
     let report = analyze(&drop, &options);
     let cmp = compare(&drop, &report, &options);
@@ -310,17 +289,7 @@ fn keras_file_with_four_appended_runs_is_ranked_as_four_runs() {
 fn hand_group_of_runs_monitoring_different_series_says_why_it_is_not_judged() {
     let a = labelled("d002");
     let b = b"epoch,accuracy\n0,0.1\n1,0.2\n2,0.3\n3,0.4\n4,0.5\n5,0.6\n";
-    let drop = read(&[
-        Input {
-            name: "a.csv",
-            bytes: &a,
-        },
-        Input {
-            name: "b.csv",
-            bytes: b,
-        },
-    ])
-    .unwrap();
+    let drop = drop_of(&[("a.csv", &a), ("b.csv", b)]);
     let options = Options {
         groups: vec![vec![0, 1]],
         ..Options::default()
