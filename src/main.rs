@@ -85,8 +85,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads the files as one drop, or says on stderr which file could not be read and why.
-fn read_drop(files: &[PathBuf]) -> Result<Drop, ExitCode> {
+/// Reads the files and hands them, as one drop, to `then` (`ingest::read`, `plateau::check`);
+/// says on stderr which file could not be read, or why the drop was refused.
+fn with_files<T>(
+    files: &[PathBuf],
+    then: impl FnOnce(&[Input<'_>]) -> Result<T, plateau::Error>,
+) -> Result<T, ExitCode> {
     let mut contents = Vec::with_capacity(files.len());
     for path in files {
         match std::fs::read(path) {
@@ -101,7 +105,7 @@ fn read_drop(files: &[PathBuf]) -> Result<Drop, ExitCode> {
         .iter()
         .map(|(name, bytes)| Input { name, bytes })
         .collect();
-    plateau::ingest::read(&inputs).map_err(|e| {
+    then(&inputs).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(2)
     })
@@ -171,7 +175,7 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
 }
 
 fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
-    let drop = match read_drop(files) {
+    let drop = match with_files(files, plateau::ingest::read) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -188,7 +192,7 @@ fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
 }
 
 fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
-    let drop = match read_drop(files) {
+    let drop = match with_files(files, plateau::ingest::read) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -240,17 +244,14 @@ fn word<T: Serialize>(value: &T) -> String {
 }
 
 fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[PathBuf]) -> ExitCode {
-    let drop = match read_drop(files) {
-        Ok(d) => d,
+    let options = Options {
+        monitor,
+        ..Options::default()
+    };
+    let report = match with_files(files, |inputs| plateau::check(inputs, &options)) {
+        Ok((_, report)) => report,
         Err(code) => return code,
     };
-    let report = plateau::analyze(
-        &drop,
-        &Options {
-            monitor,
-            ..Options::default()
-        },
-    );
     if json {
         match serde_json::to_string_pretty(&report) {
             Ok(s) => println!("{s}"),
