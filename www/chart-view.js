@@ -23,7 +23,12 @@ export class ChartView {
     canvas.addEventListener('pointerdown', (e) => this.pointerDown(e));
     canvas.addEventListener('pointerup', (e) => this.pointerUp(e));
     canvas.addEventListener('dblclick', () => this.onZoom(null));
-    new ResizeObserver(() => this.draw()).observe(canvas);
+    // A resize redraws only when the backing store must change size: the drawing `show` just made
+    // is still right when a layout change leaves the canvas as big as it was.
+    new ResizeObserver(() => {
+      const [w, h] = this.backingSize();
+      if (w !== this.canvas.width || h !== this.canvas.height) this.draw();
+    }).observe(canvas);
     this.dark.addEventListener('change', () => this.draw());
     this.watchPixelRatio();
   }
@@ -40,9 +45,7 @@ export class ChartView {
   draw() {
     if (!this.analysis) return null;
     const dpr = window.devicePixelRatio || 1;
-    const { width, height } = this.canvas.getBoundingClientRect();
-    const w = Math.max(1, Math.round(width * dpr));
-    const h = Math.max(1, Math.round(height * dpr));
+    const [w, h] = this.backingSize();
     if (this.canvas.width !== w) this.canvas.width = w;
     if (this.canvas.height !== h) this.canvas.height = h;
     const started = performance.now();
@@ -52,6 +55,13 @@ export class ChartView {
     performance.measure('plateau-draw', { start: started });
     this.hideHover();
     return this.frame;
+  }
+
+  /** The backing store the canvas needs: its CSS size × devicePixelRatio. */
+  backingSize() {
+    const dpr = window.devicePixelRatio || 1;
+    const { width, height } = this.canvas.getBoundingClientRect();
+    return [Math.max(1, Math.round(width * dpr)), Math.max(1, Math.round(height * dpr))];
   }
 
   /** Backend pixels under a pointer event. */
