@@ -80,7 +80,7 @@ const MKDOCS = {
 
 {{ learning_curve("logs/metrics.csv", monitor="val_loss", height=320) }}
 
-The macro shown as code stays code:
+The macro shown as code stays code: \`{{ learning_curve("logs/inline-code.csv") }}\`, and in a block:
 
 \`\`\`
 {{ learning_curve("logs/not-here.csv") }}
@@ -188,6 +188,8 @@ test('a MkDocs site with learning_curve macros draws each chart with its verdict
   const index = await readFile(join(site, 'index.html'), 'utf8');
   assert.ok(index.includes('{{ learning_curve(&quot;logs/not-here.csv&quot;) }}') || index.includes('{{ learning_curve("logs/not-here.csv") }}'),
     'a macro inside a code block is left as code');
+  assert.ok(index.includes('<code>{{ learning_curve(&quot;logs/inline-code.csv&quot;) }}</code>')
+    || index.includes('<code>{{ learning_curve("logs/inline-code.csv") }}</code>'), 'a macro in a code span is left as code');
   const timings = await checkSite(site, {
     'index.html': ['logs/metrics.csv', 'logs/lightning/metrics.csv'],
     'guide/runs/index.html': ['logs/metrics.csv', 'logs/yolo/results.csv'],

@@ -385,7 +385,8 @@ test('?embed=1 and ?embed=compact post their height and the host sizes each fram
 });
 
 test('the embed example ignores height messages from other frames and other origins', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.origin}/www/embed-example.html`);
+  // The example's own CSP allows only same-origin frames; lifted here so another origin can post.
+  const { page, errors, context } = await openPage(browser, `${server.origin}/www/embed-example.html`, { bypassCSP: true });
   await page.locator('iframe#frame').scrollIntoViewIfNeeded();
   await page.frameLocator('iframe#frame').locator('#app[data-state="ready"]').waitFor({ timeout: 15000 });
   await page.waitForFunction(() => document.getElementById('frame').clientHeight !== 360);
@@ -399,10 +400,12 @@ test('the embed example ignores height messages from other frames and other orig
   }, `${other.origin}/www/embed-example.css`);
   const stranger = await (await page.waitForSelector('iframe#stranger')).contentFrame();
   await stranger.waitForLoadState('load');
+  assert.equal(await stranger.evaluate(() => location.origin), other.origin);
   await stranger.evaluate(() => parent.postMessage({ type: 'plateau:height', height: 7 }, '*'));
   // The listed frame, navigated away to another origin than its src names.
   const frame = await (await page.$('iframe#frame')).contentFrame();
   await frame.goto(`${other.origin}/www/embed-example.css`);
+  assert.equal(await frame.evaluate(() => location.origin), other.origin);
   await frame.evaluate(() => parent.postMessage({ type: 'plateau:height', height: 9 }, '*'));
   await page.waitForTimeout(300);
   assert.equal(await page.$eval('iframe#frame', (f) => f.clientHeight), sized);

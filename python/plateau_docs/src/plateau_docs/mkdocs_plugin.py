@@ -3,7 +3,7 @@
 The path is relative to the Markdown file, like a link, and must name a file MkDocs copies into the
 site (one inside ``docs_dir``). Keywords: ``monitor="val_loss"``, ``height=320`` (CSS pixels),
 ``smoothing=0.8``, ``log_y=True``. The call is read as a Python literal expression, never run; calls
-inside fenced code blocks are left as they are, so pages can show the syntax. Pages that hold a
+inside code (fenced blocks and backtick spans) are left as they are, so pages can show the syntax. Pages that hold a
 curve load ``assets/plateau/learning-curve.js``, copied into the site once.
 """
 
@@ -82,12 +82,16 @@ class PlateauPlugin(BasePlugin):
         """The line with each learning_curve macro replaced by the element (a linear scan)."""
         parts = []
         at = 0
+        ticks = 0
         while (start := line.find(OPEN, at)) != -1:
             end = line.find(CLOSE, start + len(OPEN))
             if end == -1:
                 break
+            ticks += line.count("`", at, start)
+            in_code = ticks % 2 == 1
+            ticks += line.count("`", start, end)
             try:
-                call = parse_call(line[start + len(OPEN) : end].strip())
+                call = None if in_code else parse_call(line[start + len(OPEN) : end].strip())
             except OptionError as e:
                 raise PluginError(f"{page.file.src_uri}: {e}.") from None
             if call is None:
