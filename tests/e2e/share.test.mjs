@@ -461,3 +461,12 @@ test('<learning-curve> fetches its log at once and analyses it when it nears the
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("README's static-hosting recipe quotes the Content-Security-Policy index.html carries", async () => {
+  const readme = (await readFixture('README.md')).toString();
+  const quoted = readme.match(/so it travels with the page to every host:\s*`([^`]+)`/);
+  assert.ok(quoted, 'README quotes the policy');
+  const index = (await readFixture('index.html')).toString();
+  const carried = index.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)[1];
+  assert.equal(quoted[1].replace(/\s+/g, ' '), carried);
+});
