@@ -52,7 +52,14 @@ if [ "${1:-}" = docs ]; then
   venv=.tools/docs-venv
   if ! cmp -s python/requirements-test.txt "$venv/requirements-test.txt"; then
     say "installing Sphinx and MkDocs into $venv (python/requirements-test.txt)"
-    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+    if [ ! -x "$venv/bin/pip" ] && ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's python3 makes venvs only with python3-venv.
+      rm -rf "$venv"
+      say "installing python3-venv from Debian"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$venv"
+    fi
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-test.txt
     cp python/requirements-test.txt "$venv/requirements-test.txt"
   fi
