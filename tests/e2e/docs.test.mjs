@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -218,4 +219,10 @@ test('a directive or macro that cannot be used stops the build with one sentence
   await writeFile(join(mk, 'docs/index.md'), '# Bad\n\n{{ learning_curve("logs/gone.csv") }}\n');
   const gone = run('mkdocs', ['build', '--strict', '--quiet'], mk);
   assert.match(gone.stderr, /index\.md: learning_curve\("logs\/gone\.csv"\): no such file in docs_dir/);
+  // The macro's arguments are read as literals, never run.
+  await writeFile(join(mk, 'docs/index.md'), '# Bad\n\n{{ learning_curve(__import__("os").system("touch pwned")) }}\n');
+  const code = run('mkdocs', ['build', '--strict', '--quiet'], mk);
+  assert.notEqual(code.status, 0);
+  assert.match(code.stderr, /must be plain values/);
+  assert.equal(existsSync(join(mk, 'pwned')), false);
 });
