@@ -123,6 +123,8 @@ async function checkSite(site, pages, label) {
   // Sphinx's default theme names no icon, so the browser asks for /favicon.ico: not the site's doing.
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`${m.text()} ${m.location().url}`);
+    // A preload the page never used (e.g. fetched twice for a mismatched mode) is a console warning.
+    if (m.type() === 'warning' && /preload/i.test(m.text())) errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('request', (r) => urls.push(r.url()));
@@ -130,6 +132,7 @@ async function checkSite(site, pages, label) {
   try {
     for (const [path, logs] of Object.entries(pages)) {
       for (const visit of ['first visit', 'cached']) {
+        const before = urls.length;
         await page.goto(`${server.origin}/${path}`);
         const curves = page.locator('learning-curve');
         assert.equal(await curves.count(), logs.length, `${label} ${path}: one element per directive`);
@@ -148,6 +151,8 @@ async function checkSite(site, pages, label) {
           });
           assert.ok(drawn > 2000, `${label} ${path} #${i} drew its chart (${drawn} pixels)`);
         }
+        const wasm = urls.slice(before).filter((u) => u.endsWith('/plateau_bg.wasm'));
+        if (visit === 'first visit') assert.equal(wasm.length, 1, `${label} ${path}: the wasm is fetched once (${wasm})`);
         const compiles = await page.evaluate(() => window.compiles);
         assert.deepEqual(compiles, { streaming: 1, other: 0 }, `${label} ${path}: one streaming compilation for ${logs.length} elements`);
         const measures = await page.evaluate(() => performance.getEntriesByName('learning-curve').map((m) => m.duration));

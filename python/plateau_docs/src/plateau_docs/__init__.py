@@ -66,6 +66,17 @@ def element(src, monitor=None, height=None, smoothing=None, log_y=False):
     return f"<learning-curve {text}></learning-curve>"
 
 
+def preloads(folder):
+    """``<link>`` tags that fetch the element's modules and wasm (in ``folder``, a URL ending in
+    ``plateau``) with the page, instead of one after another as each import is found."""
+    folder = escape(folder, quote=True)
+    return (
+        f'<link rel="modulepreload" href="{folder}/plateau.js">\n'
+        f'<link rel="modulepreload" href="{folder}/pkg/plateau.js">\n'
+        f'<link rel="preload" href="{folder}/pkg/plateau_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n'
+    )
+
+
 def copy_static(dest):
     """Copies ``plateau/`` (the element's files) into the folder ``dest``."""
     source = STATIC / "plateau"

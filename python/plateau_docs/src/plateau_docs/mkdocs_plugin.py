@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.utils import get_relative_url
 
-from . import OPTIONS, SCRIPT, OptionError, check_options, copy_static, element
+from . import OPTIONS, SCRIPT, OptionError, check_options, copy_static, element, preloads
 
 #: Where the element's files go in the site.
 ASSETS = "assets"
@@ -119,7 +119,7 @@ class PlateauPlugin(BasePlugin):
         if page.file.src_uri not in self.used:
             return output
         script = get_relative_url(f"{ASSETS}/{SCRIPT}", page.url)
-        tag = f'<script type="module" src="{script}"></script>\n'
+        tag = preloads(posixpath.dirname(script)) + f'<script type="module" src="{script}"></script>\n'
         head = output.find("</head>")
         return output[:head] + tag + output[head:] if head != -1 else tag + output
 

@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from . import SCRIPT, STATIC, OptionError, __version__, check_options, element
+from . import SCRIPT, STATIC, OptionError, __version__, check_options, element, preloads
 
 #: Where logs go inside the output's ``_static/``.
 LOGS = "plateau/logs"
@@ -89,6 +89,8 @@ def add_static(app):
 def add_script(app, pagename, templatename, context, doctree):
     if doctree is not None and next(iter(doctree.findall(learning_curve)), None) is not None:
         app.add_js_file(SCRIPT, type="module")
+        folder = relative_uri(app.builder.get_target_uri(pagename), f"_static/{SCRIPT}").rsplit("/", 1)[0]
+        context["metatags"] = context.get("metatags", "") + preloads(folder)
 
 
 def purge(app, env, docname):
