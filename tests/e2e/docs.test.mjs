@@ -34,6 +34,7 @@ const run = (cmd, args, cwd) => spawnSync(join(VENV, cmd), args, { cwd, encoding
 before(async () => {
   const [wheel] = (await readdir(join(ROOT, 'dist'))).filter((f) => /^plateau_docs-.*\.whl$/.test(f));
   assert.ok(wheel, 'run `make wheel` first: dist/plateau_docs-*.whl is missing');
+  assert.ok(existsSync(join(VENV, 'pip')), 'run `make wheel` first: the docs venv .tools/docs-venv is missing');
   execFileSync(join(VENV, 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-index', '--no-deps',
     '--force-reinstall', join(ROOT, 'dist', wheel)]);
   scratch = await mkdtemp(join(tmpdir(), 'plateau-docs-'));
