@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-verdict bench-chart snapshots-png dist
+.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-verdict bench-chart snapshots-png dist wheel
 
 setup:
 	@scripts/setup.sh
@@ -13,9 +13,15 @@ setup:
 build: setup
 	@scripts/build-web.sh
 
-# dist/: the static site; dist/plateau.html: the whole page in one file that works from file://.
+# dist/: the static site; dist/plateau.html: the whole page in one file that works from file://;
+# dist/npm/: the <learning-curve> element and the JS API as an npm package folder.
 dist: build
 	@node scripts/dist.mjs
+
+# dist/plateau_docs-*.whl: the Sphinx extension and MkDocs plugin with the element's files inside.
+wheel: dist
+	@scripts/setup.sh docs
+	@scripts/wheel.sh
 
 serve: build
 	@echo "plateau: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
@@ -33,7 +39,7 @@ test-wasm: setup
 	$(WASM_TEST) --test web_node
 	$(WASM_TEST) --test web_browser
 
-test-e2e: dist
+test-e2e: wheel
 	@scripts/setup.sh browser
 	node --test --test-concurrency=1 tests/e2e/
 

@@ -1,6 +1,8 @@
-// `make dist`: dist/ is the deployable static site (index.html + www/), and dist/plateau.html is the
+// `make dist`: dist/ is the deployable static site (index.html + www/); dist/plateau.html is the
 // whole page in one file — scripts bundled by esbuild, the wasm inlined as base64, the CSS inlined —
-// that works opened straight from disk (file://, where fetching a .wasm fails).
+// that works opened straight from disk (file://, where fetching a .wasm fails); dist/npm/ is the
+// <learning-curve> element and the JS API as a package folder ready for `npm pack` / `npm publish`
+// (its files are also what the docs wheel bundles, see scripts/wheel.sh).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, rm, writeFile, stat } from 'node:fs/promises';
@@ -71,3 +73,35 @@ await writeFile(join(DIST, 'plateau.html'), html);
 
 const size = (await stat(join(DIST, 'plateau.html'))).size;
 console.log(`dist: dist/ (static site) and dist/plateau.html (${Math.round(size / 1024)} KB, works from file://)`);
+
+// The npm package: the element and the API as they are in www/ (plain ES modules, the wasm beside
+// them), the hand-written types and README from npm/, and a package.json made here.
+const NPM = join(DIST, 'npm');
+const ELEMENT = ['learning-curve.js', 'plateau.js', 'pkg/plateau.js', 'pkg/plateau_bg.wasm'];
+const TYPED = ['plateau.d.ts', 'learning-curve.d.ts', 'README.md'];
+await mkdir(join(NPM, 'pkg'), { recursive: true });
+for (const file of ELEMENT) await cp(join(ROOT, 'www', file), join(NPM, file));
+for (const file of TYPED) await cp(join(ROOT, 'npm', file), join(NPM, file));
+const cargo = await readFile(join(ROOT, 'Cargo.toml'), 'utf8');
+const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, 'm'))[1];
+const manifest = {
+  name: 'plateau-learning-curve',
+  version: field('version'),
+  description: `${field('description')} A <learning-curve> element and a JS API; the analysis runs in the browser (WebAssembly).`,
+  license: field('license'),
+  type: 'module',
+  main: './plateau.js',
+  types: './plateau.d.ts',
+  exports: {
+    '.': { types: './plateau.d.ts', default: './plateau.js' },
+    './learning-curve.js': { types: './learning-curve.d.ts', default: './learning-curve.js' },
+    './learning-curve': { types: './learning-curve.d.ts', default: './learning-curve.js' },
+    './plateau_bg.wasm': './pkg/plateau_bg.wasm',
+    './package.json': './package.json',
+  },
+  files: [...ELEMENT, ...TYPED.filter((f) => f.endsWith('.d.ts'))],
+  sideEffects: ['./learning-curve.js'],
+  keywords: ['learning-curve', 'training', 'loss', 'machine-learning', 'web-component', 'webassembly'],
+};
+await writeFile(join(NPM, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`dist: dist/npm/ (package ${manifest.name}@${manifest.version}; \`npm pack\` there makes the tarball)`);

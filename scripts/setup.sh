@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing on a fresh machine; fast and silent when everything is there.
-# Usage: scripts/setup.sh [browser]   (browser: also Chromium, its driver and fonts for tests)
+# Usage: scripts/setup.sh [browser|docs]   (browser: also Chromium, its driver and fonts for tests;
+#        docs: the docs tests' Python venv in .tools/docs-venv, from python/requirements-test.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,5 +44,23 @@ if [ "${1:-}" = browser ]; then
       say "please install as root: apt-get install -y ${missing[*]}"
       exit 1
     fi
+  fi
+fi
+
+# Sphinx, MkDocs and setuptools at the pinned versions, for the plateau-docs wheel and its tests.
+if [ "${1:-}" = docs ]; then
+  venv=.tools/docs-venv
+  if ! cmp -s python/requirements-test.txt "$venv/requirements-test.txt"; then
+    say "installing Sphinx and MkDocs into $venv (python/requirements-test.txt)"
+    if [ ! -x "$venv/bin/pip" ] && ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's python3 makes venvs only with python3-venv.
+      rm -rf "$venv"
+      say "installing python3-venv from Debian"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$venv"
+    fi
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-test.txt
+    cp python/requirements-test.txt "$venv/requirements-test.txt"
   fi
 fi

@@ -7,9 +7,14 @@ import init, { Files, Analysis } from './pkg/plateau.js';
 
 let ready = null;
 
-/** Starts the WebAssembly module once per page; every later call shares it. */
-export function start() {
-  ready ??= init();
+/**
+ * Starts the WebAssembly module once per page; every later call shares it, whatever it is given.
+ * With no argument the module streams from `pkg/plateau_bg.wasm` next to this file
+ * (`WebAssembly.instantiateStreaming`: compiled while it downloads, and cached compiled by the browser).
+ * Elsewhere (Node, a bundler) pass the wasm as a `WebAssembly.Module`, bytes, a URL or a `Response`.
+ */
+export function start(wasm) {
+  ready ??= init(wasm === undefined ? undefined : { module_or_path: wasm });
   return ready;
 }
 

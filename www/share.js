@@ -1,6 +1,6 @@
-// Share links, `?src=` loading and the `?embed=1` compact mode of the page. The data travels in the
-// URL fragment (key `d`, made and read by the wasm core); other fragment keys are view settings owned
-// by the chart controls and are carried along untouched.
+// Share links, `?src=` loading and the embed modes of the page. The data travels in the URL fragment
+// (key `d`, made and read by the wasm core); other fragment keys are view settings owned by the
+// chart controls and are carried along untouched.
 import { Analysis } from './pkg/plateau.js';
 import { readState, updateState } from './urlstate.js';
 
@@ -8,14 +8,33 @@ import { readState, updateState } from './urlstate.js';
 const LONG_LINK = 1 << 20;
 
 const query = new URLSearchParams(location.search);
-const embedded = query.get('embed') === '1';
+/** `?embed=1`: chart, verdict and view controls; `?embed=compact`: the chart with its verdict banner only. */
+const embed = ['1', 'compact'].includes(query.get('embed')) ? query.get('embed') : null;
 
-if (embedded) {
+if (embed) {
   document.documentElement.classList.add('embed');
+  if (embed === 'compact') document.documentElement.classList.add('embed-compact');
   // No drop zone in an embed: a stray drop must not replace the chart the host page chose.
   for (const type of ['dragenter', 'dragover', 'drop']) {
     window.addEventListener(type, (e) => e.stopImmediatePropagation(), true);
   }
+  postHeight();
+}
+
+/**
+ * In an iframe, tells the host page how tall the content is, so it can size the frame and nothing
+ * scrolls inside it: `{ type: 'plateau:height', height }` (CSS pixels), posted whenever it changes.
+ * The height is all it says, so any host may hear it; hosts check who sent it (see README).
+ */
+function postHeight() {
+  if (window.parent === window) return;
+  let last = -1;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({ type: 'plateau:height', height }, '*');
+  }).observe(document.documentElement);
 }
 
 /** The share link for `analysis`: this page, the current view settings, then the data. */

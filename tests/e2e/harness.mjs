@@ -19,20 +19,24 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves the repository read-only on a free 127.0.0.1 port; `requests` lists every path asked for. */
-export async function serve() {
+/**
+ * Serves `root` (the repository unless given) read-only on a free 127.0.0.1 port; `requests` lists
+ * every path asked for. `headers` are added to every answer (e.g. a Cache-Control).
+ */
+export async function serve(root = ROOT, headers = {}) {
   const requests = [];
+  const base = join(root, '/');
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(path);
-    const file = normalize(join(ROOT, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(ROOT)) {
+    const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
+    if (!file.startsWith(base)) {
       res.writeHead(403).end();
       return;
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');

@@ -233,6 +233,7 @@ test('embed example renders its three <learning-curve>s, the iframe and the API 
     viewport: { width: 900, height: 1200 },
   });
   for (const id of ['from-file', 'inline', 'from-link']) {
+    await page.locator(`learning-curve#${id}`).scrollIntoViewIfNeeded();
     await page.waitForSelector(`learning-curve#${id}[data-state="ready"]`, { timeout: 15000 });
     const verdict = await page.getAttribute(`learning-curve#${id}`, 'data-verdict');
     assert.match(verdict, /^(improving|plateau|overfitting|diverging|insufficient)$/, id);
@@ -250,6 +251,7 @@ test('embed example renders its three <learning-curve>s, the iframe and the API 
   assert.equal(await page.getAttribute('learning-curve#from-file', 'data-verdict'), 'overfitting');
   const d002 = JSON.parse(cli(['check', '--json', 'tests/fixtures/keras-labeled/logs/d002.csv'])).runs[0].verdict;
   assert.equal(await page.getAttribute('learning-curve#from-link', 'data-verdict'), d002);
+  await page.locator('iframe#frame').scrollIntoViewIfNeeded();
   const frame = page.frameLocator('iframe#frame');
   await frame.locator('#app[data-state="ready"]').waitFor({ timeout: 15000 });
   const d004 = JSON.parse(cli(['check', '--json', 'tests/fixtures/keras-labeled/logs/d004.csv'])).runs[0].verdict;
@@ -270,7 +272,7 @@ test('<learning-curve> shows hostile inline names as text', async () => {
     script.type = 'text/csv';
     script.textContent = 'epoch,val_<img src=x onerror="window.pwned=1">_loss\n0,1\n1,0.9\n2,0.8\n3,0.7\n4,0.6\n5,0.5\n';
     el.append(script);
-    document.querySelector('main').append(el);
+    document.querySelector('main').prepend(el);
   });
   await page.waitForSelector('learning-curve#hostile[data-state="ready"]', { timeout: 15000 });
   const text = await page.$eval('learning-curve#hostile', (el) => el.shadowRoot.textContent);
@@ -338,4 +340,133 @@ test('the CSP blocks injected inline script in the page, the single file and the
     assert.ok(errors.some((e) => e.includes('Content Security Policy')), `${url}: the CSP reported the blocked script`);
     await context.close();
   }
+});
+
+/** The iframe's height in CSS pixels and whether its page scrolls inside. */
+async function frameFit(page, id) {
+  const height = await page.$eval(`iframe#${id}`, (f) => f.clientHeight);
+  const frame = await (await page.$(`iframe#${id}`)).contentFrame();
+  const inner = await frame.evaluate(() => ({
+    scroll: document.documentElement.scrollHeight,
+    client: document.documentElement.clientHeight,
+  }));
+  return { height, scrolls: inner.scroll > inner.client, inner };
+}
+
+test('?embed=1 and ?embed=compact post their height and the host sizes each frame so nothing scrolls inside', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/www/embed-example.html`, {
+    viewport: { width: 900, height: 900 },
+  });
+  for (const id of ['frame', 'frame-compact']) {
+    await page.locator(`iframe#${id}`).scrollIntoViewIfNeeded();
+    const frame = page.frameLocator(`iframe#${id}`);
+    await frame.locator('#app[data-state="ready"]').waitFor({ timeout: 15000 });
+    await page.waitForFunction((frameId) => {
+      const f = document.getElementById(frameId);
+      return f.clientHeight === f.contentDocument.documentElement.scrollHeight;
+    }, id, { timeout: 5000 });
+    const fit = await frameFit(page, id);
+    assert.equal(fit.scrolls, false, `${id}: ${JSON.stringify(fit)}`);
+    assert.notEqual(fit.height, 360, `${id} was resized from its stylesheet height`);
+    assert.ok(await frame.locator('canvas#chart').isVisible());
+  }
+  const compact = page.frameLocator('iframe#frame-compact');
+  for (const hidden of ['#verdict', '.view-controls', '#legend', 'header']) {
+    assert.equal(await compact.locator(hidden).isVisible(), false, `compact hides ${hidden}`);
+  }
+  assert.equal(await page.frameLocator('iframe#frame').locator('#verdict').isVisible(), true, 'embed=1 keeps the verdict');
+  const full = await frameFit(page, 'frame');
+  const small = await frameFit(page, 'frame-compact');
+  assert.ok(small.height < full.height, `compact (${small.height}px) is shorter than embed=1 (${full.height}px)`);
+  await page.locator('iframe#frame').scrollIntoViewIfNeeded();
+  await screenshot(page, 'embed-frames');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the embed example ignores height messages from other frames and other origins', async () => {
+  // The example's own CSP allows only same-origin frames; lifted here so another origin can post.
+  const { page, errors, context } = await openPage(browser, `${server.origin}/www/embed-example.html`, { bypassCSP: true });
+  await page.locator('iframe#frame').scrollIntoViewIfNeeded();
+  await page.frameLocator('iframe#frame').locator('#app[data-state="ready"]').waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => document.getElementById('frame').clientHeight !== 360);
+  const sized = await page.$eval('iframe#frame', (f) => f.clientHeight);
+  // A frame the host did not list, from another origin.
+  await page.evaluate((src) => {
+    const f = document.createElement('iframe');
+    f.id = 'stranger';
+    f.src = src;
+    document.body.append(f);
+  }, `${other.origin}/www/embed-example.css`);
+  const stranger = await (await page.waitForSelector('iframe#stranger')).contentFrame();
+  await stranger.waitForLoadState('load');
+  assert.equal(await stranger.evaluate(() => location.origin), other.origin);
+  await stranger.evaluate(() => parent.postMessage({ type: 'plateau:height', height: 7 }, '*'));
+  // The listed frame, navigated away to another origin than its src names.
+  const frame = await (await page.$('iframe#frame')).contentFrame();
+  await frame.goto(`${other.origin}/www/embed-example.css`);
+  assert.equal(await frame.evaluate(() => location.origin), other.origin);
+  await frame.evaluate(() => parent.postMessage({ type: 'plateau:height', height: 9 }, '*'));
+  await page.waitForTimeout(300);
+  assert.equal(await page.$eval('iframe#frame', (f) => f.clientHeight), sized);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('<learning-curve> redraws for the smoothing and log-y attributes without judging again', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/www/embed-example.html`);
+  const curve = page.locator('learning-curve#from-file');
+  await page.waitForSelector('learning-curve#from-file[data-state="ready"]', { timeout: 15000 });
+  const picture = () => curve.evaluate((el) => {
+    const c = el.shadowRoot.querySelector('canvas');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let h = 0;
+    for (let i = 0; i < data.length; i += 1) h = (Math.imul(h, 31) + data[i]) | 0;
+    return h;
+  });
+  const plain = await picture();
+  await curve.evaluate((el) => el.setAttribute('log-y', ''));
+  const logY = await picture();
+  assert.notEqual(logY, plain, 'log-y redraws on a log scale');
+  await curve.evaluate((el) => el.removeAttribute('log-y'));
+  assert.equal(await picture(), plain, 'removing log-y draws the first picture again');
+  await curve.evaluate((el) => el.setAttribute('smoothing', '0'));
+  assert.notEqual(await picture(), plain, 'smoothing 0 draws the raw curves only');
+  assert.equal(await curve.getAttribute('data-verdict'), 'overfitting');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('<learning-curve> fetches its log at once and analyses it when it nears the viewport', async () => {
+  const { page, errors, urls, context } = await openPage(browser, `${server.origin}/www/embed-example.html`, {
+    viewport: { width: 900, height: 700 },
+  });
+  await page.evaluate(() => {
+    const spacer = document.createElement('div');
+    spacer.style.height = '4000px';
+    const el = document.createElement('learning-curve');
+    el.id = 'far';
+    el.setAttribute('src', 'examples/keras-tomato-leaf.csv?far');
+    document.body.append(spacer, el);
+  });
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('?far')));
+  await page.waitForTimeout(300);
+  assert.equal(await page.getAttribute('learning-curve#far', 'data-state'), 'loading', 'off screen: not analysed yet');
+  assert.ok(urls.some((u) => u.endsWith('?far')), 'the log is fetched before the element is seen');
+  await page.locator('learning-curve#far').scrollIntoViewIfNeeded();
+  await page.waitForSelector('learning-curve#far[data-state="ready"]', { timeout: 15000 });
+  assert.equal(await page.getAttribute('learning-curve#far', 'data-verdict'), 'overfitting');
+  const measured = await page.evaluate(() => performance.getEntriesByName('learning-curve').map((m) => m.detail));
+  assert.ok(measured.includes('far'), `a performance measure names the element: ${measured}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("README's static-hosting recipe quotes the Content-Security-Policy index.html carries", async () => {
+  const readme = (await readFixture('README.md')).toString();
+  const quoted = readme.match(/so it travels with the page to every host:\s*`([^`]+)`/);
+  assert.ok(quoted, 'README quotes the policy');
+  const index = (await readFixture('index.html')).toString();
+  const carried = index.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)[1];
+  assert.equal(quoted[1].replace(/\s+/g, ' '), carried);
 });

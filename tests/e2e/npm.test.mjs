@@ -1,0 +1,98 @@
+// The npm package `make dist` writes to dist/npm/: packed with `npm pack`, installed offline from the
+// tarball into a scratch project, then used from node_modules in Node and in Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, launch, openPage, screenshot, cliReport, ROOT } from './harness.mjs';
+
+const PACKAGE = join(ROOT, 'dist/npm');
+const NAME = 'plateau-learning-curve';
+const LOG = 'www/examples/keras-tomato-leaf.csv';
+let scratch;
+let tarball;
+let browser;
+
+const npm = (args, cwd) => execFileSync('npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+before(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'plateau-npm-'));
+  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], PACKAGE));
+  tarball = packed;
+  const project = join(scratch, 'site');
+  await cp(join(ROOT, LOG), join(project, 'metrics.csv'));
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'scratch-site', private: true, type: 'module' }));
+  npm(['install', '--offline', '--no-audit', '--no-fund', join(scratch, packed.filename)], project);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+test('npm pack ships the element, the API, the wasm, the types and the README, and nothing else', () => {
+  const files = tarball.files.map((f) => f.path).sort();
+  assert.deepEqual(files, [
+    'README.md', 'learning-curve.d.ts', 'learning-curve.js', 'package.json', 'pkg/plateau.js', 'pkg/plateau_bg.wasm',
+    'plateau.d.ts', 'plateau.js',
+  ]);
+});
+
+test('the installed package resolves through its exports and judges a log in Node', async () => {
+  const project = join(scratch, 'site');
+  await writeFile(join(project, 'check.mjs'), `
+    import { readFile } from 'node:fs/promises';
+    import { fileURLToPath } from 'node:url';
+    import * as api from '${NAME}';
+    await api.start(await readFile(fileURLToPath(import.meta.resolve('${NAME}/plateau_bg.wasm'))));
+    const report = await api.analyze({ name: 'metrics.csv', bytes: await readFile('metrics.csv') });
+    console.log(JSON.stringify({
+      exports: Object.keys(api).sort(),
+      element: import.meta.resolve('${NAME}/learning-curve'),
+      verdict: report.runs[0].verdict,
+      monitor: report.runs[0].monitor,
+    }));
+  `);
+  const out = JSON.parse(execFileSync(process.execPath, ['check.mjs'], { cwd: project }).toString());
+  const cli = cliReport(LOG).runs[0];
+  assert.equal(out.verdict, cli.verdict);
+  assert.equal(out.monitor, cli.monitor);
+  assert.ok(out.element.endsWith(`node_modules/${NAME}/learning-curve.js`), out.element);
+  // The hand-written types declare exactly the functions the module exports.
+  const types = await readFile(join(project, 'node_modules', NAME, 'plateau.d.ts'), 'utf8');
+  const declared = [...types.matchAll(/^export function (\w+)/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(declared, out.exports);
+});
+
+test('<learning-curve> loads from node_modules in Chromium and requests nothing outside the site', async () => {
+  const project = join(scratch, 'site');
+  await writeFile(join(project, 'index.html'), `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>scratch</title><link rel="icon" href="data:,">
+<script type="module" src="node_modules/${NAME}/learning-curve.js"></script></head>
+<body><h1>Training notes</h1>
+<learning-curve id="curve" src="metrics.csv" height="300"></learning-curve>
+</body></html>`);
+  const server = await serve(project);
+  try {
+    const { page, errors, urls, context } = await openPage(browser, `${server.origin}/index.html`);
+    await page.waitForSelector('learning-curve#curve[data-state="ready"]', { timeout: 15000 });
+    assert.equal(await page.getAttribute('learning-curve#curve', 'data-verdict'), cliReport(LOG).runs[0].verdict);
+    const drawn = await page.$eval('learning-curve#curve', (el) => {
+      const canvas = el.shadowRoot.querySelector('canvas');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] !== data[0] || data[i + 1] !== data[1]) n += 1;
+      return n;
+    });
+    assert.ok(drawn > 2000, `the chart is drawn (${drawn} pixels)`);
+    assert.ok(urls.every((u) => u.startsWith(`${server.origin}/`)), urls.join(' '));
+    assert.ok(urls.some((u) => u.endsWith(`node_modules/${NAME}/pkg/plateau_bg.wasm`)), 'the wasm comes from the package');
+    await screenshot(page, 'npm-package');
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await server.close();
+  }
+});
