@@ -19,12 +19,19 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves the repository read-only on a free 127.0.0.1 port; `requests` lists every path asked for. */
-export async function serve() {
+/**
+ * Serves the repository read-only on a free 127.0.0.1 port; `requests` lists every path asked for.
+ * `routes` maps a path to a `(req, res)` handler that answers it instead.
+ */
+export async function serve(routes = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(path);
+    if (Object.hasOwn(routes, path)) {
+      routes[path](req, res);
+      return;
+    }
     const file = normalize(join(ROOT, path.endsWith('/') ? `${path}index.html` : path));
     if (!file.startsWith(ROOT)) {
       res.writeHead(403).end();
