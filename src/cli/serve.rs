@@ -103,11 +103,17 @@ fn list_logs(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>) {
     }
 }
 
+/// What a relative path keeps unencoded in a query value: RFC 3986's unreserved characters and `/`.
+const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 /// A relative path as it goes in a query value.
 fn encode(rel: &str) -> String {
-    percent_encoding::utf8_percent_encode(rel, percent_encoding::NON_ALPHANUMERIC)
-        .to_string()
-        .replace("%2F", "/")
+    percent_encoding::utf8_percent_encode(rel, PATH_VALUE).to_string()
 }
 
 type Answer = Response<std::io::Cursor<Vec<u8>>>;

@@ -86,6 +86,14 @@ const verdict = (page) => page.$eval('#verdict', (v) => v.dataset.verdict);
 test('a followed file turns from improving to overfitting in place, keeping the view; a half line waits; a shortened file is read again; Stop stops', async () => {
   const { page, errors, context } = await openPage(browser, `${server.origin}/`, { viewport: { width: 1100, height: 900 } });
   await opfsPicker(page, HEADER + epochs(0, 12, 11));
+  // Notifications the user allowed, recorded instead of shown.
+  await page.evaluate(() => {
+    window.notified = [];
+    window.Notification = class {
+      static permission = 'granted';
+      constructor(title, { body }) { window.notified.push({ title, body }); }
+    };
+  });
   await page.click('#follow');
   await waitState(page, 'ready');
   await page.fill('#follow-every', '0.2');
@@ -105,6 +113,10 @@ test('a followed file turns from improving to overfitting in place, keeping the 
   await write(page, epochs(12, 24, 11));
   await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'overfitting');
   assert.equal(await page.title(), 'overfitting — plateau');
+  const notified = await page.evaluate(() => window.notified);
+  assert.equal(notified.length, 1, JSON.stringify(notified));
+  assert.equal(notified[0].title, 'overfitting — history');
+  assert.match(notified[0].body, /^history\.csv: val_loss best/);
   assert.notEqual(await canvasPrint(page), before, 'the chart was redrawn with the new epochs');
   assert.equal(await page.$eval('#smooth', (s) => s.value), '0', 'smoothing kept');
   assert.match(await page.evaluate(() => location.hash), /hide=/, 'hidden series kept');
