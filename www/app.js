@@ -186,6 +186,13 @@ function showReport(rep) {
   runs.show(rep);
 }
 
+// Maps and smooths the shown run of a followed log's new analysis under the current view, in a task
+// of its own before `refresh` draws it; `runs` is how many runs it has.
+function prepare(next, runs) {
+  next.set_view(chartView());
+  next.prepare(view.run < runs ? view.run : 0);
+}
+
 // The view without the page-only keys, as Rust's chart::View reads it.
 function chartView() {
   const { monitor, run, ...rest } = view;
@@ -302,4 +309,4 @@ window.addEventListener('drop', (e) => {
 });
 
 startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail });
-startFollow({ wasmReady, adopt, refresh, monitor: () => view.monitor ?? undefined, fail });
+startFollow({ wasmReady, adopt, refresh, prepare, monitor: () => view.monitor ?? undefined, fail });

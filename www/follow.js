@@ -4,7 +4,7 @@
 // www/follow-worker.js) and the analysis is replaced in place, keeping the view. Also here: the
 // verdict in the tab title, a notification when it turns bad, and share links marked as snapshots.
 import { Follower } from './pkg/plateau.js';
-import { assemble } from './reading.js';
+import { assemble, nextTask } from './reading.js';
 import { step } from './follow-step.js';
 import { nameOf } from './share.js';
 import { readState, updateState } from './urlstate.js';
@@ -123,7 +123,8 @@ function handleSource(handle) {
 
 /**
  * Wires following. `page` gives `wasmReady`, `adopt(analysis, label)` (a new log, fresh view),
- * `refresh(analysis, label)` (the same log read again: the view is kept), `monitor()` and `fail(message)`.
+ * `refresh(analysis, label)` (the same log read again: the view is kept), `prepare(analysis, runs)`
+ * (the chart's mapping and smoothing ahead of `refresh`), `monitor()` and `fail(message)`.
  */
 export function startFollow(page) {
   const bar = $('follow-bar');
@@ -222,6 +223,14 @@ export function startFollow(page) {
       return 0;
     }
     const first = session.reads === 0 && session.rows === 0;
+    if (!first) {
+      page.prepare(next, answer.shape.runs.length);
+      await nextTask();
+      if (session !== current) {
+        next.free();
+        return 0;
+      }
+    }
     const report = first ? page.adopt(next, session.label) : page.refresh(next, session.label);
     performance.measure('plateau:follow-update', { start: started, end: performance.now() });
     const added = answer.change === 'restarted' ? 0 : answer.rows - session.rows;
