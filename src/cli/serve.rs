@@ -66,10 +66,15 @@ pub fn serve(dir: &Path, page: &Path, port: u16, follow: f64) -> ExitCode {
             found.len() - LISTED
         );
     }
+    let folders = std::sync::Arc::new((logs, page));
     for request in server.incoming_requests() {
-        let answer = answer(&request, &logs, &page);
-        // A client that hung up is no reason to stop serving the others.
-        let _ = request.respond(answer);
+        let folders = std::sync::Arc::clone(&folders);
+        // One thread per request: a slow client never holds up the others.
+        std::thread::spawn(move || {
+            let answer = answer(&request, &folders.0, &folders.1);
+            // A client that hung up is no reason to stop serving the others.
+            let _ = request.respond(answer);
+        });
     }
     ExitCode::SUCCESS
 }
@@ -147,6 +152,9 @@ fn answer(request: &Request, logs: &Path, page: &Path) -> Answer {
         ("Access-Control-Allow-Private-Network", "true"),
         ("Cache-Control", "no-cache"),
         ("X-Content-Type-Options", "nosniff"),
+        // A fresh connection per request: tiny_http's keep-alive was seen to stall Chromium's
+        // module loads.
+        ("Connection", "close"),
     ] {
         response.add_header(header(name, value));
     }
