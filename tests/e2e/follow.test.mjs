@@ -152,6 +152,24 @@ test('a followed file turns from improving to overfitting in place, keeping the 
   await context.close();
 });
 
+test('without the File System Access API the page says so, and "Read again" takes in only the new rows of a re-chosen file', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await page.evaluate(() => { delete window.showOpenFilePicker; });
+  const choose = async (button, text) => {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click(button)]);
+    await chooser.setFiles({ name: 'history.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  };
+  await choose('#follow', HEADER + epochs(0, 12, 11));
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'improving');
+  assert.match(await page.textContent('#follow-status'), /This browser cannot watch a file: choose it again with “Read again”/);
+  assert.equal(await page.isVisible('#follow-again'), true);
+  await choose('#follow-again', HEADER + epochs(0, 24, 11));
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'overfitting');
+  assert.match(await page.textContent('#follow-status'), /\+12 rows \(24 in all\)/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a share link made while following says it is a snapshot, and opens as one', async () => {
   const { page, errors, context } = await openPage(browser, `${server.origin}/`);
   await opfsPicker(page, HEADER + epochs(0, 10));
