@@ -163,7 +163,7 @@ export function startFollow(page) {
 
   function begin(label, name, source) {
     stop('');
-    const session = { label, source, reader: startReader(name), next: 0, reads: 0, rows: 0, verdict: null, timer: 0, busy: false };
+    const session = { label, source, reader: startReader(name), next: 0, reads: 0, rows: 0, verdict: null, last: null, timer: 0, busy: false };
     current = session;
     updateState({ d: null });
     $('share-box')?.setAttribute('hidden', '');
@@ -196,10 +196,15 @@ export function startFollow(page) {
       session.error = null;
       text.dataset.reads = String(session.reads);
       text.dataset.rows = String(session.rows);
-      const what = answer?.change === 'restarted'
-        ? `the file was replaced or shortened: read again from the start (${session.rows.toLocaleString('en')} rows)`
-        : `${added > 0 ? '+' : ''}${added.toLocaleString('en')} rows (${session.rows.toLocaleString('en')} in all)`;
-      say(`${session.source.read ? 'Following' : 'Read'} ${session.label}: last read ${clock(new Date())}, ${what}.`
+      const now = clock(new Date());
+      // What the last read that changed anything did: it stays until the next change.
+      if (answer?.type === 'done') {
+        const rows = session.rows.toLocaleString('en');
+        session.last = answer.change === 'restarted'
+          ? `the file was replaced or shortened: read again from the start at ${now} (${rows} rows)`
+          : `+${added.toLocaleString('en')} rows at ${now} (${rows} in all)`;
+      }
+      say(`${session.source.read ? 'Following' : 'Read'} ${session.label}: last read ${now}; ${session.last ?? 'no rows yet'}.`
         + (session.source.read ? '' : ' This browser cannot watch a file: choose it again with “Read again” to take in new rows.'));
       updateState({ snapshot: new Date().toISOString().slice(0, 19) });
     } catch (e) {

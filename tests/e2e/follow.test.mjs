@@ -120,7 +120,7 @@ test('a followed file turns from improving to overfitting in place, keeping the 
   assert.notEqual(await canvasPrint(page), before, 'the chart was redrawn with the new epochs');
   assert.equal(await page.$eval('#smooth', (s) => s.value), '0', 'smoothing kept');
   assert.match(await page.evaluate(() => location.hash), /hide=/, 'hidden series kept');
-  assert.match(await page.textContent('#follow-status'), /\+12 rows \(24 in all\)/);
+  assert.match(await page.textContent('#follow-status'), /\+12 rows at [\d:]+ \(24 in all\)/);
   await screenshot(page, 'follow-overfitting');
 
   // Half a line waits for its end.
@@ -165,7 +165,7 @@ test('without the File System Access API the page says so, and "Read again" take
   assert.equal(await page.isVisible('#follow-again'), true);
   await choose('#follow-again', HEADER + epochs(0, 24, 11));
   await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'overfitting');
-  assert.match(await page.textContent('#follow-status'), /\+12 rows \(24 in all\)/);
+  assert.match(await page.textContent('#follow-status'), /\+12 rows at [\d:]+ \(24 in all\)/);
   assert.deepEqual(errors, []);
   await context.close();
 });
