@@ -170,6 +170,23 @@ test('without the File System Access API the page says so, and "Read again" take
   await context.close();
 });
 
+test('a file dropped on the Follow button is followed, not merely read once', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'history.csv', { type: 'text/csv' }));
+    const button = document.getElementById('follow');
+    for (const type of ['dragover', 'drop']) {
+      button.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  }, HEADER + epochs(0, 12));
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'improving');
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.following), 'true');
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.rows), '12');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a share link made while following says it is a snapshot, and opens as one', async () => {
   const { page, errors, context } = await openPage(browser, `${server.origin}/`);
   await opfsPicker(page, HEADER + epochs(0, 10));
