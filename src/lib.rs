@@ -4,12 +4,13 @@
 //! **model** (runs and series) → **analysis** ([`Report`]: verdict, evidence, advice) →
 //! **chart** (plotters drawing, any backend) → **share** (a drop as a link's `d` value).
 //! `web` is the browser boundary (wasm32 only); `parts` splits a drop into plain columns for the
-//! page's worker to hand to the main thread.
+//! page's worker to hand to the main thread; `follow` reads a log again as training appends to it.
 
 pub mod analysis;
 pub mod chart;
 pub mod compare;
 mod error;
+pub mod follow;
 pub mod ingest;
 pub mod model;
 pub mod parts;

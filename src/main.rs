@@ -8,6 +8,11 @@ use plateau::model::{Axis, Direction, Kind, Role};
 use plateau::{Drop, Input, Options, Verdict};
 use serde::Serialize;
 
+mod cli {
+    pub mod serve;
+    pub mod watch;
+}
+
 #[derive(Parser)]
 #[command(name = "plateau", version, about = "Has my loss stopped going down?")]
 struct Cli {
@@ -41,6 +46,39 @@ enum Command {
         monitor: Option<String>,
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+    /// Follow log files while training writes them: print a run's verdict line each time it
+    /// changes; exit 1 as soon as a `--fail-on` verdict is reached.
+    Watch {
+        /// Seconds between reads.
+        #[arg(long, value_name = "S", default_value_t = 2.0)]
+        interval: f64,
+        /// Exit 1 when any run's verdict becomes one of these (comma-separated).
+        #[arg(long, value_name = "VERDICT[,VERDICT…]", value_delimiter = ',', value_parser = parse_verdict)]
+        fail_on: Vec<Verdict>,
+        /// Print one JSON object per change, one per line.
+        #[arg(long)]
+        json: bool,
+        /// Judge this series instead of the default (validation loss first).
+        #[arg(long, value_name = "NAME")]
+        monitor: Option<String>,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Serve the page and DIR's logs on 127.0.0.1, so a browser can follow them (`?src=…&follow=…`).
+    Serve {
+        /// The folder of logs, served under /logs/.
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// The folder holding the built page (index.html and www/).
+        #[arg(long, value_name = "DIR", default_value = env!("CARGO_MANIFEST_DIR"))]
+        page: PathBuf,
+        /// Seconds between reads in the printed links.
+        #[arg(long, value_name = "S", default_value_t = 2.0)]
+        follow: f64,
     },
     /// Show what was read: dialect, runs, series with role/kind/direction/points, segments, warnings.
     Inspect {
@@ -77,6 +115,19 @@ fn main() -> ExitCode {
             files,
         } => check(json, monitor, &fail_on, &files),
         Command::Inspect { json, files } => inspect(json, &files),
+        Command::Watch {
+            interval,
+            fail_on,
+            json,
+            monitor,
+            files,
+        } => cli::watch::watch(&files, interval, &fail_on, json, monitor),
+        Command::Serve {
+            dir,
+            port,
+            page,
+            follow,
+        } => cli::serve::serve(&dir, &page, port, follow),
         Command::Link {
             base,
             monitor,

@@ -8,6 +8,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::analysis::{analyze, Options, Report, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
+use crate::follow::Follow;
 use crate::ingest::{Input, Stream};
 use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;
@@ -91,27 +92,89 @@ impl Reader {
             .stream
             .finish()
             .map_err(|e| JsError::new(&e.to_string()))?;
-        let report = analyze(
-            &drop,
-            &Options {
-                monitor,
-                ..Options::default()
-            },
-        );
-        let (shape, columns) = parts::split(drop);
-        let arrays = js_sys::Array::new();
-        for column in &columns {
-            arrays.push(&js_sys::Float64Array::from(column.as_slice()));
+        packed(drop, monitor)
+    }
+}
+
+/// `drop` judged with `monitor`, as `{shape, columns: [Float64Array], report}` for `Assembler`.
+fn packed(drop: Drop, monitor: Option<String>) -> Result<JsValue, JsError> {
+    let report = analyze(
+        &drop,
+        &Options {
+            monitor,
+            ..Options::default()
+        },
+    );
+    let (shape, columns) = parts::split(drop);
+    let arrays = js_sys::Array::new();
+    for column in &columns {
+        arrays.push(&js_sys::Float64Array::from(column.as_slice()));
+    }
+    let out = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| {
+        js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
+            .map_err(|_| JsError::new("the analysis could not be packed for the page"))
+    };
+    set("shape", &to_js(&shape)?)?;
+    set("columns", &arrays)?;
+    set("report", &to_js_exact(&report)?)?;
+    Ok(out.into())
+}
+
+/// A log followed in the page's worker (see `follow::Follow`): `resume_at`, then `update` with
+/// the bytes from there, then `packed` for the main thread.
+#[wasm_bindgen]
+pub struct Follower {
+    follow: Follow,
+}
+
+#[wasm_bindgen]
+impl Follower {
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str) -> Follower {
+        Follower {
+            follow: Follow::new(name),
         }
-        let out = js_sys::Object::new();
-        let set = |key: &str, value: &JsValue| {
-            js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
-                .map_err(|_| JsError::new("the analysis could not be packed for the page"))
-        };
-        set("shape", &to_js(&shape)?)?;
-        set("columns", &arrays)?;
-        set("report", &to_js_exact(&report)?)?;
-        Ok(out.into())
+    }
+
+    /// Where the next read starts, given the file's current size in bytes (0 when it shrank).
+    pub fn resume_at(&self, size: f64) -> f64 {
+        if size < self.follow.offset() as f64 {
+            0.0
+        } else {
+            self.follow.resume_at() as f64
+        }
+    }
+
+    /// The file's bytes from `at` to its end: `unchanged`, `appended`, `restarted` or `replaced`
+    /// (read again from `resume_at`).
+    pub fn update(&mut self, at: f64, bytes: &[u8]) -> Result<String, JsError> {
+        self.follow
+            .update(at as u64, bytes)
+            .map(|c| c.as_str().to_string())
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Bytes read so far.
+    pub fn offset(&self) -> f64 {
+        self.follow.offset() as f64
+    }
+
+    /// The runs read so far judged with `monitor`, packed like `Reader.finish`, plus `rows`.
+    pub fn packed(&mut self, monitor: Option<String>) -> Result<JsValue, JsError> {
+        let drop = self
+            .follow
+            .drop()
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let rows = crate::follow::rows(&drop);
+        let out = packed(drop, monitor)?;
+        js_sys::Reflect::set(
+            &out,
+            &JsValue::from_str("rows"),
+            &JsValue::from(rows as f64),
+        )
+        .map_err(|_| JsError::new("the analysis could not be packed for the page"))?;
+        Ok(out)
     }
 }
 

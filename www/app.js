@@ -7,6 +7,7 @@ import { startShare } from './share.js';
 import { runsFromUrl, resetRuns, startRuns, comparing } from './runs.js';
 import { readInWorker, assemble, nextTask } from './reading.js';
 import { showSeries } from './series.js';
+import { startFollow, titleFor } from './follow.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -127,11 +128,17 @@ async function analyzeFiles(fileList) {
   }
 }
 
-// Shows a finished analysis (from files or a share link) in place of the previous one.
+// Shows a finished analysis (from files or a share link) in place of the previous one; returns its report.
 function adopt(next, label) {
   if (!firstLoad) Object.assign(view, { zoom: null, hidden: [], monitor: null, run: 0 });
   if (!firstLoad) resetRuns(view);
   firstLoad = false;
+  return refresh(next, label);
+}
+
+// Shows the same log read again (a followed file grew) keeping the view: zoom, smoothing, hidden
+// series, monitor, run. Returns the report.
+function refresh(next, label) {
   analysis?.free();
   analysis = view.groups.length ? next.with_groups(view.groups) : next;
   if (analysis !== next) next.free();
@@ -145,6 +152,7 @@ function adopt(next, label) {
   render();
   status.textContent = label;
   app.dataset.state = 'ready';
+  return report;
 }
 
 function el(tag, className, text) {
@@ -158,6 +166,7 @@ function el(tag, className, text) {
 function showReport(rep) {
   const primary = rep.runs[0];
   verdictBox.dataset.verdict = primary ? primary.verdict : '';
+  document.title = titleFor(rep);
   verdictBox.replaceChildren(
     ...rep.runs.map((run, i) => {
       const row = el('article', 'run');
@@ -175,6 +184,13 @@ function showReport(rep) {
     ...rep.warnings.map((w) => el('p', 'warning', `Warning: ${w}`)),
   );
   runs.show(rep);
+}
+
+// Maps and smooths the shown run of a followed log's new analysis under the current view, in a task
+// of its own before `refresh` draws it; `runs` is how many runs it has.
+function prepare(next, runs) {
+  next.set_view(chartView());
+  next.prepare(view.run < runs ? view.run : 0);
 }
 
 // The view without the page-only keys, as Rust's chart::View reads it.
@@ -293,3 +309,4 @@ window.addEventListener('drop', (e) => {
 });
 
 startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail });
+startFollow({ wasmReady, adopt, refresh, prepare, monitor: () => view.monitor ?? undefined, fail });

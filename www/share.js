@@ -1,6 +1,6 @@
-// Share links, `?src=` loading and the embed modes of the page. The data travels in the URL fragment
-// (key `d`, made and read by the wasm core); other fragment keys are view settings owned by the
-// chart controls and are carried along untouched.
+// Share links, `?src=` loading (follow.js takes `?src=…&follow=…`) and the embed modes of the page. The data
+// travels in the URL fragment (key `d`, made and read by the wasm core); other fragment keys are view settings
+// owned by the chart controls and are carried along untouched.
 import { Analysis } from './pkg/plateau.js';
 import { readState, updateState } from './urlstate.js';
 
@@ -47,7 +47,7 @@ export function shareLink(analysis) {
 }
 
 /** The file name a URL points at, for messages and dialect detection. */
-function nameOf(url) {
+export function nameOf(url) {
   const last = decodeURIComponent(url.pathname.split('/').filter(Boolean).pop() ?? '');
   return last || 'log.csv';
 }
@@ -127,7 +127,7 @@ export function startShare(page) {
     page.wasmReady
       .then(() => page.adopt(Analysis.from_fragment(d, readState().get('monitor') ?? undefined), 'shared link'))
       .catch((e) => page.fail(e instanceof Error ? e.message : String(e)));
-  } else if (src) {
+  } else if (src && !query.has('follow')) {
     fetchLog(src)
       .then((file) => page.analyzeFiles([file]))
       .catch((e) => page.fail(e.message));

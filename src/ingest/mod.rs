@@ -112,6 +112,20 @@ fn from_table(
     }
 }
 
+/// Drops read file by file (followed files) as the one drop the files make together: runs of
+/// one TensorBoard or W&B run joined, series paired across files.
+pub fn combine(drops: Vec<Drop>) -> Drop {
+    let mut all = Drop::default();
+    for drop in drops {
+        join(&mut all.runs, drop.runs);
+        all.warnings.extend(drop.warnings);
+    }
+    for run in &mut all.runs {
+        run.pair();
+    }
+    all
+}
+
 /// Pairs each run's series and warns about resumed runs, once every file is in.
 fn finish(mut drop: Drop) -> Drop {
     for run in &mut drop.runs {

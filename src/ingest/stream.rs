@@ -9,7 +9,7 @@ use super::detect::HEAD;
 use super::table::{self, Builder};
 use super::{dialect_of, finish, from_table, is_delimited, join, read_file, Dialect, Input};
 use crate::error::Error;
-use crate::model::Drop;
+use crate::model::{Drop, Run};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Bytes collected before complete lines are parsed: small chunks are parsed together.
@@ -103,6 +103,31 @@ impl Stream {
             Some(Phase::Lines(lines)) => lines.builder.rows(),
             _ => 0,
         }
+    }
+
+    /// The drop as read so far, the current file included up to its last complete line (its
+    /// unfinished last line waits for more bytes): a followed file seen between two appends. The
+    /// complete lines not yet parsed are parsed now; none is parsed twice. Only a head (under
+    /// [`HEAD`] bytes, or without five complete lines) or a JSON file is read again whole.
+    pub fn snapshot(&mut self) -> Result<Drop, Error> {
+        let mut drop = Drop {
+            runs: self.drop.runs.clone(),
+            warnings: self.drop.warnings.clone(),
+        };
+        if let Some(file) = &mut self.current {
+            let runs = file.snapshot(&mut drop.warnings)?;
+            join(&mut drop.runs, runs);
+        }
+        if self.files == 0 && self.current.is_none() {
+            return Err(Error::NoFiles);
+        }
+        Ok(finish(drop))
+    }
+
+    /// Whether the current file is read whole at every [`snapshot`](Stream::snapshot) (a JSON
+    /// dialect, rewritten rather than appended to).
+    pub fn whole(&self) -> bool {
+        matches!(self.current.as_ref().map(|f| &f.phase), Some(Phase::Whole))
     }
 
     /// Ends the current file: its runs join the drop, or its error is returned.
@@ -203,6 +228,45 @@ impl File {
         self.pending.drain(..skip + cut);
         self.phase = Phase::Lines(lines);
         Ok(())
+    }
+}
+
+impl File {
+    /// The runs of the complete lines read so far (see [`Stream::snapshot`]).
+    fn snapshot(&mut self, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
+        let Phase::Lines(lines) = &mut self.phase else {
+            let whole = matches!(self.phase, Phase::Whole)
+                || !is_delimited(dialect_of(&self.name, &self.pending)?);
+            let cut = if whole {
+                self.pending.len()
+            } else {
+                table::complete(&self.pending, line_end(&self.pending))
+            };
+            let bytes = &self.pending[..cut];
+            return read_file(
+                &Input {
+                    name: &self.name,
+                    bytes,
+                },
+                warnings,
+            );
+        };
+        if !lines.stuck {
+            let cut = table::complete(&self.pending, lines.builder.line_end());
+            lines.take(&self.pending[..cut], warnings);
+            self.pending.drain(..cut);
+        }
+        if let Some(offset) = lines.nul.or(lines.invalid) {
+            return Err(Error::Binary {
+                file: self.name.clone(),
+                offset,
+            });
+        }
+        if let Some(e) = &lines.failed {
+            return Err(e.clone());
+        }
+        let table = lines.builder.clone().finish(warnings)?;
+        from_table(&self.name, lines.dialect, table, warnings)
     }
 }
 

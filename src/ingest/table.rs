@@ -112,6 +112,7 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
 }
 
 /// The header (or the first data line standing in for one).
+#[derive(Clone)]
 struct Header {
     names: Vec<String>,
     /// The trimmed header cells, to recognise the header when it is repeated.
@@ -121,6 +122,7 @@ struct Header {
 
 /// Delimited text read a piece at a time, each piece ending at a line end outside quotes (see
 /// [`complete`]); [`read`] is one piece. Only the parsed numbers are kept between pieces.
+#[derive(Clone)]
 pub struct Builder {
     file: String,
     delimiter: u8,

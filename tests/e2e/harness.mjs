@@ -21,14 +21,19 @@ const TYPES = {
 
 /**
  * Serves `root` (the repository unless given) read-only on a free 127.0.0.1 port; `requests` lists
- * every path asked for. `headers` are added to every answer (e.g. a Cache-Control).
+ * every path asked for. `headers` are added to every answer (e.g. a Cache-Control); `routes` maps a
+ * path to a `(req, res)` handler that answers it instead.
  */
-export async function serve(root = ROOT, headers = {}) {
+export async function serve(root = ROOT, headers = {}, routes = {}) {
   const requests = [];
   const base = join(root, '/');
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(path);
+    if (Object.hasOwn(routes, path)) {
+      routes[path](req, res);
+      return;
+    }
     const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
     if (!file.startsWith(base)) {
       res.writeHead(403).end();

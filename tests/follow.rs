@@ -1,0 +1,212 @@
+//! `follow::Follow`: a log read again as training appends to it parses only the new bytes, lets an
+//! unfinished line wait, and starts over when the file shrank or was replaced.
+#![cfg(not(target_arch = "wasm32"))]
+
+use plateau::follow::{Change, Follow};
+use plateau::ingest::{read, Input};
+use plateau::{analyze, Options, Verdict};
+
+/// A Keras history row: both losses fall until `turn`, then validation loss climbs.
+fn epoch(e: usize, turn: Option<usize>) -> String {
+    let loss = 1.0 / (1.0 + 0.3 * e as f64);
+    let fall = |e: usize| 1.1 / (1.0 + 0.25 * e as f64) + 0.05;
+    let val = match turn {
+        Some(t) if e > t => fall(t) + 0.03 * (e - t) as f64,
+        _ => fall(e),
+    };
+    format!("{e},{loss:.5},{val:.5}\n")
+}
+
+fn log(epochs: std::ops::Range<usize>, turn: Option<usize>) -> String {
+    let mut text = String::from("epoch,loss,val_loss\n");
+    text.extend(epochs.map(|e| epoch(e, turn)));
+    text
+}
+
+/// The follower handed the whole file so far, from where it asks to resume (as the page does).
+fn read_all(follow: &mut Follow, file: &[u8]) -> Change {
+    let at = if (file.len() as u64) < follow.offset() {
+        0
+    } else {
+        follow.resume_at()
+    };
+    follow.update(at, &file[at as usize..]).unwrap()
+}
+
+fn verdict(follow: &mut Follow) -> Verdict {
+    let drop = follow.drop().unwrap();
+    analyze(&drop, &Options::default()).runs[0].verdict
+}
+
+fn points(follow: &mut Follow) -> usize {
+    plateau::follow::rows(&follow.drop().unwrap())
+}
+
+#[test]
+fn appended_epochs_turn_improving_into_overfitting() {
+    let mut follow = Follow::new("history.csv");
+    let mut file = log(0..12, Some(11)).into_bytes();
+    assert_eq!(read_all(&mut follow, &file), Change::Appended);
+    assert_eq!(verdict(&mut follow), Verdict::Improving);
+    file.extend((12..24).flat_map(|e| epoch(e, Some(11)).into_bytes()));
+    assert_eq!(read_all(&mut follow, &file), Change::Appended);
+    assert_eq!(verdict(&mut follow), Verdict::Overfitting);
+    assert_eq!(points(&mut follow), 24);
+    assert_eq!(follow.offset(), file.len() as u64);
+}
+
+#[test]
+fn followed_drop_equals_the_whole_file_read_at_once() {
+    let text = log(0..40, Some(25));
+    let mut follow = Follow::new("history.csv");
+    // Appends of every size, cutting lines anywhere.
+    let mut end = 0;
+    for step in [1, 7, 30, 3, 200, 5000].iter().cycle() {
+        end = (end + step).min(text.len());
+        read_all(&mut follow, &text.as_bytes()[..end]);
+        if end == text.len() {
+            break;
+        }
+    }
+    let whole = read(&[Input {
+        name: "history.csv",
+        bytes: text.as_bytes(),
+    }])
+    .unwrap();
+    assert_eq!(follow.drop().unwrap(), whole);
+}
+
+#[test]
+fn unfinished_last_line_waits_for_its_end() {
+    let mut follow = Follow::new("history.csv");
+    let mut file = log(0..10, None).into_bytes();
+    read_all(&mut follow, &file);
+    let next = epoch(10, None);
+    let (half, rest) = next.split_at(4);
+    file.extend_from_slice(half.as_bytes());
+    assert_eq!(read_all(&mut follow, &file), Change::Appended);
+    assert_eq!(points(&mut follow), 10, "a half-written row is not a row");
+    file.extend_from_slice(rest.as_bytes());
+    read_all(&mut follow, &file);
+    assert_eq!(points(&mut follow), 11);
+    let drop = follow.drop().unwrap();
+    let val = drop.runs[0].series("val_loss").unwrap();
+    assert_eq!(val.x.last(), Some(&10.0));
+}
+
+#[test]
+fn nothing_new_is_unchanged() {
+    let mut follow = Follow::new("history.csv");
+    let file = log(0..10, None).into_bytes();
+    read_all(&mut follow, &file);
+    assert_eq!(read_all(&mut follow, &file), Change::Unchanged);
+}
+
+#[test]
+fn shrunk_file_is_read_again_from_the_start() {
+    let mut follow = Follow::new("history.csv");
+    read_all(&mut follow, log(0..20, None).as_bytes());
+    let fresh = log(0..6, None);
+    assert_eq!(read_all(&mut follow, fresh.as_bytes()), Change::Restarted);
+    assert_eq!(points(&mut follow), 6);
+}
+
+#[test]
+fn replaced_file_of_a_larger_size_is_read_again_from_the_start() {
+    let mut follow = Follow::new("history.csv");
+    read_all(&mut follow, log(0..10, None).as_bytes());
+    // Another run written over it: longer, with other numbers where the first one ended.
+    let other = log(0..30, Some(5));
+    let at = follow.resume_at();
+    assert_eq!(
+        follow.update(at, &other.as_bytes()[at as usize..]).unwrap(),
+        Change::Replaced
+    );
+    assert_eq!(follow.resume_at(), 0);
+    assert_eq!(read_all(&mut follow, other.as_bytes()), Change::Appended);
+    assert_eq!(points(&mut follow), 30);
+    assert_eq!(verdict(&mut follow), Verdict::Overfitting);
+}
+
+#[test]
+fn known_bytes_are_not_parsed_again() {
+    // A server that ignores `Range` sends the whole file each time: the bytes already read are
+    // skipped, so what they say now does not matter (only the kept tail is compared).
+    let mut follow = Follow::new("history.csv");
+    let first = log(0..10, None);
+    read_all(&mut follow, first.as_bytes());
+    let mut whole = first.clone().into_bytes();
+    whole.extend(epoch(10, None).into_bytes());
+    let tail = follow.offset() - follow.resume_at();
+    for b in &mut whole[25..(follow.offset() - tail) as usize] {
+        if b.is_ascii_digit() {
+            *b = b'9';
+        }
+    }
+    assert_eq!(follow.update(0, &whole).unwrap(), Change::Appended);
+    let drop = follow.drop().unwrap();
+    let expected = read(&[Input {
+        name: "history.csv",
+        bytes: log(0..11, None).as_bytes(),
+    }])
+    .unwrap();
+    assert_eq!(drop, expected);
+}
+
+#[test]
+fn appended_run_whose_epochs_start_over_is_a_new_run() {
+    let mut follow = Follow::new("history.csv");
+    let mut file = log(0..10, None).into_bytes();
+    read_all(&mut follow, &file);
+    assert_eq!(follow.drop().unwrap().runs.len(), 1);
+    file.extend((0..8).flat_map(|e| epoch(e, None).into_bytes()));
+    read_all(&mut follow, &file);
+    let drop = follow.drop().unwrap();
+    assert_eq!(drop.runs.len(), 2, "{:?}", drop.warnings);
+    assert_eq!(drop.runs[1].series("loss").unwrap().len(), 8);
+}
+
+#[test]
+fn json_log_is_read_whole_each_time_it_changes() {
+    let state = |steps: usize| {
+        let entries: Vec<String> = (1..=steps)
+            .map(|s| {
+                format!(
+                    r#"{{"step": {}, "epoch": {s}, "loss": {}}}"#,
+                    s * 10,
+                    1.0 / s as f64
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"global_step": {}, "log_history": [{}]}}"#,
+            steps * 10,
+            entries.join(", ")
+        )
+    };
+    let mut follow = Follow::new("trainer_state.json");
+    read_all(&mut follow, state(8).as_bytes());
+    assert_eq!(points(&mut follow), 8);
+    let padded = format!("{}{}", state(9), " ".repeat(5000));
+    assert_eq!(
+        follow.update(0, padded.as_bytes()).unwrap(),
+        Change::Restarted
+    );
+    assert_eq!(points(&mut follow), 9);
+    assert_eq!(follow.resume_at(), 0, "a JSON log is fetched whole");
+    assert_eq!(
+        follow.update(0, padded.as_bytes()).unwrap(),
+        Change::Unchanged
+    );
+}
+
+#[test]
+fn not_a_log_is_one_sentence() {
+    let mut follow = Follow::new("photo.png");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let err = match follow.update(0, png) {
+        Ok(_) => follow.drop().unwrap_err(),
+        Err(e) => e,
+    };
+    assert!(err.to_string().contains("photo.png"), "{err}");
+}

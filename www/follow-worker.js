@@ -1,0 +1,28 @@
+// The follow worker: keeps one followed log's reader (the wasm Follower) between reads, so that
+// each read parses only the appended bytes, and judges the runs off the main thread.
+import init, { Follower } from './pkg/plateau.js';
+import { step } from './follow-step.js';
+
+const ready = init();
+let follower = null;
+
+self.onmessage = async ({ data }) => {
+  try {
+    await ready;
+  } catch {
+    postMessage({ type: 'unavailable' });
+    return;
+  }
+  try {
+    if (data.type === 'start') {
+      follower?.free();
+      follower = new Follower(data.name);
+      postMessage({ type: 'started' });
+      return;
+    }
+    const answer = await step(follower, data);
+    postMessage(answer, answer.columns?.map((c) => c.buffer) ?? []);
+  } catch (e) {
+    postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+};

@@ -1,0 +1,376 @@
+// Following a log while training writes it. A file handle (the File System Access API: "Follow a
+// file…", or a file dropped on that button) or a URL (`?src=URL&follow=SECONDS`) is read again on an
+// interval; only the bytes past what was read are parsed (www/follow-step.js, in
+// www/follow-worker.js) and the analysis is replaced in place, keeping the view. Also here: the
+// verdict in the tab title, a notification when it turns bad, and share links marked as snapshots.
+import { Follower } from './pkg/plateau.js';
+import { assemble, nextTask } from './reading.js';
+import { step } from './follow-step.js';
+import { nameOf } from './share.js';
+import { readState, updateState } from './urlstate.js';
+
+const WORKER = new URL('follow-worker.js', import.meta.url);
+/** Seconds between reads unless the user or `?follow=` says otherwise, and the bounds. */
+const EVERY = 2;
+const FASTEST = 0.1;
+const SLOWEST = 3600;
+/** Verdicts worth a notification when a followed run turns to them. */
+const ALARMING = ['overfitting', 'diverging', 'plateau'];
+const TITLE = document.title;
+const ACCEPT = { 'text/plain': ['.csv', '.tsv', '.txt', '.json', '.jsonl', '.log'] };
+
+/** The tab title for a report: the primary run's verdict first, so a background tab shows it. */
+export function titleFor(report) {
+  const verdict = report?.runs[0]?.verdict;
+  return verdict ? `${verdict} — plateau` : TITLE;
+}
+
+const $ = (id) => document.getElementById(id);
+const clamp = (s) => Math.min(SLOWEST, Math.max(FASTEST, Number.isFinite(s) ? s : EVERY));
+const clock = (date) => date.toLocaleTimeString('en-GB');
+const message = (e) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Reads for one followed file: in the follow worker, or on the main thread where no worker runs
+ * (the single-file page opened from disk). `request(message)` resolves to the step's answer.
+ */
+function startReader(name) {
+  let local = null;
+  const here = (msg) => {
+    local ??= new Follower(name);
+    return step(local, msg);
+  };
+  let worker = null;
+  try {
+    worker = new Worker(WORKER, { type: 'module' });
+  } catch {
+    worker = null;
+  }
+  const drop = () => {
+    worker?.terminate();
+    worker = null;
+  };
+  const ask = (msg) => new Promise((resolve, reject) => {
+    if (!worker) {
+      resolve(msg.type === 'start' ? { type: 'started' } : here(msg));
+      return;
+    }
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'unavailable') {
+        drop();
+        resolve(ask(msg));
+      } else if (data.type === 'error') reject(new Error(data.message));
+      else resolve(data);
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      drop();
+      resolve(ask(msg));
+    };
+    worker.postMessage(msg);
+  });
+  const started = ask({ type: 'start', name });
+  return {
+    request: (msg) => started.then(() => ask(msg)),
+    close() {
+      drop();
+      local?.free();
+      local = null;
+    },
+  };
+}
+
+/** A URL read from where the last read stopped: `Range` where the server honours it, else the whole file when changed. */
+function urlSource(url) {
+  let etag = null;
+  let modified = null;
+  const read = async (next) => {
+    const headers = {};
+    if (next > 0) headers.Range = `bytes=${next}-`;
+    if (etag) headers['If-None-Match'] = etag;
+    else if (modified) headers['If-Modified-Since'] = modified;
+    let response;
+    try {
+      response = await fetch(url, { headers, cache: 'no-store', credentials: 'omit' });
+    } catch {
+      throw new Error(`Could not read ${url.href}: the request was refused before any answer (the server is down, or does not allow cross-origin reads).`);
+    }
+    if (response.status === 304) return null;
+    // The file is now shorter than what was read: read it whole.
+    if (response.status === 416) return restart();
+    if (!response.ok) throw new Error(`Could not read ${url.href}: the server answered ${response.status} ${response.statusText}.`);
+    etag = response.headers.get('ETag');
+    modified = response.headers.get('Last-Modified');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (response.status !== 206) return { type: 'bytes', at: 0, bytes };
+    const start = /^bytes (\d+)-/.exec(response.headers.get('Content-Range') ?? '');
+    if (!start) throw new Error(`Could not read ${url.href}: its partial answer names no byte range.`);
+    return { type: 'bytes', at: Number(start[1]), bytes };
+  };
+  const restart = () => {
+    etag = null;
+    modified = null;
+    return read(0);
+  };
+  return { read, restart };
+}
+
+/** A file handle read again whole from its latest snapshot (only the new bytes are parsed). */
+function handleSource(handle) {
+  const read = async () => ({ type: 'file', file: await handle.getFile() });
+  return { read, restart: read };
+}
+
+/**
+ * Wires following. `page` gives `wasmReady`, `adopt(analysis, label)` (a new log, fresh view),
+ * `refresh(analysis, label)` (the same log read again: the view is kept), `prepare(analysis, runs)`
+ * (the chart's mapping and smoothing ahead of `refresh`), `monitor()` and `fail(message)`.
+ */
+export function startFollow(page) {
+  const bar = $('follow-bar');
+  const text = $('follow-status');
+  const every = $('follow-every');
+  const stopButton = $('follow-stop');
+  const again = $('follow-again');
+  const notify = $('follow-notify');
+  const chooser = $('follow-file');
+  const canWatch = typeof window.showOpenFilePicker === 'function' || 'FileSystemFileHandle' in window;
+  let current = null;
+
+  const say = (sentence) => {
+    text.textContent = sentence;
+    bar.hidden = false;
+  };
+
+  function stop(reason) {
+    const session = current;
+    if (!session) return;
+    current = null;
+    clearTimeout(session.timer);
+    session.reader.close();
+    updateState({ snapshot: null });
+    text.dataset.following = 'false';
+    stopButton.hidden = true;
+    again.hidden = true;
+    say(reason ?? `Stopped following ${session.label} after ${session.reads} reads (${session.rows.toLocaleString('en')} rows).`);
+  }
+
+  function schedule(session) {
+    clearTimeout(session.timer);
+    if (session !== current || document.hidden || !session.source.read) return;
+    session.timer = setTimeout(() => tick(session), clamp(Number.parseFloat(every.value)) * 1000);
+  }
+
+  function begin(label, name, source) {
+    stop('');
+    const session = { label, source, reader: startReader(name), next: 0, reads: 0, rows: 0, verdict: null, last: null, timer: 0, busy: false };
+    current = session;
+    updateState({ d: null });
+    $('share-box')?.setAttribute('hidden', '');
+    text.dataset.following = 'true';
+    text.dataset.reads = '0';
+    stopButton.hidden = false;
+    again.hidden = source.read !== null;
+    say(`Following ${label}: reading…`);
+    tick(session);
+    return session;
+  }
+
+  async function tick(session) {
+    if (session !== current || session.busy) return;
+    session.busy = true;
+    clearTimeout(session.timer);
+    try {
+      await page.wasmReady;
+      let msg = await (session.source.read ?? session.source.chosen)(session.next);
+      let answer = msg && await session.reader.request({ ...msg, monitor: page.monitor() });
+      if (answer?.type === 'replaced') {
+        msg = await session.source.restart();
+        answer = msg && await session.reader.request({ ...msg, monitor: page.monitor() });
+      }
+      if (session !== current) return;
+      if (answer) session.next = answer.next;
+      const added = answer?.type === 'done' ? await show(session, answer) : 0;
+      if (session !== current) return;
+      session.reads += 1;
+      session.error = null;
+      text.dataset.reads = String(session.reads);
+      text.dataset.rows = String(session.rows);
+      const now = clock(new Date());
+      // What the last read that changed anything did: it stays until the next change.
+      if (answer?.type === 'done') {
+        const rows = session.rows.toLocaleString('en');
+        session.last = answer.change === 'restarted'
+          ? `the file was replaced or shortened: read again from the start at ${now} (${rows} rows)`
+          : `+${added.toLocaleString('en')} rows at ${now} (${rows} in all)`;
+      }
+      say(`${session.source.read ? 'Following' : 'Read'} ${session.label}: last read ${now}; ${session.last ?? 'no rows yet'}.`
+        + (session.source.read ? '' : ' This browser cannot watch a file: choose it again with “Read again” to take in new rows.'));
+      updateState({ snapshot: new Date().toISOString().slice(0, 19) });
+    } catch (e) {
+      if (session !== current) return;
+      if (session.reads === 0) page.fail(message(e));
+      session.error = message(e);
+      say(`Following ${session.label}: the last read failed at ${clock(new Date())}: ${session.error} Still following; the analysis shown is from the last good read.`);
+    } finally {
+      session.busy = false;
+      schedule(session);
+    }
+  }
+
+  /** Shows a read's analysis; returns how many rows it added. */
+  async function show(session, answer) {
+    const started = performance.now();
+    const monitor = page.monitor();
+    const next = await assemble(answer, monitor);
+    if (session !== current) {
+      next.free();
+      return 0;
+    }
+    const first = session.reads === 0 && session.rows === 0;
+    if (!first) {
+      page.prepare(next, answer.shape.runs.length);
+      await nextTask();
+      if (session !== current) {
+        next.free();
+        return 0;
+      }
+    }
+    const report = first ? page.adopt(next, session.label) : page.refresh(next, session.label);
+    performance.measure('plateau:follow-update', { start: started, end: performance.now() });
+    const added = answer.change === 'restarted' ? 0 : answer.rows - session.rows;
+    session.rows = answer.rows;
+    const primary = report?.runs[0];
+    if (primary && session.verdict !== null && primary.verdict !== session.verdict && ALARMING.includes(primary.verdict)) {
+      alarm(primary, session.label);
+    }
+    session.verdict = primary?.verdict ?? null;
+    return added;
+  }
+
+  function alarm(run, label) {
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    try {
+      // Names and evidence come from the file: a notification shows them as plain text.
+      new Notification(`${run.verdict} — ${run.name}`, { body: `${label}: ${run.evidence[0] ?? run.advice}`, tag: 'plateau-follow' });
+    } catch {
+      // Some browsers only notify from a service worker: the title still tells.
+    }
+  }
+
+  async function pick() {
+    if (typeof window.showOpenFilePicker !== 'function') {
+      say('This browser cannot watch a file for changes (it lacks the File System Access API, which Chromium-based browsers have): choose the file, then “Read again” to take in new rows.');
+      chooser.click();
+      return;
+    }
+    let handle;
+    try {
+      [handle] = await window.showOpenFilePicker({ types: [{ description: 'Training logs', accept: ACCEPT }] });
+    } catch (e) {
+      if (e?.name !== 'AbortError') page.fail(`The file could not be opened: ${message(e)}`);
+      return;
+    }
+    await followHandle(handle);
+  }
+
+  async function followHandle(handle) {
+    try {
+      const file = await handle.getFile();
+      begin(file.name, file.name, handleSource(handle));
+    } catch (e) {
+      page.fail(`The file could not be read: ${message(e)}`);
+    }
+  }
+
+  $('follow').addEventListener('click', pick);
+  // A file dropped on the button is followed (the drop gives a handle where the API exists).
+  $('follow').addEventListener('dragover', (e) => e.preventDefault());
+  $('follow').addEventListener('drop', async (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    document.getElementById('app').classList.remove('dragging');
+    const item = [...(e.dataTransfer?.items ?? [])].find((i) => i.kind === 'file');
+    const handle = item?.getAsFileSystemHandle ? item.getAsFileSystemHandle() : null;
+    const file = item?.getAsFile();
+    const got = await handle;
+    if (got?.kind === 'file') await followHandle(got);
+    else if (file) chosen(file);
+  });
+
+  // Without the API: a chosen File is read from where the last one stopped ("Read again").
+  function chosen(file) {
+    if (current && !current.source.read && current.label === file.name) {
+      current.source.file = file;
+      tick(current);
+      return;
+    }
+    const source = { read: null, file };
+    source.chosen = async () => ({ type: 'file', file: source.file });
+    source.restart = source.chosen;
+    begin(file.name, file.name, source);
+  }
+  chooser.addEventListener('change', () => {
+    if (chooser.files[0]) chosen(chooser.files[0]);
+    chooser.value = '';
+  });
+  again.addEventListener('click', () => chooser.click());
+  stopButton.addEventListener('click', () => stop());
+  every.addEventListener('change', () => {
+    every.value = String(clamp(Number.parseFloat(every.value)));
+    if (current) schedule(current);
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (!current) return;
+    if (document.hidden) clearTimeout(current.timer);
+    else tick(current);
+  });
+
+  // Another log replaces the followed one.
+  const replaced = () => stop();
+  $('file')?.addEventListener('change', replaced);
+  $('example')?.addEventListener('click', replaced);
+  window.addEventListener('drop', replaced);
+
+  if ('Notification' in window) {
+    const sync = () => {
+      notify.textContent = Notification.permission === 'granted' ? 'Notifications on' : 'Notify me';
+      notify.disabled = Notification.permission !== 'default';
+    };
+    sync();
+    notify.addEventListener('click', () => Notification.requestPermission().then(sync, sync));
+  } else {
+    notify.hidden = true;
+  }
+
+  // A share link made while following carries what was read so far, and says so.
+  $('share')?.addEventListener('click', () => {
+    if (!current) return;
+    const note = $('share-note');
+    note.textContent = `A snapshot of the ${current.rows.toLocaleString('en')} rows read from ${current.label} by `
+      + `${clock(new Date())}: the link does not follow the file. ${note.textContent}`;
+  });
+
+  const query = new URLSearchParams(location.search);
+  const src = query.get('src');
+  const state = readState();
+  if (state.has('snapshot') && state.has('d')) {
+    say(`This link is a snapshot of a followed log, taken ${state.get('snapshot').replace('T', ' ')} UTC: it shows the rows read by then and does not update.`);
+    stopButton.hidden = true;
+  } else if (state.has('snapshot')) {
+    updateState({ snapshot: null });
+  }
+  if (src && query.has('follow')) {
+    every.value = String(clamp(Number.parseFloat(query.get('follow'))));
+    let url;
+    try {
+      url = new URL(src, location.href);
+    } catch {
+      page.fail(`?src=${src} is not a URL: expected the address of a raw log file.`);
+      return;
+    }
+    const name = nameOf(url);
+    begin(name, name, urlSource(url));
+  }
+  if (!canWatch) $('follow').title = 'This browser cannot watch files: you can still re-read a chosen file by hand.';
+}
