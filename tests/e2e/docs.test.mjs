@@ -1,7 +1,8 @@
-// The plateau-docs wheel (`make wheel`) in real documentation builds: pip-installed into the docs venv
-// (.tools/docs-venv, pinned by python/requirements-test.txt), a Sphinx site and a MkDocs site built
-// from a scratch folder, served on 127.0.0.1 and checked in Chromium. Prints how long each chart
-// took from becoming visible to drawn, on a first visit and with the module cached (never asserted).
+// The plateau-docs wheel (`make wheel`) in real documentation builds: pip-installed into a scratch
+// folder put first on the path of the docs venv's tools (.tools/docs-venv, pinned by
+// python/requirements-test.txt), a Sphinx site and a MkDocs site built from a scratch folder, served
+// on 127.0.0.1 and checked in Chromium. Prints how long each chart took from becoming visible to
+// drawn, on a first visit and with the module cached (never asserted).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -29,15 +30,19 @@ async function lay(dir, files, logsAt) {
   for (const [to, from] of Object.entries(LOGS)) await cp(join(ROOT, from), join(dir, logsAt, to));
 }
 
-const run = (cmd, args, cwd) => spawnSync(join(VENV, cmd), args, { cwd, encoding: 'utf8' });
+/** Runs a tool of the docs venv with the wheel from the scratch folder first on Python's path. */
+const run = (cmd, args, cwd) => spawnSync(join(VENV, cmd), args, {
+  cwd, encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(scratch, 'wheel') },
+});
 
 before(async () => {
   const [wheel] = (await readdir(join(ROOT, 'dist'))).filter((f) => /^plateau_docs-.*\.whl$/.test(f));
   assert.ok(wheel, 'run `make wheel` first: dist/plateau_docs-*.whl is missing');
   assert.ok(existsSync(join(VENV, 'pip')), 'run `make wheel` first: the docs venv .tools/docs-venv is missing');
-  execFileSync(join(VENV, 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-index', '--no-deps',
-    '--force-reinstall', join(ROOT, 'dist', wheel)]);
   scratch = await mkdtemp(join(tmpdir(), 'plateau-docs-'));
+  // Installed into the scratch folder, not the venv, which other checkouts of this machine share.
+  execFileSync(join(VENV, 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-index', '--no-deps',
+    '--target', join(scratch, 'wheel'), join(ROOT, 'dist', wheel)]);
   browser = await launch();
 });
 after(async () => {
