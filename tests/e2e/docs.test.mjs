@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { serve, launch, screenshot, cliReport, ROOT } from './harness.mjs';
@@ -219,6 +219,16 @@ test('a directive or macro that cannot be used stops the build with one sentence
   assert.notEqual(s.status, 0);
   assert.match(s.stderr, /index\.rst:4.*smoothing must be a number from 0 to 0\.99, not 2\.0/);
   assert.match(s.stderr, /index\.rst:7.*no log at logs\/gone\.csv/);
+  // A log outside the source folder, by a relative path or through a symbolic link, is refused.
+  const outside = join(scratch, 'outside.csv');
+  await writeFile(outside, 'epoch,loss\n0,1\n1,0.5\n');
+  await symlink(outside, join(sphinx, 'logs/link.csv'));
+  await writeFile(join(sphinx, 'index.rst'), 'Bad\n===\n\n.. learning-curve:: ../outside.csv\n\n.. learning-curve:: logs/link.csv\n');
+  const escape = run('sphinx-build', ['-q', '-b', 'html', sphinx, join(scratch, 'bad-sphinx-out2')], scratch);
+  assert.match(escape.stderr, /index\.rst:4.*\.\.\/outside\.csv is outside the documentation source folder/);
+  assert.match(escape.stderr, /index\.rst:6.*logs\/link\.csv is outside the documentation source folder/);
+  const copied = await readdir(join(scratch, 'bad-sphinx-out2'), { recursive: true });
+  assert.deepEqual(copied.filter((f) => f.endsWith('.csv')), [], 'no log outside the source folder is copied');
   const mk = join(scratch, 'bad-mkdocs');
   await lay(mk, {
     'mkdocs.yml': 'site_name: bad\nplugins:\n  - plateau\n',

@@ -47,7 +47,9 @@ class LearningCurve(SphinxDirective):
     def run(self):
         rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
         rel = PurePosixPath(Path(rel).as_posix())
-        if ".." in rel.parts:
+        # Sphinx before 8 does not resolve symbolic links here: one inside the folder may point outside it.
+        inside = Path(path).resolve().is_relative_to(Path(self.env.srcdir).resolve())
+        if ".." in rel.parts or rel.is_absolute() or not inside:
             raise self.error(f"learning-curve: {self.arguments[0]} is outside the documentation source folder; move the log inside it.")
         if not Path(path).is_file():
             raise self.error(f"learning-curve: no log at {self.arguments[0]} (looked for {path}).")
