@@ -246,4 +246,12 @@ test('a directive or macro that cannot be used stops the build with one sentence
   assert.notEqual(code.status, 0);
   assert.match(code.stderr, /must be plain values/);
   assert.equal(existsSync(join(mk, 'pwned')), false);
+  // Literals that cannot be built, and nesting deeper than Python's parser goes, are one sentence too.
+  for (const [call, said] of [['{[]: 1}', /must be plain values/], [`${'-'.repeat(100000)}1`, /is not a call like/]]) {
+    await writeFile(join(mk, 'docs/index.md'), `# Bad\n\n{{ learning_curve(${call}) }}\n`);
+    const odd = run('mkdocs', ['build', '--strict', '--quiet'], mk);
+    assert.notEqual(odd.status, 0);
+    assert.match(odd.stderr, said);
+    assert.doesNotMatch(odd.stderr, /Traceback/);
+  }
 });

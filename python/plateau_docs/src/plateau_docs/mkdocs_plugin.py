@@ -30,21 +30,24 @@ def parse_call(text):
     Raises :class:`OptionError` for a learning_curve call that cannot be used."""
     if not text.startswith(NAME):
         return None
+    shown = text if len(text) <= 80 else f"{text[:77]}…"
     try:
         tree = ast.parse(text, mode="eval").body
-    except SyntaxError:
-        raise OptionError(f"`{text}` is not a call like {NAME}(\"logs/metrics.csv\", height=320)") from None
+    except (SyntaxError, MemoryError, RecursionError):
+        # Deeply nested input overflows the parser's stack: as unusable as a syntax error.
+        raise OptionError(f"`{shown}` is not a call like {NAME}(\"logs/metrics.csv\", height=320)") from None
     if not (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == NAME):
-        raise OptionError(f"`{text}` is not a call like {NAME}(\"logs/metrics.csv\", height=320)")
+        raise OptionError(f"`{shown}` is not a call like {NAME}(\"logs/metrics.csv\", height=320)")
     if len(tree.args) != 1:
         raise OptionError(f"{NAME} takes one path to a log, found {len(tree.args)} arguments")
     try:
         path = ast.literal_eval(tree.args[0])
         keywords = {k.arg: ast.literal_eval(k.value) for k in tree.keywords}
-    except ValueError:
-        raise OptionError(f"the arguments of `{text}` must be plain values (strings, numbers, True/False)") from None
+    except (ValueError, TypeError, MemoryError, RecursionError):
+        # TypeError: a literal that cannot be built, e.g. a dict keyed by a list.
+        raise OptionError(f"the arguments of `{shown}` must be plain values (strings, numbers, True/False)") from None
     if not isinstance(path, str) or not path:
-        raise OptionError(f"{NAME} takes a path to a log as a string, found {path!r}")
+        raise OptionError(f"{NAME} takes a path to a log as a string, found {path!r:.80}")
     for key in keywords:
         if key not in OPTIONS:
             raise OptionError(f"{NAME} has no option `{key}`; it takes {', '.join(OPTIONS)}")
