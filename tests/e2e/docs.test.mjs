@@ -87,7 +87,8 @@ const MKDOCS = {
 
 {{ learning_curve("logs/metrics.csv", monitor="val_loss", height=320) }}
 
-The macro shown as code stays code: \`{{ learning_curve("logs/inline-code.csv") }}\`, and in a block:
+The macro shown as code stays code: \`{{ learning_curve("logs/inline-code.csv") }}\`,
+\`\`{{ learning_curve("logs/double-tick.csv") }}\`\`, and in a block:
 
 \`\`\`
 {{ learning_curve("logs/not-here.csv") }}
@@ -202,6 +203,8 @@ test('a MkDocs site with learning_curve macros draws each chart with its verdict
     'a macro inside a code block is left as code');
   assert.ok(index.includes('<code>{{ learning_curve(&quot;logs/inline-code.csv&quot;) }}</code>')
     || index.includes('<code>{{ learning_curve("logs/inline-code.csv") }}</code>'), 'a macro in a code span is left as code');
+  assert.ok(index.includes('<code>{{ learning_curve(&quot;logs/double-tick.csv&quot;) }}</code>')
+    || index.includes('<code>{{ learning_curve("logs/double-tick.csv") }}</code>'), 'a macro in a ``double-tick`` span is left as code');
   const timings = await checkSite(site, {
     'index.html': ['logs/metrics.csv', 'logs/lightning/metrics.csv'],
     'guide/runs/index.html': ['logs/metrics.csv', 'logs/yolo/results.csv'],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -22,6 +23,8 @@ from . import OPTIONS, SCRIPT, OptionError, check_options, copy_static, element,
 ASSETS = "assets"
 OPEN, CLOSE = "{{", "}}"
 NAME = "learning_curve"
+#: A run of backticks (one quantifier over one character: linear, never backtracks).
+BACKTICKS = re.compile("`+")
 
 
 def parse_call(text):
@@ -67,6 +70,28 @@ def fenced(line, fence):
     return fence
 
 
+def code_spans(line):
+    """The ``(start, end)`` of each code span in ``line``, in order: as in CommonMark, a run of n
+    backticks opens a span that the next run of exactly n closes; a run with no match is literal."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(line)]
+    following = [None] * len(runs)
+    last = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        following[i] = last.get(length)
+        last[length] = i
+    spans = []
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is None:
+            i += 1
+        else:
+            spans.append((runs[i][0], runs[j][1]))
+            i = j + 1
+    return spans
+
+
 class PlateauPlugin(BasePlugin):
     def on_config(self, config):
         self.used = set()
@@ -82,17 +107,18 @@ class PlateauPlugin(BasePlugin):
         return "".join(out)
 
     def expand(self, line, page, files):
-        """The line with each learning_curve macro replaced by the element (a linear scan)."""
+        """The line with each learning_curve macro outside code spans replaced by the element (linear)."""
+        spans = code_spans(line)
+        span = 0
         parts = []
         at = 0
-        ticks = 0
         while (start := line.find(OPEN, at)) != -1:
             end = line.find(CLOSE, start + len(OPEN))
             if end == -1:
                 break
-            ticks += line.count("`", at, start)
-            in_code = ticks % 2 == 1
-            ticks += line.count("`", start, end)
+            while span < len(spans) and spans[span][1] <= start:
+                span += 1
+            in_code = span < len(spans) and spans[span][0] <= start
             try:
                 call = None if in_code else parse_call(line[start + len(OPEN) : end].strip())
             except OptionError as e:
