@@ -257,4 +257,10 @@ test('a directive or macro that cannot be used stops the build with one sentence
     assert.match(odd.stderr, said);
     assert.doesNotMatch(odd.stderr, /Traceback/);
   }
+  // A log exclude_docs leaves out of the site would be a chart that never loads.
+  await writeFile(join(mk, 'mkdocs.yml'), 'site_name: bad\nplugins:\n  - plateau\nexclude_docs: logs/\n');
+  await writeFile(join(mk, 'docs/index.md'), '# Bad\n\n{{ learning_curve("logs/metrics.csv") }}\n');
+  const excluded = run('mkdocs', ['build', '--strict', '--quiet'], mk);
+  assert.notEqual(excluded.status, 0);
+  assert.match(excluded.stderr, /index\.md: learning_curve\("logs\/metrics\.csv"\): logs\/metrics\.csv is left out of the site by exclude_docs/);
 });

@@ -139,6 +139,8 @@ class PlateauPlugin(BasePlugin):
         log = files.get_file_from_path(target)
         if log is None or target.startswith("../"):
             raise PluginError(f"{page.file.src_uri}: {NAME}(\"{path}\"): no such file in docs_dir (looked for {target}).")
+        if log.inclusion.is_excluded():
+            raise PluginError(f"{page.file.src_uri}: {NAME}(\"{path}\"): {target} is left out of the site by exclude_docs.")
         self.used.add(page.file.src_uri)
         src = log.url_relative_to(page.file)
         # A block of raw HTML of its own, so Markdown leaves the element as it is.
