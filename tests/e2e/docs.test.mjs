@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { serve, launch, screenshot, cliReport, ROOT } from './harness.mjs';
+import { serve, launch, screenshot, cliReport, paintedPixels, ROOT } from './harness.mjs';
 
 const VENV = join(ROOT, '.tools/docs-venv/bin');
 const LOGS = {
@@ -149,13 +149,7 @@ async function checkSite(site, pages, label) {
           const state = await curves.nth(i).getAttribute('data-state');
           assert.equal(state, 'ready', `${label} ${path} #${i}: ${await curves.nth(i).evaluate((el) => el.shadowRoot.textContent)}`);
           assert.equal(await curves.nth(i).getAttribute('data-verdict'), cliReport(LOGS[logs[i]]).runs[0].verdict, `${label} ${path} #${i}`);
-          const drawn = await curves.nth(i).evaluate((el) => {
-            const canvas = el.shadowRoot.querySelector('canvas');
-            const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-            let n = 0;
-            for (let j = 0; j < data.length; j += 4) if (data[j] !== data[0] || data[j + 1] !== data[1]) n += 1;
-            return n;
-          });
+          const drawn = await paintedPixels(page, `learning-curve >> nth=${i} >> canvas`);
           assert.ok(drawn > 2000, `${label} ${path} #${i} drew its chart (${drawn} pixels)`);
         }
         const wasm = urls.slice(before).filter((u) => u.endsWith('/plateau_bg.wasm'));
