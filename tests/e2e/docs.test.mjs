@@ -179,6 +179,12 @@ test('a Sphinx site with learning-curve directives draws each chart with its ver
   assert.equal(built.status, 0, built.stderr);
   const statics = await readdir(join(out, '_static/plateau/logs'), { recursive: true });
   assert.deepEqual(statics.filter((f) => f.endsWith('.csv')).sort(), Object.keys(LOGS).sort(), 'each log is copied once');
+  // E-book readers run no modules: an EPUB build leaves the curves and the element's files out, warning-free.
+  const book = join(scratch, 'sphinx-epub');
+  const epub = run('sphinx-build', ['-q', '-W', '-b', 'epub', '-d', join(scratch, 'epub-doctrees'),
+    '-D', 'copyright=scratch', '-D', 'version=1', src, book], scratch);
+  assert.equal(epub.status, 0, epub.stderr);
+  assert.deepEqual((await readdir(book, { recursive: true })).filter((f) => f.includes('plateau')), []);
   const timings = await checkSite(out, {
     'index.html': ['logs/metrics.csv', 'logs/lightning/metrics.csv'],
     'guide/runs.html': ['logs/metrics.csv', 'logs/yolo/results.csv'],
