@@ -1,15 +1,16 @@
-// The plateau-docs wheel (`make wheel`) in real documentation builds: pip-installed into the docs venv
-// (.tools/docs-venv, pinned by python/requirements-test.txt), a Sphinx site and a MkDocs site built
-// from a scratch folder, served on 127.0.0.1 and checked in Chromium. Prints how long each chart
-// took from becoming visible to drawn, on a first visit and with the module cached (never asserted).
+// The plateau-docs wheel (`make wheel`) in real documentation builds: pip-installed into a scratch
+// folder put first on the path of the docs venv's tools (.tools/docs-venv, pinned by
+// python/requirements-test.txt), a Sphinx site and a MkDocs site built from a scratch folder, served
+// on 127.0.0.1 and checked in Chromium. Prints how long each chart took from becoming visible to
+// drawn, on a first visit and with the module cached (never asserted).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { serve, launch, screenshot, cliReport, ROOT } from './harness.mjs';
+import { serve, launch, screenshot, cliReport, paintedPixels, ROOT } from './harness.mjs';
 
 const VENV = join(ROOT, '.tools/docs-venv/bin');
 const LOGS = {
@@ -29,15 +30,19 @@ async function lay(dir, files, logsAt) {
   for (const [to, from] of Object.entries(LOGS)) await cp(join(ROOT, from), join(dir, logsAt, to));
 }
 
-const run = (cmd, args, cwd) => spawnSync(join(VENV, cmd), args, { cwd, encoding: 'utf8' });
+/** Runs a tool of the docs venv with the wheel from the scratch folder first on Python's path. */
+const run = (cmd, args, cwd) => spawnSync(join(VENV, cmd), args, {
+  cwd, encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(scratch, 'wheel') },
+});
 
 before(async () => {
   const [wheel] = (await readdir(join(ROOT, 'dist'))).filter((f) => /^plateau_docs-.*\.whl$/.test(f));
   assert.ok(wheel, 'run `make wheel` first: dist/plateau_docs-*.whl is missing');
   assert.ok(existsSync(join(VENV, 'pip')), 'run `make wheel` first: the docs venv .tools/docs-venv is missing');
-  execFileSync(join(VENV, 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-index', '--no-deps',
-    '--force-reinstall', join(ROOT, 'dist', wheel)]);
   scratch = await mkdtemp(join(tmpdir(), 'plateau-docs-'));
+  // Installed into the scratch folder, not the venv, which other checkouts of this machine share.
+  execFileSync(join(VENV, 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-index', '--no-deps',
+    '--target', join(scratch, 'wheel'), join(ROOT, 'dist', wheel)]);
   browser = await launch();
 });
 after(async () => {
@@ -82,7 +87,8 @@ const MKDOCS = {
 
 {{ learning_curve("logs/metrics.csv", monitor="val_loss", height=320) }}
 
-The macro shown as code stays code: \`{{ learning_curve("logs/inline-code.csv") }}\`, and in a block:
+The macro shown as code stays code: \`{{ learning_curve("logs/inline-code.csv") }}\`,
+\`\`{{ learning_curve("logs/double-tick.csv") }}\`\`, and in a block:
 
 \`\`\`
 {{ learning_curve("logs/not-here.csv") }}
@@ -143,13 +149,7 @@ async function checkSite(site, pages, label) {
           const state = await curves.nth(i).getAttribute('data-state');
           assert.equal(state, 'ready', `${label} ${path} #${i}: ${await curves.nth(i).evaluate((el) => el.shadowRoot.textContent)}`);
           assert.equal(await curves.nth(i).getAttribute('data-verdict'), cliReport(LOGS[logs[i]]).runs[0].verdict, `${label} ${path} #${i}`);
-          const drawn = await curves.nth(i).evaluate((el) => {
-            const canvas = el.shadowRoot.querySelector('canvas');
-            const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-            let n = 0;
-            for (let j = 0; j < data.length; j += 4) if (data[j] !== data[0] || data[j + 1] !== data[1]) n += 1;
-            return n;
-          });
+          const drawn = await paintedPixels(page, `learning-curve >> nth=${i} >> canvas`);
           assert.ok(drawn > 2000, `${label} ${path} #${i} drew its chart (${drawn} pixels)`);
         }
         const wasm = urls.slice(before).filter((u) => u.endsWith('/plateau_bg.wasm'));
@@ -179,6 +179,12 @@ test('a Sphinx site with learning-curve directives draws each chart with its ver
   assert.equal(built.status, 0, built.stderr);
   const statics = await readdir(join(out, '_static/plateau/logs'), { recursive: true });
   assert.deepEqual(statics.filter((f) => f.endsWith('.csv')).sort(), Object.keys(LOGS).sort(), 'each log is copied once');
+  // E-book readers run no modules: an EPUB build leaves the curves and the element's files out, warning-free.
+  const book = join(scratch, 'sphinx-epub');
+  const epub = run('sphinx-build', ['-q', '-W', '-b', 'epub', '-d', join(scratch, 'epub-doctrees'),
+    '-D', 'copyright=scratch', '-D', 'version=1', src, book], scratch);
+  assert.equal(epub.status, 0, epub.stderr);
+  assert.deepEqual((await readdir(book, { recursive: true })).filter((f) => f.includes('plateau')), []);
   const timings = await checkSite(out, {
     'index.html': ['logs/metrics.csv', 'logs/lightning/metrics.csv'],
     'guide/runs.html': ['logs/metrics.csv', 'logs/yolo/results.csv'],
@@ -197,6 +203,8 @@ test('a MkDocs site with learning_curve macros draws each chart with its verdict
     'a macro inside a code block is left as code');
   assert.ok(index.includes('<code>{{ learning_curve(&quot;logs/inline-code.csv&quot;) }}</code>')
     || index.includes('<code>{{ learning_curve("logs/inline-code.csv") }}</code>'), 'a macro in a code span is left as code');
+  assert.ok(index.includes('<code>{{ learning_curve(&quot;logs/double-tick.csv&quot;) }}</code>')
+    || index.includes('<code>{{ learning_curve("logs/double-tick.csv") }}</code>'), 'a macro in a ``double-tick`` span is left as code');
   const timings = await checkSite(site, {
     'index.html': ['logs/metrics.csv', 'logs/lightning/metrics.csv'],
     'guide/runs/index.html': ['logs/metrics.csv', 'logs/yolo/results.csv'],
@@ -214,6 +222,16 @@ test('a directive or macro that cannot be used stops the build with one sentence
   assert.notEqual(s.status, 0);
   assert.match(s.stderr, /index\.rst:4.*smoothing must be a number from 0 to 0\.99, not 2\.0/);
   assert.match(s.stderr, /index\.rst:7.*no log at logs\/gone\.csv/);
+  // A log outside the source folder, by a relative path or through a symbolic link, is refused.
+  const outside = join(scratch, 'outside.csv');
+  await writeFile(outside, 'epoch,loss\n0,1\n1,0.5\n');
+  await symlink(outside, join(sphinx, 'logs/link.csv'));
+  await writeFile(join(sphinx, 'index.rst'), 'Bad\n===\n\n.. learning-curve:: ../outside.csv\n\n.. learning-curve:: logs/link.csv\n');
+  const escape = run('sphinx-build', ['-q', '-b', 'html', sphinx, join(scratch, 'bad-sphinx-out2')], scratch);
+  assert.match(escape.stderr, /index\.rst:4.*\.\.\/outside\.csv is outside the documentation source folder/);
+  assert.match(escape.stderr, /index\.rst:6.*logs\/link\.csv is outside the documentation source folder/);
+  const copied = await readdir(join(scratch, 'bad-sphinx-out2'), { recursive: true });
+  assert.deepEqual(copied.filter((f) => f.endsWith('.csv')), [], 'no log outside the source folder is copied');
   const mk = join(scratch, 'bad-mkdocs');
   await lay(mk, {
     'mkdocs.yml': 'site_name: bad\nplugins:\n  - plateau\n',
@@ -231,4 +249,18 @@ test('a directive or macro that cannot be used stops the build with one sentence
   assert.notEqual(code.status, 0);
   assert.match(code.stderr, /must be plain values/);
   assert.equal(existsSync(join(mk, 'pwned')), false);
+  // Literals that cannot be built, and nesting deeper than Python's parser goes, are one sentence too.
+  for (const [call, said] of [['{[]: 1}', /must be plain values/], [`${'-'.repeat(100000)}1`, /is not a call like/]]) {
+    await writeFile(join(mk, 'docs/index.md'), `# Bad\n\n{{ learning_curve(${call}) }}\n`);
+    const odd = run('mkdocs', ['build', '--strict', '--quiet'], mk);
+    assert.notEqual(odd.status, 0);
+    assert.match(odd.stderr, said);
+    assert.doesNotMatch(odd.stderr, /Traceback/);
+  }
+  // A log exclude_docs leaves out of the site would be a chart that never loads.
+  await writeFile(join(mk, 'mkdocs.yml'), 'site_name: bad\nplugins:\n  - plateau\nexclude_docs: logs/\n');
+  await writeFile(join(mk, 'docs/index.md'), '# Bad\n\n{{ learning_curve("logs/metrics.csv") }}\n');
+  const excluded = run('mkdocs', ['build', '--strict', '--quiet'], mk);
+  assert.notEqual(excluded.status, 0);
+  assert.match(excluded.stderr, /index\.md: learning_curve\("logs\/metrics\.csv"\): logs\/metrics\.csv is left out of the site by exclude_docs/);
 });

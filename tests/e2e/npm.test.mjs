@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, openPage, screenshot, cliReport, ROOT } from './harness.mjs';
+import { serve, launch, openPage, screenshot, cliReport, paintedPixels, ROOT } from './harness.mjs';
 
 const PACKAGE = join(ROOT, 'dist/npm');
 const NAME = 'plateau-learning-curve';
@@ -79,13 +79,7 @@ test('<learning-curve> loads from node_modules in Chromium and requests nothing 
     const { page, errors, urls, context } = await openPage(browser, `${server.origin}/index.html`);
     await page.waitForSelector('learning-curve#curve[data-state="ready"]', { timeout: 15000 });
     assert.equal(await page.getAttribute('learning-curve#curve', 'data-verdict'), cliReport(LOG).runs[0].verdict);
-    const drawn = await page.$eval('learning-curve#curve', (el) => {
-      const canvas = el.shadowRoot.querySelector('canvas');
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i] !== data[0] || data[i + 1] !== data[1]) n += 1;
-      return n;
-    });
+    const drawn = await paintedPixels(page, 'learning-curve#curve canvas');
     assert.ok(drawn > 2000, `the chart is drawn (${drawn} pixels)`);
     assert.ok(urls.every((u) => u.startsWith(`${server.origin}/`)), urls.join(' '));
     assert.ok(urls.some((u) => u.endsWith(`node_modules/${NAME}/pkg/plateau_bg.wasm`)), 'the wasm comes from the package');

@@ -407,7 +407,11 @@ test('the embed example ignores height messages from other frames and other orig
   await frame.goto(`${other.origin}/www/embed-example.css`);
   assert.equal(await frame.evaluate(() => location.origin), other.origin);
   await frame.evaluate(() => parent.postMessage({ type: 'plateau:height', height: 9 }, '*'));
-  await page.waitForTimeout(300);
+  // A message the page posts itself is queued behind both: once it arrives, both have been handled.
+  await page.evaluate(() => new Promise((resolve) => {
+    addEventListener('message', (e) => e.data === 'handled' && resolve());
+    postMessage('handled', '*');
+  }));
   assert.equal(await page.$eval('iframe#frame', (f) => f.clientHeight), sized);
   assert.deepEqual(errors, []);
   await context.close();
@@ -450,7 +454,14 @@ test('<learning-curve> fetches its log at once and analyses it when it nears the
     document.body.append(spacer, el);
   });
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('?far')));
-  await page.waitForTimeout(300);
+  // The same log in view, added after: once it is drawn, the far one would have been too, were it not waiting.
+  await page.evaluate(() => {
+    const near = document.createElement('learning-curve');
+    near.id = 'near';
+    near.setAttribute('src', 'examples/keras-tomato-leaf.csv?near');
+    document.body.prepend(near);
+  });
+  await page.waitForSelector('learning-curve#near[data-state="ready"]', { timeout: 15000 });
   assert.equal(await page.getAttribute('learning-curve#far', 'data-state'), 'loading', 'off screen: not analysed yet');
   assert.ok(urls.some((u) => u.endsWith('?far')), 'the log is fetched before the element is seen');
   await page.locator('learning-curve#far').scrollIntoViewIfNeeded();

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -22,6 +23,8 @@ from . import OPTIONS, SCRIPT, OptionError, check_options, copy_static, element,
 ASSETS = "assets"
 OPEN, CLOSE = "{{", "}}"
 NAME = "learning_curve"
+#: A run of backticks (one quantifier over one character: linear, never backtracks).
+BACKTICKS = re.compile("`+")
 
 
 def parse_call(text):
@@ -30,21 +33,24 @@ def parse_call(text):
     Raises :class:`OptionError` for a learning_curve call that cannot be used."""
     if not text.startswith(NAME):
         return None
+    shown = text if len(text) <= 80 else f"{text[:77]}…"
     try:
         tree = ast.parse(text, mode="eval").body
-    except SyntaxError:
-        raise OptionError(f"`{text}` is not a call like {NAME}(\"logs/metrics.csv\", height=320)") from None
+    except (SyntaxError, MemoryError, RecursionError):
+        # Deeply nested input overflows the parser's stack: as unusable as a syntax error.
+        raise OptionError(f"`{shown}` is not a call like {NAME}(\"logs/metrics.csv\", height=320)") from None
     if not (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == NAME):
-        raise OptionError(f"`{text}` is not a call like {NAME}(\"logs/metrics.csv\", height=320)")
+        raise OptionError(f"`{shown}` is not a call like {NAME}(\"logs/metrics.csv\", height=320)")
     if len(tree.args) != 1:
         raise OptionError(f"{NAME} takes one path to a log, found {len(tree.args)} arguments")
     try:
         path = ast.literal_eval(tree.args[0])
         keywords = {k.arg: ast.literal_eval(k.value) for k in tree.keywords}
-    except ValueError:
-        raise OptionError(f"the arguments of `{text}` must be plain values (strings, numbers, True/False)") from None
+    except (ValueError, TypeError, MemoryError, RecursionError):
+        # TypeError: a literal that cannot be built, e.g. a dict keyed by a list.
+        raise OptionError(f"the arguments of `{shown}` must be plain values (strings, numbers, True/False)") from None
     if not isinstance(path, str) or not path:
-        raise OptionError(f"{NAME} takes a path to a log as a string, found {path!r}")
+        raise OptionError(f"{NAME} takes a path to a log as a string, found {path!r:.80}")
     for key in keywords:
         if key not in OPTIONS:
             raise OptionError(f"{NAME} has no option `{key}`; it takes {', '.join(OPTIONS)}")
@@ -64,6 +70,28 @@ def fenced(line, fence):
     return fence
 
 
+def code_spans(line):
+    """The ``(start, end)`` of each code span in ``line``, in order: as in CommonMark, a run of n
+    backticks opens a span that the next run of exactly n closes; a run with no match is literal."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(line)]
+    following = [None] * len(runs)
+    last = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        following[i] = last.get(length)
+        last[length] = i
+    spans = []
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is None:
+            i += 1
+        else:
+            spans.append((runs[i][0], runs[j][1]))
+            i = j + 1
+    return spans
+
+
 class PlateauPlugin(BasePlugin):
     def on_config(self, config):
         self.used = set()
@@ -79,17 +107,18 @@ class PlateauPlugin(BasePlugin):
         return "".join(out)
 
     def expand(self, line, page, files):
-        """The line with each learning_curve macro replaced by the element (a linear scan)."""
+        """The line with each learning_curve macro outside code spans replaced by the element (linear)."""
+        spans = code_spans(line)
+        span = 0
         parts = []
         at = 0
-        ticks = 0
         while (start := line.find(OPEN, at)) != -1:
             end = line.find(CLOSE, start + len(OPEN))
             if end == -1:
                 break
-            ticks += line.count("`", at, start)
-            in_code = ticks % 2 == 1
-            ticks += line.count("`", start, end)
+            while span < len(spans) and spans[span][1] <= start:
+                span += 1
+            in_code = span < len(spans) and spans[span][0] <= start
             try:
                 call = None if in_code else parse_call(line[start + len(OPEN) : end].strip())
             except OptionError as e:
@@ -110,6 +139,8 @@ class PlateauPlugin(BasePlugin):
         log = files.get_file_from_path(target)
         if log is None or target.startswith("../"):
             raise PluginError(f"{page.file.src_uri}: {NAME}(\"{path}\"): no such file in docs_dir (looked for {target}).")
+        if log.inclusion.is_excluded():
+            raise PluginError(f"{page.file.src_uri}: {NAME}(\"{path}\"): {target} is left out of the site by exclude_docs.")
         self.used.add(page.file.src_uri)
         src = log.url_relative_to(page.file)
         # A block of raw HTML of its own, so Markdown leaves the element as it is.

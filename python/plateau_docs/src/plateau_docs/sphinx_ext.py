@@ -2,7 +2,8 @@
 
 The path is relative to the document (``/logs/…`` to the source folder), like ``.. image::``. Options:
 ``:monitor: val_loss``, ``:height: 320`` (CSS pixels), ``:smoothing: 0.8``, ``:log-y:``. Each log is
-copied once to ``_static/plateau/logs/`` beside the element's files; other builders leave it out.
+copied once to ``_static/plateau/logs/`` beside the element's files; other builders (and HTML made for
+e-books and help viewers, which run no modules) leave it out.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ class LearningCurve(SphinxDirective):
     def run(self):
         rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
         rel = PurePosixPath(Path(rel).as_posix())
-        if ".." in rel.parts:
+        # Sphinx before 8 does not resolve symbolic links here: one inside the folder may point outside it.
+        inside = Path(path).resolve().is_relative_to(Path(self.env.srcdir).resolve())
+        if ".." in rel.parts or rel.is_absolute() or not inside:
             raise self.error(f"learning-curve: {self.arguments[0]} is outside the documentation source folder; move the log inside it.")
         if not Path(path).is_file():
             raise self.error(f"learning-curve: no log at {self.arguments[0]} (looked for {path}).")
@@ -69,7 +72,14 @@ class LearningCurve(SphinxDirective):
         return [node]
 
 
+def draws(builder):
+    """Whether ``builder`` writes pages for a browser: HTML, but not EPUB or help files (``embedded``)."""
+    return builder.format == "html" and not getattr(builder, "embedded", False)
+
+
 def visit_html(translator, node):
+    if not draws(translator.builder):
+        raise nodes.SkipNode
     page = translator.builder.get_target_uri(translator.builder.current_docname)
     src = relative_uri(page, f"_static/{LOGS}/{quote(node['log'])}")
     options = {key: node[key] for key in ("monitor", "height", "smoothing", "log_y")}
@@ -82,12 +92,12 @@ def skip(translator, node):
 
 
 def add_static(app):
-    if app.builder.format == "html":
+    if draws(app.builder):
         app.config.html_static_path.append(str(STATIC))
 
 
 def add_script(app, pagename, templatename, context, doctree):
-    if doctree is not None and next(iter(doctree.findall(learning_curve)), None) is not None:
+    if draws(app.builder) and doctree is not None and next(iter(doctree.findall(learning_curve)), None) is not None:
         app.add_js_file(SCRIPT, type="module")
         folder = relative_uri(app.builder.get_target_uri(pagename), f"_static/{SCRIPT}").rsplit("/", 1)[0]
         context["metatags"] = context.get("metatags", "") + preloads(folder)
@@ -106,7 +116,7 @@ def merge(app, env, docnames, other):
 
 
 def copy_logs(app, exception):
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not draws(app.builder):
         return
     logs = set().union(*getattr(app.env, "plateau_logs", {}).values())
     for rel in sorted(logs):
