@@ -122,6 +122,10 @@ pub struct Run {
     /// tensorboard, wandb, hf_trainer, detectron2 or csv.
     pub dialect: String,
     pub series: Vec<Series>,
+    /// What the log says about the run besides curves, as (name, value): hyper-parameters
+    /// (`hparams.yaml`, TensorBoard's hparams plugin, MLflow params) and the event file version.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<(String, String)>,
 }
 
 impl Run {
@@ -144,6 +148,7 @@ impl Run {
             source: source.to_string(),
             dialect: dialect.to_string(),
             series,
+            details: Vec::new(),
         };
         run.pair();
         run

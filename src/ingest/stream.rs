@@ -1,13 +1,18 @@
 //! [`read`](super::read) a piece at a time, for logs too large to hold twice: the page's worker
 //! pushes a file's chunks as they arrive. Delimited dialects are parsed line by line, keeping only
-//! the numbers and the unfinished last line; the JSON dialects are buffered and read whole.
+//! the numbers and the unfinished last line; TensorBoard event files record by record, keeping
+//! only the scalars and the unfinished last record; the JSON dialects are buffered and read whole.
 //!
 //! The result, warnings and errors are the same as `read` on the whole bytes: an encoding problem
 //! anywhere outranks a parse error, as it does there, so a parse error is held until the file ends.
 
 use super::detect::HEAD;
+use super::events::Decoder;
 use super::table::{self, Builder};
-use super::{dialect_of, finish, from_table, is_delimited, join, read_file, Dialect, Input};
+use super::{
+    dialect_of, finish, from_table, is_delimited, is_side_file, read_file, Dialect, Gather, Input,
+    Piece,
+};
 use crate::error::Error;
 use crate::model::Drop;
 
@@ -21,7 +26,7 @@ const STUCK: usize = 256 << 10;
 /// A drop read file by file, chunk by chunk: `begin`, `push`…, `end` per file, then `finish`.
 #[derive(Default)]
 pub struct Stream {
-    drop: Drop,
+    gather: Gather,
     files: usize,
     current: Option<File>,
 }
@@ -42,6 +47,8 @@ enum Phase {
     /// whole at the end.
     Whole,
     Lines(Box<Lines>),
+    /// A TensorBoard event file, decoded record by record; the first damaged record stops it.
+    Events(Box<Decoder>, Option<Error>),
 }
 
 /// A delimited file being parsed line by line.
@@ -65,31 +72,60 @@ impl Stream {
         Stream::default()
     }
 
+    /// A drop of folders (see [`read_folder`](super::read_folder)): files are named by their path
+    /// under the folder picked, runs are put together by folder, files that are not logs skipped.
+    pub fn folder() -> Stream {
+        Stream {
+            gather: Gather::new(true),
+            ..Stream::default()
+        }
+    }
+
     /// Starts the next file of the drop; `size` (its length in bytes) sizes the first allocation.
     pub fn begin(&mut self, name: &str, size: usize) {
         self.current = Some(File {
             name: name.to_string(),
             size,
             pending: Vec::new(),
-            phase: Phase::Head,
+            phase: if is_side_file(name) {
+                Phase::Whole
+            } else {
+                Phase::Head
+            },
         });
     }
 
     /// The next chunk of the current file (ignored when no file was begun). Fails early only
-    /// when the first bytes show the file is not a log.
+    /// when the first bytes show the file is not a log (in a folder drop, the file is then skipped).
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
         let Some(file) = &mut self.current else {
             return Ok(());
         };
+        if let Phase::Events(decoder, failed) = &mut file.phase {
+            if failed.is_none() {
+                *failed = decoder.push(chunk).err();
+            }
+            return Ok(());
+        }
         file.pending.extend_from_slice(chunk);
         match &mut file.phase {
-            Phase::Whole => Ok(()),
-            Phase::Head if file.pending.len() >= HEAD => file.start(&mut self.drop.warnings),
+            Phase::Whole | Phase::Events(..) => Ok(()),
+            Phase::Head if file.pending.len() >= HEAD => {
+                match file.start(&mut self.gather.warnings) {
+                    Err(e) if self.gather.folder => {
+                        let name = file.name.clone();
+                        self.current = None;
+                        self.files += 1;
+                        self.gather.add(&name, Err(e))
+                    }
+                    other => other,
+                }
+            }
             Phase::Head => Ok(()),
             Phase::Lines(lines) if lines.stuck || file.pending.len() < PIECE => Ok(()),
             Phase::Lines(lines) => {
                 let cut = table::complete(&file.pending, lines.builder.line_end());
-                lines.take(&file.pending[..cut], &mut self.drop.warnings);
+                lines.take(&file.pending[..cut], &mut self.gather.warnings);
                 file.pending.drain(..cut);
                 lines.stuck = file.pending.len() > STUCK;
                 Ok(())
@@ -97,46 +133,31 @@ impl Stream {
         }
     }
 
-    /// Data rows of the current file parsed so far (0 while its head or a JSON file is collected).
+    /// Whether a file is begun and still read (a folder's file that is no log is dropped early).
+    pub fn reading(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// Data rows (event file: scalar points) of the current file parsed so far (0 while its head
+    /// or a JSON file is collected).
     pub fn rows(&self) -> usize {
         match self.current.as_ref().map(|f| &f.phase) {
             Some(Phase::Lines(lines)) => lines.builder.rows(),
+            Some(Phase::Events(decoder, _)) => decoder.points(),
             _ => 0,
         }
     }
 
-    /// Ends the current file: its runs join the drop, or its error is returned.
+    /// Ends the current file: what it gave is kept for the drop, or its error is returned (in a
+    /// folder drop, the file is counted as skipped).
     pub fn end(&mut self) -> Result<(), Error> {
         let Some(file) = self.current.take() else {
             return Ok(());
         };
         self.files += 1;
-        let warnings = &mut self.drop.warnings;
-        let runs = match file.phase {
-            Phase::Head | Phase::Whole => read_file(
-                &Input {
-                    name: &file.name,
-                    bytes: &file.pending,
-                },
-                warnings,
-            )?,
-            Phase::Lines(mut lines) => {
-                lines.take(&file.pending, warnings);
-                if let Some(offset) = lines.nul.or(lines.invalid) {
-                    return Err(Error::Binary {
-                        file: file.name,
-                        offset,
-                    });
-                }
-                if let Some(e) = lines.failed {
-                    return Err(e);
-                }
-                let table = lines.builder.finish(warnings)?;
-                from_table(&file.name, lines.dialect, table, warnings)?
-            }
-        };
-        join(&mut self.drop.runs, runs);
-        Ok(())
+        let name = file.name.clone();
+        let piece = file.read(&mut self.gather.warnings);
+        self.gather.add(&name, piece)
     }
 
     /// The drop, once every file has ended.
@@ -145,7 +166,7 @@ impl Stream {
         if self.files == 0 {
             return Err(Error::NoFiles);
         }
-        Ok(finish(self.drop))
+        Ok(finish(self.gather.finish()?))
     }
 }
 
@@ -168,10 +189,51 @@ fn line_end(text: &[u8]) -> u8 {
 }
 
 impl File {
+    /// What the whole file gives, once its last chunk is in.
+    fn read(self, warnings: &mut Vec<String>) -> Result<Piece, Error> {
+        match self.phase {
+            Phase::Head | Phase::Whole => read_file(
+                &Input {
+                    name: &self.name,
+                    bytes: &self.pending,
+                },
+                warnings,
+            ),
+            Phase::Events(_, Some(e)) => Err(e),
+            Phase::Events(decoder, None) => Ok(Piece::Events(decoder.finish(warnings))),
+            Phase::Lines(mut lines) => {
+                lines.take(&self.pending, warnings);
+                if let Some(offset) = lines.nul.or(lines.invalid) {
+                    return Err(Error::Binary {
+                        file: self.name,
+                        offset,
+                    });
+                }
+                if let Some(e) = lines.failed {
+                    return Err(e);
+                }
+                let table = lines.builder.finish(warnings)?;
+                Ok(Piece::Runs(from_table(
+                    &self.name,
+                    lines.dialect,
+                    table,
+                    warnings,
+                )?))
+            }
+        }
+    }
+
     /// Picks the dialect from the head (at least [`HEAD`] bytes); a delimited file starts
-    /// parsing once it has five complete lines.
+    /// parsing once it has five complete lines, an event file decoding at once.
     fn start(&mut self, warnings: &mut Vec<String>) -> Result<(), Error> {
         let dialect = dialect_of(&self.name, &self.pending)?;
+        if dialect == Dialect::TfEvents {
+            let mut decoder = Box::new(Decoder::new(&self.name));
+            let failed = decoder.push(&self.pending).err();
+            self.pending = Vec::new();
+            self.phase = Phase::Events(decoder, failed);
+            return Ok(());
+        }
         if !is_delimited(dialect) {
             self.phase = Phase::Whole;
             return Ok(());

@@ -194,6 +194,8 @@ fn write_run(out: &mut Writer, run: &Run) {
         source,
         dialect,
         series,
+        // Details stay with the files: the link format carries curves only.
+        details: _,
     } = run;
     out.str(name);
     out.str(source);
@@ -217,6 +219,7 @@ fn read_run(input: &mut Reader<'_>, budget: &mut usize) -> Result<Run, LinkError
         source,
         dialect,
         series,
+        details: Vec::new(),
     };
     run.pair();
     Ok(run)

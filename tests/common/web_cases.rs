@@ -114,7 +114,7 @@ fn reader_in_chunks_then_assembler_gives_the_files_analysis() {
         let mut files = Files::new();
         files.add(name, &bytes);
         let here = files.analyze(None).expect("analysed");
-        let mut reader = Reader::new();
+        let mut reader = Reader::new(None);
         reader.begin(name, bytes.len() as f64);
         for chunk in bytes.chunks(1000) {
             reader.push(chunk).expect("a log");
