@@ -92,6 +92,7 @@ impl fmt::Display for Error {
                 f,
                 "{file} record {record} (byte {offset}): the {what}: the event file is damaged from there on."
             ),
+            Error::NoLog { skipped: 0, first } => write!(f, "no training curve found: {first}."),
             Error::NoLog { skipped, first } => write!(
                 f,
                 "no training curve found: {skipped} file{} skipped (first: {first}).",

@@ -158,10 +158,11 @@ impl Gather {
         drop.runs.extend(texts);
         let skipped = self.skipped.len();
         if drop.runs.is_empty() {
-            let first = self.skipped.first().map_or_else(
-                || "no file holds a scalar curve".to_string(),
-                |(_, why)| why.trim_end_matches('.').to_string(),
-            );
+            let first = match self.skipped.first() {
+                Some((_, why)) => why.trim_end_matches('.').to_string(),
+                None if drop.warnings.is_empty() => "no file holds a scalar curve".to_string(),
+                None => drop.warnings.join("; "),
+            };
             return Err(Error::NoLog { skipped, first });
         }
         if skipped > 0 {
