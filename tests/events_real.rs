@@ -53,7 +53,10 @@ fn cases(dir: &Path) -> Vec<Case> {
 
 /// Every file under `dir`, named by its path under `dir`'s parent.
 fn files_of(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
@@ -89,9 +92,13 @@ fn real_event_files_hold_the_tags_and_points_tensorboard_reads() {
                 })
                 .filter_map(|d| {
                     // A Trainer's tags are read under its trainer_state.json names (`eval/loss` → `eval_loss`).
-                    let trainer = tag.strip_prefix("train/").map_or_else(|| tag.replacen('/', "_", 1), str::to_string);
+                    let trainer = tag
+                        .strip_prefix("train/")
+                        .map_or_else(|| tag.replacen('/', "_", 1), str::to_string);
                     let run = &d.runs[0];
-                    run.series(tag).or_else(|| run.series(&trainer)).map(|s| s.len())
+                    run.series(tag)
+                        .or_else(|| run.series(&trainer))
+                        .map(|s| s.len())
                 })
                 .max()
                 .unwrap_or(0);
@@ -99,7 +106,11 @@ fn real_event_files_hold_the_tags_and_points_tensorboard_reads() {
             if tag != "epoch" {
                 assert_eq!(read_points, *count, "{} {side}:{tag}", case.name);
             } else {
-                assert!(read_points > 0 && read_points <= *count, "{} epoch", case.name);
+                assert!(
+                    read_points > 0 && read_points <= *count,
+                    "{} epoch",
+                    case.name
+                );
             }
         }
     }
@@ -111,12 +122,23 @@ fn real_event_folders_get_the_verdicts_a_careful_reader_gives() {
     // e02 (read as overfitting: its validation loss sits 7% over a best reached 174 epochs before
     // the end) and e03 (its test loss is not monitored, training loss is) are reported, not pinned.
     let pinned = ["e01", "e04", "e05"];
-    for case in cases(&dir).into_iter().filter(|c| pinned.contains(&c.name.as_str())) {
+    for case in cases(&dir)
+        .into_iter()
+        .filter(|c| pinned.contains(&c.name.as_str()))
+    {
         let files = case_files(&dir, &case.name);
-        let inputs: Vec<Input<'_>> = files.iter().map(|(name, bytes)| Input { name, bytes }).collect();
+        let inputs: Vec<Input<'_>> = files
+            .iter()
+            .map(|(name, bytes)| Input { name, bytes })
+            .collect();
         let (drop, report) = check_folder(&inputs, &Options::default()).unwrap();
         assert_eq!(drop.runs.len(), 1, "{}", case.name);
         let verdict: Verdict = report.runs[0].verdict;
-        assert!(case.accept.iter().any(|a| a == verdict.as_str()), "{}: {}", case.name, verdict.as_str());
+        assert!(
+            case.accept.iter().any(|a| a == verdict.as_str()),
+            "{}: {}",
+            case.name,
+            verdict.as_str()
+        );
     }
 }

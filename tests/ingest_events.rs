@@ -31,7 +31,10 @@ fn logs() -> &'static Path {
 /// Every file under `dir`, named by its path under `dir`'s parent, as the page and CLI name them.
 fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .collect();
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
@@ -61,7 +64,11 @@ fn folder(name: &str) -> Drop {
 
 fn file(name: &str) -> Drop {
     let bytes = std::fs::read(logs().join(name)).unwrap();
-    read(&[Input { name, bytes: &bytes }]).unwrap_or_else(|e| panic!("{e}"))
+    read(&[Input {
+        name,
+        bytes: &bytes,
+    }])
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The one event file in a folder of the written logs.
@@ -73,7 +80,12 @@ fn event_file(dir: &str) -> (String, Vec<u8>) {
 }
 
 fn only(drop: &Drop) -> &Run {
-    assert_eq!(drop.runs.len(), 1, "runs: {:?}", drop.runs.iter().map(|r| &r.name).collect::<Vec<_>>());
+    assert_eq!(
+        drop.runs.len(),
+        1,
+        "runs: {:?}",
+        drop.runs.iter().map(|r| &r.name).collect::<Vec<_>>()
+    );
     &drop.runs[0]
 }
 
@@ -84,16 +96,31 @@ fn assert_equivalent(a: &Drop, b: &Drop, names: &[&str]) {
     for name in names {
         let (sa, sb) = (ra.series(name), rb.series(name));
         let (Some(sa), Some(sb)) = (sa, sb) else {
-            panic!("`{name}`: {:?} vs {:?}", sa.map(|s| &s.name), sb.map(|s| &s.name));
+            panic!(
+                "`{name}`: {:?} vs {:?}",
+                sa.map(|s| &s.name),
+                sb.map(|s| &s.name)
+            );
         };
         assert_eq!(sa.x, sb.x, "{name} x");
         // Within a rounding of the last digit (serde_json's float parsing of a JSON log).
         let close = sa.y.len() == sb.y.len()
-            && sa.y.iter().zip(&sb.y).all(|(a, b)| (a - b).abs() <= 1e-15 * a.abs().max(b.abs()));
+            && sa
+                .y
+                .iter()
+                .zip(&sb.y)
+                .all(|(a, b)| (a - b).abs() <= 1e-15 * a.abs().max(b.abs()));
         assert!(close, "{name} y: {:?} vs {:?}", sa.y, sb.y);
-        assert_eq!((sa.axis, sa.role, &sa.partner), (sb.axis, sb.role, &sb.partner), "{name}");
+        assert_eq!(
+            (sa.axis, sa.role, &sa.partner),
+            (sb.axis, sb.role, &sb.partner),
+            "{name}"
+        );
     }
-    let (ja, jb) = (analyze(a, &Options::default()), analyze(b, &Options::default()));
+    let (ja, jb) = (
+        analyze(a, &Options::default()),
+        analyze(b, &Options::default()),
+    );
     let (va, vb) = (&ja.runs[0], &jb.runs[0]);
     assert_eq!((va.verdict, &va.monitor), (vb.verdict, &vb.monitor));
     assert_eq!(va.evidence, vb.evidence);
@@ -103,8 +130,15 @@ fn assert_equivalent(a: &Drop, b: &Drop, names: &[&str]) {
 fn lightning_events_alone_judge_like_its_metrics_csv() {
     let events = folder("lightning_tb");
     let run = only(&events);
-    assert_eq!((run.name.as_str(), run.dialect.as_str()), ("version_0", "lightning"));
-    assert_equivalent(&events, &file("lightning_metrics.csv"), &["train_loss", "val_loss", "epoch"]);
+    assert_eq!(
+        (run.name.as_str(), run.dialect.as_str()),
+        ("version_0", "lightning")
+    );
+    assert_equivalent(
+        &events,
+        &file("lightning_metrics.csv"),
+        &["train_loss", "val_loss", "epoch"],
+    );
 }
 
 #[test]
@@ -113,9 +147,14 @@ fn lightning_version_folder_is_one_run_with_hparams_and_checkpoints_skipped() {
     let run = only(&drop);
     assert_eq!(run.name, "version_0");
     assert!(run.source.contains("metrics.csv") && run.source.contains("tfevents"));
-    assert!(run.details.contains(&("lr".to_string(), "0.001".to_string())));
-    assert!(run.details.contains(&("hidden".to_string(), "128".to_string())));
-    assert!(drop.warnings.iter().any(|w| w.starts_with("1 file in the folder is not a training log")
+    assert!(run
+        .details
+        .contains(&("lr".to_string(), "0.001".to_string())));
+    assert!(run
+        .details
+        .contains(&("hidden".to_string(), "128".to_string())));
+    assert!(drop.warnings.iter().any(|w| w
+        .starts_with("1 file in the folder is not a training log")
         && w.contains("epoch=29-step=2999.ckpt")));
     // The histogram was skipped; no series is there twice.
     let mut names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
@@ -124,16 +163,26 @@ fn lightning_version_folder_is_one_run_with_hparams_and_checkpoints_skipped() {
     names.dedup();
     assert_eq!(names.len(), count);
     assert!(!names.contains(&"weights"));
-    assert_equivalent(&drop, &file("lightning_metrics.csv"), &["train_loss", "val_loss"]);
+    assert_equivalent(
+        &drop,
+        &file("lightning_metrics.csv"),
+        &["train_loss", "val_loss"],
+    );
 }
 
 #[test]
 fn keras_train_and_validation_folders_pair_epoch_loss_like_csvlogger() {
     let drop = folder("keras_logs");
     let run = only(&drop);
-    assert_eq!((run.name.as_str(), run.dialect.as_str()), ("keras_logs", "keras"));
+    assert_eq!(
+        (run.name.as_str(), run.dialect.as_str()),
+        ("keras_logs", "keras")
+    );
     let val = run.series("val_loss").unwrap();
-    assert_eq!((val.role, val.axis, val.partner.as_deref()), (Role::Validation, Axis::Epoch, Some("loss")));
+    assert_eq!(
+        (val.role, val.axis, val.partner.as_deref()),
+        (Role::Validation, Axis::Epoch, Some("loss"))
+    );
     assert_equivalent(&drop, &file("keras_log.csv"), &["loss", "val_loss"]);
 }
 
@@ -141,9 +190,16 @@ fn keras_train_and_validation_folders_pair_epoch_loss_like_csvlogger() {
 fn hugging_face_runs_folder_judges_like_trainer_state() {
     let drop = folder("hf_runs");
     let run = only(&drop);
-    assert_eq!((run.name.as_str(), run.dialect.as_str()), ("runs/Nov30_12-00-00_host", "hf_trainer"));
+    assert_eq!(
+        (run.name.as_str(), run.dialect.as_str()),
+        ("runs/Nov30_12-00-00_host", "hf_trainer")
+    );
     assert!(run.series("train_runtime").is_none() && run.series("epoch").is_none());
-    assert_equivalent(&drop, &file("hf_trainer_state.json"), &["loss", "eval_loss", "learning_rate"]);
+    assert_equivalent(
+        &drop,
+        &file("hf_trainer_state.json"),
+        &["loss", "eval_loss", "learning_rate"],
+    );
     // The hparams side file of the session holds no curve and says so.
     assert!(drop.warnings.iter().any(|w| w.contains("no scalar curves")));
 }
@@ -153,10 +209,15 @@ fn mlflow_store_runs_are_named_by_run_name_with_params() {
     let drop = folder("mlruns");
     let names: Vec<&str> = drop.runs.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names.len(), 2);
-    assert!(names.contains(&"baseline") && names.contains(&"wide"), "{names:?}");
+    assert!(
+        names.contains(&"baseline") && names.contains(&"wide"),
+        "{names:?}"
+    );
     let baseline = drop.runs.iter().find(|r| r.name == "baseline").unwrap();
     assert_eq!(baseline.dialect, "mlflow");
-    assert!(baseline.details.contains(&("lr".to_string(), "0.01".to_string())));
+    assert!(baseline
+        .details
+        .contains(&("lr".to_string(), "0.01".to_string())));
     let alone = Drop {
         runs: vec![baseline.clone()],
         warnings: Vec::new(),
@@ -170,7 +231,10 @@ fn nested_log_folders_are_runs_named_by_path_and_other_files_are_counted() {
     let mut names: Vec<&str> = drop.runs.iter().map(|r| r.name.as_str()).collect();
     names.sort_unstable();
     assert_eq!(names, ["exp1/seed_a", "exp1/seed_b", "exp2"]);
-    assert!(drop.warnings.iter().any(|w| w.starts_with("2 files in the folder are not a training log")));
+    assert!(drop
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("2 files in the folder are not a training log")));
     for run in &drop.runs {
         assert_eq!(run.series("loss/validation").unwrap().len(), 50);
     }
@@ -203,24 +267,55 @@ fn damaged_record_is_named_by_number_and_byte() {
     let (name, mut bytes) = event_file("keras_logs/train");
     let starts = record_starts(&bytes);
     bytes[starts[2] + 13] ^= 0x40;
-    let err = read(&[Input { name: &name, bytes: &bytes }]).unwrap_err().to_string();
-    assert!(err.contains(&format!("record 3 (byte {}): the data checksum does not match", starts[2])), "{err}");
+    let err = read(&[Input {
+        name: &name,
+        bytes: &bytes,
+    }])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains(&format!(
+            "record 3 (byte {}): the data checksum does not match",
+            starts[2]
+        )),
+        "{err}"
+    );
     bytes[starts[2] + 13] ^= 0x40;
     bytes[starts[1]] ^= 1;
-    let err = read(&[Input { name: &name, bytes: &bytes }]).unwrap_err().to_string();
-    assert!(err.contains("record 2") && err.contains("length checksum"), "{err}");
+    let err = read(&[Input {
+        name: &name,
+        bytes: &bytes,
+    }])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("record 2") && err.contains("length checksum"),
+        "{err}"
+    );
 }
 
 #[test]
 fn partly_written_last_record_is_ignored_with_a_warning() {
     let (name, bytes) = event_file("tb_logs/exp2");
-    let whole = read(&[Input { name: &name, bytes: &bytes }]).unwrap();
+    let whole = read(&[Input {
+        name: &name,
+        bytes: &bytes,
+    }])
+    .unwrap();
     // The file ends with an image: cut into the last scalar record before it.
     let starts = record_starts(&bytes);
     let last = starts[starts.len() - 2];
-    let cut = read(&[Input { name: &name, bytes: &bytes[..last + 15] }]).unwrap();
+    let cut = read(&[Input {
+        name: &name,
+        bytes: &bytes[..last + 15],
+    }])
+    .unwrap();
     let said = format!("record {} (byte {last}) is cut off", starts.len() - 1);
-    assert!(cut.warnings.iter().any(|w| w.contains(&said)), "{:?}", cut.warnings);
+    assert!(
+        cut.warnings.iter().any(|w| w.contains(&said)),
+        "{:?}",
+        cut.warnings
+    );
     let points = |d: &Drop| d.runs[0].series.iter().map(|s| s.len()).sum::<usize>();
     assert!(points(&cut) < points(&whole));
 }
@@ -235,8 +330,16 @@ fn hostile_length_field_waits_for_bytes_instead_of_allocating() {
     hostile.extend_from_slice(&length);
     hostile.extend_from_slice(&crc.to_le_bytes());
     hostile.extend_from_slice(&[0; 64]);
-    let err = read(&[Input { name: &name, bytes: &hostile }]).unwrap_err().to_string();
-    assert!(err.contains("is cut off after 76 of 1099511627792 bytes"), "{err}");
+    let err = read(&[Input {
+        name: &name,
+        bytes: &hostile,
+    }])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("is cut off after 76 of 1099511627792 bytes"),
+        "{err}"
+    );
 }
 
 /// TFRecord's masked CRC-32C, written out from its definition for the test above.
@@ -245,7 +348,11 @@ fn crc32c_masked(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0x82f6_3b78 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0x82f6_3b78
+            } else {
+                crc >> 1
+            };
         }
     }
     (!crc).rotate_right(15).wrapping_add(0xa282_ead8)
@@ -278,6 +385,10 @@ fn folder_without_any_log_is_one_sentence() {
 
 #[test]
 fn single_damaged_file_outside_a_folder_stays_an_error() {
-    let err = read(&[Input { name: "a.png", bytes: b"\x89PNG\r\n\x1a\n" }]).unwrap_err();
+    let err = read(&[Input {
+        name: "a.png",
+        bytes: b"\x89PNG\r\n\x1a\n",
+    }])
+    .unwrap_err();
     assert!(err.to_string().starts_with("a.png is a PNG image"));
 }
