@@ -205,7 +205,7 @@ struct RunSummary<'a> {
     dialect: &'a str,
     series: Vec<SeriesSummary<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    details: &'a [(String, String)],
+    info: &'a [(String, String)],
 }
 
 #[derive(Serialize)]
@@ -222,7 +222,7 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
             name: &run.name,
             source: &run.source,
             dialect: &run.dialect,
-            details: &run.details,
+            info: &run.info,
             series: run
                 .series
                 .iter()
@@ -313,7 +313,7 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
                     .unwrap_or_default()
             );
         }
-        for (name, value) in run.details {
+        for (name, value) in run.info {
             println!("  {name}: {value}");
         }
     }

@@ -20,7 +20,7 @@ pub struct RunShape {
     pub dialect: String,
     pub series: Vec<SeriesShape>,
     #[serde(default)]
-    pub details: Vec<(String, String)>,
+    pub info: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub fn split(drop: Drop) -> (Shape, Vec<Vec<f64>>) {
             name: run.name,
             source: run.source,
             dialect: run.dialect,
-            details: run.details,
+            info: run.info,
             series: run
                 .series
                 .into_iter()
@@ -124,7 +124,7 @@ pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
             source: run.source,
             dialect: run.dialect,
             series,
-            details: run.details,
+            info: run.info,
         });
     }
     Ok(Drop {

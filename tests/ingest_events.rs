@@ -147,11 +147,9 @@ fn lightning_version_folder_is_one_run_with_hparams_and_checkpoints_skipped() {
     let run = only(&drop);
     assert_eq!(run.name, "version_0");
     assert!(run.source.contains("metrics.csv") && run.source.contains("tfevents"));
+    assert!(run.info.contains(&("lr".to_string(), "0.001".to_string())));
     assert!(run
-        .details
-        .contains(&("lr".to_string(), "0.001".to_string())));
-    assert!(run
-        .details
+        .info
         .contains(&("hidden".to_string(), "128".to_string())));
     assert!(drop.warnings.iter().any(|w| w
         .starts_with("1 file in the folder is not a training log")
@@ -216,7 +214,7 @@ fn mlflow_store_runs_are_named_by_run_name_with_params() {
     let baseline = drop.runs.iter().find(|r| r.name == "baseline").unwrap();
     assert_eq!(baseline.dialect, "mlflow");
     assert!(baseline
-        .details
+        .info
         .contains(&("lr".to_string(), "0.01".to_string())));
     let alone = Drop {
         runs: vec![baseline.clone()],

@@ -180,6 +180,8 @@ function showReport(rep) {
       const evidence = el('ul', 'evidence');
       for (const line of run.evidence) evidence.append(el('li', '', line));
       row.append(head, evidence, el('p', 'advice', `Advice: ${run.advice}`));
+      // Hyper-parameters and the like, read from hparams.yaml, event files or MLflow params.
+      if (run.info?.length) row.append(el('p', 'info', run.info.map(([k, v]) => `${k} ${v}`).join(' · ')));
       return row;
     }),
     ...rep.warnings.map((w) => el('p', 'warning', `Warning: ${w}`)),

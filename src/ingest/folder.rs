@@ -343,7 +343,7 @@ impl Group {
             },
         );
         let mut run = Run::new(&name, &self.sources.join(", "), dialect, series);
-        run.details = details;
+        run.info = details;
         Some(run)
     }
 }

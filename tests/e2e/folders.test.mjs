@@ -86,6 +86,8 @@ test('picked lightning_logs folder is one run judged like its metrics.csv', asyn
   assert.deepEqual(runs[0].evidence, csv.evidence);
   assert.match(await page.textContent('#verdict'), /1 file in the folder is not a training log and was skipped: lightning_logs\/version_0\/checkpoints/);
   assert.match(await page.textContent('#status'), /lightning_logs \(\d+ files\)/);
+  // hparams.yaml is shown with the run, as text.
+  assert.match(await page.textContent('#verdict article.run .info'), /lr 0\.001 · hidden 128/);
   assert.ok((await paintedPixels(page)) > 5000);
   await screenshot(page, 'folder-lightning');
   assert.deepEqual(errors, []);
