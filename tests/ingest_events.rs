@@ -390,3 +390,35 @@ fn single_damaged_file_outside_a_folder_stays_an_error() {
     .unwrap_err();
     assert!(err.to_string().starts_with("a.png is a PNG image"));
 }
+
+/// `plateau check --json` on paths, as JSON.
+fn cli(paths: &[&Path]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plateau"))
+        .args(["check", "--json"])
+        .args(paths)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn cli_checks_a_folder_like_the_equivalent_csv() {
+    for (dir, csv) in [
+        ("lightning_logs", "lightning_metrics.csv"),
+        ("keras_logs", "keras_log.csv"),
+        ("hf_runs", "hf_trainer_state.json"),
+    ] {
+        let folder = cli(&[&logs().join(dir)]);
+        let alone = cli(&[&logs().join(csv)]);
+        let (f, a) = (&folder["runs"][0], &alone["runs"][0]);
+        assert_eq!(folder["runs"].as_array().unwrap().len(), 1, "{dir}");
+        for key in ["verdict", "monitor", "evidence", "advice"] {
+            assert_eq!(f[key], a[key], "{dir}: {key}");
+        }
+    }
+}
