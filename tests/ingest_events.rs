@@ -422,3 +422,55 @@ fn cli_checks_a_folder_like_the_equivalent_csv() {
         }
     }
 }
+
+/// Re-frames records with correct checksums, so that mutated data reaches the protobuf decoder.
+fn framed(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for data in records {
+        let length = (data.len() as u64).to_le_bytes();
+        out.extend_from_slice(&length);
+        out.extend_from_slice(&crc32c_masked(&length).to_le_bytes());
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc32c_masked(data).to_le_bytes());
+    }
+    out
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any bytes inside well-framed records give scalars, warnings or one sentence naming the
+        /// file, never a panic.
+        #[test]
+        fn mutated_event_records_never_panic(
+            edits in proptest::collection::vec((any::<usize>(), any::<usize>(), any::<u8>()), 1..8),
+        ) {
+            let (name, bytes) = event_file("keras_logs/validation");
+            let mut records: Vec<Vec<u8>> = record_starts(&bytes)
+                .iter()
+                .map(|&at| {
+                    let n = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+                    bytes[at + 12..at + 12 + n].to_vec()
+                })
+                .collect();
+            let count = records.len();
+            for (r, i, b) in edits {
+                let data = &mut records[r % count];
+                if !data.is_empty() {
+                    let i = i % data.len();
+                    data[i] = b;
+                }
+            }
+            let mutated = framed(&records);
+            if let Err(e) = read(&[Input { name: &name, bytes: &mutated }]) {
+                let sentence = e.to_string();
+                prop_assert!(sentence.contains(&name), "{}", sentence);
+                prop_assert!(!sentence.contains('\n'));
+            }
+        }
+    }
+}

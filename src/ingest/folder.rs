@@ -16,10 +16,10 @@
 //! In a folder drop, a file that cannot be read as a log (a checkpoint, an image, a config) is
 //! skipped and counted in a warning; in a drop of single files it stays an error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::events::Scalars;
-use super::{first_few, hf_trainer, join};
+use super::{first_few, hf_trainer};
 use crate::error::Error;
 use crate::model::{Axis, Drop, Run, Series};
 
@@ -96,7 +96,7 @@ impl Gather {
             warnings: std::mem::take(&mut self.warnings),
         };
         let mut groups = Groups::default();
-        let mut texts: Vec<Run> = Vec::new();
+        let mut texts = Texts::default();
         for (name, piece) in self.pieces {
             let dir = folder_of(&name);
             match piece {
@@ -109,17 +109,12 @@ impl Gather {
                         g.csv.extend(runs.into_iter().flat_map(|r| r.series));
                     } else {
                         let rel = relative(dir, root);
-                        join(
-                            &mut texts,
-                            runs.into_iter()
-                                .map(|mut r| {
-                                    if self.folder && !rel.is_empty() {
-                                        r.name = format!("{rel}/{}", r.name);
-                                    }
-                                    r
-                                })
-                                .collect(),
-                        );
+                        for mut run in runs {
+                            if self.folder && !rel.is_empty() {
+                                run.name = format!("{rel}/{}", run.name);
+                            }
+                            texts.add(run);
+                        }
                     }
                 }
                 Piece::Events(scalars) => {
@@ -155,7 +150,7 @@ impl Gather {
                 drop.runs.push(run);
             }
         }
-        drop.runs.extend(texts);
+        drop.runs.extend(texts.finish());
         let skipped = self.skipped.len();
         if drop.runs.is_empty() {
             let first = match self.skipped.first() {
@@ -176,6 +171,62 @@ impl Gather {
             ));
         }
         Ok(drop)
+    }
+}
+
+/// Runs read by text dialects, in drop order; a TensorBoard (CSV export) or W&B run whose name is
+/// already there from another file (its other tags, its val export) is merged into it.
+#[derive(Default)]
+struct Texts {
+    runs: Vec<Run>,
+    joined: HashMap<(String, String), Joined>,
+}
+
+/// A run other files join: where it is, its files and its series' names.
+struct Joined {
+    at: usize,
+    sources: Vec<String>,
+    series: HashSet<String>,
+}
+
+impl Texts {
+    fn add(&mut self, run: Run) {
+        if !matches!(run.dialect.as_str(), "tensorboard" | "wandb") {
+            self.runs.push(run);
+            return;
+        }
+        let key = (run.dialect.clone(), run.name.clone());
+        match self.joined.get_mut(&key) {
+            Some(joined) => {
+                if !joined.sources.contains(&run.source) {
+                    joined.sources.push(run.source);
+                }
+                // A series the run already has (the shared wall-time clock, or the same file
+                // dropped twice) is kept once.
+                let existing = &mut self.runs[joined.at];
+                for series in run.series {
+                    if joined.series.insert(series.name.clone()) {
+                        existing.series.push(series);
+                    }
+                }
+            }
+            None => {
+                let joined = Joined {
+                    at: self.runs.len(),
+                    sources: vec![run.source.clone()],
+                    series: run.series.iter().map(|s| s.name.clone()).collect(),
+                };
+                self.joined.insert(key, joined);
+                self.runs.push(run);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<Run> {
+        for joined in self.joined.into_values() {
+            self.runs[joined.at].source = joined.sources.join(", ");
+        }
+        self.runs
     }
 }
 
@@ -272,11 +323,7 @@ impl Group {
         } else if hf && self.dialect.is_none() {
             self.dialect = Some("hf_trainer");
         }
-        for (k, v) in scalars.details {
-            if !self.details.iter().any(|(k2, v2)| *k2 == k && *v2 == v) {
-                self.details.push((k, v));
-            }
-        }
+        self.details.extend(scalars.details);
         for tag in scalars.tags {
             let renamed = match side {
                 Some(side) => keras_name(side, &tag.name),
@@ -314,20 +361,21 @@ impl Group {
             (rel, _) => rel.to_string(),
         });
         let mut series = self.csv;
+        let mut names: HashSet<String> = series.iter().map(|s| s.name.clone()).collect();
         for (n, axis, x, y) in self.series {
-            if !series.iter().any(|s| s.name == n) {
+            if names.insert(n.clone()) {
                 let (x, y) = without_repeats(x, y, |a, b| a.to_bits() == b.to_bits());
                 series.push(Series::named(&n, axis, x, y));
             }
         }
         if let Some((axis, x, t)) = self.clock.filter(|(_, x, _)| x.len() >= 2) {
-            if !series.iter().any(|s| s.name == "wall time") {
+            if !names.contains("wall time") {
                 let (x, t) = without_repeats(x, t, |_, _| true);
                 series.push(Series::named("wall time", axis, x, t));
             }
         }
         let mut details: Vec<(String, String)> = Vec::with_capacity(self.details.len());
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         for (k, v) in self.details {
             if seen.insert(k.clone()) {
                 details.push((k, v));

@@ -209,32 +209,6 @@ fn finish(mut drop: Drop) -> Drop {
     drop
 }
 
-/// Adds runs to a drop; a TensorBoard or W&B run whose name is already there from another file
-/// (its other tags, its val export) is merged into it.
-fn join(runs: &mut Vec<Run>, new: Vec<Run>) {
-    for run in new {
-        let joinable = matches!(run.dialect.as_str(), "tensorboard" | "wandb");
-        match runs
-            .iter_mut()
-            .find(|r| joinable && r.dialect == run.dialect && r.name == run.name)
-        {
-            Some(existing) => {
-                if !existing.source.split(", ").any(|s| s == run.source) {
-                    existing.source = format!("{}, {}", existing.source, run.source);
-                }
-                // A series the run already has (the shared wall-time clock, or the same file
-                // dropped twice) is kept once.
-                for series in run.series {
-                    if existing.series(&series.name).is_none() {
-                        existing.series.push(series);
-                    }
-                }
-            }
-            None => runs.push(run),
-        }
-    }
-}
-
 /// The sentence telling that a run's x-axis goes backwards (a resumed run), if it does.
 fn restart_warning(run: &Run) -> Option<String> {
     let longest = run.series.iter().max_by_key(|s| s.len())?;
