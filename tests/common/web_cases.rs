@@ -143,6 +143,40 @@ fn reader_in_chunks_then_assembler_gives_the_files_analysis() {
 }
 
 #[wasm_bindgen_test]
+fn folder_reader_skips_a_checkpoint_unread_and_matches_files_in_a_folder() {
+    let checkpoint: Vec<u8> = b"PK\x03\x04".iter().copied().chain([0u8; 8192]).collect();
+    let drop = [
+        ("run/checkpoints/last.ckpt", checkpoint),
+        ("run/training_log.csv", KERAS.to_vec()),
+    ];
+    let mut files = Files::new();
+    files.folder();
+    let mut reader = Reader::new(Some(true));
+    for (name, bytes) in &drop {
+        files.add(name, bytes);
+        reader.begin(name, bytes.len() as f64);
+        let mut pushed = 0;
+        for chunk in bytes.chunks(4096) {
+            if !reader.reading() {
+                break;
+            }
+            reader.push(chunk).expect("a folder's non-log is skipped, not an error");
+            pushed += chunk.len();
+        }
+        reader.end().expect("the file reads");
+        if name.ends_with(".ckpt") {
+            assert_eq!(pushed, 4096, "the checkpoint stops being read after its head");
+        }
+    }
+    let packed = reader.finish(None).expect("judged");
+    let here = files.analyze(None).expect("analysed");
+    let report = here.report().expect("report");
+    assert_eq!(json(&field(&packed, "report")), json(&report));
+    let warnings = json(&field(&report, "warnings"));
+    assert!(warnings.contains("1 file in the folder is not a training log"), "{warnings}");
+}
+
+#[wasm_bindgen_test]
 fn a_damaged_worker_result_is_a_sentence() {
     let err = match Assembler::new(JsValue::from_str("runs"), JsValue::NULL, 0) {
         Ok(_) => panic!("a string is not a drop's shape"),
