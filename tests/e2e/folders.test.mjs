@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
-import { serve, launch, openPage, screenshot, paintedPixels, ROOT, cliReport, waitState } from './harness.mjs';
+import { serve, launch, openPage, screenshot, paintedPixels, ROOT, cliReport, waitState, dropFiles, canvasPrint } from './harness.mjs';
 
 let server;
 let browser;
@@ -72,7 +72,7 @@ function shownRuns(page) {
   })));
 }
 
-test('picked lightning_logs folder is one run judged like its metrics.csv', async () => {
+test('picked lightning_logs folder is one run judged and drawn like its metrics.csv', async () => {
   const { page, errors, context } = await openPage(browser, `${server.origin}/`);
   await page.setInputFiles('input#folder', join(logs, 'lightning_logs'));
   await waitState(page, 'ready');
@@ -90,11 +90,16 @@ test('picked lightning_logs folder is one run judged like its metrics.csv', asyn
   assert.match(await page.textContent('#verdict article.run .info'), /lr 0\.001 · hidden 128/);
   assert.ok((await paintedPixels(page)) > 5000);
   await screenshot(page, 'folder-lightning');
+  const folderChart = await canvasPrint(page);
+  await dropFiles(page, [{ name: 'metrics.csv', bytes: readFileSync(join(logs, 'lightning_metrics.csv')) }]);
+  await page.waitForFunction(() => document.querySelector('#verdict .name')?.textContent === 'metrics');
+  await waitState(page, 'ready');
+  assert.equal(await canvasPrint(page), folderChart, 'the same chart as metrics.csv on its own');
   assert.deepEqual(errors, []);
   await context.close();
 });
 
-test('dropped Keras logs folder pairs train and validation like CSVLogger', async () => {
+test('dropped Keras logs folder pairs train and validation, judged and drawn like CSVLogger', async () => {
   const { page, errors, context } = await openPage(browser, `${server.origin}/`);
   await dropFolders(page, tree(join(logs, 'keras_logs')));
   await waitState(page, 'ready');
@@ -104,6 +109,12 @@ test('dropped Keras logs folder pairs train and validation like CSVLogger', asyn
   assert.equal(runs[0].verdict, csv.verdict);
   assert.deepEqual(runs[0].evidence, csv.evidence);
   await screenshot(page, 'folder-keras');
+  // The same chart as the CSVLogger file dropped on its own.
+  const folderChart = await canvasPrint(page);
+  await dropFiles(page, [{ name: 'keras_log.csv', bytes: readFileSync(join(logs, 'keras_log.csv')) }]);
+  await page.waitForFunction(() => document.querySelector('#verdict .name')?.textContent === 'keras_log');
+  await waitState(page, 'ready');
+  assert.equal(await canvasPrint(page), folderChart);
   assert.deepEqual(errors, []);
   await context.close();
 });
