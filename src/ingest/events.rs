@@ -2,7 +2,7 @@
 //!
 //! A record is `length: u64`, `masked CRC-32C of length: u32`, `data`, `masked CRC-32C of data: u32`;
 //! both checksums are verified and a mismatch names the record. Scalars come as `simple_value`
-//! (tensorboardX, TF1) or as rank-0 tensors (TF2, `torch.utils.tensorboard` with new writers) in
+//! (tensorboardX, `torch.utils.tensorboard`, TF1) or as rank-0 tensors (TF2, the Keras callback) in
 //! `float_val`, `double_val`, `half_val` or `tensor_content` (DT_FLOAT, DT_DOUBLE, DT_HALF).
 //! Images, audio, histograms, graphs, text and other plugins' tensors are skipped. The file
 //! version and the `hparams` plugin's session hyper-parameters become run details.
