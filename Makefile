@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-verdict bench-chart bench-follow snapshots-png dist wheel
+.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-events bench-verdict bench-chart bench-follow snapshots-png dist wheel
 
 setup:
 	@scripts/setup.sh
@@ -54,6 +54,10 @@ bench-web: build
 bench-parse:
 	cargo run --release --example bench_parse
 
+# TensorBoard event files of 10 and 100 MB read in 64 KiB chunks (prints MB/s; not a test).
+bench-events:
+	cargo run --release --example bench_events
+
 # The verdict engine against the 60 labelled Keras logs, side by side with the baseline rules, plus timings.
 bench-verdict:
 	cargo run --release --example bench_verdict
@@ -72,5 +76,5 @@ bench-follow: build
 snapshots-png:
 	@scripts/snapshots-png.sh
 
-# Every benchmark: parse speed, verdict accuracy, chart redraw, following a growing log, page vs PapaParse.
-bench: bench-parse bench-verdict bench-chart bench-follow bench-web
+# Every benchmark: parse speed, event files, verdict accuracy, chart redraw, following a growing log, page vs PapaParse.
+bench: bench-parse bench-events bench-verdict bench-chart bench-follow bench-web

@@ -125,6 +125,7 @@ fn timing(n: usize) {
             name: "synthetic".to_string(),
             source: "bench".to_string(),
             dialect: "synthetic".to_string(),
+            info: Vec::new(),
             series,
         }],
         warnings: Vec::new(),

@@ -29,6 +29,15 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/binaryen ] || [ 
   npm ci --no-audit --no-fund
 fi
 
+# The real log writers behind the event-file and MLflow tests (tests/writers/make_logs.py), in .tools/venv.
+venv=.tools/venv
+if ! "$venv/bin/python" -c 'import tensorboardX, tensorboard, mlflow' 2>/dev/null; then
+  say "installing tensorboardX, tensorboard and mlflow-skinny into .tools/venv (about 1 minute, once)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check \
+    tensorboardX==2.6.5 tensorboard==2.21.0 mlflow-skinny==3.17.2
+fi
+
 if [ "${1:-}" = browser ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)

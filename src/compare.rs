@@ -181,6 +181,7 @@ fn pooled(
             .collect::<Vec<_>>()
             .join(", "),
         dialect: runs[0].dialect.clone(),
+        info: Vec::new(),
         series: shared
             .iter()
             .filter_map(|n| {

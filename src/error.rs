@@ -35,6 +35,16 @@ pub enum Error {
     NoNumericColumn { file: String, columns: Vec<String> },
     /// Too few data rows to draw a curve.
     TooFewRows { file: String, rows: usize },
+    /// A TensorBoard event file record whose checksum or protobuf does not check out
+    /// (`record` counts from 1, `offset` is the record's first byte).
+    Record {
+        file: String,
+        record: usize,
+        offset: usize,
+        what: &'static str,
+    },
+    /// A drop in which no file gave a curve: how many files were skipped, and why the first was.
+    NoLog { skipped: usize, first: String },
     /// No file was given at all.
     NoFiles,
 }
@@ -72,6 +82,21 @@ impl fmt::Display for Error {
                 f,
                 "{file} has {rows} data row{}: expected at least 2 to draw a curve.",
                 if *rows == 1 { "" } else { "s" }
+            ),
+            Error::Record {
+                file,
+                record,
+                offset,
+                what,
+            } => write!(
+                f,
+                "{file} record {record} (byte {offset}): the {what}: the event file is damaged from there on."
+            ),
+            Error::NoLog { skipped: 0, first } => write!(f, "no training curve found: {first}."),
+            Error::NoLog { skipped, first } => write!(
+                f,
+                "no training curve found: {skipped} file{} skipped (first: {first}).",
+                if *skipped == 1 { "" } else { "s" }
             ),
             Error::NoFiles => write!(f, "no file given: expected at least one training log."),
         }

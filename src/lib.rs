@@ -25,7 +25,15 @@ pub use model::{Drop, Run, Series};
 
 /// Reads a drop of files and analyses every run in it: the one path the page and the CLI share.
 pub fn check(inputs: &[Input<'_>], options: &Options) -> Result<(Drop, Report), Error> {
-    let drop = ingest::read(inputs)?;
+    Ok(judged(ingest::read(inputs)?, options))
+}
+
+/// [`check`] for the files of dropped folders, named by their paths ([`ingest::read_folder`]).
+pub fn check_folder(inputs: &[Input<'_>], options: &Options) -> Result<(Drop, Report), Error> {
+    Ok(judged(ingest::read_folder(inputs)?, options))
+}
+
+fn judged(drop: Drop, options: &Options) -> (Drop, Report) {
     let report = analyze(&drop, options);
-    Ok((drop, report))
+    (drop, report)
 }

@@ -22,7 +22,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Judge each run of the given log files (files given together are one drop).
+    /// Judge each run of the given log files or folders (given together they are one drop).
     Check {
         /// Print the report as one JSON object.
         #[arg(long)]
@@ -33,7 +33,7 @@ enum Command {
         /// Exit 1 when any run's verdict is one of these (comma-separated).
         #[arg(long, value_name = "VERDICT[,VERDICT…]", value_delimiter = ',', value_parser = parse_verdict)]
         fail_on: Vec<Verdict>,
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE|FOLDER")]
         files: Vec<PathBuf>,
     },
     /// Print a share link that carries the given log files (the same link as the page's Share button).
@@ -44,7 +44,7 @@ enum Command {
         /// Open the link with this series monitored.
         #[arg(long, value_name = "NAME")]
         monitor: Option<String>,
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE|FOLDER")]
         files: Vec<PathBuf>,
     },
     /// Follow log files while training writes them: print a run's verdict line each time it
@@ -85,7 +85,7 @@ enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE|FOLDER")]
         files: Vec<PathBuf>,
     },
 }
@@ -136,30 +136,103 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads the files and hands them, as one drop, to `then` (`ingest::read`, `plateau::check`);
+/// Most files one command reads from folders, and how deep it looks into them.
+const MAX_FILES: usize = 100_000;
+const MAX_DEPTH: usize = 32;
+
+/// Reads the files (and every file under the folders) and hands them, as one drop, to `then`
+/// (`ingest::read`, `plateau::check`; with `true` when folders were given: files are then named
+/// by their path under the folder's parent, and files that are not logs are skipped);
 /// says on stderr which file could not be read, or why the drop was refused.
 fn with_files<T>(
     files: &[PathBuf],
-    then: impl FnOnce(&[Input<'_>]) -> Result<T, plateau::Error>,
+    then: impl FnOnce(&[Input<'_>], bool) -> Result<T, plateau::Error>,
 ) -> Result<T, ExitCode> {
-    let mut contents = Vec::with_capacity(files.len());
+    let failed = |path: &std::path::Path, e: std::io::Error| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    };
+    let mut paths: Vec<(String, PathBuf)> = Vec::new();
+    let folder = files.iter().any(|p| p.is_dir());
     for path in files {
-        match std::fs::read(path) {
-            Ok(bytes) => contents.push((path.display().to_string(), bytes)),
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                return Err(ExitCode::from(2));
-            }
+        if path.is_dir() {
+            let top = path
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| ".".to_string());
+            walk(path, &top, 0, &mut paths).map_err(|e| failed(path, e))?;
+        } else {
+            paths.push((path.display().to_string(), path.clone()));
         }
+    }
+    let mut contents = Vec::with_capacity(paths.len());
+    for (name, path) in paths {
+        let bytes = if folder {
+            log_or_head(&name, &path)
+        } else {
+            std::fs::read(&path)
+        };
+        contents.push((name, bytes.map_err(|e| failed(&path, e))?));
     }
     let inputs: Vec<Input<'_>> = contents
         .iter()
         .map(|(name, bytes)| Input { name, bytes })
         .collect();
-    then(&inputs).map_err(|e| {
+    then(&inputs, folder).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(2)
     })
+}
+
+/// Every file under `dir` (sorted, symbolic links to folders not followed), named `prefix/…`.
+fn walk(
+    dir: &std::path::Path,
+    prefix: &str,
+    depth: usize,
+    out: &mut Vec<(String, PathBuf)>,
+) -> std::io::Result<()> {
+    if depth > MAX_DEPTH {
+        return Err(std::io::Error::other(format!(
+            "folders nest deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(&entry.path(), &name, depth + 1, out)?;
+        } else if !kind.is_symlink() || entry.path().is_file() {
+            if out.len() == MAX_FILES {
+                return Err(std::io::Error::other(format!(
+                    "more than {MAX_FILES} files in the folders given"
+                )));
+            }
+            out.push((name, entry.path()));
+        }
+    }
+    Ok(())
+}
+
+/// A folder file's bytes, or only its head when the head already shows it is no log (a
+/// checkpoint, an image): those are skipped without reading them whole.
+fn log_or_head(name: &str, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut head = Vec::new();
+    (&mut file)
+        .take(plateau::ingest::HEAD as u64)
+        .read_to_end(&mut head)?;
+    if matches!(
+        plateau::ingest::detect(name, &head),
+        plateau::ingest::Detected::Refused(_)
+    ) {
+        return Ok(head);
+    }
+    file.read_to_end(&mut head)?;
+    Ok(head)
 }
 
 /// What `inspect --json` prints for one series (the values themselves are left out).
@@ -182,6 +255,8 @@ struct RunSummary<'a> {
     source: &'a str,
     dialect: &'a str,
     series: Vec<SeriesSummary<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    info: &'a [(String, String)],
 }
 
 #[derive(Serialize)]
@@ -198,6 +273,7 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
             name: &run.name,
             source: &run.source,
             dialect: &run.dialect,
+            info: &run.info,
             series: run
                 .series
                 .iter()
@@ -225,8 +301,17 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
     }
 }
 
+/// The drop of the files, as folder files when folders were given.
+fn read(inputs: &[Input<'_>], folder: bool) -> Result<Drop, plateau::Error> {
+    if folder {
+        plateau::ingest::read_folder(inputs)
+    } else {
+        plateau::ingest::read(inputs)
+    }
+}
+
 fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
-    let drop = match with_files(files, plateau::ingest::read) {
+    let drop = match with_files(files, read) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -243,7 +328,7 @@ fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
 }
 
 fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
-    let drop = match with_files(files, plateau::ingest::read) {
+    let drop = match with_files(files, read) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -279,6 +364,9 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
                     .unwrap_or_default()
             );
         }
+        for (name, value) in run.info {
+            println!("  {name}: {value}");
+        }
     }
     for w in summary.warnings {
         println!("warning: {w}");
@@ -299,7 +387,13 @@ fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[Path
         monitor,
         ..Options::default()
     };
-    let report = match with_files(files, |inputs| plateau::check(inputs, &options)) {
+    let report = match with_files(files, |inputs, folder| {
+        if folder {
+            plateau::check_folder(inputs, &options)
+        } else {
+            plateau::check(inputs, &options)
+        }
+    }) {
         Ok((_, report)) => report,
         Err(code) => return code,
     };

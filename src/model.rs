@@ -119,9 +119,13 @@ pub struct Run {
     /// The file (or files, joined with ", ") it came from.
     pub source: String,
     /// The log dialect it was read as: keras, pandas, lightning, ultralytics, yolov5, fastai,
-    /// tensorboard, wandb, hf_trainer, detectron2 or csv.
+    /// tensorboard, wandb, hf_trainer, detectron2, mlflow or csv.
     pub dialect: String,
     pub series: Vec<Series>,
+    /// What the log says about the run besides curves, as (name, value): hyper-parameters
+    /// (`hparams.yaml`, TensorBoard's hparams plugin, MLflow params) and the event file version.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub info: Vec<(String, String)>,
 }
 
 impl Run {
@@ -144,6 +148,7 @@ impl Run {
             source: source.to_string(),
             dialect: dialect.to_string(),
             series,
+            info: Vec::new(),
         };
         run.pair();
         run

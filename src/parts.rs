@@ -19,6 +19,8 @@ pub struct RunShape {
     pub source: String,
     pub dialect: String,
     pub series: Vec<SeriesShape>,
+    #[serde(default)]
+    pub info: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,6 +48,7 @@ pub fn split(drop: Drop) -> (Shape, Vec<Vec<f64>>) {
             name: run.name,
             source: run.source,
             dialect: run.dialect,
+            info: run.info,
             series: run
                 .series
                 .into_iter()
@@ -121,6 +124,7 @@ pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
             source: run.source,
             dialect: run.dialect,
             series,
+            info: run.info,
         });
     }
     Ok(Drop {

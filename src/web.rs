@@ -18,6 +18,7 @@ use crate::parts;
 #[derive(Default)]
 pub struct Files {
     files: Vec<(String, Vec<u8>)>,
+    folder: bool,
 }
 
 #[wasm_bindgen]
@@ -32,6 +33,12 @@ impl Files {
         self.files.push((name.to_string(), bytes.to_vec()));
     }
 
+    /// Marks the drop as folders: names are paths under the folder picked, runs are put together
+    /// by folder, files that are not logs are skipped.
+    pub fn folder(&mut self) {
+        self.folder = true;
+    }
+
     /// Reads and judges every run; the error is one sentence naming the file and place.
     pub fn analyze(&self, monitor: Option<String>) -> Result<Analysis, JsError> {
         let inputs: Vec<Input<'_>> = self
@@ -43,8 +50,12 @@ impl Files {
             monitor,
             ..Options::default()
         };
-        let (drop, report) =
-            crate::check(&inputs, &options).map_err(|e| JsError::new(&e.to_string()))?;
+        let checked = if self.folder {
+            crate::check_folder(&inputs, &options)
+        } else {
+            crate::check(&inputs, &options)
+        };
+        let (drop, report) = checked.map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Analysis::new(drop, report, options))
     }
 }
@@ -58,9 +69,16 @@ pub struct Reader {
 
 #[wasm_bindgen]
 impl Reader {
+    /// A reader of single files, or with `folder` of the files of dropped folders (see `Files.folder`).
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Reader {
-        Reader::default()
+    pub fn new(folder: Option<bool>) -> Reader {
+        Reader {
+            stream: if folder == Some(true) {
+                Stream::folder()
+            } else {
+                Stream::new()
+            },
+        }
     }
 
     /// Starts the next file; `size` is its length in bytes.
@@ -73,6 +91,12 @@ impl Reader {
         self.stream
             .push(chunk)
             .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Whether the current file's chunks are still wanted (a folder's file whose first bytes show
+    /// it is no log is skipped unread).
+    pub fn reading(&self) -> bool {
+        self.stream.reading()
     }
 
     /// Data rows of the current file parsed so far.

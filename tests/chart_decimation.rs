@@ -104,6 +104,7 @@ fn long_run() -> plateau::Run {
         name: "long".into(),
         source: "long.csv".into(),
         dialect: "keras".into(),
+        info: Vec::new(),
         series: vec![plateau::Series::named(
             "loss",
             plateau::model::Axis::Step,

@@ -18,6 +18,7 @@ fn run(series: Vec<Series>) -> Run {
         name: "hand".into(),
         source: "hand.csv".into(),
         dialect: "keras".into(),
+        info: Vec::new(),
         series,
     }
 }

@@ -180,6 +180,7 @@ fn report_of_five_folds_carries_pooled_verdict_of_mean_curve() {
         name: "mean".to_string(),
         source: "test".to_string(),
         dialect: "test".to_string(),
+        info: Vec::new(),
         series: vec![plateau::Series {
             x: group.band.x.clone(),
             y: group.band.mean.clone(),

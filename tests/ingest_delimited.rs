@@ -160,9 +160,14 @@ fn zip_archive_is_refused_as_an_archive() {
 }
 
 #[test]
-fn tensorboard_event_file_is_refused_with_what_to_do() {
+fn tensorboard_event_file_cut_off_in_its_first_record_says_so() {
     let err = one("events.out.tfevents.1559699797.host", b"\x18\0\0\0\0\0\0\0").unwrap_err();
-    assert!(err.to_string().contains("export its scalars as CSV"));
+    let text = err.to_string();
+    assert!(
+        text.contains("record 1 (byte 0) is cut off after 8 of"),
+        "{text}"
+    );
+    assert!(text.contains("no scalar curves"), "{text}");
 }
 
 #[test]

@@ -127,6 +127,7 @@ fn nan_infinities_and_negative_zero_keep_their_bits() {
             name: "odd".into(),
             source: "odd.csv".into(),
             dialect: "keras".into(),
+            info: Vec::new(),
             series: vec![
                 Series::named(
                     "loss",
@@ -164,6 +165,7 @@ fn special_values_inside_otherwise_regular_columns_keep_their_bits() {
             name: "mixed".into(),
             source: "mixed.csv".into(),
             dialect: "table".into(),
+            info: Vec::new(),
             series: vec![
                 Series::named("loss", Axis::Step, x.clone(), decimal),
                 Series::named("val_loss", Axis::Step, x, single),
@@ -181,6 +183,7 @@ fn empty_and_unicode_names_round_trip() {
             name: "héllo <b>ü</b> 🚀".into(),
             source: String::new(),
             dialect: "keras".into(),
+            info: Vec::new(),
             series: vec![Series::named("", Axis::WallTime, Vec::new(), Vec::new())],
         }],
         warnings: Vec::new(),

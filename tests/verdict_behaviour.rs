@@ -19,6 +19,7 @@ fn judge_with(series: Vec<Series>, monitor: Option<&str>) -> RunReport {
             name: "run".to_string(),
             source: "test".to_string(),
             dialect: "test".to_string(),
+            info: Vec::new(),
             series,
         }],
         warnings: Vec::new(),

@@ -8,9 +8,11 @@ import { runsFromUrl, resetRuns, startRuns, comparing } from './runs.js';
 import { readInWorker, assemble, nextTask } from './reading.js';
 import { showSeries } from './series.js';
 import { startFollow, titleFor } from './follow.js';
+import { droppedFiles, pickedFiles } from './folders.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
+const folderInput = document.getElementById('folder');
 const exampleButton = document.getElementById('example');
 const alertBox = document.getElementById('alert');
 const verdictBox = document.getElementById('verdict');
@@ -64,24 +66,32 @@ function showProgress({ bytes, total, rows }) {
 }
 
 /** The same analysis on the main thread, where no worker can run. */
-async function analyzeHere(list, monitor) {
+async function analyzeHere(list, monitor, paths) {
   const files = new Files();
   try {
-    for (const file of list) files.add(file.name, new Uint8Array(await file.arrayBuffer()));
+    if (paths) files.folder();
+    for (const [i, file] of list.entries()) files.add(paths?.[i] ?? file.name, new Uint8Array(await file.arrayBuffer()));
     return files.analyze(monitor);
   } finally {
     files.free();
   }
 }
 
-async function analyzeFiles(fileList) {
+/** The folders at the top of `paths`, and how many files they hold. */
+function folderLabel(paths) {
+  const tops = [...new Set(paths.map((p) => p.split('/')[0]))];
+  return `${tops.join(', ')} (${paths.length.toLocaleString('en')} files)`;
+}
+
+/** Reads and judges a drop; `paths` (each file's path under the folder chosen) marks a drop of folders. */
+async function analyzeFiles(fileList, paths = null) {
   const list = [...fileList];
   if (list.length === 0) return;
   const drop = ++drops;
   job?.cancel();
   job = null;
   const before = analysis ? { state: 'ready', status: status.textContent } : { state: 'empty', status: '' };
-  const label = list.map((f) => f.name).join(', ');
+  const label = paths ? folderLabel(paths) : list.map((f) => f.name).join(', ');
   app.dataset.state = 'loading';
   status.textContent = `Reading ${label}…`;
   try {
@@ -92,7 +102,7 @@ async function analyzeFiles(fileList) {
   }
   if (drop !== drops) return;
   const monitor = firstLoad ? view.monitor ?? undefined : undefined;
-  const mine = readInWorker(list, monitor, showProgress);
+  const mine = readInWorker(list, monitor, showProgress, paths);
   job = mine;
   showProgress({ bytes: 0, total: list.reduce((n, f) => n + f.size, 0), rows: 0 });
   try {
@@ -103,7 +113,7 @@ async function analyzeFiles(fileList) {
       status.textContent = before.status;
       return;
     }
-    const next = parts === 'unavailable' ? await analyzeHere(list, monitor) : await assemble(parts, monitor);
+    const next = parts === 'unavailable' ? await analyzeHere(list, monitor, paths) : await assemble(parts, monitor);
     if (drop !== drops) {
       next.free();
       return;
@@ -179,6 +189,8 @@ function showReport(rep) {
       const evidence = el('ul', 'evidence');
       for (const line of run.evidence) evidence.append(el('li', '', line));
       row.append(head, evidence, el('p', 'advice', `Advice: ${run.advice}`));
+      // Hyper-parameters and the like, read from hparams.yaml, event files or MLflow params.
+      if (run.info?.length) row.append(el('p', 'info', run.info.map(([k, v]) => `${k} ${v}`).join(' · ')));
       return row;
     }),
     ...rep.warnings.map((w) => el('p', 'warning', `Warning: ${w}`)),
@@ -279,6 +291,16 @@ input.addEventListener('change', () => {
   input.value = '';
 });
 
+folderInput.addEventListener('change', () => {
+  try {
+    const { files, paths } = pickedFiles(folderInput.files);
+    analyzeFiles(files, paths);
+  } catch (e) {
+    fail(e.message);
+  }
+  folderInput.value = '';
+});
+
 exampleButton.addEventListener('click', async () => {
   try {
     const response = await fetch(EXAMPLE);
@@ -305,7 +327,9 @@ window.addEventListener('drop', (e) => {
   e.preventDefault();
   dragDepth = 0;
   app.classList.remove('dragging');
-  if (e.dataTransfer?.files?.length) analyzeFiles(e.dataTransfer.files);
+  droppedFiles(e.dataTransfer)
+    .then(({ files, paths }) => analyzeFiles(files, paths))
+    .catch((err) => fail(err.message));
 });
 
 startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail });

@@ -329,6 +329,7 @@ export function startFollow(page) {
   // Another log replaces the followed one.
   const replaced = () => stop();
   $('file')?.addEventListener('change', replaced);
+  $('folder')?.addEventListener('change', replaced);
   $('example')?.addEventListener('click', replaced);
   window.addEventListener('drop', replaced);
 

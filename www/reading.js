@@ -25,11 +25,11 @@ function spawn() {
 }
 
 /**
- * Reads and judges `files` in the worker. `result` resolves to `{shape, columns, report}` for
- * `assemble`, to `null` when cancelled, or to `'unavailable'` when no worker runs here;
- * it rejects with the analysis error sentence.
+ * Reads and judges `files` in the worker (`paths`: their paths in dropped folders, or null).
+ * `result` resolves to `{shape, columns, report}` for `assemble`, to `null` when cancelled, or
+ * to `'unavailable'` when no worker runs here; it rejects with the analysis error sentence.
  */
-export function readInWorker(files, monitor, onProgress) {
+export function readInWorker(files, monitor, onProgress, paths = null) {
   let settle;
   const result = new Promise((resolve, reject) => {
     settle = { resolve, reject };
@@ -59,7 +59,7 @@ export function readInWorker(files, monitor, onProgress) {
     finish();
     settle.resolve('unavailable');
   };
-  w.postMessage({ files, monitor });
+  w.postMessage({ files, monitor, paths });
   return {
     result,
     cancel() {

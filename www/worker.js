@@ -6,7 +6,7 @@ const ready = init();
 /** Least time between progress messages (ms). */
 const PROGRESS_EVERY = 50;
 
-self.onmessage = async ({ data: { files, monitor } }) => {
+self.onmessage = async ({ data: { files, monitor, paths } }) => {
   try {
     await ready;
   } catch {
@@ -16,19 +16,28 @@ self.onmessage = async ({ data: { files, monitor } }) => {
   }
   let reader = null;
   try {
-    reader = new Reader();
+    // With paths, the files came in folders: runs are grouped by folder, non-logs skipped.
+    reader = new Reader(paths != null);
     const total = files.reduce((n, f) => n + f.size, 0);
     let bytes = 0;
     let rowsBefore = 0;
     let last = 0;
     const progress = () => postMessage({ type: 'progress', bytes, total, rows: rowsBefore + reader.rows() });
-    for (const file of files) {
-      reader.begin(file.name, file.size);
+    for (const [i, file] of files.entries()) {
+      reader.begin(paths?.[i] ?? file.name, file.size);
       const chunks = file.stream().getReader();
+      let read = 0;
       for (;;) {
+        if (!reader.reading()) {
+          // A folder's file whose first bytes show it is no log (a checkpoint): not read further.
+          await chunks.cancel();
+          bytes += file.size - read;
+          break;
+        }
         const { done, value } = await chunks.read();
         if (done) break;
         reader.push(value);
+        read += value.length;
         bytes += value.length;
         const now = performance.now();
         if (now - last > PROGRESS_EVERY) {

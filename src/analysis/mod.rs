@@ -58,6 +58,9 @@ pub struct RunReport {
     pub early_stopping: Vec<Emulation>,
     /// The numbers behind the verdict (trend, fits, Prechelt's criteria, divergence, gradients, LR cuts).
     pub details: Details,
+    /// What the log says about the run besides curves (hyper-parameters, event file version): `Run::info`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub info: Vec<(String, String)>,
 }
 
 /// A point the chart marks, on the named series (or across the run when `series` is `None`).
@@ -179,6 +182,7 @@ pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
         projection: None,
         early_stopping: Vec::new(),
         details: Details::default(),
+        info: run.info.clone(),
     };
     match judged {
         Some(j) => RunReport {

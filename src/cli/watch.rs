@@ -83,8 +83,11 @@ pub fn watch(
                 }
             }
         }
-        if !drops.is_empty() {
-            let drop = plateau::ingest::combine(drops);
+        let combined = (!drops.is_empty()).then(|| plateau::ingest::combine(drops));
+        if let Some(Err(e)) = &combined {
+            eprintln!("error: {e}");
+        }
+        if let Some(Ok(drop)) = combined {
             let report = analyze(&drop, &options);
             for run in &report.runs {
                 let verdict = verdict_line(run);

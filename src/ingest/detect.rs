@@ -15,6 +15,8 @@ pub enum Dialect {
     Wandb,
     HfTrainer,
     Detectron2,
+    TfEvents,
+    Mlflow,
     Csv,
 }
 
@@ -32,6 +34,8 @@ impl Dialect {
             Dialect::Wandb => "wandb",
             Dialect::HfTrainer => "hf_trainer",
             Dialect::Detectron2 => "detectron2",
+            Dialect::TfEvents => "tensorboard",
+            Dialect::Mlflow => "mlflow",
             Dialect::Csv => "csv",
         }
     }
@@ -62,9 +66,10 @@ pub fn detect(name: &str, head: &[u8]) -> Detected {
     let head = &head[..head.len().min(HEAD)];
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     if base.contains("tfevents") {
-        return Detected::Refused(
-            "a TensorBoard event file (export its scalars as CSV from TensorBoard)",
-        );
+        return Detected::Log(Dialect::TfEvents);
+    }
+    if super::mlflow::is_metric(name, head) {
+        return Detected::Log(Dialect::Mlflow);
     }
     if let Some((_, what)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
         return Detected::Refused(what);

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::model::{Axis, Run};
 
 /// Keys that are not curves: the x values themselves and run totals.
-const NOT_SERIES: [&str; 3] = ["step", "epoch", "total_flos"];
+pub(super) const NOT_SERIES: [&str; 3] = ["step", "epoch", "total_flos"];
 
 pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
     let root = json::parse(file, text, 1)?;

@@ -15,7 +15,13 @@
 //! | `wandb` | Weights & Biases chart CSV export | its x column |
 //! | `hf_trainer` | Hugging Face `trainer_state.json` | step |
 //! | `detectron2` | detectron2 `metrics.json` (JSON lines) | iteration |
+//! | `tensorboard` | TensorBoard event files `events.out.tfevents.*` ([`events`]) | step |
+//! | `mlflow` | MLflow file store `mlruns/<experiment>/<run>/metrics/<name>` | step |
 //! | `csv` | any other delimited text | epoch/step/iteration column, else row index |
+//!
+//! Files that came in folders are put together by folder ([`folder`]): Lightning's `version_N/`,
+//! Keras's `train/` + `validation/`, Hugging Face's `runs/<date>_<host>/`, MLflow runs and any
+//! folder of event files each become one run.
 //!
 //! [`Stream`] reads the same way a chunk at a time (the page's worker), holding only the parsed
 //! numbers and the unfinished last line of a delimited file.
@@ -23,11 +29,14 @@
 mod delimited;
 mod detect;
 mod detectron2;
+mod events;
 mod fastai;
+mod folder;
 mod hf_trainer;
 mod json;
 mod keras;
 mod lightning;
+mod mlflow;
 mod pandas;
 mod stream;
 mod table;
@@ -35,7 +44,8 @@ mod tensorboard;
 mod ultralytics;
 mod wandb;
 
-pub use detect::{detect, Detected, Dialect};
+pub use detect::{detect, Detected, Dialect, HEAD};
+use folder::{Gather, Piece};
 pub use stream::Stream;
 
 use crate::error::Error;
@@ -48,32 +58,101 @@ pub struct Input<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Reads every file of one drop into runs.
+/// Reads every file of one drop into runs; any file that is not a log is an error.
 pub fn read(inputs: &[Input<'_>]) -> Result<Drop, Error> {
+    read_in(inputs, false)
+}
+
+/// Reads the files of dropped or picked folders, each named by its path under the folder picked:
+/// runs are put together by folder, and files that are not logs are skipped and counted.
+pub fn read_folder(inputs: &[Input<'_>]) -> Result<Drop, Error> {
+    read_in(inputs, true)
+}
+
+fn read_in(inputs: &[Input<'_>], in_folder: bool) -> Result<Drop, Error> {
     if inputs.is_empty() {
         return Err(Error::NoFiles);
     }
-    let mut drop = Drop::default();
+    let mut gather = Gather::new(in_folder);
     for input in inputs {
-        let runs = read_file(input, &mut drop.warnings)?;
-        join(&mut drop.runs, runs);
+        let piece = read_file(input, &mut gather.warnings);
+        gather.add(input.name, piece)?;
     }
-    Ok(finish(drop))
+    Ok(finish(gather.finish()?))
 }
 
-/// The runs of one whole file.
-fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
+/// What one whole file gives.
+fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Piece, Error> {
+    if let Some(piece) = side_file(input) {
+        return piece;
+    }
     let dialect = dialect_of(input.name, input.bytes)?;
-    let text = text_of(input)?;
     let file = input.name;
-    match dialect {
-        Dialect::HfTrainer => hf_trainer::read(file, text),
-        Dialect::Detectron2 => detectron2::read(file, text),
+    if dialect == Dialect::TfEvents {
+        return Ok(Piece::Events(events::read(file, input.bytes, warnings)?));
+    }
+    let text = text_of(input)?;
+    Ok(match dialect {
+        Dialect::Mlflow => Piece::Metric(mlflow::read(file, text)?),
+        Dialect::HfTrainer => Piece::Runs(hf_trainer::read(file, text)?),
+        Dialect::Detectron2 => Piece::Runs(detectron2::read(file, text)?),
         _ => {
             let table = table::read(file, text, warnings)?;
-            from_table(file, dialect, table, warnings)
+            Piece::Runs(from_table(file, dialect, table, warnings)?)
         }
+    })
+}
+
+/// Whether a file describes its folder's run rather than holding curves: Lightning's
+/// `hparams.yaml`, MLflow's `meta.yaml`, `params/` and `tags/`, other YAML.
+fn is_side_file(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let text_log = [".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"]
+        .iter()
+        .any(|ext| base.ends_with(ext));
+    base.ends_with(".yaml")
+        || base.ends_with(".yml")
+        || (!text_log && (name.contains("/params/") || name.contains("/tags/")))
+}
+
+/// A side file's details or run name, read as text (`None` when the file is not one).
+fn side_file(input: &Input<'_>) -> Option<Result<Piece, Error>> {
+    let name = input.name;
+    if !is_side_file(name) {
+        return None;
     }
+    let text = match std::str::from_utf8(input.bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return Some(Err(Error::Binary {
+                file: name.to_string(),
+                offset: e.valid_up_to(),
+            }))
+        }
+    };
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let pairs = mlflow::yaml_pairs(text);
+    Some(Ok(if base == "hparams.yaml" {
+        Piece::Details(pairs)
+    } else if base == "meta.yaml" {
+        // A run's meta.yaml names it; an experiment's (no `run_id`) holds nothing for a curve.
+        let value = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
+        match (value("run_id"), value("run_name")) {
+            (Some(_), Some(run_name)) => Piece::Name(run_name),
+            _ => Piece::Nothing,
+        }
+    } else if let Some((_, param)) = name.rsplit_once("/params/") {
+        Piece::Details(vec![(param.to_string(), text.trim().to_string())])
+    } else if name.ends_with("/tags/mlflow.runName") {
+        Piece::Name(text.trim().to_string())
+    } else {
+        Piece::Nothing
+    }))
 }
 
 /// The dialect of a file starting with `head`, or why it is not a log.
@@ -89,7 +168,10 @@ fn dialect_of(name: &str, head: &[u8]) -> Result<Dialect, Error> {
 
 /// Whether a dialect is delimited text, read line by line through [`table::Builder`].
 fn is_delimited(dialect: Dialect) -> bool {
-    !matches!(dialect, Dialect::HfTrainer | Dialect::Detectron2)
+    !matches!(
+        dialect,
+        Dialect::HfTrainer | Dialect::Detectron2 | Dialect::TfEvents | Dialect::Mlflow
+    )
 }
 
 /// The runs of a delimited file's table.
@@ -107,23 +189,28 @@ fn from_table(
         Dialect::Fastai => fastai::read(file, table),
         Dialect::TensorBoard => tensorboard::read(file, table),
         Dialect::Wandb => wandb::read(file, table, w),
-        // The JSON dialects never come with a table; read as plain CSV if one ever did.
-        Dialect::Csv | Dialect::HfTrainer | Dialect::Detectron2 => delimited::read(file, table),
+        // The JSON and binary dialects never come with a table; read as plain CSV if one ever did.
+        Dialect::Csv
+        | Dialect::HfTrainer
+        | Dialect::Detectron2
+        | Dialect::TfEvents
+        | Dialect::Mlflow => delimited::read(file, table),
     }
 }
 
 /// Drops read file by file (followed files) as the one drop the files make together: runs of
 /// one TensorBoard or W&B run joined, series paired across files.
-pub fn combine(drops: Vec<Drop>) -> Drop {
-    let mut all = Drop::default();
+pub fn combine(drops: Vec<Drop>) -> Result<Drop, Error> {
+    let mut gather = Gather::new(false);
     for drop in drops {
-        join(&mut all.runs, drop.runs);
-        all.warnings.extend(drop.warnings);
+        gather.warnings.extend(drop.warnings);
+        gather.add("", Ok(Piece::Runs(drop.runs)))?;
     }
+    let mut all = gather.finish()?;
     for run in &mut all.runs {
         run.pair();
     }
-    all
+    Ok(all)
 }
 
 /// Pairs each run's series and warns about resumed runs, once every file is in.
@@ -135,32 +222,6 @@ fn finish(mut drop: Drop) -> Drop {
         }
     }
     drop
-}
-
-/// Adds runs to a drop; a TensorBoard or W&B run whose name is already there from another file
-/// (its other tags, its val export) is merged into it.
-fn join(runs: &mut Vec<Run>, new: Vec<Run>) {
-    for run in new {
-        let joinable = matches!(run.dialect.as_str(), "tensorboard" | "wandb");
-        match runs
-            .iter_mut()
-            .find(|r| joinable && r.dialect == run.dialect && r.name == run.name)
-        {
-            Some(existing) => {
-                if !existing.source.split(", ").any(|s| s == run.source) {
-                    existing.source = format!("{}, {}", existing.source, run.source);
-                }
-                // A series the run already has (the shared wall-time clock, or the same file
-                // dropped twice) is kept once.
-                for series in run.series {
-                    if existing.series(&series.name).is_none() {
-                        existing.series.push(series);
-                    }
-                }
-            }
-            None => runs.push(run),
-        }
-    }
 }
 
 /// The sentence telling that a run's x-axis goes backwards (a resumed run), if it does.

@@ -1,15 +1,20 @@
 //! [`read`](super::read) a piece at a time, for logs too large to hold twice: the page's worker
 //! pushes a file's chunks as they arrive. Delimited dialects are parsed line by line, keeping only
-//! the numbers and the unfinished last line; the JSON dialects are buffered and read whole.
+//! the numbers and the unfinished last line; TensorBoard event files record by record, keeping
+//! only the scalars and the unfinished last record; the JSON dialects are buffered and read whole.
 //!
 //! The result, warnings and errors are the same as `read` on the whole bytes: an encoding problem
 //! anywhere outranks a parse error, as it does there, so a parse error is held until the file ends.
 
 use super::detect::HEAD;
+use super::events::Decoder;
 use super::table::{self, Builder};
-use super::{dialect_of, finish, from_table, is_delimited, join, read_file, Dialect, Input};
+use super::{
+    dialect_of, finish, from_table, is_delimited, is_side_file, read_file, Dialect, Gather, Input,
+    Piece,
+};
 use crate::error::Error;
-use crate::model::{Drop, Run};
+use crate::model::Drop;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Bytes collected before complete lines are parsed: small chunks are parsed together.
@@ -21,7 +26,7 @@ const STUCK: usize = 256 << 10;
 /// A drop read file by file, chunk by chunk: `begin`, `push`…, `end` per file, then `finish`.
 #[derive(Default)]
 pub struct Stream {
-    drop: Drop,
+    gather: Gather,
     files: usize,
     current: Option<File>,
 }
@@ -42,6 +47,8 @@ enum Phase {
     /// whole at the end.
     Whole,
     Lines(Box<Lines>),
+    /// A TensorBoard event file, decoded record by record; the first damaged record stops it.
+    Events(Box<Decoder>, Option<Error>),
 }
 
 /// A delimited file being parsed line by line.
@@ -65,31 +72,60 @@ impl Stream {
         Stream::default()
     }
 
+    /// A drop of folders (see [`read_folder`](super::read_folder)): files are named by their path
+    /// under the folder picked, runs are put together by folder, files that are not logs skipped.
+    pub fn folder() -> Stream {
+        Stream {
+            gather: Gather::new(true),
+            ..Stream::default()
+        }
+    }
+
     /// Starts the next file of the drop; `size` (its length in bytes) sizes the first allocation.
     pub fn begin(&mut self, name: &str, size: usize) {
         self.current = Some(File {
             name: name.to_string(),
             size,
             pending: Vec::new(),
-            phase: Phase::Head,
+            phase: if is_side_file(name) {
+                Phase::Whole
+            } else {
+                Phase::Head
+            },
         });
     }
 
     /// The next chunk of the current file (ignored when no file was begun). Fails early only
-    /// when the first bytes show the file is not a log.
+    /// when the first bytes show the file is not a log (in a folder drop, the file is then skipped).
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
         let Some(file) = &mut self.current else {
             return Ok(());
         };
+        if let Phase::Events(decoder, failed) = &mut file.phase {
+            if failed.is_none() {
+                *failed = decoder.push(chunk).err();
+            }
+            return Ok(());
+        }
         file.pending.extend_from_slice(chunk);
         match &mut file.phase {
-            Phase::Whole => Ok(()),
-            Phase::Head if file.pending.len() >= HEAD => file.start(&mut self.drop.warnings),
+            Phase::Whole | Phase::Events(..) => Ok(()),
+            Phase::Head if file.pending.len() >= HEAD => {
+                match file.start(&mut self.gather.warnings) {
+                    Err(e) if self.gather.folder => {
+                        let name = file.name.clone();
+                        self.current = None;
+                        self.files += 1;
+                        self.gather.add(&name, Err(e))
+                    }
+                    other => other,
+                }
+            }
             Phase::Head => Ok(()),
             Phase::Lines(lines) if lines.stuck || file.pending.len() < PIECE => Ok(()),
             Phase::Lines(lines) => {
                 let cut = table::complete(&file.pending, lines.builder.line_end());
-                lines.take(&file.pending[..cut], &mut self.drop.warnings);
+                lines.take(&file.pending[..cut], &mut self.gather.warnings);
                 file.pending.drain(..cut);
                 lines.stuck = file.pending.len() > STUCK;
                 Ok(())
@@ -97,31 +133,35 @@ impl Stream {
         }
     }
 
-    /// Data rows of the current file parsed so far (0 while its head or a JSON file is collected).
+    /// Whether a file is begun and still read (a folder's file that is no log is dropped early).
+    pub fn reading(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// Data rows (event file: scalar points) of the current file parsed so far (0 while its head
+    /// or a JSON file is collected).
     pub fn rows(&self) -> usize {
         match self.current.as_ref().map(|f| &f.phase) {
             Some(Phase::Lines(lines)) => lines.builder.rows(),
+            Some(Phase::Events(decoder, _)) => decoder.points(),
             _ => 0,
         }
     }
 
     /// The drop as read so far, the current file included up to its last complete line (its
-    /// unfinished last line waits for more bytes): a followed file seen between two appends. The
-    /// complete lines not yet parsed are parsed now; none is parsed twice. Only a head (under
-    /// [`HEAD`] bytes, or without five complete lines) or a JSON file is read again whole.
+    /// unfinished last line waits for more bytes) or record: a followed file seen between two
+    /// appends. The complete lines not yet parsed are parsed now; none is parsed twice. Only a head
+    /// (under [`HEAD`] bytes, or without five complete lines) or a JSON file is read again whole.
     pub fn snapshot(&mut self) -> Result<Drop, Error> {
-        let mut drop = Drop {
-            runs: self.drop.runs.clone(),
-            warnings: self.drop.warnings.clone(),
-        };
-        if let Some(file) = &mut self.current {
-            let runs = file.snapshot(&mut drop.warnings)?;
-            join(&mut drop.runs, runs);
-        }
         if self.files == 0 && self.current.is_none() {
             return Err(Error::NoFiles);
         }
-        Ok(finish(drop))
+        let mut gather = self.gather.clone();
+        if let Some(file) = &mut self.current {
+            let piece = file.snapshot(&mut gather.warnings);
+            gather.add(&file.name, piece)?;
+        }
+        Ok(finish(gather.finish()?))
     }
 
     /// Whether the current file is read whole at every [`snapshot`](Stream::snapshot) (a JSON
@@ -130,38 +170,16 @@ impl Stream {
         matches!(self.current.as_ref().map(|f| &f.phase), Some(Phase::Whole))
     }
 
-    /// Ends the current file: its runs join the drop, or its error is returned.
+    /// Ends the current file: what it gave is kept for the drop, or its error is returned (in a
+    /// folder drop, the file is counted as skipped).
     pub fn end(&mut self) -> Result<(), Error> {
         let Some(file) = self.current.take() else {
             return Ok(());
         };
         self.files += 1;
-        let warnings = &mut self.drop.warnings;
-        let runs = match file.phase {
-            Phase::Head | Phase::Whole => read_file(
-                &Input {
-                    name: &file.name,
-                    bytes: &file.pending,
-                },
-                warnings,
-            )?,
-            Phase::Lines(mut lines) => {
-                lines.take(&file.pending, warnings);
-                if let Some(offset) = lines.nul.or(lines.invalid) {
-                    return Err(Error::Binary {
-                        file: file.name,
-                        offset,
-                    });
-                }
-                if let Some(e) = lines.failed {
-                    return Err(e);
-                }
-                let table = lines.builder.finish(warnings)?;
-                from_table(&file.name, lines.dialect, table, warnings)?
-            }
-        };
-        join(&mut self.drop.runs, runs);
-        Ok(())
+        let name = file.name.clone();
+        let piece = file.read(&mut self.gather.warnings);
+        self.gather.add(&name, piece)
     }
 
     /// The drop, once every file has ended.
@@ -170,7 +188,7 @@ impl Stream {
         if self.files == 0 {
             return Err(Error::NoFiles);
         }
-        Ok(finish(self.drop))
+        Ok(finish(self.gather.finish()?))
     }
 }
 
@@ -193,10 +211,51 @@ fn line_end(text: &[u8]) -> u8 {
 }
 
 impl File {
+    /// What the whole file gives, once its last chunk is in.
+    fn read(self, warnings: &mut Vec<String>) -> Result<Piece, Error> {
+        match self.phase {
+            Phase::Head | Phase::Whole => read_file(
+                &Input {
+                    name: &self.name,
+                    bytes: &self.pending,
+                },
+                warnings,
+            ),
+            Phase::Events(_, Some(e)) => Err(e),
+            Phase::Events(decoder, None) => Ok(Piece::Events(decoder.finish(warnings))),
+            Phase::Lines(mut lines) => {
+                lines.take(&self.pending, warnings);
+                if let Some(offset) = lines.nul.or(lines.invalid) {
+                    return Err(Error::Binary {
+                        file: self.name,
+                        offset,
+                    });
+                }
+                if let Some(e) = lines.failed {
+                    return Err(e);
+                }
+                let table = lines.builder.finish(warnings)?;
+                Ok(Piece::Runs(from_table(
+                    &self.name,
+                    lines.dialect,
+                    table,
+                    warnings,
+                )?))
+            }
+        }
+    }
+
     /// Picks the dialect from the head (at least [`HEAD`] bytes); a delimited file starts
-    /// parsing once it has five complete lines.
+    /// parsing once it has five complete lines, an event file decoding at once.
     fn start(&mut self, warnings: &mut Vec<String>) -> Result<(), Error> {
         let dialect = dialect_of(&self.name, &self.pending)?;
+        if dialect == Dialect::TfEvents {
+            let mut decoder = Box::new(Decoder::new(&self.name));
+            let failed = decoder.push(&self.pending).err();
+            self.pending = Vec::new();
+            self.phase = Phase::Events(decoder, failed);
+            return Ok(());
+        }
         if !is_delimited(dialect) {
             self.phase = Phase::Whole;
             return Ok(());
@@ -232,24 +291,28 @@ impl File {
 }
 
 impl File {
-    /// The runs of the complete lines read so far (see [`Stream::snapshot`]).
-    fn snapshot(&mut self, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-        let Phase::Lines(lines) = &mut self.phase else {
-            let whole = matches!(self.phase, Phase::Whole)
-                || !is_delimited(dialect_of(&self.name, &self.pending)?);
-            let cut = if whole {
-                self.pending.len()
-            } else {
-                table::complete(&self.pending, line_end(&self.pending))
-            };
-            let bytes = &self.pending[..cut];
-            return read_file(
-                &Input {
-                    name: &self.name,
-                    bytes,
-                },
-                warnings,
-            );
+    /// What the complete lines (or records) read so far give (see [`Stream::snapshot`]).
+    fn snapshot(&mut self, warnings: &mut Vec<String>) -> Result<Piece, Error> {
+        let lines = match &mut self.phase {
+            Phase::Lines(lines) => lines,
+            Phase::Events(_, Some(e)) => return Err(e.clone()),
+            Phase::Events(decoder, None) => return Ok(Piece::Events(decoder.scalars().clone())),
+            Phase::Head | Phase::Whole => {
+                let whole = matches!(self.phase, Phase::Whole)
+                    || !is_delimited(dialect_of(&self.name, &self.pending)?);
+                let cut = if whole {
+                    self.pending.len()
+                } else {
+                    table::complete(&self.pending, line_end(&self.pending))
+                };
+                return read_file(
+                    &Input {
+                        name: &self.name,
+                        bytes: &self.pending[..cut],
+                    },
+                    warnings,
+                );
+            }
         };
         if !lines.stuck {
             let cut = table::complete(&self.pending, lines.builder.line_end());
@@ -266,7 +329,12 @@ impl File {
             return Err(e.clone());
         }
         let table = lines.builder.clone().finish(warnings)?;
-        from_table(&self.name, lines.dialect, table, warnings)
+        Ok(Piece::Runs(from_table(
+            &self.name,
+            lines.dialect,
+            table,
+            warnings,
+        )?))
     }
 }
 

@@ -194,6 +194,8 @@ fn write_run(out: &mut Writer, run: &Run) {
         source,
         dialect,
         series,
+        // Run info stays with the files: the link format carries curves only.
+        info: _,
     } = run;
     out.str(name);
     out.str(source);
@@ -217,6 +219,7 @@ fn read_run(input: &mut Reader<'_>, budget: &mut usize) -> Result<Run, LinkError
         source,
         dialect,
         series,
+        info: Vec::new(),
     };
     run.pair();
     Ok(run)

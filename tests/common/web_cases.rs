@@ -114,7 +114,7 @@ fn reader_in_chunks_then_assembler_gives_the_files_analysis() {
         let mut files = Files::new();
         files.add(name, &bytes);
         let here = files.analyze(None).expect("analysed");
-        let mut reader = Reader::new();
+        let mut reader = Reader::new(None);
         reader.begin(name, bytes.len() as f64);
         for chunk in bytes.chunks(1000) {
             reader.push(chunk).expect("a log");
@@ -140,6 +140,59 @@ fn reader_in_chunks_then_assembler_gives_the_files_analysis() {
         );
         assert_eq!(there.share_fragment(), here.share_fragment(), "{name}");
     }
+}
+
+#[wasm_bindgen_test]
+fn folder_reader_skips_a_checkpoint_unread_and_matches_files_in_a_folder() {
+    let checkpoint: Vec<u8> = b"PK\x03\x04".iter().copied().chain([0u8; 8192]).collect();
+    let drop = [
+        ("run/checkpoints/last.ckpt", checkpoint),
+        ("run/training_log.csv", KERAS.to_vec()),
+    ];
+    let mut files = Files::new();
+    files.folder();
+    let mut reader = Reader::new(Some(true));
+    for (name, bytes) in &drop {
+        files.add(name, bytes);
+        reader.begin(name, bytes.len() as f64);
+        let mut pushed = 0;
+        for chunk in bytes.chunks(4096) {
+            if !reader.reading() {
+                break;
+            }
+            reader
+                .push(chunk)
+                .expect("a folder's non-log is skipped, not an error");
+            pushed += chunk.len();
+        }
+        reader.end().expect("the file reads");
+        if name.ends_with(".ckpt") {
+            assert_eq!(
+                pushed, 4096,
+                "the checkpoint stops being read after its head"
+            );
+        }
+    }
+    let packed = reader.finish(None).expect("judged");
+    let here = files.analyze(None).expect("analysed");
+    let report = here.report().expect("report");
+    let worker = field(&packed, "report");
+    let verdict = |r: &JsValue| {
+        json(&field(
+            &js_sys::Array::from(&field(r, "runs")).get(0),
+            "verdict",
+        ))
+    };
+    assert_eq!(verdict(&worker), verdict(&report));
+    assert_eq!(
+        json(&field(&worker, "warnings")),
+        json(&field(&report, "warnings"))
+    );
+    let warnings = json(&field(&report, "warnings"));
+    assert!(
+        warnings.contains("1 file in the folder is not a training log"),
+        "{warnings}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { extname, isAbsolute, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -111,9 +111,9 @@ export async function waitState(page, state, timeout = 15000) {
   await page.waitForSelector(`#app[data-state="${state}"]`, { timeout });
 }
 
-/** `plateau check --json` on repository paths given together (one drop). */
+/** `plateau check --json` on paths (repository-relative or absolute) given together (one drop). */
 export function cliReport(paths) {
-  const list = (Array.isArray(paths) ? paths : [paths]).map((p) => join(ROOT, p));
+  const list = (Array.isArray(paths) ? paths : [paths]).map((p) => (isAbsolute(p) ? p : join(ROOT, p)));
   const out = execFileSync('cargo', ['run', '--quiet', '--', 'check', '--json', ...list], { cwd: ROOT });
   return JSON.parse(out.toString());
 }
