@@ -93,8 +93,7 @@ pub struct Judgement {
 }
 
 /// Judges one run by its monitored series and, for a validation series, its training partner.
-/// `run` holds only the last segment of each series (see [`super::last_segment`]); `restarts` are
-/// the x values at which the full monitored series went backwards.
+/// `restarts` are the x values at which a resumed session of the monitored series takes over.
 pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f64]) -> Judgement {
     let word = monitor.axis.word();
     let name = monitor.name.as_str();
@@ -517,7 +516,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     if !restarts.is_empty() {
         qualifiers.push("restarted".to_string());
         evidence.push(format!(
-            "restarted: {word} went backwards {} time{} (to {}); only the last segment ({} points) is judged",
+            "restarted: resumed {} time{} (at {word} {}); the sessions are judged as one spliced history of {} points",
             restarts.len(),
             if restarts.len() == 1 { "" } else { "s" },
             list(restarts.iter().map(|r| fmt_x(*r))),

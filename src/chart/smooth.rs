@@ -17,7 +17,8 @@ pub enum Smoother {
 }
 
 /// `y` smoothed with `weight`; non-finite points are passed through unchanged. Each stretch where
-/// x goes forward is smoothed on its own, so a restarted run does not inherit the previous one's average.
+/// x goes forward is smoothed on its own (see [`forward_pieces`]), so x going back never carries
+/// one session's average into another.
 pub fn smooth(smoother: Smoother, weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
     if weight <= 0.0 || x.len() != y.len() {
         return y.to_vec();
@@ -155,20 +156,19 @@ pub fn gaussian(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Index ranges over which x never decreases.
+/// Index ranges between the places where a new session starts by the model's one rule
+/// ([`crate::model::starts_session`]: x goes back or repeats). A read drop's runs are spliced, so
+/// this is one range for them; a series built by hand may still go back.
 pub fn forward_pieces(x: &[f64]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..x.len() {
-        if x[i] < x[i - 1] {
-            out.push(start..i);
-            start = i;
-        }
-    }
-    if start < x.len() {
-        out.push(start..x.len());
-    }
-    out
+    let bounds: Vec<usize> = std::iter::once(0)
+        .chain(crate::model::restarts(x))
+        .chain(std::iter::once(x.len()))
+        .collect();
+    bounds
+        .windows(2)
+        .map(|w| w[0]..w[1])
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 /// The median positive gap between consecutive x values (1 when there is none).
