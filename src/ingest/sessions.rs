@@ -4,10 +4,10 @@
 //! new session.
 //! Where the session's first values sit decides what it is, each distance judged against the
 //! series' own noise:
-//! - near the level the history had reached (where the previous session ended, or where it stood
-//!   just before the x the session resumes at): a **resumed** session, spliced onto the history —
-//!   points it supersedes are replaced, and a step counter that started again from zero is
-//!   shifted to continue after the previous session;
+//! - near the level the history had reached (where the previous session ended, or what it logged
+//!   from the x the session resumes at): a **resumed** session, spliced onto the history —
+//!   points it supersedes are replaced, and a step counter that started again from its origin
+//!   (the first session's first x) is shifted to continue after the previous session;
 //! - near the level the run started at, clearly away from where it had got to: a **fresh** start,
 //!   which becomes a run of its own (`name #2`, …).
 //!
@@ -120,6 +120,7 @@ pub fn decide(s: &Series) -> Vec<Boundary> {
     let mut hx: Vec<f64> = s.x[first.clone()].to_vec();
     let mut hy: Vec<f64> = s.y[first.clone()].to_vec();
     let mut start = head(&hy);
+    let mut origin = hx[0];
     let mut offset = 0.0;
     let mut out = Vec::with_capacity(sessions.len().saturating_sub(1));
     for range in &sessions[1..] {
@@ -136,11 +137,13 @@ pub fn decide(s: &Series) -> Vec<Boundary> {
             (h.0 - end.0).abs(),
             spread(end.1),
         );
-        // Resuming at the x it logs (in the previous session's counter): the history's level just before.
+        // Resuming at the x it logs (in the previous session's counter): compared with what the
+        // history logged from that x on, the points it would replace.
+        // A counter back at its origin started again (or afresh): never a rewind.
         let at = xs[0] + offset;
         let cut = hx.partition_point(|v| *v < at);
-        let rewind = (cut > 0).then(|| {
-            let r = tail(&hy[..cut]);
+        let rewind = (cut > 0 && xs[0] > origin).then(|| {
+            let r = head(&hy[cut..]);
             (offset, (h.0 - r.0).abs(), spread(r.1))
         });
         let resume = match rewind {
@@ -156,6 +159,7 @@ pub fn decide(s: &Series) -> Vec<Boundary> {
             hx = xs.to_vec();
             hy = ys.to_vec();
             start = h;
+            origin = xs[0];
             offset = 0.0;
         } else {
             offset = resume.0;
