@@ -29,6 +29,7 @@ mod hf_trainer;
 mod json;
 mod keras;
 mod lightning;
+mod pairs;
 mod pandas;
 mod sessions;
 mod stream;
@@ -120,13 +121,16 @@ pub fn resolve_sessions(run: Run) -> (Vec<Run>, Option<String>) {
     sessions::resolve(run)
 }
 
-/// Once every file is in: each run's sessions resolved (fresh starts split off as runs of their
-/// own, resumed sessions spliced, see [`sessions`]) and its series paired.
+/// Once every file is in: files that are the train and validation halves of one run joined (see
+/// [`pairs`]), then each run's sessions resolved (fresh starts split off as runs of their own,
+/// resumed sessions spliced, see [`sessions`]) and its series paired.
 fn finish(drop: Drop) -> Drop {
     let Drop {
         runs: read,
         mut warnings,
     } = drop;
+    let (read, notes) = pairs::pair(read);
+    warnings.extend(notes);
     let mut runs = Vec::with_capacity(read.len());
     for run in read {
         let (parts, warning) = resolve_sessions(run);
