@@ -222,6 +222,7 @@ pub fn infer(name: &str) -> (Role, Kind, Direction) {
     let words = words(&lower);
     let has = |w: &str| words.contains(&w);
     let any_prefix = |ps: &[&str]| words.iter().any(|w| ps.iter().any(|p| w.starts_with(p)));
+    let lower_rate = words.iter().any(|w| LOWER_RATES.contains(w));
     let kind = if lower.contains("learning_rate")
         || lower.contains("learning rate")
         || words.iter().any(|w| {
@@ -235,14 +236,14 @@ pub fn infer(name: &str) -> (Role, Kind, Direction) {
         Kind::Loss
     } else if has("time") || has("runtime") || has("seconds") || has("duration") {
         Kind::Time
-    } else if any_prefix(&LOWER_METRICS) || any_prefix(&HIGHER_METRICS) {
+    } else if any_prefix(&LOWER_METRICS) || any_prefix(&HIGHER_METRICS) || lower_rate {
         Kind::Metric
     } else {
         Kind::Other
     };
     let direction = match kind {
         Kind::Loss => Direction::Lower,
-        Kind::Metric if any_prefix(&LOWER_METRICS) => Direction::Lower,
+        Kind::Metric if any_prefix(&LOWER_METRICS) || lower_rate => Direction::Lower,
         Kind::Metric => Direction::Higher,
         _ => Direction::Unknown,
     };
@@ -277,6 +278,11 @@ const LOWER_METRICS: [&str; 11] = [
     "wer",
     "cer",
 ];
+
+/// Whole words naming error rates and scores where smaller is better, too short to match as
+/// prefixes: phone, translation-edit and match error rates, word information lost, equal error
+/// rate, Fréchet inception distance, bits per dimension or character.
+const LOWER_RATES: [&str; 8] = ["per", "ter", "mer", "wil", "eer", "fid", "bpd", "bpc"];
 
 /// Metric words (as word prefixes) where larger is better.
 const HIGHER_METRICS: [&str; 13] = [
