@@ -288,9 +288,10 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                     _ => String::new(),
                 };
                 format!(
-                    "{}, {:+.0}% over the {} {word}s since (Prechelt GL {:.1} > {GL_THRESHOLD}, {:.1} noise SDs{}){train_text}",
+                    "{}, {:+.0}% by {word} {} ({} points later; Prechelt GL {:.1} > {GL_THRESHOLD}, {:.1} noise SDs{}){train_text}",
                     best_text.clone().unwrap_or_default(),
                     p.gl,
+                    fmt_x(x.last().copied().unwrap_or(0.0)),
                     p.since,
                     p.gl,
                     p.sigmas,
@@ -315,8 +316,8 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
             let mut parts = best_text.clone().into_iter().collect::<Vec<_>>();
             if let Some(t) = &trend {
                 parts.push(format!(
-                    "over the last {} {word}s it moved {:+.2}% per {word} (Theil–Sen; Mann–Kendall p = {:.3})",
-                    t.points,
+                    "over {} it moved {:+.2}% per {word} (Theil–Sen; Mann–Kendall p = {:.3})",
+                    window(t, word),
                     100.0 * sign * t.slope / t.level.abs().max(f64::MIN_POSITIVE),
                     t.p
                 ));
@@ -400,10 +401,10 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     if let Some(t) = trend.filter(|t| noisy(t) && verdict != Verdict::Diverging) {
         qualifiers.push("noisy".to_string());
         evidence.push(format!(
-            "noisy: {name} fluctuates by {} (robust SD) around a trend that moves {} over the last {} {word}s",
+            "noisy: {name} fluctuates by {} (robust SD) around a trend that moves {} over {}",
             fmt_v(t.noise),
             fmt_v(t.change().abs()),
-            t.points
+            window(&t, word)
         ));
     }
     if let Some(t) = trend.filter(|_| verdict == Verdict::Plateau && slow) {
@@ -671,6 +672,16 @@ fn epochs_to_share(o: &Outlook, x: &[f64]) -> f64 {
         .zip(&o.mid)
         .find(|(_, m)| **m <= target)
         .map_or(o.horizon, |(fx, _)| fx - last)
+}
+
+/// The stretch a trend was measured over, as the chart shades it: `epochs 20–39 (20 points)`.
+fn window(t: &Trend, word: &str) -> String {
+    format!(
+        "{word}s {}–{} ({} points)",
+        fmt_x(t.start),
+        fmt_x(t.end),
+        t.points
+    )
 }
 
 fn list(items: impl Iterator<Item = String>) -> String {
