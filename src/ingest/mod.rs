@@ -166,11 +166,12 @@ fn join(runs: &mut Vec<Run>, new: Vec<Run>) {
     }
 }
 
-/// Up to five items joined with ", ", then how many more there are.
-fn first_few(items: &[String]) -> String {
+/// Up to five items joined with ", ", then how many more there are; the rest are never made.
+fn first_few(items: impl ExactSizeIterator<Item = String>) -> String {
     const SHOWN: usize = 5;
-    let shown = items[..items.len().min(SHOWN)].join(", ");
-    match items.len().saturating_sub(SHOWN) {
+    let more = items.len().saturating_sub(SHOWN);
+    let shown = items.take(SHOWN).collect::<Vec<_>>().join(", ");
+    match more {
         0 => shown,
         more => format!("{shown} and {more} more"),
     }

@@ -56,7 +56,7 @@ pub fn resolve(run: Run) -> (Vec<Run>, Option<String>) {
         let offsets: Vec<f64> = if matched {
             bounds.iter().map(|b| b.offset).collect()
         } else {
-            decide(&s).iter().map(|b| b.offset).collect()
+            decide(s).iter().map(|b| b.offset).collect()
         };
         let part = |j: usize| part_of[j.min(part_of.len() - 1)];
         for (p, spliced) in splice(s, &own, &offsets, part) {
@@ -116,6 +116,13 @@ fn decider(run: &Run) -> Option<usize> {
 pub fn decide(s: &Series) -> Vec<Boundary> {
     let sessions = s.segments();
     let sigma = noise(&s.y, &sessions);
+    // The spacing for a session too short to have its own: the usual gap inside sessions.
+    let mut gaps: Vec<f64> = sessions
+        .iter()
+        .flat_map(|r| s.x[r.clone()].windows(2).map(|w| w[1] - w[0]))
+        .filter(|g| g.is_finite() && *g > 0.0)
+        .collect();
+    let usual_step = median(&mut gaps).unwrap_or(1.0);
     let first = &sessions[0];
     let mut hx: Vec<f64> = s.x[first.clone()].to_vec();
     let mut hy: Vec<f64> = s.y[first.clone()].to_vec();
@@ -129,9 +136,7 @@ pub fn decide(s: &Series) -> Vec<Boundary> {
         let spread =
             |m_ref: usize| 2.0 * 1.2533 * sigma * (1.0 / h.1 as f64 + 1.0 / m_ref as f64).sqrt();
         let end = tail(&hy);
-        let step = typical_step(xs)
-            .or_else(|| typical_step(&hx))
-            .unwrap_or(1.0);
+        let step = typical_step(xs).unwrap_or(usual_step);
         let reset = (
             hx[hx.len() - 1] + step - xs[0],
             (h.0 - end.0).abs(),
@@ -203,7 +208,9 @@ fn splice(
                 let cut = h.x.partition_point(|v| *v < at);
                 h.x.truncate(cut);
                 h.y.truncate(cut);
-                h.restarts.retain(|&r| r < cut);
+                while h.restarts.last().is_some_and(|&r| r >= cut) {
+                    h.restarts.pop();
+                }
                 if cut > 0 {
                     h.restarts.push(cut);
                 }
@@ -228,11 +235,10 @@ fn warning(
         return None;
     }
     let word = d.axis.word();
-    let jumps: Vec<String> = d
+    let jumps = d
         .restarts
         .iter()
-        .map(|&i| format!("{} → {}", d.x[i - 1], d.x[i]))
-        .collect();
+        .map(|&i| format!("{} → {}", d.x[i - 1], d.x[i]));
     let fresh = bounds.iter().filter(|b| b.fresh).count();
     let resumed = n - fresh;
     let times = |k: usize, what: &str| format!("{k} {what}{}", if k == 1 { "" } else { "s" });
@@ -243,17 +249,18 @@ fn warning(
             times(resumed, "time")
         )
     } else {
-        let starts: Vec<String> = sessions[1..]
+        let fresh_starts: Vec<usize> = sessions[1..]
             .iter()
             .zip(bounds)
             .filter(|(_, b)| b.fresh)
-            .map(|(r, _)| format!("data point {}", r.start + 1))
+            .map(|(r, _)| r.start + 1)
             .collect();
+        let starts = fresh_starts.iter().map(|i| format!("data point {i}"));
         format!(
             "{} starts again near the first {} value ({}), so it is read as {} appended to one file{}",
             d.name,
             d.name,
-            first_few(&starts),
+            first_few(starts),
             times(fresh + 1, "run"),
             if resumed > 0 {
                 format!("; {} spliced onto the run before", times(resumed, "resumed session"))
@@ -266,7 +273,7 @@ fn warning(
         "{}: the {word} goes back {} ({}): {how}",
         run.source,
         times(n, "time"),
-        first_few(&jumps)
+        first_few(jumps)
     ))
 }
 
@@ -312,27 +319,20 @@ fn window(len: usize) -> usize {
     (len / 10).clamp(1, 5)
 }
 
-/// The median of a session's first few finite values, and how many there were.
+/// The level a session starts at: the median of the finite values among its first few, and how
+/// many there were.
 fn head(y: &[f64]) -> (f64, usize) {
-    let mut v: Vec<f64> = y
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .take(window(y.len()))
-        .collect();
-    let n = v.len().max(1);
-    (median(&mut v).unwrap_or(f64::NAN), n)
+    level(&y[..window(y.len()).min(y.len())])
 }
 
-/// The median of a history's last few finite values, and how many there were.
+/// The level a history has reached: the median of the finite values among its last few.
 fn tail(y: &[f64]) -> (f64, usize) {
-    let mut v: Vec<f64> = y
-        .iter()
-        .rev()
-        .copied()
-        .filter(|v| v.is_finite())
-        .take(window(y.len()))
-        .collect();
+    level(&y[y.len() - window(y.len()).min(y.len())..])
+}
+
+/// The median of the finite values of `y` (NaN when there is none) and how many there were (at least 1).
+fn level(y: &[f64]) -> (f64, usize) {
+    let mut v: Vec<f64> = y.iter().copied().filter(|v| v.is_finite()).collect();
     let n = v.len().max(1);
     (median(&mut v).unwrap_or(f64::NAN), n)
 }
