@@ -225,3 +225,68 @@ fn share_link_keeps_a_spliced_run_and_its_sessions() {
     assert_eq!(back, drop);
     assert_eq!(back.runs[0].series[0].restarts.len(), 2);
 }
+
+/// A version-1 link (made before restarts travelled) of a log whose step goes back: the payload of
+/// today's encoder without the trailing restarts, as version 1 wrote it.
+fn version_1_link(drop: &Drop) -> String {
+    use base64::Engine;
+    let today = plateau::share::encode(drop);
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let packed = engine.decode(&today[1..]).unwrap();
+    let mut payload = miniz_oxide::inflate::decompress_to_vec(&packed).unwrap();
+    // One run of one series: its restarts (count 1, gap 3) are the last two bytes.
+    assert_eq!(payload[payload.len() - 2..], [1, 3]);
+    payload.truncate(payload.len() - 2);
+    format!(
+        "1{}",
+        engine.encode(miniz_oxide::deflate::compress_to_vec(&payload, 9))
+    )
+}
+
+#[test]
+fn version_1_link_with_the_step_going_back_is_resolved_like_a_dropped_file() {
+    let logged = Drop {
+        runs: vec![plateau::Run::new(
+            "a",
+            "run-a-tag-loss.csv",
+            "tensorboard",
+            vec![Series::named(
+                "loss",
+                plateau::model::Axis::Step,
+                vec![0.0, 1.0, 2.0, 1.0, 2.0, 3.0],
+                vec![3.0, 2.0, 1.5, 1.9, 1.4, 1.2],
+            )],
+        )],
+        warnings: Vec::new(),
+    };
+    assert_eq!(logged.runs[0].series[0].restarts, [3]);
+    let back = plateau::share::decode(&version_1_link(&logged)).unwrap();
+    let loss = &back.runs[0].series[0];
+    assert_eq!(loss.x, [0.0, 1.0, 2.0, 3.0], "spliced on opening");
+    assert_eq!(loss.restarts, [1]);
+}
+
+#[test]
+fn share_link_with_restarts_outside_the_series_is_one_sentence() {
+    let mut drop = drop_of(&[("a.csv", "epoch,loss\n0,1\n1,0.5\n2,0.4\n")]);
+    drop.runs[0].series[0].restarts = vec![7];
+    let err = plateau::share::decode(&plateau::share::encode(&drop)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("restarts of series `loss` that go forward inside its 3 points"),
+        "{err}"
+    );
+}
+
+#[test]
+fn chart_pieces_split_where_the_model_starts_a_session() {
+    let x = [0.0, 1.0, 2.0, 2.0, 3.0, 1.0];
+    assert_eq!(plateau::model::restarts(&x), [3, 5]);
+    assert_eq!(plateau::chart::forward_pieces(&x), [0..3, 3..5, 5..6]);
+    let drawn = plateau::chart::pieces(&x, &[1.0; 6], (0.0, 3.0), 100, |_| true);
+    assert_eq!(
+        drawn.len(),
+        3,
+        "a repeated x is not drawn as a vertical zig-zag"
+    );
+}

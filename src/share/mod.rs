@@ -277,10 +277,12 @@ fn write_series(out: &mut Writer, s: &Series) {
     column::write(out, x);
     out.len(y.len());
     column::write(out, y);
+    // Read and worker drops hold restarts in order; anything else is written as gaps of 0, which
+    // the decoder refuses with a sentence rather than this end panicking.
     out.len(restarts.len());
     let mut prev = 0;
     for &r in restarts {
-        out.len(r - prev);
+        out.len(r.saturating_sub(prev));
         prev = r;
     }
 }
