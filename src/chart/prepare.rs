@@ -120,7 +120,9 @@ impl Prepared {
             .enumerate()
             .filter(|(_, s)| matches!(s.kind, Kind::Loss | Kind::Metric))
             .max_by_key(|(_, s)| s.len())
-            .map(|(i, s)| (s.len(), typical_step(self.x(run, i))));
+            .map(|(i, s)| (i, s.len()));
+        // The dense spacing, worked out only when some series is sparse next to it.
+        let step = std::cell::OnceCell::new();
         self.smoothed = run
             .series
             .iter()
@@ -133,7 +135,8 @@ impl Prepared {
                     weight
                 };
                 match densest {
-                    Some((n, step)) if super::sparse(s.len(), n) => {
+                    Some((d, n)) if w > 0.0 && super::sparse(s.len(), n) => {
+                        let step = *step.get_or_init(|| typical_step(self.x(run, d)));
                         smooth_along(smoother, w, self.x(run, i), &s.y, step)
                     }
                     _ => smooth(smoother, w, self.x(run, i), &s.y),

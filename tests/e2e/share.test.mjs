@@ -294,7 +294,7 @@ test('the single file works from file://, makes no request, and its links reopen
   assert.deepEqual(urls.slice(before), [], 'analysing a file requests nothing');
   assert.deepEqual(urls.slice(0, before), [url], 'the page is the only file it loads');
   const link = await share(page);
-  assert.ok(link.startsWith(`${url}#d=1`), link);
+  assert.ok(link.startsWith(`${url}#d=2`), link);
   const reopened = await openPage(browser, link);
   await waitState(reopened.page, 'ready');
   assert.equal(await reopened.page.textContent('#verdict'), await page.textContent('#verdict'));
