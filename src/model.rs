@@ -65,7 +65,9 @@ pub struct Series {
     pub direction: Direction,
     pub x: Vec<f64>,
     pub y: Vec<f64>,
-    /// Indices where x goes backwards or repeats (a resumed run): each starts a new segment.
+    /// Indices where a session starts (see [`starts_session`]). As logged, x goes back or repeats
+    /// there; once a drop is read, every session left in a run was resumed and is spliced onto the
+    /// one before, so x only goes forward and these mark where each session took over.
     pub restarts: Vec<usize>,
     /// The series measuring the same thing on the other side of the train/validation split.
     pub partner: Option<String>,
@@ -97,7 +99,7 @@ impl Series {
         self.y.is_empty()
     }
 
-    /// Index ranges over which x only goes forward, in file order (one range without restarts).
+    /// The sessions: index ranges between restarts, in order (one range without restarts).
     pub fn segments(&self) -> Vec<std::ops::Range<usize>> {
         let bounds: Vec<usize> = std::iter::once(0)
             .chain(self.restarts.iter().copied())
@@ -107,9 +109,18 @@ impl Series {
     }
 }
 
-/// Indices where x goes backwards or repeats: each starts a new segment of a resumed run.
+/// Whether a point at `x` right after one at `prev` starts a new session (a resumed run or a
+/// fresh one appended to the same log): x went back or repeated. The one rule the model, the
+/// analysis and the chart share.
+pub fn starts_session(prev: f64, x: f64) -> bool {
+    x <= prev
+}
+
+/// Indices where a new session starts by [`starts_session`].
 pub fn restarts(x: &[f64]) -> Vec<usize> {
-    (1..x.len()).filter(|&i| x[i] <= x[i - 1]).collect()
+    (1..x.len())
+        .filter(|&i| starts_session(x[i - 1], x[i]))
+        .collect()
 }
 
 /// One training run: the series it logged and where it was read from.
@@ -216,6 +227,7 @@ pub fn infer(name: &str) -> (Role, Kind, Direction) {
     let words = words(&lower);
     let has = |w: &str| words.contains(&w);
     let any_prefix = |ps: &[&str]| words.iter().any(|w| ps.iter().any(|p| w.starts_with(p)));
+    let lower_rate = words.iter().any(|w| LOWER_RATES.contains(w));
     let kind = if lower.contains("learning_rate")
         || lower.contains("learning rate")
         || words.iter().any(|w| {
@@ -229,14 +241,14 @@ pub fn infer(name: &str) -> (Role, Kind, Direction) {
         Kind::Loss
     } else if has("time") || has("runtime") || has("seconds") || has("duration") {
         Kind::Time
-    } else if any_prefix(&LOWER_METRICS) || any_prefix(&HIGHER_METRICS) {
+    } else if any_prefix(&LOWER_METRICS) || any_prefix(&HIGHER_METRICS) || lower_rate {
         Kind::Metric
     } else {
         Kind::Other
     };
     let direction = match kind {
         Kind::Loss => Direction::Lower,
-        Kind::Metric if any_prefix(&LOWER_METRICS) => Direction::Lower,
+        Kind::Metric if any_prefix(&LOWER_METRICS) || lower_rate => Direction::Lower,
         Kind::Metric => Direction::Higher,
         _ => Direction::Unknown,
     };
@@ -271,6 +283,11 @@ const LOWER_METRICS: [&str; 11] = [
     "wer",
     "cer",
 ];
+
+/// Whole words naming error rates and scores where smaller is better, too short to match as
+/// prefixes: phone, translation-edit and match error rates, word information lost, equal error
+/// rate, Fréchet inception distance, bits per dimension or character.
+const LOWER_RATES: [&str; 8] = ["per", "ter", "mer", "wil", "eer", "fid", "bpd", "bpc"];
 
 /// Metric words (as word prefixes) where larger is better.
 const HIGHER_METRICS: [&str; 13] = [

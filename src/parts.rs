@@ -98,7 +98,9 @@ pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
         for s in run.series {
             let x = take(s.x, &s.name)?;
             let y = take(s.y, &s.name)?;
-            if x.len() != y.len() || s.restarts.iter().any(|&r| r == 0 || r >= x.len()) {
+            let ordered = s.restarts.windows(2).all(|w| w[0] < w[1]);
+            if x.len() != y.len() || !ordered || s.restarts.iter().any(|&r| r == 0 || r >= x.len())
+            {
                 return Err(format!(
                     "series `{}` has {} x and {} y values and restarts {:?}",
                     s.name,

@@ -8,6 +8,11 @@ use plateau::chart::{self, View, XAxis};
 use plateau::{check, Input, Options};
 
 fn render(fixture: &str, view: &View) -> String {
+    render_run(fixture, 0, view)
+}
+
+/// Run `index` of the fixture's drop, drawn.
+fn render_run(fixture: &str, index: usize, view: &View) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
     let bytes = std::fs::read(&path).expect("fixture exists");
     let (drop, report) = check(
@@ -18,7 +23,7 @@ fn render(fixture: &str, view: &View) -> String {
         &Options::default(),
     )
     .expect("fixture ingests");
-    let (run, rep) = (&drop.runs[0], &report.runs[0]);
+    let (run, rep) = (&drop.runs[index], &report.runs[index]);
     chart::svg(run, rep, view, 900, chart::preferred_height(run, rep)).expect("drawn")
 }
 
@@ -53,6 +58,18 @@ fn keras_appended_runs_snapshot() {
         &View::default(),
     );
     snapshot("keras-brain-tumor-restarts", &svg);
+}
+
+/// The fine-tuning session spliced onto the head training before it: one line, a restart mark at
+/// epoch 4, the learning-rate cut beside it.
+#[test]
+fn keras_fine_tuning_spliced_snapshot() {
+    let svg = render_run(
+        "tests/fixtures/real/keras--brain-tumor-image-classification-using-c/training_log.csv",
+        1,
+        &View::default(),
+    );
+    snapshot("keras-brain-tumor-fine-tuning-spliced", &svg);
 }
 
 #[test]

@@ -107,23 +107,25 @@ fn ultralytics_classify_variant() {
 }
 
 #[test]
-fn tensorboard_steps_going_backwards_are_segments_with_a_warning() {
+fn tensorboard_step_resumed_from_a_checkpoint_replaces_what_it_supersedes() {
     let drop = one(
         "run-a-tag-loss.csv",
         b"Wall time,Step,Value\n1.0,0,3.0\n2.0,1,2.0\n3.0,2,1.5\n4.0,1,1.9\n5.0,2,1.4\n",
     );
+    assert_eq!(drop.runs.len(), 1);
     let run = &drop.runs[0];
     assert_eq!(run.name, "a");
     let loss = run.series("loss").unwrap();
     assert_eq!(
         loss.x,
-        [0.0, 1.0, 2.0, 1.0, 2.0],
-        "every point kept in file order"
+        [0.0, 1.0, 2.0],
+        "one history: the resumed session takes over at step 1"
     );
-    assert_eq!(loss.restarts, [3]);
+    assert_eq!(loss.y, [3.0, 1.9, 1.4]);
+    assert_eq!(loss.restarts, [1]);
     assert_eq!(
         drop.warnings,
-        ["run-a-tag-loss.csv: the step goes back 1 time (2 → 1): read as a resumed run; every point is kept, in 2 segments"]
+        ["run-a-tag-loss.csv: the step goes back 1 time (2 → 1): its loss values continue where the run had got to, so it is read as one training resumed 1 time and judged as one spliced history; 2 logged points of loss replaced by the session that resumed before them"]
     );
 }
 

@@ -116,3 +116,66 @@ fn role_and_direction_words_read_back_for_page_overrides() {
     assert_eq!((role, direction, kind), (Validation, Higher, LearningRate));
     assert!(serde_json::from_str::<Role>("\"sideways\"").is_err());
 }
+
+#[test]
+fn error_rates_are_lower_is_better() {
+    for name in [
+        "eval_wer",
+        "WER",
+        "test_cer",
+        "error_rate",
+        "char_error_rate",
+        "val_per",
+        "test_ter",
+        "eval_mer",
+        "eer",
+        "fid",
+        "val_bpd",
+    ] {
+        let (_, kind, direction) = infer(name);
+        assert_eq!((kind, direction), (Metric, Lower), "{name}");
+    }
+    for name in ["percent_correct", "terminal_reward_acc"] {
+        assert_ne!(
+            infer(name).2,
+            Lower,
+            "{name}: a longer word is not an error rate"
+        );
+    }
+}
+
+#[test]
+fn negative_losses_are_losses_and_the_most_negative_is_best() {
+    let mut text = String::from("epoch,train_nll,val_nll\n");
+    for e in 0..40 {
+        let level = 1.0 - 3.5 * (1.0 - (-f64::from(e) / 6.0).exp());
+        text.push_str(&format!("{e},{level},{}\n", level + 0.3));
+    }
+    let (drop, report) = plateau::check(
+        &[plateau::Input {
+            name: "flow.csv",
+            bytes: text.as_bytes(),
+        }],
+        &plateau::Options::default(),
+    )
+    .unwrap();
+    let val = drop.runs[0].series("val_nll").unwrap();
+    assert_eq!(
+        (val.role, val.kind, val.direction),
+        (Validation, Loss, Lower)
+    );
+    assert_eq!(val.y.len(), 40, "no negative value refused");
+    let r = &report.runs[0];
+    assert_eq!(r.monitor.as_deref(), Some("val_nll"));
+    let best = r.best.expect("a best point");
+    assert_eq!(
+        (best.x, best.value),
+        (39.0, val.y[39]),
+        "the most negative is best"
+    );
+    let (lo, hi) = plateau::chart::y_range(&val.y, false, false);
+    assert!(
+        lo < -2.0 && hi > 1.0,
+        "drawn on a linear axis through zero: {lo}..{hi}"
+    );
+}

@@ -46,7 +46,7 @@ fn link_prints_base_settings_and_data_that_decodes_to_the_file() {
 fn link_defaults_to_index_html() {
     let out = plateau(&["link", EXAMPLE]);
     let url = String::from_utf8(out.stdout).unwrap();
-    assert!(url.starts_with("index.html#d=1"), "{url}");
+    assert!(url.starts_with("index.html#d=2"), "{url}");
 }
 
 #[test]

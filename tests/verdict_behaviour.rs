@@ -295,18 +295,6 @@ fn fluctuation_dwarfing_trend_is_noisy() {
 }
 
 #[test]
-fn restarted_log_is_judged_on_its_last_segment() {
-    let mut x: Vec<f64> = (0..10).map(f64::from).collect();
-    x.extend((0..10).map(f64::from));
-    let mut y: Vec<f64> = vec![0.5; 10];
-    y.extend((0..10).map(|i| 2.0 - 0.1 * i as f64));
-    let r = judge(vec![Series::named("val_loss", Axis::Epoch, x, y)]);
-    assert!(has(&r, "restarted"));
-    assert_eq!(r.verdict, Verdict::Improving);
-    assert!(r.markers.iter().any(|m| m.kind == "restart" && m.x == 0.0));
-}
-
-#[test]
 fn early_stopping_emulation_is_reported() {
     let mut val = decay(30, 0.5, 0.2);
     for v in val.iter_mut().skip(10) {

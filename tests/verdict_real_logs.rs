@@ -74,23 +74,24 @@ fn tomato_leaf_overfits_after_epoch_18() {
     assert_eq!(r.advice, "stop and keep the epoch-18 checkpoint");
 }
 
-/// "Each segment is still improving when it ends": the first and last runs are; the second has 4
-/// epochs (too few to judge); the third's 5 noisy validation points carry no significant trend,
-/// so it is pinned as noisy and, above all, not overfitting.
+/// "Each segment is still improving when it ends": the first and last runs are. The middle run is
+/// 4 epochs of head training with its fine-tuning at a tenth of the learning rate spliced on
+/// (the fine-tuning starts where the head training ended); its noisy small validation set carries
+/// no significant trend, so it is pinned as noisy, resumed and, above all, not overfitting.
 #[test]
 fn brain_tumor_appended_runs_are_judged_one_by_one() {
     let runs = judge_all("keras--brain-tumor-image-classification-using-c");
     let verdicts: Vec<Verdict> = runs.iter().map(|r| r.verdict).collect();
-    assert_eq!(verdicts.len(), 4, "four runs appended to one file");
+    assert_eq!(verdicts.len(), 3, "three runs appended to one file");
     assert_eq!(verdicts[0], Verdict::Improving);
-    assert_eq!(verdicts[1], Verdict::Insufficient, "4 epochs only");
     assert_ne!(
-        verdicts[2],
+        verdicts[1],
         Verdict::Overfitting,
         "noisy small validation set"
     );
-    assert!(has(&runs[2], "noisy"));
-    assert_eq!(verdicts[3], Verdict::Improving);
+    assert!(has(&runs[1], "noisy"));
+    assert!(has(&runs[1], "restarted"));
+    assert_eq!(verdicts[2], Verdict::Improving);
 }
 
 /// "Converged / still creeping down at end; no overfitting", with ReduceLROnPlateau cuts at 17
@@ -284,15 +285,14 @@ fn detectron2_total_loss_still_falling_is_improving() {
 
 /// "ce falls 11.30 -> ~5.2 (still improving slowly and noisily at step 585); `loss` is a
 /// differently-scaled version." Both are losses; `loss` is monitored as the overall objective
-/// (it tracks ce at ~1/128 throughout, so the verdict is the same on either). The last segment
-/// still falls significantly and its best is within noise of its end, but the fits project under
-/// 2% over 600 more steps: plateau with slow_progress, after restarts.
+/// (it tracks ce at ~1/128 throughout, so the verdict is the same on either). The resumed sessions
+/// are judged as one history, which still falls significantly with its latest point the best:
+/// improving (slowly), after restarts — never diverging.
 #[test]
-fn tinyrefinement_resumed_run_is_slow_progress_on_loss() {
+fn tinyrefinement_resumed_run_is_still_improving_on_loss() {
     let r = judge("custom--tinyrefinementmodel");
     assert_eq!(monitor(&r), "loss");
-    assert_eq!(r.verdict, Verdict::Plateau);
-    assert!(has(&r, "slow_progress"));
+    assert_eq!(r.verdict, Verdict::Improving);
     assert!(has(&r, "restarted"));
     let ce = plateau::analyze(
         &tinyrefinement_drop(),
@@ -302,7 +302,6 @@ fn tinyrefinement_resumed_run_is_slow_progress_on_loss() {
         },
     );
     assert_eq!(ce.runs[0].verdict, r.verdict, "ce and loss agree");
-    assert!(has(&ce.runs[0], "slow_progress"));
 }
 
 fn tinyrefinement_drop() -> plateau::Drop {

@@ -111,7 +111,7 @@ pub struct SeriesInfo {
     pub points: usize,
 }
 
-/// A stretch of x over which the run went forward without restarting.
+/// A stretch of x one session of the monitored series covers (a resumed run has several).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
     pub start: f64,
@@ -146,24 +146,14 @@ pub fn analyze(drop: &Drop, options: &Options) -> Report {
 /// Analyses one run on its own.
 pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
     let monitor = pick_monitor(run, options.monitor.as_deref());
-    let current = last_segment(run);
-    let judged = monitor.and_then(|full| {
-        let restarts: Vec<f64> = full
-            .x
-            .windows(2)
-            .filter(|w| w[1] < w[0])
-            .map(|w| w[1])
-            .collect();
-        let m = current.series(&full.name)?;
-        Some(verdict::judge(
-            &current,
-            m,
-            train_partner(&current, m),
-            &restarts,
-        ))
+    // Every session left in a run was resumed (fresh starts became runs of their own when the drop
+    // was read), so the whole spliced history is judged; its restarts are marked.
+    let judged = monitor.map(|m| {
+        let restarts: Vec<f64> = m.restarts.iter().map(|&i| m.x[i]).collect();
+        verdict::judge(run, m, train_partner(run, m), &restarts)
     });
     let series = run.series.iter().map(info).collect();
-    let segments = segments(run);
+    let segments = monitor.map_or_else(Vec::new, segments);
     let base = |monitor: Option<&Series>| RunReport {
         name: run.name.clone(),
         source: run.source.clone(),
@@ -199,30 +189,6 @@ pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
             ..base(monitor)
         },
         None => base(None),
-    }
-}
-
-/// The run as it stands now: each series cut to the points after its last restart (x going
-/// backwards, e.g. several runs appended to one log), since the verdict is about the latest run.
-pub fn last_segment(run: &Run) -> Run {
-    let series = run
-        .series
-        .iter()
-        .map(|s| {
-            let from =
-                s.x.windows(2)
-                    .rposition(|w| w[1] < w[0])
-                    .map_or(0, |i| i + 1);
-            Series {
-                x: s.x[from..].to_vec(),
-                y: s.y[from..].to_vec(),
-                ..s.clone()
-            }
-        })
-        .collect();
-    Run {
-        series,
-        ..run.clone()
     }
 }
 
@@ -306,15 +272,17 @@ fn info(s: &Series) -> SeriesInfo {
     }
 }
 
-/// The stretch of x the run covers.
-fn segments(run: &Run) -> Vec<Segment> {
-    let xs = run.series.iter().flat_map(|s| s.x.iter().copied());
-    let (start, end) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-        (a.min(x), b.max(x))
-    });
-    if start.is_finite() {
-        vec![Segment { start, end }]
-    } else {
-        Vec::new()
-    }
+/// The stretches of x the monitored series' sessions cover (one for a run never resumed).
+fn segments(monitor: &Series) -> Vec<Segment> {
+    monitor
+        .segments()
+        .into_iter()
+        .filter_map(|r| {
+            let xs = monitor.x[r].iter().filter(|v| v.is_finite());
+            let (start, end) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                (a.min(*x), b.max(*x))
+            });
+            start.is_finite().then_some(Segment { start, end })
+        })
+        .collect()
 }

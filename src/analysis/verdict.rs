@@ -93,8 +93,7 @@ pub struct Judgement {
 }
 
 /// Judges one run by its monitored series and, for a validation series, its training partner.
-/// `run` holds only the last segment of each series (see [`super::last_segment`]); `restarts` are
-/// the x values at which the full monitored series went backwards.
+/// `restarts` are the x values at which a resumed session of the monitored series takes over.
 pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f64]) -> Judgement {
     let word = monitor.axis.word();
     let name = monitor.name.as_str();
@@ -289,9 +288,10 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
                     _ => String::new(),
                 };
                 format!(
-                    "{}, {:+.0}% over the {} {word}s since (Prechelt GL {:.1} > {GL_THRESHOLD}, {:.1} noise SDs{}){train_text}",
+                    "{}, {:+.0}% by {word} {} ({} points later; Prechelt GL {:.1} > {GL_THRESHOLD}, {:.1} noise SDs{}){train_text}",
                     best_text.clone().unwrap_or_default(),
                     p.gl,
+                    fmt_x(x.last().copied().unwrap_or(0.0)),
                     p.since,
                     p.gl,
                     p.sigmas,
@@ -316,8 +316,8 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
             let mut parts = best_text.clone().into_iter().collect::<Vec<_>>();
             if let Some(t) = &trend {
                 parts.push(format!(
-                    "over the last {} {word}s it moved {:+.2}% per {word} (Theil–Sen; Mann–Kendall p = {:.3})",
-                    t.points,
+                    "over {} it moved {:+.2}% per {word} (Theil–Sen; Mann–Kendall p = {:.3})",
+                    window(t, word),
                     100.0 * sign * t.slope / t.level.abs().max(f64::MIN_POSITIVE),
                     t.p
                 ));
@@ -401,10 +401,10 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     if let Some(t) = trend.filter(|t| noisy(t) && verdict != Verdict::Diverging) {
         qualifiers.push("noisy".to_string());
         evidence.push(format!(
-            "noisy: {name} fluctuates by {} (robust SD) around a trend that moves {} over the last {} {word}s",
+            "noisy: {name} fluctuates by {} (robust SD) around a trend that moves {} over {}",
             fmt_v(t.noise),
             fmt_v(t.change().abs()),
-            t.points
+            window(&t, word)
         ));
     }
     if let Some(t) = trend.filter(|_| verdict == Verdict::Plateau && slow) {
@@ -517,7 +517,7 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
     if !restarts.is_empty() {
         qualifiers.push("restarted".to_string());
         evidence.push(format!(
-            "restarted: {word} went backwards {} time{} (to {}); only the last segment ({} points) is judged",
+            "restarted: resumed {} time{} (at {word} {}); the sessions are judged as one spliced history of {} points",
             restarts.len(),
             if restarts.len() == 1 { "" } else { "s" },
             list(restarts.iter().map(|r| fmt_x(*r))),
@@ -672,6 +672,16 @@ fn epochs_to_share(o: &Outlook, x: &[f64]) -> f64 {
         .zip(&o.mid)
         .find(|(_, m)| **m <= target)
         .map_or(o.horizon, |(fx, _)| fx - last)
+}
+
+/// The stretch a trend was measured over, as the chart shades it: `epochs 20–39 (20 points)`.
+fn window(t: &Trend, word: &str) -> String {
+    format!(
+        "{word}s {}–{} ({} points)",
+        fmt_x(t.start),
+        fmt_x(t.end),
+        t.points
+    )
 }
 
 fn list(items: impl Iterator<Item = String>) -> String {

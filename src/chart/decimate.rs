@@ -3,7 +3,7 @@
 //! a million points take a few milliseconds.
 
 /// The line pieces to draw for `(x, y)` over `x0..=x1` on `columns` pixel columns. A piece ends where
-/// x goes backwards (a restarted run is never drawn as a zig-zag) or where `keep(y)` is false
+/// a new session starts by [`crate::model::starts_session`] (never drawn as a zig-zag) or where `keep(y)` is false
 /// (NaN, or a non-positive value on a log axis). One point either side of the range is kept so
 /// lines run to the plot's edges.
 pub fn pieces(
@@ -24,7 +24,7 @@ pub fn pieces(
     for i in 0..n {
         let (xi, yi) = (x[i], y[i]);
         let usable = keep(yi) && xi.is_finite();
-        let backwards = xi < prev;
+        let backwards = crate::model::starts_session(prev, xi);
         prev = xi;
         if !usable || backwards {
             if let Some(c) = column.take() {

@@ -31,7 +31,7 @@ pub use hover::{hover, Readout, Row};
 pub use layout::{family, panels, Panel, PanelKind};
 pub use overlay::{overlay, run_color, BandKind, HEIGHT as OVERLAY_HEIGHT};
 pub use prepare::{Pieces, Prepared};
-pub use scale::{quantile, y_range};
+pub use scale::{quantile, y_range, y_range_keeping};
 pub use smooth::{ema, ema_spaced, forward_pieces, gaussian, smooth, Smoother};
 pub use theme::{hex, verdict_color, Theme, PALETTE};
 pub use xaxis::{choices, XAxis, XMap};
@@ -93,6 +93,13 @@ impl Default for View {
             run_names: Vec::new(),
         }
     }
+}
+
+/// Whether a series of `points` is sparse next to the densest series of `densest` points it is drawn
+/// with (an evaluation every so many training steps): a tenth as many points or fewer. Sparse series
+/// are never trimmed as outliers and are smoothed along x at the dense series' spacing.
+pub fn sparse(points: usize, densest: usize) -> bool {
+    points.saturating_mul(10) <= densest
 }
 
 /// Maps x and smooths every series of `run` for `view` (see [`Prepared`]).

@@ -114,14 +114,29 @@ pub fn draw<DB: DrawingBackend>(
             }
         })
         .collect();
-    let values: Vec<f64> = curves
+    // "Ignore outliers" trims the dense curves only: the monitored series and sparse evaluations
+    // are what the verdict is about, and a few points of them are never outliers of the rest.
+    let densest = curves
         .iter()
-        .flat_map(|c| c.raw.iter().chain(&c.smoothed))
-        .flatten()
-        .filter(|(x, _)| *x >= ctx.x.0 && *x <= ctx.x.1)
-        .map(|p| p.1)
-        .collect();
-    let (mut y0, mut y1) = scale::y_range(&values, ctx.view.ignore_outliers, log);
+        .map(|c| ctx.run.series[c.index].len())
+        .max()
+        .unwrap_or(0);
+    let kept = |c: &Curve| {
+        let s = &ctx.run.series[c.index];
+        ctx.report.monitor.as_deref() == Some(s.name.as_str()) || super::sparse(s.len(), densest)
+    };
+    let visible = |whole: bool| -> Vec<f64> {
+        curves
+            .iter()
+            .filter(|c| kept(c) == whole)
+            .flat_map(|c| c.raw.iter().chain(&c.smoothed))
+            .flatten()
+            .filter(|(x, _)| *x >= ctx.x.0 && *x <= ctx.x.1)
+            .map(|p| p.1)
+            .collect()
+    };
+    let (values, whole) = (visible(false), visible(true));
+    let (mut y0, mut y1) = scale::y_range_keeping(&values, &whole, ctx.view.ignore_outliers, log);
     let extras = markers::y_extras(ctx, panel);
     if extras.iter().any(|v| *v < y0 || *v > y1) {
         let mut wanted = extras;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::decimate::pieces;
-use super::smooth::{smooth, Smoother};
+use super::smooth::{smooth, smooth_along, typical_step, Smoother};
 use super::xaxis::{XAxis, XMap};
 use super::View;
 use crate::model::{Kind, Run};
@@ -112,6 +112,17 @@ impl Prepared {
         } else {
             0.0
         };
+        // Sparse series (evaluations every so many steps) are smoothed along x at the densest
+        // measured series' spacing, so the slider means the same stretch of x on both.
+        let densest = run
+            .series
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s.kind, Kind::Loss | Kind::Metric))
+            .max_by_key(|(_, s)| s.len())
+            .map(|(i, s)| (i, s.len()));
+        // The dense spacing, worked out only when some series is sparse next to it.
+        let step = std::cell::OnceCell::new();
         self.smoothed = run
             .series
             .iter()
@@ -123,7 +134,13 @@ impl Prepared {
                 } else {
                     weight
                 };
-                smooth(smoother, w, self.x(run, i), &s.y)
+                match densest {
+                    Some((d, n)) if w > 0.0 && super::sparse(s.len(), n) => {
+                        let step = *step.get_or_init(|| typical_step(self.x(run, d)));
+                        smooth_along(smoother, w, self.x(run, i), &s.y, step)
+                    }
+                    _ => smooth(smoother, w, self.x(run, i), &s.y),
+                }
             })
             .collect();
     }

@@ -1,23 +1,37 @@
 //! The y-range of a panel: everything drawn, or the 5th–95th percentile ("ignore outliers", as
-//! TensorBoard), padded; on a log axis only positive values count.
+//! TensorBoard) widened to hold every point of the series never trimmed (the monitored one and
+//! sparse evaluations), padded; on a log axis only positive values count.
 
 /// A padded `(low, high)` covering `values`; `(0, 1)` (or `(0.1, 1)` on a log axis) when there is nothing.
 pub fn y_range(values: &[f64], ignore_outliers: bool, log: bool) -> (f64, f64) {
-    let mut v: Vec<f64> = values
-        .iter()
-        .copied()
-        .filter(|y| y.is_finite() && (!log || *y > 0.0))
-        .collect();
-    if v.is_empty() {
-        return if log { (0.1, 1.0) } else { (0.0, 1.0) };
-    }
-    let (lo, hi) = if ignore_outliers && v.len() >= 10 {
-        (quantile(&mut v, 0.05), quantile(&mut v, 0.95))
+    y_range_keeping(values, &[], ignore_outliers, log)
+}
+
+/// [`y_range`] of `values`, widened to hold every one of `kept` (series never trimmed as outliers:
+/// the monitored one and sparse evaluations).
+pub fn y_range_keeping(
+    values: &[f64],
+    kept: &[f64],
+    ignore_outliers: bool,
+    log: bool,
+) -> (f64, f64) {
+    let usable = |y: &f64| y.is_finite() && (!log || *y > 0.0);
+    let mut v: Vec<f64> = values.iter().copied().filter(usable).collect();
+    let trimmed = if v.is_empty() {
+        None
+    } else if ignore_outliers && v.len() >= 10 {
+        Some((quantile(&mut v, 0.05), quantile(&mut v, 0.95)))
     } else {
-        v.iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
-                (a.min(*y), b.max(*y))
-            })
+        Some(extent(v.iter()))
+    };
+    let whole = kept
+        .iter()
+        .any(usable)
+        .then(|| extent(kept.iter().filter(|y| usable(y))));
+    let (lo, hi) = match (trimmed, whole) {
+        (Some(a), Some(b)) => (a.0.min(b.0), a.1.max(b.1)),
+        (Some(r), None) | (None, Some(r)) => r,
+        (None, None) => return if log { (0.1, 1.0) } else { (0.0, 1.0) },
     };
     if log {
         let (a, b) = (lo.log10(), hi.log10());
@@ -29,6 +43,13 @@ pub fn y_range(values: &[f64], ignore_outliers: bool, log: bool) -> (f64, f64) {
             .max(1e-12);
         (lo - pad, hi + pad)
     }
+}
+
+/// The lowest and highest of some values.
+fn extent<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+        (a.min(*y), b.max(*y))
+    })
 }
 
 /// The `q` quantile with linear interpolation between order statistics (d3's `quantile`).

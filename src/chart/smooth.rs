@@ -17,16 +17,37 @@ pub enum Smoother {
 }
 
 /// `y` smoothed with `weight`; non-finite points are passed through unchanged. Each stretch where
-/// x goes forward is smoothed on its own, so a restarted run does not inherit the previous one's average.
+/// x goes forward is smoothed on its own (see [`forward_pieces`]), so x going back never carries
+/// one session's average into another.
 pub fn smooth(smoother: Smoother, weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
-    if weight <= 0.0 || x.len() != y.len() {
-        return y.to_vec();
-    }
-    let run = |xs: &[f64], ys: &[f64]| match smoother {
+    smooth_pieces(weight, x, y, |xs, ys| match smoother {
         Smoother::Ema => ema(weight, ys),
         Smoother::EmaSpaced => ema_spaced(weight, xs, ys),
         Smoother::Gaussian => gaussian(weight, xs, ys),
-    };
+    })
+}
+
+/// [`smooth`] for a sparse series drawn with a dense one whose points are `step` apart in x: the
+/// weight means the same stretch of x as on the dense curve, so an evaluation every 500 steps is
+/// not dragged behind by an average over the last several evaluations. The EMA becomes its
+/// x-aware variant (a gap of `k` dense steps decays by `wᵏ`); the Gaussian's width is in dense steps.
+pub fn smooth_along(smoother: Smoother, weight: f64, x: &[f64], y: &[f64], step: f64) -> Vec<f64> {
+    smooth_pieces(weight, x, y, |xs, ys| match smoother {
+        Smoother::Ema | Smoother::EmaSpaced => ema_spaced_by(weight, xs, ys, step),
+        Smoother::Gaussian => gaussian_by(weight, xs, ys, step),
+    })
+}
+
+/// Applies `run` to each stretch of [`forward_pieces`].
+fn smooth_pieces(
+    weight: f64,
+    x: &[f64],
+    y: &[f64],
+    run: impl Fn(&[f64], &[f64]) -> Vec<f64>,
+) -> Vec<f64> {
+    if weight <= 0.0 || x.len() != y.len() {
+        return y.to_vec();
+    }
     let pieces = forward_pieces(x);
     if pieces.len() == 1 {
         return run(x, y);
@@ -66,7 +87,11 @@ pub fn ema(weight: f64, y: &[f64]) -> Vec<f64> {
 
 /// The EMA where a gap of `k` typical x steps decays by `wᵏ`; with even spacing it equals [`ema`].
 pub fn ema_spaced(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
-    let step = typical_step(x);
+    ema_spaced_by(weight, x, y, typical_step(x))
+}
+
+/// [`ema_spaced`] with the typical step given.
+fn ema_spaced_by(weight: f64, x: &[f64], y: &[f64], step: f64) -> Vec<f64> {
     let mut num = 0.0;
     let mut den = 0.0;
     let mut prev_x: Option<f64> = None;
@@ -106,7 +131,11 @@ pub fn ema_spaced(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
 /// (see [`smooth`]). Costs O(n·σ): the slow choice for long runs at high weights; evenly spaced x
 /// (the usual case) reads the kernel from a table instead of calling `exp` per pair.
 pub fn gaussian(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
-    let step = typical_step(x);
+    gaussian_by(weight, x, y, typical_step(x))
+}
+
+/// [`gaussian`] with σ counted in steps of `step`.
+fn gaussian_by(weight: f64, x: &[f64], y: &[f64], step: f64) -> Vec<f64> {
     let sigma = step * weight / (1.0 - weight).max(1e-3);
     let reach = 3.0 * sigma;
     let even = x
@@ -155,24 +184,23 @@ pub fn gaussian(weight: f64, x: &[f64], y: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Index ranges over which x never decreases.
+/// Index ranges between the places where a new session starts by the model's one rule
+/// ([`crate::model::starts_session`]: x goes back or repeats). A read drop's runs are spliced, so
+/// this is one range for them; a series built by hand may still go back.
 pub fn forward_pieces(x: &[f64]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..x.len() {
-        if x[i] < x[i - 1] {
-            out.push(start..i);
-            start = i;
-        }
-    }
-    if start < x.len() {
-        out.push(start..x.len());
-    }
-    out
+    let bounds: Vec<usize> = std::iter::once(0)
+        .chain(crate::model::restarts(x))
+        .chain(std::iter::once(x.len()))
+        .collect();
+    bounds
+        .windows(2)
+        .map(|w| w[0]..w[1])
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 /// The median positive gap between consecutive x values (1 when there is none).
-fn typical_step(x: &[f64]) -> f64 {
+pub fn typical_step(x: &[f64]) -> f64 {
     let mut gaps: Vec<f64> = x
         .windows(2)
         .map(|w| w[1] - w[0])

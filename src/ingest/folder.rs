@@ -168,7 +168,7 @@ impl Gather {
                 if skipped == 1 { "" } else { "s" },
                 if skipped == 1 { "is" } else { "are" },
                 if skipped == 1 { "was" } else { "were" },
-                first_few(&names)
+                first_few(names.into_iter())
             ));
         }
         Ok(drop)

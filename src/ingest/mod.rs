@@ -2,11 +2,12 @@
 //!
 //! [`detect`] picks one dialect per file from its first bytes and name; one module per dialect
 //! turns the text into runs; files that belong together (TensorBoard tags of one run, W&B train
-//! and val exports) are then joined by run name.
+//! and val exports) are then joined by run name. Last, in every dialect, where x goes back the
+//! values decide between a resumed session (spliced on) and a fresh run (split off): [`sessions`].
 //!
 //! | `Run::dialect` | written by | x-axis |
 //! |---|---|---|
-//! | `keras` | Keras `CSVLogger` (appended runs split where the epoch starts over) | epoch |
+//! | `keras` | Keras `CSVLogger` | epoch |
 //! | `pandas` | `pd.DataFrame(history.history).to_csv()` | row index (epoch) |
 //! | `lightning` | PyTorch Lightning `CSVLogger` `metrics.csv` (sparse rows) | step |
 //! | `ultralytics`, `yolov5` | YOLO `results.csv` (padded or not) | epoch |
@@ -37,7 +38,9 @@ mod json;
 mod keras;
 mod lightning;
 mod mlflow;
+mod pairs;
 mod pandas;
+mod sessions;
 mod stream;
 mod table;
 mod tensorboard;
@@ -182,7 +185,7 @@ fn from_table(
     w: &mut Vec<String>,
 ) -> Result<Vec<Run>, Error> {
     match dialect {
-        Dialect::Keras => keras::read(file, table, w),
+        Dialect::Keras => keras::read(file, table),
         Dialect::Pandas => pandas::read(file, table),
         Dialect::Lightning => lightning::read(file, table),
         Dialect::Ultralytics | Dialect::Yolov5 => ultralytics::read(file, table, dialect),
@@ -199,58 +202,47 @@ fn from_table(
 }
 
 /// Drops read file by file (followed files) as the one drop the files make together: runs of
-/// one TensorBoard or W&B run joined, series paired across files.
+/// one TensorBoard or W&B run joined, train/val files paired, series paired across files.
 pub fn combine(drops: Vec<Drop>) -> Result<Drop, Error> {
     let mut gather = Gather::new(false);
     for drop in drops {
         gather.warnings.extend(drop.warnings);
         gather.add("", Ok(Piece::Runs(drop.runs)))?;
     }
-    let mut all = gather.finish()?;
-    for run in &mut all.runs {
-        run.pair();
-    }
-    Ok(all)
+    Ok(finish(gather.finish()?))
 }
 
-/// Pairs each run's series and warns about resumed runs, once every file is in.
-fn finish(mut drop: Drop) -> Drop {
-    for run in &mut drop.runs {
-        run.pair();
-        if let Some(w) = restart_warning(run) {
-            drop.warnings.push(w);
-        }
-    }
-    drop
+/// A run's sessions resolved: fresh starts split off as runs of their own, resumed sessions
+/// spliced (see [`sessions`]), with the sentence saying so when x went back at all.
+pub fn resolve_sessions(run: Run) -> (Vec<Run>, Option<String>) {
+    sessions::resolve(run)
 }
 
-/// The sentence telling that a run's x-axis goes backwards (a resumed run), if it does.
-fn restart_warning(run: &Run) -> Option<String> {
-    let longest = run.series.iter().max_by_key(|s| s.len())?;
-    if longest.restarts.is_empty() {
-        return None;
+/// Once every file is in: files that are the train and validation halves of one run joined (see
+/// [`pairs`]), then each run's sessions resolved (fresh starts split off as runs of their own,
+/// resumed sessions spliced, see [`sessions`]) and its series paired.
+fn finish(drop: Drop) -> Drop {
+    let Drop {
+        runs: read,
+        mut warnings,
+    } = drop;
+    let (read, notes) = pairs::pair(read);
+    warnings.extend(notes);
+    let mut runs = Vec::with_capacity(read.len());
+    for run in read {
+        let (parts, warning) = resolve_sessions(run);
+        warnings.extend(warning);
+        runs.extend(parts);
     }
-    let word = longest.axis.word();
-    let jumps: Vec<String> = longest
-        .restarts
-        .iter()
-        .map(|&i| format!("{} → {}", longest.x[i - 1], longest.x[i]))
-        .collect();
-    let n = jumps.len();
-    Some(format!(
-        "{}: the {word} goes back {n} time{} ({}): read as a resumed run; every point is kept, in {} segments",
-        run.source,
-        if n == 1 { "" } else { "s" },
-        first_few(&jumps),
-        n + 1
-    ))
+    Drop { runs, warnings }
 }
 
-/// Up to five items joined with ", ", then how many more there are.
-fn first_few(items: &[String]) -> String {
+/// Up to five items joined with ", ", then how many more there are; the rest are never made.
+fn first_few(items: impl ExactSizeIterator<Item = String>) -> String {
     const SHOWN: usize = 5;
-    let shown = items[..items.len().min(SHOWN)].join(", ");
-    match items.len().saturating_sub(SHOWN) {
+    let more = items.len().saturating_sub(SHOWN);
+    let shown = items.take(SHOWN).collect::<Vec<_>>().join(", ");
+    match more {
         0 => shown,
         more => format!("{shown} and {more} more"),
     }

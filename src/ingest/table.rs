@@ -42,21 +42,6 @@ impl Table {
             .position(|c| names.iter().any(|n| c.name.eq_ignore_ascii_case(n)))
     }
 
-    /// The rows in `range` as a table of their own.
-    pub fn slice(&self, range: std::ops::Range<usize>) -> Table {
-        Table {
-            columns: self
-                .columns
-                .iter()
-                .map(|c| Column {
-                    name: c.name.clone(),
-                    values: c.values[range.clone()].to_vec(),
-                })
-                .collect(),
-            rows: range.len(),
-        }
-    }
-
     /// Removes a column, returning its values.
     pub fn take(&mut self, index: usize) -> Vec<f64> {
         self.columns.remove(index).values

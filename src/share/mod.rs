@@ -1,11 +1,14 @@
 //! A drop as the `d` value of a share link: a columnar binary encoding of every run and series
 //! (values bit-exact), raw deflate, base64url, behind a one-character version prefix.
 //!
-//! Version `1` payload, all counts as LEB128 varints, strings as length + UTF-8:
+//! Version `2` payload, all counts as LEB128 varints, strings as length + UTF-8:
 //! `warnings: [str]`, `runs: [name, source, dialect, series: [name, axis u8, role u8, kind u8,
-//! direction u8, points, x column, y column]]` (columns: see `column`). The encoder and decoder
-//! name every model field, so a field added to the model fails to compile here until it is given
-//! a place, and that place is version `2`; links of version `1` keep decoding as they are.
+//! direction u8, points, x column, y column, restarts: [gap from the previous restart]]]`
+//! (columns: see `column`). Restarts travel because a read drop's resumed sessions are spliced
+//! (x no longer goes back where they start). Version `1` is the same without restarts: its x is
+//! as logged, so its sessions are resolved on decode as a dropped file's are. The encoder and
+//! decoder name every model field, so a field added to the model fails to compile here until it
+//! is given a place in the next version.
 //!
 //! The decoder trusts nothing: the link's length, the unpacked size and the number of points are
 //! capped before anything is allocated, every count is checked against the bytes left, and a
@@ -23,7 +26,9 @@ use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 use wire::{Reader, Writer};
 
 /// The version written today; its character starts every `d` value.
-pub const VERSION: char = '1';
+pub const VERSION: char = '2';
+/// The version before restarts travelled, still read.
+const VERSION_1: char = '1';
 /// Longest `d` value read (16 MiB of text); the page warns well before that, at [`LONG_LINK`].
 pub const MAX_LINK: usize = 16 << 20;
 /// Largest payload a link may unpack to (refuses deflate bombs).
@@ -122,15 +127,15 @@ pub fn decode(text: &str) -> Result<Drop, LinkError> {
         return Err(LinkError::TooLong { chars: text.len() });
     }
     let mut chars = text.chars();
-    match chars.next() {
+    let version = match chars.next() {
         None => return Err(LinkError::Empty),
-        Some(VERSION) => {}
+        Some(v @ (VERSION | VERSION_1)) => v,
         Some(other) => {
             return Err(LinkError::Version {
                 found: other.to_string(),
             })
         }
-    }
+    };
     let data = chars.as_str();
     if let Some(position) = data
         .bytes()
@@ -155,12 +160,19 @@ pub fn decode(text: &str) -> Result<Drop, LinkError> {
         .map(|_| input.str("a warning"))
         .collect::<Result<_, _>>()?;
     let runs_count = input.count(4, "the number of runs")?;
-    let runs = (0..runs_count)
-        .map(|_| read_run(&mut input, &mut budget))
+    let runs: Vec<Run> = (0..runs_count)
+        .map(|_| read_run(&mut input, &mut budget, version))
         .collect::<Result<_, _>>()?;
     if input.remaining() != 0 {
         return Err(input.damaged("the end of the data"));
     }
+    let runs = if version == VERSION_1 {
+        runs.into_iter()
+            .flat_map(|run| crate::ingest::resolve_sessions(run).0)
+            .collect()
+    } else {
+        runs
+    };
     Ok(Drop { runs, warnings })
 }
 
@@ -206,13 +218,13 @@ fn write_run(out: &mut Writer, run: &Run) {
     }
 }
 
-fn read_run(input: &mut Reader<'_>, budget: &mut usize) -> Result<Run, LinkError> {
+fn read_run(input: &mut Reader<'_>, budget: &mut usize, version: char) -> Result<Run, LinkError> {
     let name = input.str("a run name")?;
     let source = input.str("a run source")?;
     let dialect = input.str("a run dialect")?;
     let count = input.count(8, "the number of series")?;
     let series = (0..count)
-        .map(|_| read_series(input, budget))
+        .map(|_| read_series(input, budget, version))
         .collect::<Result<_, _>>()?;
     let mut run = Run {
         name,
@@ -234,8 +246,8 @@ fn write_series(out: &mut Writer, s: &Series) {
         direction,
         x,
         y,
-        // Derived, not stored: restarts come back from `x`, partners from `Run::pair` on decode.
-        restarts: _,
+        restarts,
+        // Derived, not stored: partners come back from `Run::pair` on decode.
         partner: _,
     } = s;
     out.str(name);
@@ -268,9 +280,21 @@ fn write_series(out: &mut Writer, s: &Series) {
     column::write(out, x);
     out.len(y.len());
     column::write(out, y);
+    // Read and worker drops hold restarts in order; anything else is written as gaps of 0, which
+    // the decoder refuses with a sentence rather than this end panicking.
+    out.len(restarts.len());
+    let mut prev = 0;
+    for &r in restarts {
+        out.len(r.saturating_sub(prev));
+        prev = r;
+    }
 }
 
-fn read_series(input: &mut Reader<'_>, budget: &mut usize) -> Result<Series, LinkError> {
+fn read_series(
+    input: &mut Reader<'_>,
+    budget: &mut usize,
+    version: char,
+) -> Result<Series, LinkError> {
     let name = input.str("a series name")?;
     let axis = match input.u8("a series axis")? {
         0 => Axis::Epoch,
@@ -310,7 +334,11 @@ fn read_series(input: &mut Reader<'_>, budget: &mut usize) -> Result<Series, Lin
             y.len()
         )));
     }
-    let restarts = crate::model::restarts(&x);
+    let restarts = if version == VERSION_1 {
+        crate::model::restarts(&x)
+    } else {
+        read_restarts(input, &name, x.len())?
+    };
     Ok(Series {
         name,
         axis,
@@ -322,6 +350,33 @@ fn read_series(input: &mut Reader<'_>, budget: &mut usize) -> Result<Series, Lin
         restarts,
         partner: None,
     })
+}
+
+/// A series' restarts: each gap at least 1, every restart inside the series.
+fn read_restarts(
+    input: &mut Reader<'_>,
+    series: &str,
+    points: usize,
+) -> Result<Vec<usize>, LinkError> {
+    let what = format!("the number of restarts of series `{series}`");
+    let count = input.count(1, &what)?;
+    let mut out = Vec::with_capacity(count.min(points));
+    let mut at = 0usize;
+    for _ in 0..count {
+        let gap = input.varint(&format!("a restart of series `{series}`"))?;
+        at = usize::try_from(gap)
+            .ok()
+            .filter(|&g| g >= 1)
+            .and_then(|g| at.checked_add(g))
+            .filter(|&r| r < points)
+            .ok_or_else(|| {
+                input.damaged(&format!(
+                    "restarts of series `{series}` that go forward inside its {points} points"
+                ))
+            })?;
+        out.push(at);
+    }
+    Ok(out)
 }
 
 fn read_column(

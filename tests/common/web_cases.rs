@@ -61,7 +61,7 @@ fn share_fragment_reopens_as_the_same_report() {
     files.add("training_log.csv", KERAS);
     let analysis = files.analyze(None).expect("analysed");
     let d = analysis.share_fragment();
-    assert!(d.starts_with('1'), "version prefix: {d}");
+    assert!(d.starts_with('2'), "version prefix: {d}");
     let reopened = Analysis::from_fragment(&d, None).expect("its own link decodes");
     assert_eq!(
         js_sys::JSON::stringify(&reopened.report().unwrap()).unwrap(),

@@ -71,7 +71,7 @@ test('share link reopens with the same verdict, chart and view settings, and mat
   await first.page.setInputFiles('input#file', join(ROOT, EXAMPLE));
   await waitState(first.page, 'ready');
   const link = await share(first.page);
-  assert.ok(link.startsWith(`${server.origin}/#smooth=0.6&ylog=1&hide=loss&zoom=2%2C20&d=1`), link);
+  assert.ok(link.startsWith(`${server.origin}/#smooth=0.6&ylog=1&hide=loss&zoom=2%2C20&d=2`), link);
   const d = new URL(link).hash.split('&d=')[1];
   const fromCli = cli(['link', 'keras-tomato-leaf.csv'], join(ROOT, 'www/examples')).trim();
   assert.equal(fromCli.split('#d=')[1], d, 'the page and the CLI encode the same data the same way');
@@ -166,7 +166,7 @@ test('damaged and truncated links are one sentence in the alert', async () => {
   await c1.close();
   for (const [bad, message] of [
     [link.slice(0, link.length - 40), /^the share link is truncated or damaged/],
-    [link.replace('&d=1', '&d=7').replace('#d=1', '#d=7'), /^the share link has version `7`/],
+    [link.replace('&d=2', '&d=7').replace('#d=2', '#d=7'), /^the share link has version `7`/],
     [`${server.origin}/#d=1AAAA%3Cscript%3Ealert(1)%3C%2Fscript%3E`, /^the share link is damaged at character 4 of its data/],
   ]) {
     const { page, errors, context } = await openPage(browser, bad);
@@ -296,7 +296,7 @@ test('the single file works from file://, makes no request, and its links reopen
   assert.deepEqual(urls.slice(before), [], 'analysing a file requests nothing');
   assert.deepEqual(urls.slice(0, before), [url], 'the page is the only file it loads');
   const link = await share(page);
-  assert.ok(link.startsWith(`${url}#d=1`), link);
+  assert.ok(link.startsWith(`${url}#d=2`), link);
   const reopened = await openPage(browser, link);
   await waitState(reopened.page, 'ready');
   assert.equal(await reopened.page.textContent('#verdict'), await page.textContent('#verdict'));
