@@ -1,6 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Each rule of the verdict engine on small constructed runs: one behaviour per test.
 
+use plateau::analysis::RegionKind;
 use plateau::model::{Axis, Run, Series};
 use plateau::{analyze, Drop, Options, RunReport, Verdict};
 
@@ -116,7 +117,7 @@ fn val_rises_after_best_epoch_is_overfitting() {
     assert!(r
         .regions
         .iter()
-        .any(|g| g.kind == "overfitting" && g.start == 10.0 && g.end == 29.0));
+        .any(|g| g.kind == RegionKind::Overfitting && g.start == 10.0 && g.end == 29.0));
     let p = r.details.prechelt.as_ref().unwrap();
     assert!(p.gl > 5.0 && p.pq.is_some());
 }
@@ -162,7 +163,7 @@ fn significant_but_tiny_decline_is_plateau() {
     let r = judge(vec![series("val_loss", val)]);
     assert!(r.details.trend.unwrap().significant());
     assert_eq!(r.verdict, Verdict::Plateau);
-    assert!(r.regions.iter().any(|g| g.kind == "plateau"));
+    assert!(r.regions.iter().any(|g| g.kind == RegionKind::Plateau));
 }
 
 #[test]
