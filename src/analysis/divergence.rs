@@ -77,21 +77,14 @@ pub fn non_finite(name: &str, x: &[f64], y: &[f64]) -> Option<NonFinite> {
 
 /// The level at the end against the lowest level, for a positive lower-is-better objective:
 /// a rise when the end is [`RISE_RATIO`] times the lowest level and [`RISE_SIGMAS`] noise SDs
-/// above it, the noise being that of the points in the basin around the lowest level (within
-/// [`RISE_RATIO`] of it: neither the early fall nor the blow-up itself is noise), floored at the
-/// printed resolution.
+/// (the series' own, from second differences, floored at the printed resolution) above it.
 ///
 /// `window` is 1 for series whose points are already averages (per-epoch means, per-evaluation
 /// bins of a per-step log) and [`LEVEL_WINDOW`] for raw per-step points.
 pub fn rise(x: &[f64], y: &[f64], window: usize) -> Option<Rise> {
     let (i, min) = best_level(y, window)?;
     let last = end_level(y, window)?;
-    let basin: Vec<f64> = y
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite() && *v <= RISE_RATIO * min)
-        .collect();
-    let noise = noise(&basin).or_else(|| resolution(y)).unwrap_or(0.0);
+    let noise = noise(y).or_else(|| resolution(y)).unwrap_or(0.0);
     // A loss whose recent half still slopes down (Theil–Sen) is not diverging, however far its
     // last point sits above its lowest.
     let half = y.len() / 2;

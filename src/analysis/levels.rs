@@ -52,13 +52,16 @@ pub fn noise(y: &[f64]) -> Option<f64> {
 /// available near the edges; NaN where a window holds no finite point. O(n · window).
 pub fn running_median(y: &[f64], window: usize) -> Vec<f64> {
     let half = window / 2;
+    let mut w: Vec<f64> = Vec::with_capacity(window);
     (0..y.len())
         .map(|i| {
-            let mut w: Vec<f64> = y[i.saturating_sub(half)..(i + half + 1).min(y.len())]
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite())
-                .collect();
+            w.clear();
+            w.extend(
+                y[i.saturating_sub(half)..(i + half + 1).min(y.len())]
+                    .iter()
+                    .copied()
+                    .filter(|v| v.is_finite()),
+            );
             median(&mut w).unwrap_or(f64::NAN)
         })
         .collect()

@@ -1,7 +1,8 @@
 //! Has validation turned worse since its best while training still improves? Prechelt's
-//! generalization loss GL and progress quotient PQ ("Early Stopping — But When?", 1998) on robust
-//! levels (the median of the last few evaluations against the lowest running median, so one
-//! lucky or unlucky evaluation decides nothing), plus the trend of the train/validation gap.
+//! generalization loss GL and progress quotient PQ ("Early Stopping — But When?", 1998) with the
+//! level at the end (the median of the last few evaluations, so one unlucky evaluation decides
+//! nothing) against the best evaluation, significant only beyond the recent validation noise,
+//! plus the trend of the train/validation gap.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ use super::trend::{trend, Trend};
 /// Prechelt's GL₅: validation more than 5% above its best counts as lost generalization.
 pub const GL_THRESHOLD: f64 = 5.0;
 /// The rise above the best must also exceed this many robust SDs of the recent validation noise,
-/// so that one unlucky value of a small, noisy validation set is not called overfitting.
+/// so that a small, noisy validation set is not called overfitting.
 pub const NOISE_SIGMAS: f64 = 2.0;
 /// Prechelt's training strip length k for the progress P_k.
 pub const STRIP: usize = 5;
@@ -63,8 +64,8 @@ pub fn assess(
     noise: f64,
     train: Option<(&[f64], &[f64])>,
 ) -> Option<Prechelt> {
-    // The best evaluation is a checkpoint that exists, so it is the raw best; luck in it is
-    // what the noise test below is for. The end is a level: one unlucky evaluation is not a rise.
+    // The best evaluation is a checkpoint that exists, so it is the raw best (luck in it is what
+    // the noise test is for); the end is a level: one unlucky evaluation is not a rise.
     let (best_index, best) = val
         .iter()
         .copied()

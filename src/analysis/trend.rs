@@ -182,8 +182,10 @@ pub fn z_score(s: f64, variance: f64) -> f64 {
 
 /// Hamed & Rao's (1998) factor n/n* = 1 + 2/(n(n−1)(n−2)) · Σ (n−i)(n−i−1)(n−i−2) ρᵢ over the lags
 /// i whose autocorrelation ρᵢ of the ranks of the detrended series lies outside ±z₀.₉₇₅/√n (as
-/// `pymannkendall.hamed_rao_modification_test` computes it). A factor that comes out at or below
-/// zero (strong alternation) is read as 1. O(n²) on at most [`MAX_POINTS`] points.
+/// `pymannkendall.hamed_rao_modification_test` computes it). A factor below 1 (negative
+/// autocorrelation, e.g. alternating noise) is read as 1: the correction may only make the test
+/// more careful, never find trends in noise that the plain test would not. O(n²) on at most
+/// [`MAX_POINTS`] points.
 pub fn hamed_rao(detrended: &[f64]) -> f64 {
     let n = detrended.len();
     if n < 3 {
@@ -207,15 +209,10 @@ pub fn hamed_rao(detrended: &[f64]) -> f64 {
                 .sum::<f64>()
                 / c0;
             let k = (n - lag) as f64;
-            (rho.abs() > bound).then(|| k * (k - 1.0) * (k - 2.0) * rho)
+            (rho.abs() > bound).then_some(k * (k - 1.0) * (k - 2.0) * rho)
         })
         .sum();
-    let factor = 1.0 + 2.0 / (nf * (nf - 1.0) * (nf - 2.0)) * sum;
-    if factor > 0.0 {
-        factor
-    } else {
-        1.0
-    }
+    (1.0 + 2.0 / (nf * (nf - 1.0) * (nf - 2.0)) * sum).max(1.0)
 }
 
 /// Ranks from 1, ties given their average rank.

@@ -371,14 +371,19 @@ impl<'a> Signals<'a> {
         self.trend.is_some_and(|t| t.significant() && t.z < 0.0)
     }
 
-    /// The level at the end is the best level within noise: the median of the last three points
-    /// is within one noise SD of the best point.
+    /// The level at the end is the best level within noise: the recent Theil–Sen line's value at
+    /// the last point (a local robust fit, which does not lag a falling curve as a running median
+    /// does) is within one recent noise SD (floored at the printed resolution) of the lowest
+    /// running median of three points (levels on both sides: neither a lucky best nor a lucky
+    /// last point decides).
     pub fn at_best(&self) -> bool {
-        let (Some(noise), Some(b)) = (self.noise, self.best_index) else {
+        let (Some(t), Some((_, best))) = (
+            self.trend,
+            levels::best_level(&self.y, divergence::LEVEL_WINDOW),
+        ) else {
             return false;
         };
-        levels::end_level(&self.y, divergence::LEVEL_WINDOW)
-            .is_some_and(|end| end - self.y[b] <= noise)
+        t.level - best <= t.noise.max(self.resolution.unwrap_or(0.0))
     }
 
     /// Still falling at its best, but the fits project less than what matters.
@@ -485,14 +490,19 @@ pub fn diverging(s: &Signals) -> bool {
 
 /// Improving: the recent fall is significant and the projected gain matters, either at the
 /// pessimistic end of the plausible range or, when the end level is the best level within noise,
-/// validation keeps up with training and the fall is not a recovery from a spike inside the
-/// window (that only regains old ground), at the best fit. Never past the end of a schedule.
+/// validation keeps up with training and the fall is neither a recovery from a spike inside the
+/// window (that only regains old ground) nor the one-off step after a learning-rate cut too
+/// recent to have shown a trend, at the best fit. Never past the end of a schedule.
 pub fn improving(s: &Signals) -> bool {
     s.significant_fall()
         && !s.schedule_ended()
         && s.outlook.as_ref().is_some_and(|o| {
             o.gain_low > MIN_GAIN
-                || (o.gain > MIN_GAIN && s.at_best() && !s.gap_widens() && !s.recovering())
+                || (o.gain > MIN_GAIN
+                    && s.at_best()
+                    && !s.gap_widens()
+                    && !s.recovering()
+                    && s.fresh_cut().is_none())
         })
 }
 
@@ -644,8 +654,10 @@ fn progress_sentence(s: &Signals, verdict: Verdict, best_text: Option<String>) -
                     " and the latest level is not the best"
                 } else if s.gap_widens() {
                     " and the validation − training gap widens"
-                } else {
+                } else if s.recovering() {
                     " and the recent fall follows a loss spike"
+                } else {
+                    " and the latest gain followed a learning-rate cut"
                 }
             ),
             Verdict::Plateau if o.gain_low > MIN_GAIN => format!(
