@@ -14,8 +14,8 @@ pub struct Case {
     pub truncated_at: usize,
     /// The epoch at which Keras EarlyStopping(patience=10) stopped on the long run, if it did.
     pub es10_stop_epoch: Option<usize>,
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
+    /// The log's files (several for TensorBoard scalar exports, one per tag), read as one drop.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
 }
 
 /// One labelled set, as `make bench-verdict` reports it.
@@ -48,8 +48,9 @@ pub fn held_out(id: &str) -> bool {
 }
 
 /// The cases of one folder's labels.csv, columns found by name: `id`, `label`, `confidence`,
-/// `truncated_at` or `T`, optional `file` (then the log is `logs/<id>/<file>`, else
-/// `logs/<id>.csv`) and `es10_stop_epoch`.
+/// `truncated_at` or `T`, optional `file` (then the log is `logs/<id>/<file>`, several files
+/// separated by `;`, else `logs/<id>.csv`) and `es10_stop_epoch`. Quoted fields are not used by
+/// these columns, so a plain split by commas reads them.
 pub fn set_cases(folder: &str) -> Vec<Case> {
     let root = fixtures().join(folder);
     let text = std::fs::read_to_string(root.join("labels.csv")).expect("labels.csv is readable");
@@ -62,9 +63,12 @@ pub fn set_cases(folder: &str) -> Vec<Case> {
     lines
         .map(|line| {
             let f: Vec<&str> = line.split(',').map(str::trim).collect();
-            let path = match file {
-                Some(c) => root.join("logs").join(f[id]).join(f[c]),
-                None => root.join("logs").join(format!("{}.csv", f[id])),
+            let paths: Vec<PathBuf> = match file {
+                Some(c) => f[c]
+                    .split(';')
+                    .map(|name| root.join("logs").join(f[id]).join(name))
+                    .collect(),
+                None => vec![root.join("logs").join(format!("{}.csv", f[id]))],
             };
             Case {
                 id: f[id].to_string(),
@@ -72,8 +76,13 @@ pub fn set_cases(folder: &str) -> Vec<Case> {
                 label: f[label].to_string(),
                 confidence: conf.map_or("", |c| f[c]).to_string(),
                 es10_stop_epoch: es.and_then(|c| f.get(c)?.parse().ok()),
-                bytes: std::fs::read(&path).expect("log is readable"),
-                path,
+                files: paths
+                    .into_iter()
+                    .map(|p| {
+                        let bytes = std::fs::read(&p).expect("log is readable");
+                        (p, bytes)
+                    })
+                    .collect(),
             }
         })
         .collect()
@@ -129,12 +138,17 @@ pub fn sets() -> Vec<Set> {
 }
 
 pub fn run_of(case: &Case) -> plateau::Run {
-    let name = case.path.display().to_string();
-    let drop = plateau::ingest::read(&[Input {
-        name: &name,
-        bytes: &case.bytes,
-    }])
-    .expect("labelled logs ingest");
+    let names: Vec<String> = case
+        .files
+        .iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    let inputs: Vec<Input> = names
+        .iter()
+        .zip(&case.files)
+        .map(|(name, (_, bytes))| Input { name, bytes })
+        .collect();
+    let drop = plateau::ingest::read(&inputs).expect("labelled logs ingest");
     drop.runs.into_iter().next().expect("one run")
 }
 
