@@ -359,7 +359,9 @@ pub fn advise(s: &Signals, v: Verdict, findings: &[Finding], advice: String) -> 
     let keep = s.best.map_or(String::new(), |b| {
         format!("; keep the {word}-{} checkpoint", fmt_x(b.x))
     });
-    let advice = if has(Qualifier::MetricDisagreement) && v == Verdict::Overfitting {
+    let advice = if has(Qualifier::MetricDisagreement)
+        && matches!(v, Verdict::Overfitting | Verdict::Plateau)
+    {
         let (m, _) = s
             .disagreement
             .as_ref()

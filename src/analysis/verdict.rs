@@ -285,14 +285,11 @@ impl<'a> Signals<'a> {
             let floor = (orientation != Orientation::Higher
                 && y.iter().filter(|v| v.is_finite()).all(|v| *v >= 0.0))
             .then_some(0.0);
-            project(
-                &x[start..],
-                &y[start..],
-                first,
-                horizon,
-                orientation.to(b.value),
-                floor,
-            )
+            // Gains are measured from the best level (lowest running median of three), not
+            // from the best point: a lucky low point of a noisy series is not a level to beat.
+            let best_level = levels::best_level(&y, divergence::LEVEL_WINDOW)
+                .map_or(orientation.to(b.value), |(_, v)| v);
+            project(&x[start..], &y[start..], first, horizon, best_level, floor)
         });
         let train_levels: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
             let o = Orientation::of(t);
@@ -585,8 +582,14 @@ fn explain(s: &Signals, verdict: Verdict) -> (Vec<String>, String) {
                     ),
                     _ => String::new(),
                 };
+                // Validation points are evaluations; on a step axis they are not every step.
+                let evals = if s.monitor.axis == Axis::Epoch {
+                    format!("{word}s")
+                } else {
+                    "evaluations".to_string()
+                };
                 evidence.push(format!(
-                    "{}, {:+.0}% over the {} {word}s since (median of the last {} {word}s against the best; Prechelt GL {:.1} > {GL_THRESHOLD}, {:.1} noise SDs{}){train_text}",
+                    "{}, {:+.0}% over the {} {evals} since (median of the last {} {evals} against the best; Prechelt GL {:.1} > {GL_THRESHOLD}, {:.1} noise SDs{}){train_text}",
                     best_text.clone().unwrap_or_default(),
                     p.gl,
                     p.since,
@@ -668,7 +671,7 @@ fn progress_sentence(s: &Signals, verdict: Verdict, best_text: Option<String>) -
             _ => String::new(),
         };
         parts.push(format!(
-            "{} {} fit projects +{} {word}s ≈ {} ({}…{}) against the best so far, to {}{why}",
+            "{} {} fit projects +{} {word}s ≈ {} ({}…{}) against the best level so far, to {}{why}",
             if o.family.starts_with('e') { "an" } else { "a" },
             o.family,
             fmt_x(o.horizon.round()),
