@@ -9,7 +9,9 @@ use super::divergence::{self, Spike, LEVEL_WINDOW};
 use super::gradients;
 use super::levels::end_level;
 use super::noise::{noisy, not_learning};
-use super::verdict::{fmt_v, fmt_x, list, Signals, Verdict, MIN_GAIN, MIN_POINTS, PATIENCE};
+use super::verdict::{
+    fmt_v, fmt_x, list, Orientation, Signals, Verdict, MIN_GAIN, MIN_POINTS, PATIENCE,
+};
 use crate::model::Direction;
 
 /// The words that qualify a verdict (serialised as the words, see CONTRACT.md).
@@ -359,7 +361,22 @@ pub fn advise(s: &Signals, v: Verdict, findings: &[Finding], advice: String) -> 
     let keep = s.best.map_or(String::new(), |b| {
         format!("; keep the {word}-{} checkpoint", fmt_x(b.x))
     });
+    // The advice follows the task metric when it is still making new bests (its best is among
+    // its last few evaluations), not merely trending up somewhere in the window.
+    let metric_at_best = s.disagreement.as_ref().is_some_and(|(m, _)| {
+        let o = Orientation::of(m);
+        let finite = m.y.iter().filter(|v| v.is_finite()).count();
+        m.y.iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .min_by(|a, b| o.to(*a.1).total_cmp(&o.to(*b.1)))
+            .is_some_and(|(i, _)| {
+                let rank = m.y[..i].iter().filter(|v| v.is_finite()).count();
+                rank + LEVEL_WINDOW >= finite
+            })
+    });
     let advice = if has(Qualifier::MetricDisagreement)
+        && metric_at_best
         && matches!(v, Verdict::Overfitting | Verdict::Plateau)
     {
         let (m, _) = s
