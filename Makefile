@@ -58,7 +58,7 @@ bench-parse:
 bench-events:
 	cargo run --release --example bench_events
 
-# The verdict engine against the 60 labelled Keras logs, side by side with the baseline rules, plus timings.
+# The verdict engine against every labelled set (Wilson intervals, recall per label) beside the baseline rules, plus timings.
 bench-verdict:
 	cargo run --release --example bench_verdict
 

@@ -1,6 +1,8 @@
-//! `make bench-verdict`: the engine against the labelled Keras logs, side by side with the
-//! baseline rules, then the native analysis time for long runs.
-//! `cargo run --release --example bench_verdict -- --each` also prints every log's verdicts.
+//! `make bench-verdict`: the engine against every labelled set (Keras dev, the step-level tune
+//! and held-out parts, sets made elsewhere, the real fixtures' hand labels), accuracy with a
+//! Wilson 95% interval and recall per label beside the baseline rules, then the native analysis
+//! time for long runs. `cargo run --release --example bench_verdict -- --each` also lists the misses
+//! of the sets tuned on (never those of the held-out sets, so nobody tunes on them by accident).
 
 #[path = "../tests/common/labelled.rs"]
 mod labelled;
@@ -13,57 +15,62 @@ use plateau::{Drop, Options};
 
 fn main() {
     let each = std::env::args().any(|a| a == "--each");
-    let cases = labelled::cases();
-    let engine: Vec<String> = cases.iter().map(labelled::engine).collect();
-    let baseline: Vec<String> = cases.iter().map(labelled::baseline).collect();
-    if each {
-        println!("id    T   label        conf   engine       baseline      gain (range)            trend p");
-        for ((c, e), b) in cases.iter().zip(&engine).zip(&baseline) {
-            let mark = if *e == c.label { " " } else { "✗" };
-            let report = plateau::analyze(
-                &Drop {
-                    runs: vec![labelled::run_of(c)],
-                    warnings: Vec::new(),
-                },
-                &Options::default(),
-            );
-            let d = &report.runs[0].details;
-            let gain = d.outlook.as_ref().map_or(String::new(), |o| {
-                format!(
-                    "{:+6.1}% ({:+.1}…{:+.1})",
-                    100.0 * o.gain,
-                    100.0 * o.gain_low,
-                    100.0 * o.gain_high
-                )
-            });
-            let p = d.trend.map_or(String::new(), |t| format!("{:.4}", t.p));
+    for set in labelled::sets() {
+        let engine: Vec<String> = set.cases.iter().map(labelled::engine).collect();
+        let baseline: Vec<String> = set.cases.iter().map(labelled::baseline).collect();
+        let title = format!(
+            "{} ({} logs{})",
+            set.name,
+            set.cases.len(),
+            if set.tuned {
+                ", tuned on"
+            } else {
+                ", never tuned on"
+            }
+        );
+        print_scores(
+            &title,
+            &labelled::score(&set.cases, &engine),
+            &labelled::score(&set.cases, &baseline),
+        );
+        if each && set.tuned {
+            for ((c, e), b) in set.cases.iter().zip(&engine).zip(&baseline) {
+                if *e != c.label {
+                    let r = labelled::report(c);
+                    println!(
+                        "  ✗ {} T={} {} ({}) → {e} {:?} [baseline {b}]",
+                        c.id, c.truncated_at, c.label, c.confidence, r.qualifiers
+                    );
+                }
+            }
+        }
+    }
+    let real = labelled::real_cases();
+    let mut verdicts = Vec::new();
+    let mut folders: Vec<(String, Vec<plateau::RunReport>)> = Vec::new();
+    for c in &real {
+        if folders.last().map_or(true, |(f, _)| *f != c.folder) {
+            folders.push((c.folder.clone(), labelled::real_reports(&c.folder)));
+        }
+        let runs = &folders.last().expect("just pushed").1;
+        let v = runs
+            .get(c.run)
+            .map_or("insufficient", |r| r.verdict.as_str());
+        if each && v != c.label {
             println!(
-                "{} {:>3}  {:<12} {:<6} {:<12} {:<12} {mark} {gain:<23} {p}",
-                c.id, c.truncated_at, c.label, c.confidence, e, b
+                "  ✗ real {} #{}: {} → {v} ({})",
+                c.folder, c.run, c.label, c.reason
             );
         }
-        println!();
+        verdicts.push(v.to_string());
     }
-    let (se, sb) = (
-        labelled::score(&cases, &engine),
-        labelled::score(&cases, &baseline),
-    );
-    println!("labelled Keras logs: {}", cases.len());
-    println!("                 engine   baseline");
+    let score = labelled::score_labels(real.iter().map(|c| c.label.as_str()), &verdicts);
     println!(
-        "overall        {:>7.1}%  {:>7.1}%",
-        100.0 * se.accuracy(),
-        100.0 * sb.accuracy()
+        "\nreal fixtures, hand labels (tests/fixtures/real/labels.csv, {} runs): engine {}",
+        real.len(),
+        with_interval(&score)
     );
-    for (i, l) in LABELS.iter().enumerate() {
-        println!(
-            "  {l:<12} {:>7.1}%  {:>7.1}%   (recall)",
-            100.0 * se.recall(i),
-            100.0 * sb.recall(i)
-        );
-    }
-    confusion("engine", &se);
-    confusion("baseline", &sb);
+    let cases = labelled::cases();
     let (agree, checked) = labelled::keras_replay_agreement(&cases);
     println!(
         "\nkeras EarlyStopping(patience=10) replay: {agree} of {checked} recorded stops inside the logs reproduced"
@@ -74,18 +81,46 @@ fn main() {
     }
 }
 
-fn confusion(title: &str, s: &Score) {
-    println!("\n{title}: rows = label, columns = verdict");
+fn with_interval(s: &Score) -> String {
+    let (lo, hi) = s.wilson();
+    format!(
+        "{:>5.1}% [{:.1}–{:.1}] ({}/{})",
+        100.0 * s.accuracy(),
+        100.0 * lo,
+        100.0 * hi,
+        s.correct,
+        s.total
+    )
+}
+
+fn print_scores(title: &str, engine: &Score, baseline: &Score) {
+    println!("\n{title}");
+    println!("                 engine                      baseline");
     println!(
-        "{:<12} {:>9} {:>9} {:>11} {:>9} {:>12}",
-        "", "improving", "plateau", "overfitting", "diverging", "insufficient"
+        "  accuracy     {:<28} {}   (Wilson 95%)",
+        with_interval(engine),
+        with_interval(baseline)
     );
     for (i, l) in LABELS.iter().enumerate() {
-        let r = s.confusion[i];
+        if engine.support(i) == 0 {
+            continue;
+        }
         println!(
-            "{l:<12} {:>9} {:>9} {:>11} {:>9} {:>12}",
-            r[0], r[1], r[2], r[3], r[4]
+            "  {l:<12} {:>5.1}% recall ({:>2})           {:>5.1}%",
+            100.0 * engine.recall(i),
+            engine.support(i),
+            100.0 * baseline.recall(i)
         );
+    }
+    println!("  engine confusion (rows = label; columns = improving plateau overfitting diverging insufficient):");
+    for (i, l) in LABELS.iter().enumerate() {
+        if engine.support(i) > 0 {
+            let r = engine.confusion[i];
+            println!(
+                "    {l:<12} {:>4} {:>4} {:>4} {:>4} {:>4}",
+                r[0], r[1], r[2], r[3], r[4]
+            );
+        }
     }
 }
 

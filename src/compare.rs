@@ -23,7 +23,7 @@ pub struct GroupReport {
     pub members: Vec<usize>,
     pub monitor: String,
     pub verdict: Verdict,
-    pub qualifiers: Vec<String>,
+    pub qualifiers: Vec<crate::analysis::Qualifier>,
     pub evidence: Vec<String>,
     pub advice: String,
     /// The fold-mean curve and its band, on the x values every member logged.

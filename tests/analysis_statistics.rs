@@ -2,7 +2,10 @@
 //! The statistics under the verdict: trend test, slope, running medians, curve projection.
 
 use plateau::analysis::extrapolation::project;
-use plateau::analysis::trend::{median, thin, trailing_medians, trend, MAX_POINTS};
+use plateau::analysis::levels::bin_evenly;
+use plateau::analysis::trend::{
+    hamed_rao, median, ties_variance, trailing_medians, trend, MAX_POINTS,
+};
 
 fn xs(n: usize) -> Vec<f64> {
     (0..n).map(|i| i as f64).collect()
@@ -47,7 +50,7 @@ fn autocorrelated_wander_is_not_called_a_trend() {
     let t = trend(&xs(40), &y).unwrap();
     let n = 40.0_f64;
     let plain_z = (t.s.abs() - 1.0) / (n * (n - 1.0) * (2.0 * n + 5.0) / 18.0).sqrt();
-    assert!(t.autocorrelation > 0.0);
+    assert!(t.autocorrelation > 1.0, "Hamed–Rao inflates Var(S)");
     assert!(
         t.z.abs() < plain_z,
         "the correction widens the null distribution"
@@ -55,13 +58,22 @@ fn autocorrelated_wander_is_not_called_a_trend() {
 }
 
 #[test]
-fn thinning_caps_points_and_keeps_the_last() {
+fn binning_caps_points_keeps_the_last_x_and_averages_each_bin() {
     let n = 1_000_000;
     let x = xs(n);
-    let (tx, ty) = thin(&x, &x);
-    assert!(tx.len() <= MAX_POINTS && tx.len() > MAX_POINTS / 2);
-    assert_eq!(*tx.last().unwrap(), (n - 1) as f64);
-    assert_eq!(tx, ty);
+    let (bx, by) = bin_evenly(&x, &x, MAX_POINTS);
+    assert!(bx.len() <= MAX_POINTS && bx.len() > MAX_POINTS / 2);
+    assert_eq!(*bx.last().unwrap(), (n - 1) as f64);
+    // Each bin sits at its last x and holds the mean of its points: an even-count bin of
+    // consecutive integers ending at e has mean e − (size − 1)/2.
+    let size = n.div_ceil(MAX_POINTS) as f64;
+    assert_eq!(by[by.len() - 1], (n - 1) as f64 - (size - 1.0) / 2.0);
+    // A lone spike moves its bin's mean by spike/size, not the whole bin.
+    let mut y = vec![1.0; n];
+    y[500_000] = 1.0 + size;
+    let (_, by) = bin_evenly(&x, &y, MAX_POINTS);
+    assert_eq!(by.iter().filter(|v| **v != 1.0).count(), 1);
+    assert_eq!(by.iter().copied().fold(0.0, f64::max), 2.0);
 }
 
 #[test]
@@ -100,4 +112,50 @@ fn loss_projection_never_goes_below_zero() {
     let y: Vec<f64> = x.iter().map(|&v| 1.0 - 0.04 * v).collect();
     let o = project(&x[10..], &y[10..], 0.0, 40.0, y[19], Some(0.0)).unwrap();
     assert!(o.low.iter().all(|v| *v >= 0.0));
+}
+
+/// Reference numbers: `pymannkendall` 1.4.3 (PyPI), `original_test` and
+/// `hamed_rao_modification_test` with their defaults, run on these exact inputs.
+const TIED_FALL: [f64; 20] = [
+    0.52, 0.50, 0.50, 0.47, 0.48, 0.45, 0.45, 0.45, 0.44, 0.46, 0.43, 0.43, 0.41, 0.42, 0.42, 0.40,
+    0.41, 0.39, 0.40, 0.40,
+];
+const WANDER: [f64; 20] = [
+    0.0, 0.3, 0.5, 0.4, 0.8, 1.0, 0.9, 0.7, 0.6, 0.9, 1.1, 1.0, 0.8, 0.5, 0.4, 0.6, 0.3, 0.2, 0.5,
+    0.4,
+];
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn mann_kendall_variance_has_the_ties_term_of_pymannkendall() {
+    // original_test(TIED_FALL): s = −160, var_s = 938.6667 (950 without the ties term), z = −5.18969.
+    assert!(close(ties_variance(&TIED_FALL), 938.666_666_666_666_6));
+    let t = trend(&xs(20), &TIED_FALL).unwrap();
+    assert_eq!(t.s, -160.0);
+    // Hamed–Rao finds no significant lag here: the same z as the original test.
+    assert!(close(t.z, -5.189_690_118_179_242), "z = {}", t.z);
+    assert!(close(t.slope, -0.005_714_285_714_285_715));
+}
+
+#[test]
+fn hamed_rao_correction_matches_pymannkendall_on_a_wander() {
+    // original_test(WANDER): var_s 937.6667; hamed_rao_modification_test: var_s 1930.6416,
+    // z = −0.318623, p = 0.750012.
+    let t = trend(&xs(20), &WANDER).unwrap();
+    assert_eq!(t.s, -15.0);
+    assert!(close(
+        t.autocorrelation,
+        1_930.641_566_416_04 / 937.666_666_666_666_6
+    ));
+    assert!(close(t.z, -0.318_623_063_930_412_3), "z = {}", t.z);
+    assert!((t.p - 0.750_012_361_822_758_3).abs() < 1e-9, "p = {}", t.p);
+}
+
+#[test]
+fn hamed_rao_without_autocorrelation_is_one() {
+    assert_eq!(hamed_rao(&[1.0, 3.0, 2.0]), 1.0);
+    assert_eq!(hamed_rao(&[2.0; 10]), 1.0);
 }

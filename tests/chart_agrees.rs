@@ -3,6 +3,7 @@
 //! stretch the sentence quotes, and a resumed run is drawn spliced.
 #![cfg(not(target_arch = "wasm32"))]
 
+use plateau::analysis::RegionKind;
 use plateau::chart::{self, Frame, Style, View};
 use plateau::model::{Axis, Drop, Run, Series};
 use plateau::{analyze, Options, RunReport};
@@ -129,7 +130,7 @@ fn shaded_plateau_is_the_stretch_the_sentence_quotes() {
     let region = report
         .regions
         .iter()
-        .find(|r| r.kind == "plateau")
+        .find(|r| r.kind == RegionKind::Plateau)
         .unwrap_or_else(|| panic!("{:?} {:?}", report.verdict, report.evidence));
     let quoted = format!("over steps {}–{} (", region.start, region.end);
     assert!(
@@ -157,7 +158,7 @@ fn shaded_overfitting_starts_at_the_best_point_the_sentence_quotes() {
     let region = report
         .regions
         .iter()
-        .find(|r| r.kind == "overfitting")
+        .find(|r| r.kind == RegionKind::Overfitting)
         .unwrap_or_else(|| panic!("{:?} {:?}", report.verdict, report.evidence));
     let best = report.best.expect("best");
     assert_eq!(region.start, best.x);

@@ -2,7 +2,7 @@
 //! mapping behind hover and zoom, and the CSV export.
 #![cfg(not(target_arch = "wasm32"))]
 
-use plateau::analysis::{Marker, Projection, Region};
+use plateau::analysis::{Marker, MarkerKind, Projection, Region, RegionKind};
 use plateau::chart::{self, Frame, Style, View, XAxis};
 use plateau::model::{Axis, Drop, Run, Series};
 use plateau::{analyze, Options, RunReport};
@@ -49,9 +49,9 @@ fn draw(run: &Run, report: &RunReport, view: &View) -> (String, Frame) {
     (out, frame)
 }
 
-fn marker(kind: &str, x: f64, value: Option<f64>, label: &str) -> Marker {
+fn marker(kind: MarkerKind, x: f64, value: Option<f64>, label: &str) -> Marker {
     Marker {
-        kind: kind.into(),
+        kind,
         series: None,
         x,
         value,
@@ -100,7 +100,7 @@ fn regions_projection_and_markers_are_drawn_when_present() {
     let plain = report_of(&r);
     let mut rich = plain.clone();
     rich.regions.push(Region {
-        kind: "plateau".into(),
+        kind: RegionKind::Plateau,
         start: 20.0,
         end: 29.0,
     });
@@ -111,9 +111,14 @@ fn regions_projection_and_markers_are_drawn_when_present() {
         low: vec![0.33, 0.32, 0.31],
         high: vec![0.39, 0.42, 0.45],
     });
+    rich.markers.push(marker(
+        MarkerKind::OverfitOnset,
+        12.0,
+        None,
+        "overfitting from here",
+    ));
     rich.markers
-        .push(marker("overfit_onset", 12.0, None, "overfitting from here"));
-    rich.markers.push(marker("restart", 5.0, None, "resumed"));
+        .push(marker(MarkerKind::Restart, 5.0, None, "resumed"));
     let (before, _) = draw(&r, &plain, &View::default());
     let (after, frame) = draw(&r, &rich, &View::default());
     for text in ["plateau", "overfitting from here", "resumed", "<polygon"] {
@@ -133,8 +138,12 @@ fn clip_threshold_is_a_labelled_line_on_the_grad_norm_panel() {
     let mut r = loss_run();
     r.series.push(series("grad_norm", &[0.5; 30]));
     let mut rep = report_of(&r);
-    rep.markers
-        .push(marker("clip_threshold", 0.0, Some(1.0), "clip at 1.0"));
+    rep.markers.push(marker(
+        MarkerKind::ClipThreshold,
+        0.0,
+        Some(1.0),
+        "clip at 1.0",
+    ));
     let (svg, frame) = draw(&r, &rep, &View::default());
     assert!(svg.contains("clip at 1.0"));
     assert!(
@@ -311,7 +320,7 @@ fn first_nan_is_marked_once_whether_or_not_the_report_marks_it() {
     );
     rep.markers.push(Marker {
         series: Some("loss".into()),
-        ..marker("nan", 12.0, None, "loss is NaN")
+        ..marker(MarkerKind::Nan, 12.0, None, "loss is NaN")
     });
     let (svg, _) = draw(&r, &rep, &View::default());
     assert_eq!(

@@ -1,18 +1,26 @@
-//! Is the run getting worse without recovering? NaN / inf, a sustained rise of the training
-//! objective, and the spikes along the way (a spike that came back down is not divergence).
+//! Is the run getting worse without recovering? NaN / inf that lasts to the end, a sustained rise
+//! of the training objective's level, and the spikes along the way (a spike that came back down,
+//! or NaN the run carried on from, is not divergence).
 
 use serde::{Deserialize, Serialize};
 
-use super::trend::{median, trailing_medians};
+use super::levels::{best_level, end_level, noise, resolution};
+use super::trend::{trailing_medians, trend};
 
-/// The objective's latest value more than this many times its lowest sustained level is a rise
-/// that has not recovered.
+/// The objective's level at the end more than this many times its lowest level is a rise that
+/// has not recovered.
 pub const RISE_RATIO: f64 = 1.5;
-/// "Sustained" level: the lowest median of this many consecutive points, so that one lucky low
-/// epoch of a noisy loss near zero does not make every later value look like a rise.
-const LEVEL_WINDOW: usize = 3;
-/// A point more than this many times the median of the points before it is a spike.
+/// Levels of raw points are medians of this many consecutive points, so one lucky low point of a
+/// noisy loss near zero does not make every later value look like a rise, and one unlucky last
+/// point is not a rise.
+pub const LEVEL_WINDOW: usize = 3;
+/// ... and the rise must exceed this many noise SDs of the series (or printed-resolution steps).
+pub const RISE_SIGMAS: f64 = 3.0;
+/// A point more than this many times the median of the points before it is a spike ...
 pub const SPIKE_FACTOR: f64 = 2.0;
+/// ... and more than this many of the series' own noise SDs above that median (per-step losses
+/// swing far more than per-epoch means).
+pub const SPIKE_SIGMAS: f64 = 5.0;
 /// How many earlier points the spike baseline (their median) looks at.
 const SPIKE_WINDOW: usize = 9;
 /// Fewer earlier points than this and no spike is called.
@@ -21,8 +29,13 @@ const SPIKE_MIN_HISTORY: usize = 3;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NonFinite {
     pub series: String,
+    /// The first non-finite point and its value.
     pub x: f64,
     pub value: f64,
+    /// Whether the series is still non-finite at its last point (else the run carried on).
+    pub persists: bool,
+    /// Every x at which the series was non-finite.
+    pub at: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -45,53 +58,61 @@ pub struct Spike {
     pub recovered: bool,
 }
 
-/// The first NaN or inf of a series.
+/// The NaN / inf of a series: the first one, every x, and whether it lasts to the end.
 pub fn non_finite(name: &str, x: &[f64], y: &[f64]) -> Option<NonFinite> {
     let i = y.iter().position(|v| !v.is_finite())?;
     Some(NonFinite {
         series: name.to_string(),
         x: x[i],
         value: y[i],
+        persists: y.last().is_some_and(|v| !v.is_finite()),
+        at: x
+            .iter()
+            .zip(y)
+            .filter(|(_, v)| !v.is_finite())
+            .map(|(x, _)| *x)
+            .collect(),
     })
 }
 
-/// The latest value against the lowest sustained level, for a positive lower-is-better objective.
-pub fn rise(x: &[f64], y: &[f64]) -> Option<Rise> {
-    let last = *y.last()?;
-    let (i, min) = if y.len() < LEVEL_WINDOW {
-        y.iter()
-            .copied()
-            .enumerate()
-            .filter(|(_, v)| v.is_finite())
-            .min_by(|a, b| a.1.total_cmp(&b.1))?
-    } else {
-        y.windows(LEVEL_WINDOW)
-            .enumerate()
-            .filter_map(|(i, w)| {
-                let mut w = <[f64; LEVEL_WINDOW]>::try_from(w).ok()?;
-                let level = median(&mut w).filter(|v| v.is_finite())?;
-                Some((i + LEVEL_WINDOW / 2, level))
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1))?
-    };
-    (min > 0.0 && last.is_finite() && last > RISE_RATIO * min).then_some(Rise {
-        min_x: x[i],
-        min,
-        last,
-        ratio: last / min,
-    })
+/// The level at the end against the lowest level, for a positive lower-is-better objective:
+/// a rise when the end is [`RISE_RATIO`] times the lowest level and [`RISE_SIGMAS`] noise SDs
+/// (the series' own, from second differences, floored at the printed resolution) above it.
+///
+/// `window` is 1 for series whose points are already averages (per-epoch means, per-evaluation
+/// bins of a per-step log) and [`LEVEL_WINDOW`] for raw per-step points.
+pub fn rise(x: &[f64], y: &[f64], window: usize) -> Option<Rise> {
+    let (i, min) = best_level(y, window)?;
+    let last = end_level(y, window)?;
+    let noise = noise(y).or_else(|| resolution(y)).unwrap_or(0.0);
+    // A loss whose recent half still slopes down (Theil–Sen) is not diverging, however far its
+    // last point sits above its lowest.
+    let half = y.len() / 2;
+    let still_falling = trend(&x[half..], &y[half..]).is_some_and(|t| t.slope < 0.0);
+    (min > 0.0 && last > RISE_RATIO * min && last - min > RISE_SIGMAS * noise && !still_falling)
+        .then_some(Rise {
+            min_x: x[i],
+            min,
+            last,
+            ratio: last / min,
+        })
 }
 
-/// Points far above the median of the points just before them (positive series only); a run
-/// of consecutive spike points is reported once, at its first point.
-pub fn spikes(x: &[f64], y: &[f64]) -> Vec<Spike> {
+/// Points far above the median of the points just before them, by both a factor and the
+/// series' own `noise` (positive series only); a run of consecutive spike points is reported
+/// once, at its first point.
+pub fn spikes(x: &[f64], y: &[f64], noise: f64) -> Vec<Spike> {
     let mut found: Vec<(usize, Spike)> = Vec::new();
     let baselines = trailing_medians(y, SPIKE_WINDOW);
     for i in SPIKE_MIN_HISTORY..y.len() {
         let Some(baseline) = baselines[i] else {
             continue;
         };
-        if baseline > 0.0 && y[i].is_finite() && y[i] > SPIKE_FACTOR * baseline {
+        if baseline > 0.0
+            && y[i].is_finite()
+            && y[i] > SPIKE_FACTOR * baseline
+            && y[i] - baseline > SPIKE_SIGMAS * noise
+        {
             if let Some(run) = found.last_mut().filter(|(j, _)| *j + 1 == i) {
                 run.0 = i;
                 continue;

@@ -15,7 +15,8 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::trend::thin;
+use super::levels::bin_evenly;
+use super::trend::MAX_POINTS;
 
 /// Fewer recent points than this and no curve is fitted.
 pub const MIN_POINTS: usize = 5;
@@ -114,7 +115,7 @@ pub fn project(
     best: f64,
     floor: Option<f64>,
 ) -> Option<Outlook> {
-    let (x, y) = thin(x, y);
+    let (x, y) = bin_evenly(x, y, MAX_POINTS);
     let m = x.len();
     if m < MIN_POINTS || !best.is_finite() || best == 0.0 {
         return None;

@@ -5,8 +5,10 @@ pub mod divergence;
 pub mod early_stopping;
 pub mod extrapolation;
 pub mod gradients;
+pub mod levels;
 pub mod noise;
 pub mod overfitting;
+pub mod qualifiers;
 pub mod schedule;
 pub mod trend;
 mod verdict;
@@ -17,7 +19,8 @@ use crate::compare::{compare, GroupReport, Rank};
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 
 pub use early_stopping::Emulation;
-pub use verdict::{fmt_v, Details, Verdict};
+pub use qualifiers::Qualifier;
+pub use verdict::{fmt_v, Details, Orientation, Verdict};
 
 /// Everything the page, the CLI and the tests are told about one drop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,7 +45,7 @@ pub struct RunReport {
     pub monitor: Option<String>,
     pub direction: Direction,
     pub verdict: Verdict,
-    pub qualifiers: Vec<String>,
+    pub qualifiers: Vec<Qualifier>,
     pub best: Option<Point>,
     pub evidence: Vec<String>,
     pub advice: String,
@@ -63,11 +66,60 @@ pub struct RunReport {
     pub info: Vec<(String, String)>,
 }
 
+/// What a marker marks (serialised as the word: `best`, `overfit_onset`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkerKind {
+    Best,
+    OverfitOnset,
+    Spike,
+    Nan,
+    Restart,
+    LrDrop,
+    ClipThreshold,
+}
+
+impl MarkerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkerKind::Best => "best",
+            MarkerKind::OverfitOnset => "overfit_onset",
+            MarkerKind::Spike => "spike",
+            MarkerKind::Nan => "nan",
+            MarkerKind::Restart => "restart",
+            MarkerKind::LrDrop => "lr_drop",
+            MarkerKind::ClipThreshold => "clip_threshold",
+        }
+    }
+}
+
+impl PartialEq<&str> for MarkerKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// What a shaded region is (serialised as the word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionKind {
+    Plateau,
+    Overfitting,
+}
+
+impl RegionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegionKind::Plateau => "plateau",
+            RegionKind::Overfitting => "overfitting",
+        }
+    }
+}
+
 /// A point the chart marks, on the named series (or across the run when `series` is `None`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Marker {
-    /// `best`, `overfit_onset`, `spike`, `nan`, `restart`, `lr_drop`, `clip_threshold`, …
-    pub kind: String,
+    pub kind: MarkerKind,
     pub series: Option<String>,
     pub x: f64,
     pub value: Option<f64>,
@@ -78,7 +130,7 @@ pub struct Marker {
 /// A stretch of x the chart shades: `plateau` or `overfitting`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Region {
-    pub kind: String,
+    pub kind: RegionKind,
     pub start: f64,
     pub end: f64,
 }

@@ -1,15 +1,19 @@
 //! Has validation turned worse since its best while training still improves? Prechelt's
-//! generalization loss GL and progress quotient PQ ("Early Stopping — But When?", 1998), plus the
-//! trend of the train/validation gap.
+//! generalization loss GL and progress quotient PQ ("Early Stopping — But When?", 1998) with the
+//! level at the end (the median of the last few evaluations, so one unlucky evaluation decides
+//! nothing) against the best evaluation, significant only beyond the recent validation noise,
+//! plus the trend of the train/validation gap.
 
 use serde::{Deserialize, Serialize};
 
+use super::divergence::LEVEL_WINDOW;
+use super::levels::end_level;
 use super::trend::{trend, Trend};
 
 /// Prechelt's GL₅: validation more than 5% above its best counts as lost generalization.
 pub const GL_THRESHOLD: f64 = 5.0;
 /// The rise above the best must also exceed this many robust SDs of the recent validation noise,
-/// so that one unlucky value of a small, noisy validation set is not called overfitting.
+/// so that a small, noisy validation set is not called overfitting.
 pub const NOISE_SIGMAS: f64 = 2.0;
 /// Prechelt's training strip length k for the progress P_k.
 pub const STRIP: usize = 5;
@@ -24,7 +28,8 @@ pub struct Prechelt {
     /// Index of the best validation point and how many points have passed since.
     pub best_index: usize,
     pub since: usize,
-    /// GL(t) = 100 · (E_va(t) / E_opt − 1), as a percentage above the best (direction-aware).
+    /// GL(t) = 100 · (E_va(t) / E_opt − 1) with E_va(t) the median of the last evaluations, as a
+    /// percentage above the best (direction-aware).
     pub gl: f64,
     /// P_k(t) = 1000 · (mean of the last k training values / their minimum − 1).
     pub progress: Option<f64>,
@@ -36,7 +41,7 @@ pub struct Prechelt {
     pub train_change: Option<f64>,
     /// Trend of validation − training over the recent half, when both share their x values.
     pub gap: Option<Trend>,
-    /// The latest value's distance above the best, in robust SDs of the recent validation noise.
+    /// The end level's distance above the best, in noise SDs of the recent validation points.
     pub sigmas: f64,
 }
 
@@ -50,21 +55,24 @@ impl Prechelt {
     }
 }
 
-/// `val` and `train` are oriented so that lower is better; `x` belongs to `val`; `noise` is the
-/// robust SD of the recent validation points around their trend.
+/// `val` and `train` are oriented so that lower is better; `x` belongs to `val`; `train` is at
+/// the cadence of the evaluations (per-step logs binned); `noise` is the robust SD of the recent
+/// validation points around their trend, floored at their printed resolution.
 pub fn assess(
     x: &[f64],
     val: &[f64],
     noise: f64,
     train: Option<(&[f64], &[f64])>,
 ) -> Option<Prechelt> {
+    // The best evaluation is a checkpoint that exists, so it is the raw best (luck in it is what
+    // the noise test is for); the end is a level: one unlucky evaluation is not a rise.
     let (best_index, best) = val
         .iter()
         .copied()
         .enumerate()
         .filter(|(_, v)| v.is_finite())
         .min_by(|a, b| a.1.total_cmp(&b.1))?;
-    let last = *val.last()?;
+    let last = end_level(val, LEVEL_WINDOW)?;
     let gl = 100.0 * (last - best) / best.abs().max(f64::MIN_POSITIVE);
     let since = val.len() - 1 - best_index;
     let progress = train.and_then(|(_, t)| strip_progress(t));
@@ -75,16 +83,22 @@ pub fn assess(
         (a.is_finite() && b.is_finite() && a != 0.0).then(|| (b - a) / a.abs())
     });
     let gap = train.and_then(|(tx, t)| {
-        if tx != x {
-            return None;
+        // Validation and training at the same x (one merge pass), over the recent half.
+        let (mut i, mut j) = (x.len() / 2, 0);
+        let (mut gx, mut g) = (Vec::new(), Vec::new());
+        while i < x.len() && j < tx.len() {
+            if x[i] == tx[j] {
+                gx.push(x[i]);
+                g.push(val[i] - t[j]);
+                i += 1;
+                j += 1;
+            } else if x[i] < tx[j] {
+                i += 1;
+            } else {
+                j += 1;
+            }
         }
-        let half = x.len() / 2;
-        let g: Vec<f64> = val[half..]
-            .iter()
-            .zip(&t[half..])
-            .map(|(v, t)| v - t)
-            .collect();
-        trend(&x[half..], &g)
+        (gx.len() * 2 >= x.len() - x.len() / 2).then(|| trend(&gx, &g))?
     });
     Some(Prechelt {
         best_index,

@@ -1,6 +1,9 @@
-//! Learning-rate awareness: where a logged learning rate was cut (step schedules,
-//! ReduceLROnPlateau), so that a plateau between cuts is read as `lr_limited`, and the trend is
-//! judged only on the points since the last cut.
+//! The learning-rate schedule as an input, read from a logged learning rate: warm-up, step cuts
+//! (step schedules, ReduceLROnPlateau), a decay to about zero (linear or cosine), one-cycle, warm
+//! restarts, and whether the schedule has ended (the rate annealed to a sliver of its peak, after
+//! which more epochs at that rate cannot gain much). A plateau between cuts reads as
+//! `lr_limited`; the trend is judged on the points since the last cut; no gain is projected past
+//! the end of a schedule.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,28 +15,158 @@ pub const DROP_RATIO: f64 = 0.9;
 /// ReduceLROnPlateau do (the tail of a smooth decay to zero keeps falling); a cut at the very last
 /// point is not yet confirmed.
 const HOLD_TOLERANCE: f64 = 0.01;
+/// The schedule has ended when the rate is at most this fraction of its peak: a decay to zero,
+/// not a step schedule (two ×0.1 cuts leave 1% and still train).
+pub const ENDED_FRACTION: f64 = 0.005;
+/// A rise above this multiple of the previous rate after the peak is a warm restart.
+const RESTART_RATIO: f64 = 2.0;
+/// The rate starts below this fraction of its peak when it warms up; a decay ends below it.
+const HALF: f64 = 0.5;
+/// A warm-up that reaches its peak after this fraction of the logged span is one-cycle's rise.
+const ONE_CYCLE_PEAK: f64 = 0.2;
+
+/// The shape of the logged schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    Constant,
+    /// Warm-up, then constant.
+    Warmup,
+    /// Cuts by steps (step decay, ReduceLROnPlateau).
+    Steps,
+    /// Linear decay (after a warm-up, if any).
+    Linear,
+    /// Cosine decay (after a warm-up, if any).
+    Cosine,
+    /// A long rise to the peak and a decay after it.
+    OneCycle,
+    /// Decays that jump back up.
+    WarmRestarts,
+}
+
+impl Shape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Constant => "constant",
+            Shape::Warmup => "warm-up then constant",
+            Shape::Steps => "step cuts",
+            Shape::Linear => "linear decay",
+            Shape::Cosine => "cosine decay",
+            Shape::OneCycle => "one-cycle",
+            Shape::WarmRestarts => "warm restarts",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {
     pub series: String,
     /// Cuts as (x, from, to).
     pub drops: Vec<(f64, f64, f64)>,
+    pub shape: Shape,
+    /// The peak rate and where it was first reached (the end of a warm-up).
+    pub peak: f64,
+    pub peak_x: f64,
+    /// The last finite rate.
+    pub last: f64,
+    /// Where the rate jumped back up (warm restarts).
+    pub restarts: Vec<f64>,
+    /// The rate has annealed to at most [`ENDED_FRACTION`] of its peak.
+    pub ended: bool,
 }
 
-/// The run's learning-rate series and its cuts, if it logged one.
+/// The run's learning-rate series and its shape, if it logged one with a positive rate.
 pub fn schedule(run: &Run) -> Option<Schedule> {
     let lr = run.series.iter().find(|s| s.kind == Kind::LearningRate)?;
-    let y = &lr.y;
-    let drops = (1..y.len())
-        .filter(|&i| y[i - 1] > 0.0 && y[i].is_finite() && y[i] < DROP_RATIO * y[i - 1])
+    let points: Vec<(f64, f64)> =
+        lr.x.iter()
+            .zip(&lr.y)
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .map(|(x, y)| (*x, *y))
+            .collect();
+    let (peak_i, &(peak_x, peak)) = points
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1 .1.total_cmp(&b.1 .1).then(b.0.cmp(&a.0)))?;
+    let &(_, last) = points.last()?;
+    if peak <= 0.0 {
+        return None;
+    }
+    let y: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let tiny = ENDED_FRACTION * peak;
+    let drops: Vec<(f64, f64, f64)> = (1..y.len())
+        .filter(|&i| y[i - 1] > 0.0 && y[i] > tiny && y[i] < DROP_RATIO * y[i - 1])
         .filter(|&i| {
             y.get(i + 1)
                 .is_some_and(|next| (next - y[i]).abs() <= HOLD_TOLERANCE * y[i])
         })
-        .map(|i| (lr.x[i], y[i - 1], y[i]))
+        .map(|i| (points[i].0, y[i - 1], y[i]))
         .collect();
+    let restarts: Vec<f64> = (peak_i + 1..y.len())
+        .filter(|&i| y[i] > RESTART_RATIO * y[i - 1].max(tiny))
+        .map(|i| points[i].0)
+        .collect();
+    let (first_x, last_x) = (points[0].0, points[points.len() - 1].0);
+    let warmup = y[0] < HALF * peak && peak_i > 0;
+    let decayed = last < HALF * peak;
+    let shape = if !restarts.is_empty() {
+        Shape::WarmRestarts
+    } else if !drops.is_empty() {
+        Shape::Steps
+    } else if decayed
+        && warmup
+        && (peak_x - first_x) > ONE_CYCLE_PEAK * (last_x - first_x).max(f64::MIN_POSITIVE)
+    {
+        Shape::OneCycle
+    } else if decayed {
+        decay_shape(&points[peak_i..], peak)
+    } else if warmup {
+        Shape::Warmup
+    } else {
+        Shape::Constant
+    };
     Some(Schedule {
         series: lr.name.clone(),
         drops,
+        shape,
+        peak,
+        peak_x,
+        last,
+        restarts,
+        ended: last <= tiny,
     })
+}
+
+/// Linear or cosine, by the rate a quarter of the way from the peak to where the decay bottoms
+/// out: 75% of the peak for a linear decay, 85% for a cosine one.
+fn decay_shape(after_peak: &[(f64, f64)], peak: f64) -> Shape {
+    let floor = after_peak.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let end = after_peak
+        .iter()
+        .find(|p| p.1 <= floor)
+        .map_or(after_peak[0].0, |p| p.0);
+    let start = after_peak[0].0;
+    let quarter = start + 0.25 * (end - start);
+    let at = after_peak
+        .iter()
+        .find(|p| p.0 >= quarter)
+        .map_or(peak, |p| p.1);
+    let fraction = (at - floor) / (peak - floor).max(f64::MIN_POSITIVE);
+    let linear = 0.75;
+    let cosine = 0.5 + 0.5 * std::f64::consts::FRAC_PI_4.cos();
+    if (fraction - linear).abs() <= (fraction - cosine).abs() {
+        Shape::Linear
+    } else {
+        Shape::Cosine
+    }
+}
+
+impl Schedule {
+    /// The latest cut when it came within the last `patience` of the points at `x` (the new rate
+    /// has not yet had a patience to show what it does).
+    pub fn fresh_cut(&self, x: &[f64], patience: usize) -> Option<(f64, f64, f64)> {
+        let cut = *self.drops.last()?;
+        let after = x.iter().filter(|&&v| v >= cut.0).count();
+        (after < patience).then_some(cut)
+    }
 }

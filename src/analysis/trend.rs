@@ -1,15 +1,20 @@
-//! Is the recent curve still moving? Mann–Kendall on the raw points, the Theil–Sen slope, and a
-//! correction of the test's variance for lag-1 autocorrelation (neighbouring epochs are not
-//! independent draws, so an uncorrected test finds "trends" in wandering noise).
+//! Is the recent curve still moving? Mann–Kendall on the raw points (its variance with the ties
+//! term, since logs print few decimals), the Theil–Sen slope, and Hamed & Rao's (1998) correction
+//! of the variance for autocorrelation: the significant lags of the autocorrelation of the ranks of
+//! the detrended series (neighbouring epochs are not independent draws, so an uncorrected test
+//! finds "trends" in wandering noise). Pinned against `pymannkendall` 1.4.3 in
+//! tests/analysis_statistics.rs.
 
 use serde::{Deserialize, Serialize};
 
-/// At most this many points enter the pairwise (O(m²)) statistics; longer windows are thinned evenly.
+use super::levels::{bin_evenly, MAD_TO_SD};
+use super::verdict::Orientation;
+
+/// At most this many points enter the pairwise (O(m²)) statistics; longer windows are binned
+/// evenly (mean per bin, [`super::levels::bin_evenly`]).
 pub const MAX_POINTS: usize = 512;
 /// Two-sided significance level of the trend test.
 pub const ALPHA: f64 = 0.05;
-/// Scale of the median absolute deviation that makes it a standard deviation for Gaussian noise.
-const MAD_TO_SD: f64 = 1.4826;
 
 /// The trend of one window of raw points.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -27,7 +32,7 @@ pub struct Trend {
     /// Theil–Sen slope (change of y per unit of x) and the line's value at `end`.
     pub slope: f64,
     pub level: f64,
-    /// Lag-1 autocorrelation of the residuals around the Theil–Sen line.
+    /// Hamed–Rao variance inflation n/n* (1 = no autocorrelation; above 1 = fewer effective points).
     pub autocorrelation: f64,
     /// Robust standard deviation of those residuals (1.4826 × MAD).
     pub noise: f64,
@@ -39,14 +44,15 @@ impl Trend {
         self.p < ALPHA
     }
 
-    /// The same trend for the series multiplied by `sign` (−1 turns a lower-is-better view of an
-    /// accuracy back into accuracy units).
-    pub fn scaled(self, sign: f64) -> Trend {
+    /// The same trend in the series' own units (a lower-is-better view of an accuracy turned
+    /// back into accuracy).
+    pub fn own(self, o: Orientation) -> Trend {
+        let sign = o.sign();
         Trend {
             s: sign * self.s,
             z: sign * self.z,
             slope: sign * self.slope,
-            level: sign * self.level,
+            level: o.from(self.level),
             ..self
         }
     }
@@ -57,21 +63,9 @@ impl Trend {
     }
 }
 
-/// Keeps every k-th point so that at most [`MAX_POINTS`] remain (the last point is always kept).
-pub fn thin(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let n = x.len().min(y.len());
-    let stride = n.div_ceil(MAX_POINTS).max(1);
-    let first = n.saturating_sub(1) % stride;
-    (first..n)
-        .step_by(stride)
-        .map(|i| (x[i], y[i]))
-        .filter(|(a, b)| a.is_finite() && b.is_finite())
-        .unzip()
-}
-
 /// The trend of the finite points of a window; `None` with fewer than three.
 pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
-    let (x, y) = thin(x, y);
+    let (x, y) = bin_evenly(x, y, MAX_POINTS);
     let m = x.len();
     if m < 3 {
         return None;
@@ -102,22 +96,11 @@ pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
         .zip(&y)
         .map(|(a, b)| b - intercept - slope * a)
         .collect();
-    let r1 = lag1(&residuals);
     let mut deviations: Vec<f64> = residuals.iter().map(|r| r.abs()).collect();
     let noise = MAD_TO_SD * median(&mut deviations)?;
-    let nf = m as f64;
-    let variance = nf * (nf - 1.0) * (2.0 * nf + 5.0) / 18.0;
-    // An AR(1) process with coefficient r carries (1 + r)/(1 − r) times the variance of white noise.
-    let inflation = if r1 > 0.0 {
-        ((1.0 + r1) / (1.0 - r1)).min(nf)
-    } else {
-        1.0
-    };
-    let z = if s == 0.0 {
-        0.0
-    } else {
-        (s - s.signum()) / (variance * inflation).sqrt()
-    };
+    let variance = ties_variance(&y);
+    let inflation = hamed_rao(&residuals);
+    let z = z_score(s, variance * inflation);
     let p = libm::erfc(z.abs() / std::f64::consts::SQRT_2);
     let (start, end) = (x[0], x[m - 1]);
     Some(Trend {
@@ -129,7 +112,7 @@ pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
         p,
         slope,
         level: intercept + slope * end,
-        autocorrelation: r1,
+        autocorrelation: inflation,
         noise,
     })
 }
@@ -175,14 +158,79 @@ pub fn trailing_medians(y: &[f64], window: usize) -> Vec<Option<f64>> {
     out
 }
 
-/// Lag-1 autocorrelation of a series (0 when it has no variance).
-fn lag1(r: &[f64]) -> f64 {
-    let n = r.len() as f64;
-    let mean = r.iter().sum::<f64>() / n;
-    let var: f64 = r.iter().map(|v| (v - mean).powi(2)).sum();
-    if var == 0.0 {
-        return 0.0;
+/// Var(S) of Mann–Kendall with the ties term: (n(n−1)(2n+5) − Σ t(t−1)(2t+5)) / 18 over groups of
+/// t equal values. O(n log n).
+pub fn ties_variance(y: &[f64]) -> f64 {
+    let mut sorted = y.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let term = |t: f64| t * (t - 1.0) * (2.0 * t + 5.0);
+    let ties: f64 = sorted
+        .chunk_by(|a, b| a == b)
+        .map(|g| term(g.len() as f64))
+        .sum();
+    (term(y.len() as f64) - ties) / 18.0
+}
+
+/// The normal score of S with the continuity correction.
+pub fn z_score(s: f64, variance: f64) -> f64 {
+    if s == 0.0 || variance <= 0.0 {
+        0.0
+    } else {
+        (s - s.signum()) / variance.sqrt()
     }
-    let cov: f64 = r.windows(2).map(|w| (w[0] - mean) * (w[1] - mean)).sum();
-    cov / var
+}
+
+/// Hamed & Rao's (1998) factor n/n* = 1 + 2/(n(n−1)(n−2)) · Σ (n−i)(n−i−1)(n−i−2) ρᵢ over the lags
+/// i whose autocorrelation ρᵢ of the ranks of the detrended series lies outside ±z₀.₉₇₅/√n (as
+/// `pymannkendall.hamed_rao_modification_test` computes it). A factor below 1 (negative
+/// autocorrelation, e.g. alternating noise) is read as 1: the correction may only make the test
+/// more careful, never find trends in noise that the plain test would not. O(n²) on at most
+/// [`MAX_POINTS`] points.
+pub fn hamed_rao(detrended: &[f64]) -> f64 {
+    let n = detrended.len();
+    if n < 3 {
+        return 1.0;
+    }
+    let ranks = ranks(detrended);
+    let nf = n as f64;
+    let mean = (nf + 1.0) / 2.0;
+    let centred: Vec<f64> = ranks.iter().map(|r| r - mean).collect();
+    let c0: f64 = centred.iter().map(|v| v * v).sum();
+    if c0 == 0.0 {
+        return 1.0;
+    }
+    let bound = 1.959_963_984_540_054 / nf.sqrt();
+    let sum: f64 = (1..n)
+        .filter_map(|lag| {
+            let rho = centred[..n - lag]
+                .iter()
+                .zip(&centred[lag..])
+                .map(|(a, b)| a * b)
+                .sum::<f64>()
+                / c0;
+            let k = (n - lag) as f64;
+            (rho.abs() > bound).then_some(k * (k - 1.0) * (k - 2.0) * rho)
+        })
+        .sum();
+    (1.0 + 2.0 / (nf * (nf - 1.0) * (nf - 2.0)) * sum).max(1.0)
+}
+
+/// Ranks from 1, ties given their average rank.
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut out = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            out[k] = rank;
+        }
+        i = j + 1;
+    }
+    out
 }

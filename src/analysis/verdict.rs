@@ -1,20 +1,23 @@
-//! The verdict: one word per run from the parts' numbers, checked in a fixed order (diverging,
-//! insufficient, overfitting, then improving vs plateau by the projected gain), plus qualifiers,
-//! evidence sentences that carry their numbers, and one line of advice.
+//! The verdict as a pipeline of findings: [`Signals::gather`] reads the numbers off the run
+//! (levels, noise, trend, fits, Prechelt's criteria, divergence, schedule, gradients), [`decide`]
+//! picks one word in a fixed order (diverging, insufficient, overfitting, then improving vs
+//! plateau by the projected gain), [`explain`] writes the evidence and advice of that word, and
+//! each qualifier is one function of [`super::qualifiers`] that returns its own finding.
 
 use serde::{Deserialize, Serialize};
 
-use super::disagreement::{improving_metric, scale_mismatch};
+use super::disagreement::improving_metric;
 use super::divergence::{self, NonFinite, Rise, Spike};
 use super::early_stopping::{emulate, Emulation};
 use super::extrapolation::{project, Outlook};
 use super::gradients::{self, Gradients};
-use super::noise::{noisy, not_learning};
+use super::levels::{self, Binned};
 use super::overfitting::{self, Prechelt, GL_THRESHOLD};
+use super::qualifiers::{self, Qualifier};
 use super::schedule::{schedule, Schedule};
 use super::trend::{trend, Trend};
-use super::{Marker, Point, Projection, Region};
-use crate::model::{Direction, Kind, Role, Run, Series};
+use super::{Marker, MarkerKind, Point, Projection, Region, RegionKind};
+use crate::model::{Axis, Direction, Kind, Role, Run, Series};
 
 /// The one word every run gets (see CONTRACT.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +63,11 @@ pub const RECENT_FRACTION: f64 = 0.5;
 const MAX_SPIKE_MARKERS: usize = 50;
 /// "Train ~N more epochs" names where the best fit has delivered this share of its projected gain.
 const ADVICE_SHARE: f64 = 0.9;
+/// How many evaluations a new learning rate gets before it is judged (a Keras-style patience).
+pub const PATIENCE: usize = 5;
+/// A training series with at least this many points per evaluation is binned onto the
+/// evaluations before it is compared with them.
+const DENSER: usize = 2;
 
 /// The numbers behind the verdict, for the page, the CLI's JSON and the tests.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -68,20 +76,25 @@ pub struct Details {
     pub objective: Option<String>,
     /// The recent window's trend, in the monitored series' own units.
     pub trend: Option<Trend>,
-    /// "Train longer?": projected relative gains (positive = better than the best so far).
+    /// "Train longer?": projected relative gains (positive = better than the best so far; of the
+    /// error rate for accuracy-like metrics).
     pub outlook: Option<Outlook>,
-    /// Prechelt's criteria; `gap` is in lower-is-better units (accuracy-like series negated).
+    /// Prechelt's criteria on levels; `gap` is in lower-is-better units.
     pub prechelt: Option<Prechelt>,
     pub non_finite: Option<NonFinite>,
     pub rise: Option<Rise>,
     pub spikes: Vec<Spike>,
     pub gradients: Option<Gradients>,
     pub schedule: Option<Schedule>,
+    /// The monitored series' own noise SD (floored at its printed resolution) and that
+    /// resolution, when its values were printed with few decimals.
+    pub noise: Option<f64>,
+    pub resolution: Option<f64>,
 }
 
 pub struct Judgement {
     pub verdict: Verdict,
-    pub qualifiers: Vec<String>,
+    pub qualifiers: Vec<Qualifier>,
     pub best: Option<Point>,
     pub evidence: Vec<String>,
     pub advice: String,
@@ -92,459 +105,647 @@ pub struct Judgement {
     pub details: Details,
 }
 
-/// Judges one run by its monitored series and, for a validation series, its training partner.
-/// `restarts` are the x values at which a resumed session of the monitored series takes over.
-pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f64]) -> Judgement {
-    let word = monitor.axis.word();
-    let name = monitor.name.as_str();
-    let sign = if monitor.direction == Direction::Higher {
-        -1.0
-    } else {
-        1.0
-    };
-    let x = &monitor.x;
-    let y: Vec<f64> = monitor.y.iter().map(|v| v * sign).collect();
-    let n = y.len();
-    let at = |x: f64| format!("{word} {}", fmt_x(x));
+/// How a series is turned into "lower is better" numbers: as is, negated, or, for accuracy-like
+/// scores within [0, 1], as the error rate 1 − v (95% → 96.5% accuracy is 30% fewer errors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    Lower,
+    Higher,
+    Error,
+}
 
-    let objective = train
-        .filter(|t| t.kind == Kind::Loss)
-        .or_else(|| (monitor.role == Role::Train && monitor.kind == Kind::Loss).then_some(monitor))
-        .or_else(|| super::training_loss(run))
-        .or((monitor.direction == Direction::Lower).then_some(monitor));
-    let non_finite = divergence::non_finite(name, x, &monitor.y)
-        .or_else(|| objective.and_then(|o| divergence::non_finite(&o.name, &o.x, &o.y)));
-    let rise = objective.and_then(|o| divergence::rise(&o.x, &o.y));
-    let spikes = objective.map_or_else(Vec::new, |o| divergence::spikes(&o.x, &o.y));
-    let best_index = y
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.is_finite())
-        .min_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(i, _)| i);
-    let best = best_index.map(|i| Point {
-        x: x[i],
-        value: monitor.y[i],
-    });
-    let schedule = schedule(run);
-    let loss_kept = objective.and_then(|o| {
-        let first = o.y.iter().find(|v| v.is_finite())?;
-        let last = o.y.iter().rev().find(|v| v.is_finite())?;
-        (*first != 0.0).then(|| last / first)
-    });
-    let gradients = run
-        .series
-        .iter()
-        .find(|s| s.kind == Kind::GradNorm)
-        .and_then(|g| gradients::assess(g, loss_kept));
-    let early_stopping = emulate(x, &monitor.y, name, sign < 0.0);
+impl Orientation {
+    pub fn of(s: &Series) -> Orientation {
+        let unit =
+            s.y.iter()
+                .filter(|v| v.is_finite())
+                .all(|v| (0.0..=1.0).contains(v));
+        match s.direction {
+            Direction::Higher if unit => Orientation::Error,
+            Direction::Higher => Orientation::Higher,
+            _ => Orientation::Lower,
+        }
+    }
 
-    let start = recent_start(x, n, schedule.as_ref());
-    let trend = trend(&x[start..], &y[start..]);
-    let outlook = best.and_then(|b| {
-        let (first, last) = (*x.first()?, *x.last()?);
-        let step = if n > 1 {
-            (last - first) / (n - 1) as f64
-        } else {
+    /// Into lower-is-better units.
+    pub fn to(self, v: f64) -> f64 {
+        match self {
+            Orientation::Lower => v,
+            Orientation::Higher => -v,
+            Orientation::Error => 1.0 - v,
+        }
+    }
+
+    /// Back into the series' own units.
+    pub fn from(self, o: f64) -> f64 {
+        match self {
+            Orientation::Lower => o,
+            Orientation::Higher => -o,
+            Orientation::Error => 1.0 - o,
+        }
+    }
+
+    /// The sign a slope or difference changes by.
+    pub fn sign(self) -> f64 {
+        if self == Orientation::Lower {
             1.0
-        };
-        let horizon = HORIZON_FACTOR * (last - first + step);
-        // A loss (or any lower-is-better series never seen below zero) cannot be projected below
-        // zero, and a higher-is-better score seen only within [0, 1] cannot pass 1.
-        let within = |lo: f64, hi: f64| monitor.y.iter().all(|v| (lo..=hi).contains(v));
-        let floor = if sign > 0.0 && (monitor.kind == Kind::Loss || within(0.0, f64::INFINITY)) {
-            Some(0.0)
-        } else if sign < 0.0 && within(0.0, 1.0) {
-            Some(-1.0)
         } else {
-            None
-        };
-        project(
-            &x[start..],
-            &y[start..],
-            first,
-            horizon,
-            b.value * sign,
-            floor,
-        )
-    });
-    let train_oriented: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
-        let s = if t.direction == Direction::Higher {
             -1.0
-        } else {
-            1.0
-        };
-        (t.x.clone(), t.y.iter().map(|v| v * s).collect())
-    });
-    let prechelt = if monitor.role == Role::Validation {
-        overfitting::assess(
-            x,
-            &y,
-            trend.map_or(0.0, |t| t.noise),
-            train_oriented
-                .as_ref()
-                .map(|(tx, ty)| (tx.as_slice(), ty.as_slice())),
-        )
-    } else {
-        None
-    };
+        }
+    }
+}
 
-    // The pessimistic end of the projected range is a fit that has already saturated; it loses
-    // to the best fit when the newest point is the best (within one noise SD), training ran
-    // without loss spikes (a steep fall after a blow-up only regains old ground), no learning-rate
-    // cut falls inside the window (the step down after a cut is a one-off), and validation is not
-    // falling behind training (a widening gap is how a validation curve that is about to flatten
-    // looks while it still falls).
-    let significant_fall = trend.is_some_and(|t| t.significant() && t.z < 0.0);
-    let at_best = trend.is_some_and(|t| {
-        let last = y.iter().rev().copied().find(|v| v.is_finite());
-        let best = best_index.map(|i| y[i]);
-        last.zip(best).is_some_and(|(l, b)| l - b <= t.noise)
-    });
-    let falling_at_best = significant_fall && at_best;
-    let gap_widens = prechelt
-        .as_ref()
-        .and_then(|p| p.gap)
-        .is_some_and(|g| g.significant() && g.slope > 0.0);
-    let cut_inside = schedule.as_ref().is_some_and(|s| {
-        s.drops
+/// Everything measured on one run before any word is chosen.
+pub struct Signals<'a> {
+    pub run: &'a Run,
+    pub monitor: &'a Series,
+    pub train: Option<&'a Series>,
+    pub restarts: &'a [f64],
+    pub word: &'static str,
+    pub orientation: Orientation,
+    /// The monitored series in lower-is-better units.
+    pub y: Vec<f64>,
+    pub n: usize,
+    /// The series whose rise or NaN is divergence, and its values at the cadence of the
+    /// evaluations (per-step logs binned onto the monitored series' x).
+    pub objective: Option<&'a Series>,
+    pub objective_levels: Option<(Vec<f64>, Vec<f64>)>,
+    pub non_finite: Option<NonFinite>,
+    pub rise: Option<Rise>,
+    pub spikes: Vec<Spike>,
+    pub best_index: Option<usize>,
+    pub best: Option<Point>,
+    pub schedule: Option<Schedule>,
+    pub loss_kept: Option<f64>,
+    pub gradients: Option<Gradients>,
+    pub early_stopping: Vec<Emulation>,
+    /// Index where the recent window starts.
+    pub start: usize,
+    pub trend: Option<Trend>,
+    pub outlook: Option<Outlook>,
+    pub prechelt: Option<Prechelt>,
+    pub noise: Option<f64>,
+    pub resolution: Option<f64>,
+    /// A validation task metric that still improves while the monitored loss worsens.
+    pub disagreement: Option<(&'a Series, Trend)>,
+}
+
+impl<'a> Signals<'a> {
+    /// Reads every signal; `restarts` are the x values at which a resumed session of the
+    /// monitored series takes over (the whole spliced history is judged).
+    pub fn gather(
+        run: &'a Run,
+        monitor: &'a Series,
+        train: Option<&'a Series>,
+        restarts: &'a [f64],
+    ) -> Signals<'a> {
+        let orientation = Orientation::of(monitor);
+        let x = &monitor.x;
+        let y: Vec<f64> = monitor.y.iter().map(|v| orientation.to(*v)).collect();
+        let n = y.len();
+        let objective = train
+            .filter(|t| t.kind == Kind::Loss)
+            .or_else(|| {
+                (monitor.role == Role::Train && monitor.kind == Kind::Loss).then_some(monitor)
+            })
+            .or_else(|| super::training_loss(run))
+            .or((monitor.direction == Direction::Lower).then_some(monitor));
+        let objective_levels = objective.map(|o| at_evaluations(o, monitor));
+        let non_finite = divergence::non_finite(&monitor.name, x, &monitor.y)
+            .filter(|nf| nf.persists)
+            .or_else(|| {
+                objective
+                    .and_then(|o| divergence::non_finite(&o.name, &o.x, &o.y))
+                    .filter(|nf| nf.persists)
+            })
+            .or_else(|| divergence::non_finite(&monitor.name, x, &monitor.y))
+            .or_else(|| objective.and_then(|o| divergence::non_finite(&o.name, &o.x, &o.y)));
+        let rise = objective
+            .zip(objective_levels.as_ref())
+            .and_then(|(o, (lx, ly))| {
+                let averaged = o.axis == Axis::Epoch || lx.len() < o.len();
+                let window = if averaged {
+                    1
+                } else {
+                    divergence::LEVEL_WINDOW
+                };
+                divergence::rise(lx, ly, window)
+            });
+        let spikes = objective.map_or_else(Vec::new, |o| {
+            divergence::spikes(&o.x, &o.y, levels::noise(&o.y).unwrap_or(0.0))
+        });
+        let best_index = y
             .iter()
-            .any(|d| x.get(start).is_some_and(|&from| d.0 > from))
-    });
-    let still_at_best = falling_at_best && spikes.is_empty() && !gap_widens && !cut_inside;
-    // Still falling at its best, but the fits project less than what matters: slow progress.
-    let slow = falling_at_best && outlook.as_ref().is_some_and(|o| o.gain <= MIN_GAIN);
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i);
+        let best = best_index.map(|i| Point {
+            x: x[i],
+            value: monitor.y[i],
+        });
+        let schedule = schedule(run);
+        let loss_kept = objective.and_then(|o| {
+            let first = o.y.iter().find(|v| v.is_finite())?;
+            let last = o.y.iter().rev().find(|v| v.is_finite())?;
+            (*first != 0.0).then(|| last / first)
+        });
+        let gradients = run
+            .series
+            .iter()
+            .find(|s| s.kind == Kind::GradNorm)
+            .and_then(|g| gradients::assess(g, loss_kept));
+        // Early stopping and ReduceLROnPlateau act on evaluations, never on per-batch points.
+        let per_evaluation = monitor.role == Role::Validation || monitor.axis == Axis::Epoch;
+        let early_stopping = if per_evaluation {
+            emulate(
+                x,
+                &monitor.y,
+                &monitor.name,
+                orientation != Orientation::Lower,
+            )
+        } else {
+            Vec::new()
+        };
+        let start = recent_start(x, n, schedule.as_ref());
+        let trend = trend(&x[start..], &y[start..]);
+        let resolution = levels::resolution(&monitor.y);
+        let noise = levels::noise(&y);
+        let outlook = best.and_then(|b| {
+            let (first, last) = (*x.first()?, *x.last()?);
+            let step = if n > 1 {
+                (last - first) / (n - 1) as f64
+            } else {
+                1.0
+            };
+            let horizon = HORIZON_FACTOR * (last - first + step);
+            // Nothing lower-is-better that was never seen below zero goes below zero (a loss, an
+            // error rate); a negative loss (Gaussian NLL, flows) has no floor.
+            let floor = (orientation != Orientation::Higher
+                && y.iter().filter(|v| v.is_finite()).all(|v| *v >= 0.0))
+            .then_some(0.0);
+            // Gains are measured from the best level (lowest running median of three), not
+            // from the best point: a lucky low point of a noisy series is not a level to beat.
+            let best_level = levels::best_level(&y, divergence::LEVEL_WINDOW)
+                .map_or(orientation.to(b.value), |(_, v)| v);
+            project(&x[start..], &y[start..], first, horizon, best_level, floor)
+        });
+        let train_levels: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
+            let o = Orientation::of(t);
+            let (tx, ty) = at_evaluations(t, monitor);
+            (tx, ty.into_iter().map(|v| o.to(v)).collect())
+        });
+        let prechelt = (monitor.role == Role::Validation)
+            .then(|| {
+                overfitting::assess(
+                    x,
+                    &y,
+                    trend
+                        .map_or(0.0, |t| t.noise)
+                        .max(resolution.unwrap_or(0.0)),
+                    train_levels
+                        .as_ref()
+                        .map(|(tx, ty)| (tx.as_slice(), ty.as_slice())),
+                )
+            })
+            .flatten();
+        let worsening = prechelt.as_ref().is_some_and(|p| p.gl > GL_THRESHOLD)
+            || trend.is_some_and(|t| t.significant() && t.z > 0.0);
+        let disagreement = (monitor.kind == Kind::Loss && monitor.role == Role::Validation)
+            .then_some(())
+            .filter(|_| worsening)
+            .and_then(|_| {
+                let from = prechelt
+                    .as_ref()
+                    .map_or(x.get(start).copied(), |p| x.get(p.best_index).copied())?;
+                improving_metric(run, from)
+            });
+        Signals {
+            run,
+            monitor,
+            train,
+            restarts,
+            word: monitor.axis.word(),
+            orientation,
+            y,
+            n,
+            objective,
+            objective_levels,
+            non_finite,
+            rise,
+            spikes,
+            best_index,
+            best,
+            schedule,
+            loss_kept,
+            gradients,
+            early_stopping,
+            start,
+            trend,
+            outlook,
+            prechelt,
+            noise,
+            resolution,
+            disagreement,
+        }
+    }
 
-    // A rise of the training objective is divergence when the monitored series suffers too (a
-    // training spike while validation holds its best is listed as a spike) and there are enough
-    // points to call it a rise; NaN / inf is divergence at any length.
-    let monitor_worse = objective.is_some_and(|o| std::ptr::eq(o, monitor))
-        || prechelt.as_ref().map_or(true, |p| p.gl > GL_THRESHOLD);
-    let rise = rise.filter(|_| monitor_worse && n >= MIN_POINTS);
-    let verdict = if non_finite.is_some() || rise.is_some() {
-        Verdict::Diverging
-    } else if n < MIN_POINTS || best.is_none() {
-        Verdict::Insufficient
-    } else if prechelt.as_ref().is_some_and(Prechelt::overfitting) {
-        Verdict::Overfitting
-    } else if significant_fall
-        && outlook
+    pub fn name(&self) -> &str {
+        &self.monitor.name
+    }
+
+    pub fn x(&self) -> &[f64] {
+        &self.monitor.x
+    }
+
+    pub fn at(&self, x: f64) -> String {
+        format!("{} {}", self.word, fmt_x(x))
+    }
+
+    /// The recent fall is significant (in lower-is-better units).
+    pub fn significant_fall(&self) -> bool {
+        self.trend.is_some_and(|t| t.significant() && t.z < 0.0)
+    }
+
+    /// The level at the end is the best level within noise: the recent Theil–Sen line's value at
+    /// the last point (a local robust fit, which does not lag a falling curve as a running median
+    /// does) is within one recent noise SD (floored at the printed resolution) of the lowest
+    /// running median of three points (levels on both sides: neither a lucky best nor a lucky
+    /// last point decides).
+    pub fn at_best(&self) -> bool {
+        let (Some(t), Some((_, best))) = (
+            self.trend,
+            levels::best_level(&self.y, divergence::LEVEL_WINDOW),
+        ) else {
+            return false;
+        };
+        t.level - best <= t.noise.max(self.resolution.unwrap_or(0.0))
+    }
+
+    /// Still falling at its best, but the fits project less than what matters.
+    pub fn slow(&self) -> bool {
+        self.significant_fall()
+            && self.at_best()
+            && self.outlook.as_ref().is_some_and(|o| o.gain <= MIN_GAIN)
+    }
+
+    /// Validation falls behind training: a significant widening of the gap.
+    pub fn gap_widens(&self) -> bool {
+        self.prechelt
             .as_ref()
-            .is_some_and(|o| o.gain_low > MIN_GAIN || (o.gain > MIN_GAIN && still_at_best))
-    {
+            .and_then(|p| p.gap)
+            .is_some_and(|g| g.significant() && g.slope > 0.0)
+    }
+
+    /// The objective spiked inside the recent window: its fall since may be a recovery.
+    pub fn recovering(&self) -> bool {
+        let from = self.x().get(self.start).copied().unwrap_or(f64::INFINITY);
+        self.spikes.iter().any(|p| p.x >= from)
+    }
+
+    /// The schedule annealed the learning rate to a sliver of its peak: no gain is projected
+    /// past its end.
+    pub fn schedule_ended(&self) -> bool {
+        self.schedule.as_ref().is_some_and(|s| s.ended)
+    }
+
+    /// A learning-rate cut within the last [`PATIENCE`] evaluations.
+    pub fn fresh_cut(&self) -> Option<(f64, f64, f64)> {
+        self.schedule
+            .as_ref()
+            .and_then(|s| s.fresh_cut(self.x(), PATIENCE))
+    }
+
+    /// Percent change per x unit of the recent trend, relative to its level (of the error rate
+    /// for accuracy-like metrics), in the series' own direction.
+    pub fn pct_per_step(&self, t: &Trend) -> f64 {
+        let sign = if self.orientation == Orientation::Error {
+            1.0
+        } else {
+            self.orientation.sign()
+        };
+        100.0 * sign * t.slope / t.level.abs().max(f64::MIN_POSITIVE)
+    }
+}
+
+/// The series at the cadence of the monitored one: bin means at the monitor's x when it has at
+/// least [`DENSER`] points per evaluation (per-step training loss against per-epoch validation),
+/// else its own points.
+fn at_evaluations(s: &Series, monitor: &Series) -> (Vec<f64>, Vec<f64>) {
+    if std::ptr::eq(s, monitor) || s.len() < DENSER * monitor.len().max(1) {
+        return (s.x.clone(), s.y.clone());
+    }
+    let Binned { x, mean, .. } = levels::bin_at(&s.x, &s.y, &monitor.x);
+    (x, mean)
+}
+
+/// Judges one run by its monitored series and, for a validation series, its training partner.
+pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f64]) -> Judgement {
+    let s = Signals::gather(run, monitor, train, restarts);
+    let verdict = decide(&s);
+    let (mut evidence, advice) = explain(&s, verdict);
+    let findings = qualifiers::findings(&s, verdict);
+    let advice = qualifiers::advise(&s, verdict, &findings, advice);
+    let qualifiers = findings.iter().map(|f| f.qualifier).collect();
+    evidence.extend(findings.into_iter().map(|f| f.evidence));
+    Judgement {
+        verdict,
+        qualifiers,
+        best: s.best,
+        evidence,
+        advice,
+        markers: markers(&s, verdict),
+        regions: regions(&s, verdict),
+        projection: projection(&s, verdict),
+        early_stopping: s.early_stopping.clone(),
+        details: Details {
+            objective: s.objective.map(|o| o.name.clone()),
+            trend: s.trend.map(|t| t.own(s.orientation)),
+            outlook: s.outlook.clone(),
+            prechelt: s.prechelt.clone(),
+            non_finite: s.non_finite.clone(),
+            rise: s.rise,
+            spikes: s.spikes.clone(),
+            gradients: s.gradients.clone(),
+            schedule: s.schedule.clone(),
+            noise: s.noise,
+            resolution: s.resolution,
+        },
+    }
+}
+
+/// A rise of the training objective is divergence when the monitored series suffers too (a
+/// training spike while validation holds its best is listed as a spike) and there are enough
+/// points to call it a rise; NaN / inf that lasts to the end is divergence at any length.
+pub fn diverging(s: &Signals) -> bool {
+    let monitor_worse = s.objective.is_some_and(|o| std::ptr::eq(o, s.monitor))
+        || s.prechelt.as_ref().map_or(true, |p| p.gl > GL_THRESHOLD);
+    s.non_finite.as_ref().is_some_and(|nf| nf.persists)
+        || (s.rise.is_some() && monitor_worse && s.n >= MIN_POINTS)
+}
+
+/// Improving: the recent fall is significant and the projected gain matters, either at the
+/// pessimistic end of the plausible range or, when the end level is the best level within noise,
+/// validation keeps up with training and the fall is neither a recovery from a spike inside the
+/// window (that only regains old ground) nor the one-off step after a learning-rate cut too
+/// recent to have shown a trend, at the best fit. Never past the end of a schedule.
+pub fn improving(s: &Signals) -> bool {
+    s.significant_fall()
+        && !s.schedule_ended()
+        && s.outlook.as_ref().is_some_and(|o| {
+            o.gain_low > MIN_GAIN
+                || (o.gain > MIN_GAIN
+                    && s.at_best()
+                    && !s.gap_widens()
+                    && !s.recovering()
+                    && s.fresh_cut().is_none())
+        })
+}
+
+/// The one word, checked in a fixed order.
+pub fn decide(s: &Signals) -> Verdict {
+    if diverging(s) {
+        Verdict::Diverging
+    } else if s.n < MIN_POINTS || s.best.is_none() {
+        Verdict::Insufficient
+    } else if s.prechelt.as_ref().is_some_and(Prechelt::overfitting) {
+        Verdict::Overfitting
+    } else if improving(s) {
         Verdict::Improving
     } else {
         Verdict::Plateau
-    };
+    }
+}
 
-    let best_text = best.map(|b| format!("{name} best {} at {}", fmt_v(b.value), at(b.x)));
+/// The evidence sentences of the verdict itself and its advice.
+fn explain(s: &Signals, verdict: Verdict) -> (Vec<String>, String) {
+    let (word, name) = (s.word, s.name());
+    let best_text = s
+        .best
+        .map(|b| format!("{name} best {} at {}", fmt_v(b.value), s.at(b.x)));
     let mut evidence = Vec::new();
-    let mut qualifiers = Vec::new();
     let advice = match verdict {
         Verdict::Diverging => {
-            let restart = best.map_or(String::new(), |b| {
+            let restart = s.best.map_or(String::new(), |b| {
                 format!(" and restart from the {}-{} checkpoint", word, fmt_x(b.x))
             });
-            let clip = gradients.as_ref().map_or(String::new(), |g| {
+            let clip = s.gradients.as_ref().map_or(String::new(), |g| {
                 format!(" or clip gradients at {}", fmt_v(g.clip))
             });
-            if let Some(nf) = &non_finite {
+            if let Some(nf) = s.non_finite.as_ref().filter(|nf| nf.persists) {
                 evidence.push(format!(
-                    "{} is {} at {} (its first non-finite value)",
+                    "{} is {} from {} to the end (its first non-finite value)",
                     nf.series,
                     nf.value,
-                    at(nf.x)
+                    s.at(nf.x)
                 ));
             }
-            if let (Some(r), Some(o)) = (&rise, objective) {
+            if let (Some(r), Some(o)) = (&s.rise, s.objective) {
                 evidence.push(format!(
-                    "{} is {} at {}, {:.1}× its lowest {} at {}, and has not come back down",
+                    "{}'s level (median of its last {} {}) is {}, {:.1}× its lowest level {} at {}, and has not come back down",
                     o.name,
+                    divergence::LEVEL_WINDOW,
+                    if s.objective_levels.as_ref().is_some_and(|(lx, _)| lx.len() < o.len()) {
+                        format!("per-{word} means")
+                    } else {
+                        "points".to_string()
+                    },
                     fmt_v(r.last),
-                    at(*o.x.last().unwrap_or(&r.min_x)),
                     r.ratio,
                     fmt_v(r.min),
-                    at(r.min_x)
+                    s.at(r.min_x)
                 ));
             }
             format!("lower the learning rate{clip}{restart}")
         }
         Verdict::Insufficient => {
             evidence.push(format!(
-                "{name} has {n} point{}, fewer than {MIN_POINTS}",
-                if n == 1 { "" } else { "s" }
+                "{name} has {} point{}, fewer than {MIN_POINTS}",
+                s.n,
+                if s.n == 1 { "" } else { "s" }
             ));
             "train for more epochs before judging".to_string()
         }
         Verdict::Overfitting => {
-            let p = prechelt.as_ref().map(|p| {
-                let train_text = match (train, p.train_change) {
+            if let Some(p) = &s.prechelt {
+                let train_text = match (s.train, p.train_change) {
                     (Some(t), Some(c)) => format!(
                         ", while {} {} {:.0}%",
                         t.name,
-                        if c < 0.0 { "fell" } else { "rose" },
+                        if c * Orientation::of(t).sign() < 0.0 {
+                            "fell"
+                        } else {
+                            "rose"
+                        },
                         100.0 * c.abs()
                     ),
                     _ => String::new(),
                 };
-                format!(
-                    "{}, {:+.0}% by {word} {} ({} points later; Prechelt GL {:.1} > {GL_THRESHOLD}, {:.1} noise SDs{}){train_text}",
+                // Validation points are evaluations; on a step axis they are not every step.
+                let evals = if s.monitor.axis == Axis::Epoch {
+                    format!("{word}s")
+                } else {
+                    "evaluations".to_string()
+                };
+                evidence.push(format!(
+                    "{}, {:+.0}% by {word} {} ({} {evals} later; median of the last {} {evals} against the best; Prechelt GL {:.1} > {GL_THRESHOLD}, {:.1} noise SDs{}){train_text}",
                     best_text.clone().unwrap_or_default(),
                     p.gl,
-                    fmt_x(x.last().copied().unwrap_or(0.0)),
+                    fmt_x(s.x().last().copied().unwrap_or(0.0)),
                     p.since,
+                    divergence::LEVEL_WINDOW,
                     p.gl,
                     p.sigmas,
                     p.pq.map_or(String::new(), |q| format!(", PQ {q:.2}"))
-                )
-            });
-            evidence.extend(p);
-            if let Some(g) = prechelt.as_ref().and_then(|p| p.gap) {
-                if g.significant() && g.slope * sign > 0.0 {
+                ));
+            }
+            if let Some(g) = s.prechelt.as_ref().and_then(|p| p.gap) {
+                if g.significant() && g.slope > 0.0 {
+                    let gap = if s.orientation == Orientation::Lower {
+                        "validation − training"
+                    } else {
+                        "training − validation"
+                    };
                     evidence.push(format!(
-                        "the validation − training gap widens by {} per {word} (Mann–Kendall p = {:.3})",
+                        "the generalisation gap ({gap}) widens by {} per {word} (Mann–Kendall p = {:.3})",
                         fmt_v(g.slope.abs()),
                         g.p
                     ));
                 }
             }
-            best.map_or("stop training".to_string(), |b| {
+            s.best.map_or("stop training".to_string(), |b| {
                 format!("stop and keep the {word}-{} checkpoint", fmt_x(b.x))
             })
         }
         Verdict::Improving | Verdict::Plateau => {
-            let mut parts = best_text.clone().into_iter().collect::<Vec<_>>();
-            if let Some(t) = &trend {
-                parts.push(format!(
-                    "over {} it moved {:+.2}% per {word} (Theil–Sen; Mann–Kendall p = {:.3})",
-                    window(t, word),
-                    100.0 * sign * t.slope / t.level.abs().max(f64::MIN_POSITIVE),
-                    t.p
-                ));
-            }
-            if let Some(o) = &outlook {
-                parts.push(format!(
-                    "{} {} fit projects +{} {word}s ≈ {} ({}…{}) against the best so far, to {}{}",
-                    if o.family.starts_with('e') { "an" } else { "a" },
-                    o.family,
-                    fmt_x(o.horizon.round()),
-                    pct(-o.gain),
-                    pct(-o.gain_high),
-                    pct(-o.gain_low),
-                    fmt_v(sign * o.mid.last().copied().unwrap_or(f64::NAN)),
-                    match verdict {
-                        Verdict::Improving if o.gain_low <= MIN_GAIN => format!(
-                            "; the plausible range reaches under the {:.0}% that matters, but the latest point is the best, with no spike, learning-rate cut or widening validation gap behind it",
-                            100.0 * MIN_GAIN
-                        ),
-                        Verdict::Plateau if o.gain_low <= MIN_GAIN && o.gain > MIN_GAIN => format!(
-                            ", but the plausible range reaches under the {:.0}% that matters{}",
-                            100.0 * MIN_GAIN,
-                            if !significant_fall {
-                                " and the recent fall is not significant"
-                            } else if !at_best {
-                                " and the latest point is not the best"
-                            } else if gap_widens {
-                                " and the validation − training gap widens"
-                            } else if cut_inside {
-                                " and the latest gain followed a learning-rate cut"
-                            } else {
-                                " and training had loss spikes"
-                            }
-                        ),
-                        Verdict::Plateau if o.gain_low > MIN_GAIN => format!(
-                            ", but the recent trend is not significant at {}",
-                            super::trend::ALPHA
-                        ),
-                        Verdict::Plateau => {
-                            format!(", under the {:.0}% that matters", 100.0 * MIN_GAIN)
-                        }
-                        _ => String::new(),
-                    }
-                ));
-            }
-            evidence.push(parts.join("; "));
-            if verdict == Verdict::Improving {
-                let more = outlook.as_ref().map_or(String::new(), |o| {
-                    format!(" ~{} more {word}s", fmt_x(epochs_to_share(o, x).round()))
-                });
-                format!("keep training{more}")
-            } else if let (true, Some(o), Some(b)) = (slow, &outlook, best) {
-                format!(
-                    "stop and keep the {word}-{} checkpoint: {} more {word}s are projected to gain under {:.0}%",
-                    fmt_x(b.x),
-                    fmt_x(o.horizon.round()),
-                    100.0 * MIN_GAIN
-                )
-            } else if schedule.as_ref().is_some_and(|s| !s.drops.is_empty()) {
-                "lower the learning rate again (progress so far came after LR cuts), or stop"
-                    .to_string()
+            evidence.push(progress_sentence(s, verdict, best_text));
+            progress_advice(s, verdict)
+        }
+    };
+    (evidence, advice)
+}
+
+/// Best, recent trend and projected gain in one sentence.
+fn progress_sentence(s: &Signals, verdict: Verdict, best_text: Option<String>) -> String {
+    let word = s.word;
+    let mut parts = best_text.into_iter().collect::<Vec<_>>();
+    if let Some(t) = &s.trend {
+        parts.push(format!(
+            "over {} it moved {:+.2}% per {word}{} (Theil–Sen; Mann–Kendall p = {:.3})",
+            window(t, word),
+            s.pct_per_step(t),
+            if s.orientation == Orientation::Error {
+                " of its error rate"
             } else {
-                best.map_or("stop".to_string(), |b| {
-                    format!(
-                        "stop: more {word}s are unlikely to help; keep the {word}-{} checkpoint",
-                        fmt_x(b.x)
-                    )
-                })
+                ""
+            },
+            t.p
+        ));
+    }
+    if let Some(o) = &s.outlook {
+        let why = match verdict {
+            Verdict::Plateau if s.schedule_ended() => {
+                ", but the learning-rate schedule has ended, so no gain is projected past it"
+                    .to_string()
             }
-        }
-    };
-
-    let advice = match gradients.as_ref().filter(|g| g.exploding()) {
-        Some(g) if verdict != Verdict::Diverging => {
-            format!("{advice}; clip gradients at {}", fmt_v(g.clip))
-        }
-        _ => advice,
-    };
-
-    // Qualifiers, each with its evidence sentence.
-    if let Some(t) = trend.filter(|t| noisy(t) && verdict != Verdict::Diverging) {
-        qualifiers.push("noisy".to_string());
-        evidence.push(format!(
-            "noisy: {name} fluctuates by {} (robust SD) around a trend that moves {} over {}",
-            fmt_v(t.noise),
-            fmt_v(t.change().abs()),
-            window(&t, word)
-        ));
-    }
-    if let Some(t) = trend.filter(|_| verdict == Verdict::Plateau && slow) {
-        qualifiers.push("slow_progress".to_string());
-        evidence.push(format!(
-            "slow_progress: {name} still improves ({:+.2}% per {word}, Mann–Kendall p = {:.3}) and its latest point is its best within noise, but not by the {:.0}% that matters over the next {} {word}s",
-            100.0 * sign * t.slope / t.level.abs().max(f64::MIN_POSITIVE),
-            t.p,
-            100.0 * MIN_GAIN,
-            outlook.as_ref().map_or(String::new(), |o| fmt_x(o.horizon.round()))
-        ));
-    }
-    if let Some((gain, true)) = not_learning(&y).filter(|_| {
-        n >= MIN_POINTS && !matches!(verdict, Verdict::Diverging | Verdict::Insufficient)
-    }) {
-        qualifiers.push("not_learning".to_string());
-        evidence.push(format!(
-            "not_learning: {name}'s best is only {:.2}% better than its first value",
-            100.0 * gain.max(0.0)
-        ));
-    }
-    if !spikes.is_empty() && verdict != Verdict::Diverging {
-        let (back, open): (Vec<&Spike>, Vec<&Spike>) = spikes.iter().partition(|s| s.recovered);
-        let mut parts = Vec::new();
-        if !back.is_empty() {
-            parts.push(format!(
-                "at {} and came back down",
-                list(back.iter().map(|s| at(s.x)))
-            ));
-        }
-        if !open.is_empty() {
-            parts.push(format!(
-                "at {} (not yet recovered)",
-                list(open.iter().map(|s| at(s.x)))
-            ));
-        }
-        qualifiers.push("spikes".to_string());
-        evidence.push(format!(
-            "spikes: {} jumped above {:.0}× its running median {}",
-            objective.map_or(name, |o| o.name.as_str()),
-            divergence::SPIKE_FACTOR,
-            parts.join(", and ")
-        ));
-    }
-    if let Some(s) = schedule.as_ref().filter(|s| !s.drops.is_empty()) {
-        if verdict == Verdict::Plateau {
-            qualifiers.push("lr_limited".to_string());
-            evidence.push(format!(
-                "lr_limited: {} was cut at {} (now {}); the plateau sits between cuts, so a further cut may resume progress",
-                s.series,
-                list(s.drops.iter().map(|d| at(d.0))),
-                fmt_v(s.drops.last().map_or(0.0, |d| d.2))
-            ));
-        }
-    }
-    if let Some(g) = &gradients {
-        if g.exploding() {
-            qualifiers.push("exploding_gradients".to_string());
-            let what = match (g.non_finite_at, g.explosions.first()) {
-                (Some(xn), _) => format!("{} is non-finite at {}", g.series, at(xn)),
-                (None, Some((xe, v, m))) => format!(
-                    "{} reached {} at {}, {:.0}× its running median {}",
-                    g.series,
-                    fmt_v(*v),
-                    at(*xe),
-                    v / m,
-                    fmt_v(*m)
-                ),
-                (None, None) => g.series.clone(),
-            };
-            evidence.push(format!(
-                "exploding_gradients: {what}; clip at {} (the {:.0}th percentile of {} norms, AutoClip)",
-                fmt_v(g.clip),
-                gradients::AUTOCLIP_PERCENTILE,
-                g.points
-            ));
-        }
-        if g.vanishing {
-            qualifiers.push("vanishing_gradients".to_string());
-            evidence.push(format!(
-                "vanishing_gradients: {} fell from {} to {} while the loss kept {:.0}% of its first value",
-                g.series,
-                fmt_v(g.early),
-                fmt_v(g.late),
-                100.0 * loss_kept.unwrap_or(1.0)
-            ));
-        }
-    }
-    let worsening = prechelt.as_ref().is_some_and(|p| p.gl > GL_THRESHOLD)
-        || trend.is_some_and(|t| t.significant() && t.z > 0.0);
-    if monitor.kind == Kind::Loss && monitor.role == Role::Validation && worsening {
-        if let Some((m, t)) = x.get(start).and_then(|&from| improving_metric(run, from)) {
-            qualifiers.push("metric_disagreement".to_string());
-            evidence.push(format!(
-                "metric_disagreement: {name} worsens while {} still improves ({} per {word}, Mann–Kendall p = {:.3})",
-                m.name,
-                fmt_v(t.slope),
-                t.p
-            ));
-        }
-    }
-    if let Some(ratio) = train.and_then(|t| scale_mismatch(t, monitor)) {
-        qualifiers.push("train_val_mismatch".to_string());
-        evidence.push(format!(
-            "train_val_mismatch: {} and {name} start {:.0}× apart, so they do not measure the same thing on the same scale",
-            train.map_or("", |t| t.name.as_str()),
-            ratio
-        ));
-    }
-    if !restarts.is_empty() {
-        qualifiers.push("restarted".to_string());
-        evidence.push(format!(
-            "restarted: resumed {} time{} (at {word} {}); the sessions are judged as one spliced history of {} points",
-            restarts.len(),
-            if restarts.len() == 1 { "" } else { "s" },
-            list(restarts.iter().map(|r| fmt_x(*r))),
-            n
-        ));
-    }
-
-    let mut markers = Vec::new();
-    let mark =
-        |kind: &str, series: Option<&str>, x: f64, value: Option<f64>, label: String| Marker {
-            kind: kind.to_string(),
-            series: series.map(str::to_string),
-            x,
-            value,
-            label,
+            Verdict::Plateau if o.gain_low <= MIN_GAIN && o.gain > MIN_GAIN => format!(
+                ", but the plausible range reaches under the {:.0}% that matters{}",
+                100.0 * MIN_GAIN,
+                if !s.significant_fall() {
+                    " and the recent fall is not significant"
+                } else if !s.at_best() {
+                    " and the latest level is not the best"
+                } else if s.gap_widens() {
+                    " and the validation − training gap widens"
+                } else if s.recovering() {
+                    " and the recent fall follows a loss spike"
+                } else {
+                    " and the latest gain followed a learning-rate cut"
+                }
+            ),
+            Verdict::Plateau if o.gain_low > MIN_GAIN => format!(
+                ", but the recent trend is not significant at {}",
+                super::trend::ALPHA
+            ),
+            Verdict::Plateau => format!(", under the {:.0}% that matters", 100.0 * MIN_GAIN),
+            _ => String::new(),
         };
-    if let Some(b) = best {
-        markers.push(mark(
-            "best",
+        parts.push(format!(
+            "{} {} fit projects +{} {word}s ≈ {} ({}…{}) against the best level so far, to {}{why}",
+            if o.family.starts_with('e') { "an" } else { "a" },
+            o.family,
+            fmt_x(o.horizon.round()),
+            pct(-o.gain),
+            pct(-o.gain_high),
+            pct(-o.gain_low),
+            fmt_v(
+                s.orientation
+                    .from(o.mid.last().copied().unwrap_or(f64::NAN))
+            ),
+        ));
+    }
+    parts.join("; ")
+}
+
+fn progress_advice(s: &Signals, verdict: Verdict) -> String {
+    let word = s.word;
+    if verdict == Verdict::Improving {
+        let more = s.outlook.as_ref().map_or(String::new(), |o| {
+            format!(
+                " ~{} more {word}s",
+                fmt_x(epochs_to_share(o, s.x()).round())
+            )
+        });
+        format!("keep training{more}")
+    } else if let (true, Some(o), Some(b)) = (s.slow(), &s.outlook, s.best) {
+        format!(
+            "stop and keep the {word}-{} checkpoint: {} more {word}s are projected to gain under {:.0}%",
+            fmt_x(b.x),
+            fmt_x(o.horizon.round()),
+            100.0 * MIN_GAIN
+        )
+    } else if s.schedule.as_ref().is_some_and(|s| !s.drops.is_empty()) {
+        "lower the learning rate again (progress so far came after LR cuts), or stop".to_string()
+    } else {
+        s.best.map_or("stop".to_string(), |b| {
+            format!(
+                "stop: more {word}s are unlikely to help; keep the {word}-{} checkpoint",
+                fmt_x(b.x)
+            )
+        })
+    }
+}
+
+fn marker(
+    kind: MarkerKind,
+    series: Option<&str>,
+    x: f64,
+    value: Option<f64>,
+    label: String,
+) -> Marker {
+    Marker {
+        kind,
+        series: series.map(str::to_string),
+        x,
+        value,
+        label,
+    }
+}
+
+fn markers(s: &Signals, verdict: Verdict) -> Vec<Marker> {
+    let name = s.name();
+    let mut out = Vec::new();
+    if let Some(b) = s.best {
+        out.push(marker(
+            MarkerKind::Best,
             Some(name),
             b.x,
             Some(b.value),
             format!("best {}", fmt_v(b.value)),
         ));
         if verdict == Verdict::Overfitting {
-            markers.push(mark(
-                "overfit_onset",
+            out.push(marker(
+                MarkerKind::OverfitOnset,
                 Some(name),
                 b.x,
                 Some(b.value),
@@ -552,97 +753,100 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
             ));
         }
     }
-    if let Some(nf) = &non_finite {
-        markers.push(mark(
-            "nan",
+    if let Some(nf) = &s.non_finite {
+        out.push(marker(
+            MarkerKind::Nan,
             Some(&nf.series),
             nf.x,
             None,
             format!("{}", nf.value),
         ));
     }
-    if let Some(o) = objective {
-        for s in spikes.iter().take(MAX_SPIKE_MARKERS) {
-            markers.push(mark(
-                "spike",
+    if let Some(o) = s.objective {
+        for sp in s.spikes.iter().take(MAX_SPIKE_MARKERS) {
+            out.push(marker(
+                MarkerKind::Spike,
                 Some(&o.name),
-                s.x,
-                Some(s.value),
-                format!("spike {}", fmt_v(s.value)),
+                sp.x,
+                Some(sp.value),
+                format!("spike {}", fmt_v(sp.value)),
             ));
         }
     }
-    if let Some(s) = &schedule {
-        for (dx, from, to) in &s.drops {
-            markers.push(mark(
-                "lr_drop",
-                Some(&s.series),
+    if let Some(sc) = &s.schedule {
+        for (dx, from, to) in &sc.drops {
+            out.push(marker(
+                MarkerKind::LrDrop,
+                Some(&sc.series),
                 *dx,
                 Some(*to),
                 format!("lr {} → {}", fmt_v(*from), fmt_v(*to)),
             ));
         }
     }
-    for r in restarts {
-        markers.push(mark("restart", None, *r, None, "restart".to_string()));
+    for r in s.restarts {
+        out.push(marker(
+            MarkerKind::Restart,
+            None,
+            *r,
+            None,
+            "restart".to_string(),
+        ));
     }
-    if let Some(g) = gradients.as_ref().filter(|g| g.exploding()) {
-        markers.push(mark(
-            "clip_threshold",
+    if let Some(g) = s.gradients.as_ref().filter(|g| g.exploding()) {
+        out.push(marker(
+            MarkerKind::ClipThreshold,
             Some(&g.series),
-            x.last().copied().unwrap_or(0.0),
+            s.x().last().copied().unwrap_or(0.0),
             Some(g.clip),
             format!("clip {}", fmt_v(g.clip)),
         ));
     }
+    out
+}
 
-    let mut regions = Vec::new();
-    match (verdict, best, trend) {
-        (Verdict::Overfitting, Some(b), _) => regions.push(Region {
-            kind: "overfitting".to_string(),
-            start: b.x,
-            end: x.last().copied().unwrap_or(b.x),
-        }),
-        (Verdict::Plateau, _, Some(t)) => regions.push(Region {
-            kind: "plateau".to_string(),
+/// The shaded stretch matches the sentence: overfitting from the best level's point, a plateau
+/// over the window its trend was judged on.
+fn regions(s: &Signals, verdict: Verdict) -> Vec<Region> {
+    let end = s.x().last().copied();
+    match (verdict, &s.prechelt, s.trend) {
+        (Verdict::Overfitting, Some(p), _) => vec![Region {
+            kind: RegionKind::Overfitting,
+            start: s.x()[p.best_index],
+            end: end.unwrap_or(s.x()[p.best_index]),
+        }],
+        (Verdict::Plateau, _, Some(t)) => vec![Region {
+            kind: RegionKind::Plateau,
             start: t.start,
             end: t.end,
-        }),
-        _ => {}
+        }],
+        _ => Vec::new(),
     }
-    let projection = outlook
+}
+
+fn projection(s: &Signals, verdict: Verdict) -> Option<Projection> {
+    let o = s.orientation;
+    s.outlook
         .as_ref()
         .filter(|_| matches!(verdict, Verdict::Improving | Verdict::Plateau))
-        .map(|o| Projection {
-            series: monitor.name.clone(),
-            x: o.x.clone(),
-            mid: o.mid.iter().map(|v| v * sign).collect(),
-            low: o.low.iter().map(|v| v * sign).collect(),
-            high: o.high.iter().map(|v| v * sign).collect(),
-        });
-
-    Judgement {
-        verdict,
-        qualifiers,
-        best,
-        evidence,
-        advice,
-        markers,
-        regions,
-        projection,
-        early_stopping,
-        details: Details {
-            objective: objective.map(|o| o.name.clone()),
-            trend: trend.map(|t| t.scaled(sign)),
-            outlook,
-            prechelt,
-            non_finite,
-            rise,
-            spikes,
-            gradients,
-            schedule,
-        },
-    }
+        .filter(|_| !s.schedule_ended())
+        .map(|out| Projection {
+            series: s.monitor.name.clone(),
+            x: out.x.clone(),
+            mid: out.mid.iter().map(|v| o.from(*v)).collect(),
+            // The low end in lower-is-better units is the high end in the series' own units
+            // when the orientation flips.
+            low: if o == Orientation::Lower {
+                out.low.clone()
+            } else {
+                out.high.iter().map(|v| o.from(*v)).collect()
+            },
+            high: if o == Orientation::Lower {
+                out.high.clone()
+            } else {
+                out.low.iter().map(|v| o.from(*v)).collect()
+            },
+        })
 }
 
 /// Where the recent window starts: the last [`RECENT_FRACTION`] of the points, or later, after the
@@ -674,17 +878,7 @@ fn epochs_to_share(o: &Outlook, x: &[f64]) -> f64 {
         .map_or(o.horizon, |(fx, _)| fx - last)
 }
 
-/// The stretch a trend was measured over, as the chart shades it: `epochs 20–39 (20 points)`.
-fn window(t: &Trend, word: &str) -> String {
-    format!(
-        "{word}s {}–{} ({} points)",
-        fmt_x(t.start),
-        fmt_x(t.end),
-        t.points
-    )
-}
-
-fn list(items: impl Iterator<Item = String>) -> String {
+pub fn list(items: impl Iterator<Item = String>) -> String {
     let all: Vec<String> = items.collect();
     const SHOWN: usize = 5;
     if all.len() > SHOWN {
@@ -695,7 +889,7 @@ fn list(items: impl Iterator<Item = String>) -> String {
 }
 
 /// A signed percentage with enough digits to be checked.
-fn pct(f: f64) -> String {
+pub fn pct(f: f64) -> String {
     let p = 100.0 * f;
     if p.abs() >= 10.0 {
         format!("{p:+.0}%")
@@ -723,4 +917,14 @@ pub fn fmt_v(v: f64) -> String {
     }
     let digits = (3 - magnitude).max(0) as usize;
     format!("{v:.digits$}")
+}
+
+/// The stretch a trend was measured over, as the chart shades it: `epochs 20–39 (20 points)`.
+pub(super) fn window(t: &Trend, word: &str) -> String {
+    format!(
+        "{word}s {}–{} ({} points)",
+        fmt_x(t.start),
+        fmt_x(t.end),
+        t.points
+    )
 }

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::layout::{Panel, PanelKind};
 use super::panel::{series_color, Ctx};
 use super::theme::verdict_color;
-use crate::analysis::{Marker, Verdict};
+use crate::analysis::{Marker, MarkerKind, RegionKind, Verdict};
 
 type Chart<'a, 'b, DB, Y> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>;
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -24,16 +24,21 @@ fn belongs(ctx: &Ctx<'_>, panel: &Panel, series: Option<&str>) -> bool {
 
 /// The panel a marker goes on.
 fn marker_on(ctx: &Ctx<'_>, panel: &Panel, m: &Marker) -> bool {
-    match m.kind.as_str() {
-        "restart" => true,
-        "lr_drop"
+    match m.kind {
+        MarkerKind::Restart => true,
+        MarkerKind::LrDrop
             if m.series.is_none()
                 && ctx.layout.iter().any(|p| p.kind == PanelKind::LearningRate) =>
         {
             panel.kind == PanelKind::LearningRate
         }
-        "clip_threshold" if m.series.is_none() => panel.kind == PanelKind::GradNorm,
-        _ => belongs(ctx, panel, m.series.as_deref()),
+        MarkerKind::ClipThreshold if m.series.is_none() => panel.kind == PanelKind::GradNorm,
+        MarkerKind::Best
+        | MarkerKind::OverfitOnset
+        | MarkerKind::Spike
+        | MarkerKind::Nan
+        | MarkerKind::LrDrop
+        | MarkerKind::ClipThreshold => belongs(ctx, panel, m.series.as_deref()),
     }
 }
 
@@ -43,7 +48,7 @@ pub fn y_extras(ctx: &Ctx<'_>, panel: &Panel) -> Vec<f64> {
         .report
         .markers
         .iter()
-        .filter(|m| m.kind == "clip_threshold" && marker_on(ctx, panel, m))
+        .filter(|m| m.kind == MarkerKind::ClipThreshold && marker_on(ctx, panel, m))
         .filter_map(|m| m.value)
         .collect();
     if let Some(p) = &ctx.report.projection {
@@ -83,10 +88,9 @@ pub fn regions<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         if a.partial_cmp(&b) != Some(std::cmp::Ordering::Less) {
             continue;
         }
-        let color = match r.kind.as_str() {
-            "overfitting" => verdict_color(Verdict::Overfitting),
-            "plateau" => verdict_color(Verdict::Plateau),
-            _ => ctx.theme.muted,
+        let color = match r.kind {
+            RegionKind::Overfitting => verdict_color(Verdict::Overfitting),
+            RegionKind::Plateau => verdict_color(Verdict::Plateau),
         };
         chart.draw_series(std::iter::once(Rectangle::new(
             [(a, y0), (b, y1)],
@@ -96,7 +100,7 @@ pub fn regions<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
             chart.draw_series(std::iter::once(
                 EmptyElement::at((a, y1))
                     + Text::new(
-                        r.kind.clone(),
+                        r.kind.as_str(),
                         (ctx.px(4.0), ctx.px(18.0)),
                         ctx.font(11.0).color(&color),
                     ),
@@ -169,13 +173,13 @@ fn first_non_finite(ctx: &Ctx<'_>, panel: &Panel) -> Vec<Marker> {
             !ctx.report
                 .markers
                 .iter()
-                .any(|m| m.kind == "nan" && m.series.as_deref() == Some(s.name.as_str()))
+                .any(|m| m.kind == MarkerKind::Nan && m.series.as_deref() == Some(s.name.as_str()))
         })
         .filter_map(|s| {
             let k = s.y.iter().position(|v| !v.is_finite())?;
             let x = *s.x.get(k).filter(|x| x.is_finite())?;
             Some(Marker {
-                kind: "nan".to_string(),
+                kind: MarkerKind::Nan,
                 series: Some(s.name.clone()),
                 x,
                 value: None,
@@ -228,8 +232,8 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     {
         let x = ctx.map.at(m.x);
         let value = m.value.filter(|v| on_axis(*v));
-        match m.kind.as_str() {
-            "clip_threshold" => {
+        match m.kind {
+            MarkerKind::ClipThreshold => {
                 if let Some(v) = value {
                     chart.draw_series(DashedLineSeries::new(
                         vec![(ctx.x.0, v), (ctx.x.1, v)],
@@ -247,19 +251,19 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                 continue;
             }
             _ if !in_x(ctx, x) => continue,
-            "restart" => {
+            MarkerKind::Restart => {
                 vertical(chart, x, ctx.theme.muted)?;
                 if panel.kind == PanelKind::Monitor {
                     label(chart, (x, y1), &m.label, ctx.theme.muted)?;
                 }
             }
-            "lr_drop" => vertical(chart, x, ctx.theme.grid)?,
-            "overfit_onset" => {
+            MarkerKind::LrDrop => vertical(chart, x, ctx.theme.grid)?,
+            MarkerKind::OverfitOnset => {
                 let c = verdict_color(Verdict::Overfitting);
                 vertical(chart, x, c)?;
                 label(chart, (x, y1), &m.label, c)?;
             }
-            "nan" => {
+            MarkerKind::Nan => {
                 let c = verdict_color(Verdict::Diverging);
                 let at = (x, value.unwrap_or(y1));
                 chart.draw_series(std::iter::once(Cross::new(
@@ -269,7 +273,7 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                 )))?;
                 label(chart, (x, y1), &m.label, c)?;
             }
-            "spike" => {
+            MarkerKind::Spike => {
                 if let Some(v) = value {
                     let c = verdict_color(Verdict::Diverging);
                     chart.draw_series(std::iter::once(TriangleMarker::new(
@@ -279,7 +283,7 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                     )))?;
                 }
             }
-            "best" => {
+            MarkerKind::Best => {
                 if let Some(v) = value {
                     let c = verdict_color(ctx.report.verdict);
                     chart.draw_series(std::iter::once(Circle::new(
@@ -304,16 +308,6 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
                     ))?;
                 }
             }
-            _ => match value {
-                Some(v) => {
-                    chart.draw_series(std::iter::once(Circle::new(
-                        (x, v),
-                        ctx.px(4.0),
-                        fg.stroke_width(thin),
-                    )))?;
-                }
-                None => vertical(chart, x, ctx.theme.muted)?,
-            },
         }
     }
     Ok(())

@@ -75,7 +75,14 @@ pub fn banner<DB: DrawingBackend>(
     }
     if !report.qualifiers.is_empty() {
         title.push_str(" · ");
-        title.push_str(&report.qualifiers.join(", "));
+        title.push_str(
+            &report
+                .qualifiers
+                .iter()
+                .map(|q| q.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     }
     let bold = ("sans-serif", 20.0 * s).into_font().style(FontStyle::Bold);
     area.draw(&Text::new(title, (px(16.0), px(8.0)), bold.color(&vc)))?;

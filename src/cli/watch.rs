@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use plateau::analysis::Qualifier;
 use plateau::follow::{Change, Follow};
 use plateau::model::Drop;
 use plateau::{analyze, Options, RunReport, Verdict};
@@ -20,7 +21,7 @@ struct Line<'a> {
     name: &'a str,
     source: &'a str,
     verdict: Verdict,
-    qualifiers: &'a [String],
+    qualifiers: &'a [Qualifier],
     monitor: Option<&'a str>,
     best: Option<&'a plateau::analysis::Point>,
     evidence: &'a [String],
@@ -148,7 +149,8 @@ fn read(path: &Path, follow: &mut Follow) -> Result<(), String> {
 fn verdict_line(run: &RunReport) -> String {
     let mut line = format!("{}: {}", run.name, run.verdict);
     if !run.qualifiers.is_empty() {
-        line.push_str(&format!(" [{}]", run.qualifiers.join(", ")));
+        let words: Vec<&str> = run.qualifiers.iter().map(|q| q.as_str()).collect();
+        line.push_str(&format!(" [{}]", words.join(", ")));
     }
     if let Some(m) = &run.monitor {
         line.push_str(&format!(" ({m})"));

@@ -1,0 +1,186 @@
+//! Levels instead of extremes: a series' robust level (running median), its own noise (from
+//! point-to-point differences, so a trend does not count as noise), the resolution its values were
+//! printed with (a loss printed with 4 decimals cannot tell 0.0001 from 0.0002), and per-step
+//! series binned onto the cadence of the evaluations (mean per bin, min/max and non-finite counts
+//! kept), so that training and validation are compared at the same resolution.
+
+use super::trend::median;
+
+/// Scale of the median absolute deviation that makes it a standard deviation for Gaussian noise.
+pub const MAD_TO_SD: f64 = 1.4826;
+/// The most decimals looked for when reading the printed resolution; values needing more were
+/// written as full floats and have no resolution worth a floor.
+const MAX_DECIMALS: i32 = 8;
+
+/// The printed resolution 10^−d for the fewest decimals d ≤ 8 that write every finite value
+/// exactly, or `None` (full-precision floats, or no finite values). O(n) per candidate d.
+pub fn resolution(y: &[f64]) -> Option<f64> {
+    let finite: Vec<f64> = y.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return None;
+    }
+    (0..=MAX_DECIMALS).find_map(|d| {
+        let scale = 10f64.powi(d);
+        finite
+            .iter()
+            .all(|v| {
+                let s = v * scale;
+                (s - s.round()).abs() <= 1e-6 * s.abs().max(1.0)
+            })
+            .then(|| 10f64.powi(-d))
+    })
+}
+
+/// The series' own point-to-point noise as a standard deviation: 1.4826 × the median absolute
+/// second difference / √6 (white noise of SD σ has second differences of SD √6·σ, while a
+/// smooth trend, even a steep or curving one, barely moves them), never below the printed
+/// resolution. `None` with fewer than three finite points.
+pub fn noise(y: &[f64]) -> Option<f64> {
+    let finite: Vec<f64> = y.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.len() < 3 {
+        return None;
+    }
+    let mut second: Vec<f64> = finite
+        .windows(3)
+        .map(|w| (w[2] - 2.0 * w[1] + w[0]).abs())
+        .collect();
+    let sd = MAD_TO_SD * median(&mut second)? / 6f64.sqrt();
+    Some(sd.max(resolution(&finite).unwrap_or(0.0)))
+}
+
+/// The centred running median of `window` (odd) points at every index, over the finite points
+/// available near the edges; NaN where a window holds no finite point. O(n · window).
+pub fn running_median(y: &[f64], window: usize) -> Vec<f64> {
+    let half = window / 2;
+    let mut w: Vec<f64> = Vec::with_capacity(window);
+    (0..y.len())
+        .map(|i| {
+            w.clear();
+            w.extend(
+                y[i.saturating_sub(half)..(i + half + 1).min(y.len())]
+                    .iter()
+                    .copied()
+                    .filter(|v| v.is_finite()),
+            );
+            median(&mut w).unwrap_or(f64::NAN)
+        })
+        .collect()
+}
+
+/// The lowest level (running median of `window` points) and its index.
+pub fn best_level(y: &[f64], window: usize) -> Option<(usize, f64)> {
+    running_median(y, window)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The level at the end: the median of the last `window` finite points.
+pub fn end_level(y: &[f64], window: usize) -> Option<f64> {
+    let mut tail: Vec<f64> = y
+        .iter()
+        .rev()
+        .copied()
+        .filter(|v| v.is_finite())
+        .take(window)
+        .collect();
+    median(&mut tail)
+}
+
+/// A dense series summarised per bin.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Binned {
+    /// Each bin's last x.
+    pub x: Vec<f64>,
+    /// Mean of the bin's finite values (NaN when it has none).
+    pub mean: Vec<f64>,
+    pub min: Vec<f64>,
+    pub max: Vec<f64>,
+    /// How many non-finite values the bin held.
+    pub non_finite: Vec<usize>,
+}
+
+/// Bins `(x, y)` at the `edges` (ascending): bin i holds the points with edges[i−1] < x ≤
+/// edges[i] and sits at x = edges[i]; points after the last edge form one more bin at their last
+/// x. Edges without points make no bin. One pass, O(n + edges).
+pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
+    #[derive(Clone, Copy)]
+    struct Acc {
+        last_x: f64,
+        sum: f64,
+        count: usize,
+        lo: f64,
+        hi: f64,
+        bad: usize,
+    }
+    let mut out = Binned::default();
+    let flush = |out: &mut Binned, acc: Option<Acc>, at: f64| {
+        if let Some(a) = acc {
+            out.x.push(at);
+            out.mean.push(if a.count > 0 {
+                a.sum / a.count as f64
+            } else {
+                f64::NAN
+            });
+            out.min.push(a.lo);
+            out.max.push(a.hi);
+            out.non_finite.push(a.bad);
+        }
+    };
+    let mut edge = 0;
+    let mut acc: Option<Acc> = None;
+    for (&xi, &yi) in x.iter().zip(y) {
+        while edge < edges.len() && xi > edges[edge] {
+            flush(&mut out, acc.take(), edges[edge]);
+            edge += 1;
+        }
+        let a = acc.get_or_insert(Acc {
+            last_x: xi,
+            sum: 0.0,
+            count: 0,
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            bad: 0,
+        });
+        a.last_x = xi;
+        if yi.is_finite() {
+            a.sum += yi;
+            a.count += 1;
+            a.lo = a.lo.min(yi);
+            a.hi = a.hi.max(yi);
+        } else {
+            a.bad += 1;
+        }
+    }
+    let at = edges.get(edge).copied();
+    let last = acc.map(|a| at.unwrap_or(a.last_x));
+    flush(&mut out, acc, last.unwrap_or(f64::NAN));
+    out
+}
+
+/// At most `bins` equal-count bins of a long series: each bin's last x and the mean of its finite
+/// values (replaces keeping every k-th point, which lets a single noisy step stand for its
+/// neighbours). Series of at most `bins` points come back unchanged (minus non-finite points).
+pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> (Vec<f64>, Vec<f64>) {
+    let n = x.len().min(y.len());
+    let size = n.div_ceil(bins.max(1)).max(1);
+    // Bins are aligned to the end, so the last point always closes the last bin.
+    let first = n % size;
+    let mut starts: Vec<usize> = Vec::with_capacity(bins + 1);
+    if first > 0 {
+        starts.push(0);
+    }
+    starts.extend((first..n).step_by(size));
+    starts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &s)| {
+            let e = starts.get(k + 1).copied().unwrap_or(n);
+            let finite: Vec<f64> = y[s..e].iter().copied().filter(|v| v.is_finite()).collect();
+            let xe = x[e - 1];
+            (!finite.is_empty() && xe.is_finite())
+                .then(|| (xe, finite.iter().sum::<f64>() / finite.len() as f64))
+        })
+        .unzip()
+}
