@@ -209,8 +209,20 @@ fn http(
     path: &str,
     headers: &[(&str, &str)],
 ) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let host = origin.trim_start_matches("http://");
+    http_to(origin, host, method, path, headers)
+}
+
+/// [`http`] with the `Host` header given.
+fn http_to(
+    origin: &str,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let mut stream = TcpStream::connect(origin.trim_start_matches("http://")).unwrap();
-    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: x\r\n");
+    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {host}\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -283,7 +295,7 @@ fn serve_gives_the_rest_of_a_log_for_a_range_with_cors_headers() {
     let (code, headers, body) = http(&served.origin, "GET", "/logs/exp%201/history.csv", &[]);
     assert_eq!(code, 200);
     assert_eq!(body, whole);
-    assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
+    assert_eq!(header(&headers, "access-control-allow-origin"), None);
     assert_eq!(header(&headers, "accept-ranges"), Some("bytes"));
     let etag = header(&headers, "etag").unwrap().to_string();
 
@@ -376,4 +388,56 @@ fn serve_gives_the_page_and_nothing_outside_its_folders() {
         http(&served.origin, "POST", "/logs/exp%201/history.csv", &[]).0,
         405
     );
+}
+
+#[test]
+fn serve_lets_no_other_site_read_the_logs() {
+    let (_, logs, page) = site("serve-origin");
+    let served = serve(&logs, &page);
+    let port = served.origin.rsplit(':').next().unwrap().to_string();
+    let log = "/logs/exp%201/history.csv";
+    // A page of another site, fetched by the visitor's browser: no CORS grant, so it reads nothing.
+    let (code, headers, _) = http(
+        &served.origin,
+        "GET",
+        log,
+        &[("Origin", "https://evil.example")],
+    );
+    assert_eq!(code, 200);
+    assert_eq!(header(&headers, "access-control-allow-origin"), None);
+    for origin in [
+        "http://127.0.0.1.evil.example",
+        "http://localhost.evil.example:80",
+        "null",
+    ] {
+        let (_, headers, _) = http(&served.origin, "GET", log, &[("Origin", origin)]);
+        assert_eq!(
+            header(&headers, "access-control-allow-origin"),
+            None,
+            "{origin}"
+        );
+    }
+    // The page served from this machine (`make serve`, another port) may read across origins.
+    let local = "http://127.0.0.1:8000";
+    let (_, headers, _) = http(&served.origin, "GET", log, &[("Origin", local)]);
+    assert_eq!(header(&headers, "access-control-allow-origin"), Some(local));
+    // A DNS name rebound to 127.0.0.1 makes the other site same-origin: its Host gives it away.
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        "127.0.0.1:1".to_string(),
+        String::new(),
+    ] {
+        let (code, _, body) = http_to(&served.origin, &host, "GET", log, &[]);
+        assert_eq!(code, 403, "{host}");
+        assert!(!String::from_utf8_lossy(&body).contains("epoch"), "{host}");
+    }
+    let (code, _, _) = http_to(
+        &served.origin,
+        &format!("localhost:{port}"),
+        "GET",
+        log,
+        &[],
+    );
+    assert_eq!(code, 200);
 }

@@ -1,5 +1,7 @@
 //! `plateau serve [DIR]`: the page and DIR's logs over HTTP on 127.0.0.1, with the headers a page
-//! following a log needs (`Range`, `ETag`, `Last-Modified`, CORS). The page still does all the
+//! following a log needs (`Range`, `ETag`, `Last-Modified`, CORS for pages served from this machine's
+//! loopback addresses, and only for those: another site must not read the logs through a visitor's
+//! browser, by CORS or a DNS name rebound to 127.0.0.1). The page still does all the
 //! work; this only hands out files. The page's files are `index.html` and `www/` of `--page`;
 //! the logs are under `/logs/`. No path leaves those folders.
 
@@ -66,12 +68,13 @@ pub fn serve(dir: &Path, page: &Path, port: u16, follow: f64) -> ExitCode {
             found.len() - LISTED
         );
     }
+    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
     let folders = std::sync::Arc::new((logs, page));
     for request in server.incoming_requests() {
         let folders = std::sync::Arc::clone(&folders);
         // One thread per request: a slow client never holds up the others.
         std::thread::spawn(move || {
-            let answer = answer(&request, &folders.0, &folders.1);
+            let answer = answer(&request, &folders.0, &folders.1, port);
             // A client that hung up is no reason to stop serving the others.
             let _ = request.respond(answer);
         });
@@ -134,11 +137,54 @@ fn status(code: u16, text: &str) -> Answer {
         .with_header(header("Content-Type", "text/plain; charset=utf-8"))
 }
 
-/// The response to one request, every header included.
-fn answer(request: &Request, logs: &Path, page: &Path) -> Answer {
-    let mut response = respond(request, logs, page);
+/// A request header's value.
+fn value(request: &Request, name: &'static str) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str().to_string())
+}
+
+/// Whether `host` (a `Host` header, or an `Origin`'s host and port) names this machine's loopback
+/// interface: a page from anywhere else, or a DNS name rebound to 127.0.0.1, reads nothing.
+fn loopback(host: &str) -> bool {
+    let name = host.rsplit_once(':').map_or(host, |(name, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            name
+        } else {
+            host
+        }
+    });
+    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "[::1]"
+}
+
+/// The response to one request, every header included. Only requests addressed to 127.0.0.1 or
+/// localhost on this port are answered, and only loopback pages may read across origins.
+fn answer(request: &Request, logs: &Path, page: &Path, port: u16) -> Answer {
+    let host = value(request, "Host").unwrap_or_default();
+    let ours = host
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p == port.to_string())
+        && loopback(&host);
+    let mut response = if ours {
+        respond(request, logs, page)
+    } else {
+        status(
+            403,
+            "only requests to 127.0.0.1 or localhost on this port are served",
+        )
+    };
+    let origin = value(request, "Origin").filter(|o| {
+        o.strip_prefix("http://")
+            .or_else(|| o.strip_prefix("https://"))
+            .is_some_and(loopback)
+    });
+    if let Some(origin) = origin {
+        response.add_header(header("Access-Control-Allow-Origin", &origin));
+    }
     for (name, value) in [
-        ("Access-Control-Allow-Origin", "*"),
+        ("Vary", "Origin"),
         ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
         (
             "Access-Control-Allow-Headers",
@@ -148,8 +194,6 @@ fn answer(request: &Request, logs: &Path, page: &Path) -> Answer {
             "Access-Control-Expose-Headers",
             "Content-Range, Content-Length, ETag, Last-Modified, Accept-Ranges",
         ),
-        // Chromium asks before a public page reads from 127.0.0.1 (Private Network Access).
-        ("Access-Control-Allow-Private-Network", "true"),
         ("Cache-Control", "no-cache"),
         ("X-Content-Type-Options", "nosniff"),
         // A fresh connection per request: tiny_http's keep-alive was seen to stall Chromium's
@@ -184,13 +228,7 @@ fn respond(request: &Request, logs: &Path, page: &Path) -> Answer {
         .map_or(0, |d| d.as_nanos());
     let etag = format!("\"{size:x}-{nanos:x}\"");
     let last_modified = httpdate::fmt_http_date(modified);
-    let value = |name: &'static str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv(name))
-            .map(|h| h.value.as_str().to_string())
-    };
+    let value = |name| value(request, name);
     let unchanged = match (value("If-None-Match"), value("If-Modified-Since")) {
         (Some(tags), _) => tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"),
         (None, Some(since)) => {
