@@ -210,3 +210,62 @@ fn not_a_log_is_one_sentence() {
     };
     assert!(err.to_string().contains("photo.png"), "{err}");
 }
+
+/// Bytes of `text` a follower may have parsed: up to its last line end.
+fn complete_lines(text: &[u8]) -> &[u8] {
+    &text[..text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)]
+}
+
+/// Follows `text` as it grows by the given cut sizes; after every read the follower's drop (or
+/// error) is the one a whole read of the complete lines so far gives.
+fn follow_equals_whole_reads(name: &str, text: &[u8], steps: &[usize]) {
+    let mut follow = Follow::new(name);
+    let mut end = 0;
+    for step in steps.iter().cycle() {
+        end = (end + step).min(text.len());
+        read_all(&mut follow, &text[..end]);
+        let whole = read(&[Input {
+            name,
+            bytes: complete_lines(&text[..end]),
+        }]);
+        let followed = follow.drop();
+        match (&followed, &whole) {
+            (Ok(f), Ok(w)) => assert_eq!(f, w, "{name} after {end} bytes"),
+            (Err(f), Err(w)) => {
+                assert_eq!(f.to_string(), w.to_string(), "{name} after {end} bytes")
+            }
+            _ => panic!("{name} after {end} bytes: followed {followed:?}, whole {whole:?}"),
+        }
+        if end == text.len() {
+            break;
+        }
+    }
+}
+
+#[test]
+fn every_read_of_a_growing_log_equals_a_whole_read_of_its_complete_lines() {
+    // Past the 4 KB head and the 16 KB piece, so lines are parsed both as bytes arrive and when
+    // a drop is asked for; CRLF and multi-byte characters cut anywhere, a BOM, a repeated
+    // header (a warning), and an appended run.
+    let mut text = String::from("\u{feff}epoch,loss,val_loss,note\r\n");
+    for e in 0..600 {
+        text.push_str(&format!(
+            "{e},{:.5},{:.5},é{e}\r\n",
+            1.0 / (1.0 + e as f64),
+            2.0 / (2.0 + e as f64)
+        ));
+        if e == 300 {
+            text.push_str("epoch,loss,val_loss,note\r\n");
+        }
+    }
+    for e in 0..50 {
+        text.push_str(&format!(
+            "{e},{:.5},{:.5},ü\r\n",
+            0.5 / (1.0 + e as f64),
+            0.7
+        ));
+    }
+    for steps in [&[1, 3, 7, 500, 9000][..], &[4097, 5], &[20_000, 1]] {
+        follow_equals_whole_reads("history.csv", text.as_bytes(), steps);
+    }
+}

@@ -110,11 +110,15 @@ impl Stream {
     /// complete lines not yet parsed are parsed now; none is parsed twice. Only a head (under
     /// [`HEAD`] bytes, or without five complete lines) or a JSON file is read again whole.
     pub fn snapshot(&mut self) -> Result<Drop, Error> {
+        if let Some(file) = &mut self.current {
+            // Warnings about these lines are kept, as those of lines parsed on `push` are.
+            file.catch_up(&mut self.drop.warnings);
+        }
         let mut drop = Drop {
             runs: self.drop.runs.clone(),
             warnings: self.drop.warnings.clone(),
         };
-        if let Some(file) = &mut self.current {
+        if let Some(file) = &self.current {
             let runs = file.snapshot(&mut drop.warnings)?;
             join(&mut drop.runs, runs);
         }
@@ -232,9 +236,20 @@ impl File {
 }
 
 impl File {
-    /// The runs of the complete lines read so far (see [`Stream::snapshot`]).
-    fn snapshot(&mut self, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-        let Phase::Lines(lines) = &mut self.phase else {
+    /// Parses the complete lines not parsed yet (see [`Stream::snapshot`]).
+    fn catch_up(&mut self, warnings: &mut Vec<String>) {
+        if let Phase::Lines(lines) = &mut self.phase {
+            if !lines.stuck {
+                let cut = table::complete(&self.pending, lines.builder.line_end());
+                lines.take(&self.pending[..cut], warnings);
+                self.pending.drain(..cut);
+            }
+        }
+    }
+
+    /// The runs of the complete lines read so far, once [`File::catch_up`] parsed them.
+    fn snapshot(&self, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
+        let Phase::Lines(lines) = &self.phase else {
             let whole = matches!(self.phase, Phase::Whole)
                 || !is_delimited(dialect_of(&self.name, &self.pending)?);
             let cut = if whole {
@@ -251,11 +266,6 @@ impl File {
                 warnings,
             );
         };
-        if !lines.stuck {
-            let cut = table::complete(&self.pending, lines.builder.line_end());
-            lines.take(&self.pending[..cut], warnings);
-            self.pending.drain(..cut);
-        }
         if let Some(offset) = lines.nul.or(lines.invalid) {
             return Err(Error::Binary {
                 file: self.name.clone(),
