@@ -269,3 +269,43 @@ fn every_read_of_a_growing_log_equals_a_whole_read_of_its_complete_lines() {
         follow_equals_whole_reads("history.csv", text.as_bytes(), steps);
     }
 }
+
+#[test]
+fn real_logs_followed_in_pieces_equal_their_whole_reads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut checked = 0;
+    for dir in std::fs::read_dir(root).unwrap().flatten() {
+        for file in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = file.file_name().to_string_lossy().into_owned();
+            let mut bytes = std::fs::read(file.path()).unwrap();
+            if !bytes.ends_with(b"\n") {
+                bytes.push(b'\n');
+            }
+            let mut follow = Follow::new(&name);
+            let mut end = 0;
+            for step in [1, 4096, 13, 777, 20_000].iter().cycle() {
+                end = (end + step).min(bytes.len());
+                read_all(&mut follow, &bytes[..end]);
+                if end == bytes.len() {
+                    break;
+                }
+            }
+            let whole = read(&[Input {
+                name: &name,
+                bytes: &bytes,
+            }]);
+            match (follow.drop(), whole) {
+                // Debug text, as missing cells are NaN (never equal to themselves).
+                (Ok(f), Ok(w)) => assert_eq!(format!("{f:?}"), format!("{w:?}"), "{name}"),
+                (Err(f), Err(w)) => assert_eq!(f.to_string(), w.to_string(), "{name}"),
+                (f, w) => panic!("{name}: followed {f:?}, whole {w:?}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} logs");
+}
