@@ -90,7 +90,7 @@ impl Follow {
     /// Takes the file's bytes from offset `at` to its end. Bytes already read are checked (the
     /// kept tail) and skipped, never parsed again; only the rest is pushed to the stream.
     pub fn update(&mut self, at: u64, bytes: &[u8]) -> Result<Change, Error> {
-        let end = at + bytes.len() as u64;
+        let end = at.saturating_add(bytes.len() as u64);
         let seen = self.offset - self.tail.len() as u64;
         let same = at <= seen
             && end >= self.offset

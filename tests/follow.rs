@@ -309,3 +309,16 @@ fn real_logs_followed_in_pieces_equal_their_whole_reads() {
     }
     assert!(checked >= 20, "{checked} logs");
 }
+
+#[test]
+fn bytes_said_to_start_past_any_size_are_a_replaced_file() {
+    // A lying server's `Content-Range: bytes 99999999999999999999-…` reaches the follower as the
+    // largest offset there is.
+    let mut follow = Follow::new("history.csv");
+    read_all(&mut follow, log(0..10, None).as_bytes());
+    assert_eq!(
+        follow.update(u64::MAX, b"1,2,3\n").unwrap(),
+        Change::Replaced
+    );
+    assert_eq!(follow.resume_at(), 0);
+}
