@@ -120,7 +120,11 @@ impl Follow {
     }
 
     fn take(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.stream.push(bytes)?;
+        if let Err(e) = self.stream.push(bytes) {
+            // The stream kept the bytes it refused: the next read starts from nothing.
+            self.restart();
+            return Err(e);
+        }
         self.offset += bytes.len() as u64;
         let keep = bytes.len().min(TAIL);
         let old = (TAIL - keep).min(self.tail.len());

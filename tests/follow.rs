@@ -322,3 +322,18 @@ fn bytes_said_to_start_past_any_size_are_a_replaced_file() {
     );
     assert_eq!(follow.resume_at(), 0);
 }
+
+#[test]
+fn a_log_written_over_what_was_not_a_log_is_read() {
+    let mut follow = Follow::new("history.csv");
+    let mut junk = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    junk.resize(5000, 0);
+    let err = match follow.update(0, &junk) {
+        Ok(_) => follow.drop().unwrap_err(),
+        Err(e) => e,
+    };
+    assert!(err.to_string().contains("history.csv"), "{err}");
+    let text = log(0..10, None);
+    read_all(&mut follow, text.as_bytes());
+    assert_eq!(points(&mut follow), 10);
+}
