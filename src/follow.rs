@@ -21,7 +21,7 @@ const TAIL: usize = 64;
 pub enum Change {
     /// No new bytes.
     Unchanged,
-    /// Bytes were appended and parsed.
+    /// Bytes were appended and parsed (or a JSON log, read whole, grew).
     Appended,
     /// The file shrank or was replaced, and what was handed over was read from its start.
     Restarted,
@@ -106,13 +106,14 @@ impl Follow {
             self.take(new)?;
             return Ok(Change::Appended);
         }
-        let first = self.offset == 0;
+        // A JSON log is rewritten, not appended to: one that grew is taken as appended to.
+        let grew = self.offset == 0 || (self.stream.whole() && end >= self.offset);
         self.restart();
         if at != 0 {
             return Ok(Change::Replaced);
         }
         self.take(bytes)?;
-        Ok(if first {
+        Ok(if grew {
             Change::Appended
         } else {
             Change::Restarted

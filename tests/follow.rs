@@ -190,7 +190,8 @@ fn json_log_is_read_whole_each_time_it_changes() {
     let padded = format!("{}{}", state(9), " ".repeat(5000));
     assert_eq!(
         follow.update(0, padded.as_bytes()).unwrap(),
-        Change::Restarted
+        Change::Appended,
+        "a JSON log that grew is not a replaced file (the page says which)"
     );
     assert_eq!(points(&mut follow), 9);
     assert_eq!(follow.resume_at(), 0, "a JSON log is fetched whole");
@@ -198,6 +199,11 @@ fn json_log_is_read_whole_each_time_it_changes() {
         follow.update(0, padded.as_bytes()).unwrap(),
         Change::Unchanged
     );
+    assert_eq!(
+        follow.update(0, state(3).as_bytes()).unwrap(),
+        Change::Restarted
+    );
+    assert_eq!(points(&mut follow), 3);
 }
 
 #[test]

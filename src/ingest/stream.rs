@@ -131,7 +131,20 @@ impl Stream {
     /// Whether the current file is read whole at every [`snapshot`](Stream::snapshot) (a JSON
     /// dialect, rewritten rather than appended to).
     pub fn whole(&self) -> bool {
-        matches!(self.current.as_ref().map(|f| &f.phase), Some(Phase::Whole))
+        match self.current.as_ref() {
+            Some(File {
+                phase: Phase::Whole,
+                ..
+            }) => true,
+            // A JSON log still under the head's size.
+            Some(File {
+                phase: Phase::Head,
+                name,
+                pending,
+                ..
+            }) => !pending.is_empty() && dialect_of(name, pending).is_ok_and(|d| !is_delimited(d)),
+            _ => false,
+        }
     }
 
     /// Ends the current file: its runs join the drop, or its error is returned.
