@@ -441,3 +441,40 @@ fn serve_lets_no_other_site_read_the_logs() {
     );
     assert_eq!(code, 200);
 }
+
+#[test]
+fn serve_sends_the_whole_file_for_a_range_it_does_not_give() {
+    let (_, logs, page) = site("serve-ranges");
+    std::fs::write(logs.join("empty.csv"), "").unwrap();
+    let served = serve(&logs, &page);
+    let log = "/logs/exp%201/history.csv";
+    let whole = std::fs::read(logs.join("exp 1/history.csv")).unwrap();
+    for range in [
+        "bytes=5-3",
+        "bytes=-5",
+        "bytes=0-1,3-4",
+        "bytes=18446744073709551616-",
+        "bytes=x-",
+        "items=0-",
+    ] {
+        let (code, headers, body) = http(&served.origin, "GET", log, &[("Range", range)]);
+        assert_eq!((code, body.len()), (200, whole.len()), "{range}");
+        assert_eq!(header(&headers, "content-range"), None, "{range}");
+    }
+    let (code, headers, body) = http(&served.origin, "GET", log, &[("Range", "bytes=2-4")]);
+    assert_eq!((code, body.as_slice()), (206, &whole[2..5]));
+    let range = format!("bytes 2-4/{}", whole.len());
+    assert_eq!(header(&headers, "content-range"), Some(range.as_str()));
+    let (code, headers, body) = http(
+        &served.origin,
+        "GET",
+        "/logs/empty.csv",
+        &[("Range", "bytes=0-")],
+    );
+    assert_eq!(
+        (code, body.len()),
+        (200, 0),
+        "an empty log has no range to give"
+    );
+    assert_eq!(header(&headers, "content-range"), None);
+}

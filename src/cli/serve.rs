@@ -281,7 +281,8 @@ fn whole_seconds(time: SystemTime) -> SystemTime {
 }
 
 /// One `bytes=START-[END]` range of a file of `size` bytes as `[start, end)`: `None` for a header
-/// this server does not honour (the whole file is sent), `Err` for a start past the end.
+/// this server does not honour or an invalid one (END before START; the whole file is sent), `Err`
+/// for a start past the end.
 fn byte_range(header: &str, size: u64) -> Option<Result<(u64, u64), ()>> {
     let spec = header.trim().strip_prefix("bytes=")?;
     if spec.contains(',') {
@@ -291,12 +292,18 @@ fn byte_range(header: &str, size: u64) -> Option<Result<(u64, u64), ()>> {
     let start: u64 = first.trim().parse().ok()?;
     let end = match last.trim() {
         "" => size,
-        last => last.parse::<u64>().ok()?.saturating_add(1).min(size),
+        last => last
+            .parse::<u64>()
+            .ok()
+            .filter(|&l| l >= start)?
+            .saturating_add(1)
+            .min(size),
     };
-    if start >= size && !(start == 0 && size == 0) {
-        return Some(Err(()));
+    if start >= size {
+        // An empty file has no range to give: it is sent whole (as nothing), else 416.
+        return (size > 0).then_some(Err(()));
     }
-    Some(Ok((start, end.max(start))))
+    Some(Ok((start, end)))
 }
 
 /// The file a URL path names: `/` and `/index.html`, `/www/…` from the page, `/logs/…` from the
