@@ -478,3 +478,30 @@ fn serve_sends_the_whole_file_for_a_range_it_does_not_give() {
     );
     assert_eq!(header(&headers, "content-range"), None);
 }
+
+#[test]
+fn serve_sends_a_log_larger_than_memory_as_it_reads_it() {
+    let (_, logs, page) = site("serve-huge");
+    // 64 GiB, sparse: no disk, and more than this machine could hold at once.
+    let huge = std::fs::File::create(logs.join("huge.csv")).unwrap();
+    huge.set_len(64 << 30).unwrap();
+    let served = serve(&logs, &page);
+    let (code, headers, body) = http(&served.origin, "HEAD", "/logs/huge.csv", &[]);
+    assert_eq!((code, body.len()), (200, 0));
+    assert_eq!(header(&headers, "content-length"), Some("68719476736"));
+    let (code, headers, body) = http(
+        &served.origin,
+        "GET",
+        "/logs/huge.csv",
+        &[("Range", "bytes=68719476730-")],
+    );
+    assert_eq!((code, body), (206, vec![0; 6]));
+    assert_eq!(
+        header(&headers, "content-range"),
+        Some("bytes 68719476730-68719476735/68719476736")
+    );
+    assert_eq!(
+        http(&served.origin, "GET", "/logs/exp%201/history.csv", &[]).0,
+        200
+    );
+}

@@ -124,7 +124,8 @@ fn encode(rel: &str) -> String {
     percent_encoding::utf8_percent_encode(rel, PATH_VALUE).to_string()
 }
 
-type Answer = Response<std::io::Cursor<Vec<u8>>>;
+/// A response whose body is read as it is sent (a log is never held whole in memory).
+type Answer = tiny_http::ResponseBox;
 
 fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes())
@@ -135,6 +136,7 @@ fn status(code: u16, text: &str) -> Answer {
     Response::from_string(text)
         .with_status_code(StatusCode(code))
         .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .boxed()
 }
 
 /// A request header's value.
@@ -243,7 +245,7 @@ fn respond(request: &Request, logs: &Path, page: &Path) -> Answer {
             .with_header(header("Content-Type", content_type(&file)))
     };
     if unchanged {
-        return with_meta(Response::from_data(Vec::new()).with_status_code(StatusCode(304)));
+        return with_meta(Response::empty(StatusCode(304)).boxed());
     }
     let range = value("Range").and_then(|r| byte_range(&r, size));
     let (start, end, code) = match range {
@@ -254,16 +256,23 @@ fn respond(request: &Request, logs: &Path, page: &Path) -> Answer {
         }
         None => (0, size, 200),
     };
-    let mut body = Vec::with_capacity((end - start) as usize);
-    let read = handle
-        .seek(SeekFrom::Start(start))
-        .and_then(|_| handle.take(end - start).read_to_end(&mut body));
-    if read.is_err() {
+    if handle.seek(SeekFrom::Start(start)).is_err() {
         return status(500, "the file could not be read");
     }
-    let last = (start + body.len() as u64).saturating_sub(1);
-    let response = with_meta(Response::from_data(body).with_status_code(StatusCode(code)));
+    let length = end - start;
+    let Ok(promised) = usize::try_from(length) else {
+        return status(500, "the file is too large to send");
+    };
+    let body: Box<dyn Read + Send> = Box::new(handle.take(length));
+    let response = with_meta(Response::new(
+        StatusCode(code),
+        Vec::new(),
+        body,
+        Some(promised),
+        None,
+    ));
     if code == 206 {
+        let last = end - 1;
         return response.with_header(header(
             "Content-Range",
             &format!("bytes {start}-{last}/{size}"),
