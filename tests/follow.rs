@@ -343,3 +343,33 @@ fn a_log_written_over_what_was_not_a_log_is_read() {
     read_all(&mut follow, text.as_bytes());
     assert_eq!(points(&mut follow), 10);
 }
+
+#[test]
+fn a_quote_inside_a_field_does_not_stop_a_followed_log() {
+    // `12" screen`: a quote that does not open a quoted field (the csv crate reads it as it is).
+    let mut text = String::from("epoch,loss,val_loss,note\n");
+    for e in 0..6000 {
+        let note = match e {
+            100 => "12\" screen",
+            200 => "\"quoted, with \"\"escaped\"\" quotes\"",
+            _ => "ok",
+        };
+        text.push_str(&format!(
+            "{e},{:.5},{:.5},{note}\n",
+            1.0 / (1.0 + e as f64),
+            0.5
+        ));
+    }
+    let mut follow = Follow::new("history.csv");
+    let bytes = text.as_bytes();
+    for end in (3000..bytes.len()).step_by(20_000).chain([bytes.len()]) {
+        read_all(&mut follow, &bytes[..end]);
+        let whole = read(&[Input {
+            name: "history.csv",
+            bytes: complete_lines(&bytes[..end]),
+        }])
+        .unwrap();
+        assert_eq!(follow.drop().unwrap(), whole, "after {end} bytes");
+    }
+    assert_eq!(points(&mut follow), 6000);
+}
