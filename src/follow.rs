@@ -21,7 +21,7 @@ const TAIL: usize = 64;
 pub enum Change {
     /// No new bytes.
     Unchanged,
-    /// Bytes were appended and parsed.
+    /// Bytes were appended and parsed (or a JSON log, read whole, grew).
     Appended,
     /// The file shrank or was replaced, and what was handed over was read from its start.
     Restarted,
@@ -90,7 +90,7 @@ impl Follow {
     /// Takes the file's bytes from offset `at` to its end. Bytes already read are checked (the
     /// kept tail) and skipped, never parsed again; only the rest is pushed to the stream.
     pub fn update(&mut self, at: u64, bytes: &[u8]) -> Result<Change, Error> {
-        let end = at + bytes.len() as u64;
+        let end = at.saturating_add(bytes.len() as u64);
         let seen = self.offset - self.tail.len() as u64;
         let same = at <= seen
             && end >= self.offset
@@ -106,13 +106,14 @@ impl Follow {
             self.take(new)?;
             return Ok(Change::Appended);
         }
-        let first = self.offset == 0;
+        // A JSON log is rewritten, not appended to: one that grew is taken as appended to.
+        let grew = self.offset == 0 || (self.stream.whole() && end >= self.offset);
         self.restart();
         if at != 0 {
             return Ok(Change::Replaced);
         }
         self.take(bytes)?;
-        Ok(if first {
+        Ok(if grew {
             Change::Appended
         } else {
             Change::Restarted
@@ -120,7 +121,11 @@ impl Follow {
     }
 
     fn take(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.stream.push(bytes)?;
+        if let Err(e) = self.stream.push(bytes) {
+            // The stream kept the bytes it refused: the next read starts from nothing.
+            self.restart();
+            return Err(e);
+        }
         self.offset += bytes.len() as u64;
         let keep = bytes.len().min(TAIL);
         let old = (TAIL - keep).min(self.tail.len());

@@ -209,8 +209,20 @@ fn http(
     path: &str,
     headers: &[(&str, &str)],
 ) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let host = origin.trim_start_matches("http://");
+    http_to(origin, host, method, path, headers)
+}
+
+/// [`http`] with the `Host` header given.
+fn http_to(
+    origin: &str,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let mut stream = TcpStream::connect(origin.trim_start_matches("http://")).unwrap();
-    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: x\r\n");
+    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {host}\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -283,7 +295,7 @@ fn serve_gives_the_rest_of_a_log_for_a_range_with_cors_headers() {
     let (code, headers, body) = http(&served.origin, "GET", "/logs/exp%201/history.csv", &[]);
     assert_eq!(code, 200);
     assert_eq!(body, whole);
-    assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
+    assert_eq!(header(&headers, "access-control-allow-origin"), None);
     assert_eq!(header(&headers, "accept-ranges"), Some("bytes"));
     let etag = header(&headers, "etag").unwrap().to_string();
 
@@ -375,5 +387,121 @@ fn serve_gives_the_page_and_nothing_outside_its_folders() {
     assert_eq!(
         http(&served.origin, "POST", "/logs/exp%201/history.csv", &[]).0,
         405
+    );
+}
+
+#[test]
+fn serve_lets_no_other_site_read_the_logs() {
+    let (_, logs, page) = site("serve-origin");
+    let served = serve(&logs, &page);
+    let port = served.origin.rsplit(':').next().unwrap().to_string();
+    let log = "/logs/exp%201/history.csv";
+    // A page of another site, fetched by the visitor's browser: no CORS grant, so it reads nothing.
+    let (code, headers, _) = http(
+        &served.origin,
+        "GET",
+        log,
+        &[("Origin", "https://evil.example")],
+    );
+    assert_eq!(code, 200);
+    assert_eq!(header(&headers, "access-control-allow-origin"), None);
+    for origin in [
+        "http://127.0.0.1.evil.example",
+        "http://localhost.evil.example:80",
+        "null",
+    ] {
+        let (_, headers, _) = http(&served.origin, "GET", log, &[("Origin", origin)]);
+        assert_eq!(
+            header(&headers, "access-control-allow-origin"),
+            None,
+            "{origin}"
+        );
+    }
+    // The page served from this machine (`make serve`, another port) may read across origins.
+    let local = "http://127.0.0.1:8000";
+    let (_, headers, _) = http(&served.origin, "GET", log, &[("Origin", local)]);
+    assert_eq!(header(&headers, "access-control-allow-origin"), Some(local));
+    // A DNS name rebound to 127.0.0.1 makes the other site same-origin: its Host gives it away.
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        "127.0.0.1:1".to_string(),
+        String::new(),
+    ] {
+        let (code, _, body) = http_to(&served.origin, &host, "GET", log, &[]);
+        assert_eq!(code, 403, "{host}");
+        assert!(!String::from_utf8_lossy(&body).contains("epoch"), "{host}");
+    }
+    let (code, _, _) = http_to(
+        &served.origin,
+        &format!("localhost:{port}"),
+        "GET",
+        log,
+        &[],
+    );
+    assert_eq!(code, 200);
+}
+
+#[test]
+fn serve_sends_the_whole_file_for_a_range_it_does_not_give() {
+    let (_, logs, page) = site("serve-ranges");
+    std::fs::write(logs.join("empty.csv"), "").unwrap();
+    let served = serve(&logs, &page);
+    let log = "/logs/exp%201/history.csv";
+    let whole = std::fs::read(logs.join("exp 1/history.csv")).unwrap();
+    for range in [
+        "bytes=5-3",
+        "bytes=-5",
+        "bytes=0-1,3-4",
+        "bytes=18446744073709551616-",
+        "bytes=x-",
+        "items=0-",
+    ] {
+        let (code, headers, body) = http(&served.origin, "GET", log, &[("Range", range)]);
+        assert_eq!((code, body.len()), (200, whole.len()), "{range}");
+        assert_eq!(header(&headers, "content-range"), None, "{range}");
+    }
+    let (code, headers, body) = http(&served.origin, "GET", log, &[("Range", "bytes=2-4")]);
+    assert_eq!((code, body.as_slice()), (206, &whole[2..5]));
+    let range = format!("bytes 2-4/{}", whole.len());
+    assert_eq!(header(&headers, "content-range"), Some(range.as_str()));
+    let (code, headers, body) = http(
+        &served.origin,
+        "GET",
+        "/logs/empty.csv",
+        &[("Range", "bytes=0-")],
+    );
+    assert_eq!(
+        (code, body.len()),
+        (200, 0),
+        "an empty log has no range to give"
+    );
+    assert_eq!(header(&headers, "content-range"), None);
+}
+
+#[test]
+fn serve_sends_a_log_larger_than_memory_as_it_reads_it() {
+    let (_, logs, page) = site("serve-huge");
+    // 64 GiB, sparse: no disk, and more than this machine could hold at once.
+    let huge = std::fs::File::create(logs.join("huge.csv")).unwrap();
+    huge.set_len(64 << 30).unwrap();
+    let served = serve(&logs, &page);
+    let (code, headers, body) = http(&served.origin, "HEAD", "/logs/huge.csv", &[]);
+    assert_eq!((code, body.len()), (200, 0));
+    assert_eq!(header(&headers, "content-length"), Some("68719476736"));
+    let (code, headers, body) = http(
+        &served.origin,
+        "GET",
+        "/logs/huge.csv",
+        &[("Range", "bytes=68719476730-")],
+    );
+    assert_eq!((code, body), (206, vec![0; 6]));
+    assert_eq!(
+        header(&headers, "content-range"),
+        Some("bytes 68719476730-68719476735/68719476736")
+    );
+    assert_eq!(
+        http(&served.origin, "GET", "/logs/exp%201/history.csv", &[]).0,
+        200
     );
 }

@@ -190,7 +190,8 @@ fn json_log_is_read_whole_each_time_it_changes() {
     let padded = format!("{}{}", state(9), " ".repeat(5000));
     assert_eq!(
         follow.update(0, padded.as_bytes()).unwrap(),
-        Change::Restarted
+        Change::Appended,
+        "a JSON log that grew is not a replaced file (the page says which)"
     );
     assert_eq!(points(&mut follow), 9);
     assert_eq!(follow.resume_at(), 0, "a JSON log is fetched whole");
@@ -198,6 +199,11 @@ fn json_log_is_read_whole_each_time_it_changes() {
         follow.update(0, padded.as_bytes()).unwrap(),
         Change::Unchanged
     );
+    assert_eq!(
+        follow.update(0, state(3).as_bytes()).unwrap(),
+        Change::Restarted
+    );
+    assert_eq!(points(&mut follow), 3);
 }
 
 #[test]
@@ -209,4 +215,161 @@ fn not_a_log_is_one_sentence() {
         Err(e) => e,
     };
     assert!(err.to_string().contains("photo.png"), "{err}");
+}
+
+/// Bytes of `text` a follower may have parsed: up to its last line end.
+fn complete_lines(text: &[u8]) -> &[u8] {
+    &text[..text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)]
+}
+
+/// Follows `text` as it grows by the given cut sizes; after every read the follower's drop (or
+/// error) is the one a whole read of the complete lines so far gives.
+fn follow_equals_whole_reads(name: &str, text: &[u8], steps: &[usize]) {
+    let mut follow = Follow::new(name);
+    let mut end = 0;
+    for step in steps.iter().cycle() {
+        end = (end + step).min(text.len());
+        read_all(&mut follow, &text[..end]);
+        let whole = read(&[Input {
+            name,
+            bytes: complete_lines(&text[..end]),
+        }]);
+        let followed = follow.drop();
+        match (&followed, &whole) {
+            (Ok(f), Ok(w)) => assert_eq!(f, w, "{name} after {end} bytes"),
+            (Err(f), Err(w)) => {
+                assert_eq!(f.to_string(), w.to_string(), "{name} after {end} bytes")
+            }
+            _ => panic!("{name} after {end} bytes: followed {followed:?}, whole {whole:?}"),
+        }
+        if end == text.len() {
+            break;
+        }
+    }
+}
+
+#[test]
+fn every_read_of_a_growing_log_equals_a_whole_read_of_its_complete_lines() {
+    // Past the 4 KB head and the 16 KB piece, so lines are parsed both as bytes arrive and when
+    // a drop is asked for; CRLF and multi-byte characters cut anywhere, a BOM, a repeated
+    // header (a warning), and an appended run.
+    let mut text = String::from("\u{feff}epoch,loss,val_loss,note\r\n");
+    for e in 0..600 {
+        text.push_str(&format!(
+            "{e},{:.5},{:.5},é{e}\r\n",
+            1.0 / (1.0 + e as f64),
+            2.0 / (2.0 + e as f64)
+        ));
+        if e == 300 {
+            text.push_str("epoch,loss,val_loss,note\r\n");
+        }
+    }
+    for e in 0..50 {
+        text.push_str(&format!(
+            "{e},{:.5},{:.5},ü\r\n",
+            0.5 / (1.0 + e as f64),
+            0.7
+        ));
+    }
+    for steps in [&[1, 3, 7, 500, 9000][..], &[4097, 5], &[20_000, 1]] {
+        follow_equals_whole_reads("history.csv", text.as_bytes(), steps);
+    }
+}
+
+#[test]
+fn real_logs_followed_in_pieces_equal_their_whole_reads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut checked = 0;
+    for dir in std::fs::read_dir(root).unwrap().flatten() {
+        for file in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = file.file_name().to_string_lossy().into_owned();
+            let mut bytes = std::fs::read(file.path()).unwrap();
+            if !bytes.ends_with(b"\n") {
+                bytes.push(b'\n');
+            }
+            let mut follow = Follow::new(&name);
+            let mut end = 0;
+            for step in [1, 4096, 13, 777, 20_000].iter().cycle() {
+                end = (end + step).min(bytes.len());
+                read_all(&mut follow, &bytes[..end]);
+                if end == bytes.len() {
+                    break;
+                }
+            }
+            let whole = read(&[Input {
+                name: &name,
+                bytes: &bytes,
+            }]);
+            match (follow.drop(), whole) {
+                // Debug text, as missing cells are NaN (never equal to themselves).
+                (Ok(f), Ok(w)) => assert_eq!(format!("{f:?}"), format!("{w:?}"), "{name}"),
+                (Err(f), Err(w)) => assert_eq!(f.to_string(), w.to_string(), "{name}"),
+                (f, w) => panic!("{name}: followed {f:?}, whole {w:?}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} logs");
+}
+
+#[test]
+fn bytes_said_to_start_past_any_size_are_a_replaced_file() {
+    // A lying server's `Content-Range: bytes 99999999999999999999-…` reaches the follower as the
+    // largest offset there is.
+    let mut follow = Follow::new("history.csv");
+    read_all(&mut follow, log(0..10, None).as_bytes());
+    assert_eq!(
+        follow.update(u64::MAX, b"1,2,3\n").unwrap(),
+        Change::Replaced
+    );
+    assert_eq!(follow.resume_at(), 0);
+}
+
+#[test]
+fn a_log_written_over_what_was_not_a_log_is_read() {
+    let mut follow = Follow::new("history.csv");
+    let mut junk = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    junk.resize(5000, 0);
+    let err = match follow.update(0, &junk) {
+        Ok(_) => follow.drop().unwrap_err(),
+        Err(e) => e,
+    };
+    assert!(err.to_string().contains("history.csv"), "{err}");
+    let text = log(0..10, None);
+    read_all(&mut follow, text.as_bytes());
+    assert_eq!(points(&mut follow), 10);
+}
+
+#[test]
+fn a_quote_inside_a_field_does_not_stop_a_followed_log() {
+    // `12" screen`: a quote that does not open a quoted field (the csv crate reads it as it is).
+    let mut text = String::from("epoch,loss,val_loss,note\n");
+    for e in 0..6000 {
+        let note = match e {
+            100 => "12\" screen",
+            200 => "\"quoted, with \"\"escaped\"\" quotes\"",
+            _ => "ok",
+        };
+        text.push_str(&format!(
+            "{e},{:.5},{:.5},{note}\n",
+            1.0 / (1.0 + e as f64),
+            0.5
+        ));
+    }
+    let mut follow = Follow::new("history.csv");
+    let bytes = text.as_bytes();
+    for end in (3000..bytes.len()).step_by(20_000).chain([bytes.len()]) {
+        read_all(&mut follow, &bytes[..end]);
+        let whole = read(&[Input {
+            name: "history.csv",
+            bytes: complete_lines(&bytes[..end]),
+        }])
+        .unwrap();
+        assert_eq!(follow.drop().unwrap(), whole, "after {end} bytes");
+    }
+    assert_eq!(points(&mut follow), 6000);
 }

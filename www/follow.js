@@ -364,13 +364,14 @@ export function startFollow(page) {
   if (src && query.has('follow')) {
     every.value = String(clamp(Number.parseFloat(query.get('follow'))));
     let url;
+    let name;
     try {
       url = new URL(src, location.href);
+      name = nameOf(url);
     } catch {
       page.fail(`?src=${src} is not a URL: expected the address of a raw log file.`);
       return;
     }
-    const name = nameOf(url);
     begin(name, name, urlSource(url));
   }
   if (!canWatch) $('follow').title = 'This browser cannot watch files: you can still re-read a chosen file by hand.';

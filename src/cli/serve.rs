@@ -1,5 +1,7 @@
 //! `plateau serve [DIR]`: the page and DIR's logs over HTTP on 127.0.0.1, with the headers a page
-//! following a log needs (`Range`, `ETag`, `Last-Modified`, CORS). The page still does all the
+//! following a log needs (`Range`, `ETag`, `Last-Modified`, CORS for pages served from this machine's
+//! loopback addresses, and only for those: another site must not read the logs through a visitor's
+//! browser, by CORS or a DNS name rebound to 127.0.0.1). The page still does all the
 //! work; this only hands out files. The page's files are `index.html` and `www/` of `--page`;
 //! the logs are under `/logs/`. No path leaves those folders.
 
@@ -66,12 +68,13 @@ pub fn serve(dir: &Path, page: &Path, port: u16, follow: f64) -> ExitCode {
             found.len() - LISTED
         );
     }
+    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
     let folders = std::sync::Arc::new((logs, page));
     for request in server.incoming_requests() {
         let folders = std::sync::Arc::clone(&folders);
         // One thread per request: a slow client never holds up the others.
         std::thread::spawn(move || {
-            let answer = answer(&request, &folders.0, &folders.1);
+            let answer = answer(&request, &folders.0, &folders.1, port);
             // A client that hung up is no reason to stop serving the others.
             let _ = request.respond(answer);
         });
@@ -121,7 +124,8 @@ fn encode(rel: &str) -> String {
     percent_encoding::utf8_percent_encode(rel, PATH_VALUE).to_string()
 }
 
-type Answer = Response<std::io::Cursor<Vec<u8>>>;
+/// A response whose body is read as it is sent (a log is never held whole in memory).
+type Answer = tiny_http::ResponseBox;
 
 fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes())
@@ -132,13 +136,57 @@ fn status(code: u16, text: &str) -> Answer {
     Response::from_string(text)
         .with_status_code(StatusCode(code))
         .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .boxed()
 }
 
-/// The response to one request, every header included.
-fn answer(request: &Request, logs: &Path, page: &Path) -> Answer {
-    let mut response = respond(request, logs, page);
+/// A request header's value.
+fn value(request: &Request, name: &'static str) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str().to_string())
+}
+
+/// Whether `host` (a `Host` header, or an `Origin`'s host and port) names this machine's loopback
+/// interface: a page from anywhere else, or a DNS name rebound to 127.0.0.1, reads nothing.
+fn loopback(host: &str) -> bool {
+    let name = host.rsplit_once(':').map_or(host, |(name, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            name
+        } else {
+            host
+        }
+    });
+    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "[::1]"
+}
+
+/// The response to one request, every header included. Only requests addressed to 127.0.0.1 or
+/// localhost on this port are answered, and only loopback pages may read across origins.
+fn answer(request: &Request, logs: &Path, page: &Path, port: u16) -> Answer {
+    let host = value(request, "Host").unwrap_or_default();
+    let ours = host
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p == port.to_string())
+        && loopback(&host);
+    let mut response = if ours {
+        respond(request, logs, page)
+    } else {
+        status(
+            403,
+            "only requests to 127.0.0.1 or localhost on this port are served",
+        )
+    };
+    let origin = value(request, "Origin").filter(|o| {
+        o.strip_prefix("http://")
+            .or_else(|| o.strip_prefix("https://"))
+            .is_some_and(loopback)
+    });
+    if let Some(origin) = origin {
+        response.add_header(header("Access-Control-Allow-Origin", &origin));
+    }
     for (name, value) in [
-        ("Access-Control-Allow-Origin", "*"),
+        ("Vary", "Origin"),
         ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
         (
             "Access-Control-Allow-Headers",
@@ -148,8 +196,6 @@ fn answer(request: &Request, logs: &Path, page: &Path) -> Answer {
             "Access-Control-Expose-Headers",
             "Content-Range, Content-Length, ETag, Last-Modified, Accept-Ranges",
         ),
-        // Chromium asks before a public page reads from 127.0.0.1 (Private Network Access).
-        ("Access-Control-Allow-Private-Network", "true"),
         ("Cache-Control", "no-cache"),
         ("X-Content-Type-Options", "nosniff"),
         // A fresh connection per request: tiny_http's keep-alive was seen to stall Chromium's
@@ -184,13 +230,7 @@ fn respond(request: &Request, logs: &Path, page: &Path) -> Answer {
         .map_or(0, |d| d.as_nanos());
     let etag = format!("\"{size:x}-{nanos:x}\"");
     let last_modified = httpdate::fmt_http_date(modified);
-    let value = |name: &'static str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv(name))
-            .map(|h| h.value.as_str().to_string())
-    };
+    let value = |name| value(request, name);
     let unchanged = match (value("If-None-Match"), value("If-Modified-Since")) {
         (Some(tags), _) => tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"),
         (None, Some(since)) => {
@@ -205,7 +245,7 @@ fn respond(request: &Request, logs: &Path, page: &Path) -> Answer {
             .with_header(header("Content-Type", content_type(&file)))
     };
     if unchanged {
-        return with_meta(Response::from_data(Vec::new()).with_status_code(StatusCode(304)));
+        return with_meta(Response::empty(StatusCode(304)).boxed());
     }
     let range = value("Range").and_then(|r| byte_range(&r, size));
     let (start, end, code) = match range {
@@ -216,16 +256,23 @@ fn respond(request: &Request, logs: &Path, page: &Path) -> Answer {
         }
         None => (0, size, 200),
     };
-    let mut body = Vec::with_capacity((end - start) as usize);
-    let read = handle
-        .seek(SeekFrom::Start(start))
-        .and_then(|_| handle.take(end - start).read_to_end(&mut body));
-    if read.is_err() {
+    if handle.seek(SeekFrom::Start(start)).is_err() {
         return status(500, "the file could not be read");
     }
-    let last = (start + body.len() as u64).saturating_sub(1);
-    let response = with_meta(Response::from_data(body).with_status_code(StatusCode(code)));
+    let length = end - start;
+    let Ok(promised) = usize::try_from(length) else {
+        return status(500, "the file is too large to send");
+    };
+    let body: Box<dyn Read + Send> = Box::new(handle.take(length));
+    let response = with_meta(Response::new(
+        StatusCode(code),
+        Vec::new(),
+        body,
+        Some(promised),
+        None,
+    ));
     if code == 206 {
+        let last = end - 1;
         return response.with_header(header(
             "Content-Range",
             &format!("bytes {start}-{last}/{size}"),
@@ -243,7 +290,8 @@ fn whole_seconds(time: SystemTime) -> SystemTime {
 }
 
 /// One `bytes=START-[END]` range of a file of `size` bytes as `[start, end)`: `None` for a header
-/// this server does not honour (the whole file is sent), `Err` for a start past the end.
+/// this server does not honour or an invalid one (END before START; the whole file is sent), `Err`
+/// for a start past the end.
 fn byte_range(header: &str, size: u64) -> Option<Result<(u64, u64), ()>> {
     let spec = header.trim().strip_prefix("bytes=")?;
     if spec.contains(',') {
@@ -253,12 +301,18 @@ fn byte_range(header: &str, size: u64) -> Option<Result<(u64, u64), ()>> {
     let start: u64 = first.trim().parse().ok()?;
     let end = match last.trim() {
         "" => size,
-        last => last.parse::<u64>().ok()?.saturating_add(1).min(size),
+        last => last
+            .parse::<u64>()
+            .ok()
+            .filter(|&l| l >= start)?
+            .saturating_add(1)
+            .min(size),
     };
-    if start >= size && !(start == 0 && size == 0) {
-        return Some(Err(()));
+    if start >= size {
+        // An empty file has no range to give: it is sent whole (as nothing), else 416.
+        return (size > 0).then_some(Err(()));
     }
-    Some(Ok((start, end.max(start))))
+    Some(Ok((start, end)))
 }
 
 /// The file a URL path names: `/` and `/index.html`, `/www/…` from the page, `/logs/…` from the

@@ -153,11 +153,15 @@ impl Stream {
     /// appends. The complete lines not yet parsed are parsed now; none is parsed twice. Only a head
     /// (under [`HEAD`] bytes, or without five complete lines) or a JSON file is read again whole.
     pub fn snapshot(&mut self) -> Result<Drop, Error> {
+        if let Some(file) = &mut self.current {
+            // Warnings about these lines are kept, as those of lines parsed on `push` are.
+            file.catch_up(&mut self.gather.warnings);
+        }
         if self.files == 0 && self.current.is_none() {
             return Err(Error::NoFiles);
         }
         let mut gather = self.gather.clone();
-        if let Some(file) = &mut self.current {
+        if let Some(file) = &self.current {
             let piece = file.snapshot(&mut gather.warnings);
             gather.add(&file.name, piece)?;
         }
@@ -167,7 +171,20 @@ impl Stream {
     /// Whether the current file is read whole at every [`snapshot`](Stream::snapshot) (a JSON
     /// dialect, rewritten rather than appended to).
     pub fn whole(&self) -> bool {
-        matches!(self.current.as_ref().map(|f| &f.phase), Some(Phase::Whole))
+        match self.current.as_ref() {
+            Some(File {
+                phase: Phase::Whole,
+                ..
+            }) => true,
+            // A JSON log still under the head's size.
+            Some(File {
+                phase: Phase::Head,
+                name,
+                pending,
+                ..
+            }) => !pending.is_empty() && dialect_of(name, pending).is_ok_and(|d| !is_delimited(d)),
+            _ => false,
+        }
     }
 
     /// Ends the current file: what it gave is kept for the drop, or its error is returned (in a
@@ -291,9 +308,21 @@ impl File {
 }
 
 impl File {
-    /// What the complete lines (or records) read so far give (see [`Stream::snapshot`]).
-    fn snapshot(&mut self, warnings: &mut Vec<String>) -> Result<Piece, Error> {
-        let lines = match &mut self.phase {
+    /// Parses the complete lines not parsed yet (see [`Stream::snapshot`]).
+    fn catch_up(&mut self, warnings: &mut Vec<String>) {
+        if let Phase::Lines(lines) = &mut self.phase {
+            if !lines.stuck {
+                let cut = table::complete(&self.pending, lines.builder.line_end());
+                lines.take(&self.pending[..cut], warnings);
+                self.pending.drain(..cut);
+            }
+        }
+    }
+
+    /// What the complete lines (or records) read so far give, once [`File::catch_up`] parsed
+    /// them (see [`Stream::snapshot`]).
+    fn snapshot(&self, warnings: &mut Vec<String>) -> Result<Piece, Error> {
+        let lines = match &self.phase {
             Phase::Lines(lines) => lines,
             Phase::Events(_, Some(e)) => return Err(e.clone()),
             Phase::Events(decoder, None) => return Ok(Piece::Events(decoder.scalars().clone())),
@@ -314,11 +343,6 @@ impl File {
                 );
             }
         };
-        if !lines.stuck {
-            let cut = table::complete(&self.pending, lines.builder.line_end());
-            lines.take(&self.pending[..cut], warnings);
-            self.pending.drain(..cut);
-        }
         if let Some(offset) = lines.nul.or(lines.invalid) {
             return Err(Error::Binary {
                 file: self.name.clone(),

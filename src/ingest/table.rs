@@ -328,18 +328,31 @@ fn line_end(head: &[u8]) -> u8 {
 }
 
 /// How many leading bytes of `text` are complete lines: up to and including the last `end` byte
-/// that is not inside a quoted field (`text` must start outside quotes).
+/// that is not inside a quoted field (`text` must start outside quotes). As for the csv crate, a
+/// quote opens a quoted field only at the start of a field (after a delimiter, any of the
+/// candidates sniffed, or a line end); elsewhere it is a character like any other, and `""`
+/// inside quotes is a quote.
 pub fn complete(text: &[u8], end: u8) -> usize {
     if memchr::memchr(b'"', text).is_none() {
         return memchr::memrchr(end, text).map_or(0, |i| i + 1);
     }
     let mut quoted = false;
+    // Where the last quoted field closed, for `""`.
+    let mut closed = None;
     let mut cut = 0;
     for i in memchr::memchr2_iter(b'"', end, text) {
-        if text[i] == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            cut = i + 1;
+        if text[i] != b'"' {
+            if !quoted {
+                cut = i + 1;
+            }
+        } else if quoted {
+            quoted = false;
+            closed = Some(i);
+        } else if i == 0
+            || matches!(text[i - 1], b',' | b';' | b'\t' | b'|' | b'\n' | b'\r')
+            || closed == Some(i - 1)
+        {
+            quoted = true;
         }
     }
     cut

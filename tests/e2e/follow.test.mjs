@@ -226,3 +226,11 @@ for (const ranges of [true, false]) {
     await context.close();
   });
 }
+
+test('?src= naming a file with a broken percent escape is refused with one sentence', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/?src=logs/%25E0%25A4%25A.csv&follow=1`);
+  await page.waitForFunction(() => document.getElementById('app').dataset.state === 'error');
+  assert.match(await page.textContent('#alert'), /is not a URL: expected the address of a raw log file/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
