@@ -117,8 +117,8 @@ def make_optimizer(kind, params, lr, wd):
     raise ValueError(kind)
 
 
-def make_scheduler(sched, opt, total, k, lr, plan):
-    """Per-step scheduler. total: steps the run trains; k: steps per evaluation period;
+def make_scheduler(sched, opt, total, lr, plan):
+    """Per-step scheduler. total: steps the run trains;
     plan: steps of the planned schedule for the *_end kinds (LR stays 0 after it)."""
     warm = max(1, int(0.06 * total))
     if sched == "const":
@@ -152,7 +152,7 @@ def make_scheduler(sched, opt, total, k, lr, plan):
     if sched == "step":
         return torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[int(total * 0.2), int(total * 0.4)], gamma=0.1)
     if sched == "restarts":
-        return torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=max(1, total // 31) * 1, T_mult=2,
+        return torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=max(1, total // 31), T_mult=2,
                                                                     eta_min=lr * 0.01)
     raise ValueError(sched)
 
@@ -172,7 +172,7 @@ def train(spec):
     k = max(2, round(spe * spec.get("k_frac", 1.0)))  # steps per evaluation period
     total = spec["periods"] * k
     plan = spec.get("plan_periods", spec["periods"]) * k
-    sched = make_scheduler(spec["sched"], opt, total, k, spec["lr"], plan)
+    sched = make_scheduler(spec["sched"], opt, total, spec["lr"], plan)
     lossfn = torch.nn.functional.cross_entropy if task == "cls" else torch.nn.functional.mse_loss
     amp = spec["amp"]
 
