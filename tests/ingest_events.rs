@@ -474,3 +474,19 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn event_files_under_folders_named_params_or_tags_are_still_runs() {
+    // A sweep laid out as `params/<value>/` is no MLflow params folder: its event files are logs.
+    let (_, bytes) = event_file("tb_logs/exp2");
+    for dir in ["sweep/params/lr_0.1", "sweep/tags/baseline"] {
+        let name = format!("{dir}/events.out.tfevents.1.host");
+        let drop = read_folder(&[Input {
+            name: &name,
+            bytes: &bytes,
+        }])
+        .unwrap_or_else(|e| panic!("{dir}: {e}"));
+        assert_eq!(drop.runs.len(), 1, "{dir}");
+        assert_eq!(drop.runs[0].name, dir.strip_prefix("sweep/").unwrap());
+    }
+}

@@ -104,12 +104,14 @@ fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Piece, Err
 }
 
 /// Whether a file describes its folder's run rather than holding curves: Lightning's
-/// `hparams.yaml`, MLflow's `meta.yaml`, `params/` and `tags/`, other YAML.
+/// `hparams.yaml`, MLflow's `meta.yaml`, `params/` and `tags/`, other YAML. Event files and text
+/// logs are never side files, whatever their folders are called (a sweep's `params/lr_0.1/`).
 fn is_side_file(name: &str) -> bool {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let text_log = [".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"]
         .iter()
-        .any(|ext| base.ends_with(ext));
+        .any(|ext| base.ends_with(ext))
+        || base.contains("tfevents");
     base.ends_with(".yaml")
         || base.ends_with(".yml")
         || (!text_log && (name.contains("/params/") || name.contains("/tags/")))
