@@ -174,10 +174,7 @@ fn log_or_head(name: &str, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     (&mut file)
         .take(plateau::ingest::HEAD as u64)
         .read_to_end(&mut head)?;
-    if matches!(
-        plateau::ingest::detect(name, &head),
-        plateau::ingest::Detected::Refused(_)
-    ) {
+    if !plateau::ingest::may_be_log(name, &head) {
         return Ok(head);
     }
     file.read_to_end(&mut head)?;

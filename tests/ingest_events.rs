@@ -490,3 +490,29 @@ fn event_files_under_folders_named_params_or_tags_are_still_runs() {
         assert_eq!(drop.runs[0].name, dir.strip_prefix("sweep/").unwrap());
     }
 }
+
+#[test]
+fn weights_file_in_a_folder_is_skipped_after_its_head() {
+    // A safetensors file: an 8-byte length (NUL bytes), then JSON, then gigabytes of weights. The
+    // worker stops reading it once its first bytes are in, instead of buffering it whole.
+    let (name, bytes) = event_file("tb_logs/exp2");
+    let mut weights = 120u64.to_le_bytes().to_vec();
+    weights.extend_from_slice(br#"{"__metadata__":{"format":"pt"}}"#);
+    weights.resize(1 << 16, 7);
+    let mut stream = Stream::folder();
+    stream.begin("out/model.safetensors", 1 << 30);
+    stream.push(&weights).unwrap();
+    assert!(!stream.reading(), "still reading a weights file");
+    stream.end().unwrap();
+    stream.begin(&name, bytes.len());
+    stream.push(&bytes).unwrap();
+    stream.end().unwrap();
+    let drop = stream.finish().unwrap();
+    assert!(
+        drop.warnings
+            .iter()
+            .any(|w| w.contains("not a training log and was skipped: out/model.safetensors")),
+        "{:?}",
+        drop.warnings
+    );
+}

@@ -157,15 +157,34 @@ fn side_file(input: &Input<'_>) -> Option<Result<Piece, Error>> {
     }))
 }
 
-/// The dialect of a file starting with `head`, or why it is not a log.
+/// The dialect of a file starting with `head`, or why it is not a log: a NUL byte in the first
+/// [`HEAD`] bytes of anything but an event file is the error reading it whole would give, found
+/// before a checkpoint or weights file in a folder is read to its end.
 fn dialect_of(name: &str, head: &[u8]) -> Result<Dialect, Error> {
     match detect(name, head) {
-        Detected::Log(d) => Ok(d),
+        Detected::Log(Dialect::TfEvents) => Ok(Dialect::TfEvents),
+        Detected::Log(d) => {
+            let head = &head[..head.len().min(HEAD)];
+            let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+            match memchr::memchr(0, text) {
+                Some(offset) => Err(Error::Binary {
+                    file: name.to_string(),
+                    offset,
+                }),
+                None => Ok(d),
+            }
+        }
         Detected::Refused(what) => Err(Error::NotALog {
             file: name.to_string(),
             what,
         }),
     }
+}
+
+/// Whether the first [`HEAD`] bytes of a file could start a log (the CLI reads the rest of a
+/// folder's file only then).
+pub fn may_be_log(name: &str, head: &[u8]) -> bool {
+    dialect_of(name, head).is_ok()
 }
 
 /// Whether a dialect is delimited text, read line by line through [`table::Builder`].
