@@ -516,3 +516,32 @@ fn weights_file_in_a_folder_is_skipped_after_its_head() {
         drop.warnings
     );
 }
+
+#[test]
+fn damaged_event_file_in_a_folder_is_a_warning_naming_its_record() {
+    let (name, mut bytes) = event_file("tb_logs/exp2");
+    let (other, good) = event_file("keras_logs/train");
+    let start = record_starts(&bytes)[2];
+    bytes[start + 13] ^= 0x40;
+    let drop = read_folder(&[
+        Input {
+            name: &name,
+            bytes: &bytes,
+        },
+        Input {
+            name: &other,
+            bytes: &good,
+        },
+    ])
+    .unwrap();
+    let said = format!("{name} record 3 (byte {start}): the data checksum does not match");
+    assert!(
+        drop.warnings.iter().any(|w| w.starts_with(&said)),
+        "{:?}",
+        drop.warnings
+    );
+    assert!(!drop
+        .warnings
+        .iter()
+        .any(|w| w.contains("not a training log")));
+}

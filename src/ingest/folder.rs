@@ -74,10 +74,16 @@ impl Gather {
         }
     }
 
-    /// Takes one file's outcome: an error ends the drop, unless the file came in a folder.
+    /// Takes one file's outcome: an error ends the drop, unless the file came in a folder (a
+    /// damaged event file is then a warning naming the record, other files are counted).
     pub fn add(&mut self, name: &str, outcome: Result<Piece, Error>) -> Result<(), Error> {
         match outcome {
             Ok(piece) => self.pieces.push((name.to_string(), piece)),
+            Err(e @ Error::Record { .. }) if self.folder => {
+                let sentence = e.to_string();
+                let sentence = sentence.trim_end_matches('.');
+                self.warnings.push(format!("{sentence}: skipped"));
+            }
             Err(e) if self.folder => self.skipped.push((name.to_string(), e.to_string())),
             Err(e) => return Err(e),
         }
