@@ -545,3 +545,23 @@ fn damaged_event_file_in_a_folder_is_a_warning_naming_its_record() {
         .iter()
         .any(|w| w.contains("not a training log")));
 }
+
+#[test]
+fn event_file_in_every_chunk_size_up_to_64_equals_reading_it_whole() {
+    // Every way a record's 12-byte header, data and 4-byte footer can fall across chunk ends.
+    let (name, bytes) = event_file("tb_logs/exp2");
+    let cut = &bytes[..bytes.len() - 5];
+    for bytes in [&bytes[..], cut] {
+        let whole = read(&[Input { name: &name, bytes }]).map_err(|e| e.to_string());
+        for chunk in 1..=64 {
+            let mut stream = Stream::new();
+            stream.begin(&name, bytes.len());
+            for piece in bytes.chunks(chunk) {
+                stream.push(piece).unwrap();
+            }
+            stream.end().unwrap();
+            let got = stream.finish().map_err(|e| e.to_string());
+            assert_eq!(got, whole, "chunks of {chunk}");
+        }
+    }
+}
