@@ -565,3 +565,33 @@ fn event_file_in_every_chunk_size_up_to_64_equals_reading_it_whole() {
         }
     }
 }
+
+#[test]
+fn deleted_mlflow_runs_are_left_out_as_mlflow_ui_leaves_them_out() {
+    let mut files = files_of(&logs().join("mlruns"));
+    // `mlflow.delete_run` rewrites the run's meta.yaml; deleting an experiment moves it to .trash/.
+    for (name, bytes) in &mut files {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        if name.ends_with("/meta.yaml") && text.contains("run_name: wide") {
+            *bytes = text
+                .replace("lifecycle_stage: active", "lifecycle_stage: deleted")
+                .into_bytes();
+        }
+    }
+    let drop = read_folder(&inputs(&files)).unwrap();
+    let names: Vec<&str> = drop.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["baseline"]);
+    assert!(
+        drop.warnings
+            .iter()
+            .any(|w| w.starts_with("1 deleted MLflow run skipped")),
+        "{:?}",
+        drop.warnings
+    );
+    let trashed: Vec<(String, Vec<u8>)> = files_of(&logs().join("mlruns"))
+        .into_iter()
+        .map(|(name, bytes)| (name.replacen("mlruns/", "mlruns/.trash/", 1), bytes))
+        .collect();
+    let err = read_folder(&inputs(&trashed)).unwrap_err().to_string();
+    assert!(err.contains("2 deleted MLflow runs skipped"), "{err}");
+}

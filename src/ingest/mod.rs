@@ -144,7 +144,9 @@ fn side_file(input: &Input<'_>) -> Option<Result<Piece, Error>> {
                 .find(|(key, _)| key == k)
                 .map(|(_, v)| v.clone())
         };
+        let deleted = value("lifecycle_stage").is_some_and(|stage| stage == "deleted");
         match (value("run_id"), value("run_name")) {
+            (Some(_), _) if deleted => Piece::Deleted,
             (Some(_), Some(run_name)) => Piece::Name(run_name),
             _ => Piece::Nothing,
         }
