@@ -595,3 +595,28 @@ fn deleted_mlflow_runs_are_left_out_as_mlflow_ui_leaves_them_out() {
     let err = read_folder(&inputs(&trashed)).unwrap_err().to_string();
     assert!(err.contains("2 deleted MLflow runs skipped"), "{err}");
 }
+
+#[test]
+fn damaged_event_file_is_not_read_past_its_damaged_record() {
+    let (name, mut bytes) = event_file("keras_logs/train");
+    let start = record_starts(&bytes)[2];
+    bytes[start + 13] ^= 0x40;
+    let whole = read(&[Input {
+        name: &name,
+        bytes: &bytes,
+    }])
+    .unwrap_err()
+    .to_string();
+    let mut stream = Stream::new();
+    stream.begin(&name, bytes.len());
+    let mut pushed = 0;
+    for piece in bytes.chunks(64) {
+        if !stream.reading() {
+            break;
+        }
+        stream.push(piece).unwrap();
+        pushed += piece.len();
+    }
+    assert!(pushed < bytes.len(), "read all {pushed} bytes");
+    assert_eq!(stream.end().unwrap_err().to_string(), whole);
+}
