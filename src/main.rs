@@ -136,7 +136,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Most files one command reads from folders, and how deep it looks into them.
+/// Most files and folders one command reads from folders, and how deep it looks into them.
 const MAX_FILES: usize = 100_000;
 const MAX_DEPTH: usize = 32;
 
@@ -161,7 +161,7 @@ fn with_files<T>(
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| ".".to_string());
-            walk(path, &top, 0, &mut paths).map_err(|e| failed(path, e))?;
+            walk(path, &top, 0, &mut 0, &mut paths).map_err(|e| failed(path, e))?;
         } else {
             paths.push((path.display().to_string(), path.clone()));
         }
@@ -185,11 +185,13 @@ fn with_files<T>(
     })
 }
 
-/// Every file under `dir` (sorted, symbolic links to folders not followed), named `prefix/…`.
+/// Every file under `dir` (sorted, symbolic links to folders not followed), named `prefix/…`;
+/// `seen` counts the files and folders met, so that countless empty folders end the walk too.
 fn walk(
     dir: &std::path::Path,
     prefix: &str,
     depth: usize,
+    seen: &mut usize,
     out: &mut Vec<(String, PathBuf)>,
 ) -> std::io::Result<()> {
     if depth > MAX_DEPTH {
@@ -201,15 +203,16 @@ fn walk(
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+        *seen += 1;
+        if *seen > MAX_FILES {
+            return Err(std::io::Error::other(format!(
+                "more than {MAX_FILES} files and folders in the folders given"
+            )));
+        }
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            walk(&entry.path(), &name, depth + 1, out)?;
+            walk(&entry.path(), &name, depth + 1, seen, out)?;
         } else if !kind.is_symlink() || entry.path().is_file() {
-            if out.len() == MAX_FILES {
-                return Err(std::io::Error::other(format!(
-                    "more than {MAX_FILES} files in the folders given"
-                )));
-            }
             out.push((name, entry.path()));
         }
     }
@@ -225,10 +228,7 @@ fn log_or_head(name: &str, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     (&mut file)
         .take(plateau::ingest::HEAD as u64)
         .read_to_end(&mut head)?;
-    if matches!(
-        plateau::ingest::detect(name, &head),
-        plateau::ingest::Detected::Refused(_)
-    ) {
+    if !plateau::ingest::may_be_log(name, &head) {
         return Ok(head);
     }
     file.read_to_end(&mut head)?;

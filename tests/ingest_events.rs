@@ -474,3 +474,149 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn event_files_under_folders_named_params_or_tags_are_still_runs() {
+    // A sweep laid out as `params/<value>/` is no MLflow params folder: its event files are logs.
+    let (_, bytes) = event_file("tb_logs/exp2");
+    for dir in ["sweep/params/lr_0.1", "sweep/tags/baseline"] {
+        let name = format!("{dir}/events.out.tfevents.1.host");
+        let drop = read_folder(&[Input {
+            name: &name,
+            bytes: &bytes,
+        }])
+        .unwrap_or_else(|e| panic!("{dir}: {e}"));
+        assert_eq!(drop.runs.len(), 1, "{dir}");
+        assert_eq!(drop.runs[0].name, dir.strip_prefix("sweep/").unwrap());
+    }
+}
+
+#[test]
+fn weights_file_in_a_folder_is_skipped_after_its_head() {
+    // A safetensors file: an 8-byte length (NUL bytes), then JSON, then gigabytes of weights. The
+    // worker stops reading it once its first bytes are in, instead of buffering it whole.
+    let (name, bytes) = event_file("tb_logs/exp2");
+    let mut weights = 120u64.to_le_bytes().to_vec();
+    weights.extend_from_slice(br#"{"__metadata__":{"format":"pt"}}"#);
+    weights.resize(1 << 16, 7);
+    let mut stream = Stream::folder();
+    stream.begin("out/model.safetensors", 1 << 30);
+    stream.push(&weights).unwrap();
+    assert!(!stream.reading(), "still reading a weights file");
+    stream.end().unwrap();
+    stream.begin(&name, bytes.len());
+    stream.push(&bytes).unwrap();
+    stream.end().unwrap();
+    let drop = stream.finish().unwrap();
+    assert!(
+        drop.warnings
+            .iter()
+            .any(|w| w.contains("not a training log and was skipped: out/model.safetensors")),
+        "{:?}",
+        drop.warnings
+    );
+}
+
+#[test]
+fn damaged_event_file_in_a_folder_is_a_warning_naming_its_record() {
+    let (name, mut bytes) = event_file("tb_logs/exp2");
+    let (other, good) = event_file("keras_logs/train");
+    let start = record_starts(&bytes)[2];
+    bytes[start + 13] ^= 0x40;
+    let drop = read_folder(&[
+        Input {
+            name: &name,
+            bytes: &bytes,
+        },
+        Input {
+            name: &other,
+            bytes: &good,
+        },
+    ])
+    .unwrap();
+    let said = format!("{name} record 3 (byte {start}): the data checksum does not match");
+    assert!(
+        drop.warnings.iter().any(|w| w.starts_with(&said)),
+        "{:?}",
+        drop.warnings
+    );
+    assert!(!drop
+        .warnings
+        .iter()
+        .any(|w| w.contains("not a training log")));
+}
+
+#[test]
+fn event_file_in_every_chunk_size_up_to_64_equals_reading_it_whole() {
+    // Every way a record's 12-byte header, data and 4-byte footer can fall across chunk ends.
+    let (name, bytes) = event_file("tb_logs/exp2");
+    let cut = &bytes[..bytes.len() - 5];
+    for bytes in [&bytes[..], cut] {
+        let whole = read(&[Input { name: &name, bytes }]).map_err(|e| e.to_string());
+        for chunk in 1..=64 {
+            let mut stream = Stream::new();
+            stream.begin(&name, bytes.len());
+            for piece in bytes.chunks(chunk) {
+                stream.push(piece).unwrap();
+            }
+            stream.end().unwrap();
+            let got = stream.finish().map_err(|e| e.to_string());
+            assert_eq!(got, whole, "chunks of {chunk}");
+        }
+    }
+}
+
+#[test]
+fn deleted_mlflow_runs_are_left_out_as_mlflow_ui_leaves_them_out() {
+    let mut files = files_of(&logs().join("mlruns"));
+    // `mlflow.delete_run` rewrites the run's meta.yaml; deleting an experiment moves it to .trash/.
+    for (name, bytes) in &mut files {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        if name.ends_with("/meta.yaml") && text.contains("run_name: wide") {
+            *bytes = text
+                .replace("lifecycle_stage: active", "lifecycle_stage: deleted")
+                .into_bytes();
+        }
+    }
+    let drop = read_folder(&inputs(&files)).unwrap();
+    let names: Vec<&str> = drop.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["baseline"]);
+    assert!(
+        drop.warnings
+            .iter()
+            .any(|w| w.starts_with("1 deleted MLflow run skipped")),
+        "{:?}",
+        drop.warnings
+    );
+    let trashed: Vec<(String, Vec<u8>)> = files_of(&logs().join("mlruns"))
+        .into_iter()
+        .map(|(name, bytes)| (name.replacen("mlruns/", "mlruns/.trash/", 1), bytes))
+        .collect();
+    let err = read_folder(&inputs(&trashed)).unwrap_err().to_string();
+    assert!(err.contains("2 deleted MLflow runs skipped"), "{err}");
+}
+
+#[test]
+fn damaged_event_file_is_not_read_past_its_damaged_record() {
+    let (name, mut bytes) = event_file("keras_logs/train");
+    let start = record_starts(&bytes)[2];
+    bytes[start + 13] ^= 0x40;
+    let whole = read(&[Input {
+        name: &name,
+        bytes: &bytes,
+    }])
+    .unwrap_err()
+    .to_string();
+    let mut stream = Stream::new();
+    stream.begin(&name, bytes.len());
+    let mut pushed = 0;
+    for piece in bytes.chunks(64) {
+        if !stream.reading() {
+            break;
+        }
+        stream.push(piece).unwrap();
+        pushed += piece.len();
+    }
+    assert!(pushed < bytes.len(), "read all {pushed} bytes");
+    assert_eq!(stream.end().unwrap_err().to_string(), whole);
+}

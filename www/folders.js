@@ -1,11 +1,11 @@
 // Folders in a drop or a pick: every file under them with its path under the folder chosen, which
 // the core groups runs by (Lightning's version_N/, Keras's train/ + validation/, MLflow runs, …).
 
-/** Most files, and deepest nesting, read from one drop of folders. */
+/** Most files and folders, and deepest nesting, read from one drop of folders. */
 export const MAX_FILES = 100000;
 export const MAX_DEPTH = 32;
 
-const tooMany = () => new Error(`the folder holds more than ${MAX_FILES.toLocaleString('en')} files: drop the run folders you want judged`);
+const tooMany = () => new Error(`the folder holds more than ${MAX_FILES.toLocaleString('en')} files and folders: drop the run folders you want judged`);
 
 /**
  * The files of a drop: `{files, paths}`, where `paths` (each file's path, folder first) is null
@@ -18,7 +18,8 @@ export function droppedFiles(dataTransfer) {
   if (!entries.some((e) => e?.isDirectory)) return Promise.resolve({ files, paths: null });
   return (async () => {
     const found = [];
-    for (const entry of entries) if (entry) await walk(entry, 0, found);
+    const seen = { entries: 0 };
+    for (const entry of entries) if (entry) await walk(entry, 0, found, seen);
     return { files: found.map((f) => f.file), paths: found.map((f) => f.path) };
   })();
 }
@@ -30,9 +31,10 @@ export function pickedFiles(fileList) {
   return { files, paths: files.map((f) => f.webkitRelativePath || f.name) };
 }
 
-async function walk(entry, depth, found) {
+// Folders count too: a drop of countless empty folders ends as well.
+async function walk(entry, depth, found, seen) {
+  if (++seen.entries > MAX_FILES) throw tooMany();
   if (entry.isFile) {
-    if (found.length >= MAX_FILES) throw tooMany();
     const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
     found.push({ file, path: entry.fullPath.replace(/^\/+/, '') });
     return;
@@ -44,6 +46,6 @@ async function walk(entry, depth, found) {
   for (;;) {
     const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
     if (batch.length === 0) return;
-    for (const child of batch) await walk(child, depth + 1, found);
+    for (const child of batch) await walk(child, depth + 1, found, seen);
   }
 }

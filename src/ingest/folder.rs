@@ -38,6 +38,9 @@ pub enum Piece {
     Name(String),
     /// A file that belongs to a log folder but holds no curve (an experiment's `meta.yaml`).
     Nothing,
+    /// The `meta.yaml` of an MLflow run deleted in the UI or API (`lifecycle_stage: deleted`): the
+    /// file store keeps its folder, `mlflow ui` hides it, and so does the drop.
+    Deleted,
 }
 
 /// A drop's files, collected as they are read, then put together by [`Gather::finish`].
@@ -63,6 +66,8 @@ struct Group {
     details: Vec<(String, String)>,
     name: Option<String>,
     dialect: Option<&'static str>,
+    /// A deleted MLflow run (see [`Piece::Deleted`]).
+    deleted: bool,
     /// Series from a text log (Lightning `metrics.csv`): their names win over event tags.
     csv: Vec<Series>,
 }
@@ -75,10 +80,16 @@ impl Gather {
         }
     }
 
-    /// Takes one file's outcome: an error ends the drop, unless the file came in a folder.
+    /// Takes one file's outcome: an error ends the drop, unless the file came in a folder (a
+    /// damaged event file is then a warning naming the record, other files are counted).
     pub fn add(&mut self, name: &str, outcome: Result<Piece, Error>) -> Result<(), Error> {
         match outcome {
             Ok(piece) => self.pieces.push((name.to_string(), piece)),
+            Err(e @ Error::Record { .. }) if self.folder => {
+                let sentence = e.to_string();
+                let sentence = sentence.trim_end_matches('.');
+                self.warnings.push(format!("{sentence}: skipped"));
+            }
             Err(e) if self.folder => self.skipped.push((name.to_string(), e.to_string())),
             Err(e) => return Err(e),
         }
@@ -143,15 +154,34 @@ impl Gather {
                     let run = mlflow_run(&name).unwrap_or(dir);
                     groups.get(run).name = Some(run_name);
                 }
+                Piece::Deleted => {
+                    let run = mlflow_run(&name).unwrap_or(dir);
+                    groups.get(run).deleted = true;
+                }
                 Piece::Nothing => {}
             }
         }
+        let mut deleted = Vec::new();
         for g in groups.list {
+            // A deleted experiment's runs are moved under `mlruns/.trash/`.
+            if g.deleted || (g.dialect == Some("mlflow") && g.dir.split('/').any(|c| c == ".trash"))
+            {
+                deleted.push(g.dir);
+                continue;
+            }
             if let Some(run) = g.into_run(root, &mut drop.warnings) {
                 drop.runs.push(run);
             }
         }
         drop.runs.extend(texts.finish());
+        if !deleted.is_empty() {
+            drop.warnings.push(format!(
+                "{} deleted MLflow run{} skipped, as `mlflow ui` hides them: {}",
+                deleted.len(),
+                if deleted.len() == 1 { "" } else { "s" },
+                first_few(&deleted)
+            ));
+        }
         let skipped = self.skipped.len();
         if drop.runs.is_empty() {
             let first = match self.skipped.first() {

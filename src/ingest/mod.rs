@@ -107,12 +107,14 @@ fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Piece, Err
 }
 
 /// Whether a file describes its folder's run rather than holding curves: Lightning's
-/// `hparams.yaml`, MLflow's `meta.yaml`, `params/` and `tags/`, other YAML.
+/// `hparams.yaml`, MLflow's `meta.yaml`, `params/` and `tags/`, other YAML. Event files and text
+/// logs are never side files, whatever their folders are called (a sweep's `params/lr_0.1/`).
 fn is_side_file(name: &str) -> bool {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let text_log = [".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"]
         .iter()
-        .any(|ext| base.ends_with(ext));
+        .any(|ext| base.ends_with(ext))
+        || base.contains("tfevents");
     base.ends_with(".yaml")
         || base.ends_with(".yml")
         || (!text_log && (name.contains("/params/") || name.contains("/tags/")))
@@ -145,7 +147,9 @@ fn side_file(input: &Input<'_>) -> Option<Result<Piece, Error>> {
                 .find(|(key, _)| key == k)
                 .map(|(_, v)| v.clone())
         };
+        let deleted = value("lifecycle_stage").is_some_and(|stage| stage == "deleted");
         match (value("run_id"), value("run_name")) {
+            (Some(_), _) if deleted => Piece::Deleted,
             (Some(_), Some(run_name)) => Piece::Name(run_name),
             _ => Piece::Nothing,
         }
@@ -158,15 +162,34 @@ fn side_file(input: &Input<'_>) -> Option<Result<Piece, Error>> {
     }))
 }
 
-/// The dialect of a file starting with `head`, or why it is not a log.
+/// The dialect of a file starting with `head`, or why it is not a log: a NUL byte in the first
+/// [`HEAD`] bytes of anything but an event file is the error reading it whole would give, found
+/// before a checkpoint or weights file in a folder is read to its end.
 fn dialect_of(name: &str, head: &[u8]) -> Result<Dialect, Error> {
     match detect(name, head) {
-        Detected::Log(d) => Ok(d),
+        Detected::Log(Dialect::TfEvents) => Ok(Dialect::TfEvents),
+        Detected::Log(d) => {
+            let head = &head[..head.len().min(HEAD)];
+            let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+            match memchr::memchr(0, text) {
+                Some(offset) => Err(Error::Binary {
+                    file: name.to_string(),
+                    offset,
+                }),
+                None => Ok(d),
+            }
+        }
         Detected::Refused(what) => Err(Error::NotALog {
             file: name.to_string(),
             what,
         }),
     }
+}
+
+/// Whether the first [`HEAD`] bytes of a file could start a log (the CLI reads the rest of a
+/// folder's file only then).
+pub fn may_be_log(name: &str, head: &[u8]) -> bool {
+    dialect_of(name, head).is_ok()
 }
 
 /// Whether a dialect is delimited text, read line by line through [`table::Builder`].

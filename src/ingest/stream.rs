@@ -133,9 +133,12 @@ impl Stream {
         }
     }
 
-    /// Whether a file is begun and still read (a folder's file that is no log is dropped early).
+    /// Whether a file is begun and its further chunks still matter: not once a folder's file
+    /// showed it is no log, nor once an event file hit a damaged record (nothing after it is read).
     pub fn reading(&self) -> bool {
-        self.current.is_some()
+        self.current
+            .as_ref()
+            .is_some_and(|f| !matches!(f.phase, Phase::Events(_, Some(_))))
     }
 
     /// Data rows (event file: scalar points) of the current file parsed so far (0 while its head
