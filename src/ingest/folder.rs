@@ -179,7 +179,7 @@ impl Gather {
                 "{} deleted MLflow run{} skipped, as `mlflow ui` hides them: {}",
                 deleted.len(),
                 if deleted.len() == 1 { "" } else { "s" },
-                first_few(&deleted)
+                first_few(deleted.iter().cloned())
             ));
         }
         let skipped = self.skipped.len();
