@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PORT ?= 8000
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/wasm-bindgen-test-runner \
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
-	cargo test --target wasm32-unknown-unknown
+	cargo test --target wasm32-unknown-unknown --no-default-features
 
 .PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-events bench-verdict bench-chart bench-follow snapshots-png dist wheel
 
@@ -30,6 +30,7 @@ serve: build
 lint: setup
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 test-native: setup
 	cargo test

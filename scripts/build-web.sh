@@ -2,7 +2,7 @@
 # Release wasm -> wasm-bindgen (--target web) into www/pkg/ -> wasm-opt -Oz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --lib --profile wasm --target wasm32-unknown-unknown
+cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features
 raw=target/wasm32-unknown-unknown/wasm/plateau.wasm
 mkdir -p www/pkg
 .tools/bin/wasm-bindgen --target web --remove-name-section --no-typescript --out-dir www/pkg "$raw"

@@ -2,12 +2,25 @@
 // worker runs, on the main thread: only the bytes past what was read are handed to the wasm
 // Follower, which parses them where it stopped, then the runs read so far are judged.
 
-/** Reads `file` (a File snapshot) from where `follower` stopped; a replaced file is read whole. */
+/** Bytes handed to the Follower at once: a log that grew by gigabytes is read in pieces. */
+const PIECE = 16 << 20;
+
+/**
+ * Reads `file` (a File snapshot) from where `follower` stopped, a piece at a time; a replaced
+ * file is read again from its start. A log read whole at every change (JSON, or one that shrank:
+ * the Follower then resumes at 0) is handed over in one piece, as a drop reads it.
+ */
 export async function readFile(follower, file) {
-  const at = follower.resume_at(file.size);
-  let change = follower.update(at, new Uint8Array(await file.slice(at).arrayBuffer()));
-  if (change === 'replaced') change = follower.update(0, new Uint8Array(await file.arrayBuffer()));
-  return change;
+  let change = 'unchanged';
+  for (;;) {
+    const at = follower.resume_at(file.size);
+    const whole = at === 0 && follower.offset() > 0;
+    const end = whole ? file.size : Math.min(file.size, at + PIECE);
+    const step = follower.update(at, new Uint8Array(await file.slice(at, end).arrayBuffer()));
+    if (step === 'replaced') continue;
+    if (step !== 'unchanged' && change !== 'restarted') change = step;
+    if (step === 'unchanged' || end >= file.size) return change;
+  }
 }
 
 /**

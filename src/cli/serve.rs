@@ -9,12 +9,15 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 /// Log files listed at start, at most (the rest are served all the same).
 const LISTED: usize = 40;
+/// Requests answered at once; more are told the server is busy (503).
+const THREADS: usize = 64;
 /// Folder levels searched for logs to list at start.
 const DEPTH: usize = 3;
 const LOG_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "json", "jsonl", "log"];
@@ -70,14 +73,26 @@ pub fn serve(dir: &Path, page: &Path, port: u16, follow: f64) -> ExitCode {
     }
     let port = server.server_addr().to_ip().map_or(port, |a| a.port());
     let folders = std::sync::Arc::new((logs, page));
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for request in server.incoming_requests() {
+        if busy.load(Ordering::Acquire) >= THREADS {
+            let _ = request.respond(Response::from_string("busy").with_status_code(503));
+            continue;
+        }
         let folders = std::sync::Arc::clone(&folders);
-        // One thread per request: a slow client never holds up the others.
-        std::thread::spawn(move || {
+        let working = std::sync::Arc::clone(&busy);
+        working.fetch_add(1, Ordering::AcqRel);
+        // One thread per request (at most THREADS at once): a slow client never holds up the
+        // others. A thread the system refuses drops the request, which the client sees closed.
+        let started = std::thread::Builder::new().spawn(move || {
             let answer = answer(&request, &folders.0, &folders.1, port);
             // A client that hung up is no reason to stop serving the others.
             let _ = request.respond(answer);
+            working.fetch_sub(1, Ordering::AcqRel);
         });
+        if started.is_err() {
+            busy.fetch_sub(1, Ordering::AcqRel);
+        }
     }
     ExitCode::SUCCESS
 }
