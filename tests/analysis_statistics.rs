@@ -159,3 +159,15 @@ fn hamed_rao_without_autocorrelation_is_one() {
     assert_eq!(hamed_rao(&[1.0, 3.0, 2.0]), 1.0);
     assert_eq!(hamed_rao(&[2.0; 10]), 1.0);
 }
+
+#[test]
+fn median_of_values_near_the_largest_float_stays_finite() {
+    // (a + b) / 2 overflows to inf for two values near f64::MAX; the median of equal values is
+    // that value.
+    assert_eq!(median(&mut [f64::MAX, f64::MAX]), Some(f64::MAX));
+    assert_eq!(median(&mut [f64::MAX, -f64::MAX]), Some(0.0));
+    let huge = [f64::MAX; 6];
+    assert_eq!(trailing_medians(&huge, 4)[5], Some(f64::MAX));
+    let t = trend(&xs(6), &huge).unwrap();
+    assert_eq!((t.level, t.slope), (f64::MAX, 0.0));
+}
