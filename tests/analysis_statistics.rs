@@ -2,7 +2,7 @@
 //! The statistics under the verdict: trend test, slope, running medians, curve projection.
 
 use plateau::analysis::extrapolation::project;
-use plateau::analysis::levels::bin_evenly;
+use plateau::analysis::levels::{bin_evenly, resolution};
 use plateau::analysis::trend::{
     hamed_rao, median, ties_variance, trailing_medians, trend, MAX_POINTS,
 };
@@ -170,4 +170,19 @@ fn median_of_values_near_the_largest_float_stays_finite() {
     assert_eq!(trailing_medians(&huge, 4)[5], Some(f64::MAX));
     let t = trend(&xs(6), &huge).unwrap();
     assert_eq!((t.level, t.slope), (f64::MAX, 0.0));
+}
+
+#[test]
+fn values_below_a_millionth_have_no_printed_resolution() {
+    // Python's `float("%.{d}f" % v) == v` holds for no d ≤ 8 on these values: they were written as
+    // full floats, so there is no printed step to floor the noise at (was 1.0, i.e. everything
+    // inside noise).
+    assert_eq!(resolution(&[3.123_456_7e-7, 2.987_654_3e-7, 2.5e-7]), None);
+    // Printed with 4 decimals, zero included, and the same values stored as f32 (TensorBoard).
+    assert_eq!(resolution(&[0.1234, 0.0, 0.0002]), Some(1e-4));
+    let f32s: Vec<f64> = [0.1234f32, 0.0567, 0.0002]
+        .iter()
+        .map(|v| f64::from(*v))
+        .collect();
+    assert_eq!(resolution(&f32s), Some(1e-4));
 }
