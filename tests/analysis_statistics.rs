@@ -2,7 +2,7 @@
 //! The statistics under the verdict: trend test, slope, running medians, curve projection.
 
 use plateau::analysis::extrapolation::project;
-use plateau::analysis::levels::bin_evenly;
+use plateau::analysis::levels::{bin_evenly, resolution};
 use plateau::analysis::trend::{
     hamed_rao, median, ties_variance, trailing_medians, trend, MAX_POINTS,
 };
@@ -158,4 +158,31 @@ fn hamed_rao_correction_matches_pymannkendall_on_a_wander() {
 fn hamed_rao_without_autocorrelation_is_one() {
     assert_eq!(hamed_rao(&[1.0, 3.0, 2.0]), 1.0);
     assert_eq!(hamed_rao(&[2.0; 10]), 1.0);
+}
+
+#[test]
+fn median_of_values_near_the_largest_float_stays_finite() {
+    // (a + b) / 2 overflows to inf for two values near f64::MAX; the median of equal values is
+    // that value.
+    assert_eq!(median(&mut [f64::MAX, f64::MAX]), Some(f64::MAX));
+    assert_eq!(median(&mut [f64::MAX, -f64::MAX]), Some(0.0));
+    let huge = [f64::MAX; 6];
+    assert_eq!(trailing_medians(&huge, 4)[5], Some(f64::MAX));
+    let t = trend(&xs(6), &huge).unwrap();
+    assert_eq!((t.level, t.slope), (f64::MAX, 0.0));
+}
+
+#[test]
+fn values_below_a_millionth_have_no_printed_resolution() {
+    // Python's `float("%.{d}f" % v) == v` holds for no d ≤ 8 on these values: they were written as
+    // full floats, so there is no printed step to floor the noise at (was 1.0, i.e. everything
+    // inside noise).
+    assert_eq!(resolution(&[3.123_456_7e-7, 2.987_654_3e-7, 2.5e-7]), None);
+    // Printed with 4 decimals, zero included, and the same values stored as f32 (TensorBoard).
+    assert_eq!(resolution(&[0.1234, 0.0, 0.0002]), Some(1e-4));
+    let f32s: Vec<f64> = [0.1234f32, 0.0567, 0.0002]
+        .iter()
+        .map(|v| f64::from(*v))
+        .collect();
+    assert_eq!(resolution(&f32s), Some(1e-4));
 }

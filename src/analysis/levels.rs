@@ -13,7 +13,9 @@ pub const MAD_TO_SD: f64 = 1.4826;
 const MAX_DECIMALS: i32 = 8;
 
 /// The printed resolution 10^−d for the fewest decimals d ≤ 8 that write every finite value
-/// exactly, or `None` (full-precision floats, or no finite values). O(n) per candidate d.
+/// exactly (within a relative 10⁻⁶, so values stored as f32 still count), or `None`
+/// (full-precision floats, or no finite values). A value that rounds to 0 at d decimals is not
+/// written exactly unless it is 0. O(n) per candidate d.
 pub fn resolution(y: &[f64]) -> Option<f64> {
     let finite: Vec<f64> = y.iter().copied().filter(|v| v.is_finite()).collect();
     if finite.is_empty() {
@@ -25,7 +27,7 @@ pub fn resolution(y: &[f64]) -> Option<f64> {
             .iter()
             .all(|v| {
                 let s = v * scale;
-                (s - s.round()).abs() <= 1e-6 * s.abs().max(1.0)
+                (s - s.round()).abs() <= 1e-6 * s.abs()
             })
             .then(|| 10f64.powi(-d))
     })

@@ -129,7 +129,17 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
         return Some(upper);
     }
     let lower = v[..mid].iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    Some((lower + upper) / 2.0)
+    Some(midpoint(lower, upper))
+}
+
+/// Halfway between `a` and `b`, without overflowing to infinity for values near ±f64::MAX.
+fn midpoint(a: f64, b: f64) -> f64 {
+    let m = (a + b) / 2.0;
+    if m.is_finite() {
+        m
+    } else {
+        a / 2.0 + b / 2.0
+    }
 }
 
 /// For each index, the median of the finite values among the `window` points before it (`None`
@@ -143,7 +153,7 @@ pub fn trailing_medians(y: &[f64], window: usize) -> Vec<Option<f64>> {
         out.push(match m {
             0 => None,
             _ if m % 2 == 1 => Some(sorted[m / 2]),
-            _ => Some((sorted[m / 2 - 1] + sorted[m / 2]) / 2.0),
+            _ => Some(midpoint(sorted[m / 2 - 1], sorted[m / 2])),
         });
         if v.is_finite() {
             let at = sorted.partition_point(|s| s.total_cmp(&v).is_lt());
