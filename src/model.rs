@@ -1,5 +1,7 @@
 //! The one picture every log dialect turns into: a drop holds runs, a run holds series.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// What a series' x values count.
@@ -25,7 +27,7 @@ impl Axis {
 }
 
 /// Which data a series was measured on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Train,
@@ -35,7 +37,7 @@ pub enum Role {
 }
 
 /// What a series measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Loss,
@@ -181,15 +183,38 @@ impl Run {
     /// Fills every series' `partner` from [`Run::partner`].
     pub fn pair(&mut self) {
         let keys: Vec<String> = self.series.iter().map(|s| quantity(&s.name)).collect();
+        // Each (quantity, kind, role)'s partner candidate, as [`partner_among`] picks it: the first
+        // one not per-step, else the first — worked out once, so pairing is linear in series.
+        let mut best: HashMap<(&str, Kind, Role), usize> = HashMap::new();
+        for (i, (s, key)) in self.series.iter().zip(&keys).enumerate() {
+            let b = best.entry((key.as_str(), s.kind, s.role)).or_insert(i);
+            if step_granular(&self.series[*b].name) && !step_granular(&s.name) {
+                *b = i;
+            }
+        }
         let partners: Vec<Option<String>> = self
             .series
             .iter()
             .zip(&keys)
-            .map(|(s, key)| partner_among(&self.series, &keys, s, key).map(|p| p.name.clone()))
+            .map(|(s, key)| {
+                sides(s.role)
+                    .iter()
+                    .find_map(|r| best.get(&(key.as_str(), s.kind, *r)))
+                    .map(|&i| self.series[i].name.clone())
+            })
             .collect();
         for (s, p) in self.series.iter_mut().zip(partners) {
             s.partner = p;
         }
+    }
+}
+
+/// The roles a series of `role` pairs with, the preferred first.
+fn sides(role: Role) -> &'static [Role] {
+    match role {
+        Role::Train => &[Role::Validation, Role::Test],
+        Role::Validation | Role::Test => &[Role::Train],
+        Role::Other => &[],
     }
 }
 
@@ -200,11 +225,7 @@ fn partner_among<'a>(
     of: &Series,
     key: &str,
 ) -> Option<&'a Series> {
-    let sides: &[Role] = match of.role {
-        Role::Train => &[Role::Validation, Role::Test],
-        Role::Validation | Role::Test => &[Role::Train],
-        Role::Other => return None,
-    };
+    let sides = sides(of.role);
     series
         .iter()
         .zip(keys)

@@ -173,3 +173,26 @@ fn shaded_overfitting_starts_at_the_best_point_the_sentence_quotes() {
         report.evidence
     );
 }
+
+#[test]
+fn sparse_series_closer_than_the_dense_steps_is_never_smoothed_wider_than_alone() {
+    // A hostile "sparse" series: 200 points one x apart beside 2,000 points a million apart. Along
+    // the dense spacing its Gaussian would reach every one of its points (quadratic); it is
+    // smoothed as it would be alone instead.
+    let dense = Series::named(
+        "loss",
+        Axis::Step,
+        (0..2000).map(|i| i as f64 * 1e6).collect(),
+        vec![1.0; 2000],
+    );
+    let x: Vec<f64> = (0..200).map(f64::from).collect();
+    let y: Vec<f64> = (0..200).map(|i| f64::from(i % 7)).collect();
+    let sparse = Series::named("val_loss", Axis::Step, x.clone(), y.clone());
+    let view = View {
+        smoothing: 0.9,
+        smoother: chart::Smoother::Gaussian,
+        ..View::default()
+    };
+    let prepared = chart::prepare(&run(vec![dense, sparse]), &view);
+    assert_eq!(prepared.smoothed[1], chart::gaussian(0.9, &x, &y));
+}

@@ -97,6 +97,38 @@ fn lightning_val_loss_prefers_epoch_train_loss_over_step_variant() {
 }
 
 #[test]
+fn every_series_of_a_wide_run_pairs_as_partner_picks_it() {
+    // Validation before test, per-step variants last, file order otherwise, across many quantities.
+    let mut names = Vec::new();
+    for k in 0..30 {
+        for form in [
+            "test_loss_{k}",
+            "train_loss_{k}_step",
+            "val_loss_{k}",
+            "train_loss_{k}",
+            "val_acc_{k}",
+            "train_acc_{k}_step",
+            "lr_{k}",
+        ] {
+            names.push(form.replace("{k}", &k.to_string()));
+        }
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let run = run_of(&refs);
+    assert_eq!(partner(&run, "train_loss_7"), Some("val_loss_7"));
+    assert_eq!(partner(&run, "val_loss_7"), Some("train_loss_7"));
+    assert_eq!(partner(&run, "val_acc_7"), Some("train_acc_7_step"));
+    for s in &run.series {
+        assert_eq!(
+            s.partner.as_deref(),
+            run.partner(s).map(|p| p.name.as_str()),
+            "{}",
+            s.name
+        );
+    }
+}
+
+#[test]
 fn restarts_mark_where_x_goes_back_or_repeats() {
     let s = Series::named(
         "loss",

@@ -290,3 +290,45 @@ fn chart_pieces_split_where_the_model_starts_a_session() {
         "a repeated x is not drawn as a vertical zig-zag"
     );
 }
+
+/// A per-batch log whose `epoch` column is written on every row (`batches` rows an epoch), `runs`
+/// fresh runs appended.
+fn per_batch_epochs(runs: usize, epochs: usize, batches: usize) -> String {
+    let mut seed = 11;
+    let mut text = String::from("epoch,loss\n");
+    for _ in 0..runs {
+        for e in 0..epochs {
+            for b in 0..batches {
+                let y = loss_at(((e * batches + b) * 3) as f64, &mut seed);
+                text.push_str(&format!("{e},{y}\n"));
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn epoch_repeated_on_every_batch_row_is_sub_steps_not_sessions() {
+    let text = per_batch_epochs(1, 10, 100);
+    let drop = drop_of(&[("batches.csv", &text)]);
+    assert_eq!(drop.runs.len(), 1, "{:?}", drop.warnings);
+    let loss = drop.runs[0].series("loss").unwrap();
+    assert_eq!(loss.len(), 1000, "every batch row kept");
+    assert!(loss.restarts.is_empty() && forward(loss));
+    assert_eq!((loss.x[0], loss.x[50], loss.x[100]), (0.0, 0.5, 1.0));
+    assert!(drop
+        .warnings
+        .iter()
+        .any(|w| w.contains("repeats on most rows")));
+}
+
+#[test]
+fn per_batch_runs_appended_still_split_where_the_epoch_goes_back() {
+    let text = per_batch_epochs(2, 10, 50);
+    let drop = drop_of(&[("batches.csv", &text)]);
+    assert_eq!(drop.runs.len(), 2, "{:?}", drop.warnings);
+    for run in &drop.runs {
+        let loss = run.series("loss").unwrap();
+        assert_eq!((loss.len(), loss.restarts.len()), (500, 0));
+    }
+}

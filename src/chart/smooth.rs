@@ -30,11 +30,13 @@ pub fn smooth(smoother: Smoother, weight: f64, x: &[f64], y: &[f64]) -> Vec<f64>
 /// [`smooth`] for a sparse series drawn with a dense one whose points are `step` apart in x: the
 /// weight means the same stretch of x as on the dense curve, so an evaluation every 500 steps is
 /// not dragged behind by an average over the last several evaluations. The EMA becomes its
-/// x-aware variant (a gap of `k` dense steps decays by `wᵏ`); the Gaussian's width is in dense steps.
+/// x-aware variant (a gap of `k` dense steps decays by `wᵏ`); the Gaussian's width is in dense steps,
+/// but never wider than the series' own spacing would make it, so its cost stays that of [`gaussian`]
+/// when the "sparse" points sit closer together than the dense ones.
 pub fn smooth_along(smoother: Smoother, weight: f64, x: &[f64], y: &[f64], step: f64) -> Vec<f64> {
     smooth_pieces(weight, x, y, |xs, ys| match smoother {
         Smoother::Ema | Smoother::EmaSpaced => ema_spaced_by(weight, xs, ys, step),
-        Smoother::Gaussian => gaussian_by(weight, xs, ys, step),
+        Smoother::Gaussian => gaussian_by(weight, xs, ys, step.min(typical_step(xs))),
     })
 }
 

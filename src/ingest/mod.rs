@@ -236,8 +236,8 @@ pub fn combine(drops: Vec<Drop>) -> Result<Drop, Error> {
 }
 
 /// A run's sessions resolved: fresh starts split off as runs of their own, resumed sessions
-/// spliced (see [`sessions`]), with the sentence saying so when x went back at all.
-pub fn resolve_sessions(run: Run) -> (Vec<Run>, Option<String>) {
+/// spliced (see [`sessions`]), with the sentences saying what was done.
+pub fn resolve_sessions(run: Run) -> (Vec<Run>, Vec<String>) {
     sessions::resolve(run)
 }
 

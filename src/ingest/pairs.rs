@@ -3,7 +3,7 @@
 //! x-axis are one run: the roles come from the file names. Runs are grouped by their name with the
 //! token removed (one hash map, no comparing every pair).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{infer, Kind, Role, Run, Series};
 
@@ -125,11 +125,12 @@ fn join(train: Run, key: &str, others: Vec<((&str, Role), Run)>) -> Run {
     let dialect = train.dialect.clone();
     let mut sources = vec![train.source.clone()];
     let mut series = by_file(train, Role::Train, None);
+    let mut names: HashSet<String> = series.iter().map(|s| s.name.clone()).collect();
     for ((word, role), run) in others {
         sources.push(run.source.clone());
         for s in by_file(run, role, Some(word)) {
             // A name already there (the shared clock or schedule, a file dropped twice) is kept once.
-            if !series.iter().any(|t| t.name == s.name) {
+            if names.insert(s.name.clone()) {
                 series.push(s);
             }
         }

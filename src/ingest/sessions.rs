@@ -29,13 +29,26 @@ pub struct Boundary {
     pub offset: f64,
 }
 
-/// A run with every session resolved: runs split at fresh starts, resumed sessions spliced, and
-/// the sentence telling what was done (when x went back at all).
-pub fn resolve(run: Run) -> (Vec<Run>, Option<String>) {
+/// A run with every session resolved: an x repeating on most rows spread into sub-steps, runs
+/// split at fresh starts, resumed sessions spliced, and the sentences telling what was done.
+pub fn resolve(mut run: Run) -> (Vec<Run>, Vec<String>) {
+    let mut notes = Vec::new();
+    let spread: Vec<String> = run
+        .series
+        .iter_mut()
+        .filter_map(|s| spread_repeats(s).then(|| s.name.clone()))
+        .collect();
+    if !spread.is_empty() {
+        let word = run.series[0].axis.word();
+        notes.push(format!(
+            "{}: the {word} repeats on most rows of {} (a value written on every batch): its repeats are read as even steps through each {word}, not as sessions",
+            run.source,
+            first_few(spread.into_iter())
+        ));
+    }
     let Some(decider) = decider(&run) else {
-        let mut run = run;
         run.pair();
-        return (vec![run], None);
+        return (vec![run], notes);
     };
     let bounds = decide(&run.series[decider]);
     let d = &run.series[decider];
@@ -87,7 +100,8 @@ pub fn resolve(run: Run) -> (Vec<Run>, Option<String>) {
             Run::new(&name, &run.source, &run.dialect, series)
         })
         .collect();
-    (runs, warning)
+    notes.extend(warning);
+    (runs, notes)
 }
 
 /// The series whose values decide: the longest training loss with a session boundary (the overall
@@ -221,6 +235,38 @@ fn splice(
         }
     }
     out
+}
+
+/// Spreads an x that counts coarser units than its rows (it repeats on at least half of them, as an
+/// epoch written on every batch row does) evenly over each stretch it repeats, up to the next
+/// value (or by the last step before it), so the repeats are sub-steps and not sessions; x going
+/// back still starts one. Returns whether it did; restarts are found again.
+fn spread_repeats(s: &mut Series) -> bool {
+    let n = s.x.len();
+    let repeats = s.x.windows(2).filter(|w| w[1] == w[0]).count();
+    if n < 2 || 2 * repeats < n {
+        return false;
+    }
+    let mut step = 1.0;
+    let mut i = 0;
+    while i < n {
+        let from = s.x[i];
+        let j = i + s.x[i..].iter().take_while(|v| **v == from).count();
+        let next =
+            s.x.get(j)
+                .map(|v| v - from)
+                .filter(|g| g.is_finite() && *g > 0.0);
+        if let Some(g) = next {
+            step = g;
+        }
+        let k = (j - i) as f64;
+        for (t, v) in s.x[i..j].iter_mut().enumerate() {
+            *v = from + step * t as f64 / k;
+        }
+        i = j;
+    }
+    s.restarts = crate::model::restarts(&s.x);
+    true
 }
 
 /// The sentence telling how a run's sessions were read.
