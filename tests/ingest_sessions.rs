@@ -332,3 +332,23 @@ fn per_batch_runs_appended_still_split_where_the_epoch_goes_back() {
         assert_eq!((loss.len(), loss.restarts.len()), (500, 0));
     }
 }
+
+/// A log written newest first (the step only ever goes back) is one run read in step order, not
+/// one run per row: no training clock runs backwards on every row.
+#[test]
+fn log_written_newest_first_is_one_run_in_step_order() {
+    let mut seed = 7;
+    let mut text = String::from("step,train_loss\n");
+    for t in (0..3000).rev() {
+        let v = 2.0 * (-(t as f64) / 800.0).exp() + 0.3 + 0.05 * noise(&mut seed);
+        text.push_str(&format!("{t},{v:.4}\n"));
+    }
+    let (drop, report) = checked(&[("newest-first.csv", &text)]);
+    assert_eq!(drop.runs.len(), 1);
+    let s = drop.runs[0].series("train_loss").unwrap();
+    assert_eq!(s.len(), 3000);
+    assert!(s.restarts.is_empty());
+    assert!(s.x.windows(2).all(|w| w[0] < w[1]));
+    assert!(drop.warnings.iter().any(|w| w.contains("newest first")));
+    assert_ne!(report.runs[0].verdict, Verdict::Diverging);
+}

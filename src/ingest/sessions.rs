@@ -33,6 +33,19 @@ pub struct Boundary {
 /// split at fresh starts, resumed sessions spliced, and the sentences telling what was done.
 pub fn resolve(mut run: Run) -> (Vec<Run>, Vec<String>) {
     let mut notes = Vec::new();
+    let sorted: Vec<String> = run
+        .series
+        .iter_mut()
+        .filter_map(|s| sort_shuffled(s).then(|| s.name.clone()))
+        .collect();
+    if !sorted.is_empty() {
+        let word = run.series[0].axis.word();
+        notes.push(format!(
+            "{}: the {word} goes back on a third of the rows or more of {} (written newest first, or shuffled): its points are read in {word} order, not as sessions",
+            run.source,
+            first_few(sorted.into_iter())
+        ));
+    }
     let spread: Vec<String> = run
         .series
         .iter_mut()
@@ -265,6 +278,23 @@ fn spread_repeats(s: &mut Series) -> bool {
         }
         i = j;
     }
+    s.restarts = crate::model::restarts(&s.x);
+    true
+}
+
+/// Puts a series whose x goes back on a third of its rows or more (a log written newest first,
+/// or shuffled: no training clock runs like that) in x order, stable for equal x; sessions are
+/// then found again. Returns whether it did.
+fn sort_shuffled(s: &mut Series) -> bool {
+    let n = s.x.len();
+    let back = s.x.windows(2).filter(|w| w[1] < w[0]).count();
+    if n < 3 || 3 * back < n {
+        return false;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| s.x[a].total_cmp(&s.x[b]));
+    s.x = order.iter().map(|&i| s.x[i]).collect();
+    s.y = order.iter().map(|&i| s.y[i]).collect();
     s.restarts = crate::model::restarts(&s.x);
     true
 }
