@@ -330,3 +330,21 @@ fn first_nan_is_marked_once_whether_or_not_the_report_marks_it() {
     );
     assert_eq!(svg.matches("loss is NaN").count(), 1);
 }
+
+/// A log axis within less than a decade holds no power of ten: it still gets labelled ticks.
+#[test]
+fn log_y_within_a_decade_still_labels_the_axis() {
+    let loss: Vec<f64> = (0..20).map(|i| 1.9 - 0.02 * f64::from(i)).collect();
+    let r = run(vec![series("loss", &loss)]);
+    let rep = report_of(&r);
+    let view = View {
+        log_y: true,
+        ..View::default()
+    };
+    let (svg, _) = draw(&r, &rep, &view);
+    let labels: Vec<&str> = ["1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "2"]
+        .into_iter()
+        .filter(|t| svg.lines().any(|l| l.trim() == *t))
+        .collect();
+    assert!(labels.len() >= 3, "y ticks found: {labels:?}");
+}

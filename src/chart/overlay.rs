@@ -1,6 +1,7 @@
 //! Several runs in one chart: each run's monitored series in its own colour on the chosen x-axis,
 //! and each group as its mean line inside a band (min–max or ±1 SD).
 
+use plotters::coord::combinators::BindKeyPoints;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -167,7 +168,10 @@ pub fn overlay<DB: DrawingBackend>(
         shades: &shades,
     };
     let (panel, (left, right)) = if log {
-        ctx.draw(&plot_area, (y0..y1).log_scale(), (y0, y1), log)
+        let y = (y0..y1)
+            .log_scale()
+            .with_key_points(scale::log_ticks(y0, y1));
+        ctx.draw(&plot_area, y, (y0, y1), log)
     } else {
         ctx.draw(&plot_area, y0..y1, (y0, y1), log)
     }

@@ -1,6 +1,7 @@
 //! The verdict banner and one stacked panel: grid, shaded regions, raw and smoothed curves,
 //! markers, title and legend.
 
+use plotters::coord::combinators::BindKeyPoints;
 use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
@@ -156,7 +157,9 @@ pub fn draw<DB: DrawingBackend>(
             ctx,
             panel,
             &curves,
-            (y0..y1).log_scale(),
+            (y0..y1)
+                .log_scale()
+                .with_key_points(scale::log_ticks(y0, y1)),
             (y0, y1),
             log,
         )

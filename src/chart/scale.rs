@@ -74,3 +74,36 @@ pub fn x_range(lo: f64, hi: f64) -> (f64, f64) {
         (lo, hi)
     }
 }
+
+/// Tick values for a log y-axis from `lo` to `hi` (both positive): powers of ten, with 2× and 5×
+/// between them over a few decades; within less than a decade, where powers of ten give no tick
+/// at all, even 1-2-5 steps (about five). Never more than about a dozen.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let decades = (hi / lo).log10();
+    if decades < 1.0 {
+        let raw = (hi - lo) / 5.0;
+        let mag = 10f64.powf(raw.log10().floor());
+        let step = [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .map(|m| m * mag)
+            .find(|s| *s >= raw)
+            .unwrap_or(10.0 * mag);
+        let (first, last) = ((lo / step).ceil() as i64, (hi / step).floor() as i64);
+        return (first..=last).map(|k| k as f64 * step).collect();
+    }
+    let every = (decades / 10.0).ceil().max(1.0) as i32;
+    let steps: &[f64] = if decades <= 3.0 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0]
+    };
+    let (from, to) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    (from..=to)
+        .filter(|p| p.rem_euclid(every) == 0)
+        .flat_map(|p| steps.iter().map(move |m| m * 10f64.powi(p)))
+        .filter(|v| (lo..=hi).contains(v))
+        .collect()
+}
