@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod chart;
 pub mod compare;
 mod error;
+pub mod filter;
 pub mod ingest;
 pub mod model;
 pub mod parts;

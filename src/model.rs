@@ -1,5 +1,7 @@
 //! The one picture every log dialect turns into: a drop holds runs, a run holds series.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// What a series' x values count.
@@ -35,7 +37,7 @@ pub enum Role {
 }
 
 /// What a series measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Loss,
@@ -162,14 +164,41 @@ impl Run {
         partner_among(&self.series, &keys, of, &quantity(&of.name))
     }
 
-    /// Fills every series' `partner` from [`Run::partner`].
+    /// Fills every series' `partner` as [`Run::partner`] would, with the series grouped by
+    /// quantity and kind first, so that pairing costs O(series) and not every series against every one.
     pub fn pair(&mut self) {
-        let keys: Vec<String> = self.series.iter().map(|s| quantity(&s.name)).collect();
+        // Per (quantity, kind): the best validation-or-test series and the best training series.
+        let mut best: HashMap<(String, Kind), [Option<usize>; 2]> = HashMap::new();
+        let keys: Vec<(String, Kind)> = self
+            .series
+            .iter()
+            .map(|s| (quantity(&s.name), s.kind))
+            .collect();
+        let rank = |s: &Series| (!matches!(s.role, Role::Validation | Role::Train), step_granular(&s.name));
+        for (i, (s, key)) in self.series.iter().zip(&keys).enumerate() {
+            let side = match s.role {
+                Role::Validation | Role::Test => 0,
+                Role::Train => 1,
+                Role::Other => continue,
+            };
+            let slot = &mut best.entry(key.clone()).or_default()[side];
+            match *slot {
+                Some(b) if rank(&self.series[b]) <= rank(s) => {}
+                _ => *slot = Some(i),
+            }
+        }
         let partners: Vec<Option<String>> = self
             .series
             .iter()
             .zip(&keys)
-            .map(|(s, key)| partner_among(&self.series, &keys, s, key).map(|p| p.name.clone()))
+            .map(|(s, key)| {
+                let side = match s.role {
+                    Role::Train => 0,
+                    Role::Validation | Role::Test => 1,
+                    Role::Other => return None,
+                };
+                best.get(key)?[side].map(|p| self.series[p].name.clone())
+            })
             .collect();
         for (s, p) in self.series.iter_mut().zip(partners) {
             s.partner = p;

@@ -320,3 +320,43 @@ fn first_nan_is_marked_once_whether_or_not_the_report_marks_it() {
     );
     assert_eq!(svg.matches("loss is NaN").count(), 1);
 }
+
+#[test]
+fn csv_export_keeps_formula_like_names_as_text() {
+    let loss: Vec<f64> = (0..10).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+    for name in ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)"] {
+        let r = run(vec![series(name, &loss)]);
+        let view = View::default();
+        let csv = chart::csv(&r, &report_of(&r), &view, &chart::prepare(&r, &view)).unwrap();
+        let first = csv.lines().nth(1).expect("a data row");
+        let cell = first.trim_start_matches('"');
+        assert!(cell.starts_with(&format!("'{}", &name[..1])), "{first}");
+    }
+}
+
+#[test]
+fn svg_export_drops_control_characters_from_names() {
+    let loss: Vec<f64> = (0..10).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+    let mut r = run(vec![series("lo\u{1}ss\u{1b}", &loss)]);
+    r.name = "run\u{0}\u{7}".into();
+    let svg = chart::svg(&r, &report_of(&r), &View::default(), 600, 400).unwrap();
+    assert!(svg.contains("loss"), "the name stays, without its control characters");
+    assert!(
+        !svg.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')),
+        "control characters left in the SVG"
+    );
+}
+
+#[test]
+fn a_log_of_one_row_is_insufficient_with_its_point_drawn() {
+    let bytes = b"epoch,loss,val_loss\n0,0.7,0.8\n";
+    let inputs = [plateau::Input {
+        name: "log.csv",
+        bytes,
+    }];
+    let (drop, report) = plateau::check(&inputs, &Options::default()).expect("one row reads");
+    let judged = &report.runs[0];
+    assert_eq!(judged.verdict, plateau::Verdict::Insufficient);
+    let (svg, _) = draw(&drop.runs[0], judged, &View::default());
+    assert!(svg.matches("<circle").count() >= 2, "each series' point is drawn as a dot");
+}

@@ -1,12 +1,13 @@
 // The page: DOM events, file reading, wiring. All parsing, statistics and drawing happen in wasm;
 // the canvas lives in chart-view.js, the view controls and exports in controls.js.
-import init, { Files } from './pkg/plateau.js';
+import { ready, bindings, isTrap, restart, failure } from './wasm.js';
 import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 import { startShare } from './share.js';
 import { runsFromUrl, resetRuns, startRuns, comparing } from './runs.js';
 import { readInWorker, assemble, nextTask } from './reading.js';
 import { showSeries } from './series.js';
+import { capped, andMore } from './capped.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -23,7 +24,7 @@ const progressText = document.getElementById('progress-text');
 
 const EXAMPLE = new URL('examples/keras-tomato-leaf.csv', import.meta.url);
 
-const wasmReady = init();
+const wasmReady = ready();
 let analysis = null;
 let report = null;
 // View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
@@ -64,13 +65,24 @@ function showProgress({ bytes, total, rows }) {
 
 /** The same analysis on the main thread, where no worker can run. */
 async function analyzeHere(list, monitor) {
-  const files = new Files();
+  const contents = await Promise.all(list.map(async (file) => new Uint8Array(await file.arrayBuffer())));
+  const files = new (bindings().Files)();
   try {
-    for (const file of list) files.add(file.name, new Uint8Array(await file.arrayBuffer()));
-    return files.analyze(monitor);
-  } finally {
+    list.forEach((file, i) => files.add(file.name, contents[i]));
+    const next = files.analyze(monitor);
     files.free();
+    return next;
+  } catch (e) {
+    // After a trap `files` stays borrowed and its instance is left behind: only free it otherwise.
+    if (!isTrap(e)) files.free();
+    throw e;
   }
+}
+
+/** Shows error `e`; after a trap the module starts afresh for the next drop. */
+function failed(e) {
+  if (isTrap(e)) restart();
+  fail(failure(e));
 }
 
 async function analyzeFiles(fileList) {
@@ -84,7 +96,7 @@ async function analyzeFiles(fileList) {
   app.dataset.state = 'loading';
   status.textContent = `Reading ${label}…`;
   try {
-    await wasmReady;
+    await ready();
   } catch (e) {
     fail(`plateau could not start its WebAssembly module: ${e.message}`);
     return;
@@ -107,9 +119,10 @@ async function analyzeFiles(fileList) {
       next.free();
       return;
     }
-    // Map and smooth the curves in a task of their own before the first drawing (large logs).
+    // Map and smooth the curves in a task of their own before the first drawing (large logs). A
+    // run number from the URL that this drop does not have means its first run.
     next.set_view({ ...chartView(), zoom: null, hidden: [] });
-    next.prepare(firstLoad ? view.run : 0);
+    next.prepare(firstLoad && view.run < next.run_count() ? view.run : 0);
     await nextTask();
     if (drop !== drops) {
       next.free();
@@ -118,7 +131,7 @@ async function analyzeFiles(fileList) {
     adopt(next, label);
   } catch (e) {
     status.textContent = '';
-    fail(e instanceof Error ? e.message : String(e));
+    failed(e);
   } finally {
     if (job === mine) {
       job = null;
@@ -159,7 +172,7 @@ function showReport(rep) {
   const primary = rep.runs[0];
   verdictBox.dataset.verdict = primary ? primary.verdict : '';
   verdictBox.replaceChildren(
-    ...rep.runs.map((run, i) => {
+    ...capped(rep.runs, (run, i) => {
       const row = el('article', 'run');
       row.dataset.run = String(i);
       row.dataset.verdict = run.verdict;
@@ -168,11 +181,11 @@ function showReport(rep) {
       if (run.monitor) head.append(el('span', 'monitor', run.monitor));
       head.append(el('span', 'name', run.name));
       const evidence = el('ul', 'evidence');
-      for (const line of run.evidence) evidence.append(el('li', '', line));
+      evidence.append(...capped(run.evidence, (line) => el('li', '', line), (k) => el('li', 'more', andMore(k, 'lines'))));
       row.append(head, evidence, el('p', 'advice', `Advice: ${run.advice}`));
       return row;
-    }),
-    ...rep.warnings.map((w) => el('p', 'warning', `Warning: ${w}`)),
+    }, (k) => el('p', 'more', andMore(k, 'runs'))),
+    ...capped(rep.warnings, (w) => el('p', 'warning', `Warning: ${w}`), (k) => el('p', 'more warning', andMore(k, 'warnings'))),
   );
   runs.show(rep);
 }
@@ -208,7 +221,7 @@ function changed(kind) {
     viewToUrl(view);
     render();
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    failed(e);
   }
 }
 
@@ -229,7 +242,7 @@ function correct(run, name, role, direction) {
     refreshChoices();
     render();
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    failed(e);
   }
 }
 
@@ -253,7 +266,7 @@ for (const [kind, save] of Object.entries(exporters)) {
     try {
       save();
     } catch (e) {
-      fail(e instanceof Error ? e.message : String(e));
+      failed(e);
     }
   });
 }
@@ -292,4 +305,8 @@ window.addEventListener('drop', (e) => {
   if (e.dataTransfer?.files?.length) analyzeFiles(e.dataTransfer.files);
 });
 
-startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail });
+const downloading = (p) => {
+  if (p) showProgress(p);
+  else progressBox.hidden = true;
+};
+startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail, progress: downloading });

@@ -1,9 +1,9 @@
 // Reading dropped files off the main thread: one worker (www/worker.js) per page, started with the
 // page so that analysing a drop requests nothing; a job per drop, progress callbacks, and cancelling
-// by ending the worker (a fresh one starts at once). Where no worker can start (the single-file
+// by ending the worker (a fresh one starts at once, as after any error). Where no worker can start (the single-file
 // build opened from disk), the caller reads on the main thread instead.
 
-import { Assembler } from './pkg/plateau.js';
+import { bindings } from './wasm.js';
 
 const WORKER = new URL('worker.js', import.meta.url);
 
@@ -52,7 +52,11 @@ export function readInWorker(files, monitor, onProgress) {
     finish();
     if (data.type === 'done') settle.resolve(data);
     else if (data.type === 'unavailable') settle.resolve('unavailable');
-    else settle.reject(new Error(data.message));
+    else {
+      // Whatever failed (a trap leaves the module unusable), the next drop gets a fresh worker.
+      replace(w);
+      settle.reject(new Error(data.message));
+    }
   };
   w.onerror = (e) => {
     onerror(e);
@@ -64,11 +68,16 @@ export function readInWorker(files, monitor, onProgress) {
     result,
     cancel() {
       finish();
-      w.terminate();
-      if (worker === w) worker = spawn();
+      replace(w);
       settle.resolve(null);
     },
   };
+}
+
+/** Ends worker `w` and starts a fresh one in its place. */
+function replace(w) {
+  w.terminate();
+  if (worker === w) worker = spawn();
 }
 
 /** Lets the page handle its events before the next piece of work. */
@@ -78,7 +87,7 @@ export function nextTask() {
 
 /** The worker's `{shape, columns, report}` (judged with `monitor`) as an `Analysis`, one column per task. */
 export async function assemble({ shape, columns, report }, monitor) {
-  const assembler = new Assembler(shape, report, columns.reduce((n, c) => n + c.length, 0));
+  const assembler = new (bindings().Assembler)(shape, report, columns.reduce((n, c) => n + c.length, 0));
   await nextTask();
   try {
     for (const column of columns) {

@@ -1,6 +1,7 @@
 // The page's worker: reads dropped files chunk by chunk into the wasm Reader, reports progress, and
 // posts the judged drop back as transferable columns. Parsing and analysis never block the page.
 import init, { Reader } from './pkg/plateau.js';
+import { failure } from './wasm.js';
 
 const ready = init();
 /** Least time between progress messages (ms). */
@@ -14,9 +15,8 @@ self.onmessage = async ({ data: { files, monitor } }) => {
     postMessage({ type: 'unavailable' });
     return;
   }
-  let reader = null;
   try {
-    reader = new Reader();
+    const reader = new Reader();
     const total = files.reduce((n, f) => n + f.size, 0);
     let bytes = 0;
     let rowsBefore = 0;
@@ -40,14 +40,13 @@ self.onmessage = async ({ data: { files, monitor } }) => {
       reader.end();
     }
     progress();
-    const finishing = reader;
-    reader = null;
-    const { shape, columns, report } = finishing.finish(monitor);
+    const { shape, columns, report } = reader.finish(monitor);
     // The module's memory never shrinks: its size now is the peak this drop needed.
     const memory = (await ready).memory.buffer.byteLength;
     postMessage({ type: 'done', shape, columns, report, memory }, columns.map((c) => c.buffer));
   } catch (e) {
-    reader?.free();
-    postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    // No `free()` here: after a trap the reader stays borrowed and freeing it throws. The page
+    // replaces this worker after any error, which frees everything at once.
+    postMessage({ type: 'error', message: failure(e) });
   }
 };

@@ -23,6 +23,7 @@
 mod delimited;
 mod detect;
 mod detectron2;
+mod encoding;
 mod fastai;
 mod hf_trainer;
 mod json;
@@ -37,6 +38,9 @@ mod wandb;
 
 pub use detect::{detect, Detected, Dialect};
 pub use stream::Stream;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::error::Error;
 use crate::model::{Drop, Run};
@@ -63,9 +67,23 @@ pub fn read(inputs: &[Input<'_>]) -> Result<Drop, Error> {
 
 /// The runs of one whole file.
 fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Vec<Run>, Error> {
-    let dialect = dialect_of(input.name, input.bytes)?;
-    let text = text_of(input)?;
     let file = input.name;
+    let utf16 = if encoding::is_utf16(input.bytes) {
+        let text = encoding::utf16(input.bytes).map_err(|offset| Error::Binary {
+            file: file.to_string(),
+            offset,
+        })?;
+        Some(text)
+    } else {
+        None
+    };
+    let input = utf16.as_deref().map_or(*input, |text| Input {
+        name: file,
+        bytes: text.as_bytes(),
+    });
+    let dialect = dialect_of(file, input.bytes)?;
+    let text = text_of(&input, warnings)?;
+    let text = text.as_ref();
     match dialect {
         Dialect::HfTrainer => hf_trainer::read(file, text),
         Dialect::Detectron2 => detectron2::read(file, text),
@@ -124,15 +142,20 @@ fn finish(mut drop: Drop) -> Drop {
 }
 
 /// Adds runs to a drop; a TensorBoard or W&B run whose name is already there from another file
-/// (its other tags, its val export) is merged into it.
+/// (its other tags, its val export) is merged into it. Runs are found by name through a table, so
+/// a file of many runs (a Keras log whose epoch starts over at every row) joins in O(runs).
 fn join(runs: &mut Vec<Run>, new: Vec<Run>) {
+    let mut index: HashMap<(String, String), usize> = runs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| joinable(r))
+        .map(|(i, r)| ((r.dialect.clone(), r.name.clone()), i))
+        .collect();
     for run in new {
-        let joinable = matches!(run.dialect.as_str(), "tensorboard" | "wandb");
-        match runs
-            .iter_mut()
-            .find(|r| joinable && r.dialect == run.dialect && r.name == run.name)
-        {
-            Some(existing) => {
+        let key = (run.dialect.clone(), run.name.clone());
+        match index.get(&key).filter(|_| joinable(&run)) {
+            Some(&i) => {
+                let existing = &mut runs[i];
                 if !existing.source.split(", ").any(|s| s == run.source) {
                     existing.source = format!("{}, {}", existing.source, run.source);
                 }
@@ -144,9 +167,19 @@ fn join(runs: &mut Vec<Run>, new: Vec<Run>) {
                     }
                 }
             }
-            None => runs.push(run),
+            None => {
+                if joinable(&run) {
+                    index.insert(key, runs.len());
+                }
+                runs.push(run);
+            }
         }
     }
+}
+
+/// Whether runs of this dialect are spread over several files and joined by name.
+fn joinable(run: &Run) -> bool {
+    matches!(run.dialect.as_str(), "tensorboard" | "wandb")
 }
 
 /// The sentence telling that a run's x-axis goes backwards (a resumed run), if it does.
@@ -187,11 +220,11 @@ fn stem(file: &str) -> &str {
     base.rsplit_once('.').map_or(base, |(stem, _)| stem)
 }
 
-/// The file's text, or why it is not a text log.
-fn text_of<'a>(input: &Input<'a>) -> Result<&'a str, Error> {
+/// The file's text, or why it is not a text log (see [`encoding`] for what is read as text).
+fn text_of<'a>(input: &Input<'a>, warnings: &mut Vec<String>) -> Result<Cow<'a, str>, Error> {
     let bytes = input
         .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
+        .strip_prefix(encoding::UTF8_BOM)
         .unwrap_or(input.bytes);
     if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(Error::Binary {
@@ -199,14 +232,14 @@ fn text_of<'a>(input: &Input<'a>) -> Result<&'a str, Error> {
             offset,
         });
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::Binary {
-        file: input.name.to_string(),
-        offset: e.valid_up_to(),
-    })?;
+    let (text, legacy) = encoding::lines(bytes);
     if text.trim().is_empty() {
         return Err(Error::Empty {
             file: input.name.to_string(),
         });
+    }
+    if legacy {
+        warnings.push(encoding::legacy_warning(input.name));
     }
     Ok(text)
 }

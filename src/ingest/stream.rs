@@ -6,12 +6,12 @@
 //! anywhere outranks a parse error, as it does there, so a parse error is held until the file ends.
 
 use super::detect::HEAD;
+use super::encoding;
 use super::table::{self, Builder};
 use super::{dialect_of, finish, from_table, is_delimited, join, read_file, Dialect, Input};
 use crate::error::Error;
 use crate::model::Drop;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Bytes collected before complete lines are parsed: small chunks are parsed together.
 const PIECE: usize = 16 << 10;
 /// Bytes past which no complete line found means a quote that never closes (or lines that long):
@@ -38,7 +38,7 @@ struct File {
 enum Phase {
     /// Collecting the first bytes: enough for `detect` and the delimiter sniffing.
     Head,
-    /// A JSON dialect, or a head with no five complete lines in [`STUCK`] bytes: the file is read
+    /// A JSON dialect, UTF-16 text, or a head with no five complete lines in [`STUCK`] bytes: the file is read
     /// whole at the end.
     Whole,
     Lines(Box<Lines>),
@@ -52,8 +52,10 @@ struct Lines {
     passed: usize,
     /// The first NUL byte, which makes the file binary whatever else is wrong with it.
     nul: Option<usize>,
-    /// The first byte that is not UTF-8 (parsing stops there).
-    invalid: Option<usize>,
+    /// Whether a line was read as Windows-1252 (not UTF-8), and where in the drop's warnings
+    /// the warning about it goes (where reading the whole file would have put it).
+    legacy: bool,
+    warnings_at: usize,
     /// The first parse error, reported when no encoding problem turns up later.
     failed: Option<Error>,
     /// No line end was found in [`STUCK`] bytes: the rest is parsed at the end of the file.
@@ -121,8 +123,10 @@ impl Stream {
                 warnings,
             )?,
             Phase::Lines(mut lines) => {
-                lines.take(&file.pending, warnings);
-                if let Some(offset) = lines.nul.or(lines.invalid) {
+                let cut = table::complete(&file.pending, lines.builder.line_end());
+                lines.take(&file.pending[..cut], warnings);
+                lines.take_last(&file.pending[cut..], warnings);
+                if let Some(offset) = lines.nul {
                     return Err(Error::Binary {
                         file: file.name,
                         offset,
@@ -130,6 +134,9 @@ impl Stream {
                 }
                 if let Some(e) = lines.failed {
                     return Err(e);
+                }
+                if lines.legacy {
+                    warnings.insert(lines.warnings_at, encoding::legacy_warning(&file.name));
                 }
                 let table = lines.builder.finish(warnings)?;
                 from_table(&file.name, lines.dialect, table, warnings)?
@@ -171,13 +178,17 @@ impl File {
     /// Picks the dialect from the head (at least [`HEAD`] bytes); a delimited file starts
     /// parsing once it has five complete lines.
     fn start(&mut self, warnings: &mut Vec<String>) -> Result<(), Error> {
+        if encoding::is_utf16(&self.pending) {
+            self.phase = Phase::Whole;
+            return Ok(());
+        }
         let dialect = dialect_of(&self.name, &self.pending)?;
         if !is_delimited(dialect) {
             self.phase = Phase::Whole;
             return Ok(());
         }
-        let skip = if self.pending.starts_with(BOM) {
-            BOM.len()
+        let skip = if self.pending.starts_with(encoding::UTF8_BOM) {
+            encoding::UTF8_BOM.len()
         } else {
             0
         };
@@ -189,13 +200,14 @@ impl File {
             }
             return Ok(());
         }
-        let head = std::str::from_utf8(&text[..cut]).unwrap_or("");
+        let (head, _) = encoding::lines(&text[..cut]);
         let mut lines = Box::new(Lines {
             dialect,
-            builder: Builder::new(&self.name, head, self.size),
+            builder: Builder::new(&self.name, &head, self.size),
             passed: 0,
             nul: None,
-            invalid: None,
+            legacy: false,
+            warnings_at: warnings.len(),
             failed: None,
             stuck: false,
         });
@@ -207,27 +219,36 @@ impl File {
 }
 
 impl Lines {
-    /// Checks and parses the next complete lines (or the unfinished last one at the end).
+    /// Checks and parses the next complete lines.
     fn take(&mut self, piece: &[u8], warnings: &mut Vec<String>) {
+        if let Some(text) = self.text(piece) {
+            if let Err(e) = self.builder.feed(&text, warnings) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// Checks and parses the file's unfinished last line (see [`Builder::feed_last`]).
+    fn take_last(&mut self, piece: &[u8], warnings: &mut Vec<String>) {
+        if let Some(text) = self.text(piece) {
+            if let Err(e) = self.builder.feed_last(&text, warnings) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// The text of the next piece, or `None` once the file is known binary or failed.
+    fn text<'a>(&mut self, piece: &'a [u8]) -> Option<std::borrow::Cow<'a, str>> {
         let at = self.passed;
         self.passed += piece.len();
         if self.nul.is_none() {
             self.nul = memchr::memchr(0, piece).map(|i| at + i);
         }
-        if self.invalid.is_some() || self.nul.is_some() {
-            return;
+        if self.nul.is_some() || self.failed.is_some() {
+            return None;
         }
-        let text = match std::str::from_utf8(piece) {
-            Ok(text) => text,
-            Err(e) => {
-                self.invalid = Some(at + e.valid_up_to());
-                return;
-            }
-        };
-        if self.failed.is_none() {
-            if let Err(e) = self.builder.feed(text, warnings) {
-                self.failed = Some(e);
-            }
-        }
+        let (text, legacy) = encoding::lines(piece);
+        self.legacy |= legacy;
+        Some(text)
     }
 }

@@ -19,13 +19,31 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves the repository read-only on a free 127.0.0.1 port; `requests` lists every path asked for. */
-export async function serve() {
+/** The browser tests' build of the module (`scripts/build-web.sh --test`), served as www/pkg/. */
+const TEST_PKG = '/target/e2e/pkg/';
+
+/**
+ * Serves the repository read-only on a free 127.0.0.1 port; `requests` lists every path asked for.
+ * Tests get the crash-test build as www/pkg/; benchmarks pass `{ shipped: true }` for the real one.
+ * `routes` maps a path to a `(req, res)` handler answering it instead of a file.
+ */
+export async function serve({ shipped = false, routes = {} } = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     requests.push(path);
-    const file = normalize(join(ROOT, path.endsWith('/') ? `${path}index.html` : path));
+    if (routes[path]) {
+      routes[path](req, res);
+      return;
+    }
+    const served = !shipped && path.startsWith('/www/pkg/') ? TEST_PKG + path.slice('/www/pkg/'.length) : path;
+    const file = normalize(join(ROOT, served.endsWith('/') ? `${served}index.html` : served));
     if (!file.startsWith(ROOT)) {
       res.writeHead(403).end();
       return;
