@@ -174,11 +174,22 @@ fn pooled(
         return None;
     }
     let runs: Vec<&Run> = members.iter().map(|&m| &drop.runs[m]).collect();
+    // Each member's series by name (the first of a repeated name, as `Run::series` finds it).
+    let named: Vec<HashMap<&str, &Series>> = runs
+        .iter()
+        .map(|r| {
+            let mut by_name = HashMap::new();
+            for s in &r.series {
+                by_name.entry(s.name.as_str()).or_insert(s);
+            }
+            by_name
+        })
+        .collect();
     let shared: Vec<String> = runs[0]
         .series
         .iter()
         .map(|s| s.name.clone())
-        .filter(|n| runs.iter().all(|r| r.series(n).is_some()))
+        .filter(|n| named.iter().all(|r| r.contains_key(n.as_str())))
         .collect();
     let mean_run = Run {
         name: name.clone(),
@@ -191,7 +202,10 @@ fn pooled(
         series: shared
             .iter()
             .filter_map(|n| {
-                let members: Vec<&Series> = runs.iter().filter_map(|r| r.series(n)).collect();
+                let members: Vec<&Series> = named
+                    .iter()
+                    .filter_map(|r| r.get(n.as_str()).copied())
+                    .collect();
                 let band = band(&members)?;
                 let first = members[0];
                 Some(Series {

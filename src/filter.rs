@@ -1,8 +1,9 @@
 //! The run list's filter. Plain text by default (case-insensitive, anywhere in the name); text
-//! written `/like this/` is a regular expression of the `regex` crate, whose matching takes time
-//! linear in the name whatever the pattern, so a filter from a share link cannot hang the page.
+//! written `/like this/` is a regular expression of `regex-lite` (the `regex` project's small
+//! engine), whose matching takes time linear in the name whatever the pattern, so a filter from a
+//! share link cannot hang the page. Classes and case folding are ASCII-only (`\w`, `\d`, `(?i)`).
 
-use regex::{Regex, RegexBuilder};
+use regex_lite::{Regex, RegexBuilder};
 
 /// Largest compiled pattern (bytes of the crate's program): larger ones are refused.
 const MAX_PATTERN: usize = 1 << 20;
@@ -29,11 +30,10 @@ impl Filter {
             Some(pattern) => RegexBuilder::new(pattern)
                 .case_insensitive(true)
                 .size_limit(MAX_PATTERN)
-                .dfa_size_limit(MAX_PATTERN)
                 .build()
                 .map(Filter::Pattern)
-                .map_err(|e| match e {
-                    regex::Error::CompiledTooBig(_) => format!(
+                .map_err(|e| match e.to_string() {
+                    m if m.contains("size limit") => format!(
                         "the run filter /{pattern}/ is too large: expected a pattern that compiles to at most {} KB",
                         MAX_PATTERN >> 10
                     ),
@@ -58,7 +58,6 @@ fn last_line(message: &str) -> &str {
     message
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .last()
+        .rfind(|l| !l.is_empty())
         .unwrap_or(message)
 }

@@ -174,7 +174,12 @@ impl Run {
             .iter()
             .map(|s| (quantity(&s.name), s.kind))
             .collect();
-        let rank = |s: &Series| (!matches!(s.role, Role::Validation | Role::Train), step_granular(&s.name));
+        let rank = |s: &Series| {
+            (
+                !matches!(s.role, Role::Validation | Role::Train),
+                step_granular(&s.name),
+            )
+        };
         for (i, (s, key)) in self.series.iter().zip(&keys).enumerate() {
             let side = match s.role {
                 Role::Validation | Role::Test => 0,

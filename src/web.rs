@@ -7,8 +7,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::analysis::{analyze, Options, Report, RunReport};
-use crate::filter::Filter;
 use crate::chart::{self, Frame, Prepared, Style, View};
+use crate::filter::Filter;
 use crate::ingest::{Input, Stream};
 use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;

@@ -340,9 +340,13 @@ fn svg_export_drops_control_characters_from_names() {
     let mut r = run(vec![series("lo\u{1}ss\u{1b}", &loss)]);
     r.name = "run\u{0}\u{7}".into();
     let svg = chart::svg(&r, &report_of(&r), &View::default(), 600, 400).unwrap();
-    assert!(svg.contains("loss"), "the name stays, without its control characters");
     assert!(
-        !svg.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')),
+        svg.contains("loss"),
+        "the name stays, without its control characters"
+    );
+    assert!(
+        !svg.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')),
         "control characters left in the SVG"
     );
 }
@@ -358,5 +362,8 @@ fn a_log_of_one_row_is_insufficient_with_its_point_drawn() {
     let judged = &report.runs[0];
     assert_eq!(judged.verdict, plateau::Verdict::Insufficient);
     let (svg, _) = draw(&drop.runs[0], judged, &View::default());
-    assert!(svg.matches("<circle").count() >= 2, "each series' point is drawn as a dot");
+    assert!(
+        svg.matches("<circle").count() >= 2,
+        "each series' point is drawn as a dot"
+    );
 }

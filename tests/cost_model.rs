@@ -17,7 +17,11 @@ fn band_of_two_million_point_folds_matches_every_x() {
     let n = 1_000_000;
     let x: Vec<f64> = (0..n).map(f64::from).collect();
     let a = series("loss", x.clone(), x.iter().map(|v| v * 2.0).collect());
-    let b = series("loss", x.iter().rev().copied().collect(), x.iter().rev().copied().collect());
+    let b = series(
+        "loss",
+        x.iter().rev().copied().collect(),
+        x.iter().rev().copied().collect(),
+    );
     let band = band(&[&a, &b]).expect("every x is shared");
     assert_eq!(band.x.len(), n as usize);
     assert_eq!(band.mean[10], 15.0);
@@ -42,7 +46,10 @@ fn pairing_a_hundred_thousand_series_is_linear() {
     }
     let run = Run::new("r", "r.csv", "csv", list);
     assert_eq!(run.series[0].partner.as_deref(), Some("val_loss_0"));
-    assert_eq!(run.series[2 * n - 1].partner.as_deref(), Some(format!("loss_{}", n - 1).as_str()));
+    assert_eq!(
+        run.series[2 * n - 1].partner.as_deref(),
+        Some(format!("loss_{}", n - 1).as_str())
+    );
 }
 
 #[test]
@@ -68,7 +75,10 @@ fn gaussian_over_a_million_equal_x_is_their_mean() {
     let y: Vec<f64> = (0..n + 2).map(|i| (i % 2) as f64).collect();
     let out = gaussian(0.9, &x, &y);
     assert_eq!(out.len(), n + 2);
-    assert!((out[0] - out[n - 1]).abs() < 1e-12, "one x, one smoothed value");
+    assert!(
+        (out[0] - out[n - 1]).abs() < 1e-12,
+        "one x, one smoothed value"
+    );
     assert!((out[0] - 0.5).abs() < 0.01, "{}", out[0]);
 }
 

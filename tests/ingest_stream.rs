@@ -302,9 +302,17 @@ fn whole_none() -> Result<plateau::Drop, String> {
 
 /// `text` as UTF-16 with its byte-order mark, little- or big-endian.
 fn utf16(text: &str, little: bool) -> Vec<u8> {
-    let mut out = if little { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
     for unit in text.encode_utf16() {
-        out.extend(if little { unit.to_le_bytes() } else { unit.to_be_bytes() });
+        out.extend(if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
     }
     out
 }
@@ -316,7 +324,10 @@ fn utf16_with_a_byte_order_mark_reads_like_utf8() {
     for little in [true, false] {
         let bytes = utf16(&text, little);
         let got = whole("m.csv", &bytes).expect("utf-16 reads");
-        assert!(same(&Ok(got), &Ok(expected.clone())), "little-endian: {little}");
+        assert!(
+            same(&Ok(got), &Ok(expected.clone())),
+            "little-endian: {little}"
+        );
         assert_same("m.csv", &bytes);
     }
 }
@@ -334,12 +345,27 @@ fn utf16_with_an_unpaired_surrogate_names_its_byte() {
 fn windows_1252_header_reads_with_a_warning() {
     let mut bytes = b"epoch,loss \xB5,val_loss \xE9\x80\n".to_vec();
     for i in 0..400 {
-        bytes.extend(format!("{i},{},{}\n", 1.0 / (1.0 + f64::from(i)), 1.2 / (1.0 + f64::from(i))).bytes());
+        bytes.extend(
+            format!(
+                "{i},{},{}\n",
+                1.0 / (1.0 + f64::from(i)),
+                1.2 / (1.0 + f64::from(i))
+            )
+            .bytes(),
+        );
     }
     let drop = whole("m.csv", &bytes).expect("reads");
-    let names: Vec<&str> = drop.runs[0].series.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = drop.runs[0]
+        .series
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
     assert_eq!(names, ["loss µ", "val_loss é€"]);
-    assert!(drop.warnings[0].contains("Windows-1252"), "{:?}", drop.warnings);
+    assert!(
+        drop.warnings[0].contains("Windows-1252"),
+        "{:?}",
+        drop.warnings
+    );
     assert_same("m.csv", &bytes);
 }
 
@@ -350,7 +376,9 @@ fn a_last_line_cut_short_is_left_out_with_a_warning() {
     let drop = whole("m.csv", text.as_bytes()).expect("reads");
     assert_eq!(drop.runs[0].series("val_loss").unwrap().len(), 3000);
     assert!(
-        drop.warnings.iter().any(|w| w.contains("line 3002: the last line is cut short (3 of 4 fields)")),
+        drop.warnings
+            .iter()
+            .any(|w| w.contains("line 3002: the last line is cut short (3 of 4 fields)")),
         "{:?}",
         drop.warnings
     );
@@ -362,7 +390,10 @@ fn a_complete_last_line_without_a_line_end_is_kept() {
     let mut text = log(30, plain);
     text.push_str("30,1,0.5,0.6");
     let drop = whole("m.csv", text.as_bytes()).expect("reads");
-    assert_eq!(drop.runs[0].series("val_loss").unwrap().y.last(), Some(&0.6));
+    assert_eq!(
+        drop.runs[0].series("val_loss").unwrap().y.last(),
+        Some(&0.6)
+    );
     assert!(drop.warnings.is_empty(), "{:?}", drop.warnings);
     assert_same("m.csv", text.as_bytes());
 }
@@ -376,6 +407,9 @@ fn a_wide_header_over_many_short_rows_is_refused_without_reserving_for_them() {
     text.push('\n');
     text.push_str(&"1\n".repeat(1_500_000));
     let err = whole("m.csv", text.as_bytes()).unwrap_err();
-    assert!(err.contains("line 2: found 1 fields, expected 1000"), "{err}");
+    assert!(
+        err.contains("line 2: found 1 fields, expected 1000"),
+        "{err}"
+    );
     assert_same_in("m.csv", text.as_bytes(), &[65536]);
 }

@@ -79,7 +79,11 @@ pub fn overlay<DB: DrawingBackend>(
             .cloned()
             .unwrap_or_else(|| drop.runs[i].name.clone())
     };
-    let members: HashSet<usize> = report.groups.iter().flat_map(|g| g.members.iter().copied()).collect();
+    let members: HashSet<usize> = report
+        .groups
+        .iter()
+        .flat_map(|g| g.members.iter().copied())
+        .collect();
     let grouped = |i: usize| members.contains(&i);
     let mut lines = Vec::new();
     let mut legend = Vec::new();

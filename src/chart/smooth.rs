@@ -182,7 +182,11 @@ fn bins(x: &[f64], y: &[f64], width: f64) -> (Vec<Bin>, Vec<Option<usize>>) {
             }
             _ => {
                 start = xi;
-                bins.push(Bin { x: xi, y: yi, n: 1.0 });
+                bins.push(Bin {
+                    x: xi,
+                    y: yi,
+                    n: 1.0,
+                });
             }
         }
         of.push(Some(bins.len() - 1));

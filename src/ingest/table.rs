@@ -297,11 +297,20 @@ impl Builder {
         if record.len() != width {
             return Some(format!("{} of {width} fields", record.len()));
         }
-        record.iter().zip(&self.states).enumerate().find_map(|(i, (cell, state))| {
-            let cell = cell.trim_ascii();
-            (*state == State::Numeric && parse(cell, self.decimal_comma).is_none())
-                .then(|| format!("`{}` in column `{}` is not a number", shown(cell), header.names[i]))
-        })
+        record
+            .iter()
+            .zip(&self.states)
+            .enumerate()
+            .find_map(|(i, (cell, state))| {
+                let cell = cell.trim_ascii();
+                (*state == State::Numeric && parse(cell, self.decimal_comma).is_none()).then(|| {
+                    format!(
+                        "`{}` in column `{}` is not a number",
+                        shown(cell),
+                        header.names[i]
+                    )
+                })
+            })
     }
 
     /// Stores one data row's cells.

@@ -229,11 +229,18 @@ test('<learning-curve src> fetches its log without cookies', async () => {
   const page = await context.newPage();
   const cookies = [];
   page.on('request', async (r) => {
-    if (r.url().endsWith('.csv')) cookies.push((await r.allHeaders()).cookie ?? '');
+    if (r.url().includes('probe=1')) cookies.push((await r.allHeaders()).cookie ?? '');
   });
   await page.goto(`${server.origin}/www/embed-example.html`);
-  await page.waitForSelector('learning-curve#from-file[data-state="ready"]', { timeout: 15000 });
-  assert.ok(cookies.length >= 1, 'the log was requested');
-  assert.deepEqual(cookies.filter(Boolean), [], 'no cookie went with the request');
+  await page.evaluate(() => {
+    const probe = document.createElement('learning-curve');
+    probe.id = 'probe';
+    probe.setAttribute('src', 'examples/keras-tomato-leaf.csv?probe=1');
+    document.querySelector('main').append(probe);
+  });
+  await page.waitForSelector('learning-curve#probe[data-state="ready"]', { timeout: 15000 });
+  assert.equal(await page.evaluate(() => document.cookie), 'session=secret', 'the page has a cookie to send');
+  assert.equal(cookies.length, 1, 'the element requested its log');
+  assert.deepEqual(cookies, [''], 'no cookie went with the request');
   await context.close();
 });
