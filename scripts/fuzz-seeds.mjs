@@ -37,7 +37,7 @@ async function put(target, bytes) {
   await writeFile(join(dir, createHash('sha1').update(bytes).digest('hex')), bytes);
 }
 
-const plateau = join(ROOT, 'target/release/plateau');
+const plateau = process.env.PLATEAU_BIN ?? join(ROOT, 'target/release/plateau');
 const logs = (await files(join(ROOT, 'tests/fixtures'))).concat(join(ROOT, 'www/examples/keras-tomato-leaf.csv'));
 let links = 0;
 for (const path of logs) {

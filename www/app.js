@@ -98,7 +98,7 @@ async function analyzeFiles(fileList) {
   try {
     await ready();
   } catch (e) {
-    fail(`plateau could not start its WebAssembly module: ${e.message}`);
+    fail(`plateau could not start its WebAssembly module (${e.message}): reload the page to try again.`);
     return;
   }
   if (drop !== drops) return;

@@ -3,7 +3,7 @@
 // by ending the worker (a fresh one starts at once, as after any error). Where no worker can start (the single-file
 // build opened from disk), the caller reads on the main thread instead.
 
-import { bindings } from './wasm.js';
+import { bindings, isTrap } from './wasm.js';
 
 const WORKER = new URL('worker.js', import.meta.url);
 
@@ -95,7 +95,8 @@ export async function assemble({ shape, columns, report }, monitor) {
       await nextTask();
     }
   } catch (e) {
-    assembler.free();
+    // After a trap the assembler stays borrowed: freeing it would throw over the real error.
+    if (!isTrap(e)) assembler.free();
     throw e;
   }
   return assembler.finish(monitor);

@@ -3,6 +3,8 @@
 // may be half-written — so after one, `restart()` makes the next `ready()` start a fresh instance
 // (the bindings imported again under another URL). Objects the old instance made keep working as
 // far as it still does. A panic's message is left on the global object by the module's panic hook.
+// In the single-file dist/plateau.html (one bundle, opened from disk) there is no second copy to
+// import: after a trap on its main thread the page asks to be reloaded.
 import init, * as first from './pkg/plateau.js';
 
 /** Where the module's panic hook leaves the message (src/web.rs `PANIC_KEY`). */
@@ -16,7 +18,7 @@ let restarts = 0;
 export function ready() {
   starting ??= (restarts === 0
     ? init().then(() => first)
-    : import(`./pkg/plateau.js?instance=${restarts}`).then(async (fresh) => {
+    : import(new URL(`pkg/plateau.js?instance=${restarts}`, import.meta.url).href).then(async (fresh) => {
       await fresh.default();
       return fresh;
     })
