@@ -62,6 +62,7 @@ bench-web: build
 	cargo build --release
 	node bench/web/run.mjs
 	node bench/web/longtask.mjs
+	node bench/web/links.mjs
 
 # Parse speed and peak memory on a generated 1M-row x 8-column CSV (prints numbers; not a test).
 bench-parse:
