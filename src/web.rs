@@ -137,28 +137,41 @@ impl Reader {
             .stream
             .finish()
             .map_err(|e| JsError::new(&e.to_string()))?;
-        let report = analyze(
-            &drop,
-            &Options {
-                monitor,
-                ..Options::default()
-            },
-        );
-        let (shape, columns) = parts::split(drop);
-        let arrays = js_sys::Array::new();
-        for column in &columns {
-            arrays.push(&js_sys::Float64Array::from(column.as_slice()));
-        }
-        let out = js_sys::Object::new();
-        let set = |key: &str, value: &JsValue| {
-            js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
-                .map_err(|_| JsError::new("the analysis could not be packed for the page"))
-        };
-        set("shape", &to_js(&shape)?)?;
-        set("columns", &arrays)?;
-        set("report", &to_js_exact(&report)?)?;
-        Ok(out.into())
+        judged_parts(drop, monitor)
     }
+}
+
+/// A share link's `d` value decoded and judged in the page's worker, packed as `Reader.finish`
+/// packs a drop: a link's cost never lands on the page's main thread.
+#[wasm_bindgen]
+pub fn link_parts(d: &str, monitor: Option<String>) -> Result<JsValue, JsError> {
+    let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
+    judged_parts(drop, monitor)
+}
+
+/// `drop` judged and packed for the main thread: `{shape, columns: [Float64Array], report}`.
+fn judged_parts(drop: Drop, monitor: Option<String>) -> Result<JsValue, JsError> {
+    let report = analyze(
+        &drop,
+        &Options {
+            monitor,
+            ..Options::default()
+        },
+    );
+    let (shape, columns) = parts::split(drop);
+    let arrays = js_sys::Array::new();
+    for column in &columns {
+        arrays.push(&js_sys::Float64Array::from(column.as_slice()));
+    }
+    let out = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| {
+        js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
+            .map_err(|_| JsError::new("the analysis could not be packed for the page"))
+    };
+    set("shape", &to_js(&shape)?)?;
+    set("columns", &arrays)?;
+    set("report", &to_js_exact(&report)?)?;
+    Ok(out.into())
 }
 
 /// A worker's analysis put back together on the main thread one column at a time, so that no

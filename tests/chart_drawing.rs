@@ -367,3 +367,26 @@ fn a_log_of_one_row_is_insufficient_with_its_point_drawn() {
         "each series' point is drawn as a dot"
     );
 }
+
+#[test]
+fn a_gradient_norm_near_the_largest_float_still_draws() {
+    // Found by `make fuzz` (check_link): the log panel's range padded past f64::MAX and the mesh
+    // never finished drawing.
+    let mut norms: Vec<f64> = (0..16).map(|i| 1.0 + f64::from(i)).collect();
+    norms[13] = 1.348e308;
+    norms[7] = f64::NAN;
+    let loss: Vec<f64> = (0..16).map(|i| 2.0 / (1.0 + f64::from(i))).collect();
+    let r = run(vec![series("loss", &loss), series("grad_norm", &norms)]);
+    let (svg, frame) = draw(&r, &report_of(&r), &View::default());
+    assert!(svg.contains("grad_norm"));
+    assert!(frame.legend.len() >= 2);
+}
+
+#[test]
+fn values_near_the_largest_float_keep_every_axis_finite() {
+    for log in [false, true] {
+        let (lo, hi) = chart::y_range(&[-1.7e308, 1e-320, 1.7e308], false, log);
+        assert!(lo.is_finite() && hi.is_finite() && (hi - lo).is_finite(), "{lo} {hi} (log {log})");
+        assert!(!log || lo > 0.0);
+    }
+}

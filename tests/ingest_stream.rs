@@ -413,3 +413,13 @@ fn a_wide_header_over_many_short_rows_is_refused_without_reserving_for_them() {
     );
     assert_same_in("m.csv", text.as_bytes(), &[65536]);
 }
+
+#[test]
+fn one_byte_chunks_of_a_quote_that_never_closes_read_in_linear_time() {
+    // Found by `make fuzz` (ingest): each byte pushed rescanned everything not yet parsed.
+    let mut text = String::from("epoch,loss\n0,1\n1,2\n\"");
+    text.push_str(&"never closed, ".repeat(30_000));
+    let expected = whole("m.csv", text.as_bytes());
+    assert!(same(&streamed("m.csv", text.as_bytes(), 1), &expected));
+    assert_same_in("m.csv", text.as_bytes(), &[3, 4096]);
+}

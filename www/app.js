@@ -24,7 +24,8 @@ const progressText = document.getElementById('progress-text');
 
 const EXAMPLE = new URL('examples/keras-tomato-leaf.csv', import.meta.url);
 
-const wasmReady = ready();
+// The module starts with the page, so that the first drop waits for nothing.
+ready();
 let analysis = null;
 let report = null;
 // View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
@@ -88,11 +89,21 @@ function failed(e) {
 async function analyzeFiles(fileList) {
   const list = [...fileList];
   if (list.length === 0) return;
+  await analyzeDrop(list, list.map((f) => f.name).join(', '));
+}
+
+/** Opens a share link's `d` value: decoded and judged in the worker like a dropped file. */
+function analyzeLink(d) {
+  return analyzeDrop({ link: d }, 'shared link');
+}
+
+/** Reads `source` (files, or `{ link }`) in the worker, or here where no worker runs, and shows it. */
+async function analyzeDrop(source, label) {
+  const link = !Array.isArray(source);
   const drop = ++drops;
   job?.cancel();
   job = null;
   const before = analysis ? { state: 'ready', status: status.textContent } : { state: 'empty', status: '' };
-  const label = list.map((f) => f.name).join(', ');
   app.dataset.state = 'loading';
   status.textContent = `Reading ${label}…`;
   try {
@@ -103,9 +114,16 @@ async function analyzeFiles(fileList) {
   }
   if (drop !== drops) return;
   const monitor = firstLoad ? view.monitor ?? undefined : undefined;
-  const mine = readInWorker(list, monitor, showProgress);
+  const mine = readInWorker(source, monitor, showProgress);
   job = mine;
-  showProgress({ bytes: 0, total: list.reduce((n, f) => n + f.size, 0), rows: 0 });
+  if (link) {
+    // No byte count to show: an indeterminate bar, with Cancel.
+    progressBox.hidden = false;
+    progressBar.removeAttribute('value');
+    progressText.textContent = 'Unpacking the shared link…';
+  } else {
+    showProgress({ bytes: 0, total: source.reduce((n, f) => n + f.size, 0), rows: 0 });
+  }
   try {
     const parts = await mine.result;
     if (drop !== drops) return;
@@ -114,7 +132,8 @@ async function analyzeFiles(fileList) {
       status.textContent = before.status;
       return;
     }
-    const next = parts === 'unavailable' ? await analyzeHere(list, monitor) : await assemble(parts, monitor);
+    const here = () => (link ? bindings().Analysis.from_fragment(source.link, monitor) : analyzeHere(source, monitor));
+    const next = parts === 'unavailable' ? await here() : await assemble(parts, monitor);
     if (drop !== drops) {
       next.free();
       return;
@@ -309,4 +328,4 @@ const downloading = (p) => {
   if (p) showProgress(p);
   else progressBox.hidden = true;
 };
-startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail, progress: downloading });
+startShare({ current: () => analysis, analyzeFiles, analyzeLink, fail, progress: downloading });

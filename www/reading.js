@@ -25,7 +25,7 @@ function spawn() {
 }
 
 /**
- * Reads and judges `files` in the worker. `result` resolves to `{shape, columns, report}` for
+ * Reads and judges `files` (or `{ link }`, a share link's `d` value) in the worker. `result` resolves to `{shape, columns, report}` for
  * `assemble`, to `null` when cancelled, or to `'unavailable'` when no worker runs here;
  * it rejects with the analysis error sentence.
  */
@@ -63,7 +63,7 @@ export function readInWorker(files, monitor, onProgress) {
     finish();
     settle.resolve('unavailable');
   };
-  w.postMessage({ files, monitor });
+  w.postMessage(Array.isArray(files) ? { files, monitor } : { link: files.link, monitor });
   return {
     result,
     cancel() {

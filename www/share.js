@@ -1,7 +1,6 @@
 // Share links, `?src=` loading and the `?embed=1` compact mode of the page. The data travels in the
 // URL fragment (key `d`, made and read by the wasm core); other fragment keys are view settings owned
 // by the chart controls and are carried along untouched.
-import { bindings, isTrap, restart, failure } from './wasm.js';
 import { readState, updateState } from './urlstate.js';
 
 /** Links longer than this (characters) are too long for most chat and mail programs. */
@@ -89,8 +88,9 @@ async function fetchLog(src, progress) {
 
 /**
  * Wires the share controls and loads a share link or `?src=` on start.
- * `page` gives: `wasmReady` (promise), `current()` (the live Analysis or null), `adopt(analysis, label)`
- * (shows it), `analyzeFiles(files)`, `fail(message)` and `progress({bytes, total, rows} | null)`.
+ * `page` gives: `current()` (the live Analysis or null), `analyzeFiles(files)`,
+ * `analyzeLink(d)` (reads a link's `d` value like a drop), `fail(message)` and
+ * `progress({bytes, total, rows} | null)`.
  */
 export function startShare(page) {
   const button = document.getElementById('share');
@@ -135,12 +135,7 @@ export function startShare(page) {
   const d = readState().get('d');
   const src = query.get('src');
   if (d) {
-    page.wasmReady
-      .then(() => page.adopt(bindings().Analysis.from_fragment(d, readState().get('monitor') ?? undefined), 'shared link'))
-      .catch((e) => {
-        if (isTrap(e)) restart();
-        page.fail(failure(e));
-      });
+    page.analyzeLink(d);
   } else if (src) {
     fetchLog(src, page.progress)
       .then((file) => page.analyzeFiles([file]))

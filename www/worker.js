@@ -1,13 +1,14 @@
 // The page's worker: reads dropped files chunk by chunk into the wasm Reader, reports progress, and
-// posts the judged drop back as transferable columns. Parsing and analysis never block the page.
-import init, { Reader } from './pkg/plateau.js';
+// posts the judged drop back as transferable columns; share links are decoded and judged here too.
+// Parsing and analysis never block the page.
+import init, { Reader, link_parts as linkParts } from './pkg/plateau.js';
 import { failure } from './wasm.js';
 
 const ready = init();
 /** Least time between progress messages (ms). */
 const PROGRESS_EVERY = 50;
 
-self.onmessage = async ({ data: { files, monitor } }) => {
+self.onmessage = async ({ data: { files, link, monitor } }) => {
   try {
     await ready;
   } catch {
@@ -16,6 +17,11 @@ self.onmessage = async ({ data: { files, monitor } }) => {
     return;
   }
   try {
+    if (link !== undefined) {
+      const { shape, columns, report } = linkParts(link, monitor);
+      postMessage({ type: 'done', shape, columns, report }, columns.map((c) => c.buffer));
+      return;
+    }
     const reader = new Reader();
     const total = files.reduce((n, f) => n + f.size, 0);
     let bytes = 0;

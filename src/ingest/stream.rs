@@ -32,6 +32,9 @@ struct File {
     size: usize,
     /// The head until the dialect is known, then the unfinished last line (or, for JSON, everything).
     pending: Vec<u8>,
+    /// `pending`'s length when a look for complete lines last found too few: the next look waits
+    /// until it has doubled, so that tiny chunks do not rescan the same bytes (linear, not quadratic).
+    tried: usize,
     phase: Phase,
 }
 
@@ -73,6 +76,7 @@ impl Stream {
             name: name.to_string(),
             size,
             pending: Vec::new(),
+            tried: 0,
             phase: Phase::Head,
         });
     }
@@ -86,13 +90,20 @@ impl Stream {
         file.pending.extend_from_slice(chunk);
         match &mut file.phase {
             Phase::Whole => Ok(()),
-            Phase::Head if file.pending.len() >= HEAD => file.start(&mut self.drop.warnings),
+            Phase::Head if file.pending.len() >= HEAD.max(2 * file.tried) => {
+                file.start(&mut self.drop.warnings)
+            }
             Phase::Head => Ok(()),
-            Phase::Lines(lines) if lines.stuck || file.pending.len() < PIECE => Ok(()),
+            Phase::Lines(lines)
+                if lines.stuck || file.pending.len() < PIECE.max(2 * file.tried) =>
+            {
+                Ok(())
+            }
             Phase::Lines(lines) => {
                 let cut = table::complete(&file.pending, lines.builder.line_end());
                 lines.take(&file.pending[..cut], &mut self.drop.warnings);
                 file.pending.drain(..cut);
+                file.tried = if cut == 0 { file.pending.len() } else { 0 };
                 lines.stuck = file.pending.len() > STUCK;
                 Ok(())
             }
@@ -195,6 +206,7 @@ impl File {
         let text = &self.pending[skip..];
         let cut = table::complete(text, line_end(text));
         if !enough_lines(&text[..cut]) {
+            self.tried = self.pending.len();
             if self.pending.len() > STUCK {
                 self.phase = Phase::Whole;
             }
@@ -213,6 +225,7 @@ impl File {
         });
         lines.take(&text[..cut], warnings);
         self.pending.drain(..skip + cut);
+        self.tried = 0;
         self.phase = Phase::Lines(lines);
         Ok(())
     }

@@ -4,9 +4,8 @@
 // never runs as a backtracking RegExp; `?src=` and `<learning-curve src>` downloads are bounded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serve, launch, openPage, ROOT, waitState, dropFiles, readFixture } from './harness.mjs';
+import { serve, launch, openPage, ROOT, waitState, dropFiles, readFixture, varint, packLink, foldsPayload } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
 const CRASH = 'plateau-crash-test.csv';
@@ -135,21 +134,9 @@ test('a run filter from a link is plain text, and /patterns/ run in linear time'
   await context.close();
 });
 
-/** LEB128 of `n`. */
-function varint(n) {
-  const out = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
-
 test('a short link carrying 300,000 empty warnings is refused with one sentence', async () => {
   const payload = Buffer.from([...varint(300000), ...new Array(300000).fill(0), 0]);
-  const d = `1${deflateRawSync(payload, { level: 9 }).toString('base64url')}`;
+  const d = packLink(payload);
   assert.ok(d.length < 2000, `the link is short: ${d.length}`);
   const { page, context } = await openPage(browser, `${server.origin}/#d=${d}`);
   await waitState(page, 'error');
@@ -242,5 +229,18 @@ test('<learning-curve src> fetches its log without cookies', async () => {
   assert.equal(await page.evaluate(() => document.cookie), 'session=secret', 'the page has a cookie to send');
   assert.equal(cookies.length, 1, 'the element requested its log');
   assert.deepEqual(cookies, [''], 'no cookie went with the request');
+  await context.close();
+});
+
+test('a share link is judged in the worker: Cancel stops a large one and the page stays as it was', async () => {
+  const d = packLink(foldsPayload(990_000));
+  assert.ok(d.length < 200, `a short link: ${d.length}`);
+  const { page, context } = await openPage(browser, `${server.origin}/#d=${d}`);
+  await waitState(page, 'loading');
+  await page.click('#cancel');
+  await waitState(page, 'empty');
+  await page.setInputFiles('input#file', join(ROOT, EXAMPLE));
+  await waitState(page, 'ready');
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
   await context.close();
 });
