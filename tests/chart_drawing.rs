@@ -386,7 +386,10 @@ fn a_gradient_norm_near_the_largest_float_still_draws() {
 fn values_near_the_largest_float_keep_every_axis_finite() {
     for log in [false, true] {
         let (lo, hi) = chart::y_range(&[-1.7e308, 1e-320, 1.7e308], false, log);
-        assert!(lo.is_finite() && hi.is_finite() && (hi - lo).is_finite(), "{lo} {hi} (log {log})");
+        assert!(
+            lo.is_finite() && hi.is_finite() && (hi - lo).is_finite(),
+            "{lo} {hi} (log {log})"
+        );
         assert!(!log || lo > 0.0);
     }
 }

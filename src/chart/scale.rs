@@ -23,7 +23,10 @@ pub fn y_range(values: &[f64], ignore_outliers: bool, log: bool) -> (f64, f64) {
         let (a, b) = (lo.log10(), hi.log10());
         let pad = ((b - a) * 0.05).max(0.05);
         let (lo, hi) = (10f64.powf(a - pad), 10f64.powf(b + pad));
-        (lo.clamp(1.0 / AXIS_LIMIT, AXIS_LIMIT), hi.clamp(1.0 / AXIS_LIMIT, AXIS_LIMIT))
+        (
+            lo.clamp(1.0 / AXIS_LIMIT, AXIS_LIMIT),
+            hi.clamp(1.0 / AXIS_LIMIT, AXIS_LIMIT),
+        )
     } else {
         let pad = ((hi - lo) * 0.05)
             .max(hi.abs().max(lo.abs()) * 0.01)
