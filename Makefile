@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown --no-default-features
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint bench bench-web bench-parse bench-events bench-verdict bench-chart bench-follow snapshots-png dist wheel
+.PHONY: setup build serve test test-native test-wasm test-e2e lint fuzz bench bench-web bench-parse bench-events bench-verdict bench-chart bench-follow snapshots-png dist wheel
 
 setup:
 	@scripts/setup.sh
@@ -42,14 +42,34 @@ test-wasm: setup
 
 test-e2e: wheel
 	@scripts/setup.sh browser
+	@scripts/build-web.sh --test
 	node --test --test-concurrency=1 tests/e2e/
 
 test: lint test-native test-wasm test-e2e
+
+# Coverage-guided fuzzing of the ingest, the link decoder and the whole pipeline on decoded links
+# (nightly + cargo-fuzz, set up here; not part of `make test`): FUZZ_RUNS executions per target,
+# one job at the lowest priority, any input over 1 s or 2 GB a failure, no AddressSanitizer (`-s none`:
+# plateau has no `unsafe`, and the sanitizer made inputs slow enough to trip the 1 s limit on a loaded
+# machine). Findings land in fuzz/artifacts/.
+FUZZ_RUNS ?= 10000000
+FUZZ_TARGETS ?= ingest link check_link
+fuzz: setup
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	cargo build --release
+	node scripts/fuzz-seeds.mjs
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  nice -n 19 cargo +nightly fuzz run -O -s none $$t corpus/$$t -- -runs=$(FUZZ_RUNS) -timeout=1 -rss_limit_mb=2048 \
+	    -max_len=65536 -print_final_stats=1 || exit 1; \
+	done
 
 bench-web: build
 	@scripts/setup.sh browser
 	cargo build --release
 	node bench/web/run.mjs
+	node bench/web/longtask.mjs
+	node bench/web/links.mjs
 
 # Parse speed and peak memory on a generated 1M-row x 8-column CSV (prints numbers; not a test).
 bench-parse:

@@ -42,7 +42,7 @@ async function timeEvents(page, type) {
   }, type);
 }
 
-const server = await serve();
+const server = await serve({ shipped: true });
 const browser = await launch();
 try {
   for (const n of SIZES) {

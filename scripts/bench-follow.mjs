@@ -33,7 +33,10 @@ function stats(values, unit = 'ms') {
 
 const initial = Buffer.from(`step,loss,val_loss,lr\n${rows(0, ROWS)}`);
 const server = await serve({
-  '/bench-follow.csv': (req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end(initial),
+  shipped: true,
+  routes: {
+    '/bench-follow.csv': (req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end(initial),
+  },
 });
 const browser = await launch();
 try {

@@ -1,5 +1,7 @@
 //! Several runs at once: fold/seed groups judged together, and which run to keep.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, fmt_v, Options, Point, Report, Verdict};
@@ -86,15 +88,20 @@ fn groups(drop: &Drop, report: &Report, options: &Options, out: &mut Comparison)
         })
         .filter(|g| g.len() >= 2)
         .collect();
+    let picked: HashSet<usize> = by_hand.iter().flatten().copied().collect();
     let mut keys: Vec<(String, String, Vec<usize>)> = Vec::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for (i, run) in drop.runs.iter().enumerate() {
-        if by_hand.iter().any(|g| g.contains(&i)) {
+        if picked.contains(&i) {
             continue;
         }
-        if let Some((base, word)) = member_suffix(&run.name) {
-            match keys.iter_mut().find(|(b, w, _)| *b == base && *w == word) {
-                Some((_, _, members)) => members.push(i),
-                None => keys.push((base, word, vec![i])),
+        if let Some(key) = member_suffix(&run.name) {
+            match seen.get(&key) {
+                Some(&k) => keys[k].2.push(i),
+                None => {
+                    seen.insert(key.clone(), keys.len());
+                    keys.push((key.0, key.1, vec![i]));
+                }
             }
         }
     }
@@ -167,11 +174,22 @@ fn pooled(
         return None;
     }
     let runs: Vec<&Run> = members.iter().map(|&m| &drop.runs[m]).collect();
+    // Each member's series by name (the first of a repeated name, as `Run::series` finds it).
+    let named: Vec<HashMap<&str, &Series>> = runs
+        .iter()
+        .map(|r| {
+            let mut by_name = HashMap::new();
+            for s in &r.series {
+                by_name.entry(s.name.as_str()).or_insert(s);
+            }
+            by_name
+        })
+        .collect();
     let shared: Vec<String> = runs[0]
         .series
         .iter()
         .map(|s| s.name.clone())
-        .filter(|n| runs.iter().all(|r| r.series(n).is_some()))
+        .filter(|n| named.iter().all(|r| r.contains_key(n.as_str())))
         .collect();
     let mean_run = Run {
         name: name.clone(),
@@ -185,7 +203,10 @@ fn pooled(
         series: shared
             .iter()
             .filter_map(|n| {
-                let members: Vec<&Series> = runs.iter().filter_map(|r| r.series(n)).collect();
+                let members: Vec<&Series> = named
+                    .iter()
+                    .filter_map(|r| r.get(n.as_str()).copied())
+                    .collect();
                 let band = band(&members)?;
                 let first = members[0];
                 Some(Series {
@@ -242,9 +263,11 @@ fn pooled(
     })
 }
 
-/// Statistics across members on the x values all of them logged with a finite value.
-fn band(members: &[&Series]) -> Option<Band> {
+/// Statistics across members on the x values all of them logged. Each other member's values are
+/// looked up by x in a table built once, so a band costs O(points) however long the members are.
+pub fn band(members: &[&Series]) -> Option<Band> {
     let first = members.first()?;
+    let others: Vec<HashMap<u64, f64>> = members[1..].iter().map(|s| by_x(s)).collect();
     let mut out = Band {
         x: Vec::new(),
         mean: Vec::new(),
@@ -254,7 +277,7 @@ fn band(members: &[&Series]) -> Option<Band> {
     };
     for (i, &x) in first.x.iter().enumerate() {
         let values: Option<Vec<f64>> = std::iter::once(Some(first.y[i]))
-            .chain(members[1..].iter().map(|s| value_at(s, x)))
+            .chain(others.iter().map(|m| m.get(&x_key(x)).copied()))
             .collect();
         let Some(values) = values else { continue };
         let n = values.len() as f64;
@@ -271,9 +294,22 @@ fn band(members: &[&Series]) -> Option<Band> {
     (!out.x.is_empty()).then_some(out)
 }
 
-/// The last value logged at exactly `x` (the latest wins after a restart).
-fn value_at(s: &Series, x: f64) -> Option<f64> {
-    s.x.iter().rposition(|&v| v == x).map(|i| s.y[i])
+/// A series' value at each x it logged: the last one logged there (the latest wins after a restart).
+fn by_x(s: &Series) -> HashMap<u64, f64> {
+    s.x.iter()
+        .zip(&s.y)
+        .filter(|(x, _)| !x.is_nan())
+        .map(|(&x, &y)| (x_key(x), y))
+        .collect()
+}
+
+/// An x value as a table key: equal x (0 and -0 too) give equal keys.
+fn x_key(x: f64) -> u64 {
+    if x == 0.0 {
+        0
+    } else {
+        x.to_bits()
+    }
 }
 
 fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
@@ -282,6 +318,10 @@ fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
         if let Some(m) = r.monitor.as_deref() {
             if !monitors.iter().any(|(n, d)| *n == m && *d == r.direction) {
                 monitors.push((m, r.direction));
+            }
+            // Two are enough to know the runs are not comparable.
+            if monitors.len() > 1 {
+                break;
             }
         }
     }

@@ -80,8 +80,7 @@ impl fmt::Display for Error {
             ),
             Error::TooFewRows { file, rows } => write!(
                 f,
-                "{file} has {rows} data row{}: expected at least 2 to draw a curve.",
-                if *rows == 1 { "" } else { "s" }
+                "{file} has {rows} data rows: expected at least one row of numbers."
             ),
             Error::Record {
                 file,

@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod chart;
 pub mod compare;
 mod error;
+pub mod filter;
 pub mod follow;
 pub mod ingest;
 pub mod model;

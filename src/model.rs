@@ -180,7 +180,8 @@ impl Run {
         partner_among(&self.series, &keys, of, &quantity(&of.name))
     }
 
-    /// Fills every series' `partner` from [`Run::partner`].
+    /// Fills every series' `partner` as [`Run::partner`] would, with the series grouped by
+    /// quantity and kind first, so that pairing costs O(series) and not every series against every one.
     pub fn pair(&mut self) {
         let keys: Vec<String> = self.series.iter().map(|s| quantity(&s.name)).collect();
         // Each (quantity, kind, role)'s partner candidate, as [`partner_among`] picks it: the first

@@ -8,10 +8,52 @@ use web_sys::HtmlCanvasElement;
 
 use crate::analysis::{analyze, Options, Report, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
+use crate::filter::Filter;
 use crate::follow::Follow;
 use crate::ingest::{Input, Stream};
 use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;
+
+/// Where a panic's message waits for the page (`www/crash.js`): a panic ends in a trap that JS
+/// sees only as "unreachable", and the module may not be callable after it.
+const PANIC_KEY: &str = "__plateauPanic";
+
+/// Runs once when the module starts: a panic leaves its message under [`PANIC_KEY`] on the global
+/// object before the trap, so that the page can say what went wrong in its usual sentence.
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("no message");
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = JsValue::from_str(&format!("{what}{place}"));
+        // Nothing more can be done if even this fails: the page then gives its generic sentence.
+        let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str(PANIC_KEY), &message);
+    }));
+}
+
+/// Builds for the browser tests (`--features crash-test`, never the shipped page) panic on a
+/// file of this name, so that the tests can show the page recovers from a real trap.
+#[cfg(feature = "crash-test")]
+fn crash_test(name: &str) {
+    if name == "plateau-crash-test.csv" {
+        panic!("a crash on purpose (crash-test build)");
+    }
+}
+
+/// Which of `names` pass the run list's filter `text` (see [`Filter`]): a 0 or 1 per name.
+#[wasm_bindgen]
+pub fn run_filter(text: &str, names: Vec<String>) -> Result<Vec<u8>, JsError> {
+    let filter = Filter::new(text).map_err(|e| JsError::new(&e))?;
+    Ok(names.iter().map(|n| u8::from(filter.matches(n))).collect())
+}
 
 /// Files collected from one drop, analysed together.
 #[wasm_bindgen]
@@ -30,6 +72,8 @@ impl Files {
 
     /// Adds one file's name and bytes.
     pub fn add(&mut self, name: &str, bytes: &[u8]) {
+        #[cfg(feature = "crash-test")]
+        crash_test(name);
         self.files.push((name.to_string(), bytes.to_vec()));
     }
 
@@ -83,6 +127,8 @@ impl Reader {
 
     /// Starts the next file; `size` is its length in bytes.
     pub fn begin(&mut self, name: &str, size: f64) {
+        #[cfg(feature = "crash-test")]
+        crash_test(name);
         self.stream.begin(name, size as usize);
     }
 
@@ -200,6 +246,14 @@ impl Follower {
         .map_err(|_| JsError::new("the analysis could not be packed for the page"))?;
         Ok(out)
     }
+}
+
+/// A share link's `d` value decoded and judged in the page's worker, packed as `Reader.finish`
+/// packs a drop: a link's cost never lands on the page's main thread.
+#[wasm_bindgen]
+pub fn link_parts(d: &str, monitor: Option<String>) -> Result<JsValue, JsError> {
+    let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
+    packed(drop, monitor)
 }
 
 /// A worker's analysis put back together on the main thread one column at a time, so that no
@@ -329,6 +383,11 @@ impl Analysis {
 
 #[wasm_bindgen]
 impl Analysis {
+    /// How many runs the analysis holds.
+    pub fn run_count(&self) -> usize {
+        self.drop.runs.len()
+    }
+
     /// The report as a plain object (the same value `plateau check --json` prints).
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&self.report)

@@ -348,3 +348,76 @@ fn log_y_within_a_decade_still_labels_the_axis() {
         .collect();
     assert!(labels.len() >= 3, "y ticks found: {labels:?}");
 }
+
+#[test]
+fn csv_export_keeps_formula_like_names_as_text() {
+    let loss: Vec<f64> = (0..10).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+    for name in ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)"] {
+        let r = run(vec![series(name, &loss)]);
+        let view = View::default();
+        let csv = chart::csv(&r, &report_of(&r), &view, &chart::prepare(&r, &view)).unwrap();
+        let first = csv.lines().nth(1).expect("a data row");
+        let cell = first.trim_start_matches('"');
+        assert!(cell.starts_with(&format!("'{}", &name[..1])), "{first}");
+    }
+}
+
+#[test]
+fn svg_export_drops_control_characters_from_names() {
+    let loss: Vec<f64> = (0..10).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+    let mut r = run(vec![series("lo\u{1}ss\u{1b}", &loss)]);
+    r.name = "run\u{0}\u{7}".into();
+    let svg = chart::svg(&r, &report_of(&r), &View::default(), 600, 400).unwrap();
+    assert!(
+        svg.contains("loss"),
+        "the name stays, without its control characters"
+    );
+    assert!(
+        !svg.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')),
+        "control characters left in the SVG"
+    );
+}
+
+#[test]
+fn a_log_of_one_row_is_insufficient_with_its_point_drawn() {
+    let bytes = b"epoch,loss,val_loss\n0,0.7,0.8\n";
+    let inputs = [plateau::Input {
+        name: "log.csv",
+        bytes,
+    }];
+    let (drop, report) = plateau::check(&inputs, &Options::default()).expect("one row reads");
+    let judged = &report.runs[0];
+    assert_eq!(judged.verdict, plateau::Verdict::Insufficient);
+    let (svg, _) = draw(&drop.runs[0], judged, &View::default());
+    assert!(
+        svg.matches("<circle").count() >= 2,
+        "each series' point is drawn as a dot"
+    );
+}
+
+#[test]
+fn a_gradient_norm_near_the_largest_float_still_draws() {
+    // Found by `make fuzz` (check_link): the log panel's range padded past f64::MAX and the mesh
+    // never finished drawing.
+    let mut norms: Vec<f64> = (0..16).map(|i| 1.0 + f64::from(i)).collect();
+    norms[13] = 1.348e308;
+    norms[7] = f64::NAN;
+    let loss: Vec<f64> = (0..16).map(|i| 2.0 / (1.0 + f64::from(i))).collect();
+    let r = run(vec![series("loss", &loss), series("grad_norm", &norms)]);
+    let (svg, frame) = draw(&r, &report_of(&r), &View::default());
+    assert!(svg.contains("grad_norm"));
+    assert!(frame.legend.len() >= 2);
+}
+
+#[test]
+fn values_near_the_largest_float_keep_every_axis_finite() {
+    for log in [false, true] {
+        let (lo, hi) = chart::y_range(&[-1.7e308, 1e-320, 1.7e308], false, log);
+        assert!(
+            lo.is_finite() && hi.is_finite() && (hi - lo).is_finite(),
+            "{lo} {hi} (log {log})"
+        );
+        assert!(!log || lo > 0.0);
+    }
+}

@@ -136,11 +136,17 @@ fn pandas_index_column_with_empty_header_is_the_epoch() {
 }
 
 #[test]
-fn one_data_row_is_too_few() {
-    let err = one("log.csv", b"epoch,loss\n0,1.0\n").unwrap_err();
+fn one_data_row_is_one_point() {
+    let drop = one("log.csv", b"epoch,loss\n0,1.0\n").unwrap();
+    assert_eq!(drop.runs[0].series("loss").unwrap().y, [1.0]);
+}
+
+#[test]
+fn no_data_row_is_refused() {
+    let err = one("log.csv", b"epoch,loss\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "log.csv has 1 data row: expected at least 2 to draw a curve."
+        "log.csv has 0 data rows: expected at least one row of numbers."
     );
 }
 
@@ -171,11 +177,12 @@ fn tensorboard_event_file_cut_off_in_its_first_record_says_so() {
 }
 
 #[test]
-fn invalid_utf8_is_binary_with_offset() {
-    let err = one("a.csv", b"epoch,loss\n0,\xff\n").unwrap_err();
-    assert!(err
-        .to_string()
-        .starts_with("a.csv is not a text log (binary data at byte 13)"));
+fn invalid_utf8_cell_is_read_as_windows_1252() {
+    let err = one("a.csv", b"epoch,loss\n0,1\n1,\xff\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a.csv line 3, column 2 (`loss`): expected a number, found `\u{ff}`."
+    );
 }
 
 #[test]

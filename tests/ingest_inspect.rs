@@ -75,13 +75,13 @@ fn inspect_refused_file_exits_2_with_the_sentence() {
     let dir = std::env::temp_dir().join(format!("plateau-inspect-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("one.csv");
-    std::fs::write(&path, "epoch,loss\n0,1.0\n").expect("write");
+    std::fs::write(&path, "epoch,loss\n").expect("write");
     let (code, stdout, stderr) = plateau(&["inspect", &path.display().to_string()]);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
     assert!(
-        stderr.starts_with("error: ") && stderr.contains("has 1 data row"),
+        stderr.starts_with("error: ") && stderr.contains("has 0 data rows"),
         "{stderr}"
     );
 }

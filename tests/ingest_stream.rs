@@ -176,7 +176,7 @@ fn nul_byte_after_a_bad_cell_still_says_binary() {
 }
 
 #[test]
-fn invalid_utf8_late_in_the_file_gives_the_same_offset() {
+fn invalid_utf8_late_in_the_file_is_read_as_windows_1252_alike() {
     let mut bytes = log(3000, plain).into_bytes();
     bytes.extend_from_slice(b"3000,60,\xFF\xFE,1\n");
     assert_same("m.csv", &bytes);
@@ -298,4 +298,128 @@ fn no_file_is_the_same_error_as_read() {
 
 fn whole_none() -> Result<plateau::Drop, String> {
     read(&[]).map_err(|e| e.to_string())
+}
+
+/// `text` as UTF-16 with its byte-order mark, little- or big-endian.
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        out.extend(if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_reads_like_utf8() {
+    let text = log(300, plain).replace("train_loss", "train_loss_µ");
+    let expected = whole("m.csv", text.as_bytes()).expect("utf-8 reads");
+    for little in [true, false] {
+        let bytes = utf16(&text, little);
+        let got = whole("m.csv", &bytes).expect("utf-16 reads");
+        assert!(
+            same(&Ok(got), &Ok(expected.clone())),
+            "little-endian: {little}"
+        );
+        assert_same("m.csv", &bytes);
+    }
+}
+
+#[test]
+fn utf16_with_an_unpaired_surrogate_names_its_byte() {
+    let mut bytes = utf16("epoch,loss\n0,1\n1,2\n", true);
+    bytes.extend([0x00, 0xD8, b'\n', 0]);
+    let err = whole("m.csv", &bytes).unwrap_err();
+    assert!(err.contains("byte 40"), "{err}");
+    assert_same("m.csv", &bytes);
+}
+
+#[test]
+fn windows_1252_header_reads_with_a_warning() {
+    let mut bytes = b"epoch,loss \xB5,val_loss \xE9\x80\n".to_vec();
+    for i in 0..400 {
+        bytes.extend(
+            format!(
+                "{i},{},{}\n",
+                1.0 / (1.0 + f64::from(i)),
+                1.2 / (1.0 + f64::from(i))
+            )
+            .bytes(),
+        );
+    }
+    let drop = whole("m.csv", &bytes).expect("reads");
+    let names: Vec<&str> = drop.runs[0]
+        .series
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["loss µ", "val_loss é€"]);
+    assert!(
+        drop.warnings[0].contains("Windows-1252"),
+        "{:?}",
+        drop.warnings
+    );
+    assert_same("m.csv", &bytes);
+}
+
+#[test]
+fn a_last_line_cut_short_is_left_out_with_a_warning() {
+    let mut text = log(3000, plain);
+    text.push_str("3000,60,0.000");
+    let drop = whole("m.csv", text.as_bytes()).expect("reads");
+    assert_eq!(drop.runs[0].series("val_loss").unwrap().len(), 3000);
+    assert!(
+        drop.warnings
+            .iter()
+            .any(|w| w.contains("line 3002: the last line is cut short (3 of 4 fields)")),
+        "{:?}",
+        drop.warnings
+    );
+    assert_same("m.csv", text.as_bytes());
+}
+
+#[test]
+fn a_complete_last_line_without_a_line_end_is_kept() {
+    let mut text = log(30, plain);
+    text.push_str("30,1,0.5,0.6");
+    let drop = whole("m.csv", text.as_bytes()).expect("reads");
+    assert_eq!(
+        drop.runs[0].series("val_loss").unwrap().y.last(),
+        Some(&0.6)
+    );
+    assert!(drop.warnings.is_empty(), "{:?}", drop.warnings);
+    assert_same("m.csv", text.as_bytes());
+}
+
+#[test]
+fn a_wide_header_over_many_short_rows_is_refused_without_reserving_for_them() {
+    // 1,000 columns, then 1.5M one-field rows: reserving rows for every column from the mean line
+    // length (about 2 bytes) would ask for 12 GB.
+    let mut text: String = (0..1000).map(|i| format!("c{i},")).collect();
+    text.pop();
+    text.push('\n');
+    text.push_str(&"1\n".repeat(1_500_000));
+    let err = whole("m.csv", text.as_bytes()).unwrap_err();
+    assert!(
+        err.contains("line 2: found 1 fields, expected 1000"),
+        "{err}"
+    );
+    assert_same_in("m.csv", text.as_bytes(), &[65536]);
+}
+
+#[test]
+fn one_byte_chunks_of_a_quote_that_never_closes_read_in_linear_time() {
+    // Found by `make fuzz` (ingest): each byte pushed rescanned everything not yet parsed.
+    let mut text = String::from("epoch,loss\n0,1\n1,2\n\"");
+    text.push_str(&"never closed, ".repeat(30_000));
+    let expected = whole("m.csv", text.as_bytes());
+    assert!(same(&streamed("m.csv", text.as_bytes(), 1), &expected));
+    assert_same_in("m.csv", text.as_bytes(), &[3, 4096]);
 }

@@ -2,9 +2,7 @@
 //! The link decoder trusts nothing: damaged, truncated, oversized and crafted links are refused with
 //! one sentence, never a panic or a huge allocation.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use plateau::share::{decode, encode, LinkError, MAX_UNPACKED};
+use plateau::share::{decode, encode, pack as crafted, LinkError, MAX_UNPACKED};
 use plateau::{ingest, Input};
 
 const KERAS: &str = include_str!("../www/examples/keras-tomato-leaf.csv");
@@ -16,12 +14,6 @@ fn example_link() -> String {
     }])
     .unwrap();
     encode(&drop)
-}
-
-/// A `d` value carrying `payload` as it is (deflated and base64url'd like a real link).
-fn crafted(payload: &[u8]) -> String {
-    let packed = miniz_oxide::deflate::compress_to_vec(payload, 6);
-    format!("1{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
 fn sentence(e: &LinkError) -> String {
@@ -173,4 +165,45 @@ fn overlong_varint_is_damage() {
     let payload = [0x80u8; 12];
     let err = decode(&crafted(&payload)).unwrap_err();
     sentence(&err);
+}
+
+/// LEB128 of `n`.
+fn varint(mut n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+    out
+}
+
+#[test]
+fn millions_of_empty_warnings_in_a_short_link_are_refused() {
+    let n = 4_000_000;
+    let mut payload = varint(n);
+    payload.resize(payload.len() + n as usize, 0);
+    payload.push(0);
+    let link = crafted(&payload);
+    assert!(link.len() < 10_000, "a short link: {}", link.len());
+    assert_eq!(decode(&link), Err(LinkError::TooLarge));
+}
+
+#[test]
+fn hundreds_of_thousands_of_empty_runs_are_refused() {
+    let n = 300_000;
+    let mut payload = vec![0];
+    payload.extend(varint(n));
+    payload.resize(payload.len() + 4 * n as usize, 0);
+    let err = decode(&crafted(&payload)).unwrap_err();
+    assert_eq!(err, LinkError::TooLarge);
+    assert!(sentence(&err).contains("each warning, run and series counting 16"));
+}
+
+#[test]
+fn a_few_hundred_empty_warnings_still_decode() {
+    let mut payload = varint(300);
+    payload.resize(payload.len() + 300, 0);
+    payload.push(0);
+    assert_eq!(decode(&crafted(&payload)).unwrap().warnings.len(), 300);
 }

@@ -1,6 +1,6 @@
 // The page: DOM events, file reading, wiring. All parsing, statistics and drawing happen in wasm;
 // the canvas lives in chart-view.js, the view controls and exports in controls.js.
-import init, { Files } from './pkg/plateau.js';
+import { ready, bindings, isTrap, restart, failure } from './wasm.js';
 import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 import { startShare } from './share.js';
@@ -9,6 +9,7 @@ import { readInWorker, assemble, nextTask } from './reading.js';
 import { showSeries } from './series.js';
 import { startFollow, titleFor } from './follow.js';
 import { droppedFiles, pickedFiles } from './folders.js';
+import { capped, andMore } from './capped.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -26,7 +27,8 @@ const progressText = document.getElementById('progress-text');
 
 const EXAMPLE = new URL('examples/keras-tomato-leaf.csv', import.meta.url);
 
-const wasmReady = init();
+// The module starts with the page, so that the first drop waits for nothing.
+ready();
 let analysis = null;
 let report = null;
 // View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
@@ -67,13 +69,18 @@ function showProgress({ bytes, total, rows }) {
 
 /** The same analysis on the main thread, where no worker can run. */
 async function analyzeHere(list, monitor, paths) {
-  const files = new Files();
+  const contents = await Promise.all(list.map(async (file) => new Uint8Array(await file.arrayBuffer())));
+  const files = new (bindings().Files)();
   try {
     if (paths) files.folder();
-    for (const [i, file] of list.entries()) files.add(paths?.[i] ?? file.name, new Uint8Array(await file.arrayBuffer()));
-    return files.analyze(monitor);
-  } finally {
+    list.forEach((file, i) => files.add(paths?.[i] ?? file.name, contents[i]));
+    const next = files.analyze(monitor);
     files.free();
+    return next;
+  } catch (e) {
+    // After a trap `files` stays borrowed and its instance is left behind: only free it otherwise.
+    if (!isTrap(e)) files.free();
+    throw e;
   }
 }
 
@@ -83,28 +90,54 @@ function folderLabel(paths) {
   return `${tops.join(', ')} (${paths.length.toLocaleString('en')} files)`;
 }
 
+/** Shows error `e`; after a trap the module starts afresh for the next drop. */
+function failed(e) {
+  if (isTrap(e)) restart();
+  fail(failure(e));
+}
+
 /** Reads and judges a drop; `paths` (each file's path under the folder chosen) marks a drop of folders. */
 async function analyzeFiles(fileList, paths = null) {
   const list = [...fileList];
   if (list.length === 0) return;
+  await analyzeDrop(list, paths ? folderLabel(paths) : list.map((f) => f.name).join(', '), paths);
+}
+
+/** Opens a share link's `d` value: decoded and judged in the worker like a dropped file. */
+function analyzeLink(d) {
+  return analyzeDrop({ link: d }, 'shared link');
+}
+
+/**
+ * Reads `source` (files, with their `paths` in dropped folders or null; or `{ link }`) in the
+ * worker, or here where no worker runs, and shows it.
+ */
+async function analyzeDrop(source, label, paths = null) {
+  const link = !Array.isArray(source);
   const drop = ++drops;
   job?.cancel();
   job = null;
   const before = analysis ? { state: 'ready', status: status.textContent } : { state: 'empty', status: '' };
-  const label = paths ? folderLabel(paths) : list.map((f) => f.name).join(', ');
   app.dataset.state = 'loading';
   status.textContent = `Reading ${label}…`;
   try {
-    await wasmReady;
+    await ready();
   } catch (e) {
-    fail(`plateau could not start its WebAssembly module: ${e.message}`);
+    fail(`plateau could not start its WebAssembly module (${e.message}): reload the page to try again.`);
     return;
   }
   if (drop !== drops) return;
   const monitor = firstLoad ? view.monitor ?? undefined : undefined;
-  const mine = readInWorker(list, monitor, showProgress, paths);
+  const mine = readInWorker(source, monitor, showProgress, paths);
   job = mine;
-  showProgress({ bytes: 0, total: list.reduce((n, f) => n + f.size, 0), rows: 0 });
+  if (link) {
+    // No byte count to show: an indeterminate bar, with Cancel.
+    progressBox.hidden = false;
+    progressBar.removeAttribute('value');
+    progressText.textContent = 'Unpacking the shared link…';
+  } else {
+    showProgress({ bytes: 0, total: source.reduce((n, f) => n + f.size, 0), rows: 0 });
+  }
   try {
     const parts = await mine.result;
     if (drop !== drops) return;
@@ -113,14 +146,16 @@ async function analyzeFiles(fileList, paths = null) {
       status.textContent = before.status;
       return;
     }
-    const next = parts === 'unavailable' ? await analyzeHere(list, monitor, paths) : await assemble(parts, monitor);
+    const here = () => (link ? bindings().Analysis.from_fragment(source.link, monitor) : analyzeHere(source, monitor, paths));
+    const next = parts === 'unavailable' ? await here() : await assemble(parts, monitor);
     if (drop !== drops) {
       next.free();
       return;
     }
-    // Map and smooth the curves in a task of their own before the first drawing (large logs).
+    // Map and smooth the curves in a task of their own before the first drawing (large logs). A
+    // run number from the URL that this drop does not have means its first run.
     next.set_view({ ...chartView(), zoom: null, hidden: [] });
-    next.prepare(firstLoad ? view.run : 0);
+    next.prepare(firstLoad && view.run < next.run_count() ? view.run : 0);
     await nextTask();
     if (drop !== drops) {
       next.free();
@@ -129,7 +164,7 @@ async function analyzeFiles(fileList, paths = null) {
     adopt(next, label);
   } catch (e) {
     status.textContent = '';
-    fail(e instanceof Error ? e.message : String(e));
+    failed(e);
   } finally {
     if (job === mine) {
       job = null;
@@ -178,7 +213,7 @@ function showReport(rep) {
   verdictBox.dataset.verdict = primary ? primary.verdict : '';
   document.title = titleFor(rep);
   verdictBox.replaceChildren(
-    ...rep.runs.map((run, i) => {
+    ...capped(rep.runs, (run, i) => {
       const row = el('article', 'run');
       row.dataset.run = String(i);
       row.dataset.verdict = run.verdict;
@@ -187,13 +222,13 @@ function showReport(rep) {
       if (run.monitor) head.append(el('span', 'monitor', run.monitor));
       head.append(el('span', 'name', run.name));
       const evidence = el('ul', 'evidence');
-      for (const line of run.evidence) evidence.append(el('li', '', line));
+      evidence.append(...capped(run.evidence, (line) => el('li', '', line), (k) => el('li', 'more', andMore(k, 'lines'))));
       row.append(head, evidence, el('p', 'advice', `Advice: ${run.advice}`));
       // Hyper-parameters and the like, read from hparams.yaml, event files or MLflow params.
       if (run.info?.length) row.append(el('p', 'info', run.info.map(([k, v]) => `${k} ${v}`).join(' · ')));
       return row;
-    }),
-    ...rep.warnings.map((w) => el('p', 'warning', `Warning: ${w}`)),
+    }, (k) => el('p', 'more', andMore(k, 'runs'))),
+    ...capped(rep.warnings, (w) => el('p', 'warning', `Warning: ${w}`), (k) => el('p', 'more warning', andMore(k, 'warnings'))),
   );
   runs.show(rep);
 }
@@ -236,7 +271,7 @@ function changed(kind) {
     viewToUrl(view);
     render();
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    failed(e);
   }
 }
 
@@ -257,7 +292,7 @@ function correct(run, name, role, direction) {
     refreshChoices();
     render();
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    failed(e);
   }
 }
 
@@ -281,7 +316,7 @@ for (const [kind, save] of Object.entries(exporters)) {
     try {
       save();
     } catch (e) {
-      fail(e instanceof Error ? e.message : String(e));
+      failed(e);
     }
   });
 }
@@ -332,5 +367,9 @@ window.addEventListener('drop', (e) => {
     .catch((err) => fail(err.message));
 });
 
-startShare({ wasmReady, current: () => analysis, adopt, analyzeFiles, fail });
-startFollow({ wasmReady, adopt, refresh, prepare, monitor: () => view.monitor ?? undefined, fail });
+const downloading = (p) => {
+  if (p) showProgress(p);
+  else progressBox.hidden = true;
+};
+startShare({ current: () => analysis, analyzeFiles, analyzeLink, fail, progress: downloading });
+startFollow({ wasmReady: ready(), adopt, refresh, prepare, monitor: () => view.monitor ?? undefined, fail });

@@ -1,6 +1,7 @@
 // The view controls: smoothing, y scale, outliers, x-axis, monitored series, run, legend toggles and
 // exports. Their state lives in the URL fragment (urlstate.js) so a reload shows the same view.
 import { readState, updateState } from './urlstate.js';
+import { capped, andMore } from './capped.js';
 
 const SMOOTHERS = ['ema', 'ema_spaced', 'gaussian'];
 
@@ -98,11 +99,16 @@ export function bindControls(view, changed) {
 export function fillChoices(view, axes, report) {
   const $ = (id) => document.getElementById(id);
   const options = (select, items) => {
+    const option = ([value, text]) => {
+      const o = document.createElement('option');
+      o.value = value;
+      o.textContent = text;
+      return o;
+    };
     select.replaceChildren(
-      ...items.map(([value, text]) => {
-        const o = document.createElement('option');
-        o.value = value;
-        o.textContent = text;
+      ...capped(items, option, (k) => {
+        const o = option(['', andMore(k, 'choices')]);
+        o.disabled = true;
         return o;
       }),
     );
@@ -123,7 +129,7 @@ export function fillChoices(view, axes, report) {
 /** The HTML legend (one toggle button per drawn series) from the frame Rust returned. */
 export function fillLegend(box, frame, view, changed) {
   box.replaceChildren(
-    ...frame.legend.map((entry) => {
+    ...capped(frame.legend, (entry) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.className = 'entry';
@@ -142,6 +148,11 @@ export function fillLegend(box, frame, view, changed) {
         changed('view');
       });
       return b;
+    }, (k) => {
+      const more = document.createElement('span');
+      more.className = 'more';
+      more.textContent = andMore(k, 'series');
+      return more;
     }),
   );
 }

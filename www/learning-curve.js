@@ -129,12 +129,19 @@ class LearningCurve extends HTMLElement {
     const url = new URL(src, document.baseURI);
     let response;
     try {
-      response = await fetch(url);
+      // A log is public data: no cookies or other credentials go with the request.
+      response = await fetch(url, { credentials: 'omit' });
     } catch {
       throw new Error(`Could not load ${url.href}: the server refused a cross-origin read (CORS) or cannot be reached.`);
     }
     if (!response.ok) throw new Error(`Could not load ${url.href}: the server answered ${response.status}.`);
-    const name = decodeURIComponent(url.pathname.split('/').pop() || 'log.csv');
+    const last = url.pathname.split('/').pop() || 'log.csv';
+    let name = last;
+    try {
+      name = decodeURIComponent(last);
+    } catch {
+      // A broken %-escape: the name stays as written.
+    }
     return { source: new File([await response.blob()], name) };
   }
 

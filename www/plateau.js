@@ -3,19 +3,16 @@
 //   const report = await analyze('epoch,loss\n0,1.0\n…');           // or a File, bytes, or several
 //   report.runs[0].verdict                                            // 'plateau', 'overfitting', …
 // The report is the same object `plateau check --json` prints. The wasm is found next to this file.
-import init, { Files, Analysis } from './pkg/plateau.js';
-
-let ready = null;
+import { ready, isTrap, restart, failure } from './wasm.js';
 
 /**
- * Starts the WebAssembly module once per page; every later call shares it, whatever it is given.
+ * Starts the WebAssembly module once per page (again after a crash); every later call shares it.
  * With no argument the module streams from `pkg/plateau_bg.wasm` next to this file
  * (`WebAssembly.instantiateStreaming`: compiled while it downloads, and cached compiled by the browser).
  * Elsewhere (Node, a bundler) pass the wasm as a `WebAssembly.Module`, bytes, a URL or a `Response`.
  */
 export function start(wasm) {
-  ready ??= init(wasm === undefined ? undefined : { module_or_path: wasm });
-  return ready;
+  return ready(wasm);
 }
 
 async function toInput(item, index) {
@@ -44,20 +41,34 @@ export function fragmentData(link) {
  * when `source` is `{ link }`. Options: `{ monitor }`.
  */
 export async function open(source, { monitor } = {}) {
-  await start();
+  const { Files, Analysis } = await start();
   if (source && typeof source === 'object' && 'link' in source) {
     const d = fragmentData(source.link);
     if (!d) throw new Error('the share link carries no data after `d=`: expected a link made by plateau.');
-    return Analysis.from_fragment(d, monitor ?? undefined);
+    return guarded(() => Analysis.from_fragment(d, monitor ?? undefined));
   }
   const list = Array.isArray(source) ? source : [source];
+  const inputs = await Promise.all(list.map(toInput));
   const files = new Files();
-  try {
-    const inputs = await Promise.all(list.map(toInput));
+  return guarded(() => {
     for (const { name, bytes } of inputs) files.add(name, bytes);
-    return files.analyze(monitor ?? undefined);
-  } finally {
+    const analysis = files.analyze(monitor ?? undefined);
     files.free();
+    return analysis;
+  }, () => files.free());
+}
+
+/**
+ * `work()`, whose error becomes one sentence. After a trap the module starts afresh for the next
+ * call and nothing of the trapped instance is touched; after an ordinary error `cleanup()` runs.
+ */
+function guarded(work, cleanup = () => {}) {
+  try {
+    return work();
+  } catch (e) {
+    if (isTrap(e)) restart();
+    else cleanup();
+    throw new Error(failure(e));
   }
 }
 

@@ -1,9 +1,9 @@
 // Reading dropped files off the main thread: one worker (www/worker.js) per page, started with the
 // page so that analysing a drop requests nothing; a job per drop, progress callbacks, and cancelling
-// by ending the worker (a fresh one starts at once). Where no worker can start (the single-file
+// by ending the worker (a fresh one starts at once, as after any error). Where no worker can start (the single-file
 // build opened from disk), the caller reads on the main thread instead.
 
-import { Assembler } from './pkg/plateau.js';
+import { bindings, isTrap } from './wasm.js';
 
 const WORKER = new URL('worker.js', import.meta.url);
 
@@ -25,9 +25,11 @@ function spawn() {
 }
 
 /**
- * Reads and judges `files` in the worker (`paths`: their paths in dropped folders, or null).
- * `result` resolves to `{shape, columns, report}` for `assemble`, to `null` when cancelled, or
- * to `'unavailable'` when no worker runs here; it rejects with the analysis error sentence.
+/**
+ * Reads and judges `files` in the worker (`paths`: their paths in dropped folders, or null), or
+ * `{ link }`, a share link's `d` value. `result` resolves to `{shape, columns, report}` for
+ * `assemble`, to `null` when cancelled, or to `'unavailable'` when no worker runs here; it rejects
+ * with the analysis error sentence.
  */
 export function readInWorker(files, monitor, onProgress, paths = null) {
   let settle;
@@ -52,23 +54,32 @@ export function readInWorker(files, monitor, onProgress, paths = null) {
     finish();
     if (data.type === 'done') settle.resolve(data);
     else if (data.type === 'unavailable') settle.resolve('unavailable');
-    else settle.reject(new Error(data.message));
+    else {
+      // Whatever failed (a trap leaves the module unusable), the next drop gets a fresh worker.
+      replace(w);
+      settle.reject(new Error(data.message));
+    }
   };
   w.onerror = (e) => {
     onerror(e);
     finish();
     settle.resolve('unavailable');
   };
-  w.postMessage({ files, monitor, paths });
+  w.postMessage(Array.isArray(files) ? { files, monitor, paths } : { link: files.link, monitor });
   return {
     result,
     cancel() {
       finish();
-      w.terminate();
-      if (worker === w) worker = spawn();
+      replace(w);
       settle.resolve(null);
     },
   };
+}
+
+/** Ends worker `w` and starts a fresh one in its place. */
+function replace(w) {
+  w.terminate();
+  if (worker === w) worker = spawn();
 }
 
 /** Lets the page handle its events before the next piece of work. */
@@ -78,7 +89,7 @@ export function nextTask() {
 
 /** The worker's `{shape, columns, report}` (judged with `monitor`) as an `Analysis`, one column per task. */
 export async function assemble({ shape, columns, report }, monitor) {
-  const assembler = new Assembler(shape, report, columns.reduce((n, c) => n + c.length, 0));
+  const assembler = new (bindings().Assembler)(shape, report, columns.reduce((n, c) => n + c.length, 0));
   await nextTask();
   try {
     for (const column of columns) {
@@ -86,7 +97,8 @@ export async function assemble({ shape, columns, report }, monitor) {
       await nextTask();
     }
   } catch (e) {
-    assembler.free();
+    // After a trap the assembler stays borrowed: freeing it would throw over the real error.
+    if (!isTrap(e)) assembler.free();
     throw e;
   }
   return assembler.finish(monitor);

@@ -1,8 +1,10 @@
-// Several runs at once: the run list (show/hide, rename, filter by a pattern, pick runs to group by
+// Several runs at once: the run list (show/hide, rename, filter by text or a /pattern/, pick runs to group by
 // hand), the "all runs in one chart" and band switches, group rows with the pooled verdict and the
 // per-member verdicts under it, and the ranking sentence. Its settings live in the URL fragment.
 // Run names come from files and from the user: they enter the DOM as text only.
 import { readState, updateState } from './urlstate.js';
+import { bindings } from './wasm.js';
+import { capped, andMore } from './capped.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,15 +60,22 @@ export function comparing(view, report) {
   return view.compare && report.runs.length > 1;
 }
 
-/** Does `name` match the filter: a case-insensitive regular expression, or plain text if it is not one. */
-function matcher(pattern) {
-  if (!pattern) return () => true;
+/**
+ * Which of `names` pass the filter, as 0/1 per name: plain text, or `/a pattern/` run by the
+ * module's linear-time regex engine (src/filter.rs; never a backtracking JS RegExp). A pattern that
+ * is not valid keeps every run and says why on the filter field.
+ */
+function matching(filter, names) {
+  const field = $('run-filter');
   try {
-    const re = new RegExp(pattern, 'i');
-    return (name) => re.test(name);
-  } catch {
-    const needle = pattern.toLowerCase();
-    return (name) => name.toLowerCase().includes(needle);
+    const keep = bindings().run_filter(filter, names);
+    field.removeAttribute('aria-invalid');
+    field.title = '';
+    return keep;
+  } catch (e) {
+    field.setAttribute('aria-invalid', 'true');
+    field.title = e instanceof Error ? e.message : String(e);
+    return new Uint8Array(names.length).fill(1);
   }
 }
 
@@ -81,14 +90,13 @@ export function startRuns(view, changed) {
   // Runs hidden by hand or by the filter are not drawn (the chart reads `hidden_runs`); the filter
   // also hides their rows in the run list.
   const hide = () => {
-    const matches = matcher(view.filter);
-    view.hidden_runs = report.runs
-      .map((_, i) => i)
-      .filter((i) => view.hidden_by_hand.includes(i) || !matches(name(i)));
-    for (const row of $('run-list').children) {
+    const keep = matching(view.filter, report.runs.map((_, i) => name(i)));
+    const byHand = new Set(view.hidden_by_hand);
+    view.hidden_runs = report.runs.map((_, i) => i).filter((i) => byHand.has(i) || !keep[i]);
+    for (const row of $('run-list').querySelectorAll('[data-run]')) {
       const i = Number(row.dataset.run);
-      row.hidden = !matches(name(i));
-      row.querySelector('.show').checked = !view.hidden_by_hand.includes(i);
+      row.hidden = !keep[i];
+      row.querySelector('.show').checked = !byHand.has(i);
     }
   };
   const apply = (kind) => {
@@ -167,13 +175,13 @@ export function startRuns(view, changed) {
     const members = new Set(group.members.map((i) => `${report.runs[i].name}: ${report.runs[i].verdict}`));
     for (const line of group.evidence.filter((l) => !members.has(l))) evidence.append(el('li', '', line));
     const list = el('ul', 'members');
-    for (const i of group.members) {
+    list.append(...capped(group.members, (i) => {
       const item = el('li', 'member');
       item.dataset.run = String(i);
       item.dataset.verdict = report.runs[i].verdict;
       item.append(el('span', 'word', report.runs[i].verdict), el('span', 'name', name(i)));
-      list.append(item);
-    }
+      return item;
+    }, (k) => el('li', 'more', andMore(k, 'runs'))));
     row.append(head, evidence, list, el('p', 'advice', `Advice: ${group.advice}`));
     return row;
   }
@@ -186,9 +194,9 @@ export function startRuns(view, changed) {
       $('compare').checked = view.compare;
       $('band').value = view.band;
       $('run-filter').value = view.filter;
-      $('run-list').replaceChildren(...report.runs.map(runRow));
-      $('groups').replaceChildren(...report.groups.map(groupRow));
-      $('ranking').replaceChildren(...report.notes.map((note) => el('span', 'note', note)));
+      $('run-list').replaceChildren(...capped(report.runs, runRow, (k) => el('li', 'more', andMore(k, 'runs'))));
+      $('groups').replaceChildren(...capped(report.groups, groupRow, (k) => el('p', 'more', andMore(k, 'groups'))));
+      $('ranking').replaceChildren(...capped(report.notes, (note) => el('span', 'note', note), (k) => el('span', 'note more', andMore(k, 'notes'))));
       for (const [i, label] of document.querySelectorAll('#verdict .run .name').entries()) {
         if (view.run_names[i]) label.textContent = view.run_names[i];
       }
@@ -198,7 +206,7 @@ export function startRuns(view, changed) {
     paint(frame) {
       if (!report) return;
       const drawn = comparing(view, report) ? frame.legend : [];
-      for (const row of $('run-list').children) {
+      for (const row of $('run-list').querySelectorAll('[data-run]')) {
         const entry = drawn[Number(row.dataset.run)];
         row.querySelector('.swatch').style.background = entry ? entry.color : '';
       }

@@ -1,6 +1,8 @@
 // The series read from the log as plateau understood them. When inference got a role or a
 // direction wrong, it is corrected here and the run is judged again (names enter the DOM as text).
 
+import { capped, andMore } from './capped.js';
+
 const ROLES = ['train', 'validation', 'test', 'other'];
 const DIRECTIONS = ['lower', 'higher', 'unknown'];
 
@@ -40,7 +42,7 @@ export function showSeries(panel, report, index, onCorrect) {
   }
   panel.querySelector('.series-run').textContent = run.name;
   body.replaceChildren(
-    ...run.series.map((s) => {
+    ...capped(run.series, (s) => {
       const row = document.createElement('tr');
       row.dataset.series = s.name;
       row.append(
@@ -52,6 +54,12 @@ export function showSeries(panel, report, index, onCorrect) {
         cell(s.axis.replace('_', ' ')),
       );
       if (s.name === run.monitor) row.classList.add('monitored');
+      return row;
+    }, (k) => {
+      const row = document.createElement('tr');
+      const td = cell(andMore(k, 'series'));
+      td.colSpan = 6;
+      row.append(td);
       return row;
     }),
   );

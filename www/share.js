@@ -1,11 +1,12 @@
 // Share links, `?src=` loading (follow.js takes `?src=…&follow=…`) and the embed modes of the page. The data
 // travels in the URL fragment (key `d`, made and read by the wasm core); other fragment keys are view settings
 // owned by the chart controls and are carried along untouched.
-import { Analysis } from './pkg/plateau.js';
 import { readState, updateState } from './urlstate.js';
 
 /** Links longer than this (characters) are too long for most chat and mail programs. */
 const LONG_LINK = 1 << 20;
+/** Largest log `?src=` downloads (bytes); a larger one is refused with a sentence. */
+const MAX_SRC = 256 << 20;
 
 const query = new URLSearchParams(location.search);
 /** `?embed=1`: chart, verdict and view controls; `?embed=compact`: the chart with its verdict banner only. */
@@ -46,14 +47,26 @@ export function shareLink(analysis) {
   return `${base}#${settings ? `${settings}&` : ''}d=${analysis.share_fragment()}`;
 }
 
-/** The file name a URL points at, for messages and dialect detection. */
+/** The file name a URL points at, for messages and dialect detection (kept as written when its %-escapes are broken). */
 export function nameOf(url) {
-  const last = decodeURIComponent(url.pathname.split('/').filter(Boolean).pop() ?? '');
-  return last || 'log.csv';
+  const last = url.pathname.split('/').filter(Boolean).pop() ?? '';
+  try {
+    return decodeURIComponent(last) || 'log.csv';
+  } catch {
+    return last;
+  }
 }
 
-/** Fetches `src` into a File, or throws one sentence saying why it could not be read. */
-async function fetchLog(src) {
+function tooLarge(url) {
+  return new Error(`Could not load ${url.href}: it is larger than ${MAX_SRC >> 20} MB, the most ?src= downloads; `
+    + 'download the log and drop it here instead.');
+}
+
+/**
+ * Fetches `src` into a File, reporting `progress({bytes, total, rows})` as it arrives, or throws
+ * one sentence saying why it could not be read.
+ */
+async function fetchLog(src, progress) {
   let url;
   try {
     url = new URL(src, location.href);
@@ -73,13 +86,30 @@ async function fetchLog(src) {
       .join(' ');
     throw new Error(`Could not load ${url.href}: the server answered ${answer}.`);
   }
-  return new File([await response.blob()], nameOf(url));
+  const total = Number(response.headers.get('content-length')) || 0;
+  if (total > MAX_SRC) throw tooLarge(url);
+  const chunks = response.body.getReader();
+  const parts = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await chunks.read();
+    if (done) break;
+    bytes += value.length;
+    if (bytes > MAX_SRC) {
+      chunks.cancel();
+      throw tooLarge(url);
+    }
+    parts.push(value);
+    progress({ bytes, total: Math.max(total, bytes), rows: 0 });
+  }
+  return new File(parts, nameOf(url));
 }
 
 /**
  * Wires the share controls and loads a share link or `?src=` on start.
- * `page` gives: `wasmReady` (promise), `current()` (the live Analysis or null), `adopt(analysis, label)`
- * (shows it), `analyzeFiles(files)` and `fail(message)`.
+ * `page` gives: `current()` (the live Analysis or null), `analyzeFiles(files)`,
+ * `analyzeLink(d)` (reads a link's `d` value like a drop), `fail(message)` and
+ * `progress({bytes, total, rows} | null)`.
  */
 export function startShare(page) {
   const button = document.getElementById('share');
@@ -124,12 +154,13 @@ export function startShare(page) {
   const d = readState().get('d');
   const src = query.get('src');
   if (d) {
-    page.wasmReady
-      .then(() => page.adopt(Analysis.from_fragment(d, readState().get('monitor') ?? undefined), 'shared link'))
-      .catch((e) => page.fail(e instanceof Error ? e.message : String(e)));
+    page.analyzeLink(d);
   } else if (src && !query.has('follow')) {
-    fetchLog(src)
+    fetchLog(src, page.progress)
       .then((file) => page.analyzeFiles([file]))
-      .catch((e) => page.fail(e.message));
+      .catch((e) => {
+        page.progress(null);
+        page.fail(e.message);
+      });
   }
 }

@@ -1,12 +1,14 @@
 // The page's worker: reads dropped files chunk by chunk into the wasm Reader, reports progress, and
-// posts the judged drop back as transferable columns. Parsing and analysis never block the page.
-import init, { Reader } from './pkg/plateau.js';
+// posts the judged drop back as transferable columns; share links are decoded and judged here too.
+// Parsing and analysis never block the page.
+import init, { Reader, link_parts as linkParts } from './pkg/plateau.js';
+import { failure } from './wasm.js';
 
 const ready = init();
 /** Least time between progress messages (ms). */
 const PROGRESS_EVERY = 50;
 
-self.onmessage = async ({ data: { files, monitor, paths } }) => {
+self.onmessage = async ({ data: { files, link, monitor, paths } }) => {
   try {
     await ready;
   } catch {
@@ -14,10 +16,14 @@ self.onmessage = async ({ data: { files, monitor, paths } }) => {
     postMessage({ type: 'unavailable' });
     return;
   }
-  let reader = null;
   try {
+    if (link !== undefined) {
+      const { shape, columns, report } = linkParts(link, monitor);
+      postMessage({ type: 'done', shape, columns, report }, columns.map((c) => c.buffer));
+      return;
+    }
     // With paths, the files came in folders: runs are grouped by folder, non-logs skipped.
-    reader = new Reader(paths != null);
+    const reader = new Reader(paths != null);
     const total = files.reduce((n, f) => n + f.size, 0);
     let bytes = 0;
     let rowsBefore = 0;
@@ -49,14 +55,13 @@ self.onmessage = async ({ data: { files, monitor, paths } }) => {
       reader.end();
     }
     progress();
-    const finishing = reader;
-    reader = null;
-    const { shape, columns, report } = finishing.finish(monitor);
+    const { shape, columns, report } = reader.finish(monitor);
     // The module's memory never shrinks: its size now is the peak this drop needed.
     const memory = (await ready).memory.buffer.byteLength;
     postMessage({ type: 'done', shape, columns, report, memory }, columns.map((c) => c.buffer));
   } catch (e) {
-    reader?.free();
-    postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    // No `free()` here: after a trap the reader stays borrowed and freeing it throws. The page
+    // replaces this worker after any error, which frees everything at once.
+    postMessage({ type: 'error', message: failure(e) });
   }
 };

@@ -22,7 +22,7 @@ function nativeMs(path) {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
-const server = await serve();
+const server = await serve({ shipped: true });
 const browser = await launch();
 const page = await browser.newPage();
 page.on('pageerror', (e) => console.error('page error:', e));

@@ -14,7 +14,7 @@ pub fn csv(
 ) -> Result<String, String> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| e.to_string();
-    out.write_record(["series", prepared.x_title.as_str(), "raw", "smoothed"])
+    out.write_record(["series", &inert(&prepared.x_title), "raw", "smoothed"])
         .map_err(err)?;
     for i in panels(run, report)
         .iter()
@@ -24,6 +24,7 @@ pub fn csv(
         if view.hidden.contains(&s.name) {
             continue;
         }
+        let name = inert(&s.name);
         for ((x, raw), smoothed) in prepared
             .x(run, i)
             .iter()
@@ -31,7 +32,7 @@ pub fn csv(
             .zip(&prepared.smoothed[i])
         {
             out.write_record([
-                s.name.clone(),
+                name.clone(),
                 x.to_string(),
                 raw.to_string(),
                 smoothed.to_string(),
@@ -41,4 +42,14 @@ pub fn csv(
     }
     let bytes = out.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// Text from a file as a cell a spreadsheet shows as text: a leading `=`, `+`, `-`, `@`, tab or
+/// carriage return would make it a formula (CSV injection), so such a cell starts with `'`.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }

@@ -1,5 +1,7 @@
 //! Which series go in which panel, and which colour each one gets.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::analysis::RunReport;
 use crate::model::{Direction, Kind, Role, Run, Series};
 
@@ -69,9 +71,10 @@ pub fn panels(run: &Run, report: &RunReport) -> Vec<Panel> {
         });
     }
     let mut families: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
     for s in run.series.iter().filter(|s| s.kind == Kind::Metric) {
         let f = family(&s.name);
-        if !families.contains(&f) {
+        if seen.insert(f.clone()) {
             families.push(f);
         }
     }
@@ -181,18 +184,12 @@ pub fn family(name: &str) -> String {
 
 /// The palette slot of each series' family, in order of first appearance.
 pub fn color_slots(run: &Run) -> Vec<usize> {
-    let mut families: Vec<String> = Vec::new();
+    let mut families: HashMap<String, usize> = HashMap::new();
     run.series
         .iter()
         .map(|s| {
-            let f = family(&s.name);
-            match families.iter().position(|g| *g == f) {
-                Some(i) => i,
-                None => {
-                    families.push(f);
-                    families.len() - 1
-                }
-            }
+            let next = families.len();
+            *families.entry(family(&s.name)).or_insert(next)
         })
         .collect()
 }

@@ -273,7 +273,7 @@ pub fn svg(
         let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         draw(&area, run, report, view, &prepared, &Style::default())?;
     }
-    Ok(out)
+    Ok(xml_text(out))
 }
 
 /// Every run of a drop drawn together (see [`overlay`]) as an SVG document.
@@ -289,5 +289,14 @@ pub fn overlay_svg(
         let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         overlay(&area, drop, report, view, &Style::default())?;
     }
-    Ok(out)
+    Ok(xml_text(out))
+}
+
+/// An SVG document without the characters XML forbids (control characters in run and series
+/// names from files), so that every viewer opens it.
+fn xml_text(mut svg: String) -> String {
+    svg.retain(|c| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    });
+    svg
 }

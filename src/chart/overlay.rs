@@ -2,6 +2,8 @@
 //! and each group as its mean line inside a band (min–max or ±1 SD).
 
 use plotters::coord::combinators::BindKeyPoints;
+use std::collections::HashSet;
+
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -69,7 +71,8 @@ pub fn overlay<DB: DrawingBackend>(
     let (banner_area, plot_area) = area.split_vertically(px(f64::from(BANNER)));
     banner(&banner_area, drop, report, &theme, s).map_err(|e| e.to_string())?;
 
-    let visible = |i: usize| !view.hidden_runs.contains(&i);
+    let hidden: HashSet<usize> = view.hidden_runs.iter().copied().collect();
+    let visible = |i: usize| !hidden.contains(&i);
     let name = |i: usize| {
         view.run_names
             .get(i)
@@ -77,7 +80,12 @@ pub fn overlay<DB: DrawingBackend>(
             .cloned()
             .unwrap_or_else(|| drop.runs[i].name.clone())
     };
-    let grouped = |i: usize| report.groups.iter().any(|g| g.members.contains(&i));
+    let members: HashSet<usize> = report
+        .groups
+        .iter()
+        .flat_map(|g| g.members.iter().copied())
+        .collect();
+    let grouped = |i: usize| members.contains(&i);
     let mut lines = Vec::new();
     let mut legend = Vec::new();
     let mut x_title = String::new();

@@ -36,12 +36,16 @@ pub fn y_range_keeping(
     if log {
         let (a, b) = (lo.log10(), hi.log10());
         let pad = ((b - a) * 0.05).max(0.05);
-        (10f64.powf(a - pad), 10f64.powf(b + pad))
+        let (lo, hi) = (10f64.powf(a - pad), 10f64.powf(b + pad));
+        (
+            lo.clamp(1.0 / AXIS_LIMIT, AXIS_LIMIT),
+            hi.clamp(1.0 / AXIS_LIMIT, AXIS_LIMIT),
+        )
     } else {
         let pad = ((hi - lo) * 0.05)
             .max(hi.abs().max(lo.abs()) * 0.01)
             .max(1e-12);
-        (lo - pad, hi + pad)
+        (finite_axis(lo - pad), finite_axis(hi + pad))
     }
 }
 
@@ -50,6 +54,17 @@ fn extent<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
     values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
         (a.min(*y), b.max(*y))
     })
+}
+
+/// Largest magnitude an axis reaches (and, on a log axis, the inverse of its smallest): values
+/// near the largest float (a diverged run, a damaged link) would otherwise make the axis's width,
+/// padding or ticks overflow, and plotters' log mesh never finished (found by `make fuzz`); 1e200
+/// is far beyond any real curve and leaves plotters room for its own arithmetic.
+const AXIS_LIMIT: f64 = 1e200;
+
+/// `v` within ±[`AXIS_LIMIT`].
+fn finite_axis(v: f64) -> f64 {
+    v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
 }
 
 /// The `q` quantile with linear interpolation between order statistics (d3's `quantile`).
@@ -69,9 +84,9 @@ pub fn x_range(lo: f64, hi: f64) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         (0.0, 1.0)
     } else if hi <= lo {
-        (lo - 0.5, hi + 0.5)
+        (finite_axis(lo - 0.5), finite_axis(hi + 0.5))
     } else {
-        (lo, hi)
+        (finite_axis(lo), finite_axis(hi))
     }
 }
 

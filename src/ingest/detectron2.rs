@@ -32,7 +32,7 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
             columns.push(key, x, y);
         }
     }
-    if rows < 2 {
+    if rows == 0 {
         return Err(Error::TooFewRows {
             file: file.to_string(),
             rows,

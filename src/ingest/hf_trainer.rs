@@ -48,7 +48,7 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
             columns.push(key, step, y);
         }
     }
-    if rows < 2 {
+    if rows == 0 {
         return Err(Error::TooFewRows {
             file: file.to_string(),
             rows,

@@ -30,6 +30,7 @@
 mod delimited;
 mod detect;
 mod detectron2;
+mod encoding;
 mod events;
 mod fastai;
 mod folder;
@@ -50,6 +51,8 @@ mod wandb;
 pub use detect::{detect, Detected, Dialect, HEAD};
 use folder::{Gather, Piece};
 pub use stream::Stream;
+
+use std::borrow::Cow;
 
 use crate::error::Error;
 use crate::model::{Drop, Run};
@@ -89,12 +92,26 @@ fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Piece, Err
     if let Some(piece) = side_file(input) {
         return piece;
     }
-    let dialect = dialect_of(input.name, input.bytes)?;
     let file = input.name;
+    let utf16 = if encoding::is_utf16(input.bytes) {
+        let text = encoding::utf16(input.bytes).map_err(|offset| Error::Binary {
+            file: file.to_string(),
+            offset,
+        })?;
+        Some(text)
+    } else {
+        None
+    };
+    let input = utf16.as_deref().map_or(*input, |text| Input {
+        name: file,
+        bytes: text.as_bytes(),
+    });
+    let dialect = dialect_of(file, input.bytes)?;
     if dialect == Dialect::TfEvents {
         return Ok(Piece::Events(events::read(file, input.bytes, warnings)?));
     }
-    let text = text_of(input)?;
+    let text = text_of(&input, warnings)?;
+    let text = text.as_ref();
     Ok(match dialect {
         Dialect::Mlflow => Piece::Metric(mlflow::read(file, text)?),
         Dialect::HfTrainer => Piece::Runs(hf_trainer::read(file, text)?),
@@ -277,11 +294,11 @@ fn stem(file: &str) -> &str {
     base.rsplit_once('.').map_or(base, |(stem, _)| stem)
 }
 
-/// The file's text, or why it is not a text log.
-fn text_of<'a>(input: &Input<'a>) -> Result<&'a str, Error> {
+/// The file's text, or why it is not a text log (see [`encoding`] for what is read as text).
+fn text_of<'a>(input: &Input<'a>, warnings: &mut Vec<String>) -> Result<Cow<'a, str>, Error> {
     let bytes = input
         .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
+        .strip_prefix(encoding::UTF8_BOM)
         .unwrap_or(input.bytes);
     if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(Error::Binary {
@@ -289,14 +306,14 @@ fn text_of<'a>(input: &Input<'a>) -> Result<&'a str, Error> {
             offset,
         });
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::Binary {
-        file: input.name.to_string(),
-        offset: e.valid_up_to(),
-    })?;
+    let (text, legacy) = encoding::lines(bytes);
     if text.trim().is_empty() {
         return Err(Error::Empty {
             file: input.name.to_string(),
         });
+    }
+    if legacy {
+        warnings.push(encoding::legacy_warning(input.name));
     }
     Ok(text)
 }

@@ -7,6 +7,7 @@
 //! anywhere outranks a parse error, as it does there, so a parse error is held until the file ends.
 
 use super::detect::HEAD;
+use super::encoding;
 use super::events::Decoder;
 use super::table::{self, Builder};
 use super::{
@@ -16,7 +17,6 @@ use super::{
 use crate::error::Error;
 use crate::model::Drop;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Bytes collected before complete lines are parsed: small chunks are parsed together.
 const PIECE: usize = 16 << 10;
 /// Bytes past which no complete line found means a quote that never closes (or lines that long):
@@ -37,13 +37,16 @@ struct File {
     size: usize,
     /// The head until the dialect is known, then the unfinished last line (or, for JSON, everything).
     pending: Vec<u8>,
+    /// `pending`'s length when a look for complete lines last found too few: the next look waits
+    /// until it has doubled, so that tiny chunks do not rescan the same bytes (linear, not quadratic).
+    tried: usize,
     phase: Phase,
 }
 
 enum Phase {
     /// Collecting the first bytes: enough for `detect` and the delimiter sniffing.
     Head,
-    /// A JSON dialect, or a head with no five complete lines in [`STUCK`] bytes: the file is read
+    /// A JSON dialect, UTF-16 text, or a head with no five complete lines in [`STUCK`] bytes: the file is read
     /// whole at the end.
     Whole,
     Lines(Box<Lines>),
@@ -59,8 +62,10 @@ struct Lines {
     passed: usize,
     /// The first NUL byte, which makes the file binary whatever else is wrong with it.
     nul: Option<usize>,
-    /// The first byte that is not UTF-8 (parsing stops there).
-    invalid: Option<usize>,
+    /// Whether a line was read as Windows-1252 (not UTF-8), and where in the drop's warnings
+    /// the warning about it goes (where reading the whole file would have put it).
+    legacy: bool,
+    warnings_at: usize,
     /// The first parse error, reported when no encoding problem turns up later.
     failed: Option<Error>,
     /// No line end was found in [`STUCK`] bytes: the rest is parsed at the end of the file.
@@ -87,6 +92,7 @@ impl Stream {
             name: name.to_string(),
             size,
             pending: Vec::new(),
+            tried: 0,
             phase: if is_side_file(name) {
                 Phase::Whole
             } else {
@@ -110,7 +116,7 @@ impl Stream {
         file.pending.extend_from_slice(chunk);
         match &mut file.phase {
             Phase::Whole | Phase::Events(..) => Ok(()),
-            Phase::Head if file.pending.len() >= HEAD => {
+            Phase::Head if file.pending.len() >= HEAD.max(2 * file.tried) => {
                 match file.start(&mut self.gather.warnings) {
                     Err(e) if self.gather.folder => {
                         let name = file.name.clone();
@@ -122,11 +128,16 @@ impl Stream {
                 }
             }
             Phase::Head => Ok(()),
-            Phase::Lines(lines) if lines.stuck || file.pending.len() < PIECE => Ok(()),
+            Phase::Lines(lines)
+                if lines.stuck || file.pending.len() < PIECE.max(2 * file.tried) =>
+            {
+                Ok(())
+            }
             Phase::Lines(lines) => {
                 let cut = table::complete(&file.pending, lines.builder.line_end());
                 lines.take(&file.pending[..cut], &mut self.gather.warnings);
                 file.pending.drain(..cut);
+                file.tried = if cut == 0 { file.pending.len() } else { 0 };
                 lines.stuck = file.pending.len() > STUCK;
                 Ok(())
             }
@@ -244,8 +255,10 @@ impl File {
             Phase::Events(_, Some(e)) => Err(e),
             Phase::Events(decoder, None) => Ok(Piece::Events(decoder.finish(warnings))),
             Phase::Lines(mut lines) => {
-                lines.take(&self.pending, warnings);
-                if let Some(offset) = lines.nul.or(lines.invalid) {
+                let cut = table::complete(&self.pending, lines.builder.line_end());
+                lines.take(&self.pending[..cut], warnings);
+                lines.take_last(&self.pending[cut..], warnings);
+                if let Some(offset) = lines.nul {
                     return Err(Error::Binary {
                         file: self.name,
                         offset,
@@ -253,6 +266,12 @@ impl File {
                 }
                 if let Some(e) = lines.failed {
                     return Err(e);
+                }
+                if lines.legacy {
+                    warnings.insert(
+                        lines.warnings_at.min(warnings.len()),
+                        encoding::legacy_warning(&self.name),
+                    );
                 }
                 let table = lines.builder.finish(warnings)?;
                 Ok(Piece::Runs(from_table(
@@ -268,6 +287,10 @@ impl File {
     /// Picks the dialect from the head (at least [`HEAD`] bytes); a delimited file starts
     /// parsing once it has five complete lines, an event file decoding at once.
     fn start(&mut self, warnings: &mut Vec<String>) -> Result<(), Error> {
+        if encoding::is_utf16(&self.pending) {
+            self.phase = Phase::Whole;
+            return Ok(());
+        }
         let dialect = dialect_of(&self.name, &self.pending)?;
         if dialect == Dialect::TfEvents {
             let mut decoder = Box::new(Decoder::new(&self.name));
@@ -280,31 +303,34 @@ impl File {
             self.phase = Phase::Whole;
             return Ok(());
         }
-        let skip = if self.pending.starts_with(BOM) {
-            BOM.len()
+        let skip = if self.pending.starts_with(encoding::UTF8_BOM) {
+            encoding::UTF8_BOM.len()
         } else {
             0
         };
         let text = &self.pending[skip..];
         let cut = table::complete(text, line_end(text));
         if !enough_lines(&text[..cut]) {
+            self.tried = self.pending.len();
             if self.pending.len() > STUCK {
                 self.phase = Phase::Whole;
             }
             return Ok(());
         }
-        let head = std::str::from_utf8(&text[..cut]).unwrap_or("");
+        let (head, _) = encoding::lines(&text[..cut]);
         let mut lines = Box::new(Lines {
             dialect,
-            builder: Builder::new(&self.name, head, self.size),
+            builder: Builder::new(&self.name, &head, self.size),
             passed: 0,
             nul: None,
-            invalid: None,
+            legacy: false,
+            warnings_at: warnings.len(),
             failed: None,
             stuck: false,
         });
         lines.take(&text[..cut], warnings);
         self.pending.drain(..skip + cut);
+        self.tried = 0;
         self.phase = Phase::Lines(lines);
         Ok(())
     }
@@ -346,7 +372,7 @@ impl File {
                 );
             }
         };
-        if let Some(offset) = lines.nul.or(lines.invalid) {
+        if let Some(offset) = lines.nul {
             return Err(Error::Binary {
                 file: self.name.clone(),
                 offset,
@@ -354,6 +380,12 @@ impl File {
         }
         if let Some(e) = &lines.failed {
             return Err(e.clone());
+        }
+        if lines.legacy {
+            warnings.insert(
+                lines.warnings_at.min(warnings.len()),
+                encoding::legacy_warning(&self.name),
+            );
         }
         let table = lines.builder.clone().finish(warnings)?;
         Ok(Piece::Runs(from_table(
@@ -366,27 +398,36 @@ impl File {
 }
 
 impl Lines {
-    /// Checks and parses the next complete lines (or the unfinished last one at the end).
+    /// Checks and parses the next complete lines.
     fn take(&mut self, piece: &[u8], warnings: &mut Vec<String>) {
+        if let Some(text) = self.text(piece) {
+            if let Err(e) = self.builder.feed(&text, warnings) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// Checks and parses the file's unfinished last line (see [`Builder::feed_last`]).
+    fn take_last(&mut self, piece: &[u8], warnings: &mut Vec<String>) {
+        if let Some(text) = self.text(piece) {
+            if let Err(e) = self.builder.feed_last(&text, warnings) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// The text of the next piece, or `None` once the file is known binary or failed.
+    fn text<'a>(&mut self, piece: &'a [u8]) -> Option<std::borrow::Cow<'a, str>> {
         let at = self.passed;
         self.passed += piece.len();
         if self.nul.is_none() {
             self.nul = memchr::memchr(0, piece).map(|i| at + i);
         }
-        if self.invalid.is_some() || self.nul.is_some() {
-            return;
+        if self.nul.is_some() || self.failed.is_some() {
+            return None;
         }
-        let text = match std::str::from_utf8(piece) {
-            Ok(text) => text,
-            Err(e) => {
-                self.invalid = Some(at + e.valid_up_to());
-                return;
-            }
-        };
-        if self.failed.is_none() {
-            if let Err(e) = self.builder.feed(text, warnings) {
-                self.failed = Some(e);
-            }
-        }
+        let (text, legacy) = encoding::lines(piece);
+        self.legacy |= legacy;
+        Some(text)
     }
 }

@@ -85,14 +85,16 @@ enum State {
     Text,
 }
 
-/// Reads delimited text into its numeric columns; needs at least two data rows.
+/// Reads delimited text into its numeric columns; needs at least one data row.
 ///
 /// A column whose first non-empty cell is not a number is text (a note, a printed array): it is
 /// skipped with a warning. A column that started with numbers and later holds something else is
 /// an error naming that cell, because skipping it would silently lose a curve.
 pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table, Error> {
     let mut builder = Builder::new(file, text, text.len());
-    builder.feed(text, warnings)?;
+    let cut = complete(text.as_bytes(), builder.line_end());
+    builder.feed(&text[..cut], warnings)?;
+    builder.feed_last(&text[cut..], warnings)?;
     builder.finish(warnings)
 }
 
@@ -116,6 +118,8 @@ pub struct Builder {
     end: u8,
     /// Expected rows (the size over the head's mean line length), for the first allocation.
     capacity: usize,
+    /// The file's length in bytes: a row of `w` columns takes at least `w` of them.
+    size: usize,
     header: Option<Header>,
     values: Vec<Vec<f64>>,
     states: Vec<State>,
@@ -138,6 +142,7 @@ impl Builder {
             decimal_comma: delimiter != b',',
             end,
             capacity: size / line_len + 1,
+            size,
             header: None,
             values: Vec::new(),
             states: Vec::new(),
@@ -188,9 +193,10 @@ impl Builder {
                 } else {
                     (1..=width).map(|i| format!("column {i}")).collect()
                 };
-                self.values = (0..width)
-                    .map(|_| Vec::with_capacity(self.capacity))
-                    .collect();
+                // A row takes at least one byte per column, so the first allocation never holds
+                // more rows than the file's bytes allow, whatever the head suggested.
+                let rows = self.capacity.min(self.size / width.max(1) + 1);
+                self.values = (0..width).map(|_| Vec::with_capacity(rows)).collect();
                 self.states = vec![State::Unknown; width];
                 self.header = Some(Header {
                     names,
@@ -239,6 +245,59 @@ impl Builder {
         }
         self.line = lines.line_at(text.len() as u64);
         Ok(())
+    }
+
+    /// Reads the file's last line when no line end follows it. A log still being written ends in
+    /// a line cut short: when that line does not fit the table (too few fields, a cell that is not
+    /// a number in a numeric column), it is left out with a warning instead of refusing the file.
+    pub fn feed_last(&mut self, text: &str, warnings: &mut Vec<String>) -> Result<(), Error> {
+        // Ending in a line end, it is a quote left open, not a line cut short.
+        let cut = !text.ends_with(['\n', '\r']);
+        if let Some(why) = self.misfit(text).filter(|_| cut) {
+            warnings.push(format!(
+                "{} line {}: the last line is cut short ({why}), as when the log is still being written: left it out",
+                self.file, self.line
+            ));
+            return Ok(());
+        }
+        self.feed(text, warnings)
+    }
+
+    /// Why the one line `text` would fail as a data row, if it would.
+    fn misfit(&self, text: &str) -> Option<String> {
+        let header = self.header.as_ref()?;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => return Some(e.to_string()),
+        }
+        let width = header.names.len();
+        if record.len() == 1 && record[0].trim_ascii().is_empty() {
+            return None;
+        }
+        if record.len() != width {
+            return Some(format!("{} of {width} fields", record.len()));
+        }
+        record
+            .iter()
+            .zip(&self.states)
+            .enumerate()
+            .find_map(|(i, (cell, state))| {
+                let cell = cell.trim_ascii();
+                (*state == State::Numeric && parse(cell, self.decimal_comma).is_none()).then(|| {
+                    format!(
+                        "`{}` in column `{}` is not a number",
+                        shown(cell),
+                        header.names[i]
+                    )
+                })
+            })
     }
 
     /// Stores one data row's cells.
@@ -302,12 +361,6 @@ impl Builder {
             return Err(Error::NoNumericColumn {
                 file,
                 columns: header.names,
-            });
-        }
-        if self.rows < 2 {
-            return Err(Error::TooFewRows {
-                file,
-                rows: self.rows,
             });
         }
         Ok(Table {

@@ -33,8 +33,11 @@ const VERSION_1: char = '1';
 pub const MAX_LINK: usize = 16 << 20;
 /// Largest payload a link may unpack to (refuses deflate bombs).
 pub const MAX_UNPACKED: usize = 64 << 20;
-/// Most values (x and y counted apart) a link may hold across all its series.
+/// Most values (x and y counted apart) a link may hold across all its series; every warning, run
+/// and series is charged [`ITEM_COST`] values too, so that no count of empty items gets through.
 pub const MAX_VALUES: usize = 4_000_000;
+/// What a warning, run or series costs against [`MAX_VALUES`]: about its memory and work beside one value's.
+pub const ITEM_COST: usize = 16;
 /// Above this many characters a link is too long for most chat and mail programs.
 pub const LONG_LINK: usize = 1 << 20;
 
@@ -51,7 +54,8 @@ pub enum LinkError {
     Base64 { position: usize },
     /// The compressed data is cut short or corrupt.
     Inflate,
-    /// The data unpacks to more than [`MAX_UNPACKED`] bytes or holds more than [`MAX_VALUES`] values.
+    /// The data unpacks to more than [`MAX_UNPACKED`] bytes or holds more than [`MAX_VALUES`]
+    /// values, items charged at [`ITEM_COST`].
     TooLarge,
     /// The unpacked data ends before the structure does.
     Truncated { expected: String },
@@ -84,7 +88,7 @@ impl fmt::Display for LinkError {
             ),
             LinkError::TooLarge => write!(
                 f,
-                "the share link unpacks to more than {} MB or {MAX_VALUES} values: expected a smaller log, so it was refused.",
+                "the share link unpacks to more than {} MB or {MAX_VALUES} values (each warning, run and series counting {ITEM_COST}): expected a smaller log, so it was refused.",
                 MAX_UNPACKED >> 20
             ),
             LinkError::Truncated { expected } => write!(
@@ -113,7 +117,14 @@ pub fn encode(drop: &Drop) -> String {
     for run in runs {
         write_run(&mut out, run);
     }
-    let packed = miniz_oxide::deflate::compress_to_vec(&out.bytes, 9);
+    pack(&out.bytes)
+}
+
+/// The `d` value carrying `payload` as it is: version character + base64url(deflate(payload)).
+/// [`encode`] packs a drop's payload; the fuzzer packs arbitrary payloads to reach the decoder's
+/// structure checks.
+pub fn pack(payload: &[u8]) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(payload, 9);
     let mut text = String::with_capacity(1 + packed.len() * 4 / 3 + 4);
     text.push(VERSION);
     URL_SAFE_NO_PAD.encode_string(&packed, &mut text);
@@ -157,7 +168,10 @@ pub fn decode(text: &str) -> Result<Drop, LinkError> {
     let mut budget = MAX_VALUES;
     let warnings_count = input.count(1, "the number of warnings")?;
     let warnings = (0..warnings_count)
-        .map(|_| input.str("a warning"))
+        .map(|_| {
+            charge(&mut budget, ITEM_COST)?;
+            input.str("a warning")
+        })
         .collect::<Result<_, _>>()?;
     let runs_count = input.count(4, "the number of runs")?;
     let runs: Vec<Run> = (0..runs_count)
@@ -218,7 +232,14 @@ fn write_run(out: &mut Writer, run: &Run) {
     }
 }
 
+/// Takes `cost` from what is left of the link's budget, or refuses the link.
+fn charge(budget: &mut usize, cost: usize) -> Result<(), LinkError> {
+    *budget = budget.checked_sub(cost).ok_or(LinkError::TooLarge)?;
+    Ok(())
+}
+
 fn read_run(input: &mut Reader<'_>, budget: &mut usize, version: char) -> Result<Run, LinkError> {
+    charge(budget, ITEM_COST)?;
     let name = input.str("a run name")?;
     let source = input.str("a run source")?;
     let dialect = input.str("a run dialect")?;
@@ -295,6 +316,7 @@ fn read_series(
     budget: &mut usize,
     version: char,
 ) -> Result<Series, LinkError> {
+    charge(budget, ITEM_COST)?;
     let name = input.str("a series name")?;
     let axis = match input.u8("a series axis")? {
         0 => Axis::Epoch,
@@ -387,7 +409,7 @@ fn read_column(
 ) -> Result<Vec<f64>, LinkError> {
     let n = usize::try_from(input.varint(&format!("the length of series `{series}`"))?)
         .map_err(|_| LinkError::TooLarge)?;
-    *budget = budget.checked_sub(n).ok_or(LinkError::TooLarge)?;
+    charge(budget, n)?;
     column::read(input, n).map_err(|e| match e {
         LinkError::Damaged { offset, expected } => LinkError::Damaged {
             offset,

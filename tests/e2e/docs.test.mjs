@@ -121,7 +121,7 @@ function countCompiles() {
  * the module once (streaming) and request nothing outside the site. Returns the timings.
  */
 async function checkSite(site, pages, label) {
-  const server = await serve(site, { 'cache-control': 'max-age=600' });
+  const server = await serve({ root: site, headers: { 'cache-control': 'max-age=600' } });
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   await context.addInitScript(countCompiles);
   const page = await context.newPage();

@@ -11,7 +11,7 @@ let browser;
 const grown = { text: '', ranges: true, requests: [] };
 
 before(async () => {
-  server = await serve(undefined, {}, {
+  server = await serve({ routes: {
     '/grown/history.csv': (req, res) => {
       const body = Buffer.from(grown.text);
       const etag = `"${body.length}"`;
@@ -33,7 +33,7 @@ before(async () => {
       }
       res.writeHead(200, { etag, 'content-type': 'text/csv' }).end(body);
     },
-  });
+  } });
   browser = await launch();
 });
 after(async () => {

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, isAbsolute, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,22 +20,34 @@ const TYPES = {
   '.json': 'application/json',
 };
 
+/** The browser tests' build of the module (`scripts/build-web.sh --test`), served as www/pkg/. */
+const TEST_PKG = '/target/e2e/pkg/';
+
 /**
  * Serves `root` (the repository unless given) read-only on a free 127.0.0.1 port; `requests` lists
  * every path asked for. `headers` are added to every answer (e.g. a Cache-Control); `routes` maps a
- * path to a `(req, res)` handler that answers it instead.
+ * path to a `(req, res)` handler answering it instead of a file. From the repository, tests get the
+ * crash-test build as www/pkg/; benchmarks pass `shipped: true` for the real one.
  */
-export async function serve(root = ROOT, headers = {}, routes = {}) {
+export async function serve({ root = ROOT, headers = {}, routes = {}, shipped = false } = {}) {
   const requests = [];
   const base = join(root, '/');
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     requests.push(path);
     if (Object.hasOwn(routes, path)) {
       routes[path](req, res);
       return;
     }
-    const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
+    const test = !shipped && root === ROOT && path.startsWith('/www/pkg/');
+    const served = test ? TEST_PKG + path.slice('/www/pkg/'.length) : path;
+    const file = normalize(join(base, served.endsWith('/') ? `${served}index.html` : served));
     if (!file.startsWith(base)) {
       res.writeHead(403).end();
       return;
@@ -131,4 +144,31 @@ export function canvasPrint(page) {
 /** The page's URL fragment, read inside the page (page.url() can lag behind history.replaceState). */
 export async function fragment(page) {
   return new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+}
+
+/** LEB128 of `n`, as share-link payloads write counts. */
+export function varint(n) {
+  const out = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return out;
+}
+
+/** A share link's `d` value carrying `payload` as it is (see `share::pack`). */
+export function packLink(payload) {
+  return `1${deflateRawSync(payload, { level: 9 }).toString('base64url')}`;
+}
+
+/** The payload of two runs `m_fold1`, `m_fold2` of `n` points each, x and y 0, 1, 2…: linear columns. */
+export function foldsPayload(n) {
+  // A linear column (layout 1): first value, step, no exceptions.
+  const column = [1, ...new Uint8Array(new Float64Array([0, 1]).buffer), 0];
+  const str = (s) => [...varint(s.length), ...Buffer.from(s)];
+  const run = (name) => [...str(name), ...str(`${name}.csv`), ...str('keras'), 1, ...str('val_loss'), 0, 1, 0, 0,
+    ...varint(n), ...column, ...varint(n), ...column];
+  return Buffer.from([0, 2, ...run('m_fold1'), ...run('m_fold2')]);
 }

@@ -74,7 +74,7 @@ test('<learning-curve> loads from node_modules in Chromium and requests nothing 
 <body><h1>Training notes</h1>
 <learning-curve id="curve" src="metrics.csv" height="300"></learning-curve>
 </body></html>`);
-  const server = await serve(project);
+  const server = await serve({ root: project });
   try {
     const { page, errors, urls, context } = await openPage(browser, `${server.origin}/index.html`);
     await page.waitForSelector('learning-curve#curve[data-state="ready"]', { timeout: 15000 });

@@ -94,10 +94,10 @@ test('runs can be hidden, renamed (as text only) and filtered by a pattern', asy
   assert.equal(JSON.parse((await fragment(page)).get('names'))[0], hostile);
 
   const renamed = await canvasPrint(page);
-  await page.fill('#run-filter', 'cosmos|onerror');
+  await page.fill('#run-filter', '/cosmos|onerror/');
   const visible = await page.$$eval('#run-list [data-run]', (els) => els.filter((e) => !e.hidden).map((e) => e.querySelector('.rename').value));
   assert.deepEqual(visible.sort(), [hostile, 'icy-cosmos-101'], 'the pattern matches the names as the user sees them');
-  assert.equal((await fragment(page)).get('filter'), 'cosmos|onerror');
+  assert.equal((await fragment(page)).get('filter'), '/cosmos|onerror/');
   assert.notEqual(await canvasPrint(page), renamed, 'filtered-out runs leave the chart');
   await screenshot(page, 'runs-filtered');
   assert.deepEqual(errors, []);

@@ -1,0 +1,98 @@
+//! Every step is O(n log n) or better in points, series and runs: inputs a quadratic step would
+//! take minutes to hours on finish here in a moment. Nothing is timed: the sizes are chosen so
+//! that the quadratic versions these tests replaced never finish a `cargo test` run.
+#![cfg(not(target_arch = "wasm32"))]
+
+use plateau::chart::gaussian;
+use plateau::compare::band;
+use plateau::ingest::{read, Input};
+use plateau::model::{Axis, Run, Series};
+
+fn series(name: &str, x: Vec<f64>, y: Vec<f64>) -> Series {
+    Series::named(name, Axis::Epoch, x, y)
+}
+
+#[test]
+fn band_of_two_million_point_folds_matches_every_x() {
+    let n = 1_000_000;
+    let x: Vec<f64> = (0..n).map(f64::from).collect();
+    let a = series("loss", x.clone(), x.iter().map(|v| v * 2.0).collect());
+    let b = series(
+        "loss",
+        x.iter().rev().copied().collect(),
+        x.iter().rev().copied().collect(),
+    );
+    let band = band(&[&a, &b]).expect("every x is shared");
+    assert_eq!(band.x.len(), n as usize);
+    assert_eq!(band.mean[10], 15.0);
+    assert_eq!((band.min[10], band.max[10]), (10.0, 20.0));
+}
+
+#[test]
+fn band_takes_the_last_value_logged_at_an_x() {
+    let a = series("loss", vec![0.0, 1.0], vec![1.0, 1.0]);
+    let b = series("loss", vec![0.0, 1.0, 1.0, -0.0], vec![9.0, 9.0, 3.0, 5.0]);
+    let band = band(&[&a, &b]).unwrap();
+    assert_eq!(band.mean, vec![3.0, 2.0]);
+}
+
+#[test]
+fn pairing_a_hundred_thousand_series_is_linear() {
+    let n = 50_000;
+    let mut list = Vec::new();
+    for i in 0..n {
+        list.push(series(&format!("loss_{i}"), vec![0.0], vec![1.0]));
+        list.push(series(&format!("val_loss_{i}"), vec![0.0], vec![1.0]));
+    }
+    let run = Run::new("r", "r.csv", "csv", list);
+    assert_eq!(run.series[0].partner.as_deref(), Some("val_loss_0"));
+    assert_eq!(
+        run.series[2 * n - 1].partner.as_deref(),
+        Some(format!("loss_{}", n - 1).as_str())
+    );
+}
+
+#[test]
+fn pairing_prefers_validation_then_the_epoch_variant() {
+    let list = vec![
+        series("train_loss_step", vec![0.0], vec![1.0]),
+        series("test_loss", vec![0.0], vec![1.0]),
+        series("train_loss_epoch", vec![0.0], vec![1.0]),
+        series("val_loss", vec![0.0], vec![1.0]),
+    ];
+    let run = Run::new("r", "r.csv", "lightning", list);
+    let partner = |n: &str| run.series(n).unwrap().partner.clone();
+    assert_eq!(partner("train_loss_step").as_deref(), Some("val_loss"));
+    assert_eq!(partner("val_loss").as_deref(), Some("train_loss_epoch"));
+    assert_eq!(partner("test_loss").as_deref(), Some("train_loss_epoch"));
+}
+
+#[test]
+fn gaussian_over_a_million_equal_x_is_their_mean() {
+    let n = 1_000_000;
+    let mut x = vec![5.0; n];
+    x.extend([6.0, 7.0]);
+    let y: Vec<f64> = (0..n + 2).map(|i| (i % 2) as f64).collect();
+    let out = gaussian(0.9, &x, &y);
+    assert_eq!(out.len(), n + 2);
+    assert!(
+        (out[0] - out[n - 1]).abs() < 1e-12,
+        "one x, one smoothed value"
+    );
+    assert!((out[0] - 0.5).abs() < 0.01, "{}", out[0]);
+}
+
+#[test]
+fn keras_epoch_flipping_every_row_joins_in_linear_time() {
+    let mut csv = String::from("epoch,loss\n");
+    for i in 0..600_000 {
+        csv.push_str(if i % 2 == 0 { "0,0.5\n" } else { "1,0.4\n" });
+    }
+    let drop = read(&[Input {
+        name: "log.csv",
+        bytes: csv.as_bytes(),
+    }])
+    .unwrap();
+    assert_eq!(drop.runs.len(), 300_000);
+    assert_eq!(drop.runs[299_999].name, "log #300000");
+}

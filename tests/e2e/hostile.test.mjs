@@ -1,0 +1,246 @@
+// Hostile links and odd files in Chromium: a real trap in the module (the crash-test build, see
+// scripts/build-web.sh --test) is one sentence and the next drop works, on the worker and the
+// main-thread paths and through the JS API; long lists stop at 200 items; a filter from a link
+// never runs as a backtracking RegExp; `?src=` and `<learning-curve src>` downloads are bounded.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serve, launch, openPage, ROOT, waitState, dropFiles, readFixture, varint, packLink, foldsPayload } from './harness.mjs';
+
+const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
+const CRASH = 'plateau-crash-test.csv';
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const example = () => readFixture(EXAMPLE);
+
+/** Drops the example, then the crash file, then the example again: error, then ready. */
+async function crashThenRecover(page) {
+  await dropFiles(page, [{ name: 'first.csv', bytes: await example() }]);
+  await waitState(page, 'ready');
+  await dropFiles(page, [{ name: CRASH, bytes: await example() }]);
+  await waitState(page, 'error');
+  const alert = await page.textContent('[role=alert]');
+  assert.match(alert, /^plateau crashed on this input \(a crash on purpose/, alert);
+  assert.equal(await page.textContent('#verdict .run[data-run="0"] .name'), 'first', 'the previous analysis stays');
+  await dropFiles(page, [{ name: 'again.csv', bytes: await example() }]);
+  await waitState(page, 'ready');
+  assert.equal(await page.textContent('#verdict .run[data-run="0"] .name'), 'again');
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
+}
+
+test('a trap in the worker is one sentence and the next drop reads', async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/`);
+  await crashThenRecover(page);
+  await context.close();
+});
+
+test('a trap on the main thread (no worker) is one sentence and the next drop reads', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route('**/www/worker.js', (route) => route.abort());
+  await page.goto(`${server.origin}/`);
+  await crashThenRecover(page);
+  await context.close();
+});
+
+test('the JS API answers after a trap', async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/www/embed-example.html`);
+  const text = (await example()).toString();
+  const result = await page.evaluate(async ([csv, crash]) => {
+    const { analyze } = await import('/www/plateau.js');
+    let error = null;
+    try {
+      await analyze({ name: crash, text: csv });
+    } catch (e) {
+      error = e.message;
+    }
+    const report = await analyze({ name: 'after.csv', text: csv });
+    return { error, verdict: report.runs[0].verdict };
+  }, [text, CRASH]);
+  assert.match(result.error, /^plateau crashed on this input/);
+  assert.equal(result.verdict, 'overfitting');
+  await context.close();
+});
+
+test('a stale #run=3 in the URL does not break a drop of one run', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/#run=3`);
+  await page.setInputFiles('input#file', join(ROOT, EXAMPLE));
+  await waitState(page, 'ready');
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** A Keras log whose epoch starts over `runs` times: that many runs in one file. */
+function manyRuns(runs) {
+  let csv = 'epoch,loss,val_loss\n';
+  for (let r = 0; r < runs; r += 1) csv += `0,${1 + r},${2 + r}\n1,${0.5 + r},${1.5 + r}\n`;
+  return Buffer.from(csv);
+}
+
+test('a drop of 1,000 runs shows the first 200 of each list and how many more', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await dropFiles(page, [{ name: 'many.csv', bytes: manyRuns(1000) }]);
+  await waitState(page, 'ready', 60000);
+  assert.equal(await page.$$eval('#verdict .run[data-run]', (els) => els.length), 200);
+  assert.equal(await page.$$eval('#run-list [data-run]', (els) => els.length), 200);
+  assert.match(await page.textContent('#verdict'), /… and 800 more runs/);
+  assert.match(await page.textContent('#run-list'), /… and 800 more runs/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a header of 20,000 columns reads and lists the first 200 series', async () => {
+  const names = Array.from({ length: 20000 }, (_, i) => `m${i}`);
+  const rows = [0, 1, 2].map((r) => names.map((_, i) => (i + r) / 7).join(','));
+  const csv = Buffer.from(`${names.join(',')}\n${rows.join('\n')}\n`);
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await dropFiles(page, [{ name: 'wide.csv', bytes: csv }]);
+  await waitState(page, 'ready', 60000);
+  assert.equal(await page.$$eval('#series-panel tbody tr[data-series]', (els) => els.length), 200);
+  assert.match(await page.textContent('#series-panel tbody'), /… and 19,800 more series/);
+  assert.ok((await page.$$eval('#legend > *', (els) => els.length)) <= 201);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a run filter from a link is plain text, and /patterns/ run in linear time', async () => {
+  const evil = `${'a'.repeat(40)}!`;
+  const { page, errors, context } = await openPage(browser, `${server.origin}/#filter=${encodeURIComponent('^(a|a)*$')}`);
+  await page.setInputFiles('input#file', [
+    { name: `${evil}.csv`, mimeType: 'text/csv', buffer: await example() },
+    { name: 'other_fold1.csv', mimeType: 'text/csv', buffer: await example() },
+  ]);
+  await waitState(page, 'ready');
+  const shown = () => page.$$eval('#run-list [data-run]', (els) => els.filter((e) => !e.hidden).length);
+  assert.equal(await shown(), 0, 'no run name holds the text ^(a|a)*$');
+  await page.fill('#run-filter', '/^(a|a)*!$/');
+  assert.equal(await shown(), 1, 'the pattern matches the long name without backtracking');
+  await page.fill('#run-filter', '/(/');
+  assert.equal(await page.getAttribute('#run-filter', 'aria-invalid'), 'true');
+  assert.match(await page.getAttribute('#run-filter', 'title'), /not a valid pattern/);
+  assert.equal(await shown(), 2, 'a broken pattern hides nothing');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a short link carrying 300,000 empty warnings is refused with one sentence', async () => {
+  const payload = Buffer.from([...varint(300000), ...new Array(300000).fill(0), 0]);
+  const d = packLink(payload);
+  assert.ok(d.length < 2000, `the link is short: ${d.length}`);
+  const { page, context } = await openPage(browser, `${server.origin}/#d=${d}`);
+  await waitState(page, 'error');
+  assert.match(await page.textContent('[role=alert]'), /^the share link unpacks to more than .* values/);
+  assert.equal(await page.$$eval('#verdict .warning', (els) => els.length), 0);
+  await context.close();
+});
+
+/** A server of the repository that answers `path` with `respond(req, res)`, closing any open answer when closed. */
+async function answering(path, respond) {
+  const open = new Set();
+  const special = await serve({
+    routes: {
+      [path]: (req, res) => {
+        open.add(res);
+        res.on('close', () => open.delete(res));
+        respond(req, res);
+      },
+    },
+  });
+  return {
+    origin: special.origin,
+    close: () => {
+      for (const res of open) res.destroy();
+      return special.close();
+    },
+  };
+}
+
+test('?src= refuses a log over 256 MB from its announced size without downloading it', async () => {
+  const huge = await answering('/big.csv', (_, res) => {
+    res.writeHead(200, { 'content-length': String(300 << 20), 'content-type': 'text/csv' });
+    res.write('epoch,loss\n');
+  });
+  const { page, context } = await openPage(browser, `${huge.origin}/?src=/big.csv`);
+  await waitState(page, 'error');
+  assert.match(await page.textContent('[role=alert]'), /larger than 256 MB, the most \?src= downloads/);
+  await context.close();
+  await huge.close();
+});
+
+test('?src= shows its download progress', async () => {
+  const body = Buffer.concat([await example(), Buffer.alloc(3 << 20, '\n')]);
+  const slow = await answering('/slow.csv', async (_, res) => {
+    res.writeHead(200, { 'content-length': String(body.length), 'content-type': 'text/csv' });
+    for (let at = 0; at < body.length; at += 256 << 10) {
+      res.write(body.subarray(at, at + (256 << 10)));
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    res.end();
+  });
+  const { page, errors, context } = await openPage(browser, `${slow.origin}/?src=/slow.csv`);
+  await page.waitForFunction(() => document.getElementById('progress-bar').value > 0);
+  await waitState(page, 'ready', 30000);
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
+  assert.deepEqual(errors, []);
+  await context.close();
+  await slow.close();
+});
+
+test('?src= with a broken %-escape in the file name still loads', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const csv = await example();
+  await page.route((url) => url.pathname.endsWith('.csv') && url.pathname.includes('bad'), (route) => route.fulfill({
+    status: 200, contentType: 'text/csv', body: csv,
+  }));
+  await page.goto(`${server.origin}/?src=/logs/bad%E0%A4%A.csv`);
+  await waitState(page, 'ready');
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
+  await context.close();
+});
+
+test('<learning-curve src> fetches its log without cookies', async () => {
+  const context = await browser.newContext();
+  await context.addCookies([{ name: 'session', value: 'secret', url: server.origin }]);
+  const page = await context.newPage();
+  const cookies = [];
+  page.on('request', async (r) => {
+    if (r.url().includes('probe=1')) cookies.push((await r.allHeaders()).cookie ?? '');
+  });
+  await page.goto(`${server.origin}/www/embed-example.html`);
+  await page.evaluate(() => {
+    const probe = document.createElement('learning-curve');
+    probe.id = 'probe';
+    probe.setAttribute('src', 'examples/keras-tomato-leaf.csv?probe=1');
+    document.querySelector('main').append(probe);
+  });
+  await page.waitForSelector('learning-curve#probe[data-state="ready"]', { timeout: 15000 });
+  assert.equal(await page.evaluate(() => document.cookie), 'session=secret', 'the page has a cookie to send');
+  assert.equal(cookies.length, 1, 'the element requested its log');
+  assert.deepEqual(cookies, [''], 'no cookie went with the request');
+  await context.close();
+});
+
+test('a share link is judged in the worker: Cancel stops a large one and the page stays as it was', async () => {
+  const d = packLink(foldsPayload(990_000));
+  assert.ok(d.length < 200, `a short link: ${d.length}`);
+  const { page, context } = await openPage(browser, `${server.origin}/#d=${d}`);
+  await waitState(page, 'loading');
+  await page.click('#cancel');
+  await waitState(page, 'empty');
+  await page.setInputFiles('input#file', join(ROOT, EXAMPLE));
+  await waitState(page, 'ready');
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
+  await context.close();
+});
