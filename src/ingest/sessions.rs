@@ -41,7 +41,7 @@ pub fn resolve(mut run: Run) -> (Vec<Run>, Vec<String>) {
     if !sorted.is_empty() {
         let word = run.series[0].axis.word();
         notes.push(format!(
-            "{}: the {word} goes back on a third of the rows or more of {} (written newest first, or shuffled): its points are read in {word} order, not as sessions",
+            "{}: the {word} goes back on most rows of {} (written newest first?): its points are read in {word} order, not as sessions",
             run.source,
             first_few(sorted.into_iter())
         ));
@@ -282,13 +282,13 @@ fn spread_repeats(s: &mut Series) -> bool {
     true
 }
 
-/// Puts a series whose x goes back on a third of its rows or more (a log written newest first,
-/// or shuffled: no training clock runs like that) in x order, stable for equal x; sessions are
-/// then found again. Returns whether it did.
+/// Puts a series whose x goes back on most of its rows (a log written newest first: no training
+/// clock runs like that, while runs appended to one log go back once per run) in x order, stable
+/// for equal x; sessions are then found again. Returns whether it did.
 fn sort_shuffled(s: &mut Series) -> bool {
     let n = s.x.len();
     let back = s.x.windows(2).filter(|w| w[1] < w[0]).count();
-    if n < 3 || 3 * back < n {
+    if n < 3 || 2 * back <= n {
         return false;
     }
     let mut order: Vec<usize> = (0..n).collect();
