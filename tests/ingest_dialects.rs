@@ -243,3 +243,39 @@ fn many_restarts_are_summarised_in_one_warning() {
         drop.warnings[0].contains("goes back 7 times") && drop.warnings[0].contains("and 2 more")
     );
 }
+
+/// MLflow writes step 0 on every line of a metric logged without steps: such a metric is read
+/// against its timestamps (one point per line, in order), not as one point repeated at step 0.
+#[test]
+fn mlflow_metric_logged_without_steps_is_read_against_its_timestamps() {
+    let mut loss = String::new();
+    for i in 0..60 {
+        let v = 1.0 / (1.0 + f64::from(i));
+        loss.push_str(&format!(
+            "{} {v} 0\n",
+            1_700_000_000_000u64 + 1_000 * i as u64
+        ));
+    }
+    let files = [
+        (
+            "mlruns/1/abc/meta.yaml",
+            "run_id: abc\nrun_name: nostep\n".to_string(),
+        ),
+        ("mlruns/1/abc/metrics/loss", loss),
+    ];
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|(name, text)| Input {
+            name,
+            bytes: text.as_bytes(),
+        })
+        .collect();
+    let drop = plateau::ingest::read_folder(&inputs).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(drop.runs.len(), 1);
+    let s = drop.runs[0].series("loss").expect("the metric");
+    assert_eq!(s.axis, Axis::WallTime);
+    assert_eq!(s.len(), 60);
+    assert!(s.restarts.is_empty(), "no sessions: {:?}", s.restarts);
+    assert!(s.x.windows(2).all(|w| w[1] - w[0] == 1.0));
+    assert!(drop.warnings.iter().any(|w| w.contains("timestamps")));
+}

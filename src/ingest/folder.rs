@@ -140,7 +140,7 @@ impl Gather {
                     let g = groups.get(run);
                     g.dialect = Some("mlflow");
                     g.sources.push(name);
-                    g.add(series.name, Axis::Step, series.x, series.y);
+                    g.add(series.name, series.axis, series.x, series.y);
                 }
                 Piece::Details(pairs) => {
                     let run = mlflow_run(&name).unwrap_or(dir);

@@ -29,18 +29,20 @@ pub fn is_metric(name: &str, head: &[u8]) -> bool {
         && fields[2].parse::<i64>().is_ok()
 }
 
-/// One metric file as a series against steps.
-pub fn read(file: &str, text: &str) -> Result<Series, Error> {
+/// One metric file as a series against steps; a metric logged without steps (MLflow then writes
+/// step 0 on every line) against its timestamps, in seconds, with a warning.
+pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Series, Error> {
     let metric = metric_path(file).map_or(file, |(_, m)| m);
     let mut x = Vec::new();
     let mut y = Vec::new();
+    let mut time = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let fields: Vec<&str> = line.split_ascii_whitespace().collect();
         if fields.is_empty() {
             continue;
         }
         let number = |f: &str| f.parse::<f64>().ok();
-        let (Some(_), Some(value), Some(step)) = (
+        let (Some(stamp), Some(value), Some(step)) = (
             fields.first().and_then(|f| number(f)),
             fields.get(1).and_then(|f| number(f)),
             fields.get(2).and_then(|f| number(f)),
@@ -56,6 +58,14 @@ pub fn read(file: &str, text: &str) -> Result<Series, Error> {
         };
         x.push(step);
         y.push(value);
+        time.push(stamp / 1000.0);
+    }
+    if x.len() > 1 && x.iter().all(|&s| s == x[0]) {
+        warnings.push(format!(
+            "{file}: every point has step {}, as MLflow writes a metric logged without steps: it is read against its timestamps",
+            x[0]
+        ));
+        return Ok(Series::named(metric, Axis::WallTime, time, y));
     }
     Ok(Series::named(metric, Axis::Step, x, y))
 }

@@ -113,7 +113,7 @@ fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Piece, Err
     let text = text_of(&input, warnings)?;
     let text = text.as_ref();
     Ok(match dialect {
-        Dialect::Mlflow => Piece::Metric(mlflow::read(file, text)?),
+        Dialect::Mlflow => Piece::Metric(mlflow::read(file, text, warnings)?),
         Dialect::HfTrainer => Piece::Runs(hf_trainer::read(file, text)?),
         Dialect::Detectron2 => Piece::Runs(detectron2::read(file, text)?),
         _ => {
