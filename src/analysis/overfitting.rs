@@ -17,6 +17,8 @@ pub const GL_THRESHOLD: f64 = 5.0;
 pub const NOISE_SIGMAS: f64 = 2.0;
 /// Prechelt's training strip length k for the progress P_k.
 pub const STRIP: usize = 5;
+/// Fewest validation points from the best to the end for the trend since the best.
+pub const MIN_RISE_POINTS: usize = 4;
 /// Smallest window for "training still falls": the mean of the last w points against the w before.
 const MIN_WINDOW: usize = 3;
 /// The window is this fraction of the series (at least [`MIN_WINDOW`]).
@@ -43,15 +45,26 @@ pub struct Prechelt {
     pub gap: Option<Trend>,
     /// The end level's distance above the best, in noise SDs of the recent validation points.
     pub sigmas: f64,
+    /// Mann–Kendall trend of validation from its best point to the end (at least
+    /// [`MIN_RISE_POINTS`] points): a significant rise there is overfitting even when noise keeps
+    /// the end level within [`NOISE_SIGMAS`] of the best.
+    pub since_best: Option<Trend>,
 }
 
 impl Prechelt {
-    /// Validation is GL₅ above its best and training still improves.
+    /// Validation is GL₅ above its best, beyond its noise (by level, or by a significant rising
+    /// trend since the best), while training does not worsen: it still falls at the end or ends
+    /// below where it stood at the validation best (a training loss that has converged low is
+    /// not "rising"; one that rises with validation is divergence, judged first).
     pub fn overfitting(&self) -> bool {
+        let beyond_noise = self.sigmas > NOISE_SIGMAS
+            || self
+                .since_best
+                .is_some_and(|t| t.significant() && t.slope > 0.0);
         self.gl > GL_THRESHOLD
-            && self.sigmas > NOISE_SIGMAS
+            && beyond_noise
             && self.since > 0
-            && self.train_falling == Some(true)
+            && (self.train_falling == Some(true) || self.train_change.is_some_and(|c| c < 0.0))
     }
 }
 
@@ -109,6 +122,9 @@ pub fn assess(
         train_falling,
         train_change,
         gap,
+        since_best: (since + 1 >= MIN_RISE_POINTS)
+            .then(|| trend(&x[best_index..], &val[best_index..]))
+            .flatten(),
         sigmas: if noise > 0.0 {
             (last - best) / noise
         } else {
