@@ -297,11 +297,17 @@ impl<'a> Signals<'a> {
         });
         let prechelt = (monitor.role == Role::Validation)
             .then(|| {
+                // Residuals around the recent line and second differences of the whole series
+                // both overstate the noise where the curve bends (the turn at the best is such
+                // a bend); the calmer of the two is the tighter bound.
                 overfitting::assess(
                     x,
                     &y,
-                    trend
-                        .map_or(0.0, |t| t.noise)
+                    [trend.map(|t| t.noise), noise]
+                        .into_iter()
+                        .flatten()
+                        .reduce(f64::min)
+                        .unwrap_or(0.0)
                         .max(resolution.unwrap_or(0.0)),
                     train_levels
                         .as_ref()
