@@ -34,6 +34,14 @@ pub enum Role {
     Other,
 }
 
+impl Role {
+    /// Measured on data the model does not train on (validation, or a test split logged every
+    /// epoch): the signal for generalisation.
+    pub fn held_out(self) -> bool {
+        matches!(self, Role::Validation | Role::Test)
+    }
+}
+
 /// What a series measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

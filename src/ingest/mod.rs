@@ -33,7 +33,7 @@ mod detectron2;
 mod events;
 mod fastai;
 mod folder;
-mod hf_trainer;
+pub mod hf_trainer;
 mod json;
 mod keras;
 mod lightning;
