@@ -17,8 +17,6 @@ pub const GL_THRESHOLD: f64 = 5.0;
 pub const NOISE_SIGMAS: f64 = 2.0;
 /// Prechelt's training strip length k for the progress P_k.
 pub const STRIP: usize = 5;
-/// Fewest validation points from the best to the end for the trend since the best.
-pub const MIN_RISE_POINTS: usize = 4;
 /// Smallest window for "training still falls": the mean of the last w points against the w before.
 const MIN_WINDOW: usize = 3;
 /// The window is this fraction of the series (at least [`MIN_WINDOW`]).
@@ -39,30 +37,22 @@ pub struct Prechelt {
     pub pq: Option<f64>,
     /// Whether the training series' recent window mean is below the window before it.
     pub train_falling: Option<bool>,
-    /// Relative change of the training series since the best validation point (−0.3 = fell 30%).
+    /// Relative change of the training series from the best validation point to its level at the
+    /// end (median of the last few values since that point; −0.3 = fell 30%).
     pub train_change: Option<f64>,
     /// Trend of validation − training over the recent half, when both share their x values.
     pub gap: Option<Trend>,
     /// The end level's distance above the best, in noise SDs of the recent validation points.
     pub sigmas: f64,
-    /// Mann–Kendall trend of validation from its best point to the end (at least
-    /// [`MIN_RISE_POINTS`] points): a significant rise there is overfitting even when noise keeps
-    /// the end level within [`NOISE_SIGMAS`] of the best.
-    pub since_best: Option<Trend>,
 }
 
 impl Prechelt {
-    /// Validation is GL₅ above its best, beyond its noise (by level, or by a significant rising
-    /// trend since the best), while training does not worsen: it still falls at the end or ends
+    /// Validation is GL₅ above its best, beyond its noise, while training does not worsen: it still falls at the end or ends
     /// below where it stood at the validation best (a training loss that has converged low is
     /// not "rising"; one that rises with validation is divergence, judged first).
     pub fn overfitting(&self) -> bool {
-        let beyond_noise = self.sigmas > NOISE_SIGMAS
-            || self
-                .since_best
-                .is_some_and(|t| t.significant() && t.slope > 0.0);
         self.gl > GL_THRESHOLD
-            && beyond_noise
+            && self.sigmas > NOISE_SIGMAS
             && self.since > 0
             && (self.train_falling == Some(true) || self.train_change.is_some_and(|c| c < 0.0))
     }
@@ -92,7 +82,7 @@ pub fn assess(
     let train_falling = train.and_then(|(_, t)| falling(t));
     let train_change = train.and_then(|(tx, t)| {
         let from = tx.iter().position(|&v| v >= x[best_index])?;
-        let (a, b) = (t[from], *t.last()?);
+        let (a, b) = (t[from], end_level(&t[from..], LEVEL_WINDOW)?);
         (a.is_finite() && b.is_finite() && a != 0.0).then(|| (b - a) / a.abs())
     });
     let gap = train.and_then(|(tx, t)| {
@@ -122,9 +112,6 @@ pub fn assess(
         train_falling,
         train_change,
         gap,
-        since_best: (since + 1 >= MIN_RISE_POINTS)
-            .then(|| trend(&x[best_index..], &val[best_index..]))
-            .flatten(),
         sigmas: if noise > 0.0 {
             (last - best) / noise
         } else {

@@ -295,7 +295,9 @@ impl<'a> Signals<'a> {
             let (tx, ty) = at_evaluations(t, monitor);
             (tx, ty.into_iter().map(|v| o.to(v)).collect())
         });
-        let prechelt = monitor.role.held_out()
+        let prechelt = monitor
+            .role
+            .held_out()
             .then(|| {
                 // Residuals around the recent line and second differences of the whole series
                 // both overstate the noise where the curve bends (the turn at the best is such
