@@ -24,6 +24,10 @@ impl Axis {
     }
 }
 
+/// The [`Run::info`] key naming the series the framework itself picks its best checkpoint by
+/// (Hugging Face's `metric_for_best_model`, Ultralytics' fitness); the default monitor.
+pub const MONITOR: &str = "monitor";
+
 /// Which data a series was measured on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

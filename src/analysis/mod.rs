@@ -245,7 +245,7 @@ pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
 }
 
 /// The requested series, else the one the framework picked its best checkpoint by (the run
-/// info's [`crate::ingest::hf_trainer::MONITOR`]), else validation loss, else a validation metric, else a test-split loss
+/// info's [`crate::model::MONITOR`]), else validation loss, else a validation metric, else a test-split loss
 /// or metric (the only held-out signal when no validation is logged), else training loss.
 /// Among several losses of one role the overall one (see [`is_overall_loss`]) is preferred.
 pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Series> {
@@ -257,7 +257,7 @@ pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Ser
     let framework = run
         .info
         .iter()
-        .find(|(k, _)| k == crate::ingest::hf_trainer::MONITOR)
+        .find(|(k, _)| k == crate::model::MONITOR)
         .and_then(|(_, name)| run.series(name))
         .filter(|s| s.direction != Direction::Unknown);
     if framework.is_some() {

@@ -7,14 +7,10 @@ use serde_json::Value;
 
 use super::{json, stem};
 use crate::error::Error;
-use crate::model::{Axis, Run};
+use crate::model::{Axis, Run, MONITOR};
 
 /// Keys that are not curves: the x values themselves and run totals.
 pub(super) const NOT_SERIES: [&str; 3] = ["step", "epoch", "total_flos"];
-
-/// The info key naming the series the framework itself monitors (read by
-/// [`crate::analysis::pick_monitor`]).
-pub const MONITOR: &str = "monitor";
 
 pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
     let root = json::parse(file, text, 1)?;

@@ -33,7 +33,7 @@ mod detectron2;
 mod events;
 mod fastai;
 mod folder;
-pub mod hf_trainer;
+mod hf_trainer;
 mod json;
 mod keras;
 mod lightning;
