@@ -26,6 +26,10 @@ impl Axis {
     }
 }
 
+/// The [`Run::info`] key naming the series the framework itself picks its best checkpoint by
+/// (Hugging Face's `metric_for_best_model`, Ultralytics' fitness); the default monitor.
+pub const MONITOR: &str = "monitor";
+
 /// Which data a series was measured on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,6 +38,14 @@ pub enum Role {
     Validation,
     Test,
     Other,
+}
+
+impl Role {
+    /// Measured on data the model does not train on (validation, or a test split logged every
+    /// epoch): the signal for generalisation.
+    pub fn held_out(self) -> bool {
+        matches!(self, Role::Validation | Role::Test)
+    }
 }
 
 /// What a series measures.

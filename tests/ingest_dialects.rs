@@ -279,3 +279,45 @@ fn mlflow_metric_logged_without_steps_is_read_against_its_timestamps() {
     assert!(s.x.windows(2).all(|w| w[1] - w[0] == 1.0));
     assert!(drop.warnings.iter().any(|w| w.contains("timestamps")));
 }
+
+/// A trainer_state.json with eval_loss and eval_wer at five evaluations.
+fn whisper_state(tail: &str) -> String {
+    let mut rows = Vec::new();
+    for k in 1..=5 {
+        let step = 100 * k;
+        rows.push(format!(r#"{{"loss": {}, "step": {step}}}"#, 1.0 / k as f64));
+        rows.push(format!(
+            r#"{{"eval_loss": {}, "eval_wer": {}, "step": {step}}}"#,
+            0.3 + 0.02 * k as f64,
+            40.0 - k as f64
+        ));
+    }
+    format!(r#"{{"log_history": [{}]{tail}}}"#, rows.join(","))
+}
+
+#[test]
+fn hf_metric_for_best_model_is_the_monitor() {
+    let text = whisper_state(r#", "metric_for_best_model": "wer", "best_metric": 35.0"#);
+    let drop = one("trainer_state.json", text.as_bytes());
+    let run = &drop.runs[0];
+    assert!(run
+        .info
+        .contains(&("monitor".to_string(), "eval_wer".to_string())));
+    let monitor = plateau::analysis::pick_monitor(run, None).expect("a monitor");
+    assert_eq!(monitor.name, "eval_wer");
+    // The user's own choice still wins.
+    let asked = plateau::analysis::pick_monitor(run, Some("eval_loss")).expect("a monitor");
+    assert_eq!(asked.name, "eval_loss");
+}
+
+#[test]
+fn hf_best_metric_alone_names_the_series_that_holds_it() {
+    let text = whisper_state(r#", "best_metric": 35.0"#);
+    let drop = one("trainer_state.json", text.as_bytes());
+    let monitor = plateau::analysis::pick_monitor(&drop.runs[0], None).expect("a monitor");
+    assert_eq!(monitor.name, "eval_wer");
+    let plain = one("trainer_state.json", whisper_state("").as_bytes());
+    assert!(plain.runs[0].info.is_empty());
+    let monitor = plateau::analysis::pick_monitor(&plain.runs[0], None).expect("a monitor");
+    assert_eq!(monitor.name, "eval_loss");
+}

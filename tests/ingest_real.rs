@@ -52,7 +52,11 @@ fn ultralytics_83_unpadded_with_time_column_and_one_based_epochs() {
     let drop = drop_of(&["yolo--wheat-weed-detection-yolov8/results.csv"]);
     let run = only_run(&drop);
     assert_eq!(run.dialect, "ultralytics");
-    assert_eq!(run.series.len(), 14, "every column but epoch is a series");
+    assert_eq!(
+        run.series.len(),
+        15,
+        "every column but epoch is a series, and Ultralytics' fitness is derived"
+    );
     let boxl = series(run, "train/box_loss");
     assert_eq!((boxl.axis, boxl.len()), (Axis::Epoch, 102));
     assert_eq!((boxl.x[0], boxl.x[101]), (1.0, 102.0));
@@ -68,6 +72,20 @@ fn ultralytics_83_unpadded_with_time_column_and_one_based_epochs() {
         traits(series(run, "val/box_loss")),
         (Role::Validation, Kind::Loss, Direction::Lower)
     );
+    let fitness = series(run, "fitness");
+    assert_eq!(
+        traits(fitness),
+        (Role::Validation, Kind::Metric, Direction::Higher)
+    );
+    let (map50, map) = (
+        series(run, "metrics/mAP50(B)"),
+        series(run, "metrics/mAP50-95(B)"),
+    );
+    assert_eq!(fitness.x, map.x);
+    assert!(close(fitness.y[0], 0.1 * map50.y[0] + 0.9 * map.y[0]));
+    assert!(run
+        .info
+        .contains(&("monitor".to_string(), "fitness".to_string())));
     assert_eq!(series(run, "lr/pg2").kind, Kind::LearningRate);
 }
 

@@ -540,6 +540,10 @@ fn overall_loss_names() {
 }
 
 fn fixture(path: &str) -> RunReport {
+    fixture_with(path, None)
+}
+
+fn fixture_with(path: &str, monitor: Option<&str>) -> RunReport {
     let full = format!(
         "{}/tests/fixtures/synthetic/{path}",
         env!("CARGO_MANIFEST_DIR")
@@ -550,7 +554,10 @@ fn fixture(path: &str) -> RunReport {
             name: &full,
             bytes: &bytes,
         }],
-        &Options::default(),
+        &Options {
+            monitor: monitor.map(str::to_string),
+            ..Options::default()
+        },
     )
     .expect("fixture ingests");
     report.runs.into_iter().next().expect("one run")
@@ -559,10 +566,14 @@ fn fixture(path: &str) -> RunReport {
 /// Whisper-style fine-tune (tests/fixtures/synthetic/whisper-finetune): eval_loss rises at every
 /// evaluation after step 1500 while WER falls, and the 4-decimal training loss goes 0.0001 →
 /// 0.0002. Never diverging (a doubling at the printed resolution is no rise); the sentence gives
-/// both numbers and the advice follows the task metric.
+/// both numbers and the advice follows the task metric. By default the series the Trainer chose
+/// its best checkpoint by (`metric_for_best_model: wer`) is judged, and WER still falls.
 #[test]
 fn whisper_eval_loss_rising_while_wer_falls_says_both_and_advises_by_wer() {
     let r = fixture("whisper-finetune/trainer_state.json");
+    assert_eq!(r.monitor.as_deref(), Some("eval_wer"));
+    assert_eq!(r.verdict, Verdict::Improving);
+    let r = fixture_with("whisper-finetune/trainer_state.json", Some("eval_loss"));
     assert_eq!(r.monitor.as_deref(), Some("eval_loss"));
     assert_ne!(r.verdict, Verdict::Diverging);
     assert!(r.details.rise.is_none());
@@ -590,7 +601,7 @@ fn resumed_tensorboard_export_whose_loss_keeps_falling_is_not_diverging() {
 
 #[test]
 fn printed_resolution_floors_the_noise() {
-    let r = fixture("whisper-finetune/trainer_state.json");
+    let r = fixture_with("whisper-finetune/trainer_state.json", Some("eval_loss"));
     // eval_loss is printed with 4 decimals.
     assert_eq!(r.details.resolution, Some(1e-4));
     assert!(r.details.noise.unwrap() >= 1e-4);
@@ -696,4 +707,64 @@ fn generalisation_gap_sentence_follows_the_direction() {
         .evidence
         .iter()
         .any(|e| e.contains("generalisation gap (training − validation) widens")));
+}
+
+#[test]
+fn training_loss_turning_up_after_a_long_fall_is_diverging() {
+    // 60 epochs of falling training loss, then 8 epochs climbing to 8× its lowest level: the
+    // recent half as a whole still leans down, but since its lowest level the loss rises.
+    let mut loss: Vec<f64> = (0..60).map(|i| 0.0005 + (-0.2 * i as f64).exp()).collect();
+    let min = loss[59];
+    loss.extend((1..=8).map(|k| min + 0.0005 * k as f64));
+    let mut val: Vec<f64> = (0..60).map(|i| 0.3 + (-0.1 * i as f64).exp()).collect();
+    val.extend((1..=8).map(|k| 0.3 + 0.05 * k as f64));
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_eq!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
+    let rise = r.details.rise.expect("a rise");
+    assert_eq!(rise.min_x, 59.0);
+}
+
+#[test]
+fn one_bad_last_training_point_is_not_divergence() {
+    // Training loss falls to its lowest at the last epoch but one and doubles at the last; the
+    // validation loss has been rising for ten epochs: one point is a blip, the run overfits.
+    let mut loss: Vec<f64> = (0..29).map(|i| 0.04 + (-0.2 * i as f64).exp()).collect();
+    loss.push(2.0 * loss[28]);
+    let val: Vec<f64> = (0..30)
+        .map(|i| 0.3 + 0.002 * (i as f64 - 18.0).powi(2) + 0.002 * jitter(i))
+        .collect();
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_eq!(r.verdict, Verdict::Overfitting, "{:?}", r.evidence);
+    assert!(r.details.rise.is_none());
+}
+
+#[test]
+fn converged_training_loss_does_not_hide_overfitting() {
+    // Training loss falls until epoch 15 and then holds its level exactly (its last window is no
+    // lower than the one before): validation rising since epoch 10 is still overfitting, since
+    // training ends well below where it stood at the validation best.
+    let loss: Vec<f64> = (0..30)
+        .map(|i| 0.01 + (-0.3 * i.min(15) as f64).exp())
+        .collect();
+    let val: Vec<f64> = (0..30)
+        .map(|i| 0.3 + 0.002 * (i as f64 - 10.0).powi(2) + 0.002 * jitter(i))
+        .collect();
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_eq!(r.verdict, Verdict::Overfitting, "{:?}", r.evidence);
+    let p = r.details.prechelt.as_ref().expect("Prechelt's criteria");
+    assert_eq!(p.train_falling, Some(false));
+}
+
+#[test]
+fn test_split_is_monitored_when_no_validation_is_logged() {
+    let loss = decay(30, 0.15, 0.01);
+    let test: Vec<f64> = (0..30)
+        .map(|i| 0.3 + 0.002 * (i as f64 - 10.0).powi(2) + 0.002 * jitter(i))
+        .collect();
+    let r = judge(vec![
+        series("Training loss", loss),
+        series("Test loss", test),
+    ]);
+    assert_eq!(r.monitor.as_deref(), Some("Test loss"));
+    assert_eq!(r.verdict, Verdict::Overfitting, "{:?}", r.evidence);
 }

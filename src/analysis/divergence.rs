@@ -77,19 +77,37 @@ pub fn non_finite(name: &str, x: &[f64], y: &[f64]) -> Option<NonFinite> {
 
 /// The level at the end against the lowest level, for a positive lower-is-better objective:
 /// a rise when the end is [`RISE_RATIO`] times the lowest level and [`RISE_SIGMAS`] noise SDs
-/// (the series' own, from second differences, floored at the printed resolution) above it.
+/// (the series' own, from second differences over the whole series or its recent half,
+/// whichever is calmer, floored at the printed resolution) above it, while the trend since the lowest level (within the recent half) is not
+/// falling.
 ///
 /// `window` is 1 for series whose points are already averages (per-epoch means, per-evaluation
 /// bins of a per-step log) and [`LEVEL_WINDOW`] for raw per-step points.
 pub fn rise(x: &[f64], y: &[f64], window: usize) -> Option<Rise> {
     let (i, min) = best_level(y, window)?;
     let last = end_level(y, window)?;
-    let noise = noise(y).or_else(|| resolution(y)).unwrap_or(0.0);
+    // Second differences overstate the noise wherever the curve bends: over the whole series the
+    // early fall inflates them (hiding a rise near a small minimum), over the recent half the
+    // rise itself does. Both are upper bounds of the noise; the smaller one is the tighter.
+    let noise = [noise(y), noise(&y[y.len() / 2..])]
+        .into_iter()
+        .flatten()
+        .reduce(f64::min)
+        .or_else(|| resolution(y))
+        .unwrap_or(0.0);
     // A loss whose recent half still slopes down (Theil–Sen) is not diverging, however far its
     // last point sits above its lowest.
-    let half = y.len() / 2;
-    let still_falling = trend(&x[half..], &y[half..]).is_some_and(|t| t.slope < 0.0);
-    (min > 0.0 && last > RISE_RATIO * min && last - min > RISE_SIGMAS * noise && !still_falling)
+    // Judged since the lowest level (within the recent half): a curve that fell for most of the
+    // half and turned up at its end rises; one still falling after a spike recovers. A rise
+    // lasts more than one point past the lowest level (one bad last point is a blip).
+    let from = i.max(y.len() / 2);
+    let lasting = y.len() - i > 2;
+    let still_falling = trend(&x[from..], &y[from..]).is_some_and(|t| t.slope < 0.0);
+    (min > 0.0
+        && lasting
+        && last > RISE_RATIO * min
+        && last - min > RISE_SIGMAS * noise
+        && !still_falling)
         .then_some(Rise {
             min_x: x[i],
             min,

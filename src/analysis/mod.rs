@@ -244,13 +244,24 @@ pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
     }
 }
 
-/// The requested series, else validation loss, else a validation metric, else training loss.
+/// The requested series, else the one the framework picked its best checkpoint by (the run
+/// info's [`crate::model::MONITOR`]), else validation loss, else a validation metric, else a test-split loss
+/// or metric (the only held-out signal when no validation is logged), else training loss.
 /// Among several losses of one role the overall one (see [`is_overall_loss`]) is preferred.
 pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Series> {
     if let Some(name) = requested {
         if let Some(s) = run.series(name) {
             return Some(s);
         }
+    }
+    let framework = run
+        .info
+        .iter()
+        .find(|(k, _)| k == crate::model::MONITOR)
+        .and_then(|(_, name)| run.series(name))
+        .filter(|s| s.direction != Direction::Unknown);
+    if framework.is_some() {
+        return framework;
     }
     let find = |role: Role, kind: Kind| {
         run.series
@@ -260,6 +271,8 @@ pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Ser
     };
     find(Role::Validation, Kind::Loss)
         .or_else(|| find(Role::Validation, Kind::Metric))
+        .or_else(|| find(Role::Test, Kind::Loss))
+        .or_else(|| find(Role::Test, Kind::Metric))
         .or_else(|| find(Role::Train, Kind::Loss))
         .or_else(|| find(Role::Train, Kind::Metric))
 }
@@ -301,7 +314,7 @@ pub fn is_overall_loss(name: &str) -> bool {
 /// The training series measuring the same thing as a validation monitor (`val_loss` → `loss`);
 /// for a validation loss without a namesake (`holdout_loss`), the run's training loss.
 fn train_partner<'a>(run: &'a Run, monitor: &Series) -> Option<&'a Series> {
-    if monitor.role != Role::Validation {
+    if !monitor.role.held_out() {
         return None;
     }
     run.partner(monitor)

@@ -37,7 +37,8 @@ pub struct Prechelt {
     pub pq: Option<f64>,
     /// Whether the training series' recent window mean is below the window before it.
     pub train_falling: Option<bool>,
-    /// Relative change of the training series since the best validation point (−0.3 = fell 30%).
+    /// Relative change of the training series from the best validation point to its level at the
+    /// end (median of the last few values since that point; −0.3 = fell 30%).
     pub train_change: Option<f64>,
     /// Trend of validation − training over the recent half, when both share their x values.
     pub gap: Option<Trend>,
@@ -46,12 +47,14 @@ pub struct Prechelt {
 }
 
 impl Prechelt {
-    /// Validation is GL₅ above its best and training still improves.
+    /// Validation is GL₅ above its best, beyond its noise, while training does not worsen: it still falls at the end or ends
+    /// below where it stood at the validation best (a training loss that has converged low is
+    /// not "rising"; one that rises with validation is divergence, judged first).
     pub fn overfitting(&self) -> bool {
         self.gl > GL_THRESHOLD
             && self.sigmas > NOISE_SIGMAS
             && self.since > 0
-            && self.train_falling == Some(true)
+            && (self.train_falling == Some(true) || self.train_change.is_some_and(|c| c < 0.0))
     }
 }
 
@@ -79,7 +82,7 @@ pub fn assess(
     let train_falling = train.and_then(|(_, t)| falling(t));
     let train_change = train.and_then(|(tx, t)| {
         let from = tx.iter().position(|&v| v >= x[best_index])?;
-        let (a, b) = (t[from], *t.last()?);
+        let (a, b) = (t[from], end_level(&t[from..], LEVEL_WINDOW)?);
         (a.is_finite() && b.is_finite() && a != 0.0).then(|| (b - a) / a.abs())
     });
     let gap = train.and_then(|(tx, t)| {

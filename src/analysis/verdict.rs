@@ -256,7 +256,7 @@ impl<'a> Signals<'a> {
             .find(|s| s.kind == Kind::GradNorm)
             .and_then(|g| gradients::assess(g, loss_kept));
         // Early stopping and ReduceLROnPlateau act on evaluations, never on per-batch points.
-        let per_evaluation = monitor.role == Role::Validation || monitor.axis == Axis::Epoch;
+        let per_evaluation = monitor.role.held_out() || monitor.axis == Axis::Epoch;
         let early_stopping = if per_evaluation {
             emulate(
                 x,
@@ -295,13 +295,21 @@ impl<'a> Signals<'a> {
             let (tx, ty) = at_evaluations(t, monitor);
             (tx, ty.into_iter().map(|v| o.to(v)).collect())
         });
-        let prechelt = (monitor.role == Role::Validation)
+        let prechelt = monitor
+            .role
+            .held_out()
             .then(|| {
+                // Residuals around the recent line and second differences of the whole series
+                // both overstate the noise where the curve bends (the turn at the best is such
+                // a bend); the calmer of the two is the tighter bound.
                 overfitting::assess(
                     x,
                     &y,
-                    trend
-                        .map_or(0.0, |t| t.noise)
+                    [trend.map(|t| t.noise), noise]
+                        .into_iter()
+                        .flatten()
+                        .reduce(f64::min)
+                        .unwrap_or(0.0)
                         .max(resolution.unwrap_or(0.0)),
                     train_levels
                         .as_ref()
@@ -311,7 +319,7 @@ impl<'a> Signals<'a> {
             .flatten();
         let worsening = prechelt.as_ref().is_some_and(|p| p.gl > GL_THRESHOLD)
             || trend.is_some_and(|t| t.significant() && t.z > 0.0);
-        let disagreement = (monitor.kind == Kind::Loss && monitor.role == Role::Validation)
+        let disagreement = (monitor.kind == Kind::Loss && monitor.role.held_out())
             .then_some(())
             .filter(|_| worsening)
             .and_then(|_| {

@@ -1,11 +1,13 @@
 //! Hugging Face `trainer_state.json`: `log_history` holds train rows (`loss`, `grad_norm`,
-//! `learning_rate`), eval rows (`eval_*`) and a final summary row (`train_runtime`, …).
+//! `learning_rate`), eval rows (`eval_*`) and a final summary row (`train_runtime`, …). The
+//! series the Trainer picked its best checkpoint by (`metric_for_best_model`, else the eval
+//! series holding `best_metric`) is carried in the run's info as [`MONITOR`].
 
 use serde_json::Value;
 
 use super::{json, stem};
 use crate::error::Error;
-use crate::model::{Axis, Run};
+use crate::model::{Axis, Run, MONITOR};
 
 /// Keys that are not curves: the x values themselves and run totals.
 pub(super) const NOT_SERIES: [&str; 3] = ["step", "epoch", "total_flos"];
@@ -55,5 +57,29 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
         });
     }
     let series = columns.into_series(Axis::Step);
-    Ok(vec![Run::new(stem(file), file, "hf_trainer", series)])
+    let mut run = Run::new(stem(file), file, "hf_trainer", series);
+    if let Some(name) = best_model_series(&root, &run) {
+        run.info.push((MONITOR.to_string(), name));
+    }
+    Ok(vec![run])
+}
+
+/// The eval series the Trainer chose its best checkpoint by: `metric_for_best_model` (with the
+/// `eval_` prefix the Trainer adds), else the only eval series that holds the value `best_metric`.
+fn best_model_series(root: &Value, run: &Run) -> Option<String> {
+    if let Some(metric) = root.get("metric_for_best_model").and_then(Value::as_str) {
+        let name = if metric.starts_with("eval_") {
+            metric.to_string()
+        } else {
+            format!("eval_{metric}")
+        };
+        return run.series(&name).map(|s| s.name.clone());
+    }
+    let best = root.get("best_metric").and_then(json::number)?;
+    let tolerance = 1e-9 * best.abs().max(1.0);
+    let mut matching = run.series.iter().filter(|s| {
+        s.name.starts_with("eval_") && s.y.iter().any(|v| (v - best).abs() <= tolerance)
+    });
+    let found = matching.next()?;
+    matching.next().is_none().then(|| found.name.clone())
 }

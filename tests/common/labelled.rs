@@ -14,6 +14,8 @@ pub struct Case {
     pub truncated_at: usize,
     /// The epoch at which Keras EarlyStopping(patience=10) stopped on the long run, if it did.
     pub es10_stop_epoch: Option<usize>,
+    /// The set's own `split` column (`tune` / `untouched`), when it has one.
+    pub split: String,
     /// The log's files (several for TensorBoard scalar exports, one per tag), read as one drop.
     pub files: Vec<(PathBuf, Vec<u8>)>,
 }
@@ -60,6 +62,7 @@ pub fn set_cases(folder: &str) -> Vec<Case> {
     let (id, label) = (col(&["id"]).expect("id"), col(&["label"]).expect("label"));
     let (conf, cut) = (col(&["confidence"]), col(&["truncated_at", "T"]));
     let (file, es) = (col(&["file"]), col(&["es10_stop_epoch"]));
+    let split = col(&["split"]);
     lines
         .map(|line| {
             let f: Vec<&str> = line.split(',').map(str::trim).collect();
@@ -76,6 +79,7 @@ pub fn set_cases(folder: &str) -> Vec<Case> {
                 label: f[label].to_string(),
                 confidence: conf.map_or("", |c| f[c]).to_string(),
                 es10_stop_epoch: es.and_then(|c| f.get(c)?.parse().ok()),
+                split: split.and_then(|c| f.get(c)).unwrap_or(&"").to_string(),
                 files: paths
                     .into_iter()
                     .map(|p| {
@@ -100,10 +104,19 @@ pub fn steps() -> (Vec<Case>, Vec<Case>) {
         .partition(|c| !held_out(&c.id))
 }
 
-/// Every labelled set: Keras dev, steps tune, steps held out, then any other folder with a
-/// labels.csv (sets made on other branches: never tuned on).
+/// The per-step logs of real PyTorch runs (tests/fixtures/steps-own): (tune part, untouched
+/// part), by the set's own `split` column, fixed by run and stratified before any tuning.
+pub fn steps_own() -> (Vec<Case>, Vec<Case>) {
+    set_cases("steps-own")
+        .into_iter()
+        .partition(|c| c.split == "tune")
+}
+
+/// Every labelled set: Keras dev, steps tune, steps held out, steps-own tune and untouched,
+/// then any other folder with a labels.csv (keras-heldout and sets made later: never tuned on).
 pub fn sets() -> Vec<Set> {
     let (tune, held) = steps();
+    let (own_tune, own_untouched) = steps_own();
     let mut sets = vec![
         Set {
             name: "keras-labeled (dev)".to_string(),
@@ -120,13 +133,23 @@ pub fn sets() -> Vec<Set> {
             tuned: false,
             cases: held,
         },
+        Set {
+            name: "steps-own tune".to_string(),
+            tuned: true,
+            cases: own_tune,
+        },
+        Set {
+            name: "steps-own untouched".to_string(),
+            tuned: false,
+            cases: own_untouched,
+        },
     ];
     let mut others: Vec<String> = std::fs::read_dir(fixtures())
         .expect("fixtures folder")
         .filter_map(|e| e.ok())
         .filter(|e| e.path().join("labels.csv").is_file() && e.path().join("logs").is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "keras-labeled" && n != "steps-labeled")
+        .filter(|n| !["keras-labeled", "steps-labeled", "steps-own"].contains(&n.as_str()))
         .collect();
     others.sort();
     sets.extend(others.into_iter().map(|name| Set {
