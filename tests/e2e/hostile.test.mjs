@@ -82,10 +82,10 @@ test('a stale #run=3 in the URL does not break a drop of one run', async () => {
 });
 
 /** A Keras log whose epoch starts over `runs` times: that many runs in one file. */
+/** `runs` runs appended to one Keras log, each starting again from the first loss: fresh runs. */
 function manyRuns(runs) {
-  let csv = 'epoch,loss,val_loss\n';
-  for (let r = 0; r < runs; r += 1) csv += `0,${1 + r},${2 + r}\n1,${0.5 + r},${1.5 + r}\n`;
-  return Buffer.from(csv);
+  const run = '0,2,2.2\n1,1,1.2\n2,0.5,0.8\n3,0.3,0.7\n';
+  return Buffer.from(`epoch,loss,val_loss\n${run.repeat(runs)}`);
 }
 
 test('a drop of 1,000 runs shows the first 200 of each list and how many more', async () => {
@@ -224,6 +224,8 @@ test('<learning-curve src> fetches its log without cookies', async () => {
     probe.id = 'probe';
     probe.setAttribute('src', 'examples/keras-tomato-leaf.csv?probe=1');
     document.querySelector('main').append(probe);
+    // The element analyses once it nears the viewport.
+    probe.scrollIntoView();
   });
   await page.waitForSelector('learning-curve#probe[data-state="ready"]', { timeout: 15000 });
   assert.equal(await page.evaluate(() => document.cookie), 'session=secret', 'the page has a cookie to send');

@@ -36,7 +36,7 @@ test('npm pack ships the element, the API, the wasm, the types and the README, a
   const files = tarball.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
     'README.md', 'learning-curve.d.ts', 'learning-curve.js', 'package.json', 'pkg/plateau.js', 'pkg/plateau_bg.wasm',
-    'plateau.d.ts', 'plateau.js',
+    'plateau.d.ts', 'plateau.js', 'wasm.js',
   ]);
 });
 
