@@ -573,6 +573,16 @@ fn whisper_eval_loss_rising_while_wer_falls_says_both_and_advises_by_wer() {
     let r = fixture("whisper-finetune/trainer_state.json");
     assert_eq!(r.monitor.as_deref(), Some("eval_wer"));
     assert_eq!(r.verdict, Verdict::Improving);
+    // Judged by its task metric, the run still says what its validation loss did.
+    assert!(has(&r, "metric_disagreement"));
+    assert!(
+        r.evidence.iter().any(
+            |e| e.contains("eval_loss worsened from 0.2644 at step 1500")
+                && e.contains("eval_wer, the task metric judged, is 18.61")
+        ),
+        "{:?}",
+        r.evidence
+    );
     let r = fixture_with("whisper-finetune/trainer_state.json", Some("eval_loss"));
     assert_eq!(r.monitor.as_deref(), Some("eval_loss"));
     assert_ne!(r.verdict, Verdict::Diverging);

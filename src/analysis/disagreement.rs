@@ -2,6 +2,8 @@
 //! validation task metric still improves) and `train_val_mismatch` (a train/validation pair that
 //! starts on incomparable scales, so it cannot measure the same thing).
 
+use super::levels::end_level;
+use super::overfitting::GL_THRESHOLD;
 use super::trend::{median, trend, Trend};
 use crate::model::{Direction, Kind, Role, Run, Series};
 
@@ -27,6 +29,35 @@ pub fn improving_metric(run: &Run, from: f64) -> Option<(&Series, Trend)> {
             };
             (good && t.significant()).then_some((s, t))
         })
+}
+
+/// The other side of [`improving_metric`]: when a task metric is monitored, the validation loss
+/// that has worsened since its best — its end level (median of the last `window` points) more than
+/// Prechelt's GL threshold above the best, with a significant rise since (Mann–Kendall). Gives the
+/// loss, the x of its best, the best, the end level and the rise's trend.
+pub fn worsening_loss<'a>(
+    run: &'a Run,
+    monitor: &Series,
+    window: usize,
+) -> Option<(&'a Series, f64, f64, f64, Trend)> {
+    if monitor.kind != Kind::Metric {
+        return None;
+    }
+    let loss = run.series.iter().find(|s| {
+        s.role == Role::Validation && s.kind == Kind::Loss && s.direction == Direction::Lower
+    })?;
+    let (at, &best) = loss
+        .y
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .min_by(|a, b| a.1.total_cmp(b.1))?;
+    let end = end_level(&loss.y, window)?;
+    if best <= 0.0 || end <= best * (1.0 + GL_THRESHOLD / 100.0) {
+        return None;
+    }
+    let t = trend(&loss.x[at..], &loss.y[at..])?;
+    (t.z > 0.0 && t.significant()).then_some((loss, loss.x[at], best, end, t))
 }
 
 /// The ratio of the starting levels of a train/validation pair, when it exceeds [`SCALE_RATIO`].

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::disagreement::scale_mismatch;
+use super::disagreement::{scale_mismatch, worsening_loss};
 use super::divergence::{self, Spike, LEVEL_WINDOW};
 use super::gradients;
 use super::levels::end_level;
@@ -98,6 +98,7 @@ pub fn findings(s: &Signals, v: Verdict) -> Vec<Finding> {
         exploding_gradients(s, v),
         vanishing_gradients(s, v),
         metric_disagreement(s, v),
+        loss_disagreement(s, v),
         train_val_mismatch(s, v),
         restarted(s, v),
     ]
@@ -318,6 +319,31 @@ fn metric_disagreement(s: &Signals, _: Verdict) -> Option<Finding> {
             fmt_v(m1),
             t.p,
             m.name
+        ),
+    )
+}
+
+/// A monitored task metric still fine while the validation loss worsens: both numbers, so that a
+/// run judged by its metric (as the framework picks checkpoints) still says what its loss did.
+fn loss_disagreement(s: &Signals, v: Verdict) -> Option<Finding> {
+    if !matches!(v, Verdict::Improving | Verdict::Plateau) {
+        return None;
+    }
+    let (loss, x, best, end, t) = worsening_loss(s.run, s.monitor, LEVEL_WINDOW)?;
+    let last = s.monitor.y.iter().rev().find(|v| v.is_finite())?;
+    found(
+        Qualifier::MetricDisagreement,
+        format!(
+            "{} worsened from {} at {} to {} (+{:.0}%, Mann–Kendall p = {:.3}) while {}, the task metric judged, is {} at its last point; the checkpoint is picked by {}",
+            loss.name,
+            fmt_v(best),
+            s.at(x),
+            fmt_v(end),
+            100.0 * (end / best - 1.0),
+            t.p,
+            s.name(),
+            fmt_v(*last),
+            s.name()
         ),
     )
 }
