@@ -117,8 +117,14 @@ fn ultralytics_segmentation_fitness_sums_box_and_mask_as_best_pt_is_chosen() {
         b"epoch,train/seg_loss,metrics/mAP50(B),metrics/mAP50-95(B),metrics/mAP50(M),metrics/mAP50-95(M)\n1,2.0,0.5,0.3,0.4,0.2\n2,1.8,0.6,0.4,0.5,0.25\n",
     );
     let fitness = drop.runs[0].series("fitness").unwrap();
-    assert!(close(fitness.y[0], 0.1 * 0.5 + 0.9 * 0.3 + 0.1 * 0.4 + 0.9 * 0.2));
-    assert!(close(fitness.y[1], 0.1 * 0.6 + 0.9 * 0.4 + 0.1 * 0.5 + 0.9 * 0.25));
+    assert!(close(
+        fitness.y[0],
+        0.1 * 0.5 + 0.9 * 0.3 + 0.1 * 0.4 + 0.9 * 0.2
+    ));
+    assert!(close(
+        fitness.y[1],
+        0.1 * 0.6 + 0.9 * 0.4 + 0.1 * 0.5 + 0.9 * 0.25
+    ));
 }
 
 #[test]
@@ -128,7 +134,10 @@ fn yolov5_segmentation_fitness_reads_its_suffixed_map_columns() {
         b"epoch,train/box_loss,train/seg_loss,metrics/mAP_0.5(B),metrics/mAP_0.5:0.95(B),metrics/mAP_0.5(M),metrics/mAP_0.5:0.95(M),x/lr0\n0,0.1,0.2,0.5,0.3,0.4,0.2,0.01\n1,0.09,0.18,0.6,0.4,0.5,0.25,0.009\n",
     );
     let fitness = drop.runs[0].series("fitness").unwrap();
-    assert!(close(fitness.y[1], 0.1 * 0.6 + 0.9 * 0.4 + 0.1 * 0.5 + 0.9 * 0.25));
+    assert!(close(
+        fitness.y[1],
+        0.1 * 0.6 + 0.9 * 0.4 + 0.1 * 0.5 + 0.9 * 0.25
+    ));
 }
 
 #[test]

@@ -35,7 +35,9 @@ pub fn read(file: &str, mut table: Table, dialect: Dialect) -> Result<Vec<Run>, 
     table.columns.extend(derived);
     let mut series = table.into_series(&epoch, Axis::Epoch);
     // Only a derived column is named `fitness` here (a logged one is never derived over).
-    let fitness = series.iter_mut().find(|s| Some(s.name.as_str()) == derived_name);
+    let fitness = series
+        .iter_mut()
+        .find(|s| Some(s.name.as_str()) == derived_name);
     let monitored = fitness.is_some();
     if let Some(s) = fitness {
         s.role = Role::Validation;
@@ -64,7 +66,11 @@ fn fitness(table: &Table) -> Option<table::Column> {
     let pairs: Vec<(&[f64], &[f64])> = MAP_COLUMNS
         .iter()
         .filter_map(|(a, b)| {
-            let column = |name| table.find(&[name]).map(|i| table.columns[i].values.as_slice());
+            let column = |name| {
+                table
+                    .find(&[name])
+                    .map(|i| table.columns[i].values.as_slice())
+            };
             Some((column(a)?, column(b)?))
         })
         .collect();
@@ -75,7 +81,7 @@ fn fitness(table: &Table) -> Option<table::Column> {
         .map(|r| {
             pairs.iter().try_fold(0.0, |sum, (map50, map)| {
                 let (a, b) = (map50[r], map[r]);
-                (!table::is_missing(a) && !table::is_missing(b)).then(|| sum + 0.1 * a + 0.9 * b)
+                (!table::is_missing(a) && !table::is_missing(b)).then_some(sum + 0.1 * a + 0.9 * b)
             })
         })
         .map(|v| v.unwrap_or_else(table::missing))
