@@ -106,6 +106,69 @@ fn ultralytics_classify_variant() {
     );
 }
 
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+#[test]
+fn ultralytics_segmentation_fitness_sums_box_and_mask_as_best_pt_is_chosen() {
+    let drop = one(
+        "results.csv",
+        b"epoch,train/seg_loss,metrics/mAP50(B),metrics/mAP50-95(B),metrics/mAP50(M),metrics/mAP50-95(M)\n1,2.0,0.5,0.3,0.4,0.2\n2,1.8,0.6,0.4,0.5,0.25\n",
+    );
+    let fitness = drop.runs[0].series("fitness").unwrap();
+    assert!(close(
+        fitness.y[0],
+        0.1 * 0.5 + 0.9 * 0.3 + 0.1 * 0.4 + 0.9 * 0.2
+    ));
+    assert!(close(
+        fitness.y[1],
+        0.1 * 0.6 + 0.9 * 0.4 + 0.1 * 0.5 + 0.9 * 0.25
+    ));
+}
+
+#[test]
+fn yolov5_segmentation_fitness_reads_its_suffixed_map_columns() {
+    let drop = one(
+        "results.csv",
+        b"epoch,train/box_loss,train/seg_loss,metrics/mAP_0.5(B),metrics/mAP_0.5:0.95(B),metrics/mAP_0.5(M),metrics/mAP_0.5:0.95(M),x/lr0\n0,0.1,0.2,0.5,0.3,0.4,0.2,0.01\n1,0.09,0.18,0.6,0.4,0.5,0.25,0.009\n",
+    );
+    let fitness = drop.runs[0].series("fitness").unwrap();
+    assert!(close(
+        fitness.y[1],
+        0.1 * 0.6 + 0.9 * 0.4 + 0.1 * 0.5 + 0.9 * 0.25
+    ));
+}
+
+#[test]
+fn ultralytics_fitness_leaves_out_a_row_with_an_empty_map_and_keeps_the_rows_after_it() {
+    let drop = one(
+        "results.csv",
+        b"epoch,train/box_loss,metrics/mAP50(B),metrics/mAP50-95(B)\n1,2.0,0.5,0.3\n2,1.9,,0.35\n3,1.8,0.6,0.4\n4,1.7,0.7,0.5\n",
+    );
+    let fitness = drop.runs[0].series("fitness").unwrap();
+    assert_eq!(fitness.x, [1.0, 3.0, 4.0]);
+    assert!(close(fitness.y[2], 0.1 * 0.7 + 0.9 * 0.5));
+}
+
+#[test]
+fn ultralytics_fitness_is_said_to_be_derived_and_a_logged_fitness_is_kept() {
+    let drop = one(
+        "results.csv",
+        b"epoch,train/box_loss,metrics/mAP50(B),metrics/mAP50-95(B)\n1,2.0,0.5,0.3\n2,1.9,0.6,0.4\n",
+    );
+    let derived = drop.runs[0].info.iter().find(|(k, _)| k == "derived");
+    assert!(derived.is_some_and(|(_, v)| v.starts_with("fitness = ") && v.contains("not a column")));
+    let drop = one(
+        "results.csv",
+        b"epoch,train/box_loss,metrics/mAP50(B),metrics/mAP50-95(B),fitness\n1,2.0,0.5,0.3,0.9\n2,1.9,0.6,0.4,0.8\n",
+    );
+    let run = &drop.runs[0];
+    assert_eq!(run.series.iter().filter(|s| s.name == "fitness").count(), 1);
+    assert_eq!(run.series("fitness").unwrap().y, [0.9, 0.8]);
+    assert!(run.info.iter().all(|(k, _)| k != "derived"));
+}
+
 #[test]
 fn tensorboard_step_resumed_from_a_checkpoint_replaces_what_it_supersedes() {
     let drop = one(

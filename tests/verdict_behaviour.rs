@@ -749,6 +749,20 @@ fn one_bad_last_training_point_is_not_divergence() {
 }
 
 #[test]
+fn validation_best_of_zero_gives_a_finite_generalization_loss_in_numbers_and_words() {
+    // A validation loss printed with two decimals reaches 0.00 and then reads 0.02–0.03: the rise
+    // is measured against what the series can tell apart, not divided by zero.
+    let loss: Vec<f64> = (0..18).map(|i| 1.0 / (1.0 + i as f64)).collect();
+    let mut val: Vec<f64> = (0..10).map(|i| 0.1 - 0.01 * i as f64).collect();
+    val.push(0.0);
+    val.extend([0.02, 0.03, 0.02, 0.03, 0.03, 0.02, 0.03]);
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    let p = r.details.prechelt.as_ref().expect("Prechelt's criteria");
+    assert!(p.gl.is_finite() && p.gl < 1e6, "GL {}", p.gl);
+    assert!(r.evidence.iter().all(|e| e.len() < 600), "{:?}", r.evidence);
+}
+
+#[test]
 fn converged_training_loss_does_not_hide_overfitting() {
     // Training loss falls until epoch 15 and then holds its level exactly (its last window is no
     // lower than the one before): validation rising since epoch 10 is still overfitting, since

@@ -29,7 +29,8 @@ pub struct Prechelt {
     pub best_index: usize,
     pub since: usize,
     /// GL(t) = 100 · (E_va(t) / E_opt − 1) with E_va(t) the median of the last evaluations, as a
-    /// percentage above the best (direction-aware).
+    /// percentage above the best (direction-aware); relative to the noise instead when the best is
+    /// closer to zero than the noise.
     pub gl: f64,
     /// P_k(t) = 1000 · (mean of the last k training values / their minimum − 1).
     pub progress: Option<f64>,
@@ -76,7 +77,9 @@ pub fn assess(
         .filter(|(_, v)| v.is_finite())
         .min_by(|a, b| a.1.total_cmp(&b.1))?;
     let last = end_level(val, LEVEL_WINDOW)?;
-    let gl = 100.0 * (last - best) / best.abs().max(f64::MIN_POSITIVE);
+    // Relative to the best, but never to less than the noise: a best of 0 (or one that crosses
+    // zero) has no relative scale below what the series can tell apart.
+    let gl = 100.0 * (last - best) / best.abs().max(noise).max(f64::MIN_POSITIVE);
     let since = val.len() - 1 - best_index;
     let progress = train.and_then(|(_, t)| strip_progress(t));
     let train_falling = train.and_then(|(_, t)| falling(t));
