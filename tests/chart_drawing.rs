@@ -411,6 +411,25 @@ fn a_gradient_norm_near_the_largest_float_still_draws() {
 }
 
 #[test]
+fn a_gradient_norm_over_three_hundred_decades_still_draws() {
+    // Found by `make fuzz` (check_link): norms from 1e-154 to 4e173 put plotters' own log key
+    // points on a range it never finished walking (fixed on main by ticks of our own, bd43381).
+    let norms: Vec<f64> = (0..27)
+        .map(|i| match i {
+            0 => 832.76,
+            1..=10 => f64::NAN,
+            11..=20 => 1.1187511096854577e-154,
+            _ => 3.7099560221145637e173,
+        })
+        .collect();
+    let loss: Vec<f64> = (0..27).map(|i| 2.0 / (1.0 + f64::from(i))).collect();
+    let r = run(vec![series("loss", &loss), series("grad_norm", &norms)]);
+    let (svg, frame) = draw(&r, &report_of(&r), &View::default());
+    assert!(svg.contains("grad_norm"));
+    assert!(frame.legend.len() >= 2);
+}
+
+#[test]
 fn values_near_the_largest_float_keep_every_axis_finite() {
     for log in [false, true] {
         let (lo, hi) = chart::y_range(&[-1.7e308, 1e-320, 1.7e308], false, log);

@@ -423,3 +423,38 @@ fn one_byte_chunks_of_a_quote_that_never_closes_read_in_linear_time() {
     assert!(same(&streamed("m.csv", text.as_bytes(), 1), &expected));
     assert_same_in("m.csv", text.as_bytes(), &[3, 4096]);
 }
+
+/// A log whose row 600 has `note` in its last column and row 1200 a quoted note of many
+/// lines (long enough that chunks are cut inside it).
+fn quote_then_lines(note: &str) -> String {
+    let mut text = String::from("epoch,loss,note\n");
+    for i in 0..2000 {
+        let cell = match i {
+            600 => note.to_string(),
+            1200 => format!("\"{}end\"", "line\n".repeat(30_000)),
+            _ => "n".to_string(),
+        };
+        text.push_str(&format!("{i},{},{cell}\n", 1.0 / (1.0 + i as f64)));
+    }
+    text
+}
+
+#[test]
+fn a_quote_inside_a_field_does_not_open_a_quoted_field_between_chunks() {
+    // Found by `make fuzz` (ingest): a `12"` inside a cell opened a quote for the chunk cutter
+    // (not for the csv crate), so a later quoted field of several lines was cut in two.
+    let text = quote_then_lines("12\" screen");
+    let drop = whole("m.csv", text.as_bytes()).expect("reads");
+    assert_eq!(drop.runs[0].series[0].len(), 2000);
+    assert_same_in("m.csv", text.as_bytes(), &[1, 7, 100, 4096, 65536]);
+}
+
+#[test]
+fn a_quote_after_another_files_delimiter_is_text_between_chunks() {
+    // In a comma file, `;"` starts no quoted field for the csv crate; the chunk cutter read it
+    // as one (any sniffed candidate) and cut the later quoted note in two: a good file refused.
+    let text = quote_then_lines("a;\"b");
+    let drop = whole("m.csv", text.as_bytes()).expect("reads");
+    assert_eq!(drop.runs[0].series[0].len(), 2000);
+    assert_same_in("m.csv", text.as_bytes(), &[1, 7, 100, 4096, 65536]);
+}

@@ -6,7 +6,7 @@
 import { Follower } from './pkg/plateau.js';
 import { assemble, nextTask } from './reading.js';
 import { step } from './follow-step.js';
-import { nameOf } from './share.js';
+import { nameOf, readBody } from './share.js';
 import { readState, updateState } from './urlstate.js';
 
 const WORKER = new URL('follow-worker.js', import.meta.url);
@@ -101,7 +101,8 @@ function urlSource(url) {
     if (!response.ok) throw new Error(`Could not read ${url.href}: the server answered ${response.status} ${response.statusText}.`);
     etag = response.headers.get('ETag');
     modified = response.headers.get('Last-Modified');
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    // Bounded like ?src=: a server answering with an endless body is refused, not held whole.
+    const bytes = new Uint8Array(await (await readBody(response, url)).arrayBuffer());
     if (response.status !== 206) return { type: 'bytes', at: 0, bytes };
     const start = /^bytes (\d+)-/.exec(response.headers.get('Content-Range') ?? '');
     if (!start) throw new Error(`Could not read ${url.href}: its partial answer names no byte range.`);

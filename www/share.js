@@ -86,6 +86,15 @@ async function fetchLog(src, progress) {
       .join(' ');
     throw new Error(`Could not load ${url.href}: the server answered ${answer}.`);
   }
+  return new File([await readBody(response, url, progress)], nameOf(url));
+}
+
+/**
+ * The body of `response` (from `url`) as a Blob, reporting `progress({bytes, total, rows})` as it
+ * arrives; a body over MAX_SRC is refused with one sentence as soon as it is known to be (its
+ * Content-Length, else its bytes), never held whole. Followed URLs are read through it too.
+ */
+export async function readBody(response, url, progress = () => {}) {
   const total = Number(response.headers.get('content-length')) || 0;
   if (total > MAX_SRC) throw tooLarge(url);
   const chunks = response.body.getReader();
@@ -102,7 +111,7 @@ async function fetchLog(src, progress) {
     parts.push(value);
     progress({ bytes, total: Math.max(total, bytes), rows: 0 });
   }
-  return new File(parts, nameOf(url));
+  return new Blob(parts);
 }
 
 /**

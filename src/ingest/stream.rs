@@ -134,7 +134,7 @@ impl Stream {
                 Ok(())
             }
             Phase::Lines(lines) => {
-                let cut = table::complete(&file.pending, lines.builder.line_end());
+                let cut = lines.builder.complete(&file.pending);
                 lines.take(&file.pending[..cut], &mut self.gather.warnings);
                 file.pending.drain(..cut);
                 file.tried = if cut == 0 { file.pending.len() } else { 0 };
@@ -255,7 +255,7 @@ impl File {
             Phase::Events(_, Some(e)) => Err(e),
             Phase::Events(decoder, None) => Ok(Piece::Events(decoder.finish(warnings))),
             Phase::Lines(mut lines) => {
-                let cut = table::complete(&self.pending, lines.builder.line_end());
+                let cut = lines.builder.complete(&self.pending);
                 lines.take(&self.pending[..cut], warnings);
                 lines.take_last(&self.pending[cut..], warnings);
                 if let Some(offset) = lines.nul {
@@ -318,9 +318,12 @@ impl File {
             return Ok(());
         }
         let (head, _) = encoding::lines(&text[..cut]);
+        let builder = Builder::new(&self.name, &head, self.size);
+        // Cut again now that the delimiter is known: a quote after another candidate is text.
+        let cut = builder.complete(text);
         let mut lines = Box::new(Lines {
             dialect,
-            builder: Builder::new(&self.name, &head, self.size),
+            builder,
             passed: 0,
             nul: None,
             legacy: false,
@@ -341,7 +344,7 @@ impl File {
     fn catch_up(&mut self, warnings: &mut Vec<String>) {
         if let Phase::Lines(lines) = &mut self.phase {
             if !lines.stuck {
-                let cut = table::complete(&self.pending, lines.builder.line_end());
+                let cut = lines.builder.complete(&self.pending);
                 lines.take(&self.pending[..cut], warnings);
                 self.pending.drain(..cut);
             }

@@ -92,7 +92,7 @@ enum State {
 /// an error naming that cell, because skipping it would silently lose a curve.
 pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table, Error> {
     let mut builder = Builder::new(file, text, text.len());
-    let cut = complete(text.as_bytes(), builder.line_end());
+    let cut = builder.complete(text.as_bytes());
     builder.feed(&text[..cut], warnings)?;
     builder.feed_last(&text[cut..], warnings)?;
     builder.finish(warnings)
@@ -151,9 +151,10 @@ impl Builder {
         }
     }
 
-    /// The byte lines end with (what [`complete`] cuts after).
-    pub fn line_end(&self) -> u8 {
-        self.end
+    /// How many leading bytes of `text` are complete lines, quotes read as the csv crate reads
+    /// them with this file's delimiter (a quote after another candidate is a character).
+    pub fn complete(&self, text: &[u8]) -> usize {
+        complete_with(text, self.end, |b| b == self.delimiter)
     }
 
     /// Data rows read so far.
@@ -380,12 +381,20 @@ fn line_end(head: &[u8]) -> u8 {
     }
 }
 
+/// The delimiters [`sniff`] chooses from.
+const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// How many leading bytes of `text` are complete lines while its delimiter is not known yet (a
+/// head, before sniffing): [`complete_with`] taking any of the candidates sniffed as a delimiter.
+pub fn complete(text: &[u8], end: u8) -> usize {
+    complete_with(text, end, |b| CANDIDATES.contains(&b))
+}
+
 /// How many leading bytes of `text` are complete lines: up to and including the last `end` byte
 /// that is not inside a quoted field (`text` must start outside quotes). As for the csv crate, a
-/// quote opens a quoted field only at the start of a field (after a delimiter, any of the
-/// candidates sniffed, or a line end); elsewhere it is a character like any other, and `""`
-/// inside quotes is a quote.
-pub fn complete(text: &[u8], end: u8) -> usize {
+/// quote opens a quoted field only at the start of a field (after a byte `delimiter` accepts, or
+/// a line end); elsewhere it is a character like any other, and `""` inside quotes is a quote.
+fn complete_with(text: &[u8], end: u8, delimiter: impl Fn(u8) -> bool) -> usize {
     if memchr::memchr(b'"', text).is_none() {
         return memchr::memrchr(end, text).map_or(0, |i| i + 1);
     }
@@ -402,7 +411,8 @@ pub fn complete(text: &[u8], end: u8) -> usize {
             quoted = false;
             closed = Some(i);
         } else if i == 0
-            || matches!(text[i - 1], b',' | b';' | b'\t' | b'|' | b'\n' | b'\r')
+            || matches!(text[i - 1], b'\n' | b'\r')
+            || delimiter(text[i - 1])
             || closed == Some(i - 1)
         {
             quoted = true;
@@ -529,8 +539,7 @@ pub fn sniff(text: &str) -> u8 {
             })
             .collect()
     };
-    let candidates = [b',', b';', b'\t', b'|'];
-    let consistent = candidates
+    let consistent = CANDIDATES
         .iter()
         .filter_map(|&d| {
             let c = counts(d);
@@ -541,7 +550,7 @@ pub fn sniff(text: &str) -> u8 {
     if let Some((_, d)) = consistent {
         return d;
     }
-    candidates
+    CANDIDATES
         .iter()
         .map(|&d| (counts(d).first().copied().unwrap_or(0), d))
         .filter(|&(n, _)| n > 0)

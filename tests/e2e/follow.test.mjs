@@ -9,6 +9,8 @@ let server;
 let browser;
 /** The log the test server grows, and whether it honours `Range`. */
 const grown = { text: '', ranges: true, requests: [] };
+/** Answers of the endless log still open. */
+const endless = new Set();
 
 before(async () => {
   server = await serve({ routes: {
@@ -33,10 +35,22 @@ before(async () => {
       }
       res.writeHead(200, { etag, 'content-type': 'text/csv' }).end(body);
     },
+    // A log whose later reads announce 300 MB and never finish sending them.
+    '/endless/history.csv': (req, res) => {
+      endless.add(res);
+      res.on('close', () => endless.delete(res));
+      if (!req.headers.range) {
+        res.writeHead(200, { 'content-type': 'text/csv' }).end(HEADER + epochs(0, 12, 11));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/csv', 'content-length': String(300 << 20) });
+      res.write(epochs(12, 13));
+    },
   } });
   browser = await launch();
 });
 after(async () => {
+  for (const res of endless) res.destroy();
   await browser?.close();
   await server?.close();
 });
@@ -233,5 +247,15 @@ test('?src= naming a file with a broken percent escape gets one sentence, not a 
   // The name is kept as written; the test server cannot decode the path and answers 400.
   assert.match(await page.textContent('#alert'), /^Could not read \S*%E0%A4%A\.csv: the server answered 400/);
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+  await context.close();
+});
+
+test('a followed URL whose later answer is over 256 MB is refused with one sentence, the analysis kept', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/?src=endless/history.csv&follow=0.2`);
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'improving');
+  await page.waitForFunction(() => /last read failed/.test(document.getElementById('follow-status').textContent));
+  assert.match(await page.textContent('#follow-status'), /larger than 256 MB, the most \?src= downloads/);
+  assert.equal(await verdict(page), 'improving');
+  assert.deepEqual(errors, []);
   await context.close();
 });
