@@ -387,6 +387,8 @@ fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
                 fmt_v(n1.max(*n2)),
             ));
         } else {
+            // "p% better" is measured against the run it beats (0.43 against 0.93 is 53% lower).
+            let better = gap / second.best.value.abs().max(f64::MIN_POSITIVE);
             out.notes.push(format!(
                 "keep {}: {} {} at {} {}, {:.1}% better than {}",
                 first.name,
@@ -396,7 +398,7 @@ fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
                     .series(&first.monitor)
                     .map_or("x", |s| s.axis.word()),
                 first.best.x,
-                rel * 100.0,
+                better * 100.0,
                 second.name
             ));
         }

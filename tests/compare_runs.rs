@@ -303,3 +303,25 @@ fn hand_group_of_runs_monitoring_different_series_says_why_it_is_not_judged() {
         report.notes
     );
 }
+
+/// "p% better" is measured against the run that is beaten: a best val_loss of 0.25 against 0.5 is
+/// 50% better (lower), not 100%.
+#[test]
+fn ranking_percentage_is_measured_against_the_run_it_beats() {
+    let log = |scale: f64| {
+        let mut csv = String::from("epoch,loss,val_loss\n");
+        for e in 0..12 {
+            let v = scale * (1.0 + 1.0 / (1.0 + f64::from(e)));
+            csv.push_str(&format!("{e},{v},{v}\n"));
+        }
+        csv
+    };
+    let (low, high) = (log(0.25), log(0.5));
+    let drop = drop_of(&[("low.csv", low.as_bytes()), ("high.csv", high.as_bytes())]);
+    let options = Options::default();
+    let report = analyze(&drop, &options);
+    let cmp = compare(&drop, &report, &options);
+    let note = &cmp.notes[0];
+    assert!(note.starts_with("keep low"), "{note}");
+    assert!(note.contains("50.0% better than high"), "{note}");
+}
