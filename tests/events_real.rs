@@ -5,6 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod common {
+    pub mod folders;
+}
+use common::folders::files_of;
+
 use plateau::ingest::{read, Input};
 use plateau::{check_folder, Options, Verdict};
 
@@ -51,27 +56,8 @@ fn cases(dir: &Path) -> Vec<Case> {
         .collect()
 }
 
-/// Every file under `dir`, named by its path under `dir`'s parent.
-fn files_of(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
-        if e.file_type().unwrap().is_dir() {
-            files_of(&e.path(), &name, out);
-        } else {
-            out.push((name, std::fs::read(e.path()).unwrap()));
-        }
-    }
-}
-
 fn case_files(dir: &Path, case: &str) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    files_of(&dir.join(case), case, &mut files);
-    files
+    files_of(&dir.join(case))
 }
 
 #[test]
