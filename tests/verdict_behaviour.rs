@@ -792,3 +792,72 @@ fn test_split_is_monitored_when_no_validation_is_logged() {
     assert_eq!(r.monitor.as_deref(), Some("Test loss"));
     assert_eq!(r.verdict, Verdict::Overfitting, "{:?}", r.evidence);
 }
+
+#[test]
+fn per_epoch_mean_loss_left_at_twice_its_lowest_by_wild_swings_is_diverging() {
+    // Per-epoch mean training loss falls to 0.026, then swings (0.085, 1.5) and ends at 0.055:
+    // each point is an epoch's mean, so the swings are the run's behaviour, not measurement
+    // noise that could hide a rise (its second differences are larger than the lowest level).
+    let mut loss = vec![14.5, 9.3, 6.7, 1.7, 0.57, 0.028, 0.0266, 0.0263, 0.0275];
+    loss.extend([0.042, 0.085, 0.057, 1.53, 0.055]);
+    let val = vec![
+        1.7, 44.0, 5.1, 28.1, 34.7, 37.2, 37.7, 37.8, 32.1, 32.9, 32.9, 35.9, 31.1, 24.1,
+    ];
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert_eq!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
+    let rise = r.details.rise.expect("a rise");
+    assert_eq!(rise.min_x, 7.0);
+    assert!(
+        r.evidence.iter().any(|e| e.contains("last per-epoch mean")),
+        "{:?}",
+        r.evidence
+    );
+}
+
+/// A per-step training loss logged `per_eval` times per evaluation (steps 1, 2, …) whose
+/// evaluation periods have the given means, each period's points spread ±`spread` around its
+/// mean (alternating), and a validation loss that worsens at the end.
+fn step_run(means: &[f64], per_eval: usize, spread: f64) -> Vec<Series> {
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for (e, m) in means.iter().enumerate() {
+        for k in 0..per_eval {
+            x.push((e * per_eval + k + 1) as f64);
+            let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+            y.push(m + sign * spread * m);
+        }
+    }
+    let ex: Vec<f64> = (1..=means.len()).map(|e| (e * per_eval) as f64).collect();
+    let n = means.len();
+    let vy: Vec<f64> = (0..n)
+        .map(|i| 0.5 + 0.01 * (i as f64 - n as f64 + 4.0).powi(2))
+        .collect();
+    vec![
+        Series::named("train_loss", Axis::Step, x, y),
+        Series::named("val_loss", Axis::Step, ex, vy),
+    ]
+}
+
+#[test]
+fn per_step_loss_whose_period_means_rise_within_their_own_spread_is_not_diverging() {
+    // Two logged steps per evaluation swinging ±80% around their means: the last period's mean
+    // (2× the lowest) is within three standard errors of the lowest period's mean.
+    let means = [1.0, 0.6, 0.3, 0.01, 0.012, 0.011, 0.02, 0.02];
+    let r = judge(step_run(&means, 2, 0.8));
+    assert!(r.details.rise.is_none(), "{:?}", r.details.rise);
+    assert_ne!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
+}
+
+#[test]
+fn per_step_loss_whose_period_means_rise_far_beyond_their_spread_is_diverging() {
+    // The same shape with points spread ±5% around their period means: the rise to 2× is many
+    // standard errors, so the training objective has risen.
+    let means = [1.0, 0.6, 0.3, 0.01, 0.012, 0.011, 0.02, 0.02];
+    let r = judge(step_run(&means, 8, 0.05));
+    let rise = r.details.rise.expect("a rise");
+    assert!(rise.ratio > 1.5);
+    assert!(
+        r.evidence.iter().any(|e| e.contains("mean over the last")),
+        "{:?}",
+        r.evidence
+    );
+}

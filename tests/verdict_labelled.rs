@@ -11,18 +11,20 @@ mod common {
 
 use common::labelled::{self, LABELS};
 
-/// Overall accuracy the level-based engine reaches on the Keras logs (53 of 60); the goal is 95%.
+/// Overall accuracy the level-based engine reaches on the Keras logs (54 of 60); the goal is 95%.
 /// The extreme-based engine before it reached 58 of 60 here but 72.7% on the untouched
 /// step-level part; README's Verdicts section has both.
-const REACHED: f64 = 53.0 / 60.0;
+const REACHED: f64 = 54.0 / 60.0;
 /// Every label's recall must stay at least this on the Keras logs (overfitting, the weakest,
 /// is at 11 of 14: noisy validation sets whose rise stays within two noise SDs; diverging at
-/// 14 of 16: "edge" labels whose training loss ends 1.3–2× its minimum among large swings).
+/// 15 of 16).
 const RECALL: f64 = 0.75;
-/// Accuracy reached on the step-level tune part (41 of 47).
-const STEPS_REACHED: f64 = 41.0 / 47.0;
-/// Accuracy reached on the tune part of steps-own (79 of 100; tests/fixtures/BENCH.md).
-const OWN_REACHED: f64 = 79.0 / 100.0;
+/// Accuracy reached on the step-level tune part (42 of 47).
+const STEPS_REACHED: f64 = 42.0 / 47.0;
+/// Accuracy reached on the tune part of steps-own (77 of 100; tests/fixtures/BENCH.md): 79 before
+/// period means were tested against their own standard errors, which stopped calling two `edge`
+/// labels diverging (training loss near 0.003–0.03 that "later falls below its earlier minimum").
+const OWN_REACHED: f64 = 77.0 / 100.0;
 
 #[test]
 fn labelled_keras_logs_accuracy_stays_at_goal() {

@@ -75,34 +75,65 @@ pub fn non_finite(name: &str, x: &[f64], y: &[f64]) -> Option<NonFinite> {
     })
 }
 
+/// How the objective's points were measured, which decides what its levels are and how large a
+/// rise its noise can make.
+#[derive(Debug, Clone, Copy)]
+pub enum Measured<'a> {
+    /// Raw per-step points: levels are medians of [`LEVEL_WINDOW`] points, the noise is the
+    /// series' own (second differences), and a curve still sloping down since its lowest level
+    /// is not rising.
+    Points,
+    /// Per-period means (a per-epoch mean loss, or a per-step log binned at the evaluations):
+    /// each point is a level. `se` are the standard errors of the means when the points inside
+    /// each period are known; without them a mean is exact to its printed resolution (the
+    /// period's average already took out the step-to-step noise, so the swings left between
+    /// periods are the run's behaviour, not measurement noise).
+    Means { se: Option<&'a [f64]> },
+}
+
 /// The level at the end against the lowest level, for a positive lower-is-better objective:
 /// a rise when the end is [`RISE_RATIO`] times the lowest level and [`RISE_SIGMAS`] noise SDs
-/// (the series' own, from second differences over the whole series or its recent half,
-/// whichever is calmer, floored at the printed resolution) above it, while the trend since the lowest level (within the recent half) is not
-/// falling.
-///
-/// `window` is 1 for series whose points are already averages (per-epoch means, per-evaluation
-/// bins of a per-step log) and [`LEVEL_WINDOW`] for raw per-step points.
-pub fn rise(x: &[f64], y: &[f64], window: usize) -> Option<Rise> {
+/// above it (see [`Measured`]), and the lowest level is not one of the last two points (one
+/// bad last point after a new low is a blip).
+pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
+    let window = match measured {
+        Measured::Points => LEVEL_WINDOW,
+        Measured::Means { .. } => 1,
+    };
     let (i, min) = best_level(y, window)?;
     let last = end_level(y, window)?;
-    // Second differences overstate the noise wherever the curve bends: over the whole series the
-    // early fall inflates them (hiding a rise near a small minimum), over the recent half the
-    // rise itself does. Both are upper bounds of the noise; the smaller one is the tighter.
-    let noise = [noise(y), noise(&y[y.len() / 2..])]
-        .into_iter()
-        .flatten()
-        .reduce(f64::min)
-        .or_else(|| resolution(y))
-        .unwrap_or(0.0);
-    // A loss whose recent half still slopes down (Theil–Sen) is not diverging, however far its
-    // last point sits above its lowest.
-    // Judged since the lowest level (within the recent half): a curve that fell for most of the
-    // half and turned up at its end rises; one still falling after a spike recovers. A rise
-    // lasts more than one point past the lowest level (one bad last point is a blip).
-    let from = i.max(y.len() / 2);
+    let floor = resolution(y).unwrap_or(0.0);
     let lasting = y.len() - i > 2;
-    let still_falling = trend(&x[from..], &y[from..]).is_some_and(|t| t.slope < 0.0);
+    let (noise, still_falling) = match measured {
+        Measured::Points => {
+            // Second differences overstate the noise wherever the curve bends: over the whole
+            // series the early fall inflates them (hiding a rise near a small minimum), over the
+            // recent half the rise itself does. Both are upper bounds of the noise; the smaller
+            // one is the tighter.
+            let noise = [noise(y), noise(&y[y.len() / 2..])]
+                .into_iter()
+                .flatten()
+                .reduce(f64::min)
+                .unwrap_or(floor);
+            // Judged since the lowest level (within the recent half): a curve that fell for most
+            // of the half and turned up at its end rises; one still falling after a spike
+            // recovers.
+            let from = i.max(y.len() / 2);
+            let falling = trend(&x[from..], &y[from..]).is_some_and(|t| t.slope < 0.0);
+            (noise, falling)
+        }
+        Measured::Means { se } => {
+            // The difference of two independent means: its SD is the root sum of their squared
+            // standard errors.
+            let se_of = |k: usize| {
+                se.and_then(|s| s.get(k).copied())
+                    .filter(|v| v.is_finite())
+                    .unwrap_or(0.0)
+            };
+            let end = y.iter().rposition(|v| v.is_finite())?;
+            (se_of(i).hypot(se_of(end)).max(floor), false)
+        }
+    };
     (min > 0.0
         && lasting
         && last > RISE_RATIO * min

@@ -99,6 +99,10 @@ pub struct Binned {
     pub mean: Vec<f64>,
     pub min: Vec<f64>,
     pub max: Vec<f64>,
+    /// Robust standard error of each bin's mean: 1.4826 × the median absolute deviation of its
+    /// finite values over √count, so one exploding step inside a bin does not hide how far the
+    /// bin moved (0 for a bin of one value, NaN for none).
+    pub se: Vec<f64>,
     /// How many non-finite values the bin held.
     pub non_finite: Vec<usize>,
 }
@@ -117,7 +121,9 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
         bad: usize,
     }
     let mut out = Binned::default();
-    let flush = |out: &mut Binned, acc: Option<Acc>, at: f64| {
+    // The current bin's finite values, for its robust spread (reused from bin to bin).
+    let mut values: Vec<f64> = Vec::new();
+    let flush = |out: &mut Binned, acc: Option<Acc>, at: f64, values: &mut Vec<f64>| {
         if let Some(a) = acc {
             out.x.push(at);
             out.mean.push(if a.count > 0 {
@@ -127,6 +133,11 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
             });
             out.min.push(a.lo);
             out.max.push(a.hi);
+            out.se.push(match a.count {
+                0 => f64::NAN,
+                k => mad(values).map_or(f64::NAN, |m| MAD_TO_SD * m / (k as f64).sqrt()),
+            });
+            values.clear();
             out.non_finite.push(a.bad);
         }
     };
@@ -134,7 +145,7 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
     let mut acc: Option<Acc> = None;
     for (&xi, &yi) in x.iter().zip(y) {
         while edge < edges.len() && xi > edges[edge] {
-            flush(&mut out, acc.take(), edges[edge]);
+            flush(&mut out, acc.take(), edges[edge], &mut values);
             edge += 1;
         }
         let a = acc.get_or_insert(Acc {
@@ -149,6 +160,7 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
         if yi.is_finite() {
             a.sum += yi;
             a.count += 1;
+            values.push(yi);
             a.lo = a.lo.min(yi);
             a.hi = a.hi.max(yi);
         } else {
@@ -157,7 +169,7 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
     }
     let at = edges.get(edge).copied();
     let last = acc.map(|a| at.unwrap_or(a.last_x));
-    flush(&mut out, acc, last.unwrap_or(f64::NAN));
+    flush(&mut out, acc, last.unwrap_or(f64::NAN), &mut values);
     out
 }
 
@@ -185,4 +197,11 @@ pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> (Vec<f64>, Vec<f64>) {
                 .then(|| (xe, finite.iter().sum::<f64>() / finite.len() as f64))
         })
         .unzip()
+}
+
+/// The median absolute deviation from the median (reorders `v`). O(n).
+fn mad(v: &mut [f64]) -> Option<f64> {
+    let m = median(v)?;
+    v.iter_mut().for_each(|x| *x = (*x - m).abs());
+    median(v)
 }

@@ -170,6 +170,9 @@ pub struct Signals<'a> {
     /// evaluations (per-step logs binned onto the monitored series' x).
     pub objective: Option<&'a Series>,
     pub objective_levels: Option<(Vec<f64>, Vec<f64>)>,
+    /// Whether the objective's levels are per-period means (per-epoch, or per-step points binned
+    /// at the evaluations) rather than raw points.
+    pub objective_means: bool,
     pub non_finite: Option<NonFinite>,
     pub rise: Option<Rise>,
     pub spikes: Vec<Spike>,
@@ -210,7 +213,10 @@ impl<'a> Signals<'a> {
             })
             .or_else(|| super::training_loss(run))
             .or((monitor.direction == Direction::Lower).then_some(monitor));
-        let objective_levels = objective.map(|o| at_evaluations(o, monitor));
+        let binned = objective.map(|o| at_evaluations(o, monitor));
+        let objective_means = objective
+            .zip(binned.as_ref())
+            .is_some_and(|(o, (_, _, se))| o.axis == Axis::Epoch || se.is_some());
         let non_finite = divergence::non_finite(&monitor.name, x, &monitor.y)
             .filter(|nf| nf.persists)
             .or_else(|| {
@@ -220,17 +226,15 @@ impl<'a> Signals<'a> {
             })
             .or_else(|| divergence::non_finite(&monitor.name, x, &monitor.y))
             .or_else(|| objective.and_then(|o| divergence::non_finite(&o.name, &o.x, &o.y)));
-        let rise = objective
-            .zip(objective_levels.as_ref())
-            .and_then(|(o, (lx, ly))| {
-                let averaged = o.axis == Axis::Epoch || lx.len() < o.len();
-                let window = if averaged {
-                    1
-                } else {
-                    divergence::LEVEL_WINDOW
-                };
-                divergence::rise(lx, ly, window)
-            });
+        let rise = binned.as_ref().and_then(|(lx, ly, se)| {
+            let measured = if objective_means {
+                divergence::Measured::Means { se: se.as_deref() }
+            } else {
+                divergence::Measured::Points
+            };
+            divergence::rise(lx, ly, measured)
+        });
+        let objective_levels = binned.map(|(lx, ly, _)| (lx, ly));
         let spikes = objective.map_or_else(Vec::new, |o| {
             divergence::spikes(&o.x, &o.y, levels::noise(&o.y).unwrap_or(0.0))
         });
@@ -292,7 +296,7 @@ impl<'a> Signals<'a> {
         });
         let train_levels: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
             let o = Orientation::of(t);
-            let (tx, ty) = at_evaluations(t, monitor);
+            let (tx, ty, _) = at_evaluations(t, monitor);
             (tx, ty.into_iter().map(|v| o.to(v)).collect())
         });
         let prechelt = monitor
@@ -339,6 +343,7 @@ impl<'a> Signals<'a> {
             n,
             objective,
             objective_levels,
+            objective_means,
             non_finite,
             rise,
             spikes,
@@ -436,15 +441,15 @@ impl<'a> Signals<'a> {
     }
 }
 
-/// The series at the cadence of the monitored one: bin means at the monitor's x when it has at
-/// least [`DENSER`] points per evaluation (per-step training loss against per-epoch validation),
-/// else its own points.
-fn at_evaluations(s: &Series, monitor: &Series) -> (Vec<f64>, Vec<f64>) {
+/// The series at the cadence of the monitored one: bin means at the monitor's x, with their
+/// standard errors, when it has at least [`DENSER`] points per evaluation (per-step training
+/// loss against per-epoch validation), else its own points.
+fn at_evaluations(s: &Series, monitor: &Series) -> (Vec<f64>, Vec<f64>, Option<Vec<f64>>) {
     if std::ptr::eq(s, monitor) || s.len() < DENSER * monitor.len().max(1) {
-        return (s.x.clone(), s.y.clone());
+        return (s.x.clone(), s.y.clone(), None);
     }
-    let Binned { x, mean, .. } = levels::bin_at(&s.x, &s.y, &monitor.x);
-    (x, mean)
+    let Binned { x, mean, se, .. } = levels::bin_at(&s.x, &s.y, &monitor.x);
+    (x, mean, Some(se))
 }
 
 /// Judges one run by its monitored series and, for a validation series, its training partner.
@@ -549,15 +554,17 @@ fn explain(s: &Signals, verdict: Verdict) -> (Vec<String>, String) {
                 ));
             }
             if let (Some(r), Some(o)) = (&s.rise, s.objective) {
+                let level = match (s.objective_means, o.axis == Axis::Epoch) {
+                    (true, true) => format!("last per-{word} mean"),
+                    (true, false) => format!("mean over the last {word}"),
+                    (false, _) => format!(
+                        "level (median of its last {} points)",
+                        divergence::LEVEL_WINDOW
+                    ),
+                };
                 evidence.push(format!(
-                    "{}'s level (median of its last {} {}) is {}, {:.1}× its lowest level {} at {}, and has not come back down",
+                    "{}'s {level} is {}, {:.1}× its lowest level {} at {}, and has not come back down",
                     o.name,
-                    divergence::LEVEL_WINDOW,
-                    if s.objective_levels.as_ref().is_some_and(|(lx, _)| lx.len() < o.len()) {
-                        format!("per-{word} means")
-                    } else {
-                        "points".to_string()
-                    },
                     fmt_v(r.last),
                     r.ratio,
                     fmt_v(r.min),
