@@ -861,3 +861,25 @@ fn per_step_loss_whose_period_means_rise_far_beyond_their_spread_is_diverging() 
         r.evidence
     );
 }
+
+#[test]
+fn accuracy_printed_as_a_percentage_is_judged_on_its_error_rate() {
+    // The same run as `accuracy_gains_are_measured_on_the_error_rate`, logged in percent: 95.00%
+    // → 96.45%, i.e. a 5% error rate falling by 1% of itself per epoch.
+    let acc: Vec<f64> = (0..30).map(|i| 95.0 + 0.05 * i as f64).collect();
+    let r = judge(vec![series("val_acc", acc)]);
+    assert!(
+        r.evidence[0].contains("of its error rate"),
+        "{:?}",
+        r.evidence
+    );
+    assert_eq!(r.verdict, Verdict::Improving);
+    let t = r.details.trend.unwrap();
+    assert!(
+        (t.level - 96.45).abs() < 0.1 && (t.slope - 0.05).abs() < 1e-6,
+        "{t:?}"
+    );
+    let p = r.projection.expect("a projection");
+    assert!(p.high.iter().all(|v| *v <= 100.0), "{:?}", p.high);
+    assert!(p.mid.last().is_some_and(|v| *v > 96.45));
+}

@@ -51,8 +51,9 @@ impl Trend {
         Trend {
             s: sign * self.s,
             z: sign * self.z,
-            slope: sign * self.slope,
+            slope: sign * o.scale() * self.slope,
             level: o.from(self.level),
+            noise: o.scale() * self.noise,
             ..self
         }
     }

@@ -106,33 +106,40 @@ pub struct Judgement {
 }
 
 /// How a series is turned into "lower is better" numbers: as is, negated, or, for accuracy-like
-/// scores within [0, 1], as the error rate 1 − v (95% → 96.5% accuracy is 30% fewer errors).
+/// scores, as the error rate (95% → 96.5% accuracy is 30% fewer errors): 1 − v for scores within
+/// [0, 1], and 1 − v/100 for rate metrics (accuracy, mAP, F1, … by name) printed as percentages
+/// within [0, 100].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Orientation {
     Lower,
     Higher,
-    Error,
+    Error { percent: bool },
 }
 
 impl Orientation {
     pub fn of(s: &Series) -> Orientation {
-        let unit =
+        let within = |top: f64| {
             s.y.iter()
                 .filter(|v| v.is_finite())
-                .all(|v| (0.0..=1.0).contains(v));
+                .all(|v| (0.0..=top).contains(v))
+        };
         match s.direction {
-            Direction::Higher if unit => Orientation::Error,
+            Direction::Higher if within(1.0) => Orientation::Error { percent: false },
+            Direction::Higher if s.kind == Kind::Metric && within(100.0) => {
+                Orientation::Error { percent: true }
+            }
             Direction::Higher => Orientation::Higher,
             _ => Orientation::Lower,
         }
     }
 
-    /// Into lower-is-better units.
+    /// Into lower-is-better units (error rates as fractions).
     pub fn to(self, v: f64) -> f64 {
         match self {
             Orientation::Lower => v,
             Orientation::Higher => -v,
-            Orientation::Error => 1.0 - v,
+            Orientation::Error { percent: false } => 1.0 - v,
+            Orientation::Error { percent: true } => 1.0 - v / 100.0,
         }
     }
 
@@ -141,8 +148,23 @@ impl Orientation {
         match self {
             Orientation::Lower => o,
             Orientation::Higher => -o,
-            Orientation::Error => 1.0 - o,
+            Orientation::Error { percent: false } => 1.0 - o,
+            Orientation::Error { percent: true } => 100.0 * (1.0 - o),
         }
+    }
+
+    /// How many of the series' own units one lower-is-better unit is (100 for percentages).
+    pub fn scale(self) -> f64 {
+        if self == (Orientation::Error { percent: true }) {
+            100.0
+        } else {
+            1.0
+        }
+    }
+
+    /// Whether the series is judged on its error rate.
+    pub fn error_rate(self) -> bool {
+        matches!(self, Orientation::Error { .. })
     }
 
     /// The sign a slope or difference changes by.
@@ -432,7 +454,7 @@ impl<'a> Signals<'a> {
     /// Percent change per x unit of the recent trend, relative to its level (of the error rate
     /// for accuracy-like metrics), in the series' own direction.
     pub fn pct_per_step(&self, t: &Trend) -> f64 {
-        let sign = if self.orientation == Orientation::Error {
+        let sign = if self.orientation.error_rate() {
             1.0
         } else {
             self.orientation.sign()
@@ -649,7 +671,7 @@ fn progress_sentence(s: &Signals, verdict: Verdict, best_text: Option<String>) -
             "over {} it moved {:+.2}% per {word}{} (Theil–Sen; Mann–Kendall p = {:.3})",
             window(t, word),
             s.pct_per_step(t),
-            if s.orientation == Orientation::Error {
+            if s.orientation.error_rate() {
                 " of its error rate"
             } else {
                 ""
