@@ -112,8 +112,13 @@ pub fn steps_own() -> (Vec<Case>, Vec<Case>) {
         .partition(|c| c.split == "tune")
 }
 
+/// Sets made for tuning (besides the Keras dev set and the tune parts of the step-level sets).
+const TUNED: [&str; 1] = ["keras-tune"];
+
 /// Every labelled set: Keras dev, steps tune, steps held out, steps-own tune and untouched,
-/// then any other folder with a labels.csv (keras-heldout and sets made later: never tuned on).
+/// then any other folder with a labels.csv (keras-heldout and sets made later: never tuned on,
+/// unless named in [`TUNED`]).
+
 pub fn sets() -> Vec<Set> {
     let (tune, held) = steps();
     let (own_tune, own_untouched) = steps_own();
@@ -154,8 +159,8 @@ pub fn sets() -> Vec<Set> {
     others.sort();
     sets.extend(others.into_iter().map(|name| Set {
         cases: set_cases(&name),
+        tuned: TUNED.contains(&name.as_str()),
         name,
-        tuned: false,
     }));
     sets
 }
