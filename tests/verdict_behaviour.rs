@@ -883,3 +883,45 @@ fn accuracy_printed_as_a_percentage_is_judged_on_its_error_rate() {
     assert!(p.high.iter().all(|v| *v <= 100.0), "{:?}", p.high);
     assert!(p.mid.last().is_some_and(|v| *v > 96.45));
 }
+
+/// A linear decay 60% of the way down and a cosine anneal two thirds of the way: where each reaches
+/// zero is read from the logged rate, and no gain is projected past it.
+#[test]
+fn a_decaying_schedule_still_under_way_caps_the_projection_at_its_end() {
+    use plateau::analysis::schedule::Shape;
+    let linear: Vec<f64> = (0..=48).map(|i| 1e-3 * (1.0 - i as f64 / 80.0)).collect();
+    let s = shape_of(linear);
+    assert_eq!(s.shape, Shape::Linear);
+    assert!((s.end.unwrap() - 80.0).abs() < 1e-9, "{:?}", s.end);
+    assert!(!s.ended);
+    let cosine: Vec<f64> = (0..=40)
+        .map(|i| 0.5e-3 * (1.0 + (std::f64::consts::PI * i as f64 / 60.0).cos()))
+        .collect();
+    let s = shape_of(cosine);
+    assert_eq!(s.shape, Shape::Cosine);
+    assert!((s.end.unwrap() - 60.0).abs() < 1e-6, "{:?}", s.end);
+    // A steadily falling loss whose linear schedule ends 4 epochs after the log: the projection
+    // stops there instead of running twice the logged span.
+    let n = 40;
+    let lr: Vec<f64> = (0..n).map(|i| 1e-3 * (1.0 - i as f64 / 44.0)).collect();
+    let val: Vec<f64> = (0..n).map(|i| 0.2 + 1.0 / (1.0 + i as f64)).collect();
+    let loss: Vec<f64> = val.iter().map(|v| v - 0.05).collect();
+    let r = judge(vec![
+        series("loss", loss),
+        series("val_loss", val),
+        series("learning_rate", lr),
+    ]);
+    let horizon = r.details.outlook.expect("an outlook").horizon;
+    assert!((horizon - 5.0).abs() < 1e-6, "horizon {horizon}");
+}
+
+/// A linear decay to 1% of its peak at the last logged epoch (Ultralytics' lrf): its path reaches
+/// zero within one more epoch, so the schedule has ended though the rate is not yet ~0.
+#[test]
+fn a_linear_schedule_whose_path_reaches_zero_now_has_ended() {
+    let lr: Vec<f64> = (0..25)
+        .map(|i| 1e-2 * (1.0 - 0.99 * i as f64 / 24.0))
+        .collect();
+    let s = shape_of(lr);
+    assert!(s.ended, "{s:?}");
+}

@@ -183,26 +183,32 @@ fn asl_validation_converged_and_noisy_is_plateau() {
 
 /// "val/box_loss reaches its minimum (1.493) at the final epoch: still improving when the
 /// 25-epoch budget ran out"; the train-loss jump at epoch 15 is close_mosaic, not divergence.
-/// The pessimistic fit saturates within the noise, but the latest point is the best and the
-/// fall is significant, so the best fit's projection decides.
+/// Ultralytics decays the rate linearly to lrf = 1% of lr0 over the budget: the logged rate's
+/// path reaches zero at epoch 24.3, so the schedule has ended with the run. More epochs at this
+/// rate cannot help; the advice is a longer schedule (until 2026-12-01 this read "improving",
+/// which advised resuming a run whose schedule was over).
 #[test]
-fn yolo_fire_best_at_the_final_epoch_is_improving() {
+fn yolo_fire_best_at_the_final_epoch_of_its_schedule_is_schedule_ended() {
     let r = judge("yolo--yolov8-fire-and-smoke-detection");
     assert_eq!(monitor(&r), "fitness");
-    assert_eq!(r.verdict, Verdict::Improving);
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(has(&r, "schedule_ended"), "{:?}", r.evidence);
+    assert!(r.advice.contains("rerun with a longer schedule"));
     assert_eq!(r.best.unwrap().x, 24.0);
     assert!(!has(&r, "spikes"));
 }
 
 /// "mAP_0.5 saturates at ~0.98 from epoch 6 (plateau) … val/box_loss flat ~0.027 from epoch 6";
 /// the constant-zero cls_loss columns do not break anything. YOLOv5 keeps `best.pt` by fitness,
-/// weighted 0.9 on mAP_0.5:0.95, which still climbs (0.60 at epoch 9 → 0.64 at 15–18): improving;
+/// weighted 0.9 on mAP_0.5:0.95, which still climbs (0.60 at epoch 9 → 0.64 at 15–18), but its
+/// linear schedule reaches zero at epoch 19.3, the end of the run: schedule ended, rerun longer;
 /// the box loss alone reads plateau.
 #[test]
-fn yolov5_fitness_still_climbs_while_box_loss_is_flat() {
+fn yolov5_fitness_still_climbs_when_its_schedule_ends() {
     let r = judge("yolov5--automatic-number-plate-recognition-using");
     assert_eq!(monitor(&r), "fitness");
-    assert_eq!(r.verdict, Verdict::Improving);
+    assert_eq!(r.verdict, Verdict::Plateau);
+    assert!(has(&r, "schedule_ended"), "{:?}", r.evidence);
     let r = judge_by(
         "yolov5--automatic-number-plate-recognition-using",
         "val/box_loss",

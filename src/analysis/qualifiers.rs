@@ -236,10 +236,13 @@ fn schedule_ended(s: &Signals, v: Verdict) -> Option<Finding> {
         .schedule
         .as_ref()
         .filter(|sc| sc.ended && matches!(v, Verdict::Plateau | Verdict::Overfitting))?;
+    let path = sc.end.map_or(String::new(), |e| {
+        format!(", a path that reaches zero at {} {e:.1}", s.word)
+    });
     found(
         Qualifier::ScheduleEnded,
         format!(
-            "{} ({}) annealed from its peak {} at {} to {} ({:.2}% of the peak): more {}s at this rate cannot gain much, and no gain is projected past the schedule's end",
+            "{} ({}) annealed from its peak {} at {} to {} ({:.2}% of the peak{path}): more {}s at this rate cannot gain much, and no gain is projected past the schedule's end",
             sc.series,
             sc.shape.as_str(),
             fmt_v(sc.peak),

@@ -71,8 +71,14 @@ pub struct Schedule {
     pub last: f64,
     /// Where the rate jumped back up (warm restarts).
     pub restarts: Vec<f64>,
-    /// The rate has annealed to at most [`ENDED_FRACTION`] of its peak.
+    /// The rate has annealed to at most [`ENDED_FRACTION`] of its peak, or its decay reaches
+    /// zero (see `end`) within one more logged step.
     pub ended: bool,
+    /// Where a decay to zero that is still under way will reach zero, read from its shape: the
+    /// line through the peak and the last rate (linear), or the half-cosine through them
+    /// (cosine, one-cycle's anneal). No gain is projected past it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
 }
 
 /// The run's learning-rate series and its shape, if it logged one with a positive rate.
@@ -125,16 +131,40 @@ pub fn schedule(run: &Run) -> Option<Schedule> {
     } else {
         Shape::Constant
     };
+    let end = (last > tiny)
+        .then(|| decay_end(shape, peak_x, peak, last_x, last))
+        .flatten();
+    // Annealed to a sliver of the peak, or the decay's path reaches zero before the next
+    // logged rate would (a linear decay to 1% of the peak at its last epoch has ended).
+    let spacing = (last_x - first_x) / (points.len() - 1).max(1) as f64;
+    let ended = last <= tiny || end.is_some_and(|e| e - last_x < spacing);
     Some(Schedule {
         series: lr.name.clone(),
+        end,
         drops,
         shape,
         peak,
         peak_x,
         last,
         restarts,
-        ended: last <= tiny,
+        ended,
     })
+}
+
+/// Where a linear or cosine decay from `peak` at `peak_x`, at `last` by `last_x`, reaches zero.
+/// A linear decay covers a fraction 1 − last/peak of its length by `last_x`; a cosine anneal
+/// lr = peak · (1 + cos(π t / L)) / 2 has covered the angle acos(2·last/peak − 1) of π.
+fn decay_end(shape: Shape, peak_x: f64, peak: f64, last_x: f64, last: f64) -> Option<f64> {
+    let f = last / peak;
+    let covered = match shape {
+        Shape::Linear => 1.0 - f,
+        Shape::Cosine | Shape::OneCycle => {
+            (2.0 * f - 1.0).clamp(-1.0, 1.0).acos() / std::f64::consts::PI
+        }
+        _ => return None,
+    };
+    let span = last_x - peak_x;
+    (covered > 0.0 && span > 0.0 && f < 1.0).then(|| peak_x + span / covered)
 }
 
 /// Linear or cosine, by the rate a quarter of the way from the peak to where the decay bottoms

@@ -304,7 +304,14 @@ impl<'a> Signals<'a> {
             } else {
                 1.0
             };
-            let horizon = HORIZON_FACTOR * (last - first + step);
+            // Never past the end of a decaying schedule still under way (one that has ended is
+            // said so, and projects nothing; see `improving`).
+            let horizon = schedule
+                .as_ref()
+                .filter(|s| !s.ended)
+                .and_then(|s| s.end)
+                .map_or(f64::INFINITY, |end| end - last)
+                .min(HORIZON_FACTOR * (last - first + step));
             // Nothing lower-is-better that was never seen below zero goes below zero (a loss, an
             // error rate); a negative loss (Gaussian NLL, flows) has no floor.
             let floor = (orientation != Orientation::Higher
