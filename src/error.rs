@@ -49,9 +49,39 @@ pub enum Error {
     NoFiles,
 }
 
+/// At most this many column names are listed in a message (a header can have thousands).
+const LISTED_COLUMNS: usize = 10;
+
 impl fmt::Display for Error {
+    /// One line: text that came from a file (names, cells, file names) has its control
+    /// characters written as escapes, so a quoted header cell holding a line break cannot split
+    /// the sentence.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        let text = Sentence(self).to_string();
+        if text.chars().any(char::is_control) {
+            let escaped: String = text
+                .chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            f.write_str(&escaped)
+        } else {
+            f.write_str(&text)
+        }
+    }
+}
+
+/// The message as written, before control characters are escaped.
+struct Sentence<'a>(&'a Error);
+
+impl fmt::Display for Sentence<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             Error::Empty { file } => write!(f, "{file} is empty: expected a training log."),
             Error::Binary { file, offset } => write!(
                 f,
@@ -73,11 +103,16 @@ impl fmt::Display for Error {
                 f,
                 "{file} is {what}, not a training log: expected a CSV or JSON log."
             ),
-            Error::NoNumericColumn { file, columns } => write!(
-                f,
-                "{file} has no numeric column (columns: {}): expected numbers such as loss per epoch.",
-                columns.join(", ")
-            ),
+            Error::NoNumericColumn { file, columns } => {
+                let mut listed = columns[..columns.len().min(LISTED_COLUMNS)].join(", ");
+                if columns.len() > LISTED_COLUMNS {
+                    listed.push_str(&format!(" and {} more", columns.len() - LISTED_COLUMNS));
+                }
+                write!(
+                    f,
+                    "{file} has no numeric column (columns: {listed}): expected numbers such as loss per epoch."
+                )
+            }
             Error::TooFewRows { file, rows } => write!(
                 f,
                 "{file} has {rows} data rows: expected at least one row of numbers."

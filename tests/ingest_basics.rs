@@ -100,3 +100,26 @@ fn header_only_file_is_too_few_rows() {
     let err = one("log.csv", b"epoch,loss\n").unwrap_err();
     assert!(err.to_string().starts_with("log.csv has 0 data rows"));
 }
+
+#[test]
+fn error_naming_a_header_cell_with_a_line_break_stays_one_line() {
+    // A quoted header cell may hold a line break (and other control characters); the sentence
+    // naming it must stay on one line, with the break written as an escape.
+    let e = one("odd.csv", b"\"a\nb\",\"c\td\"\nx,y\nz,w\n").unwrap_err();
+    let sentence = e.to_string();
+    assert!(
+        !sentence.contains('\n') && !sentence.contains('\t'),
+        "{sentence}"
+    );
+    assert!(sentence.contains("a\\nb"), "{sentence}");
+}
+
+#[test]
+fn error_listing_thousands_of_columns_names_the_first_ten_and_counts_the_rest() {
+    let header: Vec<String> = (0..2000).map(|i| format!("c{i}")).collect();
+    let text = format!("{}\n{}\n", header.join(","), vec!["x"; 2000].join(","));
+    let sentence = one("wide.csv", text.as_bytes()).unwrap_err().to_string();
+    assert!(sentence.contains("c0, c1,"), "{sentence}");
+    assert!(sentence.contains("c9 and 1990 more"), "{sentence}");
+    assert!(!sentence.contains("c10,"), "{sentence}");
+}
