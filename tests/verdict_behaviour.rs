@@ -883,3 +883,28 @@ fn accuracy_printed_as_a_percentage_is_judged_on_its_error_rate() {
     assert!(p.high.iter().all(|v| *v <= 100.0), "{:?}", p.high);
     assert!(p.mid.last().is_some_and(|v| *v > 96.45));
 }
+
+#[test]
+fn accuracy_printed_as_whole_percentages_is_overfitting_with_its_gap_in_percent() {
+    // `generalisation_gap_sentence_follows_the_direction` logged as whole percentages: the
+    // printed resolution (1 point) is 0.01 of an error rate, not 1, so it neither swamps the
+    // validation noise nor the rise, and the gap widens by about 1.9 points per epoch.
+    let train: Vec<f64> = (0..30).map(|i| (60.0 + 1.3 * i as f64).round()).collect();
+    let val: Vec<f64> = (0..30_usize)
+        .map(|i| (60.0 + 2.0 * (i.min(10) as f64) - 0.6 * (i.saturating_sub(10)) as f64).round())
+        .collect();
+    let r = judge(vec![series("accuracy", train), series("val_accuracy", val)]);
+    assert_eq!(r.verdict, Verdict::Overfitting, "{:?}", r.evidence);
+    let gap = r
+        .evidence
+        .iter()
+        .find(|e| e.contains("generalisation gap (training − validation) widens by "))
+        .expect("a gap sentence");
+    let per_epoch: f64 = gap
+        .split("widens by ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .expect("a number");
+    assert!((1.0..3.0).contains(&per_epoch), "{gap}");
+}
