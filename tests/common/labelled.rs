@@ -118,7 +118,6 @@ const TUNED: [&str; 1] = ["keras-tune"];
 /// Every labelled set: Keras dev, steps tune, steps held out, steps-own tune and untouched,
 /// then any other folder with a labels.csv (keras-heldout and sets made later: never tuned on,
 /// unless named in [`TUNED`]).
-
 pub fn sets() -> Vec<Set> {
     let (tune, held) = steps();
     let (own_tune, own_untouched) = steps_own();
