@@ -470,11 +470,17 @@ impl<'a> Signals<'a> {
 /// The series at the cadence of the monitored one: bin means at the monitor's x, with their
 /// standard errors, when it has at least [`DENSER`] points per evaluation (per-step training
 /// loss against per-epoch validation), else its own points.
+///
+/// A mean's standard error is the series' per-point noise ([`levels::calm_noise`], pooled over
+/// the series) over √count, not its own bin's spread: a bin of 2–4 points has one to three
+/// degrees of freedom, its MAD is often near zero, and the rise test then fires on healthy noise.
 fn at_evaluations(s: &Series, monitor: &Series) -> (Vec<f64>, Vec<f64>, Option<Vec<f64>>) {
     if std::ptr::eq(s, monitor) || s.len() < DENSER * monitor.len().max(1) {
         return (s.x.clone(), s.y.clone(), None);
     }
-    let Binned { x, mean, se, .. } = levels::bin_at(&s.x, &s.y, &monitor.x);
+    let Binned { x, mean, count, .. } = levels::bin_at(&s.x, &s.y, &monitor.x);
+    let noise = levels::calm_noise(&s.y).unwrap_or(f64::NAN);
+    let se = count.iter().map(|&k| noise / (k as f64).sqrt()).collect();
     (x, mean, Some(se))
 }
 
