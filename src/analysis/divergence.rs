@@ -116,10 +116,11 @@ pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
         }
         Measured::Means { se } => {
             // The difference of two independent means: its SD is the root sum of their squared
-            // standard errors.
+            // standard errors (an unknown one, NaN, counts as none; an infinite one hides any
+            // rise).
             let se_of = |k: usize| {
                 se.and_then(|s| s.get(k).copied())
-                    .filter(|v| v.is_finite())
+                    .filter(|v| !v.is_nan())
                     .unwrap_or(0.0)
             };
             let end = y.iter().rposition(|v| v.is_finite())?;
