@@ -1,6 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The statistics under the verdict: trend test, slope, running medians, curve projection.
 
+use plateau::analysis::divergence::{rise, Measured};
 use plateau::analysis::extrapolation::project;
 use plateau::analysis::levels::{bin_evenly, resolution};
 use plateau::analysis::trend::{
@@ -185,4 +186,16 @@ fn values_below_a_millionth_have_no_printed_resolution() {
         .map(|v| f64::from(*v))
         .collect();
     assert_eq!(resolution(&f32s), Some(1e-4));
+}
+
+#[test]
+fn period_means_with_an_unbounded_standard_error_show_no_rise() {
+    // The last mean is 3× the lowest, but its standard error overflowed (values near ±f64::MAX
+    // inside its period): nothing can be said, so no rise; with finite errors it is one.
+    let y = [1.0, 0.5, 0.1, 0.11, 0.2, 0.3];
+    let x = xs(y.len());
+    let mut se = [0.001; 6];
+    assert!(rise(&x, &y, Measured::Means { se: Some(&se) }).is_some());
+    se[5] = f64::INFINITY;
+    assert!(rise(&x, &y, Measured::Means { se: Some(&se) }).is_none());
 }

@@ -924,4 +924,60 @@ fn a_linear_schedule_whose_path_reaches_zero_now_has_ended() {
         .collect();
     let s = shape_of(lr);
     assert!(s.ended, "{s:?}");
+
+#[test]
+fn accuracy_printed_as_whole_percentages_is_overfitting_with_its_gap_in_percent() {
+    // `generalisation_gap_sentence_follows_the_direction` logged as whole percentages: the
+    // printed resolution (1 point) is 0.01 of an error rate, not 1, so it neither swamps the
+    // validation noise nor the rise, and the gap widens by about 1.9 points per epoch.
+    let train: Vec<f64> = (0..30).map(|i| (60.0 + 1.3 * i as f64).round()).collect();
+    let val: Vec<f64> = (0..30_usize)
+        .map(|i| (60.0 + 2.0 * (i.min(10) as f64) - 0.6 * (i.saturating_sub(10)) as f64).round())
+        .collect();
+    let r = judge(vec![series("accuracy", train), series("val_accuracy", val)]);
+    assert_eq!(r.verdict, Verdict::Overfitting, "{:?}", r.evidence);
+    let gap = r
+        .evidence
+        .iter()
+        .find(|e| e.contains("generalisation gap (training − validation) widens by "))
+        .expect("a gap sentence");
+    let per_epoch: f64 = gap
+        .split("widens by ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .expect("a number");
+    assert!((1.0..3.0).contains(&per_epoch), "{gap}");
+}
+
+#[test]
+fn per_step_loss_at_a_noisy_plateau_binned_three_per_evaluation_is_not_diverging() {
+    // Three logged steps per evaluation swinging ±40% around 0.1. Two bins happen to hold two
+    // nearly equal points (their own spread, a MAD of three points, is near zero): the lowest
+    // bin mean 0.074 and the last 0.117 (1.6×) are both well within what the series' per-step
+    // noise makes of a mean of three, so the training loss has not risen.
+    let mut y = vec![
+        1.0, 0.9, 0.8, 0.6, 0.55, 0.5, 0.3, 0.28, 0.25, 0.15, 0.14, 0.13,
+    ];
+    for b in 4..11 {
+        if b == 7 {
+            y.extend([0.06, 0.061, 0.1]);
+        } else {
+            y.extend((0..3).map(|k| 0.1 * (1.0 + 0.8 * jitter(3 * b + k))));
+        }
+    }
+    y.extend([0.13, 0.131, 0.09]);
+    let x: Vec<f64> = (1..=y.len()).map(|i| i as f64).collect();
+    let ex: Vec<f64> = (1..=12).map(|e| (3 * e) as f64).collect();
+    // Validation flat at 0.5 and ending 6% above its best: worse, but not by a rise of training.
+    let mut val: Vec<f64> = (1..12)
+        .map(|e| 0.5 + 0.3 * (-(e as f64)).exp() + 0.02 * jitter(100 + e))
+        .collect();
+    val.push(0.53);
+    let r = judge(vec![
+        Series::named("train_loss", Axis::Step, x, y),
+        Series::named("val_loss", Axis::Step, ex, val),
+    ]);
+    assert!(r.details.rise.is_none(), "{:?}", r.details.rise);
+    assert_ne!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::levels::{best_level, end_level, noise, resolution};
+use super::levels::{best_level, calm_noise, end_level, resolution};
 use super::trend::{trailing_medians, trend};
 
 /// The objective's level at the end more than this many times its lowest level is a rise that
@@ -106,15 +106,7 @@ pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
     let lasting = y.len() - i > 2;
     let (noise, still_falling) = match measured {
         Measured::Points => {
-            // Second differences overstate the noise wherever the curve bends: over the whole
-            // series the early fall inflates them (hiding a rise near a small minimum), over the
-            // recent half the rise itself does. Both are upper bounds of the noise; the smaller
-            // one is the tighter.
-            let noise = [noise(y), noise(&y[y.len() / 2..])]
-                .into_iter()
-                .flatten()
-                .reduce(f64::min)
-                .unwrap_or(floor);
+            let noise = calm_noise(y).unwrap_or(floor);
             // Judged since the lowest level (within the recent half): a curve that fell for most
             // of the half and turned up at its end rises; one still falling after a spike
             // recovers.
@@ -124,10 +116,11 @@ pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
         }
         Measured::Means { se } => {
             // The difference of two independent means: its SD is the root sum of their squared
-            // standard errors.
+            // standard errors (an unknown one, NaN, counts as none; an infinite one hides any
+            // rise).
             let se_of = |k: usize| {
                 se.and_then(|s| s.get(k).copied())
-                    .filter(|v| v.is_finite())
+                    .filter(|v| !v.is_nan())
                     .unwrap_or(0.0)
             };
             let end = y.iter().rposition(|v| v.is_finite())?;

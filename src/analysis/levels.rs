@@ -50,6 +50,17 @@ pub fn noise(y: &[f64]) -> Option<f64> {
     Some(sd.max(resolution(&finite).unwrap_or(0.0)))
 }
 
+/// [`noise`] over the whole series or its recent half, whichever is calmer: second differences
+/// overstate the noise wherever the curve bends (over the whole series the early fall inflates
+/// them, over the recent half a late turn does); both are upper bounds, the smaller is the
+/// tighter.
+pub fn calm_noise(y: &[f64]) -> Option<f64> {
+    [noise(y), noise(&y[y.len() / 2..])]
+        .into_iter()
+        .flatten()
+        .reduce(f64::min)
+}
+
 /// The centred running median of `window` (odd) points at every index, over the finite points
 /// available near the edges; NaN where a window holds no finite point. O(n · window).
 pub fn running_median(y: &[f64], window: usize) -> Vec<f64> {
@@ -99,10 +110,8 @@ pub struct Binned {
     pub mean: Vec<f64>,
     pub min: Vec<f64>,
     pub max: Vec<f64>,
-    /// Robust standard error of each bin's mean: 1.4826 × the median absolute deviation of its
-    /// finite values over √count, so one exploding step inside a bin does not hide how far the
-    /// bin moved (0 for a bin of one value, NaN for none).
-    pub se: Vec<f64>,
+    /// How many finite values each bin's mean averages.
+    pub count: Vec<usize>,
     /// How many non-finite values the bin held.
     pub non_finite: Vec<usize>,
 }
@@ -121,9 +130,7 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
         bad: usize,
     }
     let mut out = Binned::default();
-    // The current bin's finite values, for its robust spread (reused from bin to bin).
-    let mut values: Vec<f64> = Vec::new();
-    let flush = |out: &mut Binned, acc: Option<Acc>, at: f64, values: &mut Vec<f64>| {
+    let flush = |out: &mut Binned, acc: Option<Acc>, at: f64| {
         if let Some(a) = acc {
             out.x.push(at);
             out.mean.push(if a.count > 0 {
@@ -133,11 +140,7 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
             });
             out.min.push(a.lo);
             out.max.push(a.hi);
-            out.se.push(match a.count {
-                0 => f64::NAN,
-                k => mad(values).map_or(f64::NAN, |m| MAD_TO_SD * m / (k as f64).sqrt()),
-            });
-            values.clear();
+            out.count.push(a.count);
             out.non_finite.push(a.bad);
         }
     };
@@ -145,7 +148,7 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
     let mut acc: Option<Acc> = None;
     for (&xi, &yi) in x.iter().zip(y) {
         while edge < edges.len() && xi > edges[edge] {
-            flush(&mut out, acc.take(), edges[edge], &mut values);
+            flush(&mut out, acc.take(), edges[edge]);
             edge += 1;
         }
         let a = acc.get_or_insert(Acc {
@@ -160,7 +163,6 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
         if yi.is_finite() {
             a.sum += yi;
             a.count += 1;
-            values.push(yi);
             a.lo = a.lo.min(yi);
             a.hi = a.hi.max(yi);
         } else {
@@ -169,7 +171,7 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
     }
     let at = edges.get(edge).copied();
     let last = acc.map(|a| at.unwrap_or(a.last_x));
-    flush(&mut out, acc, last.unwrap_or(f64::NAN), &mut values);
+    flush(&mut out, acc, last.unwrap_or(f64::NAN));
     out
 }
 
@@ -197,11 +199,4 @@ pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> (Vec<f64>, Vec<f64>) {
                 .then(|| (xe, finite.iter().sum::<f64>() / finite.len() as f64))
         })
         .unzip()
-}
-
-/// The median absolute deviation from the median (reorders `v`). O(n).
-fn mad(v: &mut [f64]) -> Option<f64> {
-    let m = median(v)?;
-    v.iter_mut().for_each(|x| *x = (*x - m).abs());
-    median(v)
 }

@@ -108,7 +108,10 @@ pub fn findings(s: &Signals, v: Verdict) -> Vec<Finding> {
 }
 
 fn noisy_finding(s: &Signals, v: Verdict) -> Option<Finding> {
-    let t = s.trend.filter(|t| noisy(t) && v != Verdict::Diverging)?;
+    let t = s
+        .trend
+        .filter(|t| noisy(t) && v != Verdict::Diverging)?
+        .own(s.orientation);
     found(
         Qualifier::Noisy,
         format!(

@@ -87,7 +87,7 @@ pub struct Details {
     pub gradients: Option<Gradients>,
     pub schedule: Option<Schedule>,
     /// The monitored series' own noise SD (floored at its printed resolution) and that
-    /// resolution, when its values were printed with few decimals.
+    /// resolution, when its values were printed with few decimals, in the series' own units.
     pub noise: Option<f64>,
     pub resolution: Option<f64>,
 }
@@ -209,6 +209,8 @@ pub struct Signals<'a> {
     pub trend: Option<Trend>,
     pub outlook: Option<Outlook>,
     pub prechelt: Option<Prechelt>,
+    /// The noise SD of `y` and the monitored series' printed resolution, both in
+    /// lower-is-better units.
     pub noise: Option<f64>,
     pub resolution: Option<f64>,
     /// A validation task metric that still improves while the monitored loss worsens.
@@ -295,7 +297,9 @@ impl<'a> Signals<'a> {
         };
         let start = recent_start(x, n, schedule.as_ref());
         let trend = trend(&x[start..], &y[start..]);
-        let resolution = levels::resolution(&monitor.y);
+        // In lower-is-better units, like `y`: a percentage printed to whole points tells error
+        // rates apart to 0.01, not to 1.
+        let resolution = levels::resolution(&monitor.y).map(|r| r / orientation.scale());
         let noise = levels::noise(&y);
         let outlook = best.and_then(|b| {
             let (first, last) = (*x.first()?, *x.last()?);
@@ -473,11 +477,17 @@ impl<'a> Signals<'a> {
 /// The series at the cadence of the monitored one: bin means at the monitor's x, with their
 /// standard errors, when it has at least [`DENSER`] points per evaluation (per-step training
 /// loss against per-epoch validation), else its own points.
+///
+/// A mean's standard error is the series' per-point noise ([`levels::calm_noise`], pooled over
+/// the series) over √count, not its own bin's spread: a bin of 2–4 points has one to three
+/// degrees of freedom, its MAD is often near zero, and the rise test then fires on healthy noise.
 fn at_evaluations(s: &Series, monitor: &Series) -> (Vec<f64>, Vec<f64>, Option<Vec<f64>>) {
     if std::ptr::eq(s, monitor) || s.len() < DENSER * monitor.len().max(1) {
         return (s.x.clone(), s.y.clone(), None);
     }
-    let Binned { x, mean, se, .. } = levels::bin_at(&s.x, &s.y, &monitor.x);
+    let Binned { x, mean, count, .. } = levels::bin_at(&s.x, &s.y, &monitor.x);
+    let noise = levels::calm_noise(&s.y).unwrap_or(f64::NAN);
+    let se = count.iter().map(|&k| noise / (k as f64).sqrt()).collect();
     (x, mean, Some(se))
 }
 
@@ -510,8 +520,8 @@ pub fn judge(run: &Run, monitor: &Series, train: Option<&Series>, restarts: &[f6
             spikes: s.spikes.clone(),
             gradients: s.gradients.clone(),
             schedule: s.schedule.clone(),
-            noise: s.noise,
-            resolution: s.resolution,
+            noise: s.noise.map(|v| v * s.orientation.scale()),
+            resolution: s.resolution.map(|v| v * s.orientation.scale()),
         },
     }
 }
@@ -652,7 +662,7 @@ fn explain(s: &Signals, verdict: Verdict) -> (Vec<String>, String) {
                     };
                     evidence.push(format!(
                         "the generalisation gap ({gap}) widens by {} per {word} (Mann–Kendall p = {:.3})",
-                        fmt_v(g.slope.abs()),
+                        fmt_v(g.slope.abs() * s.orientation.scale()),
                         g.p
                     ));
                 }
