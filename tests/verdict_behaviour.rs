@@ -808,7 +808,9 @@ fn per_epoch_mean_loss_left_at_twice_its_lowest_by_wild_swings_is_diverging() {
     let rise = r.details.rise.expect("a rise");
     assert_eq!(rise.min_x, 7.0);
     assert!(
-        r.evidence.iter().any(|e| e.contains("last per-epoch mean")),
+        r.evidence
+            .iter()
+            .any(|e| e.contains("last per-epoch mean (and the one before it, too)")),
         "{:?}",
         r.evidence
     );
@@ -924,6 +926,7 @@ fn a_linear_schedule_whose_path_reaches_zero_now_has_ended() {
         .collect();
     let s = shape_of(lr);
     assert!(s.ended, "{s:?}");
+}
 
 #[test]
 fn accuracy_printed_as_whole_percentages_is_overfitting_with_its_gap_in_percent() {
@@ -980,4 +983,24 @@ fn per_step_loss_at_a_noisy_plateau_binned_three_per_evaluation_is_not_diverging
     ]);
     assert!(r.details.rise.is_none(), "{:?}", r.details.rise);
     assert_ne!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
+}
+
+#[test]
+fn one_epoch_back_at_its_lowest_before_a_bad_last_epoch_is_not_a_rise() {
+    // Per-epoch mean training loss: lowest at epoch 26, back at that level at 27, 1.6× at 28.
+    // A rise of epoch means must last two epochs; one bad epoch is a blip.
+    let mut loss: Vec<f64> = (0..27).map(|i| 0.04 + (-0.2 * i as f64).exp()).collect();
+    let min = loss[26];
+    loss.extend([min * 1.01, min * 1.6]);
+    let mut val: Vec<f64> = (0..27).map(|i| 0.3 + (-0.1 * i as f64).exp()).collect();
+    val.extend([0.4, 0.45]);
+    let r = judge(vec![
+        series("loss", loss.clone()),
+        series("val_loss", val.clone()),
+    ]);
+    assert!(r.details.rise.is_none(), "{:?}", r.details.rise);
+    // The same with both last epochs at 1.6×: a rise.
+    loss[27] = min * 1.6;
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert!(r.details.rise.is_some(), "{:?}", r.evidence);
 }

@@ -85,9 +85,11 @@ pub enum Measured<'a> {
     Points,
     /// Per-period means (a per-epoch mean loss, or a per-step log binned at the evaluations):
     /// each point is a level. `se` are the standard errors of the means when the points inside
-    /// each period are known; without them a mean is exact to its printed resolution (the
-    /// period's average already took out the step-to-step noise, so the swings left between
-    /// periods are the run's behaviour, not measurement noise).
+    /// each period are known (binned per-step logs): the rise is then a difference of two means
+    /// against its own standard error. Without them (a per-epoch mean loss) the swings between
+    /// epochs are the run's own behaviour — an epoch's mean already averages its batches — so
+    /// the test is persistence instead: both of the last two epochs above the ratio (one bad
+    /// epoch is a blip; two in a row at 1.5× the best is a run that has lost its footing).
     Means { se: Option<&'a [f64]> },
 }
 
@@ -105,6 +107,18 @@ pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
     let floor = resolution(y).unwrap_or(0.0);
     let lasting = y.len() - i > 2;
     let (noise, still_falling) = match measured {
+        Measured::Means { se: None } => {
+            // The lower of the last two finite epochs is the end level.
+            let mut tail = y.iter().rev().filter(|v| v.is_finite());
+            let persistent = match (tail.next(), tail.next()) {
+                (Some(a), Some(b)) => a.min(*b) > RISE_RATIO * min,
+                _ => false,
+            };
+            if !persistent {
+                return None;
+            }
+            (floor, false)
+        }
         Measured::Points => {
             let noise = calm_noise(y).unwrap_or(floor);
             // Judged since the lowest level (within the recent half): a curve that fell for most
@@ -114,15 +128,11 @@ pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
             let falling = trend(&x[from..], &y[from..]).is_some_and(|t| t.slope < 0.0);
             (noise, falling)
         }
-        Measured::Means { se } => {
+        Measured::Means { se: Some(se) } => {
             // The difference of two independent means: its SD is the root sum of their squared
             // standard errors (an unknown one, NaN, counts as none; an infinite one hides any
             // rise).
-            let se_of = |k: usize| {
-                se.and_then(|s| s.get(k).copied())
-                    .filter(|v| !v.is_nan())
-                    .unwrap_or(0.0)
-            };
+            let se_of = |k: usize| se.get(k).copied().filter(|v| !v.is_nan()).unwrap_or(0.0);
             let end = y.iter().rposition(|v| v.is_finite())?;
             (se_of(i).hypot(se_of(end)).max(floor), false)
         }

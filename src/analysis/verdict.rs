@@ -594,7 +594,7 @@ fn explain(s: &Signals, verdict: Verdict) -> (Vec<String>, String) {
             }
             if let (Some(r), Some(o)) = (&s.rise, s.objective) {
                 let level = match (s.objective_means, o.axis == Axis::Epoch) {
-                    (true, true) => format!("last per-{word} mean"),
+                    (true, true) => format!("last per-{word} mean (and the one before it, too)"),
                     (true, false) => format!("mean over the last {word}"),
                     (false, _) => format!(
                         "level (median of its last {} points)",
