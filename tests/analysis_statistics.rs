@@ -115,6 +115,33 @@ fn loss_projection_never_goes_below_zero() {
     assert!(o.low.iter().all(|v| *v >= 0.0));
 }
 
+/// The same decaying curve with the same residuals, once in an order that wanders (long runs
+/// of one sign: autocorrelated) and once alternating: the moving-block bootstrap keeps the
+/// wandering, so its projected-gain interval is wider; and the same log gives the same range.
+#[test]
+fn forecast_interval_widens_with_autocorrelated_residuals_and_is_reproducible() {
+    let curve = |x: f64| 0.5 + (-0.05 * x).exp();
+    let n = 60;
+    let x = xs(n);
+    let size = |i: usize| 0.01 * (1.0 + (i % 7) as f64 / 7.0);
+    // Runs of ten points of one sign, against signs alternating point by point.
+    let wandering: Vec<f64> = (0..n)
+        .map(|i| curve(x[i]) + if (i / 10) % 2 == 0 { size(i) } else { -size(i) })
+        .collect();
+    let alternating: Vec<f64> = (0..n)
+        .map(|i| curve(x[i]) + if i % 2 == 0 { size(i) } else { -size(i) })
+        .collect();
+    let width = |y: &[f64]| {
+        let best = y.iter().copied().fold(f64::INFINITY, f64::min);
+        let o = project(&x[20..], &y[20..], 0.0, 20.0, best, Some(0.0)).unwrap();
+        assert!(o.gain_low <= o.gain && o.gain <= o.gain_high, "{o:?}");
+        o.gain_high - o.gain_low
+    };
+    let (w, a) = (width(&wandering), width(&alternating));
+    assert!(w > 1.2 * a, "wandering {w} vs alternating {a}");
+    assert_eq!(width(&wandering), w);
+}
+
 /// Reference numbers: `pymannkendall` 1.4.3 (PyPI), `original_test` and
 /// `hamed_rao_modification_test` with their defaults, run on these exact inputs.
 const TIED_FALL: [f64; 20] = [

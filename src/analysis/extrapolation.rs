@@ -7,9 +7,12 @@
 //! - power law `c + a·(x − x₀ + 1)^(−θ)`,
 //! - inverse logarithm `c + a / ln(x − x₀ + e)`.
 //!
-//! The range is a profile-likelihood interval over family and θ: every fit whose residual sum of
-//! squares is within the 95% χ²₁ bound of the best one is plausible, and the projected gain is
-//! reported as the best fit's value between the smallest and largest plausible ones.
+//! The range is a 95% moving-block bootstrap interval (Künsch 1989; block length ≈ m^(1/3)):
+//! the best fit's residuals are resampled in blocks of consecutive points, so their
+//! autocorrelation is kept, added back onto the best fit, and every family and shape is fitted
+//! again to each resample; the interval of the projected gain and the band of the drawn
+//! continuation are the 2.5% and 97.5% quantiles over the refits (family and shape uncertainty
+//! included). It always contains the best fit's own projection.
 
 use std::borrow::Cow;
 
@@ -20,8 +23,6 @@ use super::trend::MAX_POINTS;
 
 /// Fewer recent points than this and no curve is fitted.
 pub const MIN_POINTS: usize = 5;
-/// 95% quantile of χ² with one degree of freedom: the profile-likelihood bound.
-const CHI2_95: f64 = 3.841;
 /// Shape grid size per family.
 const GRID: usize = 48;
 /// Exponential rates, in units of one window span: from nearly straight to fully flattened.
@@ -32,6 +33,14 @@ const POWER: (f64, f64) = (0.02, 4.0);
 const REFINE_STEPS: usize = 30;
 /// Points on the drawn continuation.
 const CURVE_POINTS: usize = 32;
+/// Bootstrap resamples for the range.
+const RESAMPLES: usize = 64;
+/// Each resample is fitted on at most this many points (bins of the window), on a coarser shape
+/// grid, without refinement: the range needs many fits, the best fit one good one.
+const RESAMPLE_POINTS: usize = 64;
+const RESAMPLE_GRID: usize = 16;
+/// The two-sided 95% interval's tails.
+const TAIL: f64 = 0.025;
 
 /// What the fitted curves say about continuing, in "lower is better" units of the series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,25 +135,8 @@ pub fn project(
         start,
         span: (end - start).max(f64::MIN_POSITIVE),
     };
-    let mut fits = Vec::with_capacity(2 * GRID + 3);
-    for (family, range) in [(Family::Exponential, EXP_RATE), (Family::Power, POWER)] {
-        let theta = |t: f64| range.0 * (range.1 / range.0).powf(t);
-        let grid: Vec<Fit> = (0..GRID)
-            .filter_map(|k| fit(family, theta(k as f64 / (GRID - 1) as f64), frame, &x, &y))
-            .collect();
-        if let Some(refined) = refine(&grid, family, frame, &x, &y) {
-            fits.push(refined);
-        }
-        fits.extend(grid);
-    }
-    fits.extend(fit(Family::Log, 0.0, frame, &x, &y));
     let far = end + horizon;
-    if let Some(floor) = floor {
-        fits.retain(|f| f.at(frame, far) >= floor);
-    }
-    let best_fit = *fits.iter().min_by(|a, b| a.sse.total_cmp(&b.sse))?;
-    let bound = best_fit.sse.max(f64::MIN_POSITIVE) * (CHI2_95 / m as f64).exp();
-    let plausible: Vec<&Fit> = fits.iter().filter(|f| f.sse <= bound).collect();
+    let best_fit = best_of(frame, &x, &y, GRID, true, far, floor)?;
     let scale = best.abs();
     let future: Vec<f64> = (1..=CURVE_POINTS)
         .map(|i| end + horizon * i as f64 / CURVE_POINTS as f64)
@@ -156,24 +148,133 @@ pub fn project(
             .fold(f64::INFINITY, f64::min);
         (best - lowest) / scale
     };
-    let gains: Vec<f64> = plausible.iter().map(|f| gain_of(f)).collect();
-    let curve = |pick: fn(f64, f64) -> f64, init: f64| -> Vec<f64> {
-        future
-            .iter()
-            .map(|&x| plausible.iter().map(|f| f.at(frame, x)).fold(init, pick))
-            .collect()
-    };
+    let refits = resample_fits(frame, &x, &y, &best_fit, far, floor);
+    let mut gains: Vec<f64> = refits.iter().map(gain_of).collect();
+    let (gain_low, gain_high) = interval(&mut gains);
+    let gain = gain_of(&best_fit);
+    let mut at: Vec<f64> = Vec::with_capacity(refits.len());
+    let (mut low, mut high) = (Vec::new(), Vec::new());
+    let mid: Vec<f64> = future.iter().map(|&x| best_fit.at(frame, x)).collect();
+    for (&fx, &m) in future.iter().zip(&mid) {
+        at.clear();
+        at.extend(refits.iter().map(|f| f.at(frame, fx)));
+        let (lo, hi) = interval(&mut at);
+        low.push(lo.min(m));
+        high.push(hi.max(m));
+    }
     Some(Outlook {
         family: Cow::Borrowed(best_fit.family.name()),
         horizon,
-        gain: gain_of(&best_fit),
-        gain_low: gains.iter().copied().fold(f64::INFINITY, f64::min),
-        gain_high: gains.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        mid: future.iter().map(|&x| best_fit.at(frame, x)).collect(),
-        low: curve(f64::min, f64::INFINITY),
-        high: curve(f64::max, f64::NEG_INFINITY),
+        gain,
+        gain_low: gain_low.min(gain),
+        gain_high: gain_high.max(gain),
+        mid,
+        low,
+        high,
         x: future,
     })
+}
+
+/// The least-squares best among the exponential and power shapes on a `grid` (refined when
+/// `refine_best`) and the log curve, leaving out fits that cross `floor` by `far`.
+fn best_of(
+    frame: Frame,
+    x: &[f64],
+    y: &[f64],
+    grid_size: usize,
+    refine_best: bool,
+    far: f64,
+    floor: Option<f64>,
+) -> Option<Fit> {
+    let mut fits = Vec::with_capacity(2 * grid_size + 3);
+    for (family, range) in [(Family::Exponential, EXP_RATE), (Family::Power, POWER)] {
+        let theta = |t: f64| range.0 * (range.1 / range.0).powf(t);
+        let grid: Vec<Fit> = (0..grid_size)
+            .filter_map(|k| {
+                fit(
+                    family,
+                    theta(k as f64 / (grid_size - 1) as f64),
+                    frame,
+                    x,
+                    y,
+                )
+            })
+            .collect();
+        if refine_best {
+            fits.extend(refine(&grid, family, frame, x, y));
+        }
+        fits.extend(grid);
+    }
+    fits.extend(fit(Family::Log, 0.0, frame, x, y));
+    fits.into_iter()
+        .filter(|f| floor.map_or(true, |floor| f.at(frame, far) >= floor))
+        .min_by(|a, b| a.sse.total_cmp(&b.sse))
+}
+
+/// Moving-block bootstrap refits: residuals of `best` in circular blocks of ≈ m^(1/3)
+/// consecutive points, drawn with a fixed-seed generator (the same log gives the same range).
+fn resample_fits(
+    frame: Frame,
+    x: &[f64],
+    y: &[f64],
+    best: &Fit,
+    far: f64,
+    floor: Option<f64>,
+) -> Vec<Fit> {
+    let (x, y) = bin_evenly(x, y, RESAMPLE_POINTS);
+    let m = x.len();
+    if m < MIN_POINTS {
+        return Vec::new();
+    }
+    let fitted: Vec<f64> = x.iter().map(|&v| best.at(frame, v)).collect();
+    let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(a, b)| a - b).collect();
+    let block = ((m as f64).cbrt().round() as usize).clamp(1, m);
+    let mut rng = SplitMix(0x9e37_79b9_7f4a_7c15 ^ m as u64);
+    let mut resampled = vec![0.0; m];
+    (0..RESAMPLES)
+        .filter_map(|_| {
+            let mut i = 0;
+            while i < m {
+                let from = (rng.next() % m as u64) as usize;
+                for k in 0..block.min(m - i) {
+                    resampled[i + k] = fitted[i + k] + residuals[(from + k) % m];
+                }
+                i += block;
+            }
+            best_of(frame, &x, &resampled, RESAMPLE_GRID, false, far, floor)
+        })
+        .collect()
+}
+
+/// The 2.5% and 97.5% quantiles (nearest rank) of the finite values; reorders `v`.
+fn interval(v: &mut [f64]) -> (f64, f64) {
+    let mut n = 0;
+    for i in 0..v.len() {
+        if v[i].is_finite() {
+            v.swap(n, i);
+            n += 1;
+        }
+    }
+    let v = &mut v[..n];
+    if v.is_empty() {
+        return (f64::INFINITY, f64::NEG_INFINITY);
+    }
+    v.sort_unstable_by(f64::total_cmp);
+    let at = |q: f64| v[((q * (n - 1) as f64).round() as usize).min(n - 1)];
+    (at(TAIL), at(1.0 - TAIL))
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a small deterministic generator for the resampling.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
 }
 
 /// Golden-section search of the shape parameter (in log space) between the neighbours of the
