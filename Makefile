@@ -20,7 +20,6 @@ dist: build
 
 # dist/plateau_docs-*.whl: the Sphinx extension and MkDocs plugin with the element's files inside.
 wheel: dist
-	@scripts/setup.sh docs
 	@scripts/wheel.sh
 
 serve: build

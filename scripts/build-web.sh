@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Release wasm -> wasm-bindgen (--target web) into www/pkg/ -> wasm-opt -Oz.
+# Release wasm -> wasm-bindgen (--target web, with TypeScript declarations) into www/pkg/ -> wasm-opt -Oz.
 # `--test`: the browser tests' build instead (feature `crash-test`, see Cargo.toml) into
 # target/e2e/pkg/, which the test server serves as www/pkg/; www/pkg/ and `make dist` never hold it.
 set -euo pipefail
@@ -13,7 +13,7 @@ fi
 cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features "${features[@]}"
 raw=target/wasm32-unknown-unknown/wasm/plateau.wasm
 mkdir -p "$out"
-.tools/bin/wasm-bindgen --target web --remove-name-section --no-typescript --out-dir "$out" "$raw"
+.tools/bin/wasm-bindgen --target web --remove-name-section --out-dir "$out" "$raw"
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/plateau_bg.wasm" -o "$out/plateau_bg.wasm"

@@ -32,6 +32,15 @@ pub struct GroupReport {
     pub band: Band,
 }
 
+impl GroupReport {
+    /// The evidence about the group as a whole: [`GroupReport::evidence`] without the one
+    /// `name: verdict` line per member it ends with (the page lists the members as rows instead).
+    pub fn findings(&self) -> &[String] {
+        let own = self.evidence.len().saturating_sub(self.members.len());
+        &self.evidence[..own]
+    }
+}
+
 /// Mean, standard deviation, minimum and maximum across members at each x.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Band {
@@ -136,6 +145,24 @@ fn groups(drop: &Drop, report: &Report, options: &Options, out: &mut Comparison)
             )),
         }
     }
+}
+
+/// The hand-made groups after the runs `picked` are grouped by hand: each picked run leaves the
+/// group it was in, a group left with fewer than two runs ends, and the picked runs (each once, in
+/// the order given) are the last group. `None` when fewer than two runs are picked: no group.
+pub fn regroup(groups: &[Vec<usize>], picked: &[usize]) -> Option<Vec<Vec<usize>>> {
+    let mut seen = HashSet::new();
+    let picked: Vec<usize> = picked.iter().copied().filter(|&i| seen.insert(i)).collect();
+    if picked.len() < 2 {
+        return None;
+    }
+    let mut out: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|g| g.iter().copied().filter(|i| !seen.contains(i)).collect())
+        .filter(|g: &Vec<usize>| g.len() > 1)
+        .collect();
+    out.push(picked);
+    Some(out)
 }
 
 /// A hand-made group's name: what its members' names share (`lr-0.1`, `lr-0.3` → `lr-0.`), else `group k`.
@@ -247,6 +274,7 @@ fn pooled(
             ));
         }
     }
+    // One line per member, last (see `GroupReport::findings`).
     for &m in &members {
         let r = &report.runs[m];
         evidence.push(format!("{}: {}", r.name, r.verdict));

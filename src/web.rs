@@ -14,6 +14,9 @@ use crate::ingest::{Input, Stream};
 use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;
 
+mod vocab;
+pub use vocab::{group_runs, is_share_data, vocabulary};
+
 /// Where a panic's message waits for the page (`www/crash.js`): a panic ends in a trap that JS
 /// sees only as "unreachable", and the module may not be callable after it.
 const PANIC_KEY: &str = "__plateauPanic";

@@ -170,6 +170,9 @@ fn hover_reads_raw_and_smoothed_values_at_the_nearest_point() {
         .expect("val_loss row");
     assert_eq!(row.raw, r.series[1].y[7]);
     assert_eq!(row.smoothed, chart::ema(0.6, &r.series[1].y)[7]);
+    assert_eq!(hit.x_text, "7");
+    assert_eq!(row.raw_text, chart::readout_number(row.raw));
+    assert_eq!(row.smoothed_text, chart::readout_number(row.smoothed));
     assert!(
         chart::hover(&frame, &r, &rep, &view, &prepared, (1.0, py)).is_none(),
         "left of the plot"
@@ -438,5 +441,23 @@ fn values_near_the_largest_float_keep_every_axis_finite() {
             "{lo} {hi} (log {log})"
         );
         assert!(!log || lo > 0.0);
+    }
+}
+
+#[test]
+fn read_out_numbers_are_whole_or_five_significant_digits() {
+    let cases = [
+        (7.0, "7"),
+        (-120.0, "-120"),
+        (0.123456789, "0.12346"),
+        (2.5, "2.5000"),
+        (1234.56789, "1234.6"),
+        (0.000012345678, "1.2346e-5"),
+        (3.0e20, "3.0000e20"),
+        (f64::NAN, "NaN"),
+        (f64::INFINITY, "inf"),
+    ];
+    for (v, want) in cases {
+        assert_eq!(chart::readout_number(v), want, "{v}");
     }
 }

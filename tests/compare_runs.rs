@@ -325,3 +325,48 @@ fn ranking_percentage_is_measured_against_the_run_it_beats() {
     assert!(note.starts_with("keep low"), "{note}");
     assert!(note.contains("50.0% better than high"), "{note}");
 }
+
+#[test]
+fn picked_runs_leave_their_hand_made_groups_and_form_the_last_one() {
+    use plateau::compare::regroup;
+    assert_eq!(
+        regroup(&[vec![0, 1, 2], vec![3, 4]], &[2, 4, 5]),
+        Some(vec![vec![0, 1], vec![2, 4, 5]]),
+        "[3, 4] keeps one run, so it ends"
+    );
+    assert_eq!(
+        regroup(&[], &[3, 1, 3]),
+        Some(vec![vec![3, 1]]),
+        "a run picked twice is one member"
+    );
+}
+
+#[test]
+fn fewer_than_two_picked_runs_make_no_group() {
+    use plateau::compare::regroup;
+    assert_eq!(regroup(&[vec![0, 1]], &[1]), None);
+    assert_eq!(regroup(&[vec![0, 1]], &[4, 4]), None);
+    assert_eq!(regroup(&[], &[]), None);
+}
+
+#[test]
+fn group_findings_are_its_evidence_without_the_member_verdict_lines() {
+    let (_, report) = check_files(&FOLDS, &Options::default());
+    let group = &report.groups[0];
+    let findings = group.findings();
+    let member_lines: Vec<String> = group
+        .members
+        .iter()
+        .map(|&m| format!("{}: {}", report.runs[m].name, report.runs[m].verdict))
+        .collect();
+    assert!(findings[0].contains("of 5 folds agree"), "{findings:?}");
+    assert!(
+        findings.iter().all(|line| !member_lines.contains(line)),
+        "{findings:?}"
+    );
+    assert_eq!(
+        findings.len() + member_lines.len(),
+        group.evidence.len(),
+        "every other line is a finding"
+    );
+}

@@ -207,3 +207,23 @@ fn a_few_hundred_empty_warnings_still_decode() {
     payload.push(0);
     assert_eq!(decode(&crafted(&payload)).unwrap().warnings.len(), 300);
 }
+
+#[test]
+fn a_bare_d_value_is_told_from_an_address_by_its_version_digit() {
+    use plateau::share::is_data;
+    assert!(is_data(&example_link()));
+    assert!(
+        is_data("9AbC-_x"),
+        "a newer version is still a link's data, refused later by its version"
+    );
+    for address in [
+        "metrics.csv",
+        "logs/run1/metrics.csv",
+        "2024-runs.csv",
+        "https://x/#d=2a",
+        "",
+        "A2",
+    ] {
+        assert!(!is_data(address), "{address}");
+    }
+}

@@ -1004,3 +1004,98 @@ fn one_epoch_back_at_its_lowest_before_a_bad_last_epoch_is_not_a_rise() {
     let r = judge(vec![series("loss", loss), series("val_loss", val)]);
     assert!(r.details.rise.is_some(), "{:?}", r.evidence);
 }
+
+
+/// The names [`plateau::analysis::monitorable`] offers for `series` while `monitored` is judged.
+fn menu(series: Vec<Series>, monitored: Option<&str>) -> Vec<String> {
+    let run = Run::new("run", "test", "test", series);
+    plateau::analysis::monitorable(&run, monitored)
+        .into_iter()
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+fn six_kinds() -> Vec<Series> {
+    let y = || decay(10, 0.3, 0.1);
+    [
+        "loss",
+        "grad_norm",
+        "learning_rate",
+        "epoch_time",
+        "tokens_seen",
+        "val_acc",
+    ]
+    .into_iter()
+    .map(|name| series(name, y()))
+    .collect()
+}
+
+#[test]
+fn monitor_menu_offers_series_with_a_direction_and_no_schedule_or_clock() {
+    // grad_norm and tokens_seen have no known better direction; the learning rate and the epoch time are
+    // set by training, not improved by it.
+    assert_eq!(menu(six_kinds(), Some("loss")), ["loss", "val_acc"]);
+}
+
+#[test]
+fn a_direction_set_by_hand_puts_a_series_in_the_monitor_menu() {
+    let mut run = Run::new("run", "test", "test", six_kinds());
+    assert!(run.correct(
+        "tokens_seen",
+        plateau::model::Role::Validation,
+        plateau::model::Direction::Higher
+    ));
+    let names: Vec<&str> = plateau::analysis::monitorable(&run, None)
+        .into_iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["loss", "tokens_seen", "val_acc"]);
+}
+
+#[test]
+fn monitor_menu_keeps_a_requested_series_it_would_not_offer() {
+    let r = judge_with(six_kinds(), Some("grad_norm"));
+    assert_eq!(r.monitor.as_deref(), Some("grad_norm"));
+    assert_eq!(
+        menu(six_kinds(), r.monitor.as_deref()),
+        ["loss", "grad_norm", "val_acc"]
+    );
+}
+
+#[test]
+fn default_monitor_of_every_real_log_is_in_its_monitor_menu() {
+    let root = format!("{}/tests/fixtures/real", env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.is_file() && !p.ends_with("PROVENANCE.md"))
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        let inputs: Vec<plateau::Input> = files
+            .iter()
+            .map(|(name, bytes)| plateau::Input { name, bytes })
+            .collect();
+        let Ok((drop, report)) = plateau::check(&inputs, &Options::default()) else {
+            continue;
+        };
+        for (run, judged) in drop.runs.iter().zip(&report.runs) {
+            let Some(monitor) = judged.monitor.as_deref() else {
+                continue;
+            };
+            let offered = plateau::analysis::monitorable(run, None);
+            assert!(
+                offered.iter().any(|s| s.name == monitor),
+                "{}: {monitor} is judged but not offered",
+                dir.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} runs checked");
+}

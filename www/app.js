@@ -1,10 +1,11 @@
 // The page: DOM events, file reading, wiring. All parsing, statistics and drawing happen in wasm;
 // the canvas lives in chart-view.js, the view controls and exports in controls.js.
-import { ready, bindings, isTrap, restart, failure } from './wasm.js';
+import { ready, isTrap, restart, failure } from './wasm.js';
 import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 import { startShare } from './share.js';
-import { runsFromUrl, resetRuns, startRuns, comparing } from './runs.js';
+import { runsFromUrl, resetRuns, startRuns } from './runs.js';
+import { open } from './plateau.js';
 import { readInWorker, assemble, nextTask } from './reading.js';
 import { showSeries } from './series.js';
 import { startFollow, titleFor } from './follow.js';
@@ -27,12 +28,16 @@ const progressText = document.getElementById('progress-text');
 
 const EXAMPLE = new URL('examples/keras-tomato-leaf.csv', import.meta.url);
 
-// The module starts with the page, so that the first drop waits for nothing.
-ready();
 let analysis = null;
 let report = null;
 // View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
-const view = Object.assign(viewFromUrl(), runsFromUrl());
+// Their defaults and choices are the core's, so the view is read once the module has started (with
+// the page, so that the first drop waits for nothing); the controls show only with an analysis.
+const view = {};
+const started = ready().then(() => {
+  Object.assign(view, viewFromUrl(), runsFromUrl());
+  bindControls(view, changed);
+});
 let firstLoad = true;
 
 const chart = new ChartView({
@@ -45,7 +50,6 @@ const chart = new ChartView({
     changed('view');
   },
 });
-bindControls(view, changed);
 const runs = startRuns(view, changed);
 
 function fail(message) {
@@ -67,21 +71,13 @@ function showProgress({ bytes, total, rows }) {
   progressText.textContent = `${mb(bytes)} of ${mb(total)} MB, ${rows.toLocaleString('en')} rows`;
 }
 
-/** The same analysis on the main thread, where no worker can run. */
+/** The same analysis on the main thread, where no worker can run (plateau.js `open`). */
 async function analyzeHere(list, monitor, paths) {
-  const contents = await Promise.all(list.map(async (file) => new Uint8Array(await file.arrayBuffer())));
-  const files = new (bindings().Files)();
-  try {
-    if (paths) files.folder();
-    list.forEach((file, i) => files.add(paths?.[i] ?? file.name, contents[i]));
-    const next = files.analyze(monitor);
-    files.free();
-    return next;
-  } catch (e) {
-    // After a trap `files` stays borrowed and its instance is left behind: only free it otherwise.
-    if (!isTrap(e)) files.free();
-    throw e;
-  }
+  const inputs = await Promise.all(list.map(async (file, i) => ({
+    name: paths?.[i] ?? file.name,
+    bytes: new Uint8Array(await file.arrayBuffer()),
+  })));
+  return open(inputs, { monitor, folder: paths !== null });
 }
 
 /** The folders at the top of `paths`, and how many files they hold. */
@@ -121,7 +117,7 @@ async function analyzeDrop(source, label, paths = null) {
   app.dataset.state = 'loading';
   status.textContent = `Reading ${label}…`;
   try {
-    await ready();
+    await started;
   } catch (e) {
     fail(`plateau could not start its WebAssembly module (${e.message}): reload the page to try again.`);
     return;
@@ -146,7 +142,7 @@ async function analyzeDrop(source, label, paths = null) {
       status.textContent = before.status;
       return;
     }
-    const here = () => (link ? bindings().Analysis.from_fragment(source.link, monitor) : analyzeHere(source, monitor, paths));
+    const here = () => (link ? open({ link: `#${new URLSearchParams({ d: source.link })}` }, { monitor }) : analyzeHere(source, monitor, paths));
     const next = parts === 'unavailable' ? await here() : await assemble(parts, monitor);
     if (drop !== drops) {
       next.free();
@@ -230,7 +226,7 @@ function showReport(rep) {
     }, (k) => el('p', 'more', andMore(k, 'runs'))),
     ...capped(rep.warnings, (w) => el('p', 'warning', `Warning: ${w}`), (k) => el('p', 'more warning', andMore(k, 'warnings'))),
   );
-  runs.show(rep);
+  runs.show(rep, analysis.groups());
 }
 
 // Maps and smooths the shown run of a followed log's new analysis under the current view, in a task
@@ -251,9 +247,10 @@ function render() {
   chart.show(analysis, view.run);
   const run = report.runs[view.run];
   canvas.setAttribute('aria-label', `Learning curves of ${run.name}: ${run.verdict}. ${run.advice}`);
-  if (comparing(view, report)) legendBox.replaceChildren();
+  const together = analysis.comparing();
+  if (together) legendBox.replaceChildren();
   else fillLegend(legendBox, chart.frame, view, changed);
-  runs.paint(chart.frame);
+  runs.paint(chart.frame, together);
 }
 
 /** After a control changed `view`: re-judge if the monitored series changed, then redraw. */
@@ -277,7 +274,7 @@ function changed(kind) {
 
 /** The choices that depend on the analysis and the shown run: menus and the series table. */
 function refreshChoices() {
-  fillChoices(view, analysis.axes(view.run), report);
+  fillChoices(view, analysis.axes(view.run), analysis.monitorable(view.run), report);
   showSeries(seriesPanel, report, view.run, correct);
 }
 
@@ -372,4 +369,4 @@ const downloading = (p) => {
   else progressBox.hidden = true;
 };
 startShare({ current: () => analysis, analyzeFiles, analyzeLink, fail, progress: downloading });
-startFollow({ wasmReady: ready(), adopt, refresh, prepare, monitor: () => view.monitor ?? undefined, fail });
+startFollow({ wasmReady: started, adopt, refresh, prepare, monitor: () => view.monitor ?? undefined, fail });

@@ -125,11 +125,11 @@ export class ChartView {
   }
 }
 
-/** Rows of the read-out; series names come from files, so they enter the DOM as text. */
+/** Rows of the read-out, numbers as the core wrote them; series names come from files, so they enter the DOM as text. */
 function readoutRows(hit) {
   const head = document.createElement('div');
   head.className = 'rx';
-  head.textContent = `${hit.x_title} ${format(hit.x)}`;
+  head.textContent = `${hit.x_title} ${hit.x_text}`;
   const rows = hit.rows.map((row) => {
     const line = document.createElement('div');
     line.className = 'row';
@@ -143,11 +143,11 @@ function readoutRows(hit) {
     const raw = document.createElement('span');
     raw.className = 'raw';
     raw.dataset.value = String(row.raw);
-    raw.textContent = format(row.raw);
+    raw.textContent = row.raw_text;
     const smoothed = document.createElement('span');
     smoothed.className = 'smoothed';
     smoothed.dataset.value = String(row.smoothed);
-    smoothed.textContent = format(row.smoothed);
+    smoothed.textContent = row.smoothed_text;
     line.append(swatch, name, raw, smoothed);
     return line;
   });
@@ -159,9 +159,4 @@ function readoutRows(hit) {
     columns.append(cell);
   }
   return [head, columns, ...rows];
-}
-
-function format(v) {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return String(v ?? 'NaN');
-  return Number.isInteger(v) ? String(v) : v.toPrecision(5);
 }

@@ -1,12 +1,15 @@
 // The view controls: smoothing, y scale, outliers, x-axis, monitored series, run, legend toggles and
-// exports. Their state lives in the URL fragment (urlstate.js) so a reload shows the same view.
-import { readState, updateState } from './urlstate.js';
+// exports. Their state lives in the URL fragment (urlstate.js) so a reload shows the same view. The
+// choices, their defaults and which series can be monitored come from the core (wasm.js `vocabulary`).
+import { readState, updateState, flag, oneOf, unlessDefault } from './urlstate.js';
+import { vocabulary } from './wasm.js';
 import { capped, andMore } from './capped.js';
 
-const SMOOTHERS = ['ema', 'ema_spaced', 'gaussian'];
+const values = (choices) => choices.map((c) => c.value);
 
-/** The view as stored in the URL (defaults as TensorBoard: smoothing 0.6, outliers ignored). */
+/** The view as stored in the URL; what it leaves out is the core's default (`chart::View`). */
 export function viewFromUrl() {
+  const { view: defaults, smoothing_max: max, smoothers, x_axes: axes } = vocabulary();
   const p = readState();
   const number = (key, fallback) => {
     const v = Number.parseFloat(p.get(key) ?? '');
@@ -21,11 +24,11 @@ export function viewFromUrl() {
   }
   const zoom = (p.get('zoom') ?? '').split(',').map(Number.parseFloat);
   return {
-    smoothing: Math.min(0.99, Math.max(0, number('smooth', 0.6))),
-    smoother: SMOOTHERS.includes(p.get('smoother')) ? p.get('smoother') : 'ema',
-    log_y: p.get('ylog') === '1',
-    ignore_outliers: p.get('outliers') !== '0',
-    x_axis: ['wall_time', 'epoch'].includes(p.get('xaxis')) ? p.get('xaxis') : 'native',
+    smoothing: Math.min(max, Math.max(0, number('smooth', defaults.smoothing))),
+    smoother: oneOf(p, 'smoother', values(smoothers), defaults.smoother),
+    log_y: flag(p, 'ylog', defaults.log_y),
+    ignore_outliers: flag(p, 'outliers', defaults.ignore_outliers),
+    x_axis: oneOf(p, 'xaxis', axes, defaults.x_axis),
     hidden,
     zoom: zoom.length === 2 && zoom.every(Number.isFinite) && zoom[1] > zoom[0] ? zoom : null,
     monitor: p.get('monitor') || null,
@@ -35,12 +38,13 @@ export function viewFromUrl() {
 
 /** Writes the view to the URL fragment, leaving defaults out. */
 export function viewToUrl(view) {
+  const { view: defaults } = vocabulary();
   updateState({
-    smooth: view.smoothing === 0.6 ? null : view.smoothing,
-    smoother: view.smoother === 'ema' ? null : view.smoother,
-    ylog: view.log_y ? 1 : null,
-    outliers: view.ignore_outliers ? null : 0,
-    xaxis: view.x_axis === 'native' ? null : view.x_axis,
+    smooth: unlessDefault(view.smoothing, defaults.smoothing),
+    smoother: unlessDefault(view.smoother, defaults.smoother),
+    ylog: unlessDefault(view.log_y, defaults.log_y),
+    outliers: unlessDefault(view.ignore_outliers, defaults.ignore_outliers),
+    xaxis: unlessDefault(view.x_axis, defaults.x_axis),
     hide: view.hidden.length ? JSON.stringify(view.hidden) : null,
     zoom: view.zoom ? view.zoom.join(',') : null,
     monitor: view.monitor,
@@ -48,11 +52,24 @@ export function viewToUrl(view) {
   });
 }
 
+/** Fills `select` with the core's `choices` (`[{value, title}]`). */
+export function fillSelect(select, choices) {
+  select.replaceChildren(...choices.map(({ value, title }) => {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = title;
+    return o;
+  }));
+}
+
 /** Wires the form controls to `view`; `changed(kind)` runs after every user change. */
 export function bindControls(view, changed) {
   const $ = (id) => document.getElementById(id);
   const smooth = $('smooth');
   const smoothValue = $('smooth-value');
+  const { smoothing_max: max, smoothers } = vocabulary();
+  smooth.max = String(max);
+  fillSelect($('smoother'), smoothers);
   const sync = () => {
     smooth.value = String(view.smoothing);
     smoothValue.textContent = view.smoothing.toFixed(2);
@@ -95,8 +112,11 @@ export function bindControls(view, changed) {
   return sync;
 }
 
-/** Fills the choices that depend on the analysis: x-axes, monitorable series, runs. */
-export function fillChoices(view, axes, report) {
+/**
+ * Fills the choices that depend on the analysis: x-axes, the series of the shown run that can be
+ * monitored (`monitorable`, as the core lists them), runs.
+ */
+export function fillChoices(view, axes, monitorable, report) {
   const $ = (id) => document.getElementById(id);
   const options = (select, items) => {
     const option = ([value, text]) => {
@@ -114,12 +134,11 @@ export function fillChoices(view, axes, report) {
     );
   };
   options($('xaxis'), axes.map((a) => [a.axis, a.title]));
-  if (!axes.some((a) => a.axis === view.x_axis)) view.x_axis = 'native';
+  if (!axes.some((a) => a.axis === view.x_axis)) view.x_axis = vocabulary().view.x_axis;
   $('xaxis').value = view.x_axis;
   $('xaxis').disabled = axes.length < 2;
   const run = report.runs[view.run] ?? report.runs[0];
-  const judged = run.series.filter((s) => s.kind !== 'time' && s.kind !== 'learning_rate');
-  options($('monitor'), judged.map((s) => [s.name, s.name]));
+  options($('monitor'), monitorable.map((name) => [name, name]));
   $('monitor').value = run.monitor ?? '';
   options($('run'), report.runs.map((r, i) => [String(i), r.name]));
   $('run').value = String(view.run);

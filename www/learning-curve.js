@@ -4,11 +4,14 @@
 // Data: `src` (a log's URL, or a plateau share link carrying `#…d=…`), or a child
 // <script type="text/csv" data-name="log.csv"> holding the log itself. The wasm is found next to
 // this file; every element on the page shares one module, compiled once while it downloads. The log
-// is fetched at once, analysed and drawn when the element comes near the viewport. The element
+// is fetched as soon as the module has started (it tells a share link's data from an address), and
+// analysed and drawn when the element comes near the viewport. The element
 // fills its container's width; without `height` it takes the height its panels want.
 // After loading, the element carries data-state (ready | error) and data-verdict, and the time from
 // becoming visible to its first chart is a `learning-curve` performance measure.
 import { open, start, fragmentData } from './plateau.js';
+import { fetchLog } from './fetch.js';
+import { vocabulary } from './wasm.js';
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(`
@@ -116,6 +119,7 @@ class LearningCurve extends HTMLElement {
 
   /** What to analyse: a share link, an inline log, or a log URL. */
   async #source() {
+    await start();
     const src = this.getAttribute('src');
     if (src && fragmentData(src)) {
       const fragment = new URLSearchParams(src.slice(src.indexOf('#') + 1));
@@ -126,23 +130,7 @@ class LearningCurve extends HTMLElement {
       return { source: { name: inline.dataset.name || 'inline.csv', text: inline.textContent.trim() } };
     }
     if (!src) throw new Error('<learning-curve> has no data: expected a src attribute or a <script type="text/csv"> child.');
-    const url = new URL(src, document.baseURI);
-    let response;
-    try {
-      // A log is public data: no cookies or other credentials go with the request.
-      response = await fetch(url, { credentials: 'omit' });
-    } catch {
-      throw new Error(`Could not load ${url.href}: the server refused a cross-origin read (CORS) or cannot be reached.`);
-    }
-    if (!response.ok) throw new Error(`Could not load ${url.href}: the server answered ${response.status}.`);
-    const last = url.pathname.split('/').pop() || 'log.csv';
-    let name = last;
-    try {
-      name = decodeURIComponent(last);
-    } catch {
-      // A broken %-escape: the name stays as written.
-    }
-    return { source: new File([await response.blob()], name) };
+    return { source: await fetchLog(src) };
   }
 
   async #load() {
@@ -201,8 +189,9 @@ class LearningCurve extends HTMLElement {
     if (width === 0) return;
     const height = this.#height();
     const dpr = window.devicePixelRatio || 1;
+    const { view, smoothing_max: max } = vocabulary();
     this.#analysis.set_view({
-      smoothing: numberIn(this.getAttribute('smoothing'), 0, 0.99, 0.6),
+      smoothing: numberIn(this.getAttribute('smoothing'), 0, max, view.smoothing),
       log_y: this.hasAttribute('log-y') && this.getAttribute('log-y') !== 'false',
     });
     this.#canvas.style.height = `${height}px`;

@@ -3,7 +3,8 @@
 //   const report = await analyze('epoch,loss\n0,1.0\n…');           // or a File, bytes, or several
 //   report.runs[0].verdict                                            // 'plateau', 'overfitting', …
 // The report is the same object `plateau check --json` prints. The wasm is found next to this file.
-import { ready, isTrap, restart, failure } from './wasm.js';
+// The page (app.js) opens logs and links where no worker runs through `open` too.
+import { ready, bindings, isTrap, restart, failure } from './wasm.js';
 
 /**
  * Starts the WebAssembly module once per page (again after a crash); every later call shares it.
@@ -28,19 +29,24 @@ async function toInput(item, index) {
   throw new TypeError('plateau: expected log text, bytes, a File, or { name, text | bytes }');
 }
 
-/** The `d` value of a share link, or null when `link` carries none. A bare `d` value is returned as it is. */
+/**
+ * The `d` value of a share link, or null when `link` carries none. A bare `d` value (as the core
+ * recognises one: a version digit, then base64url) is returned as it is. The module must have
+ * started (`await start()`).
+ */
 export function fragmentData(link) {
   const text = String(link);
   const hash = text.includes('#') ? text.slice(text.indexOf('#') + 1) : null;
-  if (hash === null) return /^[0-9][A-Za-z0-9_-]*$/.test(text) ? text : null;
+  if (hash === null) return bindings().is_share_data(text) ? text : null;
   return new URLSearchParams(hash).get('d');
 }
 
 /**
  * A live analysis (a wasm object: call `.free()` when done) of log files, or of a share link
- * when `source` is `{ link }`. Options: `{ monitor }`.
+ * when `source` is `{ link }`. Options: `{ monitor }`, and `{ folder: true }` when the files'
+ * names are their paths in dropped folders (runs are then put together by folder, non-logs skipped).
  */
-export async function open(source, { monitor } = {}) {
+export async function open(source, { monitor, folder = false } = {}) {
   const { Files, Analysis } = await start();
   if (source && typeof source === 'object' && 'link' in source) {
     const d = fragmentData(source.link);
@@ -51,6 +57,7 @@ export async function open(source, { monitor } = {}) {
   const inputs = await Promise.all(list.map(toInput));
   const files = new Files();
   return guarded(() => {
+    if (folder) files.folder();
     for (const { name, bytes } of inputs) files.add(name, bytes);
     const analysis = files.analyze(monitor ?? undefined);
     files.free();

@@ -1,9 +1,11 @@
 // Several runs at once: the run list (show/hide, rename, filter by text or a /pattern/, pick runs to group by
 // hand), the "all runs in one chart" and band switches, group rows with the pooled verdict and the
 // per-member verdicts under it, and the ranking sentence. Its settings live in the URL fragment.
-// Run names come from files and from the user: they enter the DOM as text only.
-import { readState, updateState } from './urlstate.js';
-import { bindings } from './wasm.js';
+// Run names come from files and from the user: they enter the DOM as text only. Defaults, band
+// kinds, hand-made grouping and each group's findings and member verdicts come from the core.
+import { readState, updateState, flag, oneOf, unlessDefault } from './urlstate.js';
+import { bindings, vocabulary } from './wasm.js';
+import { fillSelect } from './controls.js';
 import { capped, andMore } from './capped.js';
 
 const $ = (id) => document.getElementById(id);
@@ -28,10 +30,11 @@ const isIndex = (v) => Number.isInteger(v) && v >= 0;
 
 /** The run settings stored in the URL: `compare`, `band`, `hideruns`, `names`, `filter`, `groups`. */
 export function runsFromUrl() {
+  const { view: defaults, bands } = vocabulary();
   const p = readState();
   return {
-    compare: p.get('compare') === '1',
-    band: p.get('band') === 'std' ? 'std' : 'min_max',
+    compare: flag(p, 'compare', defaults.compare),
+    band: oneOf(p, 'band', bands.map((b) => b.value), defaults.band),
     hidden_by_hand: parseList(p.get('hideruns'), isIndex),
     run_names: parseList(p.get('names'), (s) => typeof s === 'string'),
     filter: p.get('filter') ?? '',
@@ -40,9 +43,10 @@ export function runsFromUrl() {
 }
 
 function runsToUrl(view) {
+  const { view: defaults } = vocabulary();
   updateState({
-    compare: view.compare ? 1 : null,
-    band: view.band === 'std' ? 'std' : null,
+    compare: unlessDefault(view.compare, defaults.compare),
+    band: unlessDefault(view.band, defaults.band),
     hideruns: view.hidden_by_hand.length ? JSON.stringify(view.hidden_by_hand) : null,
     names: view.run_names.some((n) => n) ? JSON.stringify(view.run_names) : null,
     filter: view.filter || null,
@@ -53,11 +57,6 @@ function runsToUrl(view) {
 /** Settings of the previous drop that mean nothing for a new one. */
 export function resetRuns(view) {
   Object.assign(view, { hidden_by_hand: [], run_names: [], groups: [], hidden_runs: [] });
-}
-
-/** Whether the chart shows every run together. */
-export function comparing(view, report) {
-  return view.compare && report.runs.length > 1;
 }
 
 /**
@@ -81,10 +80,12 @@ function matching(filter, names) {
 
 /**
  * Wires the run controls to `view`; `changed(kind)` runs after a change (`view` redraws, `groups`
- * re-judges). Returns `show(report)` for a new report and `paint(frame)` after each drawing.
+ * re-judges). Returns `show(report, groups)` for a new report (`groups`: the analysis's `groups()`)
+ * and `paint(frame, comparing)` after each drawing.
  */
 export function startRuns(view, changed) {
   let report = null;
+  let groups = [];
   const name = (i) => view.run_names[i] || report.runs[i].name;
 
   // Runs hidden by hand or by the filter are not drawn (the chart reads `hidden_runs`); the filter
@@ -122,8 +123,9 @@ export function startRuns(view, changed) {
     const picked = [...document.querySelectorAll('#run-list .pick:checked')].map((box) =>
       Number(box.closest('[data-run]').dataset.run),
     );
-    if (picked.length < 2) return;
-    view.groups = [...view.groups.map((g) => g.filter((i) => !picked.includes(i))).filter((g) => g.length > 1), picked];
+    const next = bindings().group_runs(view.groups, picked);
+    if (!next) return;
+    view.groups = next;
     apply('groups');
   });
   $('ungroup-runs').addEventListener('click', () => {
@@ -170,28 +172,29 @@ export function startRuns(view, changed) {
     row.dataset.verdict = group.verdict;
     const head = el('div', 'head');
     head.append(el('span', 'word', group.verdict), el('span', 'monitor', group.monitor), el('span', 'name', group.name));
+    const { findings, members } = groups[k];
     const evidence = el('ul', 'evidence');
-    // The per-member verdict lines are shown as the member list below instead.
-    const members = new Set(group.members.map((i) => `${report.runs[i].name}: ${report.runs[i].verdict}`));
-    for (const line of group.evidence.filter((l) => !members.has(l))) evidence.append(el('li', '', line));
+    for (const line of findings) evidence.append(el('li', '', line));
     const list = el('ul', 'members');
-    list.append(...capped(group.members, (i) => {
+    list.append(...capped(members, ({ run: i, verdict }) => {
       const item = el('li', 'member');
       item.dataset.run = String(i);
-      item.dataset.verdict = report.runs[i].verdict;
-      item.append(el('span', 'word', report.runs[i].verdict), el('span', 'name', name(i)));
+      item.dataset.verdict = verdict;
+      item.append(el('span', 'word', verdict), el('span', 'name', name(i)));
       return item;
-    }, (k) => el('li', 'more', andMore(k, 'runs'))));
+    }, (more) => el('li', 'more', andMore(more, 'runs'))));
     row.append(head, evidence, list, el('p', 'advice', `Advice: ${group.advice}`));
     return row;
   }
 
   return {
-    show(next) {
+    show(next, rows) {
       report = next;
+      groups = rows;
       const several = report.runs.length > 1;
       $('runs').hidden = !several;
       $('compare').checked = view.compare;
+      fillSelect($('band'), vocabulary().bands);
       $('band').value = view.band;
       $('run-filter').value = view.filter;
       $('run-list').replaceChildren(...capped(report.runs, runRow, (k) => el('li', 'more', andMore(k, 'runs'))));
@@ -202,10 +205,10 @@ export function startRuns(view, changed) {
       }
       hide();
     },
-    /** Colours the run list's swatches as the overlay chart drew each run. */
-    paint(frame) {
+    /** Colours the run list's swatches as the overlay chart drew each run (`comparing`: it did). */
+    paint(frame, comparing) {
       if (!report) return;
-      const drawn = comparing(view, report) ? frame.legend : [];
+      const drawn = comparing ? frame.legend : [];
       for (const row of $('run-list').querySelectorAll('[data-run]')) {
         const entry = drawn[Number(row.dataset.run)];
         row.querySelector('.swatch').style.background = entry ? entry.color : '';

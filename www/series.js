@@ -1,10 +1,9 @@
 // The series read from the log as plateau understood them. When inference got a role or a
 // direction wrong, it is corrected here and the run is judged again (names enter the DOM as text).
+// The roles and directions offered are the core's (wasm.js `vocabulary`).
 
 import { capped, andMore } from './capped.js';
-
-const ROLES = ['train', 'validation', 'test', 'other'];
-const DIRECTIONS = ['lower', 'higher', 'unknown'];
+import { vocabulary } from './wasm.js';
 
 function cell(text) {
   const td = document.createElement('td');
@@ -41,15 +40,16 @@ export function showSeries(panel, report, index, onCorrect) {
     return;
   }
   panel.querySelector('.series-run').textContent = run.name;
+  const { roles, directions } = vocabulary();
   body.replaceChildren(
     ...capped(run.series, (s) => {
       const row = document.createElement('tr');
       row.dataset.series = s.name;
       row.append(
         cell(s.name),
-        choice(ROLES, s.role, `Role of ${s.name}`, (role) => onCorrect(index, s.name, role, s.direction)),
+        choice(roles, s.role, `Role of ${s.name}`, (role) => onCorrect(index, s.name, role, s.direction)),
         cell(s.kind.replace('_', ' ')),
-        choice(DIRECTIONS, s.direction, `Better direction of ${s.name}`, (direction) => onCorrect(index, s.name, s.role, direction)),
+        choice(directions, s.direction, `Better direction of ${s.name}`, (direction) => onCorrect(index, s.name, s.role, direction)),
         cell(String(s.points)),
         cell(s.axis.replace('_', ' ')),
       );

@@ -2,11 +2,12 @@
 // travels in the URL fragment (key `d`, made and read by the wasm core); other fragment keys are view settings
 // owned by the chart controls and are carried along untouched.
 import { readState, updateState } from './urlstate.js';
+import { fetchLog } from './fetch.js';
+import { vocabulary } from './wasm.js';
 
-/** Links longer than this (characters) are too long for most chat and mail programs. */
-const LONG_LINK = 1 << 20;
-/** Largest log `?src=` downloads (bytes); a larger one is refused with a sentence. */
-const MAX_SRC = 256 << 20;
+// follow.js reads followed URLs with these.
+export { nameOf, readBody } from './fetch.js';
+
 
 const query = new URLSearchParams(location.search);
 /** `?embed=1`: chart, verdict and view controls; `?embed=compact`: the chart with its verdict banner only. */
@@ -47,73 +48,6 @@ export function shareLink(analysis) {
   return `${base}#${settings ? `${settings}&` : ''}d=${analysis.share_fragment()}`;
 }
 
-/** The file name a URL points at, for messages and dialect detection (kept as written when its %-escapes are broken). */
-export function nameOf(url) {
-  const last = url.pathname.split('/').filter(Boolean).pop() ?? '';
-  try {
-    return decodeURIComponent(last) || 'log.csv';
-  } catch {
-    return last;
-  }
-}
-
-function tooLarge(url) {
-  return new Error(`Could not load ${url.href}: it is larger than ${MAX_SRC >> 20} MB, the most ?src= downloads; `
-    + 'download the log and drop it here instead.');
-}
-
-/**
- * Fetches `src` into a File, reporting `progress({bytes, total, rows})` as it arrives, or throws
- * one sentence saying why it could not be read.
- */
-async function fetchLog(src, progress) {
-  let url;
-  try {
-    url = new URL(src, location.href);
-  } catch {
-    throw new Error(`?src=${src} is not a URL: expected the address of a raw log file.`);
-  }
-  let response;
-  try {
-    response = await fetch(url, { credentials: 'omit' });
-  } catch {
-    throw new Error(`Could not load ${url.href}: the request was refused before any answer, so the server does not allow `
-      + 'cross-origin reads (CORS) or cannot be reached; use a raw file URL that allows them, or download the log and drop it here.');
-  }
-  if (!response.ok) {
-    const answer = [response.status, response.statusText, response.status === 404 ? '(no file at that address)' : '']
-      .filter(Boolean)
-      .join(' ');
-    throw new Error(`Could not load ${url.href}: the server answered ${answer}.`);
-  }
-  return new File([await readBody(response, url, progress)], nameOf(url));
-}
-
-/**
- * The body of `response` (from `url`) as a Blob, reporting `progress({bytes, total, rows})` as it
- * arrives; a body over MAX_SRC is refused with one sentence as soon as it is known to be (its
- * Content-Length, else its bytes), never held whole. Followed URLs are read through it too.
- */
-export async function readBody(response, url, progress = () => {}) {
-  const total = Number(response.headers.get('content-length')) || 0;
-  if (total > MAX_SRC) throw tooLarge(url);
-  const chunks = response.body.getReader();
-  const parts = [];
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await chunks.read();
-    if (done) break;
-    bytes += value.length;
-    if (bytes > MAX_SRC) {
-      chunks.cancel();
-      throw tooLarge(url);
-    }
-    parts.push(value);
-    progress({ bytes, total: Math.max(total, bytes), rows: 0 });
-  }
-  return new Blob(parts);
-}
-
 /**
  * Wires the share controls and loads a share link or `?src=` on start.
  * `page` gives: `current()` (the live Analysis or null), `analyzeFiles(files)`,
@@ -133,7 +67,8 @@ export function startShare(page) {
     const link = shareLink(analysis);
     field.value = link;
     box.hidden = false;
-    note.textContent = link.length > LONG_LINK
+    // Longer links are too long for most chat and mail programs.
+    note.textContent = link.length > vocabulary().long_link
       ? `This link is ${(link.length / 1048576).toFixed(1)} MB, too long for most chat and mail programs: put the log `
         + 'somewhere public and share this page with ?src=<its raw URL>, or send the log with the offline file plateau.html.'
       : `${(link.length / 1024).toFixed(1)} KB; the data stays in the part after #, which browsers never send to a server.`;

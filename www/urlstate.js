@@ -16,3 +16,23 @@ export function updateState(changes) {
   const hash = params.toString();
   history.replaceState(null, '', `${location.pathname}${location.search}${hash ? `#${hash}` : ''}`);
 }
+
+/** A `1`/`0` key as a boolean: `fallback` (the core's default) when absent or anything else. */
+export function flag(params, key, fallback) {
+  const value = params.get(key);
+  if (value === '1') return true;
+  if (value === '0') return false;
+  return fallback;
+}
+
+/** A key whose value must be one of `values` (the core's vocabulary): `fallback` otherwise. */
+export function oneOf(params, key, values, fallback) {
+  const value = params.get(key);
+  return values.includes(value) ? value : fallback;
+}
+
+/** What to store for `value`: null (left out of the URL) when it is the default; booleans as 1/0. */
+export function unlessDefault(value, fallback) {
+  if (value === fallback) return null;
+  return typeof value === 'boolean' ? Number(value) : value;
+}

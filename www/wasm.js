@@ -42,6 +42,17 @@ export function bindings() {
   return current;
 }
 
+let words = null;
+
+/**
+ * The core's vocabularies and view defaults (`vocabulary()` in src/web/vocab.rs): every value a
+ * control may hold and what the URL leaves out. The module must have started.
+ */
+export function vocabulary() {
+  words ??= current.vocabulary();
+  return words;
+}
+
 /** Whether `e` is a trap of the module, after which it must not be given new work. */
 export function isTrap(e) {
   return e instanceof WebAssembly.RuntimeError;

@@ -20,7 +20,7 @@ use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 
 pub use early_stopping::Emulation;
 pub use qualifiers::Qualifier;
-pub use verdict::{fmt_v, Details, Orientation, Verdict};
+pub use verdict::{fmt_v, significant, Details, Orientation, Verdict};
 
 /// Everything the page, the CLI and the tests are told about one drop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -259,14 +259,14 @@ pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Ser
         .iter()
         .find(|(k, _)| k == crate::model::MONITOR)
         .and_then(|(_, name)| run.series(name))
-        .filter(|s| s.direction != Direction::Unknown);
+        .filter(|s| can_monitor(s));
     if framework.is_some() {
         return framework;
     }
     let find = |role: Role, kind: Kind| {
         run.series
             .iter()
-            .filter(|s| s.role == role && s.kind == kind && s.direction != Direction::Unknown)
+            .filter(|s| s.role == role && s.kind == kind && can_monitor(s))
             .min_by_key(|s| !is_overall_loss(&s.name))
     };
     find(Role::Validation, Kind::Loss)
@@ -275,6 +275,23 @@ pub fn pick_monitor<'a>(run: &'a Run, requested: Option<&str>) -> Option<&'a Ser
         .or_else(|| find(Role::Test, Kind::Metric))
         .or_else(|| find(Role::Train, Kind::Loss))
         .or_else(|| find(Role::Train, Kind::Metric))
+}
+
+/// Whether a verdict can be about `series`: it has a better direction (inferred or set by hand)
+/// and is not a schedule or a clock (learning rate, time), which training sets rather than improves.
+pub fn can_monitor(series: &Series) -> bool {
+    series.direction != Direction::Unknown
+        && !matches!(series.kind, Kind::LearningRate | Kind::Time)
+}
+
+/// The series of `run` a user may pick to be judged (the page's Monitor menu), in log order:
+/// those [`can_monitor`] allows, plus `monitored` (the series judged now, which a request may name
+/// whatever it is) so that the menu always shows the truth.
+pub fn monitorable<'a>(run: &'a Run, monitored: Option<&str>) -> Vec<&'a Series> {
+    run.series
+        .iter()
+        .filter(|s| can_monitor(s) || monitored == Some(s.name.as_str()))
+        .collect()
 }
 
 /// The run's training loss: the overall one when it also logs components (detectron2's

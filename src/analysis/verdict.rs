@@ -962,15 +962,22 @@ pub fn fmt_x(x: f64) -> String {
 
 /// Four significant digits.
 pub fn fmt_v(v: f64) -> String {
+    significant(v, 4)
+}
+
+/// `v` with `digits` significant digits (a whole part is never cut), in exponent form below 1e-4
+/// and from 1e6 up.
+pub fn significant(v: f64, digits: usize) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
     }
     let magnitude = v.abs().log10().floor() as i32;
+    let after = digits.saturating_sub(1);
     if !(-4..6).contains(&magnitude) {
-        return format!("{v:.3e}");
+        return format!("{v:.after$e}");
     }
-    let digits = (3 - magnitude).max(0) as usize;
-    format!("{v:.digits$}")
+    let places = (after as i32 - magnitude).max(0) as usize;
+    format!("{v:.places$}")
 }
 
 /// The stretch a trend was measured over, as the chart shades it: `epochs 20–39 (20 points)`.

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::layout::panels;
 use super::{Frame, Prepared, View};
-use crate::analysis::RunReport;
+use crate::analysis::{significant, RunReport};
 use crate::model::Run;
 
 /// The read-out for one pointer position.
@@ -14,6 +14,8 @@ pub struct Readout {
     pub x: f64,
     pub px: f64,
     pub x_title: String,
+    /// `x` as the read-out shows it (see [`number`]).
+    pub x_text: String,
     /// The panel under the pointer.
     pub panel: usize,
     pub rows: Vec<Row>,
@@ -27,6 +29,18 @@ pub struct Row {
     pub x: f64,
     pub raw: f64,
     pub smoothed: f64,
+    /// `raw` and `smoothed` as the read-out shows them (see [`number`]).
+    pub raw_text: String,
+    pub smoothed_text: String,
+}
+
+/// A read-out number: a whole number as it is, anything else to five significant digits.
+pub fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        significant(v, 5)
+    }
 }
 
 /// The read-out under backend pixel `(px, py)`, or `None` outside the plots or with nothing drawn.
@@ -67,12 +81,15 @@ pub fn hover(
             let i = run.series.iter().position(|s| s.name == e.series)?;
             let k = prepared.nearest(run, i, snapped)?;
             let x = prepared.x(run, i)[k];
+            let (raw, smoothed) = (run.series[i].y[k], prepared.smoothed[i][k]);
             Some(Row {
                 series: e.series.clone(),
                 color: e.color.clone(),
                 x,
-                raw: run.series[i].y[k],
-                smoothed: prepared.smoothed[i][k],
+                raw,
+                smoothed,
+                raw_text: number(raw),
+                smoothed_text: number(smoothed),
             })
         })
         .collect();
@@ -80,6 +97,7 @@ pub fn hover(
         x: snapped,
         px: frame.px_of(snapped),
         x_title: frame.x_title.clone(),
+        x_text: number(snapped),
         panel,
         rows,
     })

@@ -27,7 +27,7 @@ use crate::model::{Drop, Run};
 
 pub use decimate::pieces;
 pub use export::csv;
-pub use hover::{hover, Readout, Row};
+pub use hover::{hover, number as readout_number, Readout, Row};
 pub use layout::{family, panels, Panel, PanelKind};
 pub use overlay::{overlay, run_color, BandKind, HEIGHT as OVERLAY_HEIGHT};
 pub use prepare::{Pieces, Prepared};

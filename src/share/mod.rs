@@ -25,7 +25,8 @@ use base64::Engine;
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 use wire::{Reader, Writer};
 
-/// The version written today; its character starts every `d` value.
+/// The version written today; its character starts every `d` value. Every version is one digit
+/// (see [`is_data`]), so that a newer link is still recognised as one and refused by its version.
 pub const VERSION: char = '2';
 /// The version before restarts travelled, still read.
 const VERSION_1: char = '1';
@@ -131,6 +132,18 @@ pub fn pack(payload: &[u8]) -> String {
     text
 }
 
+/// Whether `text` has the shape of a `d` value, of any version: a version digit, then only
+/// base64url characters. A bare `d` value is told from a log's address by this (the page and
+/// `<learning-curve src>` take either).
+pub fn is_data(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_digit()) && bytes.all(is_base64url)
+}
+
+fn is_base64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
 /// The drop a `d` value carries, or one sentence on why it cannot be read.
 pub fn decode(text: &str) -> Result<Drop, LinkError> {
     let text = text.trim();
@@ -148,10 +161,7 @@ pub fn decode(text: &str) -> Result<Drop, LinkError> {
         }
     };
     let data = chars.as_str();
-    if let Some(position) = data
-        .bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-    {
+    if let Some(position) = data.bytes().position(|b| !is_base64url(b)) {
         return Err(LinkError::Base64 { position });
     }
     let packed = URL_SAFE_NO_PAD

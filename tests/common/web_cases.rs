@@ -1,6 +1,6 @@
 //! Boundary cases shared by the Node and the Chromium wasm test binaries.
 
-use plateau::web::{Analysis, Assembler, Files, Reader};
+use plateau::web::{group_runs, is_share_data, vocabulary, Analysis, Assembler, Files, Reader};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -206,4 +206,133 @@ fn a_damaged_worker_result_is_a_sentence() {
         message.starts_with("the worker's analysis is damaged"),
         "{message}"
     );
+}
+
+fn strings(value: &JsValue) -> Vec<String> {
+    js_sys::Array::from(value)
+        .iter()
+        .map(|v| v.as_string().expect("a word"))
+        .collect()
+}
+
+fn keras() -> Analysis {
+    let mut files = Files::new();
+    files.add("training_log.csv", KERAS);
+    files.analyze(None).expect("analysed")
+}
+
+#[wasm_bindgen_test]
+fn every_view_value_the_vocabulary_offers_is_one_the_chart_reads() {
+    let words = vocabulary().expect("the vocabulary serializes");
+    let mut analysis = keras();
+    let values = |key: &str| {
+        js_sys::Array::from(&field(&words, key))
+            .iter()
+            .map(|c| field(&c, "value").as_string().expect("a value"))
+            .collect::<Vec<_>>()
+    };
+    let view = |key: &str, value: &str| {
+        let v = js_sys::Object::new();
+        js_sys::Reflect::set(&v, &JsValue::from_str(key), &JsValue::from_str(value)).unwrap();
+        v.into()
+    };
+    for (key, list) in [
+        ("smoother", values("smoothers")),
+        ("band", values("bands")),
+        ("x_axis", strings(&field(&words, "x_axes"))),
+    ] {
+        assert!(!list.is_empty(), "{key}");
+        for value in list {
+            analysis
+                .set_view(view(key, &value))
+                .unwrap_or_else(|_| panic!("{key} {value} is read"));
+        }
+        assert!(analysis.set_view(view(key, "sideways")).is_err(), "{key}");
+    }
+    // The defaults are the chart's own: setting them changes nothing from a fresh view.
+    let defaults = field(&words, "view");
+    assert_eq!(field(&defaults, "smoothing").as_f64(), Some(0.6));
+    analysis
+        .set_view(defaults)
+        .expect("the defaults are a view");
+    assert_eq!(field(&words, "smoothing_max").as_f64(), Some(0.99));
+}
+
+#[wasm_bindgen_test]
+fn every_role_and_direction_the_vocabulary_offers_corrects_a_series() {
+    let words = vocabulary().expect("the vocabulary serializes");
+    let analysis = keras();
+    for role in strings(&field(&words, "roles")) {
+        for direction in strings(&field(&words, "directions")) {
+            analysis
+                .with_series(
+                    0,
+                    "val_loss",
+                    JsValue::from_str(&role),
+                    JsValue::from_str(&direction),
+                )
+                .unwrap_or_else(|_| panic!("{role} {direction} is taken"));
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn monitorable_series_cross_the_boundary_in_log_order() {
+    let analysis = keras();
+    let offered = analysis.monitorable(0).expect("run 0 exists");
+    assert_eq!(offered, ["accuracy", "loss", "val_accuracy", "val_loss"]);
+    assert!(analysis.monitorable(1).is_err(), "no run 1");
+}
+
+#[wasm_bindgen_test]
+fn a_share_fragment_is_share_data_and_an_address_is_not() {
+    assert!(is_share_data(&keras().share_fragment()));
+    assert!(!is_share_data("logs/metrics.csv"));
+}
+
+#[wasm_bindgen_test]
+fn grouping_by_hand_crosses_the_boundary_and_one_pick_is_no_group() {
+    let groups = js_sys::JSON::parse("[[0,1,2]]").unwrap();
+    let next = group_runs(groups.clone(), vec![2, 3]).expect("lists of run numbers");
+    assert_eq!(json(&next), "[[0,1],[2,3]]");
+    assert!(group_runs(groups, vec![2]).expect("read").is_null());
+    assert!(group_runs(JsValue::from_str("runs"), vec![0, 1]).is_err());
+}
+
+#[wasm_bindgen_test]
+fn groups_give_their_findings_and_member_verdicts_apart() {
+    let folds: [&[u8]; 3] = [
+        include_bytes!("../fixtures/folds/mlp_fold0.csv"),
+        include_bytes!("../fixtures/folds/mlp_fold1.csv"),
+        include_bytes!("../fixtures/folds/mlp_fold2.csv"),
+    ];
+    let mut files = Files::new();
+    for (k, bytes) in folds.iter().enumerate() {
+        files.add(&format!("mlp_fold{k}.csv"), bytes);
+    }
+    let analysis = files.analyze(None).expect("analysed");
+    let report = analysis.report().expect("report");
+    let runs = js_sys::Array::from(&field(&report, "runs"));
+    let rows = js_sys::Array::from(&analysis.groups().expect("groups serialize"));
+    assert_eq!(rows.length(), 1);
+    let row = rows.get(0);
+    let members = js_sys::Array::from(&field(&row, "members"));
+    assert_eq!(members.length(), 3);
+    let mut lines = Vec::new();
+    for (k, member) in members.iter().enumerate() {
+        let run = runs.get(k as u32);
+        assert_eq!(field(&member, "run").as_f64(), Some(k as f64));
+        assert_eq!(
+            json(&field(&member, "verdict")),
+            json(&field(&run, "verdict"))
+        );
+        lines.push(format!(
+            "{}: {}",
+            field(&run, "name").as_string().unwrap(),
+            field(&run, "verdict").as_string().unwrap()
+        ));
+    }
+    let findings = strings(&field(&row, "findings"));
+    assert!(findings[0].contains("of 3 folds agree"), "{findings:?}");
+    assert!(findings.iter().all(|l| !lines.contains(l)), "{findings:?}");
 }

@@ -223,6 +223,49 @@ test('picking another monitored series re-judges the run and redraws', async () 
   await context.close();
 });
 
+test('the Monitor menu lists the series the core can judge, not every series that is no clock or schedule', async () => {
+  const HF = 'tests/fixtures/real/hf-trainer--lora-imdb-distilbert/trainer_state.json';
+  const { page, errors, context } = await load(HF);
+  const offered = await page.$$eval('#monitor option', (os) => os.map((o) => o.value));
+  const core = await page.evaluate(async (text) => {
+    const { open } = await import('/www/plateau.js');
+    const analysis = await open({ name: 'trainer_state.json', text });
+    const series = analysis.report().runs[0].series.map((s) => [s.name, s.kind]);
+    const monitorable = analysis.monitorable(0);
+    analysis.free();
+    return { series, monitorable };
+  }, await readFile(join(ROOT, HF), 'utf8'));
+  assert.deepEqual(offered, core.monitorable);
+  assert.ok(offered.includes(await page.textContent('#verdict .run .monitor')), 'the judged series is offered');
+  // The page's old rule (any series but time and learning rate) offered grad_norm, whose better
+  // direction is unknown: the core does not judge it unless asked.
+  assert.ok(core.series.some(([name, kind]) => name === 'grad_norm' && kind === 'grad_norm'));
+  assert.ok(!offered.includes('grad_norm'), offered.join(' '));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the view controls offer the core\'s choices and start at its defaults', async () => {
+  const { page, errors, context } = await load(EXAMPLE);
+  const core = await page.evaluate(async () => (await import('/www/wasm.js')).vocabulary());
+  const options = (id) => page.$$eval(`#${id} option`, (os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(await options('smoother'), core.smoothers.map((c) => [c.value, c.title]));
+  assert.deepEqual(await options('band'), core.bands.map((c) => [c.value, c.title]));
+  assert.equal(await page.inputValue('#smoother'), core.view.smoother);
+  assert.equal(Number(await page.inputValue('#smooth')), core.view.smoothing);
+  assert.equal(Number(await page.getAttribute('#smooth', 'max')), core.smoothing_max);
+  assert.equal(await page.isChecked('#outliers'), core.view.ignore_outliers);
+  assert.equal(await page.isChecked('#ylog'), core.view.log_y);
+  assert.equal(await page.inputValue('#xaxis'), core.view.x_axis);
+  await page.click('#series-panel summary');
+  const first = '#series-panel tbody tr:first-child';
+  assert.deepEqual(await page.$$eval(`${first} select[aria-label^="Role"] option`, (os) => os.map((o) => o.value)), core.roles);
+  assert.deepEqual(await page.$$eval(`${first} select[aria-label^="Better"] option`, (os) => os.map((o) => o.value)), core.directions);
+  assert.equal((await fragment(page)).toString(), '', 'defaults stay out of the URL');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('with several runs the run picker switches the chart', async () => {
   const { page, errors, context } = await openPage(browser, `${server.origin}/`);
   await page.setInputFiles('input#file', [join(ROOT, EXAMPLE), join(ROOT, FAMILIES[1])]);

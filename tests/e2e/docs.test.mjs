@@ -1,5 +1,5 @@
 // The plateau-docs wheel (`make wheel`) in real documentation builds: pip-installed into a scratch
-// folder put first on the path of the docs venv's tools (.tools/docs-venv, pinned by
+// folder put first on the path of the tests' venv (.tools/venv, pinned by
 // python/requirements-test.txt), a Sphinx site and a MkDocs site built from a scratch folder, served
 // on 127.0.0.1 and checked in Chromium. Prints how long each chart took from becoming visible to
 // drawn, on a first visit and with the module cached (never asserted).
@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { serve, launch, screenshot, cliReport, paintedPixels, ROOT } from './harness.mjs';
 
-const VENV = join(ROOT, '.tools/docs-venv/bin');
+const PYTHON = join(ROOT, '.tools/venv/bin/python');
+/** The tools run as modules of the venv's Python (`sphinx-build` is `python -m sphinx`). */
+const MODULES = { 'sphinx-build': 'sphinx', mkdocs: 'mkdocs' };
 const LOGS = {
   'logs/metrics.csv': 'www/examples/keras-tomato-leaf.csv',
   'logs/lightning/metrics.csv': 'tests/fixtures/real/lightning--eurosat-github/metrics.csv',
@@ -30,18 +32,18 @@ async function lay(dir, files, logsAt) {
   for (const [to, from] of Object.entries(LOGS)) await cp(join(ROOT, from), join(dir, logsAt, to));
 }
 
-/** Runs a tool of the docs venv with the wheel from the scratch folder first on Python's path. */
-const run = (cmd, args, cwd) => spawnSync(join(VENV, cmd), args, {
+/** Runs a tool of the venv with the wheel from the scratch folder first on Python's path. */
+const run = (cmd, args, cwd) => spawnSync(PYTHON, ['-m', MODULES[cmd], ...args], {
   cwd, encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(scratch, 'wheel') },
 });
 
 before(async () => {
   const [wheel] = (await readdir(join(ROOT, 'dist'))).filter((f) => /^plateau_docs-.*\.whl$/.test(f));
   assert.ok(wheel, 'run `make wheel` first: dist/plateau_docs-*.whl is missing');
-  assert.ok(existsSync(join(VENV, 'pip')), 'run `make wheel` first: the docs venv .tools/docs-venv is missing');
+  assert.ok(existsSync(PYTHON), 'run `make wheel` first: the tests\' venv .tools/venv is missing');
   scratch = await mkdtemp(join(tmpdir(), 'plateau-docs-'));
   // Installed into the scratch folder, not the venv, which other checkouts of this machine share.
-  execFileSync(join(VENV, 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-index', '--no-deps',
+  execFileSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-index', '--no-deps',
     '--target', join(scratch, 'wheel'), join(ROOT, 'dist', wheel)]);
   browser = await launch();
 });

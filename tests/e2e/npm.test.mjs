@@ -2,7 +2,8 @@
 // tarball into a scratch project, then used from node_modules in Node and in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,9 +36,38 @@ after(async () => {
 test('npm pack ships the element, the API, the wasm, the types and the README, and nothing else', () => {
   const files = tarball.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'README.md', 'learning-curve.d.ts', 'learning-curve.js', 'package.json', 'pkg/plateau.js', 'pkg/plateau_bg.wasm',
-    'plateau.d.ts', 'plateau.js', 'wasm.js',
+    'README.md', 'fetch.js', 'learning-curve.d.ts', 'learning-curve.js', 'package.json', 'pkg/plateau.d.ts', 'pkg/plateau.js',
+    'pkg/plateau_bg.wasm', 'plateau.d.ts', 'plateau.js', 'wasm.js',
   ]);
+});
+
+test('a TypeScript program using the installed package compiles against its types, and a misuse does not', async () => {
+  const project = join(scratch, 'site');
+  const program = (misuse) => `
+    import { analyze, open, fragmentData, type Analysis, type Report } from '${NAME}';
+    import '${NAME}/learning-curve';
+    const report: Report = await analyze('epoch,loss\\n0,1\\n');
+    const verdict: 'improving' | 'plateau' | 'overfitting' | 'diverging' | 'insufficient' = report.runs[0].verdict;
+    const analysis: Analysis = await open({ link: fragmentData(location.href) ?? '' }, { monitor: 'loss' });
+    const offered: string[] = analysis.monitorable(0);
+    const height: number = analysis.height(0);
+    const svg: string = analysis.svg(0, 640, height);
+    analysis.free();
+    const element: HTMLLearningCurveElement | null = document.querySelector('learning-curve');
+    export const used = [verdict, offered, svg, element];
+    ${misuse}
+  `;
+  const tsc = (source) => {
+    writeFileSync(join(project, 'typed.ts'), source);
+    return spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--target', 'es2022',
+      '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,esnext.disposable,dom', 'typed.ts'], { cwd: project, encoding: 'utf8' });
+  };
+  const good = tsc(program(''));
+  assert.equal(good.status, 0, good.stdout + good.stderr);
+  // The module's classes are typed from the Rust source (pkg/plateau.d.ts), not `any`.
+  const bad = tsc(program('analysis.monitorable("first");'));
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stdout, /typed\.ts.*Argument of type 'string' is not assignable to parameter of type 'number'/);
 });
 
 test('the installed package resolves through its exports and judges a log in Node', async () => {

@@ -2,7 +2,7 @@
 
 Sphinx: add ``"plateau_docs"`` to ``extensions`` and write ``.. learning-curve:: logs/metrics.csv``.
 MkDocs: add ``plateau`` to ``plugins`` and write ``{{ learning_curve("logs/metrics.csv") }}``.
-Either copies the element's files (``learning-curve.js``, ``plateau.js``, ``wasm.js``, ``pkg/``) into the built
+Either copies the element's files (``learning-curve.js``, ``plateau.js``, ``wasm.js``, ``fetch.js``, ``pkg/``) into the built
 site once, makes the referenced logs part of it, and writes the element where the directive stands.
 """
 
@@ -73,6 +73,7 @@ def preloads(folder):
     return (
         f'<link rel="modulepreload" href="{folder}/plateau.js">\n'
         f'<link rel="modulepreload" href="{folder}/wasm.js">\n'
+        f'<link rel="modulepreload" href="{folder}/fetch.js">\n'
         f'<link rel="modulepreload" href="{folder}/pkg/plateau.js">\n'
         f'<link rel="preload" href="{folder}/pkg/plateau_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n'
     )
