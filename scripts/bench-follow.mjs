@@ -7,7 +7,7 @@ import { serve, launch, openPage } from '../tests/e2e/harness.mjs';
 
 const ROWS = 1_000_000;
 const GROWTH = 1_000;
-const UPDATES = 15;
+const UPDATES = Number(process.env.UPDATES ?? 15);
 
 /** Rows `from`…`to` of a per-step log: a noisy falling loss, a validation loss every 1000 steps, the learning rate. */
 function rows(from, to) {
@@ -41,6 +41,7 @@ const server = await serve({
 const browser = await launch();
 try {
   const { page, context } = await openPage(browser, `${server.origin}/`, { viewport: { width: 1280, height: 900 } });
+  page.on('console', (m) => { if (m.text().startsWith('PHASES')) console.log(m.text()); });
   await page.evaluate(async () => {
     const root = await navigator.storage.getDirectory();
     const handle = await root.getFileHandle('steps.csv', { create: true });
@@ -80,14 +81,15 @@ try {
     const update = await page.evaluate(() => {
       const m = performance.getEntriesByName('plateau:follow-update').at(-1);
       const tasks = window.longTasks.filter((t) => t.start >= m.startTime - 1 && t.start <= m.startTime + m.duration);
-      return { main: m.duration, longest: Math.max(0, ...tasks.map((t) => t.duration)) };
+      const parsed = Number(document.getElementById('follow-status').dataset.parsed);
+      return { main: m.duration, longest: Math.max(0, ...tasks.map((t) => t.duration)), parsed };
     });
     updates.push({ ...update, bytes: more.length, turn });
   }
   console.log(`growing by ${GROWTH.toLocaleString('en')} rows a second, ${UPDATES} updates read every second:`);
   console.log(`  main thread per update (worker answer → redrawn chart): ${stats(updates.map((u) => u.main))}`);
   console.log(`  longest main-thread task in an update (long tasks only, 0 = none over 50 ms): ${stats(updates.map((u) => u.longest))}`);
-  console.log(`  bytes parsed per update: ${stats(updates.map((u) => u.bytes / 1e3), 'KB')} (the appended rows only)`);
+  console.log(`  bytes appended per update: ${stats(updates.map((u) => u.bytes / 1e3), 'KB')}; bytes parsed per update: ${stats(updates.map((u) => u.parsed / 1e3), 'KB')}`);
   console.log(`  append → new verdict on screen (includes the wait for the next read): ${stats(updates.map((u) => u.turn))}`);
   await context.close();
 } finally {

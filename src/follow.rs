@@ -8,9 +8,14 @@
 //! the file (or gets the whole file when a server ignores `Range`), and hands the bytes with the
 //! offset they start at to [`Follow::update`].
 
+use std::hash::{DefaultHasher, Hasher};
+
+use serde::{Deserialize, Serialize};
+
 use crate::error::Error;
 use crate::ingest::Stream;
-use crate::model::Drop;
+use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::parts;
 
 /// Bytes before the end of what was read that each read fetches again, to notice a file that
 /// was replaced by another one of the same or a larger size.
@@ -75,6 +80,11 @@ impl Follow {
     /// Bytes of the file read so far.
     pub fn offset(&self) -> u64 {
         self.offset
+    }
+
+    /// Whether the file is read whole at every change (a JSON log is rewritten, not appended to).
+    pub fn whole(&self) -> bool {
+        self.stream.whole()
     }
 
     /// Where the next read should start: just before the end of what was read (the kept tail
@@ -146,4 +156,233 @@ pub fn rows(drop: &Drop) -> usize {
         .iter()
         .map(|r| r.series.iter().map(|s| s.len()).max().unwrap_or(0))
         .sum()
+}
+
+/// What the page was last sent of a followed log, so that the next answer carries only what was
+/// appended: per run its name, source, dialect and info, and per series its metadata, how many
+/// points were sent and a hash of them (the next drop's first points must hash the same).
+#[derive(Debug, Default)]
+pub struct Sent {
+    runs: Vec<SentRun>,
+}
+
+#[derive(Debug)]
+struct SentRun {
+    name: String,
+    source: String,
+    dialect: String,
+    info: Vec<(String, String)>,
+    series: Vec<SentSeries>,
+}
+
+#[derive(Debug)]
+struct SentSeries {
+    name: String,
+    axis: Axis,
+    role: Role,
+    kind: Kind,
+    direction: Direction,
+    partner: Option<String>,
+    points: usize,
+    restarts: usize,
+    hash: u64,
+}
+
+/// The points appended to one series: `x` and `y` continue the series from point `from`, and
+/// `restarts` are the new session starts among them (indices into the whole series).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tail {
+    pub from: usize,
+    pub restarts: Vec<usize>,
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+}
+
+/// A drop as the rows appended to the one sent before: every run sent then only grew (same
+/// names, same series, their points kept), and runs after them are new.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Growth {
+    /// Per run sent before, per series, what was appended.
+    pub grown: Vec<Vec<Tail>>,
+    /// The runs that follow them, whole.
+    pub added: Vec<Run>,
+    pub warnings: Vec<String>,
+}
+
+/// A hash of a series' first `points` points (x and y, bit for bit) and the restarts among them.
+fn hash_points(series: &Series, points: usize) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for (x, y) in series.x[..points].iter().zip(&series.y[..points]) {
+        hasher.write_u64(x.to_bits());
+        hasher.write_u64(y.to_bits());
+    }
+    for r in series.restarts.iter().take_while(|&&r| r < points) {
+        hasher.write_usize(*r);
+    }
+    hasher.finish()
+}
+
+/// A [`Growth`] as the page's worker sends it: the tails as they are, the new runs split as
+/// [`parts::split`] splits a drop (their columns sent as arrays).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrowthShape {
+    pub grown: Vec<Vec<Tail>>,
+    pub added: parts::Shape,
+}
+
+impl Growth {
+    /// Splits the growth into its shape and the new runs' columns.
+    pub fn split(self) -> (GrowthShape, Vec<Vec<f64>>) {
+        let (added, columns) = parts::split(Drop {
+            runs: self.added,
+            warnings: self.warnings,
+        });
+        let shape = GrowthShape {
+            grown: self.grown,
+            added,
+        };
+        (shape, columns)
+    }
+
+    /// Puts a split growth back together; a shape that does not fit its columns is one sentence.
+    pub fn join(shape: GrowthShape, columns: Vec<Vec<f64>>) -> Result<Growth, String> {
+        let added = parts::join(shape.added, columns)?;
+        Ok(Growth {
+            grown: shape.grown,
+            added: added.runs,
+            warnings: added.warnings,
+        })
+    }
+}
+
+impl Sent {
+    /// Remembers `drop` as sent whole.
+    pub fn whole(drop: &Drop) -> Sent {
+        Sent {
+            runs: drop.runs.iter().map(SentRun::of).collect(),
+        }
+    }
+
+    /// `drop` as rows appended to what was sent, or `None` when something sent changed (it is then
+    /// sent whole). Either way `self` then describes `drop`. Costs one pass over the points sent
+    /// (hashing them); what it returns holds only the new points.
+    pub fn growth(&mut self, drop: &Drop) -> Option<Growth> {
+        let fits = self.runs.len() <= drop.runs.len()
+            && self.runs.iter().zip(&drop.runs).all(|(sent, run)| sent.kept_by(run));
+        if !fits {
+            *self = Sent::whole(drop);
+            return None;
+        }
+        let kept = self.runs.len();
+        let grown = self
+            .runs
+            .iter()
+            .zip(&drop.runs)
+            .map(|(sent, run)| {
+                sent.series
+                    .iter()
+                    .zip(&run.series)
+                    .map(|(s, series)| Tail {
+                        from: s.points,
+                        restarts: series.restarts[s.restarts..].to_vec(),
+                        x: series.x[s.points..].to_vec(),
+                        y: series.y[s.points..].to_vec(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let growth = Growth {
+            grown,
+            added: drop.runs[kept..].to_vec(),
+            warnings: drop.warnings.clone(),
+        };
+        *self = Sent::whole(drop);
+        Some(growth)
+    }
+}
+
+impl SentRun {
+    fn of(run: &Run) -> SentRun {
+        SentRun {
+            name: run.name.clone(),
+            source: run.source.clone(),
+            dialect: run.dialect.clone(),
+            info: run.info.clone(),
+            series: run
+                .series
+                .iter()
+                .map(|s| SentSeries {
+                    name: s.name.clone(),
+                    axis: s.axis,
+                    role: s.role,
+                    kind: s.kind,
+                    direction: s.direction,
+                    partner: s.partner.clone(),
+                    points: s.len(),
+                    restarts: s.restarts.len(),
+                    hash: hash_points(s, s.len()),
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether `run` is this run with points appended to its series.
+    fn kept_by(&self, run: &Run) -> bool {
+        self.name == run.name
+            && self.source == run.source
+            && self.dialect == run.dialect
+            && self.info == run.info
+            && self.series.len() == run.series.len()
+            && self.series.iter().zip(&run.series).all(|(s, series)| {
+                s.name == series.name
+                    && s.axis == series.axis
+                    && s.role == series.role
+                    && s.kind == series.kind
+                    && s.direction == series.direction
+                    && s.partner == series.partner
+                    && s.points <= series.len()
+                    && s.restarts <= series.restarts.len()
+                    && series.restarts[..s.restarts].iter().all(|&r| r < s.points)
+                    && series.restarts[s.restarts..].iter().all(|&r| r >= s.points)
+                    && hash_points(series, s.points) == s.hash
+            })
+    }
+}
+
+/// Appends `growth` to `drop` (the drop it was made against); a growth that does not fit (another
+/// number of runs or series, a series of another length) is one sentence and leaves `drop` as it was.
+pub fn grow(drop: &mut Drop, growth: Growth) -> Result<(), String> {
+    if growth.grown.len() != drop.runs.len() {
+        return Err(format!(
+            "it continues {} runs, not {}",
+            growth.grown.len(),
+            drop.runs.len()
+        ));
+    }
+    for (run, tails) in drop.runs.iter().zip(&growth.grown) {
+        if tails.len() != run.series.len() {
+            return Err(format!("run `{}` has another number of series", run.name));
+        }
+        for (series, tail) in run.series.iter().zip(tails) {
+            let to = tail.from + tail.x.len();
+            let fits = tail.from == series.len()
+                && tail.x.len() == tail.y.len()
+                && tail.restarts.windows(2).all(|w| w[0] < w[1])
+                && tail.restarts.iter().all(|&r| r >= tail.from.max(1) && r < to)
+                && series.restarts.last().is_none_or(|&r| tail.restarts.first().is_none_or(|&t| t > r));
+            if !fits {
+                return Err(format!("series `{}` does not continue where it ended", series.name));
+            }
+        }
+    }
+    for (run, tails) in drop.runs.iter_mut().zip(growth.grown) {
+        for (series, tail) in run.series.iter_mut().zip(tails) {
+            series.x.extend_from_slice(&tail.x);
+            series.y.extend_from_slice(&tail.y);
+            series.restarts.extend_from_slice(&tail.restarts);
+        }
+    }
+    drop.runs.extend(growth.added);
+    drop.warnings = growth.warnings;
+    Ok(())
 }
