@@ -268,7 +268,11 @@ impl Sent {
     /// (hashing them); what it returns holds only the new points.
     pub fn growth(&mut self, drop: &Drop) -> Option<Growth> {
         let fits = self.runs.len() <= drop.runs.len()
-            && self.runs.iter().zip(&drop.runs).all(|(sent, run)| sent.kept_by(run));
+            && self
+                .runs
+                .iter()
+                .zip(&drop.runs)
+                .all(|(sent, run)| sent.kept_by(run));
         if !fits {
             *self = Sent::whole(drop);
             return None;
@@ -368,10 +372,19 @@ pub fn grow(drop: &mut Drop, growth: Growth) -> Result<(), String> {
             let fits = tail.from == series.len()
                 && tail.x.len() == tail.y.len()
                 && tail.restarts.windows(2).all(|w| w[0] < w[1])
-                && tail.restarts.iter().all(|&r| r >= tail.from.max(1) && r < to)
-                && series.restarts.last().is_none_or(|&r| tail.restarts.first().is_none_or(|&t| t > r));
+                && tail
+                    .restarts
+                    .iter()
+                    .all(|&r| r >= tail.from.max(1) && r < to)
+                && series
+                    .restarts
+                    .last()
+                    .is_none_or(|&r| tail.restarts.first().is_none_or(|&t| t > r));
             if !fits {
-                return Err(format!("series `{}` does not continue where it ended", series.name));
+                return Err(format!(
+                    "series `{}` does not continue where it ended",
+                    series.name
+                ));
             }
         }
     }

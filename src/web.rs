@@ -180,7 +180,11 @@ fn packed(drop: Drop, options: &Options) -> Result<JsValue, JsError> {
 }
 
 /// An object of `fields`, `columns` (as `[Float64Array]`) and `report`.
-fn pack(fields: &[(&str, JsValue)], columns: &[Vec<f64>], report: &Report) -> Result<JsValue, JsError> {
+fn pack(
+    fields: &[(&str, JsValue)],
+    columns: &[Vec<f64>],
+    report: &Report,
+) -> Result<JsValue, JsError> {
     let arrays = js_sys::Array::new();
     for column in columns {
         arrays.push(&js_sys::Float64Array::from(column.as_slice()));
@@ -265,8 +269,9 @@ impl Follower {
         let groups: Vec<Vec<usize>> = if groups.is_undefined() || groups.is_null() {
             Vec::new()
         } else {
-            serde_wasm_bindgen::from_value(groups)
-                .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?
+            serde_wasm_bindgen::from_value(groups).map_err(|e| {
+                JsError::new(&format!("the groups are not lists of run numbers: {e}"))
+            })?
         };
         let drop = self
             .follow

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::decimate::pieces;
+use super::decimate::{pieces_with, Blocks};
 use super::smooth::{ema_carried, smooth, smooth_along, typical_step, Ema, Smoother};
 use super::xaxis::{XAxis, XMap};
 use super::View;
@@ -34,6 +34,9 @@ pub struct Prepared {
     x: Vec<Option<Vec<f64>>>,
     /// Per series of the run: the smoothed y (same length as `y`).
     pub smoothed: Vec<Vec<f64>>,
+    /// Per series: its raw and its smoothed y summarized for decimation.
+    raw_blocks: Vec<Blocks>,
+    smoothed_blocks: Vec<Blocks>,
     pub x_title: String,
     /// Per series: the lowest and highest finite x.
     extent: Vec<(f64, f64)>,
@@ -101,10 +104,18 @@ impl Prepared {
                 xs.windows(2).all(|w| w[0] <= w[1])
             })
             .collect();
+        let raw_blocks = run
+            .series
+            .iter()
+            .zip(&x)
+            .map(|(s, mx)| Blocks::new(mx.as_deref().unwrap_or(&s.x), &s.y))
+            .collect();
         let mut prepared = Prepared {
             sorted,
             x,
             smoothed: Vec::new(),
+            raw_blocks,
+            smoothed_blocks: Vec::new(),
             x_title: map.title,
             extent,
             x_axis: view.x_axis,
@@ -136,6 +147,9 @@ impl Prepared {
             .unzip();
         self.smoothed = smoothed;
         self.carry = carry;
+        self.smoothed_blocks = (0..run.series.len())
+            .map(|i| Blocks::new(self.x(run, i), &self.smoothed[i]))
+            .collect();
     }
 
     fn plan(&self, run: &Run) -> Plan {
@@ -172,10 +186,13 @@ impl Prepared {
             _ if w <= 0.0 => (s.y.clone(), Carry::Raw),
             Some((d, n)) if super::sparse(s.len(), n) => {
                 // The dense spacing, worked out only when some series is sparse next to it.
-                let step = *self
-                    .dense_step
-                    .get_or_insert_with(|| typical_step(self.x[d].as_deref().unwrap_or(&run.series[d].x)));
-                (smooth_along(smoother, w, self.x(run, i), &s.y, step), Carry::Again)
+                let step = *self.dense_step.get_or_insert_with(|| {
+                    typical_step(self.x[d].as_deref().unwrap_or(&run.series[d].x))
+                });
+                (
+                    smooth_along(smoother, w, self.x(run, i), &s.y, step),
+                    Carry::Again,
+                )
             }
             _ if smoother == Smoother::Ema => {
                 let (smoothed, state) = ema_carried(w, self.x(run, i), &s.y);
@@ -190,7 +207,8 @@ impl Prepared {
     /// added, each series smoothed again only where its smoother looks back across the whole
     /// series. Made again when the view changed or the x-axis is mapped (its mapping may move).
     pub fn grow(&mut self, run: &Run, view: &View, old: &[usize]) {
-        let same_view = view.x_axis == self.x_axis && (view.smoother, view.smoothing) == self.smoothing;
+        let same_view =
+            view.x_axis == self.x_axis && (view.smoother, view.smoothing) == self.smoothing;
         if !same_view || old.len() != run.series.len() || self.x.iter().any(Option::is_some) {
             *self = Prepared::new(run, view);
             return;
@@ -204,7 +222,9 @@ impl Prepared {
                 .iter()
                 .filter(|v| v.is_finite())
                 .fold((lo, hi), |(a, b), v| (a.min(*v), b.max(*v)));
-            self.sorted[i] &= s.x[from.saturating_sub(1)..].windows(2).all(|w| w[0] <= w[1]);
+            self.sorted[i] &= s.x[from.saturating_sub(1)..]
+                .windows(2)
+                .all(|w| w[0] <= w[1]);
             // A series that just became sparse or dense next to the densest changes smoother.
             let densest = plan.densest.map(|(_, n)| n);
             let was_sparse = densest.is_some_and(|n| super::sparse(from, n));
@@ -212,16 +232,20 @@ impl Prepared {
             let forward = !s.x[from.saturating_sub(1)..]
                 .windows(2)
                 .any(|w| crate::model::starts_session(w[0], w[1]));
+            self.raw_blocks[i].extend(&s.x, &s.y);
             match &mut self.carry[i] {
                 Carry::Raw if plan.weight <= 0.0 || s.kind == Kind::LearningRate => {
                     self.smoothed[i].extend_from_slice(&s.y[from..]);
+                    self.smoothed_blocks[i].extend(&s.x, &self.smoothed[i]);
                 }
                 Carry::Ema(state) if forward && was_sparse == is_sparse => {
                     let smoothed = &mut self.smoothed[i];
                     smoothed.extend(s.y[from..].iter().map(|&v| state.next(v)));
+                    self.smoothed_blocks[i].extend(&s.x, smoothed);
                 }
                 _ => {
                     let (smoothed, carry) = self.smooth_series(run, &plan, i);
+                    self.smoothed_blocks[i] = Blocks::new(&s.x, &smoothed);
                     self.smoothed[i] = smoothed;
                     self.carry[i] = carry;
                 }
@@ -262,12 +286,15 @@ impl Prepared {
         if let Some(hit) = self.raw.borrow().get(&key) {
             return Rc::clone(hit);
         }
-        let made = Rc::new(pieces(
+        let y = &run.series[i].y;
+        let blocks = &self.raw_blocks[i];
+        let made = Rc::new(pieces_with(
             self.x(run, i),
-            &run.series[i].y,
+            y,
             range,
             columns,
             |y| keep(y, log),
+            blocks.usable(y.len(), log).then_some((blocks, 0)),
         ));
         let mut cache = self.raw.borrow_mut();
         if cache.len() >= RAW_CACHE {
@@ -287,12 +314,15 @@ impl Prepared {
         log: bool,
     ) -> Pieces {
         let w = self.window(run, i, range);
-        pieces(
+        let blocks = &self.smoothed_blocks[i];
+        let usable = blocks.usable(self.smoothed[i].len(), log);
+        pieces_with(
             &self.x(run, i)[w.clone()],
-            &self.smoothed[i][w],
+            &self.smoothed[i][w.clone()],
             range,
             columns,
             |y| keep(y, log),
+            usable.then_some((blocks, w.start)),
         )
     }
 
