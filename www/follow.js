@@ -219,6 +219,8 @@ export function startFollow(page) {
       }
       if (session !== current) return;
       if (answer) session.next = answer.next;
+      // The main thread's share of an update: from the worker's answer to the page shown.
+      const answered = performance.now();
       const added = answer?.type === 'done' ? await show(session, answer) : 0;
       if (session !== current) return;
       session.reads += 1;
@@ -236,6 +238,7 @@ export function startFollow(page) {
       say(`${session.source.read ? 'Following' : 'Read'} ${session.label}: last read ${now}; ${session.last ?? 'no rows yet'}.`
         + (session.source.read ? '' : ' This browser cannot watch a file: choose it again with “Read again” to take in new rows.'));
       updateState({ snapshot: new Date().toISOString().slice(0, 19) });
+      if (answer?.type === 'done') performance.measure('plateau:follow-update', { start: answered, end: performance.now() });
     } catch (e) {
       if (session !== current) return;
       // The worker's module trapped: a fresh one reads the log again from its start.
@@ -260,7 +263,6 @@ export function startFollow(page) {
 
   /** Shows a read's analysis; returns how many rows it added. */
   async function show(session, answer) {
-    const started = performance.now();
     let report;
     if (answer.growth) {
       try {
@@ -289,7 +291,6 @@ export function startFollow(page) {
       }
       report = first ? page.adopt(next, session.label) : page.refresh(next, session.label);
     }
-    performance.measure('plateau:follow-update', { start: started, end: performance.now() });
     session.have = answer.answer;
     text.dataset.parsed = String(answer.parsed);
     const added = answer.change === 'restarted' ? 0 : answer.rows - session.rows;

@@ -59,7 +59,7 @@ pub fn pieces_with(
             if let Some(c) = &mut column {
                 // Every point is usable and x only goes up: the rest of the column at once.
                 if let Some((b, at)) = blocks {
-                    let end = i + x[i..n].partition_point(|v| *v < edge);
+                    let end = i + gallop(&x[i..n], edge);
                     c.add_range(b, x, y, at, i..end);
                     prev = x[end - 1];
                     i = end;
@@ -106,6 +106,19 @@ pub fn pieces_with(
         out.push(piece);
     }
     out
+}
+
+/// How many of `xs` (rising) lie below `edge`, searching from the start in growing steps: a
+/// column's points are near, and a binary search over the whole rest would miss the cache.
+fn gallop(xs: &[f64], edge: f64) -> usize {
+    let mut step = 1;
+    let mut lo = 0;
+    while lo + step < xs.len() && xs[lo + step] < edge {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(xs.len());
+    lo + xs[lo..hi].partition_point(|v| *v < edge)
 }
 
 /// Points per block of [`Blocks`].
