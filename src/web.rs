@@ -40,7 +40,9 @@ fn start() {
 }
 
 /// Builds for the browser tests (`--features crash-test`, never the shipped page) panic on a
-/// file of this name, so that the tests can show the page recovers from a real trap.
+/// file of this name (and, when following, on a series of this name, so that a followed file can
+/// crash the follow worker and then be rewritten), so that the tests can show the page recovers
+/// from a real trap.
 #[cfg(feature = "crash-test")]
 fn crash_test(name: &str) {
     if name == "plateau-crash-test.csv" {
@@ -219,8 +221,6 @@ pub struct Follower {
 impl Follower {
     #[wasm_bindgen(constructor)]
     pub fn new(name: &str) -> Follower {
-        #[cfg(feature = "crash-test")]
-        crash_test(name);
         Follower {
             follow: Follow::new(name),
             sent: Sent::default(),
@@ -277,6 +277,11 @@ impl Follower {
             .follow
             .drop()
             .map_err(|e| JsError::new(&e.to_string()))?;
+        #[cfg(feature = "crash-test")]
+        drop.runs
+            .iter()
+            .flat_map(|r| &r.series)
+            .for_each(|s| crash_test(&s.name));
         let rows = crate::follow::rows(&drop);
         let options = Options { monitor, groups };
         let growth = if have == Some(self.answers) {

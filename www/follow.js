@@ -237,7 +237,7 @@ export function startFollow(page) {
       }
       say(`${session.source.read ? 'Following' : 'Read'} ${session.label}: last read ${now}; ${session.last ?? 'no rows yet'}.`
         + (session.source.read ? '' : ' This browser cannot watch a file: choose it again with “Read again” to take in new rows.'));
-      updateState({ snapshot: new Date().toISOString().slice(0, 19) });
+      session.readAt = new Date().toISOString().slice(0, 19);
       if (answer?.type === 'done') performance.measure('plateau:follow-update', { start: answered, end: performance.now() });
     } catch (e) {
       if (session !== current) return;
@@ -399,7 +399,12 @@ export function startFollow(page) {
     notify.hidden = true;
   }
 
-  // A share link made while following carries what was read so far, and says so.
+  // A share link made while following carries what was read so far, and says so: the time of the
+  // last read joins the URL's state as the share button is clicked (this listener, on the
+  // document's capture phase, runs before the button's own), not at every read.
+  document.addEventListener('click', (e) => {
+    if (current?.readAt && e.target instanceof Element && e.target.closest('#share')) updateState({ snapshot: current.readAt });
+  }, true);
   $('share')?.addEventListener('click', () => {
     if (!current) return;
     const note = $('share-note');
