@@ -17,6 +17,10 @@ use crate::ingest::Stream;
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 use crate::parts;
 
+/// Bytes handed over at once: a log that grew by gigabytes, or was replaced by a large one, is
+/// read a piece at a time (see [`Follow::piece`]).
+pub const PIECE: u64 = 16 << 20;
+
 /// Bytes before the end of what was read that each read fetches again, to notice a file that
 /// was replaced by another one of the same or a larger size.
 const TAIL: usize = 64;
@@ -95,6 +99,27 @@ impl Follow {
         } else {
             self.offset - self.tail.len() as u64
         }
+    }
+
+    /// The bytes of a file of `size` bytes to read next, as `(start, end)`: from [`resume_at`]
+    /// (from 0 when the file shrank) for at most [`PIECE`] bytes, the next piece after
+    /// [`update`] took them, until a piece reaches `size`. A JSON log is read whole, as it is
+    /// parsed whole.
+    ///
+    /// [`resume_at`]: Follow::resume_at
+    /// [`update`]: Follow::update
+    pub fn piece(&self, size: u64) -> (u64, u64) {
+        let at = if size < self.offset {
+            0
+        } else {
+            self.resume_at()
+        };
+        let end = if self.whole() {
+            size
+        } else {
+            size.min(at.saturating_add(PIECE))
+        };
+        (at, end.max(at))
     }
 
     /// Takes the file's bytes from offset `at` to its end. Bytes already read are checked (the

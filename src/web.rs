@@ -230,11 +230,13 @@ impl Follower {
 
     /// Where the next read starts, given the file's current size in bytes (0 when it shrank).
     pub fn resume_at(&self, size: f64) -> f64 {
-        if size < self.follow.offset() as f64 {
-            0.0
-        } else {
-            self.follow.resume_at() as f64
-        }
+        self.follow.piece(size as u64).0 as f64
+    }
+
+    /// The bytes of a file of `size` bytes to read next: `[start, end]` (see `Follow::piece`).
+    pub fn piece(&self, size: f64) -> Vec<f64> {
+        let (at, end) = self.follow.piece(size as u64);
+        vec![at as f64, end as f64]
     }
 
     /// Whether the log is read whole at every change (JSON), not from where the last read stopped.

@@ -2,7 +2,7 @@
 //! unfinished line wait, and starts over when the file shrank or was replaced.
 #![cfg(not(target_arch = "wasm32"))]
 
-use plateau::follow::{grow, Change, Follow, Growth, Sent, Tail};
+use plateau::follow::{grow, Change, Follow, Growth, Sent, Tail, PIECE};
 use plateau::ingest::{read, Input};
 use plateau::model::Drop;
 use plateau::{analyze, Options, Verdict};
@@ -507,4 +507,47 @@ fn a_growth_that_does_not_continue_the_drop_is_refused_and_changes_nothing() {
     };
     assert!(grow(&mut shown, wrong_runs).is_err());
     assert_eq!(shown, before);
+}
+
+/// Reads `file` as the page and `plateau watch` do, a piece at a time as the follower says;
+/// returns the pieces read.
+fn read_in_pieces(follow: &mut Follow, file: &[u8]) -> Vec<(u64, u64)> {
+    let mut read = Vec::new();
+    loop {
+        let (at, end) = follow.piece(file.len() as u64);
+        read.push((at, end));
+        match follow.update(at, &file[at as usize..end as usize]).unwrap() {
+            Change::Replaced => {}
+            Change::Unchanged => return read,
+            _ if end as usize >= file.len() => return read,
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_large_file_that_shrank_is_read_again_in_bounded_pieces() {
+    let big = |epochs: usize, turn| {
+        let mut text = String::from("epoch,loss,val_loss\n");
+        text.extend((0..epochs).map(|e| epoch(e, turn)));
+        text.into_bytes()
+    };
+    let first = big(1_500_000, None);
+    assert!(first.len() as u64 > 2 * PIECE);
+    let mut follow = Follow::new("history.csv");
+    let pieces = read_in_pieces(&mut follow, &first);
+    assert!(pieces.len() >= 3, "{pieces:?}");
+    assert_eq!(follow.offset(), first.len() as u64);
+    // Rewritten shorter (another run), yet over one piece: read again from 0, a piece at a time.
+    let second = big(900_000, Some(400_000));
+    assert!(second.len() < first.len() && second.len() as u64 > PIECE);
+    let pieces = read_in_pieces(&mut follow, &second);
+    assert_eq!(pieces[0], (0, PIECE), "{pieces:?}");
+    assert!(pieces.iter().all(|(a, b)| b - a <= PIECE), "{pieces:?}");
+    let whole = read(&[Input {
+        name: "history.csv",
+        bytes: &second,
+    }])
+    .unwrap();
+    assert_eq!(follow.drop().unwrap(), whole);
 }

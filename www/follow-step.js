@@ -2,19 +2,15 @@
 // worker runs, on the main thread: only the bytes past what was read are handed to the wasm
 // Follower, which parses them where it stopped, then the runs read so far are judged.
 
-/** Bytes handed to the Follower at once: a log that grew by gigabytes, or was replaced, is read in pieces. */
-export const PIECE = 16 << 20;
-
 /**
- * Reads `file` (a File snapshot) from where `follower` stopped, a piece at a time; a file that
- * shrank or was replaced is read again from its start, in pieces too. Only a JSON log, rewritten
- * rather than appended to and parsed whole, is handed over in one piece, as a drop reads it.
+ * Reads `file` (a File snapshot) from where `follower` stopped, a piece at a time as the Follower
+ * says (16 MB); a file that shrank or was replaced is read again from its start, in pieces too.
+ * Only a JSON log, rewritten rather than appended to and parsed whole, is handed over in one piece.
  */
 export async function readFile(follower, file) {
   let change = 'unchanged';
   for (;;) {
-    const at = follower.resume_at(file.size);
-    const end = follower.whole() ? file.size : Math.min(file.size, at + PIECE);
+    const [at, end] = follower.piece(file.size);
     const step = follower.update(at, new Uint8Array(await file.slice(at, end).arrayBuffer()));
     if (step === 'replaced') continue;
     if (step !== 'unchanged' && change !== 'restarted') change = step;
