@@ -8,7 +8,9 @@
 //! the file (or gets the whole file when a server ignores `Range`), and hands the bytes with the
 //! offset they start at to [`Follow::update`].
 
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::{BuildHasher, Hasher};
+
+use foldhash::fast::{FixedState, FoldHasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -185,13 +187,13 @@ pub fn rows(drop: &Drop) -> usize {
 
 /// What the page was last sent of a followed log, so that the next answer carries only what was
 /// appended: per run its name, source, dialect and info, and per series its metadata, how many
-/// points were sent and a hash of them (the next drop's first points must hash the same).
-#[derive(Debug, Default)]
+/// points and restarts were sent and a hash of the points (the next drop's first points must hash
+/// the same).
+#[derive(Default)]
 pub struct Sent {
     runs: Vec<SentRun>,
 }
 
-#[derive(Debug)]
 struct SentRun {
     name: String,
     source: String,
@@ -200,7 +202,6 @@ struct SentRun {
     series: Vec<SentSeries>,
 }
 
-#[derive(Debug)]
 struct SentSeries {
     name: String,
     axis: Axis,
@@ -209,8 +210,22 @@ struct SentSeries {
     direction: Direction,
     partner: Option<String>,
     points: usize,
-    restarts: usize,
-    hash: u64,
+    restarts: Vec<usize>,
+    /// The hash of the points sent, which the points appended next continue.
+    hash: FoldHasher<'static>,
+}
+
+/// The hash of a series' points: x and y, bit for bit (NaN included).
+fn hash_points(hasher: &mut FoldHasher<'static>, series: &Series, points: std::ops::Range<usize>) {
+    for (x, y) in series.x[points.clone()].iter().zip(&series.y[points]) {
+        hasher.write_u64(x.to_bits());
+        hasher.write_u64(y.to_bits());
+    }
+}
+
+/// A hasher that hashes the same points the same in every run of the program.
+fn hasher() -> FoldHasher<'static> {
+    FixedState::with_seed(0).build_hasher()
 }
 
 /// The points appended to one series: `x` and `y` continue the series from point `from`, and
@@ -232,19 +247,6 @@ pub struct Growth {
     /// The runs that follow them, whole.
     pub added: Vec<Run>,
     pub warnings: Vec<String>,
-}
-
-/// A hash of a series' first `points` points (x and y, bit for bit) and the restarts among them.
-fn hash_points(series: &Series, points: usize) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for (x, y) in series.x[..points].iter().zip(&series.y[..points]) {
-        hasher.write_u64(x.to_bits());
-        hasher.write_u64(y.to_bits());
-    }
-    for r in series.restarts.iter().take_while(|&&r| r < points) {
-        hasher.write_usize(*r);
-    }
-    hasher.finish()
 }
 
 /// A [`Growth`] as the page's worker sends it: the tails as they are, the new runs split as
@@ -289,20 +291,22 @@ impl Sent {
     }
 
     /// `drop` as rows appended to what was sent, or `None` when something sent changed (it is then
-    /// sent whole). Either way `self` then describes `drop`. Costs one pass over the points sent
-    /// (hashing them); what it returns holds only the new points.
+    /// sent whole). Either way `self` then describes `drop`. Costs one pass over the points (the
+    /// hash of those sent, continued over the new ones); what it returns holds only the new points.
     pub fn growth(&mut self, drop: &Drop) -> Option<Growth> {
-        let fits = self.runs.len() <= drop.runs.len()
-            && self
-                .runs
-                .iter()
-                .zip(&drop.runs)
-                .all(|(sent, run)| sent.kept_by(run));
-        if !fits {
+        let kept: Option<Vec<SentRun>> = (self.runs.len() <= drop.runs.len())
+            .then(|| {
+                self.runs
+                    .iter()
+                    .zip(&drop.runs)
+                    .map(|(sent, run)| sent.grown_into(run))
+                    .collect()
+            })
+            .flatten();
+        let Some(mut kept) = kept else {
             *self = Sent::whole(drop);
             return None;
-        }
-        let kept = self.runs.len();
+        };
         let grown = self
             .runs
             .iter()
@@ -313,20 +317,21 @@ impl Sent {
                     .zip(&run.series)
                     .map(|(s, series)| Tail {
                         from: s.points,
-                        restarts: series.restarts[s.restarts..].to_vec(),
+                        restarts: series.restarts[s.restarts.len()..].to_vec(),
                         x: series.x[s.points..].to_vec(),
                         y: series.y[s.points..].to_vec(),
                     })
                     .collect()
             })
             .collect();
-        let growth = Growth {
+        let added = &drop.runs[self.runs.len()..];
+        kept.extend(added.iter().map(SentRun::of));
+        self.runs = kept;
+        Some(Growth {
             grown,
-            added: drop.runs[kept..].to_vec(),
+            added: added.to_vec(),
             warnings: drop.warnings.clone(),
-        };
-        *self = Sent::whole(drop);
-        Some(growth)
+        })
     }
 }
 
@@ -340,41 +345,77 @@ impl SentRun {
             series: run
                 .series
                 .iter()
-                .map(|s| SentSeries {
-                    name: s.name.clone(),
-                    axis: s.axis,
-                    role: s.role,
-                    kind: s.kind,
-                    direction: s.direction,
-                    partner: s.partner.clone(),
-                    points: s.len(),
-                    restarts: s.restarts.len(),
-                    hash: hash_points(s, s.len()),
+                .map(|s| {
+                    let mut hash = hasher();
+                    hash_points(&mut hash, s, 0..s.len());
+                    SentSeries {
+                        name: s.name.clone(),
+                        axis: s.axis,
+                        role: s.role,
+                        kind: s.kind,
+                        direction: s.direction,
+                        partner: s.partner.clone(),
+                        points: s.len(),
+                        restarts: s.restarts.clone(),
+                        hash,
+                    }
                 })
                 .collect(),
         }
     }
 
-    /// Whether `run` is this run with points appended to its series.
-    fn kept_by(&self, run: &Run) -> bool {
-        self.name == run.name
+    /// This run as sent after `run`, when `run` is this run with points appended to its series.
+    fn grown_into(&self, run: &Run) -> Option<SentRun> {
+        let same = self.name == run.name
             && self.source == run.source
             && self.dialect == run.dialect
             && self.info == run.info
-            && self.series.len() == run.series.len()
-            && self.series.iter().zip(&run.series).all(|(s, series)| {
-                s.name == series.name
+            && self.series.len() == run.series.len();
+        if !same {
+            return None;
+        }
+        let series = self
+            .series
+            .iter()
+            .zip(&run.series)
+            .map(|(s, series)| {
+                let kept = s.name == series.name
                     && s.axis == series.axis
                     && s.role == series.role
                     && s.kind == series.kind
                     && s.direction == series.direction
                     && s.partner == series.partner
                     && s.points <= series.len()
-                    && s.restarts <= series.restarts.len()
-                    && series.restarts[..s.restarts].iter().all(|&r| r < s.points)
-                    && series.restarts[s.restarts..].iter().all(|&r| r >= s.points)
-                    && hash_points(series, s.points) == s.hash
+                    && series.restarts.starts_with(&s.restarts)
+                    && series.restarts[s.restarts.len()..]
+                        .iter()
+                        .all(|&r| r >= s.points);
+                if !kept {
+                    return None;
+                }
+                let mut hash = hasher();
+                hash_points(&mut hash, series, 0..s.points);
+                if hash.finish() != s.hash.finish() {
+                    return None;
+                }
+                hash_points(&mut hash, series, s.points..series.len());
+                Some(SentSeries {
+                    name: s.name.clone(),
+                    partner: s.partner.clone(),
+                    points: series.len(),
+                    restarts: series.restarts.clone(),
+                    hash,
+                    ..*s
+                })
             })
+            .collect::<Option<Vec<_>>>()?;
+        Some(SentRun {
+            name: self.name.clone(),
+            source: self.source.clone(),
+            dialect: self.dialect.clone(),
+            info: self.info.clone(),
+            series,
+        })
     }
 }
 
