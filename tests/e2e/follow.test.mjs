@@ -292,3 +292,24 @@ test('a trap in the follow worker is one sentence; following goes on with a fres
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('where no follow worker can start, the page follows on its main thread, taking only appended rows', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/www/follow-worker.js', (route) => route.abort());
+  await page.goto(`${server.origin}/`);
+  await opfsPicker(page, HEADER + epochs(0, 12, 11));
+  await page.click('#follow');
+  await waitState(page, 'ready');
+  await page.fill('#follow-every', '0.2');
+  await page.dispatchEvent('#follow-every', 'change');
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'improving');
+  await write(page, epochs(12, 24, 11));
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'overfitting');
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.rows), '24');
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.parsed), String(epochs(12, 24, 11).length));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
