@@ -442,10 +442,10 @@ pub fn grow(drop: &mut Drop, growth: Growth) -> Result<(), String> {
                     .restarts
                     .iter()
                     .all(|&r| r >= tail.from.max(1) && r < to)
-                && series
-                    .restarts
-                    .last()
-                    .is_none_or(|&r| tail.restarts.first().is_none_or(|&t| t > r));
+                && match (series.restarts.last(), tail.restarts.first()) {
+                    (Some(r), Some(t)) => t > r,
+                    _ => true,
+                };
             if !fits {
                 return Err(format!(
                     "series `{}` does not continue where it ended",

@@ -157,8 +157,7 @@ impl Blocks {
         let from = self.len.min(n);
         self.ordered &= (from.saturating_sub(1)..n)
             .all(|i| x[i].is_finite() && y[i].is_finite() && (i == 0 || x[i] > x[i - 1]));
-        for i in from..n {
-            let v = y[i];
+        for (i, &v) in y.iter().enumerate().take(n).skip(from) {
             self.lowest = self.lowest.min(v);
             if i % BLOCK == 0 {
                 self.blocks.push(((v, i), (v, i)));
