@@ -88,6 +88,7 @@ try {
   }
   console.log(`growing by ${GROWTH.toLocaleString('en')} rows a second, ${UPDATES} updates read every second:`);
   console.log(`  main thread per update (worker answer → page shown): ${stats(updates.map((u) => u.main))}`);
+  console.log(`    in order (ms): ${updates.map((u) => u.main.toFixed(0)).join(', ')}`);
   console.log(`  longest main-thread task in an update (long tasks only, 0 = none over 50 ms): ${stats(updates.map((u) => u.longest))}`);
   console.log(`  bytes appended per update: ${stats(updates.map((u) => u.bytes / 1e3), 'KB')}; bytes parsed per update: ${stats(updates.map((u) => u.parsed / 1e3), 'KB')}`);
   console.log(`  append → new verdict on screen (includes the wait for the next read): ${stats(updates.map((u) => u.turn))}`);
