@@ -191,8 +191,9 @@ export function startFollow(page) {
 
   function begin(label, name, source) {
     stop('');
-    // `have`: the number of the last answer shown, which the next one may continue.
-    const session = { label, source, reader: startReader(name), next: 0, have: undefined, reads: 0, rows: 0, verdict: null, last: null, timer: 0, busy: false };
+    // `have`: the number of the last answer shown, which the next one may continue; `reread`: a
+    // fresh worker (after a crash) reads the log again from its start.
+    const session = { label, source, reader: startReader(name), next: 0, have: undefined, reread: false, reads: 0, rows: 0, verdict: null, last: null, timer: 0, busy: false };
     current = session;
     updateState({ d: null });
     $('share-box')?.setAttribute('hidden', '');
@@ -219,6 +220,9 @@ export function startFollow(page) {
       }
       if (session !== current) return;
       if (answer) session.next = answer.next;
+      // The first answer of a fresh worker read the log again from its start.
+      if (answer?.type === 'done' && session.reread) answer.change = 'restarted';
+      if (answer?.type === 'done') session.reread = false;
       // The main thread's share of an update: from the worker's answer to the page shown.
       const answered = performance.now();
       const added = answer?.type === 'done' ? await show(session, answer) : 0;
@@ -245,6 +249,7 @@ export function startFollow(page) {
       if (e?.restarted) {
         session.next = 0;
         session.have = undefined;
+        session.reread = true;
         session.source.forget?.();
       }
       if (session.reads === 0) page.fail(message(e));

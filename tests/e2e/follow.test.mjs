@@ -280,6 +280,7 @@ test('a trap in the follow worker is one sentence; following goes on with a fres
   await write(page, HEADER + epochs(0, 20, 11), true);
   await page.waitForFunction(() => document.getElementById('follow-status').dataset.rows === '20');
   assert.equal(await verdict(page), 'overfitting');
+  assert.match(await page.textContent('#follow-status'), /read again from the start/);
   await write(page, epochs(20, 26, 11));
   await page.waitForFunction(() => document.getElementById('follow-status').dataset.rows === '26');
   assert.match(await page.textContent('#follow-status'), /\+6 rows at [\d:]+ \(26 in all\)/);
