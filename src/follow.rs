@@ -465,3 +465,16 @@ pub fn grow(drop: &mut Drop, growth: Growth) -> Result<(), String> {
     drop.warnings = growth.warnings;
     Ok(())
 }
+
+/// Gives the first of `arrays` within an eighth of its capacity room for as many points again;
+/// whether one was given room. Called once per update of a followed log, it copies one array
+/// ahead of the rows that need the room, instead of every array in the update that fills them.
+pub fn make_room<'a>(arrays: impl Iterator<Item = &'a mut Vec<f64>>) -> bool {
+    for array in arrays {
+        if array.capacity() - array.len() < array.len() / 8 {
+            array.reserve(array.len());
+            return true;
+        }
+    }
+    false
+}

@@ -654,6 +654,22 @@ impl Analysis {
         }
         Ok(())
     }
+
+    /// Gives one of the arrays that grow with a followed log (values, smoothed values) room for as
+    /// many points again when it is nearly full (see `follow::make_room`); whether it did.
+    pub fn make_room(&mut self) -> bool {
+        let values = self
+            .drop
+            .runs
+            .iter_mut()
+            .flat_map(|r| r.series.iter_mut())
+            .flat_map(|s| [&mut s.x, &mut s.y]);
+        let smoothed = self
+            .prepared
+            .iter_mut()
+            .flat_map(|(_, p)| p.smoothed.iter_mut());
+        crate::follow::make_room(values.chain(smoothed))
+    }
 }
 
 /// Share links: the analysis's data as a link's `d` value, and back.

@@ -2,7 +2,7 @@
 //! unfinished line wait, and starts over when the file shrank or was replaced.
 #![cfg(not(target_arch = "wasm32"))]
 
-use plateau::follow::{grow, Change, Follow, Growth, Sent, Tail, PIECE};
+use plateau::follow::{grow, make_room, Change, Follow, Growth, Sent, Tail, PIECE};
 use plateau::ingest::{read, Input};
 use plateau::model::Drop;
 use plateau::{analyze, Options, Verdict};
@@ -550,4 +550,27 @@ fn a_large_file_that_shrank_is_read_again_in_bounded_pieces() {
     }])
     .unwrap();
     assert_eq!(follow.drop().unwrap(), whole);
+}
+
+#[test]
+fn arrays_nearing_full_get_room_one_per_call() {
+    let mut full: Vec<f64> = (0..1000).map(f64::from).collect();
+    full.shrink_to_fit();
+    let mut roomy: Vec<f64> = Vec::with_capacity(2000);
+    roomy.extend((0..1000).map(f64::from));
+    let mut also_full: Vec<f64> = (0..800).map(f64::from).collect();
+    also_full.shrink_to_fit();
+    assert!(make_room(
+        [&mut roomy, &mut full, &mut also_full].into_iter()
+    ));
+    assert!(full.capacity() >= 2000);
+    assert_eq!(also_full.capacity(), 800, "one array per call");
+    assert!(make_room(
+        [&mut roomy, &mut full, &mut also_full].into_iter()
+    ));
+    assert!(also_full.capacity() >= 1600);
+    assert!(!make_room(
+        [&mut roomy, &mut full, &mut also_full].into_iter()
+    ));
+    assert_eq!(full.len(), 1000);
 }

@@ -384,4 +384,4 @@ const downloading = (p) => {
   else progressBox.hidden = true;
 };
 startShare({ current: () => analysis, analyzeFiles, analyzeLink, fail, progress: downloading });
-startFollow({ wasmReady: ready(), adopt, refresh, prepare, grow, monitor: () => view.monitor ?? undefined, groups: () => view.groups, fail });
+startFollow({ wasmReady: ready(), adopt, refresh, prepare, grow, room: () => analysis?.make_room() ?? false, monitor: () => view.monitor ?? undefined, groups: () => view.groups, fail });

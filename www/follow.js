@@ -152,7 +152,8 @@ function handleSource(handle) {
  * Wires following. `page` gives `wasmReady`, `adopt(analysis, label)` (a new log, fresh view),
  * `refresh(analysis, label)` (the same log read again: the view is kept), `prepare(analysis, runs)`
  * (the chart's mapping and smoothing ahead of `refresh`), `grow(answer, label)` (rows appended to
- * the analysis shown, in place), `monitor()`, `groups()` and `fail(message)`.
+ * the analysis shown, in place), `room()` (one array of the analysis shown given room to grow;
+ * whether one was), `monitor()`, `groups()` and `fail(message)`.
  */
 export function startFollow(page) {
   const bar = $('follow-bar');
@@ -295,7 +296,11 @@ export function startFollow(page) {
         }
       }
       report = first ? page.adopt(next, session.label) : page.refresh(next, session.label);
+      // Room for the rows to come, an array per task, so that no later update copies them all.
+      while (session === current && page.room()) await nextTask();
     }
+    // Then an array nearing full at most per update.
+    if (answer.growth) page.room();
     session.have = answer.answer;
     text.dataset.parsed = String(answer.parsed);
     const added = answer.change === 'restarted' ? 0 : answer.rows - session.rows;
