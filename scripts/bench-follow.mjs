@@ -1,7 +1,8 @@
 // Browser benchmark: following a 1M-row log that grows by 1,000 rows a second. Prints, per update,
-// the main-thread time from the worker's answer to the redrawn chart (an upper bound: it includes
-// the short yields between columns), the longest main-thread task, the bytes parsed (only the
-// appended ones), and the worker's whole turn. Asserts nothing.
+// the main-thread time from the worker's answer to the page shown (chart redrawn, status and URL
+// updated; an upper bound when a whole answer is taken in, as it spans the yields between its
+// columns), the longest main-thread task, the bytes appended and the bytes the follow worker
+// handed to the parser, and the whole turn. Asserts nothing.
 // Usage: make bench-follow   (needs `make build` output in www/pkg and Chromium)
 import { serve, launch, openPage } from '../tests/e2e/harness.mjs';
 
@@ -80,14 +81,16 @@ try {
     const update = await page.evaluate(() => {
       const m = performance.getEntriesByName('plateau:follow-update').at(-1);
       const tasks = window.longTasks.filter((t) => t.start >= m.startTime - 1 && t.start <= m.startTime + m.duration);
-      return { main: m.duration, longest: Math.max(0, ...tasks.map((t) => t.duration)) };
+      const parsed = Number(document.getElementById('follow-status').dataset.parsed);
+      return { main: m.duration, longest: Math.max(0, ...tasks.map((t) => t.duration)), parsed };
     });
     updates.push({ ...update, bytes: more.length, turn });
   }
   console.log(`growing by ${GROWTH.toLocaleString('en')} rows a second, ${UPDATES} updates read every second:`);
-  console.log(`  main thread per update (worker answer → redrawn chart): ${stats(updates.map((u) => u.main))}`);
+  console.log(`  main thread per update (worker answer → page shown): ${stats(updates.map((u) => u.main))}`);
+  console.log(`    in order (ms): ${updates.map((u) => u.main.toFixed(0)).join(', ')}`);
   console.log(`  longest main-thread task in an update (long tasks only, 0 = none over 50 ms): ${stats(updates.map((u) => u.longest))}`);
-  console.log(`  bytes parsed per update: ${stats(updates.map((u) => u.bytes / 1e3), 'KB')} (the appended rows only)`);
+  console.log(`  bytes appended per update: ${stats(updates.map((u) => u.bytes / 1e3), 'KB')}; bytes parsed per update: ${stats(updates.map((u) => u.parsed / 1e3), 'KB')}`);
   console.log(`  append → new verdict on screen (includes the wait for the next read): ${stats(updates.map((u) => u.turn))}`);
   await context.close();
 } finally {

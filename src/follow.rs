@@ -8,9 +8,20 @@
 //! the file (or gets the whole file when a server ignores `Range`), and hands the bytes with the
 //! offset they start at to [`Follow::update`].
 
+use std::hash::{BuildHasher, Hasher};
+
+use foldhash::fast::{FixedState, FoldHasher};
+
+use serde::{Deserialize, Serialize};
+
 use crate::error::Error;
 use crate::ingest::Stream;
-use crate::model::Drop;
+use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::parts;
+
+/// Bytes handed over at once: a log that grew by gigabytes, or was replaced by a large one, is
+/// read a piece at a time (see [`Follow::piece`]).
+pub const PIECE: u64 = 16 << 20;
 
 /// Bytes before the end of what was read that each read fetches again, to notice a file that
 /// was replaced by another one of the same or a larger size.
@@ -77,6 +88,11 @@ impl Follow {
         self.offset
     }
 
+    /// Whether the file is read whole at every change (a JSON log is rewritten, not appended to).
+    pub fn whole(&self) -> bool {
+        self.stream.whole()
+    }
+
     /// Where the next read should start: just before the end of what was read (the kept tail
     /// is checked again), or 0 for a file read whole each time (JSON) or not read yet.
     pub fn resume_at(&self) -> u64 {
@@ -85,6 +101,27 @@ impl Follow {
         } else {
             self.offset - self.tail.len() as u64
         }
+    }
+
+    /// The bytes of a file of `size` bytes to read next, as `(start, end)`: from [`resume_at`]
+    /// (from 0 when the file shrank) for at most [`PIECE`] bytes, the next piece after
+    /// [`update`] took them, until a piece reaches `size`. A JSON log is read whole, as it is
+    /// parsed whole.
+    ///
+    /// [`resume_at`]: Follow::resume_at
+    /// [`update`]: Follow::update
+    pub fn piece(&self, size: u64) -> (u64, u64) {
+        let at = if size < self.offset {
+            0
+        } else {
+            self.resume_at()
+        };
+        let end = if self.whole() {
+            size
+        } else {
+            size.min(at.saturating_add(PIECE))
+        };
+        (at, end.max(at))
     }
 
     /// Takes the file's bytes from offset `at` to its end. Bytes already read are checked (the
@@ -146,4 +183,298 @@ pub fn rows(drop: &Drop) -> usize {
         .iter()
         .map(|r| r.series.iter().map(|s| s.len()).max().unwrap_or(0))
         .sum()
+}
+
+/// What the page was last sent of a followed log, so that the next answer carries only what was
+/// appended: per run its name, source, dialect and info, and per series its metadata, how many
+/// points and restarts were sent and a hash of the points (the next drop's first points must hash
+/// the same).
+#[derive(Default)]
+pub struct Sent {
+    runs: Vec<SentRun>,
+}
+
+struct SentRun {
+    name: String,
+    source: String,
+    dialect: String,
+    info: Vec<(String, String)>,
+    series: Vec<SentSeries>,
+}
+
+struct SentSeries {
+    name: String,
+    axis: Axis,
+    role: Role,
+    kind: Kind,
+    direction: Direction,
+    partner: Option<String>,
+    points: usize,
+    restarts: Vec<usize>,
+    /// The hash of the points sent, which the points appended next continue.
+    hash: FoldHasher<'static>,
+}
+
+/// The hash of a series' points: x and y, bit for bit (NaN included).
+fn hash_points(hasher: &mut FoldHasher<'static>, series: &Series, points: std::ops::Range<usize>) {
+    for (x, y) in series.x[points.clone()].iter().zip(&series.y[points]) {
+        hasher.write_u64(x.to_bits());
+        hasher.write_u64(y.to_bits());
+    }
+}
+
+/// A hasher that hashes the same points the same in every run of the program.
+fn hasher() -> FoldHasher<'static> {
+    FixedState::with_seed(0).build_hasher()
+}
+
+/// The points appended to one series: `x` and `y` continue the series from point `from`, and
+/// `restarts` are the new session starts among them (indices into the whole series).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tail {
+    pub from: usize,
+    pub restarts: Vec<usize>,
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+}
+
+/// A drop as the rows appended to the one sent before: every run sent then only grew (same
+/// names, same series, their points kept), and runs after them are new.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Growth {
+    /// Per run sent before, per series, what was appended.
+    pub grown: Vec<Vec<Tail>>,
+    /// The runs that follow them, whole.
+    pub added: Vec<Run>,
+    pub warnings: Vec<String>,
+}
+
+/// A [`Growth`] as the page's worker sends it: the tails as they are, the new runs split as
+/// [`parts::split`] splits a drop (their columns sent as arrays).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrowthShape {
+    pub grown: Vec<Vec<Tail>>,
+    pub added: parts::Shape,
+}
+
+impl Growth {
+    /// Splits the growth into its shape and the new runs' columns.
+    pub fn split(self) -> (GrowthShape, Vec<Vec<f64>>) {
+        let (added, columns) = parts::split(Drop {
+            runs: self.added,
+            warnings: self.warnings,
+        });
+        let shape = GrowthShape {
+            grown: self.grown,
+            added,
+        };
+        (shape, columns)
+    }
+
+    /// Puts a split growth back together; a shape that does not fit its columns is one sentence.
+    pub fn join(shape: GrowthShape, columns: Vec<Vec<f64>>) -> Result<Growth, String> {
+        let added = parts::join(shape.added, columns)?;
+        Ok(Growth {
+            grown: shape.grown,
+            added: added.runs,
+            warnings: added.warnings,
+        })
+    }
+}
+
+impl Sent {
+    /// Remembers `drop` as sent whole.
+    pub fn whole(drop: &Drop) -> Sent {
+        Sent {
+            runs: drop.runs.iter().map(SentRun::of).collect(),
+        }
+    }
+
+    /// `drop` as rows appended to what was sent, or `None` when something sent changed (it is then
+    /// sent whole). Either way `self` then describes `drop`. Costs one pass over the points (the
+    /// hash of those sent, continued over the new ones); what it returns holds only the new points.
+    pub fn growth(&mut self, drop: &Drop) -> Option<Growth> {
+        let kept: Option<Vec<SentRun>> = (self.runs.len() <= drop.runs.len())
+            .then(|| {
+                self.runs
+                    .iter()
+                    .zip(&drop.runs)
+                    .map(|(sent, run)| sent.grown_into(run))
+                    .collect()
+            })
+            .flatten();
+        let Some(mut kept) = kept else {
+            *self = Sent::whole(drop);
+            return None;
+        };
+        let grown = self
+            .runs
+            .iter()
+            .zip(&drop.runs)
+            .map(|(sent, run)| {
+                sent.series
+                    .iter()
+                    .zip(&run.series)
+                    .map(|(s, series)| Tail {
+                        from: s.points,
+                        restarts: series.restarts[s.restarts.len()..].to_vec(),
+                        x: series.x[s.points..].to_vec(),
+                        y: series.y[s.points..].to_vec(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let added = &drop.runs[self.runs.len()..];
+        kept.extend(added.iter().map(SentRun::of));
+        self.runs = kept;
+        Some(Growth {
+            grown,
+            added: added.to_vec(),
+            warnings: drop.warnings.clone(),
+        })
+    }
+}
+
+impl SentRun {
+    fn of(run: &Run) -> SentRun {
+        SentRun {
+            name: run.name.clone(),
+            source: run.source.clone(),
+            dialect: run.dialect.clone(),
+            info: run.info.clone(),
+            series: run
+                .series
+                .iter()
+                .map(|s| {
+                    let mut hash = hasher();
+                    hash_points(&mut hash, s, 0..s.len());
+                    SentSeries {
+                        name: s.name.clone(),
+                        axis: s.axis,
+                        role: s.role,
+                        kind: s.kind,
+                        direction: s.direction,
+                        partner: s.partner.clone(),
+                        points: s.len(),
+                        restarts: s.restarts.clone(),
+                        hash,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// This run as sent after `run`, when `run` is this run with points appended to its series.
+    fn grown_into(&self, run: &Run) -> Option<SentRun> {
+        let same = self.name == run.name
+            && self.source == run.source
+            && self.dialect == run.dialect
+            && self.info == run.info
+            && self.series.len() == run.series.len();
+        if !same {
+            return None;
+        }
+        let series = self
+            .series
+            .iter()
+            .zip(&run.series)
+            .map(|(s, series)| {
+                let kept = s.name == series.name
+                    && s.axis == series.axis
+                    && s.role == series.role
+                    && s.kind == series.kind
+                    && s.direction == series.direction
+                    && s.partner == series.partner
+                    && s.points <= series.len()
+                    && series.restarts.starts_with(&s.restarts)
+                    && series.restarts[s.restarts.len()..]
+                        .iter()
+                        .all(|&r| r >= s.points);
+                if !kept {
+                    return None;
+                }
+                let mut hash = hasher();
+                hash_points(&mut hash, series, 0..s.points);
+                if hash.finish() != s.hash.finish() {
+                    return None;
+                }
+                hash_points(&mut hash, series, s.points..series.len());
+                Some(SentSeries {
+                    name: s.name.clone(),
+                    partner: s.partner.clone(),
+                    points: series.len(),
+                    restarts: series.restarts.clone(),
+                    hash,
+                    ..*s
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(SentRun {
+            name: self.name.clone(),
+            source: self.source.clone(),
+            dialect: self.dialect.clone(),
+            info: self.info.clone(),
+            series,
+        })
+    }
+}
+
+/// Appends `growth` to `drop` (the drop it was made against); a growth that does not fit (another
+/// number of runs or series, a series of another length) is one sentence and leaves `drop` as it was.
+pub fn grow(drop: &mut Drop, growth: Growth) -> Result<(), String> {
+    if growth.grown.len() != drop.runs.len() {
+        return Err(format!(
+            "it continues {} runs, not {}",
+            growth.grown.len(),
+            drop.runs.len()
+        ));
+    }
+    for (run, tails) in drop.runs.iter().zip(&growth.grown) {
+        if tails.len() != run.series.len() {
+            return Err(format!("run `{}` has another number of series", run.name));
+        }
+        for (series, tail) in run.series.iter().zip(tails) {
+            let to = tail.from + tail.x.len();
+            let fits = tail.from == series.len()
+                && tail.x.len() == tail.y.len()
+                && tail.restarts.windows(2).all(|w| w[0] < w[1])
+                && tail
+                    .restarts
+                    .iter()
+                    .all(|&r| r >= tail.from.max(1) && r < to)
+                && match (series.restarts.last(), tail.restarts.first()) {
+                    (Some(r), Some(t)) => t > r,
+                    _ => true,
+                };
+            if !fits {
+                return Err(format!(
+                    "series `{}` does not continue where it ended",
+                    series.name
+                ));
+            }
+        }
+    }
+    for (run, tails) in drop.runs.iter_mut().zip(growth.grown) {
+        for (series, tail) in run.series.iter_mut().zip(tails) {
+            series.x.extend_from_slice(&tail.x);
+            series.y.extend_from_slice(&tail.y);
+            series.restarts.extend_from_slice(&tail.restarts);
+        }
+    }
+    drop.runs.extend(growth.added);
+    drop.warnings = growth.warnings;
+    Ok(())
+}
+
+/// Gives the first of `arrays` within an eighth of its capacity room for as many points again;
+/// whether one was given room. Called once per update of a followed log, it copies one array
+/// ahead of the rows that need the room, instead of every array in the update that fills them.
+pub fn make_room<'a>(arrays: impl Iterator<Item = &'a mut Vec<f64>>) -> bool {
+    for array in arrays {
+        if array.capacity() - array.len() < array.len() / 8 {
+            array.reserve(array.len());
+            return true;
+        }
+    }
+    false
 }

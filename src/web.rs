@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 use crate::analysis::{analyze, Options, Report, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
 use crate::filter::Filter;
-use crate::follow::Follow;
+use crate::follow::{Follow, Growth, GrowthShape, Sent};
 use crate::ingest::{Input, Stream};
 use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;
@@ -43,7 +43,9 @@ fn start() {
 }
 
 /// Builds for the browser tests (`--features crash-test`, never the shipped page) panic on a
-/// file of this name, so that the tests can show the page recovers from a real trap.
+/// file of this name (and, when following, on a series of this name, so that a followed file can
+/// crash the follow worker and then be rewritten), so that the tests can show the page recovers
+/// from a real trap.
 #[cfg(feature = "crash-test")]
 fn crash_test(name: &str) {
     if name == "plateau-crash-test.csv" {
@@ -165,40 +167,57 @@ impl Reader {
             .stream
             .finish()
             .map_err(|e| JsError::new(&e.to_string()))?;
-        packed(drop, monitor)
+        packed(
+            drop,
+            &Options {
+                monitor,
+                ..Options::default()
+            },
+        )
     }
 }
 
-/// `drop` judged with `monitor`, as `{shape, columns: [Float64Array], report}` for `Assembler`.
-fn packed(drop: Drop, monitor: Option<String>) -> Result<JsValue, JsError> {
-    let report = analyze(
-        &drop,
-        &Options {
-            monitor,
-            ..Options::default()
-        },
-    );
+/// `drop` judged with `options`, as `{shape, columns: [Float64Array], report}` for `Assembler`.
+fn packed(drop: Drop, options: &Options) -> Result<JsValue, JsError> {
+    let report = analyze(&drop, options);
     let (shape, columns) = parts::split(drop);
+    pack(&[("shape", to_js(&shape)?)], &columns, &report)
+}
+
+/// An object of `fields`, `columns` (as `[Float64Array]`) and `report`.
+fn pack(
+    fields: &[(&str, JsValue)],
+    columns: &[Vec<f64>],
+    report: &Report,
+) -> Result<JsValue, JsError> {
     let arrays = js_sys::Array::new();
-    for column in &columns {
+    for column in columns {
         arrays.push(&js_sys::Float64Array::from(column.as_slice()));
     }
-    let out = js_sys::Object::new();
-    let set = |key: &str, value: &JsValue| {
-        js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
-            .map_err(|_| JsError::new("the analysis could not be packed for the page"))
-    };
-    set("shape", &to_js(&shape)?)?;
-    set("columns", &arrays)?;
-    set("report", &to_js_exact(&report)?)?;
-    Ok(out.into())
+    let out: JsValue = js_sys::Object::new().into();
+    for (key, value) in fields {
+        set(&out, key, value)?;
+    }
+    set(&out, "columns", &arrays)?;
+    set(&out, "report", &to_js_exact(report)?)?;
+    Ok(out)
+}
+
+fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(object, &JsValue::from_str(key), value)
+        .map(|_| ())
+        .map_err(|_| JsError::new("the analysis could not be packed for the page"))
 }
 
 /// A log followed in the page's worker (see `follow::Follow`): `resume_at`, then `update` with
-/// the bytes from there, then `packed` for the main thread.
+/// the bytes from there, then `packed` for the main thread: the whole analysis the first time,
+/// then only the rows appended since the answer the page last took (see `follow::Sent`).
 #[wasm_bindgen]
 pub struct Follower {
     follow: Follow,
+    /// What the answer numbered `answers` sent.
+    sent: Sent,
+    answers: u32,
 }
 
 #[wasm_bindgen]
@@ -207,16 +226,25 @@ impl Follower {
     pub fn new(name: &str) -> Follower {
         Follower {
             follow: Follow::new(name),
+            sent: Sent::default(),
+            answers: 0,
         }
     }
 
     /// Where the next read starts, given the file's current size in bytes (0 when it shrank).
     pub fn resume_at(&self, size: f64) -> f64 {
-        if size < self.follow.offset() as f64 {
-            0.0
-        } else {
-            self.follow.resume_at() as f64
-        }
+        self.follow.piece(size as u64).0 as f64
+    }
+
+    /// The bytes of a file of `size` bytes to read next: `[start, end]` (see `Follow::piece`).
+    pub fn piece(&self, size: f64) -> Vec<f64> {
+        let (at, end) = self.follow.piece(size as u64);
+        vec![at as f64, end as f64]
+    }
+
+    /// Whether the log is read whole at every change (JSON), not from where the last read stopped.
+    pub fn whole(&self) -> bool {
+        self.follow.whole()
     }
 
     /// The file's bytes from `at` to its end: `unchanged`, `appended`, `restarted` or `replaced`
@@ -233,20 +261,51 @@ impl Follower {
         self.follow.offset() as f64
     }
 
-    /// The runs read so far judged with `monitor`, packed like `Reader.finish`, plus `rows`.
-    pub fn packed(&mut self, monitor: Option<String>) -> Result<JsValue, JsError> {
+    /// The runs read so far judged with `monitor` and `groups` (`[[run index, …], …]`), plus
+    /// `rows` and `answer` (this answer's number). When `have` is the number of the last answer
+    /// and its runs only grew since, `{growth, columns, report}` for `Analysis.grow`; else packed
+    /// like `Reader.finish`.
+    pub fn packed(
+        &mut self,
+        monitor: Option<String>,
+        groups: JsValue,
+        have: Option<u32>,
+    ) -> Result<JsValue, JsError> {
+        let groups: Vec<Vec<usize>> = if groups.is_undefined() || groups.is_null() {
+            Vec::new()
+        } else {
+            serde_wasm_bindgen::from_value(groups).map_err(|e| {
+                JsError::new(&format!("the groups are not lists of run numbers: {e}"))
+            })?
+        };
         let drop = self
             .follow
             .drop()
             .map_err(|e| JsError::new(&e.to_string()))?;
+        #[cfg(feature = "crash-test")]
+        drop.runs
+            .iter()
+            .flat_map(|r| &r.series)
+            .for_each(|s| crash_test(&s.name));
         let rows = crate::follow::rows(&drop);
-        let out = packed(drop, monitor)?;
-        js_sys::Reflect::set(
-            &out,
-            &JsValue::from_str("rows"),
-            &JsValue::from(rows as f64),
-        )
-        .map_err(|_| JsError::new("the analysis could not be packed for the page"))?;
+        let options = Options { monitor, groups };
+        let growth = if have == Some(self.answers) {
+            self.sent.growth(&drop)
+        } else {
+            self.sent = Sent::whole(&drop);
+            None
+        };
+        let out = match growth {
+            Some(growth) => {
+                let report = analyze(&drop, &options);
+                let (shape, columns) = growth.split();
+                pack(&[("growth", to_js_exact(&shape)?)], &columns, &report)?
+            }
+            None => packed(drop, &options)?,
+        };
+        self.answers += 1;
+        set(&out, "rows", &JsValue::from(rows as f64))?;
+        set(&out, "answer", &JsValue::from(self.answers))?;
         Ok(out)
     }
 }
@@ -256,7 +315,13 @@ impl Follower {
 #[wasm_bindgen]
 pub fn link_parts(d: &str, monitor: Option<String>) -> Result<JsValue, JsError> {
     let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
-    packed(drop, monitor)
+    packed(
+        drop,
+        &Options {
+            monitor,
+            ..Options::default()
+        },
+    )
 }
 
 /// A worker's analysis put back together on the main thread one column at a time, so that no
@@ -554,6 +619,59 @@ impl Analysis {
         self.prepare(index)?;
         let (run, report) = self.run(index)?;
         chart::csv(run, report, &self.view, self.prepared()?).map_err(|e| JsError::new(&e))
+    }
+}
+
+/// A followed log's next answer taken in place (see `Follower.packed`).
+#[wasm_bindgen]
+impl Analysis {
+    /// Appends the rows of `growth` (with `columns`, the new runs' arrays) and takes `report`, the
+    /// worker's judgement of the whole log: no judging here, and the prepared chart is extended
+    /// rather than made again. An answer that does not continue these runs is one sentence and
+    /// changes nothing.
+    pub fn grow(
+        &mut self,
+        growth: JsValue,
+        columns: Vec<js_sys::Float64Array>,
+        report: JsValue,
+    ) -> Result<(), JsError> {
+        let shape: GrowthShape =
+            serde_wasm_bindgen::from_value(growth).map_err(|e| damaged(&e.to_string()))?;
+        let report: Report =
+            serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?;
+        let columns = columns.iter().map(js_sys::Float64Array::to_vec).collect();
+        let growth = Growth::join(shape, columns).map_err(|e| damaged(&e))?;
+        let before: Vec<Vec<usize>> = self
+            .drop
+            .runs
+            .iter()
+            .map(|r| r.series.iter().map(|s| s.len()).collect())
+            .collect();
+        crate::follow::grow(&mut self.drop, growth).map_err(|e| damaged(&e))?;
+        self.report = report;
+        if let Some((index, prepared)) = &mut self.prepared {
+            match (self.drop.runs.get(*index), before.get(*index)) {
+                (Some(run), Some(old)) => prepared.grow(run, &self.view, old),
+                _ => self.prepared = None,
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives one of the arrays that grow with a followed log (values, smoothed values) room for as
+    /// many points again when it is nearly full (see `follow::make_room`); whether it did.
+    pub fn make_room(&mut self) -> bool {
+        let values = self
+            .drop
+            .runs
+            .iter_mut()
+            .flat_map(|r| r.series.iter_mut())
+            .flat_map(|s| [&mut s.x, &mut s.y]);
+        let smoothed = self
+            .prepared
+            .iter_mut()
+            .flat_map(|(_, p)| p.smoothed.iter_mut());
+        crate::follow::make_room(values.chain(smoothed))
     }
 }
 

@@ -165,3 +165,127 @@ fn out_of_range_smoothing_weights_are_clamped_not_trusted() {
         );
     }
 }
+
+/// A run of `n` steps: a noisy falling loss (ties and repeats on purpose), an evaluation every
+/// tenth step and a stepped learning rate.
+fn followed_run(n: usize) -> plateau::Run {
+    let step = |k: usize| k as f64;
+    let x: Vec<f64> = (0..n).map(step).collect();
+    let loss: Vec<f64> = (0..n)
+        .map(|k| {
+            (2.0 / (1.0 + k as f64 / 500.0) + 0.05 * ((k * 7919) % 13) as f64).round() / 8.0 + 0.1
+        })
+        .collect();
+    let val_x: Vec<f64> = (0..n).filter(|k| k % 10 == 9).map(step).collect();
+    let val: Vec<f64> = val_x.iter().map(|x| 2.1 / (1.0 + x / 500.0)).collect();
+    let lr: Vec<f64> = (0..n)
+        .map(|k| 1e-3 * 0.5f64.powi((k / 3000) as i32))
+        .collect();
+    let named = |name: &str, x: Vec<f64>, y: Vec<f64>| {
+        plateau::Series::named(name, plateau::model::Axis::Step, x, y)
+    };
+    plateau::Run {
+        name: "steps".into(),
+        source: "steps.csv".into(),
+        dialect: "csv".into(),
+        info: Vec::new(),
+        series: vec![
+            named("loss", x.clone(), loss),
+            named("val_loss", val_x, val),
+            named("lr", x, lr),
+        ],
+    }
+}
+
+/// `run` cut to its first points up to x = `last`.
+fn cut(run: &plateau::Run, last: f64) -> plateau::Run {
+    let mut out = run.clone();
+    for s in &mut out.series {
+        let n = s.x.partition_point(|x| *x <= last);
+        s.x.truncate(n);
+        s.y.truncate(n);
+    }
+    out
+}
+
+#[test]
+fn a_prepared_run_grown_by_appended_points_draws_as_one_prepared_afresh() {
+    let whole = followed_run(12_000);
+    for smoother in [
+        plateau::chart::Smoother::Ema,
+        plateau::chart::Smoother::EmaSpaced,
+        plateau::chart::Smoother::Gaussian,
+    ] {
+        let view = plateau::chart::View {
+            smoother,
+            ..plateau::chart::View::default()
+        };
+        let mut run = cut(&whole, 999.0);
+        let mut prepared = plateau::chart::prepare(&run, &view);
+        for last in [1000.0, 1999.0, 2003.0, 7777.0, 11_999.0] {
+            let old: Vec<usize> = run.series.iter().map(|s| s.len()).collect();
+            run = cut(&whole, last);
+            prepared.grow(&run, &view, &old);
+            let fresh = plateau::chart::prepare(&run, &view);
+            assert_eq!(prepared.smoothed, fresh.smoothed, "{smoother:?} to {last}");
+            let all = 0..run.series.len();
+            assert_eq!(
+                prepared.extent(all.clone()),
+                fresh.extent(all),
+                "{smoother:?} to {last}"
+            );
+            for i in 0..run.series.len() {
+                for (range, columns) in [((0.0, last), 700), ((last * 0.3, last * 0.31), 300)] {
+                    assert_eq!(
+                        *prepared.raw_pieces(&run, i, range, columns, false),
+                        pieces(&run.series[i].x, &run.series[i].y, range, columns, finite),
+                        "{smoother:?} series {i} to {last} over {range:?}"
+                    );
+                    assert_eq!(
+                        prepared.smoothed_pieces(&run, i, range, columns, true),
+                        fresh.smoothed_pieces(&run, i, range, columns, true),
+                        "{smoother:?} series {i} to {last} over {range:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn block_decimation_equals_a_point_by_point_scan() {
+    // Ties within and across blocks, runs of equal values, a zoom inside one block, the edges.
+    let n = 50_000;
+    let x: Vec<f64> = (0..n).map(|i| i as f64 * 0.5).collect();
+    let y: Vec<f64> = (0..n)
+        .map(|i| ((i * 2_654_435_761usize) % 97) as f64 / 7.0)
+        .collect();
+    let run = plateau::Run {
+        name: "ties".into(),
+        source: "ties.csv".into(),
+        dialect: "csv".into(),
+        info: Vec::new(),
+        series: vec![plateau::Series::named(
+            "loss",
+            plateau::model::Axis::Step,
+            x.clone(),
+            y.clone(),
+        )],
+    };
+    let prepared = plateau::chart::prepare(&run, &plateau::chart::View::default());
+    for range in [
+        (0.0, 24_999.5),
+        (100.0, 120.0),
+        (3.3, 3.4),
+        (-10.0, 5.0),
+        (24_990.0, 30_000.0),
+    ] {
+        for columns in [1, 7, 333, 1280, 100_000] {
+            assert_eq!(
+                *prepared.raw_pieces(&run, 0, range, columns, false),
+                pieces(&x, &y, range, columns, finite),
+                "{range:?} on {columns}"
+            );
+        }
+    }
+}

@@ -2,8 +2,9 @@
 //! unfinished line wait, and starts over when the file shrank or was replaced.
 #![cfg(not(target_arch = "wasm32"))]
 
-use plateau::follow::{Change, Follow};
+use plateau::follow::{grow, make_room, Change, Follow, Growth, Sent, Tail, PIECE};
 use plateau::ingest::{read, Input};
+use plateau::model::Drop;
 use plateau::{analyze, Options, Verdict};
 
 /// A Keras history row: both losses fall until `turn`, then validation loss climbs.
@@ -222,10 +223,53 @@ fn complete_lines(text: &[u8]) -> &[u8] {
     &text[..text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)]
 }
 
+/// What the page holds of a followed log: the drop of the first answer, then every growth
+/// appended to it. Returns how many answers were growths.
+struct Page {
+    sent: Sent,
+    shown: Option<Drop>,
+    growths: usize,
+}
+
+impl Page {
+    fn new() -> Page {
+        Page {
+            sent: Sent::default(),
+            shown: None,
+            growths: 0,
+        }
+    }
+
+    /// Takes the answer for `drop` and checks the page then holds `drop` exactly.
+    fn take(&mut self, drop: &Drop, context: &str) {
+        let growth = if self.shown.is_some() {
+            self.sent.growth(drop)
+        } else {
+            self.sent = Sent::whole(drop);
+            None
+        };
+        match (growth, &mut self.shown) {
+            (Some(growth), Some(shown)) => {
+                grow(shown, growth).unwrap();
+                self.growths += 1;
+            }
+            _ => self.shown = Some(drop.clone()),
+        }
+        // Debug text, as missing cells are NaN (never equal to themselves).
+        assert_eq!(
+            format!("{:?}", self.shown.as_ref()),
+            format!("{:?}", Some(drop)),
+            "{context}"
+        );
+    }
+}
+
 /// Follows `text` as it grows by the given cut sizes; after every read the follower's drop (or
-/// error) is the one a whole read of the complete lines so far gives.
-fn follow_equals_whole_reads(name: &str, text: &[u8], steps: &[usize]) {
+/// error) is the one a whole read of the complete lines so far gives, and the page's drop, grown
+/// answer by answer, is that drop too. Returns how many answers were growths.
+fn follow_equals_whole_reads(name: &str, text: &[u8], steps: &[usize]) -> usize {
     let mut follow = Follow::new(name);
+    let mut page = Page::new();
     let mut end = 0;
     for step in steps.iter().cycle() {
         end = (end + step).min(text.len());
@@ -236,7 +280,10 @@ fn follow_equals_whole_reads(name: &str, text: &[u8], steps: &[usize]) {
         }]);
         let followed = follow.drop();
         match (&followed, &whole) {
-            (Ok(f), Ok(w)) => assert_eq!(f, w, "{name} after {end} bytes"),
+            (Ok(f), Ok(w)) => {
+                assert_eq!(f, w, "{name} after {end} bytes");
+                page.take(f, &format!("the page's {name} after {end} bytes"));
+            }
             (Err(f), Err(w)) => {
                 assert_eq!(f.to_string(), w.to_string(), "{name} after {end} bytes")
             }
@@ -246,6 +293,7 @@ fn follow_equals_whole_reads(name: &str, text: &[u8], steps: &[usize]) {
             break;
         }
     }
+    page.growths
 }
 
 #[test]
@@ -271,15 +319,18 @@ fn every_read_of_a_growing_log_equals_a_whole_read_of_its_complete_lines() {
             0.7
         ));
     }
+    let mut growths = 0;
     for steps in [&[1, 3, 7, 500, 9000][..], &[4097, 5], &[20_000, 1]] {
-        follow_equals_whole_reads("history.csv", text.as_bytes(), steps);
+        growths += follow_equals_whole_reads("history.csv", text.as_bytes(), steps);
     }
+    assert!(growths > 10, "{growths} answers carried only appended rows");
 }
 
 #[test]
 fn real_logs_followed_in_pieces_equal_their_whole_reads() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
     let mut checked = 0;
+    let mut growths = 0;
     for dir in std::fs::read_dir(root).unwrap().flatten() {
         for file in std::fs::read_dir(dir.path())
             .into_iter()
@@ -292,10 +343,14 @@ fn real_logs_followed_in_pieces_equal_their_whole_reads() {
                 bytes.push(b'\n');
             }
             let mut follow = Follow::new(&name);
+            let mut page = Page::new();
             let mut end = 0;
             for step in [1, 4096, 13, 777, 20_000].iter().cycle() {
                 end = (end + step).min(bytes.len());
                 read_all(&mut follow, &bytes[..end]);
+                if let Ok(drop) = follow.drop() {
+                    page.take(&drop, &format!("the page's {name} after {end} bytes"));
+                }
                 if end == bytes.len() {
                     break;
                 }
@@ -311,9 +366,11 @@ fn real_logs_followed_in_pieces_equal_their_whole_reads() {
                 (f, w) => panic!("{name}: followed {f:?}, whole {w:?}"),
             }
             checked += 1;
+            growths += page.growths;
         }
     }
     assert!(checked >= 20, "{checked} logs");
+    assert!(growths > 0, "no answer carried only appended rows");
 }
 
 #[test]
@@ -372,4 +429,148 @@ fn a_quote_inside_a_field_does_not_stop_a_followed_log() {
         assert_eq!(follow.drop().unwrap(), whole, "after {end} bytes");
     }
     assert_eq!(points(&mut follow), 6000);
+}
+
+/// The drop of `text` read whole.
+fn drop_of(text: &str) -> Drop {
+    read(&[Input {
+        name: "history.csv",
+        bytes: text.as_bytes(),
+    }])
+    .unwrap()
+}
+
+#[test]
+fn an_answer_after_appended_epochs_carries_only_those_epochs() {
+    let before = drop_of(&log(0..30, Some(20)));
+    let after = drop_of(&log(0..34, Some(20)));
+    let mut sent = Sent::whole(&before);
+    let growth = sent.growth(&after).expect("the runs only grew");
+    assert!(growth.added.is_empty());
+    for tail in &growth.grown[0] {
+        assert_eq!((tail.from, tail.x.len(), tail.y.len()), (30, 4, 4));
+        assert_eq!(tail.x, [30.0, 31.0, 32.0, 33.0]);
+    }
+    let mut shown = before.clone();
+    grow(&mut shown, growth).unwrap();
+    assert_eq!(shown, after);
+    // Nothing new: every tail is empty.
+    let again = sent.growth(&after).unwrap();
+    assert!(again.grown[0].iter().all(|t| t.x.is_empty()));
+}
+
+#[test]
+fn an_answer_after_sent_rows_changed_is_whole() {
+    let before = drop_of(&log(0..30, None));
+    // The same epochs with other values (the file was rewritten), then more.
+    let after = drop_of(&log(0..34, Some(5)));
+    let mut sent = Sent::whole(&before);
+    assert_eq!(sent.growth(&after), None);
+    // Renamed series are not a growth either, even with the same values.
+    let renamed = drop_of(&log(0..34, Some(5)).replacen("val_loss", "valid_loss", 1));
+    assert_eq!(sent.growth(&renamed), None);
+    // The answers after a whole one continue it.
+    assert!(sent
+        .growth(&drop_of(&log(0..36, Some(5)).replacen(
+            "val_loss",
+            "valid_loss",
+            1
+        )))
+        .is_some());
+}
+
+#[test]
+fn a_growth_that_does_not_continue_the_drop_is_refused_and_changes_nothing() {
+    let before = drop_of(&log(0..30, None));
+    let shorter = drop_of(&log(0..20, None));
+    let growth = Sent::whole(&shorter)
+        .growth(&drop_of(&log(0..25, None)))
+        .unwrap();
+    let mut shown = before.clone();
+    let err = grow(&mut shown, growth).unwrap_err();
+    assert!(err.contains("does not continue where it ended"), "{err}");
+    assert_eq!(shown, before);
+    let mut damaged = Sent::whole(&before)
+        .growth(&drop_of(&log(0..32, None)))
+        .unwrap();
+    damaged.grown[0][0] = Tail {
+        from: 30,
+        restarts: vec![40],
+        x: vec![30.0],
+        y: vec![0.5],
+    };
+    assert!(grow(&mut shown, damaged).is_err());
+    let wrong_runs = Growth {
+        grown: Vec::new(),
+        added: Vec::new(),
+        warnings: Vec::new(),
+    };
+    assert!(grow(&mut shown, wrong_runs).is_err());
+    assert_eq!(shown, before);
+}
+
+/// Reads `file` as the page and `plateau watch` do, a piece at a time as the follower says;
+/// returns the pieces read.
+fn read_in_pieces(follow: &mut Follow, file: &[u8]) -> Vec<(u64, u64)> {
+    let mut read = Vec::new();
+    loop {
+        let (at, end) = follow.piece(file.len() as u64);
+        read.push((at, end));
+        match follow.update(at, &file[at as usize..end as usize]).unwrap() {
+            Change::Replaced => {}
+            Change::Unchanged => return read,
+            _ if end as usize >= file.len() => return read,
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_large_file_that_shrank_is_read_again_in_bounded_pieces() {
+    let big = |epochs: usize, turn| {
+        let mut text = String::from("epoch,loss,val_loss\n");
+        text.extend((0..epochs).map(|e| epoch(e, turn)));
+        text.into_bytes()
+    };
+    let first = big(1_500_000, None);
+    assert!(first.len() as u64 > 2 * PIECE);
+    let mut follow = Follow::new("history.csv");
+    let pieces = read_in_pieces(&mut follow, &first);
+    assert!(pieces.len() >= 3, "{pieces:?}");
+    assert_eq!(follow.offset(), first.len() as u64);
+    // Rewritten shorter (another run), yet over one piece: read again from 0, a piece at a time.
+    let second = big(900_000, Some(400_000));
+    assert!(second.len() < first.len() && second.len() as u64 > PIECE);
+    let pieces = read_in_pieces(&mut follow, &second);
+    assert_eq!(pieces[0], (0, PIECE), "{pieces:?}");
+    assert!(pieces.iter().all(|(a, b)| b - a <= PIECE), "{pieces:?}");
+    let whole = read(&[Input {
+        name: "history.csv",
+        bytes: &second,
+    }])
+    .unwrap();
+    assert_eq!(follow.drop().unwrap(), whole);
+}
+
+#[test]
+fn arrays_nearing_full_get_room_one_per_call() {
+    let mut full: Vec<f64> = (0..1000).map(f64::from).collect();
+    full.shrink_to_fit();
+    let mut roomy: Vec<f64> = Vec::with_capacity(2000);
+    roomy.extend((0..1000).map(f64::from));
+    let mut also_full: Vec<f64> = (0..800).map(f64::from).collect();
+    also_full.shrink_to_fit();
+    assert!(make_room(
+        [&mut roomy, &mut full, &mut also_full].into_iter()
+    ));
+    assert!(full.capacity() >= 2000);
+    assert_eq!(also_full.capacity(), 800, "one array per call");
+    assert!(make_room(
+        [&mut roomy, &mut full, &mut also_full].into_iter()
+    ));
+    assert!(also_full.capacity() >= 1600);
+    assert!(!make_room(
+        [&mut roomy, &mut full, &mut also_full].into_iter()
+    ));
+    assert_eq!(full.len(), 1000);
 }

@@ -183,6 +183,18 @@ function refresh(next, label) {
   analysis?.free();
   analysis = view.groups.length ? next.with_groups(view.groups) : next;
   if (analysis !== next) next.free();
+  return shown(label);
+}
+
+// Takes a followed log's appended rows into the analysis shown, judged by the follow worker
+// (`answer`: `{growth, columns, report}`, see Analysis.grow), keeping the view. Returns the report.
+function grow(answer, label) {
+  analysis.grow(answer.growth, answer.columns, answer.report);
+  return shown(label);
+}
+
+// Shows the analysis after it changed: report, choices, chart. Returns the report.
+function shown(label) {
   report = analysis.report();
   if (view.run >= report.runs.length) view.run = 0;
   alertBox.hidden = true;
@@ -369,4 +381,4 @@ const downloading = (p) => {
   else progressBox.hidden = true;
 };
 startShare({ current: () => analysis, analyzeFiles, analyzeLink, fail, progress: downloading });
-startFollow({ wasmReady: started, adopt, refresh, prepare, monitor: () => view.monitor ?? undefined, fail });
+startFollow({ wasmReady: started, adopt, refresh, prepare, grow, room: () => analysis?.make_room() ?? false, monitor: () => view.monitor ?? undefined, groups: () => view.groups, fail });

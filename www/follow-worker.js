@@ -1,7 +1,9 @@
 // The follow worker: keeps one followed log's reader (the wasm Follower) between reads, so that
-// each read parses only the appended bytes, and judges the runs off the main thread.
+// each read parses only the appended bytes, and judges the runs off the main thread. After a trap
+// its module is unusable: it says so (`trap`) and the page replaces it with a fresh worker.
 import init, { Follower } from './pkg/plateau.js';
 import { step } from './follow-step.js';
+import { failure, isTrap } from './wasm.js';
 
 const ready = init();
 let follower = null;
@@ -23,6 +25,6 @@ self.onmessage = async ({ data }) => {
     const answer = await step(follower, data);
     postMessage(answer, answer.columns?.map((c) => c.buffer) ?? []);
   } catch (e) {
-    postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    postMessage({ type: 'error', message: failure(e), trap: isTrap(e) });
   }
 };

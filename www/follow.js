@@ -5,6 +5,7 @@
 // verdict in the tab title, a notification when it turns bad, and share links marked as snapshots.
 import { Follower } from './pkg/plateau.js';
 import { assemble, nextTask } from './reading.js';
+import { isTrap } from './wasm.js';
 import { step } from './follow-step.js';
 import { nameOf, readBody } from './share.js';
 import { readState, updateState } from './urlstate.js';
@@ -32,46 +33,68 @@ const message = (e) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Reads for one followed file: in the follow worker, or on the main thread where no worker runs
- * (the single-file page opened from disk). `request(message)` resolves to the step's answer.
+ * (the single-file page opened from disk). `request(message)` resolves to the step's answer. A
+ * trap in the worker's module ends that worker: the next request starts a fresh one, which has
+ * read nothing, and `request` rejects with the crash's sentence and `restarted` set, so the
+ * session reads again from the start.
  */
 function startReader(name) {
   let local = null;
   const here = (msg) => {
     local ??= new Follower(name);
-    return step(local, msg);
+    return msg.type === 'start' ? { type: 'started' } : step(local, msg);
   };
+  /** Whether a worker can run here; the current one, started with `name`. */
+  let workers = true;
   let worker = null;
-  try {
-    worker = new Worker(WORKER, { type: 'module' });
-  } catch {
-    worker = null;
-  }
+  let started = null;
   const drop = () => {
     worker?.terminate();
     worker = null;
+    started = null;
   };
-  const ask = (msg) => new Promise((resolve, reject) => {
-    if (!worker) {
-      resolve(msg.type === 'start' ? { type: 'started' } : here(msg));
+  const spawn = () => {
+    try {
+      worker = new Worker(WORKER, { type: 'module' });
+    } catch {
+      workers = false;
       return;
     }
-    worker.onmessage = ({ data }) => {
+    started = ask({ type: 'start', name });
+  };
+  const ask = (msg) => new Promise((resolve, reject) => {
+    if (!workers) {
+      resolve(here(msg));
+      return;
+    }
+    const w = worker;
+    w.onmessage = ({ data }) => {
       if (data.type === 'unavailable') {
         drop();
-        resolve(ask(msg));
-      } else if (data.type === 'error') reject(new Error(data.message));
-      else resolve(data);
+        workers = false;
+        resolve(here(msg));
+      } else if (data.type === 'error') {
+        const error = new Error(data.message);
+        if (data.trap) {
+          drop();
+          error.restarted = true;
+        }
+        reject(error);
+      } else resolve(data);
     };
-    worker.onerror = (e) => {
+    w.onerror = (e) => {
       e.preventDefault();
       drop();
-      resolve(ask(msg));
+      workers = false;
+      resolve(here(msg));
     };
-    worker.postMessage(msg);
+    w.postMessage(msg);
   });
-  const started = ask({ type: 'start', name });
   return {
-    request: (msg) => started.then(() => ask(msg)),
+    request(msg) {
+      if (workers && !worker) spawn();
+      return workers ? started.then(() => ask(msg)) : Promise.resolve(here(msg));
+    },
     close() {
       drop();
       local?.free();
@@ -108,12 +131,15 @@ function urlSource(url) {
     if (!start) throw new Error(`Could not read ${url.href}: its partial answer names no byte range.`);
     return { type: 'bytes', at: Number(start[1]), bytes };
   };
-  const restart = () => {
+  const forget = () => {
     etag = null;
     modified = null;
+  };
+  const restart = () => {
+    forget();
     return read(0);
   };
-  return { read, restart };
+  return { read, restart, forget };
 }
 
 /** A file handle read again whole from its latest snapshot (only the new bytes are parsed). */
@@ -125,7 +151,9 @@ function handleSource(handle) {
 /**
  * Wires following. `page` gives `wasmReady`, `adopt(analysis, label)` (a new log, fresh view),
  * `refresh(analysis, label)` (the same log read again: the view is kept), `prepare(analysis, runs)`
- * (the chart's mapping and smoothing ahead of `refresh`), `monitor()` and `fail(message)`.
+ * (the chart's mapping and smoothing ahead of `refresh`), `grow(answer, label)` (rows appended to
+ * the analysis shown, in place), `room()` (one array of the analysis shown given room to grow;
+ * whether one was), `monitor()`, `groups()` and `fail(message)`.
  */
 export function startFollow(page) {
   const bar = $('follow-bar');
@@ -164,7 +192,9 @@ export function startFollow(page) {
 
   function begin(label, name, source) {
     stop('');
-    const session = { label, source, reader: startReader(name), next: 0, reads: 0, rows: 0, verdict: null, last: null, timer: 0, busy: false };
+    // `have`: the number of the last answer shown, which the next one may continue; `reread`: a
+    // fresh worker (after a crash) reads the log again from its start.
+    const session = { label, source, reader: startReader(name), next: 0, have: undefined, reread: false, reads: 0, rows: 0, verdict: null, last: null, timer: 0, busy: false };
     current = session;
     updateState({ d: null });
     $('share-box')?.setAttribute('hidden', '');
@@ -184,13 +214,18 @@ export function startFollow(page) {
     try {
       await page.wasmReady;
       let msg = await (session.source.read ?? session.source.chosen)(session.next);
-      let answer = msg && await session.reader.request({ ...msg, monitor: page.monitor() });
+      let answer = msg && await ask(session, msg);
       if (answer?.type === 'replaced') {
         msg = await session.source.restart();
-        answer = msg && await session.reader.request({ ...msg, monitor: page.monitor() });
+        answer = msg && await ask(session, msg);
       }
       if (session !== current) return;
       if (answer) session.next = answer.next;
+      // The first answer of a fresh worker read the log again from its start.
+      if (answer?.type === 'done' && session.reread) answer.change = 'restarted';
+      if (answer?.type === 'done') session.reread = false;
+      // The main thread's share of an update: from the worker's answer to the page shown.
+      const answered = performance.now();
       const added = answer?.type === 'done' ? await show(session, answer) : 0;
       if (session !== current) return;
       session.reads += 1;
@@ -207,9 +242,17 @@ export function startFollow(page) {
       }
       say(`${session.source.read ? 'Following' : 'Read'} ${session.label}: last read ${now}; ${session.last ?? 'no rows yet'}.`
         + (session.source.read ? '' : ' This browser cannot watch a file: choose it again with “Read again” to take in new rows.'));
-      updateState({ snapshot: new Date().toISOString().slice(0, 19) });
+      session.readAt = new Date().toISOString().slice(0, 19);
+      if (answer?.type === 'done') performance.measure('plateau:follow-update', { start: answered, end: performance.now() });
     } catch (e) {
       if (session !== current) return;
+      // The worker's module trapped: a fresh one reads the log again from its start.
+      if (e?.restarted) {
+        session.next = 0;
+        session.have = undefined;
+        session.reread = true;
+        session.source.forget?.();
+      }
       if (session.reads === 0) page.fail(message(e));
       session.error = message(e);
       say(`Following ${session.label}: the last read failed at ${clock(new Date())}: ${session.error} Still following; the analysis shown is from the last good read.`);
@@ -219,26 +262,47 @@ export function startFollow(page) {
     }
   }
 
+  /** Asks the session's reader for a step with the page's monitor, groups and last answer. */
+  function ask(session, msg) {
+    return session.reader.request({ ...msg, monitor: page.monitor(), groups: page.groups(), have: session.have });
+  }
+
   /** Shows a read's analysis; returns how many rows it added. */
   async function show(session, answer) {
-    const started = performance.now();
-    const monitor = page.monitor();
-    const next = await assemble(answer, monitor);
-    if (session !== current) {
-      next.free();
-      return 0;
-    }
-    const first = session.reads === 0 && session.rows === 0;
-    if (!first) {
-      page.prepare(next, answer.shape.runs.length);
-      await nextTask();
+    let report;
+    if (answer.growth) {
+      try {
+        report = page.grow(answer, session.label);
+      } catch (e) {
+        // The analysis shown is not the one the answer continues: ask for the whole one.
+        if (isTrap(e)) throw e;
+        session.have = undefined;
+        const whole = await ask(session, { type: 'again' });
+        return session === current ? show(session, whole) : 0;
+      }
+    } else {
+      const next = await assemble(answer, page.monitor());
       if (session !== current) {
         next.free();
         return 0;
       }
+      const first = session.reads === 0 && session.rows === 0;
+      if (!first) {
+        page.prepare(next, answer.shape.runs.length);
+        await nextTask();
+        if (session !== current) {
+          next.free();
+          return 0;
+        }
+      }
+      report = first ? page.adopt(next, session.label) : page.refresh(next, session.label);
+      // Room for the rows to come, an array per task, so that no later update copies them all.
+      while (session === current && page.room()) await nextTask();
     }
-    const report = first ? page.adopt(next, session.label) : page.refresh(next, session.label);
-    performance.measure('plateau:follow-update', { start: started, end: performance.now() });
+    // Then an array nearing full at most per update.
+    if (answer.growth) page.room();
+    session.have = answer.answer;
+    text.dataset.parsed = String(answer.parsed);
     const added = answer.change === 'restarted' ? 0 : answer.rows - session.rows;
     session.rows = answer.rows;
     const primary = report?.runs[0];
@@ -345,7 +409,12 @@ export function startFollow(page) {
     notify.hidden = true;
   }
 
-  // A share link made while following carries what was read so far, and says so.
+  // A share link made while following carries what was read so far, and says so: the time of the
+  // last read joins the URL's state as the share button is clicked (this listener, on the
+  // document's capture phase, runs before the button's own), not at every read.
+  document.addEventListener('click', (e) => {
+    if (current?.readAt && e.target instanceof Element && e.target.closest('#share')) updateState({ snapshot: current.readAt });
+  }, true);
   $('share')?.addEventListener('click', () => {
     if (!current) return;
     const note = $('share-note');

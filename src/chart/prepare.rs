@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::decimate::pieces;
-use super::smooth::{smooth, smooth_along, typical_step, Smoother};
+use super::decimate::{pieces_with, Blocks};
+use super::smooth::{ema_carried, smooth, smooth_along, typical_step, Ema, Smoother};
 use super::xaxis::{XAxis, XMap};
 use super::View;
 use crate::model::{Kind, Run};
@@ -34,6 +34,9 @@ pub struct Prepared {
     x: Vec<Option<Vec<f64>>>,
     /// Per series of the run: the smoothed y (same length as `y`).
     pub smoothed: Vec<Vec<f64>>,
+    /// Per series: its raw and its smoothed y summarized for decimation.
+    raw_blocks: Vec<Blocks>,
+    smoothed_blocks: Vec<Blocks>,
     pub x_title: String,
     /// Per series: the lowest and highest finite x.
     extent: Vec<(f64, f64)>,
@@ -41,7 +44,29 @@ pub struct Prepared {
     sorted: Vec<bool>,
     x_axis: XAxis,
     smoothing: (Smoother, f64),
+    /// Per series: how points appended to it are smoothed without smoothing it again.
+    carry: Vec<Carry>,
+    /// The densest measured series' typical x step, once a sparse series needed it.
+    dense_step: Option<f64>,
     raw: RefCell<HashMap<RawKey, Rc<Pieces>>>,
+}
+
+/// How a smoothed series goes on when points are appended to it (see [`Prepared::grow`]).
+#[derive(Debug, Clone)]
+enum Carry {
+    /// Not smoothed (weight 0, a learning rate): the new points as they are.
+    Raw,
+    /// The EMA, continued from its state after the last point.
+    Ema(Ema),
+    /// Smoothed again whole (the Gaussian looks both ways, the spaced EMA at the series' typical
+    /// step, a sparse series at the dense one's).
+    Again,
+}
+
+/// How series are smoothed: the weight the slider means, and the densest measured series.
+struct Plan {
+    weight: f64,
+    densest: Option<(usize, usize)>,
 }
 
 impl Prepared {
@@ -79,14 +104,24 @@ impl Prepared {
                 xs.windows(2).all(|w| w[0] <= w[1])
             })
             .collect();
+        let raw_blocks = run
+            .series
+            .iter()
+            .zip(&x)
+            .map(|(s, mx)| Blocks::new(mx.as_deref().unwrap_or(&s.x), &s.y))
+            .collect();
         let mut prepared = Prepared {
             sorted,
             x,
             smoothed: Vec::new(),
+            raw_blocks,
+            smoothed_blocks: Vec::new(),
             x_title: map.title,
             extent,
             x_axis: view.x_axis,
             smoothing: (view.smoother, view.smoothing),
+            carry: Vec::new(),
+            dense_step: None,
             raw: RefCell::new(HashMap::new()),
         };
         prepared.smooth(run);
@@ -105,7 +140,20 @@ impl Prepared {
     }
 
     fn smooth(&mut self, run: &Run) {
-        let (smoother, weight) = self.smoothing;
+        let plan = self.plan(run);
+        self.dense_step = None;
+        let (smoothed, carry) = (0..run.series.len())
+            .map(|i| self.smooth_series(run, &plan, i))
+            .unzip();
+        self.smoothed = smoothed;
+        self.carry = carry;
+        self.smoothed_blocks = (0..run.series.len())
+            .map(|i| Blocks::new(self.x(run, i), &self.smoothed[i]))
+            .collect();
+    }
+
+    fn plan(&self, run: &Run) -> Plan {
+        let (_, weight) = self.smoothing;
         // The slider's range, whatever a URL or a caller says.
         let weight = if weight.is_finite() {
             weight.clamp(0.0, 0.999)
@@ -121,28 +169,88 @@ impl Prepared {
             .filter(|(_, s)| matches!(s.kind, Kind::Loss | Kind::Metric))
             .max_by_key(|(_, s)| s.len())
             .map(|(i, s)| (i, s.len()));
-        // The dense spacing, worked out only when some series is sparse next to it.
-        let step = std::cell::OnceCell::new();
-        self.smoothed = run
-            .series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                // A learning-rate schedule is set, not measured: smoothing would only blur its steps.
-                let w = if s.kind == Kind::LearningRate {
-                    0.0
-                } else {
-                    weight
-                };
-                match densest {
-                    Some((d, n)) if w > 0.0 && super::sparse(s.len(), n) => {
-                        let step = *step.get_or_init(|| typical_step(self.x(run, d)));
-                        smooth_along(smoother, w, self.x(run, i), &s.y, step)
-                    }
-                    _ => smooth(smoother, w, self.x(run, i), &s.y),
+        Plan { weight, densest }
+    }
+
+    /// Series `i` smoothed whole, and how points appended to it will be smoothed.
+    fn smooth_series(&mut self, run: &Run, plan: &Plan, i: usize) -> (Vec<f64>, Carry) {
+        let (smoother, _) = self.smoothing;
+        let s = &run.series[i];
+        // A learning-rate schedule is set, not measured: smoothing would only blur its steps.
+        let w = if s.kind == Kind::LearningRate {
+            0.0
+        } else {
+            plan.weight
+        };
+        match plan.densest {
+            _ if w <= 0.0 => (s.y.clone(), Carry::Raw),
+            Some((d, n)) if super::sparse(s.len(), n) => {
+                // The dense spacing, worked out only when some series is sparse next to it.
+                let step = *self.dense_step.get_or_insert_with(|| {
+                    typical_step(self.x[d].as_deref().unwrap_or(&run.series[d].x))
+                });
+                (
+                    smooth_along(smoother, w, self.x(run, i), &s.y, step),
+                    Carry::Again,
+                )
+            }
+            _ if smoother == Smoother::Ema => {
+                let (smoothed, state) = ema_carried(w, self.x(run, i), &s.y);
+                (smoothed, state.map_or(Carry::Again, Carry::Ema))
+            }
+            _ => (smooth(smoother, w, self.x(run, i), &s.y), Carry::Again),
+        }
+    }
+
+    /// Brings the preparation of a run up to date after points were appended to its series
+    /// (`old`: each series' length before): the new points' extent, order and smoothing are
+    /// added, each series smoothed again only where its smoother looks back across the whole
+    /// series. Made again when the view changed or the x-axis is mapped (its mapping may move).
+    pub fn grow(&mut self, run: &Run, view: &View, old: &[usize]) {
+        let same_view =
+            view.x_axis == self.x_axis && (view.smoother, view.smoothing) == self.smoothing;
+        if !same_view || old.len() != run.series.len() || self.x.iter().any(Option::is_some) {
+            *self = Prepared::new(run, view);
+            return;
+        }
+        self.raw.borrow_mut().clear();
+        let plan = self.plan(run);
+        for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
+            let added = &s.x[from..];
+            let (lo, hi) = self.extent[i];
+            self.extent[i] = added
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold((lo, hi), |(a, b), v| (a.min(*v), b.max(*v)));
+            self.sorted[i] &= s.x[from.saturating_sub(1)..]
+                .windows(2)
+                .all(|w| w[0] <= w[1]);
+            // A series that just became sparse or dense next to the densest changes smoother.
+            let densest = plan.densest.map(|(_, n)| n);
+            let was_sparse = densest.is_some_and(|n| super::sparse(from, n));
+            let is_sparse = densest.is_some_and(|n| super::sparse(s.len(), n));
+            let forward = !s.x[from.saturating_sub(1)..]
+                .windows(2)
+                .any(|w| crate::model::starts_session(w[0], w[1]));
+            self.raw_blocks[i].extend(&s.x, &s.y);
+            match &mut self.carry[i] {
+                Carry::Raw if plan.weight <= 0.0 || s.kind == Kind::LearningRate => {
+                    self.smoothed[i].extend_from_slice(&s.y[from..]);
+                    self.smoothed_blocks[i].extend(&s.x, &self.smoothed[i]);
                 }
-            })
-            .collect();
+                Carry::Ema(state) if forward && was_sparse == is_sparse => {
+                    let smoothed = &mut self.smoothed[i];
+                    smoothed.extend(s.y[from..].iter().map(|&v| state.next(v)));
+                    self.smoothed_blocks[i].extend(&s.x, smoothed);
+                }
+                _ => {
+                    let (smoothed, carry) = self.smooth_series(run, &plan, i);
+                    self.smoothed_blocks[i] = Blocks::new(&s.x, &smoothed);
+                    self.smoothed[i] = smoothed;
+                    self.carry[i] = carry;
+                }
+            }
+        }
     }
 
     /// Series `i`'s x on the chosen axis.
@@ -178,12 +286,15 @@ impl Prepared {
         if let Some(hit) = self.raw.borrow().get(&key) {
             return Rc::clone(hit);
         }
-        let made = Rc::new(pieces(
+        let y = &run.series[i].y;
+        let blocks = &self.raw_blocks[i];
+        let made = Rc::new(pieces_with(
             self.x(run, i),
-            &run.series[i].y,
+            y,
             range,
             columns,
             |y| keep(y, log),
+            blocks.usable(y.len(), log).then_some((blocks, 0)),
         ));
         let mut cache = self.raw.borrow_mut();
         if cache.len() >= RAW_CACHE {
@@ -203,12 +314,15 @@ impl Prepared {
         log: bool,
     ) -> Pieces {
         let w = self.window(run, i, range);
-        pieces(
+        let blocks = &self.smoothed_blocks[i];
+        let usable = blocks.usable(self.smoothed[i].len(), log);
+        pieces_with(
             &self.x(run, i)[w.clone()],
-            &self.smoothed[i][w],
+            &self.smoothed[i][w.clone()],
             range,
             columns,
             |y| keep(y, log),
+            usable.then_some((blocks, w.start)),
         )
     }
 

@@ -66,25 +66,58 @@ fn smooth_pieces(
 /// counts the finite points so far; a constant series is returned as is. Once `1 − wⁿ` rounds to
 /// exactly 1 it stays there, so `wⁿ` is no longer computed (same numbers, a million points in a few ms).
 pub fn ema(weight: f64, y: &[f64]) -> Vec<f64> {
+    if y.iter().all(|v| *v == y[0]) {
+        return y.to_vec();
+    }
+    let mut state = Ema::new(weight);
+    y.iter().map(|&v| state.next(v)).collect()
+}
+
+/// [`ema`] as it goes: what a series smoothed so far needs to smooth points appended to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ema {
+    weight: f64,
+    last: f64,
+    n: f64,
+    settled: bool,
+}
+
+impl Ema {
+    pub fn new(weight: f64) -> Ema {
+        Ema {
+            weight,
+            last: 0.0,
+            n: 0.0,
+            settled: weight == 1.0,
+        }
+    }
+
+    /// The smoothed value of the next point (a non-finite one is passed through).
+    pub fn next(&mut self, v: f64) -> f64 {
+        if !v.is_finite() {
+            return v;
+        }
+        self.last = self.last * self.weight + (1.0 - self.weight) * v;
+        self.n += 1.0;
+        if self.settled {
+            return self.last;
+        }
+        let debias = 1.0 - self.weight.powf(self.n);
+        self.settled = debias == 1.0;
+        self.last / debias
+    }
+}
+
+/// [`smooth`] with the EMA, and the EMA's state after the last point when points appended later
+/// can continue it: x goes forward throughout (one stretch) and y is not constant.
+pub fn ema_carried(weight: f64, x: &[f64], y: &[f64]) -> (Vec<f64>, Option<Ema>) {
     let constant = y.iter().all(|v| *v == y[0]);
-    let mut last = 0.0;
-    let mut n = 0.0;
-    let mut settled = weight == 1.0;
-    y.iter()
-        .map(|&v| {
-            if constant || !v.is_finite() {
-                return v;
-            }
-            last = last * weight + (1.0 - weight) * v;
-            n += 1.0;
-            if settled {
-                return last;
-            }
-            let debias = 1.0 - weight.powf(n);
-            settled = debias == 1.0;
-            last / debias
-        })
-        .collect()
+    if weight <= 0.0 || x.len() != y.len() || constant || forward_pieces(x).len() > 1 {
+        return (smooth(Smoother::Ema, weight, x, y), None);
+    }
+    let mut state = Ema::new(weight);
+    let smoothed = y.iter().map(|&v| state.next(v)).collect();
+    (smoothed, Some(state))
 }
 
 /// The EMA where a gap of `k` typical x steps decays by `wᵏ`; with even spacing it equals [`ema`].

@@ -122,24 +122,25 @@ pub fn watch(
     }
 }
 
-/// Reads what `follow` has not seen of the file at `path` (a file that is missing or cannot be
-/// read for now is waited for).
+/// Reads what `follow` has not seen of the file at `path`, a piece at a time (a file that is
+/// missing or cannot be read for now is waited for).
 fn read(path: &Path, follow: &mut Follow) -> Result<(), String> {
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
     let mut file = File::open(path).map_err(cannot)?;
     let size = file.metadata().map_err(cannot)?.len();
-    let mut at = if size < follow.offset() {
-        0
-    } else {
-        follow.resume_at()
-    };
     loop {
+        let (at, end) = follow.piece(size);
         file.seek(SeekFrom::Start(at)).map_err(cannot)?;
-        let mut bytes = Vec::with_capacity(size.saturating_sub(at) as usize);
-        file.read_to_end(&mut bytes).map_err(cannot)?;
+        let mut bytes = Vec::with_capacity((end - at) as usize);
+        (&mut file)
+            .take(end - at)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         match follow.update(at, &bytes).map_err(|e| e.to_string())? {
-            Change::Replaced => at = 0,
-            Change::Unchanged | Change::Appended | Change::Restarted => return Ok(()),
+            Change::Replaced => {}
+            Change::Unchanged => return Ok(()),
+            Change::Appended | Change::Restarted if end >= size => return Ok(()),
+            Change::Appended | Change::Restarted => {}
         }
     }
 }

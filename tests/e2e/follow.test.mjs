@@ -3,7 +3,7 @@
 // Time is driven by a short read interval; every wait is for a read counted in the status line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, canvasPrint, waitState, screenshot } from './harness.mjs';
+import { serve, launch, openPage, canvasPrint, waitState, screenshot, dropFiles } from './harness.mjs';
 
 let server;
 let browser;
@@ -256,6 +256,61 @@ test('a followed URL whose later answer is over 256 MB is refused with one sente
   await page.waitForFunction(() => /last read failed/.test(document.getElementById('follow-status').textContent));
   assert.match(await page.textContent('#follow-status'), /larger than 256 MB, the most \?src= downloads/);
   assert.equal(await verdict(page), 'improving');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a trap in the follow worker is one sentence; following goes on with a fresh worker, taking appended rows, and the next drop reads', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await opfsPicker(page, HEADER + epochs(0, 12, 11));
+  await page.click('#follow');
+  await waitState(page, 'ready');
+  await page.fill('#follow-every', '0.2');
+  await page.dispatchEvent('#follow-every', 'change');
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'improving');
+
+  // The file is rewritten with a series the crash-test build panics on (see src/web.rs).
+  await write(page, 'epoch,loss,plateau-crash-test.csv\n' + epochs(0, 30).replace(/,[^,]*\n/g, ',1\n'), true);
+  await page.waitForFunction(() => /last read failed/.test(document.getElementById('follow-status').textContent));
+  assert.match(await page.textContent('#follow-status'), /plateau crashed on this input \(a crash on purpose/);
+  assert.equal(await verdict(page), 'improving', 'the analysis shown is kept');
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.following), 'true');
+
+  // Rewritten again as a log: a fresh worker reads it from the start, then takes appended rows.
+  await write(page, HEADER + epochs(0, 20, 11), true);
+  await page.waitForFunction(() => document.getElementById('follow-status').dataset.rows === '20');
+  assert.equal(await verdict(page), 'overfitting');
+  assert.match(await page.textContent('#follow-status'), /read again from the start/);
+  await write(page, epochs(20, 26, 11));
+  await page.waitForFunction(() => document.getElementById('follow-status').dataset.rows === '26');
+  assert.match(await page.textContent('#follow-status'), /\+6 rows at [\d:]+ \(26 in all\)/);
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.parsed), String(epochs(20, 26, 11).length), 'only the appended bytes were parsed');
+
+  // Another log dropped on the page reads as usual.
+  await dropFiles(page, [{ name: 'other.csv', bytes: Buffer.from(HEADER + epochs(0, 15)) }]);
+  await page.waitForFunction(() => document.querySelector('#verdict .run[data-run="0"] .name')?.textContent === 'other');
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.following), 'false');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('where no follow worker can start, the page follows on its main thread, taking only appended rows', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/www/follow-worker.js', (route) => route.abort());
+  await page.goto(`${server.origin}/`);
+  await opfsPicker(page, HEADER + epochs(0, 12, 11));
+  await page.click('#follow');
+  await waitState(page, 'ready');
+  await page.fill('#follow-every', '0.2');
+  await page.dispatchEvent('#follow-every', 'change');
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'improving');
+  await write(page, epochs(12, 24, 11));
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'overfitting');
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.rows), '24');
+  assert.equal(await page.$eval('#follow-status', (s) => s.dataset.parsed), String(epochs(12, 24, 11).length));
   assert.deepEqual(errors, []);
   await context.close();
 });
