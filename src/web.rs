@@ -1,5 +1,7 @@
 //! The browser boundary: the only file that talks to wasm-bindgen, web-sys, js-sys and the canvas.
 
+mod backend;
+
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
@@ -13,6 +15,7 @@ use crate::follow::Follow;
 use crate::ingest::{Input, Stream};
 use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;
+use backend::Page;
 
 /// Where a panic's message waits for the page (`www/crash.js`): a panic ends in a trap that JS
 /// sees only as "unreachable", and the module may not be callable after it.
@@ -491,7 +494,7 @@ impl Analysis {
     ) -> Result<JsValue, JsError> {
         let backend = CanvasBackend::with_canvas_object(canvas)
             .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
-        let area = backend.into_drawing_area();
+        let area = Page::Canvas(backend).into_drawing_area();
         if self.comparing() {
             let style = Style { scale, dark };
             let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)
@@ -536,14 +539,24 @@ impl Analysis {
         Ok(vec![a.min(b), a.max(b)])
     }
 
-    /// The chart of run `index` under the current view as an SVG document.
+    /// The chart of run `index` under the current view as an SVG document (drawn on the canvas's
+    /// backend type, see [`Page`]).
     pub fn svg(&self, index: usize, width: u32, height: u32) -> Result<String, JsError> {
-        if self.comparing() {
-            return chart::overlay_svg(&self.drop, &self.report, &self.view, width, height)
-                .map_err(|e| JsError::new(&e));
-        }
-        let (run, report) = self.run(index)?;
-        chart::svg(run, report, &self.view, width, height).map_err(|e| JsError::new(&e))
+        let style = Style::default();
+        let document = if self.comparing() {
+            chart::svg_document(width, height, |svg| {
+                let area = Page::Svg(svg).into_drawing_area();
+                chart::overlay(&area, &self.drop, &self.report, &self.view, &style).map(|_| ())
+            })
+        } else {
+            let (run, report) = self.run(index)?;
+            let prepared = chart::prepare(run, &self.view);
+            chart::svg_document(width, height, |svg| {
+                let area = Page::Svg(svg).into_drawing_area();
+                chart::draw(&area, run, report, &self.view, &prepared, &style).map(|_| ())
+            })
+        };
+        document.map_err(|e| JsError::new(&e))
     }
 
     /// The drawn series of run `index` as CSV: `series,<x>,raw,smoothed`.
