@@ -158,40 +158,116 @@ impl Reader {
         self.stream.end().map_err(|e| JsError::new(&e.to_string()))
     }
 
-    /// Judges the drop and returns it ready to post to the main thread:
-    /// `{shape, columns: [Float64Array], report}` (see `Assembler`).
-    pub fn finish(self, monitor: Option<String>) -> Result<JsValue, JsError> {
+    /// Judges the drop and keeps it for the controls' later changes (see [`Judge`]).
+    pub fn finish(self, monitor: Option<String>) -> Result<Judge, JsError> {
         let drop = self
             .stream
             .finish()
             .map_err(|e| JsError::new(&e.to_string()))?;
-        packed(drop, monitor)
+        Ok(Judge::new(drop, monitor))
     }
 }
 
 /// `drop` judged with `monitor`, as `{shape, columns: [Float64Array], report}` for `Assembler`.
 fn packed(drop: Drop, monitor: Option<String>) -> Result<JsValue, JsError> {
-    let report = analyze(
-        &drop,
-        &Options {
-            monitor,
-            ..Options::default()
-        },
-    );
-    let (shape, columns) = parts::split(drop);
-    let arrays = js_sys::Array::new();
-    for column in &columns {
-        arrays.push(&js_sys::Float64Array::from(column.as_slice()));
+    Judge::new(drop, monitor).parts()
+}
+
+/// A drop kept in the page's worker once read, so that the controls' changes (monitored series,
+/// groups made by hand, a series' role or direction) are judged there and the main thread only
+/// takes the report (`Analysis.judged`): `parts()` once for the page, then `correct` and `judge`.
+#[wasm_bindgen]
+pub struct Judge {
+    drop: Drop,
+    report: Report,
+}
+
+impl Judge {
+    fn new(drop: Drop, monitor: Option<String>) -> Judge {
+        let report = analyze(
+            &drop,
+            &Options {
+                monitor,
+                ..Options::default()
+            },
+        );
+        Judge { drop, report }
     }
-    let out = js_sys::Object::new();
-    let set = |key: &str, value: &JsValue| {
-        js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
-            .map_err(|_| JsError::new("the analysis could not be packed for the page"))
-    };
-    set("shape", &to_js(&shape)?)?;
-    set("columns", &arrays)?;
-    set("report", &to_js_exact(&report)?)?;
-    Ok(out.into())
+}
+
+#[wasm_bindgen]
+impl Judge {
+    /// The drop and its report as `{shape, columns: [Float64Array], report}` for `Assembler`: the
+    /// columns are copies, the drop stays here.
+    pub fn parts(&self) -> Result<JsValue, JsError> {
+        let (shape, columns) = parts::split(&self.drop);
+        let arrays = js_sys::Array::new();
+        for column in columns {
+            arrays.push(&js_sys::Float64Array::from(column));
+        }
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
+                .map_err(|_| JsError::new("the analysis could not be packed for the page"))
+        };
+        set("shape", &to_js(&shape)?)?;
+        set("columns", &arrays)?;
+        set("report", &to_js_exact(&self.report)?)?;
+        Ok(out.into())
+    }
+
+    /// Series `name` of run `run` given a role and a direction by hand (as `Analysis.with_series`);
+    /// `judge` then judges with it.
+    pub fn correct(
+        &mut self,
+        run: usize,
+        name: &str,
+        role: JsValue,
+        direction: JsValue,
+    ) -> Result<(), JsError> {
+        correct(&mut self.drop, run, name, role, direction)
+    }
+
+    /// The runs judged again with `monitor` (`undefined` for the default choice) and the groups
+    /// made by hand (`[[run index, …], …]`), as the report `Analysis.judged` takes.
+    pub fn judge(&mut self, monitor: Option<String>, groups: JsValue) -> Result<JsValue, JsError> {
+        let options = Options {
+            monitor,
+            groups: groups_of(groups)?,
+        };
+        self.report = analyze(&self.drop, &options);
+        to_js_exact(&self.report)
+    }
+}
+
+/// Groups made by hand as the page gives them: `[[run index, …], …]`.
+fn groups_of(groups: JsValue) -> Result<Vec<Vec<usize>>, JsError> {
+    serde_wasm_bindgen::from_value(groups)
+        .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))
+}
+
+/// Gives series `name` of run `run` of `drop` a role (`train`, `validation`, `test`, `other`) and a
+/// direction (`lower`, `higher`, `unknown`) by hand.
+fn correct(
+    drop: &mut Drop,
+    run: usize,
+    name: &str,
+    role: JsValue,
+    direction: JsValue,
+) -> Result<(), JsError> {
+    let role: Role = serde_wasm_bindgen::from_value(role)
+        .map_err(|e| JsError::new(&format!("`{name}` cannot take that role: {e}")))?;
+    let direction: Direction = serde_wasm_bindgen::from_value(direction)
+        .map_err(|e| JsError::new(&format!("`{name}` cannot take that direction: {e}")))?;
+    let corrected = drop
+        .runs
+        .get_mut(run)
+        .is_some_and(|r| r.correct(name, role, direction));
+    if corrected {
+        Ok(())
+    } else {
+        Err(JsError::new(&format!("run {run} has no series `{name}`")))
+    }
 }
 
 /// A log followed in the page's worker (see `follow::Follow`): `resume_at`, then `update` with
@@ -251,12 +327,12 @@ impl Follower {
     }
 }
 
-/// A share link's `d` value decoded and judged in the page's worker, packed as `Reader.finish`
-/// packs a drop: a link's cost never lands on the page's main thread.
+/// A share link's `d` value decoded and judged in the page's worker, kept there like a drop
+/// ([`Judge`]): a link's cost never lands on the page's main thread.
 #[wasm_bindgen]
-pub fn link_parts(d: &str, monitor: Option<String>) -> Result<JsValue, JsError> {
+pub fn link_judge(d: &str, monitor: Option<String>) -> Result<Judge, JsError> {
     let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
-    packed(drop, monitor)
+    Ok(Judge::new(drop, monitor))
 }
 
 /// A worker's analysis put back together on the main thread one column at a time, so that no
@@ -409,12 +485,10 @@ impl Analysis {
 
     /// The same runs with groups made by hand: `[[run index, …], …]` (each run leaves its fold group).
     pub fn with_groups(&self, groups: JsValue) -> Result<Analysis, JsError> {
-        let groups: Vec<Vec<usize>> = serde_wasm_bindgen::from_value(groups)
-            .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?;
         Ok(self.reanalyzed(
             self.drop.clone(),
             Options {
-                groups,
+                groups: groups_of(groups)?,
                 ..self.options.clone()
             },
         ))
@@ -429,19 +503,44 @@ impl Analysis {
         role: JsValue,
         direction: JsValue,
     ) -> Result<Analysis, JsError> {
-        let role: Role = serde_wasm_bindgen::from_value(role)
-            .map_err(|e| JsError::new(&format!("`{name}` cannot take that role: {e}")))?;
-        let direction: Direction = serde_wasm_bindgen::from_value(direction)
-            .map_err(|e| JsError::new(&format!("`{name}` cannot take that direction: {e}")))?;
         let mut drop = self.drop.clone();
-        let corrected = drop
-            .runs
-            .get_mut(run)
-            .is_some_and(|r| r.correct(name, role, direction));
-        if !corrected {
-            return Err(JsError::new(&format!("run {run} has no series `{name}`")));
-        }
+        correct(&mut drop, run, name, role, direction)?;
         Ok(self.reanalyzed(drop, self.options.clone()))
+    }
+
+    /// Series `name` of run `run` given a role and a direction by hand, in place and without
+    /// judging: the page's worker judges ([`Judge::correct`]) and `judged` takes its report.
+    pub fn correct(
+        &mut self,
+        run: usize,
+        name: &str,
+        role: JsValue,
+        direction: JsValue,
+    ) -> Result<(), JsError> {
+        // The prepared curves stay: they follow the series' values and the view, not their roles.
+        correct(&mut self.drop, run, name, role, direction)
+    }
+
+    /// Takes the report the page's worker judged these runs with ([`Judge::judge`], with the same
+    /// `monitor` and `groups`), so that no judging happens on the main thread.
+    pub fn judged(
+        &mut self,
+        report: JsValue,
+        monitor: Option<String>,
+        groups: JsValue,
+    ) -> Result<(), JsError> {
+        let report: Report =
+            serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?;
+        if report.runs.len() != self.drop.runs.len() {
+            return Err(damaged("its report does not have a verdict for every run"));
+        }
+        self.options = Options {
+            monitor,
+            groups: groups_of(groups)?,
+        };
+        // The prepared curves stay: they follow the runs and the view, not the report.
+        self.report = report;
+        Ok(())
     }
 
     /// Sets the view: `{smoothing, smoother, log_y, ignore_outliers, x_axis, hidden, zoom, compare, band,
