@@ -229,14 +229,15 @@ impl Judge {
     }
 
     /// The runs judged again with `monitor` (`undefined` for the default choice) and the groups
-    /// made by hand (`[[run index, …], …]`), as the report `Analysis.judged` takes.
+    /// made by hand (`[[run index, …], …]`): the report as `Analysis.report` gives it, which
+    /// `Analysis.judged` takes.
     pub fn judge(&mut self, monitor: Option<String>, groups: JsValue) -> Result<JsValue, JsError> {
         let options = Options {
             monitor,
             groups: groups_of(groups)?,
         };
         self.report = analyze(&self.drop, &options);
-        to_js_exact(&self.report)
+        to_js(&self.report)
     }
 }
 
@@ -522,7 +523,8 @@ impl Analysis {
     }
 
     /// Takes the report the page's worker judged these runs with ([`Judge::judge`], with the same
-    /// `monitor` and `groups`), so that no judging happens on the main thread.
+    /// `monitor` and `groups`), so that no judging happens on the main thread; the page keeps that
+    /// report's JS value as `report()` would give it.
     pub fn judged(
         &mut self,
         report: JsValue,

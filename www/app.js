@@ -316,11 +316,13 @@ async function rejudge(kind, correction) {
         : kind === 'groups' ? analysis.with_groups(view.groups) : analysis.with_monitor(view.monitor ?? undefined);
       analysis.free();
       analysis = next;
+      report = analysis.report();
     } else {
       if (correction) analysis.correct(...correction);
       analysis.judged(judged, monitor, groups);
+      // The worker's report is what `analysis.report()` would give: not converted a second time.
+      report = judged;
     }
-    report = analysis.report();
     showReport(report);
     refreshChoices();
     render();

@@ -91,6 +91,7 @@ try {
   await one.page.click('#series-panel summary');
   await control(one.page, 'role of grad_norm -> validation', () => one.page.selectOption(
     '#series-panel tr[data-series="grad_norm"] select[aria-label^="Role"]', 'validation'));
+  await redraw(one.page, 'log y switched (a redraw only, for comparison)', () => one.page.check('#ylog'));
   await one.context.close();
 
   // Two runs of 500k rows each, grouped by hand in the all-runs view.
