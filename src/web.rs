@@ -10,6 +10,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::analysis::{analyze, Options, Report, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
+use crate::compare::Band;
 use crate::filter::Filter;
 use crate::follow::Follow;
 use crate::ingest::{Input, Stream};
@@ -168,7 +169,7 @@ impl Reader {
     }
 }
 
-/// `drop` judged with `monitor`, as `{shape, columns: [Float64Array], report}` for `Assembler`.
+/// `drop` judged with `monitor`, packed for `Assembler` as [`Judge::parts`] packs it.
 fn packed(drop: Drop, monitor: Option<String>) -> Result<JsValue, JsError> {
     Judge::new(drop, monitor).parts()
 }
@@ -197,23 +198,22 @@ impl Judge {
 
 #[wasm_bindgen]
 impl Judge {
-    /// The drop and its report as `{shape, columns: [Float64Array], report}` for `Assembler`: the
-    /// columns are copies, the drop stays here.
-    pub fn parts(&self) -> Result<JsValue, JsError> {
+    /// The drop and its report as `{shape, columns: [Float64Array], report, bands: [Float64Array]}`
+    /// for `Assembler` (the report's group bands apart, see [`banded`]): the columns are copies,
+    /// the drop stays here.
+    pub fn parts(&mut self) -> Result<JsValue, JsError> {
         let (shape, columns) = parts::split(&self.drop);
         let arrays = js_sys::Array::new();
         for column in columns {
             arrays.push(&js_sys::Float64Array::from(column));
         }
-        let out = js_sys::Object::new();
-        let set = |key: &str, value: &JsValue| {
-            js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
-                .map_err(|_| JsError::new("the analysis could not be packed for the page"))
-        };
-        set("shape", &to_js(&shape)?)?;
-        set("columns", &arrays)?;
-        set("report", &to_js_exact(&self.report)?)?;
-        Ok(out.into())
+        let (report, bands) = banded(&mut self.report, to_js_exact)?;
+        packed_object(&[
+            ("shape", to_js(&shape)?),
+            ("columns", arrays.into()),
+            ("report", report),
+            ("bands", bands),
+        ])
     }
 
     /// Series `name` of run `run` given a role and a direction by hand (as `Analysis.with_series`);
@@ -229,16 +229,101 @@ impl Judge {
     }
 
     /// The runs judged again with `monitor` (`undefined` for the default choice) and the groups
-    /// made by hand (`[[run index, …], …]`): the report as `Analysis.report` gives it, which
-    /// `Analysis.judged` takes.
+    /// made by hand (`[[run index, …], …]`), as `{report, bands}` for `Analysis.judged`: the report
+    /// as `Analysis.summary` gives it, the group bands apart (see [`banded`]).
     pub fn judge(&mut self, monitor: Option<String>, groups: JsValue) -> Result<JsValue, JsError> {
         let options = Options {
             monitor,
             groups: groups_of(groups)?,
         };
         self.report = analyze(&self.drop, &options);
-        to_js(&self.report)
+        let (report, bands) = banded(&mut self.report, to_js)?;
+        packed_object(&[("report", report), ("bands", bands)])
     }
+}
+
+/// A plain object of `entries` for the page.
+fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
+    let out = js_sys::Object::new();
+    for (key, value) in entries {
+        js_sys::Reflect::set(&out, &JsValue::from_str(key), value)
+            .map_err(|_| JsError::new("the analysis could not be packed for the page"))?;
+    }
+    Ok(out.into())
+}
+
+/// `report` converted by `convert` without its groups' bands, and the bands as five typed arrays
+/// per group (x, mean, std, min, max): as JS arrays of numbers, a band of a million points took
+/// the page's main thread seconds to convert and read back.
+fn banded(
+    report: &mut Report,
+    convert: fn(&Report) -> Result<JsValue, JsError>,
+) -> Result<(JsValue, JsValue), JsError> {
+    without_bands(report, |report, bands| {
+        let arrays = js_sys::Array::new();
+        for band in bands {
+            for values in [&band.x, &band.mean, &band.std, &band.min, &band.max] {
+                arrays.push(&js_sys::Float64Array::from(values.as_slice()));
+            }
+        }
+        Ok((convert(report)?, arrays.into()))
+    })
+}
+
+/// What `f` makes of `report` with its groups' bands taken out (and of the bands); `report` is
+/// left as it was.
+fn without_bands<T>(report: &mut Report, f: impl FnOnce(&Report, &[Band]) -> T) -> T {
+    let bands: Vec<Band> = report
+        .groups
+        .iter_mut()
+        .map(|g| std::mem::take(&mut g.band))
+        .collect();
+    let out = f(report, &bands);
+    for (group, band) in report.groups.iter_mut().zip(bands) {
+        group.band = band;
+    }
+    out
+}
+
+/// Puts the bands [`banded`] took out back into `report`, five arrays per group in order.
+fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsError> {
+    if arrays.len() != 5 * report.groups.len() {
+        return Err(damaged(&format!(
+            "{} band arrays for {} groups",
+            arrays.len(),
+            report.groups.len()
+        )));
+    }
+    for group in report.groups.iter_mut().rev() {
+        let mut five = arrays.split_off(arrays.len() - 5).into_iter();
+        let mut next = || five.next().unwrap_or_default();
+        let band = Band {
+            x: next(),
+            mean: next(),
+            std: next(),
+            min: next(),
+            max: next(),
+        };
+        let n = band.x.len();
+        if [&band.mean, &band.std, &band.min, &band.max]
+            .iter()
+            .any(|v| v.len() != n)
+        {
+            return Err(damaged(&format!(
+                "the band of group `{}` is ragged",
+                group.name
+            )));
+        }
+        group.band = band;
+    }
+    Ok(())
+}
+
+/// The typed arrays of a JS array, as [`unbanded`] takes them.
+fn arrays_of(list: &js_sys::Array) -> Vec<Vec<f64>> {
+    list.iter()
+        .map(|a| js_sys::Float64Array::from(a).to_vec())
+        .collect()
 }
 
 /// Groups made by hand as the page gives them: `[[run index, …], …]`.
@@ -337,12 +422,14 @@ pub fn link_judge(d: &str, monitor: Option<String>) -> Result<Judge, JsError> {
 }
 
 /// A worker's analysis put back together on the main thread one column at a time, so that no
-/// single task copies a large log: `new Assembler(shape, report)`, `add(column)`…, `finish()`.
+/// single task copies a large log: `new Assembler(shape, report, values)`, `add(column)`…,
+/// `add_band(values)`… (the report's group bands, see [`Judge::parts`]), `finish()`.
 #[wasm_bindgen]
 pub struct Assembler {
     shape: parts::Shape,
     report: Report,
     columns: Vec<Vec<f64>>,
+    bands: Vec<Vec<f64>>,
 }
 
 #[wasm_bindgen]
@@ -356,6 +443,7 @@ impl Assembler {
             shape: serde_wasm_bindgen::from_value(shape).map_err(|e| damaged(&e.to_string()))?,
             report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
             columns: Vec::new(),
+            bands: Vec::new(),
         })
     }
 
@@ -364,8 +452,14 @@ impl Assembler {
         self.columns.push(column);
     }
 
+    /// The next array of the report's group bands, in the order the worker gave them.
+    pub fn add_band(&mut self, values: Vec<f64>) {
+        self.bands.push(values);
+    }
+
     /// The analysis, with no parsing or judging done here; `monitor` is the one the worker was given.
-    pub fn finish(self, monitor: Option<String>) -> Result<Analysis, JsError> {
+    pub fn finish(mut self, monitor: Option<String>) -> Result<Analysis, JsError> {
+        unbanded(&mut self.report, self.bands)?;
         let drop = parts::join(self.shape, self.columns).map_err(|e| damaged(&e))?;
         let options = Options {
             monitor,
@@ -473,6 +567,12 @@ impl Analysis {
         to_js(&self.report)
     }
 
+    /// The report as `report()` gives it but with the groups' bands empty: what the page shows
+    /// (the chart draws the bands from here), converted in a moment however many points they hold.
+    pub fn summary(&mut self) -> Result<JsValue, JsError> {
+        without_bands(&mut self.report, |report, _| to_js(report))
+    }
+
     /// The same runs judged on another series (`undefined` for the default choice).
     pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
         self.reanalyzed(
@@ -522,17 +622,25 @@ impl Analysis {
         correct(&mut self.drop, run, name, role, direction)
     }
 
-    /// Takes the report the page's worker judged these runs with ([`Judge::judge`], with the same
-    /// `monitor` and `groups`), so that no judging happens on the main thread; the page keeps that
-    /// report's JS value as `report()` would give it.
+    /// Takes the report the page's worker judged these runs with ([`Judge::judge`]'s `{report,
+    /// bands}`, with the same `monitor` and `groups`), so that no judging happens on the main
+    /// thread; the page keeps that report's JS value as `summary()` would give it.
     pub fn judged(
         &mut self,
-        report: JsValue,
+        judged: JsValue,
         monitor: Option<String>,
         groups: JsValue,
     ) -> Result<(), JsError> {
-        let report: Report =
-            serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?;
+        let field = |key: &str| {
+            js_sys::Reflect::get(&judged, &JsValue::from_str(key))
+                .map_err(|_| damaged(&format!("its answer has no {key}")))
+        };
+        let mut report: Report = serde_wasm_bindgen::from_value(field("report")?)
+            .map_err(|e| damaged(&e.to_string()))?;
+        let bands = field("bands")?
+            .dyn_into::<js_sys::Array>()
+            .map_err(|_| damaged("its bands are not a list"))?;
+        unbanded(&mut report, arrays_of(&bands))?;
         if report.runs.len() != self.drop.runs.len() {
             return Err(damaged("its report does not have a verdict for every run"));
         }

@@ -30,6 +30,7 @@ const EXAMPLE = new URL('examples/keras-tomato-leaf.csv', import.meta.url);
 // The module starts with the page, so that the first drop waits for nothing.
 ready();
 let analysis = null;
+/** The shown report as `Analysis.summary` gives it (group bands left out; the JSON export asks for them). */
 let report = null;
 /** What the worker calls the shown drop, which it keeps for the controls' changes; null: judge here. */
 let held = null;
@@ -197,7 +198,7 @@ function refresh(next, label, kept = null) {
   analysis?.free();
   analysis = view.groups.length ? next.with_groups(view.groups) : next;
   if (analysis !== next) next.free();
-  report = analysis.report();
+  report = analysis.summary();
   if (view.run >= report.runs.length) view.run = 0;
   alertBox.hidden = true;
   alertBox.textContent = '';
@@ -316,12 +317,12 @@ async function rejudge(kind, correction) {
         : kind === 'groups' ? analysis.with_groups(view.groups) : analysis.with_monitor(view.monitor ?? undefined);
       analysis.free();
       analysis = next;
-      report = analysis.report();
+      report = analysis.summary();
     } else {
       if (correction) analysis.correct(...correction);
       analysis.judged(judged, monitor, groups);
-      // The worker's report is what `analysis.report()` would give: not converted a second time.
-      report = judged;
+      // The worker's report is what `analysis.summary()` would give: not converted a second time.
+      report = judged.report;
     }
     showReport(report);
     refreshChoices();
@@ -346,7 +347,8 @@ const exporters = {
     download(new Blob([svg], { type: 'image/svg+xml' }), `${runName()}.svg`);
   },
   csv: () => download(new Blob([analysis.csv(view.run)], { type: 'text/csv' }), `${runName()}.csv`),
-  json: () => download(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }), `${runName()}.json`),
+  // The whole report, group bands included (the page's `report` leaves their values out).
+  json: () => download(new Blob([JSON.stringify(analysis.report(), null, 2)], { type: 'application/json' }), `${runName()}.json`),
 };
 for (const [kind, save] of Object.entries(exporters)) {
   document.getElementById(`export-${kind}`).addEventListener('click', () => {

@@ -96,7 +96,7 @@ export function readInWorker(files, monitor, onProgress, paths = null) {
 /**
  * Judges the drop the worker read as `held` (see `readInWorker`) again after a control changed:
  * `correction` (`[run, name, role, direction]`, or none) applied, then `monitor` and `groups`.
- * Resolves to the report for `Analysis.judged`, or to `null` when the worker no longer holds that
+ * Resolves to `{report, bands}` for `Analysis.judged`, or to `null` when the worker no longer holds that
  * drop (a newer drop, a cancel, an error): the caller then judges on its own thread. Rejects with
  * the error sentence.
  */
@@ -105,7 +105,7 @@ export function judgeInWorker(held, monitor, groups, correction) {
   if (!w || held == null) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     ask(w, { judging: { drop: held, monitor, groups, correction } }, (data) => {
-      if (data.type === 'judged') resolve(data.report);
+      if (data.type === 'judged') resolve(data.judged);
       else if (data.type === 'error') {
         if (data.trap) replace(w);
         reject(new Error(data.message));
@@ -127,13 +127,20 @@ export function nextTask() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((r) => setTimeout(r, 0));
 }
 
-/** The worker's `{shape, columns, report}` (judged with `monitor`) as an `Analysis`, one column per task. */
-export async function assemble({ shape, columns, report }, monitor) {
+/**
+ * The worker's `{shape, columns, report, bands}` (judged with `monitor`) as an `Analysis`, one
+ * column (or band array) per task.
+ */
+export async function assemble({ shape, columns, report, bands }, monitor) {
   const assembler = new (bindings().Assembler)(shape, report, columns.reduce((n, c) => n + c.length, 0));
   await nextTask();
   try {
     for (const column of columns) {
       assembler.add(column);
+      await nextTask();
+    }
+    for (const values of bands) {
+      assembler.add_band(values);
       await nextTask();
     }
   } catch (e) {

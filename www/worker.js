@@ -21,8 +21,9 @@ function forget() {
 
 /** Posts the kept drop's parts to the page; `memory` is the module's size now, when known. */
 function done(id, memory) {
-  const { shape, columns, report } = held.judge.parts();
-  postMessage({ id, type: 'done', shape, columns, report, memory }, columns.map((c) => c.buffer));
+  const { shape, columns, report, bands } = held.judge.parts();
+  const moved = [...columns, ...bands].map((c) => c.buffer);
+  postMessage({ id, type: 'done', shape, columns, report, bands, memory }, moved);
 }
 
 /**
@@ -35,7 +36,8 @@ function judge(id, { drop, monitor, groups, correction }) {
     return;
   }
   if (correction) held.judge.correct(...correction);
-  postMessage({ id, type: 'judged', report: held.judge.judge(monitor, groups) });
+  const judged = held.judge.judge(monitor, groups);
+  postMessage({ id, type: 'judged', judged }, judged.bands.map((c) => c.buffer));
 }
 
 self.onmessage = async ({ data: { id, files, link, monitor, paths, judging } }) => {

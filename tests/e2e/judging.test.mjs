@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { serve, launch, openPage, ROOT } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
@@ -64,6 +65,7 @@ function expected(page, paths, steps) {
     return {
       runs: report.runs.map((r) => ({ verdict: r.verdict, monitor: r.monitor, evidence: r.evidence })),
       groups: report.groups.map((g) => g.verdict),
+      bands: report.groups.map((g) => g.band.x.length),
     };
   }, [paths, steps]);
 }
@@ -131,6 +133,10 @@ test('runs grouped by hand are judged in the worker, keeping the monitor picked 
   const want = await expected(page, WANDB, [['monitor', monitor], ['groups', [[0, 2]]]]);
   assertSame(await shown(page), want, 'groups');
   assert.ok(want.groups.length > 0, 'the hand-made group is judged');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const json = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.ok(want.bands.every((n) => n > 0));
+  assert.deepEqual(json.groups.map((g) => g.band.x.length), want.bands, 'the JSON export keeps the group bands');
   assert.deepEqual(await page.evaluate(() => window.judgedHere), [], 'the page thread judged nothing');
   assert.deepEqual(errors, []);
   await context.close();
