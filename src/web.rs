@@ -1,4 +1,5 @@
-//! The browser boundary: the only file that talks to wasm-bindgen, web-sys, js-sys and the canvas.
+//! The browser boundary: the only module (with `web/backend.rs`, its drawing backend) that talks to
+//! wasm-bindgen, web-sys, js-sys and the canvas.
 
 mod backend;
 
