@@ -11,7 +11,7 @@ const TOP = Number(process.env.TOP ?? 25);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
 
 const shipped = readFileSync(join(ROOT, 'www/pkg/plateau_bg.wasm'));
-const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+const kb = (n) => `${Math.floor(n / 1024)} KB`;
 // gzip -9, as build-web.sh measures it.
 const gzip = execFileSync('gzip', ['-9', '-c'], { input: shipped, maxBuffer: 1 << 28 }).length;
 console.log(`www/pkg/plateau_bg.wasm: ${kb(shipped.length)} raw, ${kb(gzip)} gzip`);
