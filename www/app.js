@@ -335,6 +335,7 @@ async function rejudge(kind, correction) {
     if (busy === judging) verdictBox.removeAttribute('aria-busy');
   }
 }
+
 function runName() {
   return report?.runs[view.run]?.name || 'plateau';
 }

@@ -67,9 +67,8 @@ export function readInWorker(files, monitor, onProgress, paths = null) {
     settle.resolve('unavailable');
     return { result, cancel() {} };
   }
-  let id = null;
   const message = Array.isArray(files) ? { files, monitor, paths } : { link: files.link, monitor };
-  id = ask(w, message, (data) => {
+  const id = ask(w, message, (data) => {
     if (data.type === 'progress') {
       onProgress(data);
       return false;
@@ -96,9 +95,9 @@ export function readInWorker(files, monitor, onProgress, paths = null) {
 /**
  * Judges the drop the worker read as `held` (see `readInWorker`) again after a control changed:
  * `correction` (`[run, name, role, direction]`, or none) applied, then `monitor` and `groups`.
- * Resolves to `{report, bands}` for `Analysis.judged`, or to `null` when the worker no longer holds that
- * drop (a newer drop, a cancel, an error): the caller then judges on its own thread. Rejects with
- * the error sentence.
+ * Resolves to `{report, bands}` for `Analysis.judged`, or to `null` when the worker no longer holds
+ * that drop (a newer drop, a cancel, an error): the caller then judges on its own thread. Rejects
+ * with the error sentence.
  */
 export function judgeInWorker(held, monitor, groups, correction) {
   const w = worker;
