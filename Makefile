@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown --no-default-features
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint fuzz bench bench-web bench-parse bench-events bench-verdict bench-chart bench-follow snapshots-png dist wheel
+.PHONY: setup build serve test test-native test-wasm test-e2e lint fuzz bench bench-web bench-size bench-parse bench-events bench-verdict bench-chart bench-follow snapshots-png dist wheel
 
 setup:
 	@scripts/setup.sh
@@ -70,6 +70,11 @@ bench-web: build
 	node bench/web/longtask.mjs
 	node bench/web/links.mjs
 
+# The page's module: raw and gzip size, bytes per crate and the largest functions (twiggy, installed here).
+bench-size: build
+	@command -v twiggy >/dev/null || cargo install twiggy
+	node scripts/bench-size.mjs
+
 # Parse speed and peak memory on a generated 1M-row x 8-column CSV (prints numbers; not a test).
 bench-parse:
 	cargo run --release --example bench_parse
@@ -96,5 +101,5 @@ bench-follow: build
 snapshots-png:
 	@scripts/snapshots-png.sh
 
-# Every benchmark: parse speed, event files, verdict accuracy, chart redraw, following a growing log, page vs PapaParse.
-bench: bench-parse bench-events bench-verdict bench-chart bench-follow bench-web
+# Every benchmark: parse speed, event files, verdict accuracy, chart redraw, following a growing log, page vs PapaParse, module size.
+bench: bench-parse bench-events bench-verdict bench-chart bench-follow bench-web bench-size

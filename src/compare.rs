@@ -42,7 +42,7 @@ impl GroupReport {
 }
 
 /// Mean, standard deviation, minimum and maximum across members at each x.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     pub x: Vec<f64>,
     pub mean: Vec<f64>,

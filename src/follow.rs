@@ -260,10 +260,12 @@ pub struct GrowthShape {
 impl Growth {
     /// Splits the growth into its shape and the new runs' columns.
     pub fn split(self) -> (GrowthShape, Vec<Vec<f64>>) {
-        let (added, columns) = parts::split(Drop {
+        let drop = Drop {
             runs: self.added,
             warnings: self.warnings,
-        });
+        };
+        let (added, columns) = parts::split(&drop);
+        let columns = columns.into_iter().map(<[f64]>::to_vec).collect();
         let shape = GrowthShape {
             grown: self.grown,
             added,

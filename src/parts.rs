@@ -38,31 +38,31 @@ pub struct SeriesShape {
     pub y: usize,
 }
 
-/// Splits a drop into its shape and its columns: each series' x, then its y.
-pub fn split(drop: Drop) -> (Shape, Vec<Vec<f64>>) {
-    let mut columns: Vec<Vec<f64>> = Vec::new();
+/// Splits a drop into its shape and its columns (borrowed): each series' x, then its y.
+pub fn split(drop: &Drop) -> (Shape, Vec<&[f64]>) {
+    let mut columns: Vec<&[f64]> = Vec::new();
     let runs = drop
         .runs
-        .into_iter()
+        .iter()
         .map(|run| RunShape {
-            name: run.name,
-            source: run.source,
-            dialect: run.dialect,
-            info: run.info,
+            name: run.name.clone(),
+            source: run.source.clone(),
+            dialect: run.dialect.clone(),
+            info: run.info.clone(),
             series: run
                 .series
-                .into_iter()
+                .iter()
                 .map(|s| {
-                    columns.push(s.x);
-                    columns.push(s.y);
+                    columns.push(&s.x);
+                    columns.push(&s.y);
                     SeriesShape {
-                        name: s.name,
+                        name: s.name.clone(),
                         axis: s.axis,
                         role: s.role,
                         kind: s.kind,
                         direction: s.direction,
-                        restarts: s.restarts,
-                        partner: s.partner,
+                        restarts: s.restarts.clone(),
+                        partner: s.partner.clone(),
                         x: columns.len() - 2,
                         y: columns.len() - 1,
                     }
@@ -72,7 +72,7 @@ pub fn split(drop: Drop) -> (Shape, Vec<Vec<f64>>) {
         .collect();
     let shape = Shape {
         runs,
-        warnings: drop.warnings,
+        warnings: drop.warnings.clone(),
     };
     (shape, columns)
 }

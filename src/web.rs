@@ -1,4 +1,7 @@
-//! The browser boundary: the only file that talks to wasm-bindgen, web-sys, js-sys and the canvas.
+//! The browser boundary: the only module (with `web/backend.rs`, its drawing backend) that talks to
+//! wasm-bindgen, web-sys, js-sys and the canvas.
+
+mod backend;
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -8,11 +11,13 @@ use web_sys::HtmlCanvasElement;
 
 use crate::analysis::{analyze, Options, Report, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
+use crate::compare::Band;
 use crate::filter::Filter;
 use crate::follow::{Follow, Growth, GrowthShape, Sent};
 use crate::ingest::{Input, Stream};
 use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;
+use backend::Page;
 
 mod vocab;
 pub use vocab::{group_runs, is_share_data, vocabulary};
@@ -160,28 +165,25 @@ impl Reader {
         self.stream.end().map_err(|e| JsError::new(&e.to_string()))
     }
 
-    /// Judges the drop and returns it ready to post to the main thread:
-    /// `{shape, columns: [Float64Array], report}` (see `Assembler`).
-    pub fn finish(self, monitor: Option<String>) -> Result<JsValue, JsError> {
+    /// Judges the drop and keeps it for the controls' later changes (see [`Judge`]).
+    pub fn finish(self, monitor: Option<String>) -> Result<Judge, JsError> {
         let drop = self
             .stream
             .finish()
             .map_err(|e| JsError::new(&e.to_string()))?;
-        packed(
+        Ok(Judge::new(
             drop,
             &Options {
                 monitor,
                 ..Options::default()
             },
-        )
+        ))
     }
 }
 
-/// `drop` judged with `options`, as `{shape, columns: [Float64Array], report}` for `Assembler`.
+/// `drop` judged with `options`, packed for `Assembler` as [`Judge::parts`] packs it.
 fn packed(drop: Drop, options: &Options) -> Result<JsValue, JsError> {
-    let report = analyze(&drop, options);
-    let (shape, columns) = parts::split(drop);
-    pack(&[("shape", to_js(&shape)?)], &columns, &report)
+    Judge::new(drop, options).parts()
 }
 
 /// An object of `fields`, `columns` (as `[Float64Array]`) and `report`.
@@ -207,6 +209,181 @@ fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsError> {
     js_sys::Reflect::set(object, &JsValue::from_str(key), value)
         .map(|_| ())
         .map_err(|_| JsError::new("the analysis could not be packed for the page"))
+}
+
+/// A drop kept in the page's worker once read, so that the controls' changes (monitored series,
+/// groups made by hand, a series' role or direction) are judged there and the main thread only
+/// takes the report (`Analysis.judged`): `parts()` once for the page, then `correct` and `judge`.
+#[wasm_bindgen]
+pub struct Judge {
+    drop: Drop,
+    report: Report,
+}
+
+impl Judge {
+    fn new(drop: Drop, options: &Options) -> Judge {
+        let report = analyze(&drop, options);
+        Judge { drop, report }
+    }
+}
+
+#[wasm_bindgen]
+impl Judge {
+    /// The drop and its report as `{shape, columns: [Float64Array], report, bands: [Float64Array]}`
+    /// for `Assembler` (the report's group bands apart, see [`banded`]): the columns are copies,
+    /// the drop stays here.
+    pub fn parts(&mut self) -> Result<JsValue, JsError> {
+        let (shape, columns) = parts::split(&self.drop);
+        let arrays = js_sys::Array::new();
+        for column in columns {
+            arrays.push(&js_sys::Float64Array::from(column));
+        }
+        let (report, bands) = banded(&mut self.report, to_js_exact)?;
+        packed_object(&[
+            ("shape", to_js(&shape)?),
+            ("columns", arrays.into()),
+            ("report", report),
+            ("bands", bands),
+        ])
+    }
+
+    /// Series `name` of run `run` given a role and a direction by hand (as `Analysis.with_series`);
+    /// `judge` then judges with it.
+    pub fn correct(
+        &mut self,
+        run: usize,
+        name: &str,
+        role: JsValue,
+        direction: JsValue,
+    ) -> Result<(), JsError> {
+        correct(&mut self.drop, run, name, role, direction)
+    }
+
+    /// The runs judged again with `monitor` (`undefined` for the default choice) and the groups
+    /// made by hand (`[[run index, …], …]`), as `{report, bands}` for `Analysis.judged`: the report
+    /// as `Analysis.summary` gives it, the group bands apart (see [`banded`]).
+    pub fn judge(&mut self, monitor: Option<String>, groups: JsValue) -> Result<JsValue, JsError> {
+        let options = Options {
+            monitor,
+            groups: groups_of(groups)?,
+        };
+        self.report = analyze(&self.drop, &options);
+        let (report, bands) = banded(&mut self.report, to_js)?;
+        packed_object(&[("report", report), ("bands", bands)])
+    }
+}
+
+/// A plain object of `entries` for the page.
+fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
+    let out: JsValue = js_sys::Object::new().into();
+    for (key, value) in entries {
+        set(&out, key, value)?;
+    }
+    Ok(out)
+}
+
+/// `report` converted by `convert` without its groups' bands, and the bands as five typed arrays
+/// per group (x, mean, std, min, max): as JS arrays of numbers, a band of a million points took
+/// the page's main thread seconds to convert and read back.
+fn banded(
+    report: &mut Report,
+    convert: fn(&Report) -> Result<JsValue, JsError>,
+) -> Result<(JsValue, JsValue), JsError> {
+    without_bands(report, |report, bands| {
+        let arrays = js_sys::Array::new();
+        for band in bands {
+            for values in [&band.x, &band.mean, &band.std, &band.min, &band.max] {
+                arrays.push(&js_sys::Float64Array::from(values.as_slice()));
+            }
+        }
+        Ok((convert(report)?, arrays.into()))
+    })
+}
+
+/// What `f` makes of `report` with its groups' bands taken out (and of the bands); `report` is
+/// left as it was.
+fn without_bands<T>(report: &mut Report, f: impl FnOnce(&Report, &[Band]) -> T) -> T {
+    let bands: Vec<Band> = report
+        .groups
+        .iter_mut()
+        .map(|g| std::mem::take(&mut g.band))
+        .collect();
+    let out = f(report, &bands);
+    for (group, band) in report.groups.iter_mut().zip(bands) {
+        group.band = band;
+    }
+    out
+}
+
+/// Puts the bands [`banded`] took out back into `report`, five arrays per group in order.
+fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsError> {
+    if arrays.len() != 5 * report.groups.len() {
+        return Err(damaged(&format!(
+            "{} band arrays for {} groups",
+            arrays.len(),
+            report.groups.len()
+        )));
+    }
+    for group in report.groups.iter_mut().rev() {
+        let mut five = arrays.split_off(arrays.len() - 5).into_iter();
+        let mut next = || five.next().unwrap_or_default();
+        let band = Band {
+            x: next(),
+            mean: next(),
+            std: next(),
+            min: next(),
+            max: next(),
+        };
+        let n = band.x.len();
+        if [&band.mean, &band.std, &band.min, &band.max]
+            .iter()
+            .any(|v| v.len() != n)
+        {
+            return Err(damaged(&format!(
+                "the band of group `{}` is ragged",
+                group.name
+            )));
+        }
+        group.band = band;
+    }
+    Ok(())
+}
+
+/// The typed arrays of a JS array, as [`unbanded`] takes them.
+fn arrays_of(list: &js_sys::Array) -> Vec<Vec<f64>> {
+    list.iter()
+        .map(|a| js_sys::Float64Array::from(a).to_vec())
+        .collect()
+}
+
+/// Groups made by hand as the page gives them: `[[run index, …], …]`.
+fn groups_of(groups: JsValue) -> Result<Vec<Vec<usize>>, JsError> {
+    serde_wasm_bindgen::from_value(groups)
+        .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))
+}
+
+/// Gives series `name` of run `run` of `drop` a role (`train`, `validation`, `test`, `other`) and a
+/// direction (`lower`, `higher`, `unknown`) by hand.
+fn correct(
+    drop: &mut Drop,
+    run: usize,
+    name: &str,
+    role: JsValue,
+    direction: JsValue,
+) -> Result<(), JsError> {
+    let role: Role = serde_wasm_bindgen::from_value(role)
+        .map_err(|e| JsError::new(&format!("`{name}` cannot take that role: {e}")))?;
+    let direction: Direction = serde_wasm_bindgen::from_value(direction)
+        .map_err(|e| JsError::new(&format!("`{name}` cannot take that direction: {e}")))?;
+    let corrected = drop
+        .runs
+        .get_mut(run)
+        .is_some_and(|r| r.correct(name, role, direction));
+    if corrected {
+        Ok(())
+    } else {
+        Err(JsError::new(&format!("run {run} has no series `{name}`")))
+    }
 }
 
 /// A log followed in the page's worker (see `follow::Follow`): `resume_at`, then `update` with
@@ -310,27 +487,29 @@ impl Follower {
     }
 }
 
-/// A share link's `d` value decoded and judged in the page's worker, packed as `Reader.finish`
-/// packs a drop: a link's cost never lands on the page's main thread.
+/// A share link's `d` value decoded and judged in the page's worker, kept there like a drop
+/// ([`Judge`]): a link's cost never lands on the page's main thread.
 #[wasm_bindgen]
-pub fn link_parts(d: &str, monitor: Option<String>) -> Result<JsValue, JsError> {
+pub fn link_judge(d: &str, monitor: Option<String>) -> Result<Judge, JsError> {
     let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
-    packed(
+    Ok(Judge::new(
         drop,
         &Options {
             monitor,
             ..Options::default()
         },
-    )
+    ))
 }
 
 /// A worker's analysis put back together on the main thread one column at a time, so that no
-/// single task copies a large log: `new Assembler(shape, report)`, `add(column)`…, `finish()`.
+/// single task copies a large log: `new Assembler(shape, report, values)`, `add(column)`…,
+/// `add_band(values)`… (the report's group bands, see [`Judge::parts`]), `finish()`.
 #[wasm_bindgen]
 pub struct Assembler {
     shape: parts::Shape,
     report: Report,
     columns: Vec<Vec<f64>>,
+    bands: Vec<Vec<f64>>,
 }
 
 #[wasm_bindgen]
@@ -344,6 +523,7 @@ impl Assembler {
             shape: serde_wasm_bindgen::from_value(shape).map_err(|e| damaged(&e.to_string()))?,
             report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
             columns: Vec::new(),
+            bands: Vec::new(),
         })
     }
 
@@ -352,8 +532,14 @@ impl Assembler {
         self.columns.push(column);
     }
 
+    /// The next array of the report's group bands, in the order the worker gave them.
+    pub fn add_band(&mut self, values: Vec<f64>) {
+        self.bands.push(values);
+    }
+
     /// The analysis, with no parsing or judging done here; `monitor` is the one the worker was given.
-    pub fn finish(self, monitor: Option<String>) -> Result<Analysis, JsError> {
+    pub fn finish(mut self, monitor: Option<String>) -> Result<Analysis, JsError> {
+        unbanded(&mut self.report, self.bands)?;
         let drop = parts::join(self.shape, self.columns).map_err(|e| damaged(&e))?;
         let options = Options {
             monitor,
@@ -461,6 +647,12 @@ impl Analysis {
         to_js(&self.report)
     }
 
+    /// The report as `report()` gives it but with the groups' bands empty: what the page shows
+    /// (the chart draws the bands from here), converted in a moment however many points they hold.
+    pub fn summary(&mut self) -> Result<JsValue, JsError> {
+        without_bands(&mut self.report, |report, _| to_js(report))
+    }
+
     /// The same runs judged on another series (`undefined` for the default choice).
     pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
         self.reanalyzed(
@@ -474,12 +666,10 @@ impl Analysis {
 
     /// The same runs with groups made by hand: `[[run index, …], …]` (each run leaves its fold group).
     pub fn with_groups(&self, groups: JsValue) -> Result<Analysis, JsError> {
-        let groups: Vec<Vec<usize>> = serde_wasm_bindgen::from_value(groups)
-            .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?;
         Ok(self.reanalyzed(
             self.drop.clone(),
             Options {
-                groups,
+                groups: groups_of(groups)?,
                 ..self.options.clone()
             },
         ))
@@ -494,19 +684,53 @@ impl Analysis {
         role: JsValue,
         direction: JsValue,
     ) -> Result<Analysis, JsError> {
-        let role: Role = serde_wasm_bindgen::from_value(role)
-            .map_err(|e| JsError::new(&format!("`{name}` cannot take that role: {e}")))?;
-        let direction: Direction = serde_wasm_bindgen::from_value(direction)
-            .map_err(|e| JsError::new(&format!("`{name}` cannot take that direction: {e}")))?;
         let mut drop = self.drop.clone();
-        let corrected = drop
-            .runs
-            .get_mut(run)
-            .is_some_and(|r| r.correct(name, role, direction));
-        if !corrected {
-            return Err(JsError::new(&format!("run {run} has no series `{name}`")));
-        }
+        correct(&mut drop, run, name, role, direction)?;
         Ok(self.reanalyzed(drop, self.options.clone()))
+    }
+
+    /// Series `name` of run `run` given a role and a direction by hand, in place and without
+    /// judging: the page's worker judges ([`Judge::correct`]) and `judged` takes its report.
+    pub fn correct(
+        &mut self,
+        run: usize,
+        name: &str,
+        role: JsValue,
+        direction: JsValue,
+    ) -> Result<(), JsError> {
+        // The prepared curves stay: they follow the series' values and the view, not their roles.
+        correct(&mut self.drop, run, name, role, direction)
+    }
+
+    /// Takes the report the page's worker judged these runs with ([`Judge::judge`]'s `{report,
+    /// bands}`, with the same `monitor` and `groups`), so that no judging happens on the main
+    /// thread; the page keeps that report's JS value as `summary()` would give it.
+    pub fn judged(
+        &mut self,
+        judged: JsValue,
+        monitor: Option<String>,
+        groups: JsValue,
+    ) -> Result<(), JsError> {
+        let field = |key: &str| {
+            js_sys::Reflect::get(&judged, &JsValue::from_str(key))
+                .map_err(|_| damaged(&format!("its answer has no {key}")))
+        };
+        let mut report: Report = serde_wasm_bindgen::from_value(field("report")?)
+            .map_err(|e| damaged(&e.to_string()))?;
+        let bands = field("bands")?
+            .dyn_into::<js_sys::Array>()
+            .map_err(|_| damaged("its bands are not a list"))?;
+        unbanded(&mut report, arrays_of(&bands))?;
+        if report.runs.len() != self.drop.runs.len() {
+            return Err(damaged("its report does not have a verdict for every run"));
+        }
+        self.options = Options {
+            monitor,
+            groups: groups_of(groups)?,
+        };
+        // The prepared curves stay: they follow the runs and the view, not the report.
+        self.report = report;
+        Ok(())
     }
 
     /// Sets the view: `{smoothing, smoother, log_y, ignore_outliers, x_axis, hidden, zoom, compare, band,
@@ -559,7 +783,7 @@ impl Analysis {
     ) -> Result<JsValue, JsError> {
         let backend = CanvasBackend::with_canvas_object(canvas)
             .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
-        let area = backend.into_drawing_area();
+        let area = Page::Canvas(backend).into_drawing_area();
         if self.comparing() {
             let style = Style { scale, dark };
             let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)
@@ -604,14 +828,24 @@ impl Analysis {
         Ok(vec![a.min(b), a.max(b)])
     }
 
-    /// The chart of run `index` under the current view as an SVG document.
+    /// The chart of run `index` under the current view as an SVG document (drawn on the canvas's
+    /// backend type, see [`Page`]).
     pub fn svg(&self, index: usize, width: u32, height: u32) -> Result<String, JsError> {
-        if self.comparing() {
-            return chart::overlay_svg(&self.drop, &self.report, &self.view, width, height)
-                .map_err(|e| JsError::new(&e));
-        }
-        let (run, report) = self.run(index)?;
-        chart::svg(run, report, &self.view, width, height).map_err(|e| JsError::new(&e))
+        let style = Style::default();
+        let document = if self.comparing() {
+            chart::svg_document(width, height, |svg| {
+                let area = Page::Svg(svg).into_drawing_area();
+                chart::overlay(&area, &self.drop, &self.report, &self.view, &style).map(|_| ())
+            })
+        } else {
+            let (run, report) = self.run(index)?;
+            let prepared = chart::prepare(run, &self.view);
+            chart::svg_document(width, height, |svg| {
+                let area = Page::Svg(svg).into_drawing_area();
+                chart::draw(&area, run, report, &self.view, &prepared, &style).map(|_| ())
+            })
+        };
+        document.map_err(|e| JsError::new(&e))
     }
 
     /// The drawn series of run `index` as CSV: `series,<x>,raw,smoothed`.

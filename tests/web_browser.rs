@@ -104,6 +104,24 @@ fn chart_exports_svg_with_verdict_banner() {
     assert!(svg.contains("overfitting"));
 }
 
+#[wasm_bindgen_test]
+/// The page draws its SVG export through the backend type it draws the canvas with
+/// (`src/web/backend.rs`): the document is the one `chart::svg` writes.
+fn the_pages_svg_export_is_the_chart_modules_svg() {
+    let keras: &[u8] = include_bytes!("../www/examples/keras-tomato-leaf.csv");
+    let mut files = Files::new();
+    files.add("training_log.csv", keras);
+    let page = files.analyze(None).expect("analysed");
+    let input = plateau::Input {
+        name: "training_log.csv",
+        bytes: keras,
+    };
+    let (drop, report) = plateau::check(&[input], &plateau::Options::default()).expect("checked");
+    let view = plateau::chart::View::default();
+    let direct = plateau::chart::svg(&drop.runs[0], &report.runs[0], &view, 800, 400).expect("svg");
+    assert_eq!(page.svg(0, 800, 400).expect("svg"), direct);
+}
+
 fn get(f: &wasm_bindgen::JsValue, k: &str) -> f64 {
     js_sys::Reflect::get(f, &k.into())
         .unwrap()

@@ -6,7 +6,7 @@ import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download
 import { startShare } from './share.js';
 import { runsFromUrl, resetRuns, startRuns } from './runs.js';
 import { open } from './plateau.js';
-import { readInWorker, assemble, nextTask } from './reading.js';
+import { readInWorker, assemble, nextTask, judgeInWorker } from './reading.js';
 import { showSeries } from './series.js';
 import { startFollow, titleFor } from './follow.js';
 import { droppedFiles, pickedFiles } from './folders.js';
@@ -29,7 +29,14 @@ const progressText = document.getElementById('progress-text');
 const EXAMPLE = new URL('examples/keras-tomato-leaf.csv', import.meta.url);
 
 let analysis = null;
+/** The shown report as `Analysis.summary` gives it (group bands left out; the JSON export asks for them). */
 let report = null;
+/** What the worker calls the shown drop, which it keeps for the controls' changes; null: judge here. */
+let held = null;
+/** Counts the analyses shown, so that a control's answer about an older one is dropped. */
+let shown = 0;
+/** Numbers the re-judgings after control changes, so that only the last one ends `aria-busy`. */
+let judging = 0;
 // View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
 // Their defaults and choices are the core's, so the view is read once the module has started (with
 // the page, so that the first drop waits for nothing); the controls show only with an analysis.
@@ -157,7 +164,7 @@ async function analyzeDrop(source, label, paths = null) {
       next.free();
       return;
     }
-    adopt(next, label);
+    adopt(next, label, parts === 'unavailable' ? null : parts.held);
   } catch (e) {
     status.textContent = '';
     failed(e);
@@ -169,17 +176,21 @@ async function analyzeDrop(source, label, paths = null) {
   }
 }
 
-// Shows a finished analysis (from files or a share link) in place of the previous one; returns its report.
-function adopt(next, label) {
+// Shows a finished analysis (from files or a share link) in place of the previous one; returns its
+// report. `kept`: what the worker that read it calls the drop it keeps (see `judgeInWorker`), or null.
+function adopt(next, label, kept = null) {
   if (!firstLoad) Object.assign(view, { zoom: null, hidden: [], monitor: null, run: 0 });
   if (!firstLoad) resetRuns(view);
   firstLoad = false;
-  return refresh(next, label);
+  return refresh(next, label, kept);
 }
 
 // Shows the same log read again (a followed file grew) keeping the view: zoom, smoothing, hidden
 // series, monitor, run. Returns the report.
-function refresh(next, label) {
+function refresh(next, label, kept = null) {
+  held = kept;
+  shown += 1;
+  verdictBox.removeAttribute('aria-busy');
   analysis?.free();
   analysis = view.groups.length ? next.with_groups(view.groups) : next;
   if (analysis !== next) next.free();
@@ -195,7 +206,7 @@ function grow(answer, label) {
 
 // Shows the analysis after it changed: report, choices, chart. Returns the report.
 function shown(label) {
-  report = analysis.report();
+  report = analysis.summary();
   if (view.run >= report.runs.length) view.run = 0;
   alertBox.hidden = true;
   alertBox.textContent = '';
@@ -265,16 +276,13 @@ function render() {
   runs.paint(chart.frame, together);
 }
 
-/** After a control changed `view`: re-judge if the monitored series changed, then redraw. */
+/** After a control changed `view`: re-judge if the monitored series or the groups changed, then redraw. */
 function changed(kind) {
   if (!analysis) return;
   try {
     if (kind === 'monitor' || kind === 'groups') {
-      const next = kind === 'groups' ? analysis.with_groups(view.groups) : analysis.with_monitor(view.monitor ?? undefined);
-      analysis.free();
-      analysis = next;
-      report = analysis.report();
-      showReport(report);
+      rejudge(kind);
+      return;
     }
     if (kind !== 'view') refreshChoices();
     viewToUrl(view);
@@ -292,16 +300,48 @@ function refreshChoices() {
 
 /** A role or direction set by hand: the run is judged again with it. */
 function correct(run, name, role, direction) {
+  rejudge('series', [run, name, role, direction]);
+}
+
+/**
+ * Judges the shown runs again after control `kind` changed (`monitor`, `groups`, or `series` with
+ * `correction`: `[run, name, role, direction]`), then shows the verdicts and redraws. The worker that
+ * read the drop judges it and this thread only takes the report; where it no longer holds the drop
+ * (or none runs), the judging happens here. `#verdict` is `aria-busy` meanwhile.
+ */
+async function rejudge(kind, correction) {
+  const mine = shown;
+  const monitor = view.monitor ?? undefined;
+  const groups = view.groups;
+  viewToUrl(view);
+  verdictBox.setAttribute('aria-busy', 'true');
+  const busy = ++judging;
   try {
-    const next = analysis.with_series(run, name, role, direction);
-    analysis.free();
-    analysis = next;
-    report = analysis.report();
+    const judged = await judgeInWorker(held, monitor, groups, correction);
+    if (mine !== shown) return;
+    if (judged === null) {
+      held = null;
+      // The current view's monitor and groups: an answer overtaken by later changes ends the same.
+      const next = kind === 'series' ? analysis.with_series(...correction)
+        : kind === 'groups' ? analysis.with_groups(view.groups) : analysis.with_monitor(view.monitor ?? undefined);
+      analysis.free();
+      analysis = next;
+      report = analysis.summary();
+    } else {
+      if (correction) analysis.correct(...correction);
+      analysis.judged(judged, monitor, groups);
+      // The worker's report is what `analysis.summary()` would give: not converted a second time.
+      report = judged.report;
+    }
     showReport(report);
     refreshChoices();
     render();
   } catch (e) {
-    failed(e);
+    // The worker and this thread may now disagree about the runs: judge here from now on.
+    held = null;
+    if (mine === shown) failed(e);
+  } finally {
+    if (busy === judging) verdictBox.removeAttribute('aria-busy');
   }
 }
 
@@ -317,7 +357,8 @@ const exporters = {
     download(new Blob([svg], { type: 'image/svg+xml' }), `${runName()}.svg`);
   },
   csv: () => download(new Blob([analysis.csv(view.run)], { type: 'text/csv' }), `${runName()}.csv`),
-  json: () => download(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }), `${runName()}.json`),
+  // The whole report, group bands included (the page's `report` leaves their values out).
+  json: () => download(new Blob([JSON.stringify(analysis.report(), null, 2)], { type: 'application/json' }), `${runName()}.json`),
 };
 for (const [kind, save] of Object.entries(exporters)) {
   document.getElementById(`export-${kind}`).addEventListener('click', () => {

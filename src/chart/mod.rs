@@ -268,12 +268,10 @@ pub fn svg(
     height: u32,
 ) -> Result<String, String> {
     let prepared = prepare(run, view);
-    let mut out = String::new();
-    {
-        let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        draw(&area, run, report, view, &prepared, &Style::default())?;
-    }
-    Ok(xml_text(out))
+    svg_document(width, height, |backend| {
+        let area = backend.into_drawing_area();
+        draw(&area, run, report, view, &prepared, &Style::default()).map(|_| ())
+    })
 }
 
 /// Every run of a drop drawn together (see [`overlay`]) as an SVG document.
@@ -284,11 +282,21 @@ pub fn overlay_svg(
     width: u32,
     height: u32,
 ) -> Result<String, String> {
+    svg_document(width, height, |backend| {
+        let area = backend.into_drawing_area();
+        overlay(&area, drop, report, view, &Style::default()).map(|_| ())
+    })
+}
+
+/// The SVG document `paint` draws on a `width` × `height` SVG backend. The page wraps that backend
+/// in the one it draws its canvas with, so that its module holds one copy of the chart code.
+pub fn svg_document(
+    width: u32,
+    height: u32,
+    paint: impl FnOnce(SVGBackend<'_>) -> Result<(), String>,
+) -> Result<String, String> {
     let mut out = String::new();
-    {
-        let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        overlay(&area, drop, report, view, &Style::default())?;
-    }
+    paint(SVGBackend::with_string(&mut out, (width, height)))?;
     Ok(xml_text(out))
 }
 

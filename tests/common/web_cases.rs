@@ -1,6 +1,8 @@
 //! Boundary cases shared by the Node and the Chromium wasm test binaries.
 
-use plateau::web::{group_runs, is_share_data, vocabulary, Analysis, Assembler, Files, Reader};
+use plateau::web::{
+    group_runs, is_share_data, vocabulary, Analysis, Assembler, Files, Judge, Reader,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -105,6 +107,28 @@ fn json(value: &JsValue) -> String {
         .expect("a string")
 }
 
+/// What the page puts together from a worker's `judge.parts()`, as `www/reading.js` does.
+fn assembled(judge: &mut Judge) -> Analysis {
+    let packed = judge.parts().expect("packed");
+    let arrays = |key: &str| -> Vec<Vec<f64>> {
+        js_sys::Array::from(&field(&packed, key))
+            .iter()
+            .map(|c| js_sys::Float64Array::from(c).to_vec())
+            .collect()
+    };
+    let columns = arrays("columns");
+    let total = columns.iter().map(Vec::len).sum();
+    let mut assembler = Assembler::new(field(&packed, "shape"), field(&packed, "report"), total)
+        .expect("the worker's parts are whole");
+    for column in columns {
+        assembler.add(column);
+    }
+    for values in arrays("bands") {
+        assembler.add_band(values);
+    }
+    assembler.finish(None).expect("assembled")
+}
+
 #[wasm_bindgen_test]
 fn reader_in_chunks_then_assembler_gives_the_files_analysis() {
     for (name, bytes) in [
@@ -120,19 +144,8 @@ fn reader_in_chunks_then_assembler_gives_the_files_analysis() {
             reader.push(chunk).expect("a log");
         }
         reader.end().expect("the file reads");
-        let packed = reader.finish(None).expect("judged");
-        let columns = js_sys::Array::from(&field(&packed, "columns"));
-        let total: usize = columns
-            .iter()
-            .map(|c| js_sys::Float64Array::from(c).length() as usize)
-            .sum();
-        let mut assembler =
-            Assembler::new(field(&packed, "shape"), field(&packed, "report"), total)
-                .expect("the worker's parts are whole");
-        for column in columns.iter() {
-            assembler.add(js_sys::Float64Array::from(column).to_vec());
-        }
-        let there = assembler.finish(None).expect("assembled");
+        let mut judge = reader.finish(None).expect("judged");
+        let there = assembled(&mut judge);
         assert_eq!(
             json(&there.report().expect("report")),
             json(&here.report().expect("report")),
@@ -173,7 +186,11 @@ fn folder_reader_skips_a_checkpoint_unread_and_matches_files_in_a_folder() {
             );
         }
     }
-    let packed = reader.finish(None).expect("judged");
+    let packed = reader
+        .finish(None)
+        .expect("judged")
+        .parts()
+        .expect("packed");
     let here = files.analyze(None).expect("analysed");
     let report = here.report().expect("report");
     let worker = field(&packed, "report");
@@ -335,4 +352,106 @@ fn groups_give_their_findings_and_member_verdicts_apart() {
     let findings = strings(&field(&row, "findings"));
     assert!(findings[0].contains("of 3 folds agree"), "{findings:?}");
     assert!(findings.iter().all(|l| !lines.contains(l)), "{findings:?}");
+}
+
+const FOLDS: [&[u8]; 3] = [
+    include_bytes!("../fixtures/folds/mlp_fold0.csv"),
+    include_bytes!("../fixtures/folds/mlp_fold1.csv"),
+    include_bytes!("../fixtures/folds/mlp_fold2.csv"),
+];
+
+/// Three folds read in the worker's `Reader`, kept as its `Judge`, and the same read by `Files`.
+fn folds() -> (Judge, Analysis) {
+    let mut files = Files::new();
+    let mut reader = Reader::new(None);
+    for (k, bytes) in FOLDS.iter().enumerate() {
+        let name = format!("mlp_fold{k}.csv");
+        files.add(&name, bytes);
+        reader.begin(&name, bytes.len() as f64);
+        reader.push(bytes).expect("a log");
+        reader.end().expect("the file reads");
+    }
+    let judge = reader.finish(None).expect("judged");
+    (judge, files.analyze(None).expect("analysed"))
+}
+
+#[wasm_bindgen_test]
+fn fold_bands_cross_as_typed_arrays_and_come_back_whole() {
+    let (mut judge, here) = folds();
+    let report = here.report().expect("report");
+    let band = field(
+        &js_sys::Array::from(&field(&report, "groups")).get(0),
+        "band",
+    );
+    assert!(
+        js_sys::Array::from(&field(&band, "x")).length() > 10,
+        "the folds make a group with a band"
+    );
+    let mut there = assembled(&mut judge);
+    assert_eq!(json(&there.report().expect("report")), json(&report));
+    let summary = there.summary().expect("summary");
+    let shown = field(
+        &js_sys::Array::from(&field(&summary, "groups")).get(0),
+        "band",
+    );
+    assert_eq!(
+        js_sys::Array::from(&field(&shown, "x")).length(),
+        0,
+        "the page's summary leaves the band out"
+    );
+    assert_eq!(
+        json(&there.report().expect("report")),
+        json(&report),
+        "and the report keeps it"
+    );
+}
+
+#[wasm_bindgen_test]
+fn changes_judged_by_the_worker_give_the_page_threads_judgment() {
+    let (mut judge, here) = folds();
+    let mut page = assembled(&mut judge);
+    let role = JsValue::from_str("validation");
+    let higher = JsValue::from_str("higher");
+    let groups = || serde_wasm_bindgen::to_value(&vec![vec![0usize, 2]]).expect("groups");
+    let expected = here
+        .with_monitor(Some("val_loss".into()))
+        .with_series(1, "val_loss", role.clone(), higher.clone())
+        .expect("corrected")
+        .with_groups(groups())
+        .expect("grouped");
+    assert_ne!(
+        json(&expected.report().expect("report")),
+        json(&here.report().expect("report")),
+        "the changes change the judgment"
+    );
+    judge
+        .correct(1, "val_loss", role.clone(), higher.clone())
+        .expect("corrected");
+    let answer = judge
+        .judge(Some("val_loss".into()), groups())
+        .expect("judged");
+    page.correct(1, "val_loss", role, higher)
+        .expect("corrected");
+    page.judged(answer.clone(), Some("val_loss".into()), groups())
+        .expect("the worker's answer is whole");
+    assert_eq!(
+        json(&page.report().expect("report")),
+        json(&expected.report().expect("report"))
+    );
+    assert_eq!(
+        json(&field(&answer, "report")),
+        json(&page.summary().expect("summary"))
+    );
+    assert_eq!(
+        page.share_fragment(),
+        expected.share_fragment(),
+        "the same runs, corrections included"
+    );
+    let later = page.with_monitor(Some("loss".into()));
+    let fresh = expected.with_monitor(Some("loss".into()));
+    assert_eq!(
+        json(&later.report().expect("report")),
+        json(&fresh.report().expect("report")),
+        "the page keeps the worker's monitor and groups for judging on its own later"
+    );
 }

@@ -215,6 +215,7 @@ test('picking another monitored series re-judges the run and redraws', async () 
   const before = await canvasPrint(page);
   assert.equal(await page.isVisible('#run-field'), false, 'one run: no run picker');
   await page.selectOption('#monitor', 'val_accuracy');
+  await page.waitForSelector('#verdict:not([aria-busy])');
   assert.equal((await fragment(page)).get('monitor'), 'val_accuracy');
   assert.equal(await page.textContent('#verdict .run .monitor'), 'val_accuracy');
   assert.notEqual(await canvasPrint(page), before);

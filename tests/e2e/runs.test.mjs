@@ -112,6 +112,7 @@ test('runs picked by hand become a group with a pooled verdict; clearing removes
   await page.check('#run-list [data-run="0"] .pick');
   await page.check('#run-list [data-run="2"] .pick');
   await page.click('#group-runs');
+  await page.waitForSelector('#verdict:not([aria-busy])');
   const group = await page.$eval('#groups [data-group="0"]', (e) => ({
     verdict: e.dataset.verdict,
     members: [...e.querySelectorAll('.member')].map((m) => m.dataset.run),
@@ -140,6 +141,7 @@ test('runs picked by hand become a group with a pooled verdict; clearing removes
   assert.deepEqual(shared.errors, []);
   await shared.context.close();
   await page.click('#ungroup-runs');
+  await page.waitForSelector('#verdict:not([aria-busy])');
   assert.equal(await page.$$eval('#groups [data-group]', (els) => els.length), 0);
   assert.equal((await fragment(page)).get('groups'), null);
   assert.deepEqual(errors, []);
