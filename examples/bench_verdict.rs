@@ -159,7 +159,7 @@ fn timing(n: usize) {
         runs: vec![Run {
             name: "synthetic".to_string(),
             source: "bench".to_string(),
-            dialect: "synthetic".to_string(),
+            dialect: plateau::ingest::Dialect::Csv,
             info: Vec::new(),
             series,
         }],

@@ -198,7 +198,7 @@ fn pooled(
             .map(|r| r.source.as_str())
             .collect::<Vec<_>>()
             .join(", "),
-        dialect: runs[0].dialect.clone(),
+        dialect: runs[0].dialect,
         info: Vec::new(),
         series: shared
             .iter()

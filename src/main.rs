@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use plateau::ingest::Dialect;
 use plateau::model::{Axis, Direction, Kind, Role};
 use plateau::{Drop, Input, Options, Verdict};
 use serde::Serialize;
@@ -253,7 +254,7 @@ struct SeriesSummary<'a> {
 struct RunSummary<'a> {
     name: &'a str,
     source: &'a str,
-    dialect: &'a str,
+    dialect: Dialect,
     series: Vec<SeriesSummary<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     info: &'a [(String, String)],
@@ -272,7 +273,7 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
         .map(|run| RunSummary {
             name: &run.name,
             source: &run.source,
-            dialect: &run.dialect,
+            dialect: run.dialect,
             info: &run.info,
             series: run
                 .series

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::Dialect;
+
 /// What a series' x values count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -143,9 +145,8 @@ pub struct Run {
     pub name: String,
     /// The file (or files, joined with ", ") it came from.
     pub source: String,
-    /// The log dialect it was read as: keras, pandas, lightning, ultralytics, yolov5, fastai,
-    /// tensorboard, wandb, hf_trainer, detectron2, mlflow or csv.
-    pub dialect: String,
+    /// The log dialect it was read as (serialised as its name: `keras`, `lightning`, …).
+    pub dialect: Dialect,
     pub series: Vec<Series>,
     /// What the log says about the run besides curves, as (name, value): hyper-parameters
     /// (`hparams.yaml`, TensorBoard's hparams plugin, MLflow params) and the event file version.
@@ -167,11 +168,11 @@ impl Run {
     }
 
     /// A run whose train and validation series know their partners.
-    pub fn new(name: &str, source: &str, dialect: &str, series: Vec<Series>) -> Run {
+    pub fn new(name: &str, source: &str, dialect: Dialect, series: Vec<Series>) -> Run {
         let mut run = Run {
             name: name.to_string(),
             source: source.to_string(),
-            dialect: dialect.to_string(),
+            dialect,
             series,
             info: Vec::new(),
         };

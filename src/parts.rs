@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::Dialect;
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 
 /// Everything about a drop but its values, which are referred to by column number.
@@ -17,7 +18,7 @@ pub struct Shape {
 pub struct RunShape {
     pub name: String,
     pub source: String,
-    pub dialect: String,
+    pub dialect: Dialect,
     pub series: Vec<SeriesShape>,
     #[serde(default)]
     pub info: Vec<(String, String)>,

@@ -10,7 +10,7 @@ use plateau::{analyze, Options, RunReport};
 use plotters::prelude::*;
 
 fn run(series: Vec<Series>) -> Run {
-    Run::new("steps", "steps.csv", "csv", series)
+    Run::new("steps", "steps.csv", plateau::ingest::Dialect::Csv, series)
 }
 
 fn report_of(run: &Run) -> RunReport {

@@ -103,7 +103,7 @@ fn long_run() -> plateau::Run {
     plateau::Run {
         name: "long".into(),
         source: "long.csv".into(),
-        dialect: "keras".into(),
+        dialect: plateau::ingest::Dialect::Keras,
         info: Vec::new(),
         series: vec![plateau::Series::named(
             "loss",

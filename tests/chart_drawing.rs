@@ -17,7 +17,7 @@ fn run(series: Vec<Series>) -> Run {
     Run {
         name: "hand".into(),
         source: "hand.csv".into(),
-        dialect: "keras".into(),
+        dialect: plateau::ingest::Dialect::Keras,
         info: Vec::new(),
         series,
     }

@@ -179,7 +179,7 @@ fn report_of_five_folds_carries_pooled_verdict_of_mean_curve() {
     let mean_run = plateau::Run {
         name: "mean".to_string(),
         source: "test".to_string(),
-        dialect: "test".to_string(),
+        dialect: plateau::ingest::Dialect::Csv,
         info: Vec::new(),
         series: vec![plateau::Series {
             x: group.band.x.clone(),

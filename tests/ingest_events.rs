@@ -113,7 +113,7 @@ fn lightning_events_alone_judge_like_its_metrics_csv() {
     let events = folder("lightning_tb");
     let run = only(&events);
     assert_eq!(
-        (run.name.as_str(), run.dialect.as_str()),
+        (run.name.as_str(), run.dialect.name()),
         ("version_0", "lightning")
     );
     assert_equivalent(
@@ -155,7 +155,7 @@ fn keras_train_and_validation_folders_pair_epoch_loss_like_csvlogger() {
     let drop = folder("keras_logs");
     let run = only(&drop);
     assert_eq!(
-        (run.name.as_str(), run.dialect.as_str()),
+        (run.name.as_str(), run.dialect.name()),
         ("keras_logs", "keras")
     );
     let val = run.series("val_loss").unwrap();
@@ -171,7 +171,7 @@ fn hugging_face_runs_folder_judges_like_trainer_state() {
     let drop = folder("hf_runs");
     let run = only(&drop);
     assert_eq!(
-        (run.name.as_str(), run.dialect.as_str()),
+        (run.name.as_str(), run.dialect.name()),
         ("runs/Nov30_12-00-00_host", "hf_trainer")
     );
     assert!(run.series("train_runtime").is_none() && run.series("epoch").is_none());
@@ -194,7 +194,7 @@ fn mlflow_store_runs_are_named_by_run_name_with_params() {
         "{names:?}"
     );
     let baseline = drop.runs.iter().find(|r| r.name == "baseline").unwrap();
-    assert_eq!(baseline.dialect, "mlflow");
+    assert_eq!(baseline.dialect.name(), "mlflow");
     assert!(baseline
         .info
         .contains(&("lr".to_string(), "0.01".to_string())));

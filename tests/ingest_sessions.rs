@@ -190,7 +190,7 @@ fn ultralytics_results_with_a_fresh_run_appended_are_two_runs() {
     }
     let (drop, report) = checked(&[("results.csv", &text)]);
     assert_eq!(drop.runs.len(), 2);
-    assert!(drop.runs.iter().all(|r| r.dialect == "ultralytics"));
+    assert!(drop.runs.iter().all(|r| r.dialect.name() == "ultralytics"));
     assert_eq!(report.runs.len(), 2);
 }
 
@@ -249,7 +249,7 @@ fn version_1_link_with_the_step_going_back_is_resolved_like_a_dropped_file() {
         runs: vec![plateau::Run::new(
             "a",
             "run-a-tag-loss.csv",
-            "tensorboard",
+            plateau::ingest::Dialect::TensorBoard,
             vec![Series::named(
                 "loss",
                 plateau::model::Axis::Step,

@@ -126,7 +126,7 @@ fn nan_infinities_and_negative_zero_keep_their_bits() {
         runs: vec![Run {
             name: "odd".into(),
             source: "odd.csv".into(),
-            dialect: "keras".into(),
+            dialect: plateau::ingest::Dialect::Keras,
             info: Vec::new(),
             series: vec![
                 Series::named(
@@ -164,7 +164,7 @@ fn special_values_inside_otherwise_regular_columns_keep_their_bits() {
         runs: vec![Run {
             name: "mixed".into(),
             source: "mixed.csv".into(),
-            dialect: "table".into(),
+            dialect: plateau::ingest::Dialect::Csv,
             info: Vec::new(),
             series: vec![
                 Series::named("loss", Axis::Step, x.clone(), decimal),
@@ -182,7 +182,7 @@ fn empty_and_unicode_names_round_trip() {
         runs: vec![Run {
             name: "héllo <b>ü</b> 🚀".into(),
             source: String::new(),
-            dialect: "keras".into(),
+            dialect: plateau::ingest::Dialect::Keras,
             info: Vec::new(),
             series: vec![Series::named("", Axis::WallTime, Vec::new(), Vec::new())],
         }],

@@ -19,7 +19,7 @@ fn judge_with(series: Vec<Series>, monitor: Option<&str>) -> RunReport {
         runs: vec![Run {
             name: "run".to_string(),
             source: "test".to_string(),
-            dialect: "test".to_string(),
+            dialect: plateau::ingest::Dialect::Csv,
             info: Vec::new(),
             series,
         }],
@@ -618,7 +618,12 @@ fn printed_resolution_floors_the_noise() {
 }
 
 fn shape_of(lr: Vec<f64>) -> plateau::analysis::schedule::Schedule {
-    let run = Run::new("r", "t", "csv", vec![series("learning_rate", lr)]);
+    let run = Run::new(
+        "r",
+        "t",
+        plateau::ingest::Dialect::Csv,
+        vec![series("learning_rate", lr)],
+    );
     plateau::analysis::schedule::schedule(&run).expect("a schedule")
 }
 

@@ -16,6 +16,7 @@ mod verdict;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{compare, GroupReport, Rank};
+use crate::ingest::Dialect;
 use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
 
 pub use early_stopping::Emulation;
@@ -40,7 +41,7 @@ pub struct Report {
 pub struct RunReport {
     pub name: String,
     pub source: String,
-    pub dialect: String,
+    pub dialect: Dialect,
     /// The series the verdict is about (`None` when the run has nothing to judge).
     pub monitor: Option<String>,
     pub direction: Direction,
@@ -209,7 +210,7 @@ pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
     let base = |monitor: Option<&Series>| RunReport {
         name: run.name.clone(),
         source: run.source.clone(),
-        dialect: run.dialect.clone(),
+        dialect: run.dialect,
         monitor: monitor.map(|m| m.name.clone()),
         direction: monitor.map_or(Direction::Unknown, |m| m.direction),
         verdict: Verdict::Insufficient,

@@ -110,7 +110,7 @@ pub fn resolve(mut run: Run) -> (Vec<Run>, Vec<String>) {
             } else {
                 format!("{} #{}", run.name, k + 1)
             };
-            Run::new(&name, &run.source, &run.dialect, series)
+            Run::new(&name, &run.source, run.dialect, series)
         })
         .collect();
     notes.extend(warning);
