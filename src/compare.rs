@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, fmt_v, Options, Point, Report, Verdict};
 use crate::model::{Direction, Drop, Run, Series};
+use crate::stats::{median, MAD_TO_SD};
 
 /// What the runs of one drop say together.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -413,10 +414,5 @@ fn noise(s: &Series) -> f64 {
             .map(|w| (w[1] - w[0]).abs())
             .filter(|v| v.is_finite())
             .collect();
-    if d.is_empty() {
-        return 0.0;
-    }
-    let mid = d.len() / 2;
-    let (_, median, _) = d.select_nth_unstable_by(mid, f64::total_cmp);
-    *median * 1.4826 / std::f64::consts::SQRT_2
+    median(&mut d).map_or(0.0, |m| m * MAD_TO_SD / std::f64::consts::SQRT_2)
 }

@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod model;
 pub mod parts;
 pub mod share;
+pub mod stats;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

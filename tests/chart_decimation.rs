@@ -1,7 +1,8 @@
 //! Min/max-per-column decimation and the y-range rules.
 #![cfg(not(target_arch = "wasm32"))]
 
-use plateau::chart::{pieces, quantile, y_range};
+use plateau::chart::{pieces, y_range};
+use plateau::stats::quantile;
 
 fn finite(y: f64) -> bool {
     y.is_finite()

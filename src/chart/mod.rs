@@ -31,7 +31,7 @@ pub use hover::{hover, Readout, Row};
 pub use layout::{family, panels, Panel, PanelKind};
 pub use overlay::{overlay, run_color, BandKind, HEIGHT as OVERLAY_HEIGHT};
 pub use prepare::{Pieces, Prepared};
-pub use scale::{quantile, y_range, y_range_keeping};
+pub use scale::{y_range, y_range_keeping};
 pub use smooth::{ema, ema_spaced, forward_pieces, gaussian, smooth, Smoother};
 pub use theme::{hex, verdict_color, Theme, PALETTE};
 pub use xaxis::{choices, XAxis, XMap};
