@@ -440,3 +440,26 @@ fn values_near_the_largest_float_keep_every_axis_finite() {
         assert!(!log || lo > 0.0);
     }
 }
+
+#[test]
+fn page_styles_verdicts_in_the_chart_themes_colours() {
+    // The chart theme is the source; the page's CSS variables repeat its values in one block that
+    // the dark scheme does not override, so the run rows and the canvas never disagree.
+    let css = include_str!("../www/style.css");
+    for verdict in [
+        plateau::Verdict::Improving,
+        plateau::Verdict::Plateau,
+        plateau::Verdict::Overfitting,
+        plateau::Verdict::Diverging,
+        plateau::Verdict::Insufficient,
+    ] {
+        let var = format!("--{}:", verdict.as_str());
+        let values: Vec<&str> = css
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix(var.as_str()))
+            .map(|v| v.trim().trim_end_matches(';'))
+            .collect();
+        let theme = chart::hex(chart::verdict_color(verdict));
+        assert_eq!(values, [theme.as_str()], "{var} in www/style.css");
+    }
+}
