@@ -384,10 +384,7 @@ fn word<T: Serialize>(value: &T) -> String {
 }
 
 fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[PathBuf]) -> ExitCode {
-    let options = Options {
-        monitor,
-        ..Options::default()
-    };
+    let options = Options::monitoring(monitor);
     let report = match with_files(files, |inputs, folder| {
         if folder {
             plateau::check_folder(inputs, &options)

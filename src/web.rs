@@ -90,16 +90,13 @@ impl Files {
             .iter()
             .map(|(name, bytes)| Input { name, bytes })
             .collect();
-        let options = Options {
-            monitor,
-            ..Options::default()
-        };
+        let options = Options::monitoring(monitor);
         let checked = if self.folder {
             crate::check_folder(&inputs, &options)
         } else {
             crate::check(&inputs, &options)
         };
-        let (drop, report) = checked.map_err(|e| JsError::new(&e.to_string()))?;
+        let (drop, report) = checked?;
         Ok(Analysis::new(drop, report, options))
     }
 }
@@ -134,9 +131,7 @@ impl Reader {
 
     /// The next chunk of the current file.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
-        self.stream
-            .push(chunk)
-            .map_err(|e| JsError::new(&e.to_string()))
+        self.stream.push(chunk).map_err(JsError::from)
     }
 
     /// Whether the current file's chunks are still wanted (a folder's file whose first bytes show
@@ -152,29 +147,20 @@ impl Reader {
 
     /// Ends the current file.
     pub fn end(&mut self) -> Result<(), JsError> {
-        self.stream.end().map_err(|e| JsError::new(&e.to_string()))
+        self.stream.end().map_err(JsError::from)
     }
 
     /// Judges the drop and returns it ready to post to the main thread:
     /// `{shape, columns: [Float64Array], report}` (see `Assembler`).
     pub fn finish(self, monitor: Option<String>) -> Result<JsValue, JsError> {
-        let drop = self
-            .stream
-            .finish()
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let drop = self.stream.finish()?;
         packed(drop, monitor)
     }
 }
 
 /// `drop` judged with `monitor`, as `{shape, columns: [Float64Array], report}` for `Assembler`.
 fn packed(drop: Drop, monitor: Option<String>) -> Result<JsValue, JsError> {
-    let report = analyze(
-        &drop,
-        &Options {
-            monitor,
-            ..Options::default()
-        },
-    );
+    let report = analyze(&drop, &Options::monitoring(monitor));
     let (shape, columns) = parts::split(drop);
     let arrays = js_sys::Array::new();
     for column in &columns {
@@ -222,7 +208,7 @@ impl Follower {
         self.follow
             .update(at as u64, bytes)
             .map(|c| c.as_str().to_string())
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(JsError::from)
     }
 
     /// Bytes read so far.
@@ -232,10 +218,7 @@ impl Follower {
 
     /// The runs read so far judged with `monitor`, packed like `Reader.finish`, plus `rows`.
     pub fn packed(&mut self, monitor: Option<String>) -> Result<JsValue, JsError> {
-        let drop = self
-            .follow
-            .drop()
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let drop = self.follow.drop()?;
         let rows = crate::follow::rows(&drop);
         let out = packed(drop, monitor)?;
         js_sys::Reflect::set(
@@ -252,7 +235,7 @@ impl Follower {
 /// packs a drop: a link's cost never lands on the page's main thread.
 #[wasm_bindgen]
 pub fn link_parts(d: &str, monitor: Option<String>) -> Result<JsValue, JsError> {
-    let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
+    let drop = crate::share::decode(d)?;
     packed(drop, monitor)
 }
 
@@ -287,10 +270,7 @@ impl Assembler {
     /// The analysis, with no parsing or judging done here; `monitor` is the one the worker was given.
     pub fn finish(self, monitor: Option<String>) -> Result<Analysis, JsError> {
         let drop = parts::join(self.shape, self.columns).map_err(|e| damaged(&e))?;
-        let options = Options {
-            monitor,
-            ..Options::default()
-        };
+        let options = Options::monitoring(monitor);
         Ok(Analysis::new(drop, self.report, options))
     }
 }
@@ -316,14 +296,14 @@ pub struct Analysis {
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(JsError::from)
 }
 
 /// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
 fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(JsError::from)
 }
 
 impl Analysis {
@@ -494,8 +474,7 @@ impl Analysis {
         let area = backend.into_drawing_area();
         if self.comparing() {
             let style = Style { scale, dark };
-            let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)
-                .map_err(|e| JsError::new(&e))?;
+            let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)?;
             let out = to_js(&frame);
             self.frame = Some((index, frame));
             return out;
@@ -509,8 +488,7 @@ impl Analysis {
             &self.view,
             self.prepared()?,
             &Style { scale, dark },
-        )
-        .map_err(|e| JsError::new(&e))?;
+        )?;
         let out = to_js(&frame);
         self.frame = Some((index, frame));
         out
@@ -540,17 +518,17 @@ impl Analysis {
     pub fn svg(&self, index: usize, width: u32, height: u32) -> Result<String, JsError> {
         if self.comparing() {
             return chart::overlay_svg(&self.drop, &self.report, &self.view, width, height)
-                .map_err(|e| JsError::new(&e));
+                .map_err(JsError::from);
         }
         let (run, report) = self.run(index)?;
-        chart::svg(run, report, &self.view, width, height).map_err(|e| JsError::new(&e))
+        chart::svg(run, report, &self.view, width, height).map_err(JsError::from)
     }
 
     /// The drawn series of run `index` as CSV: `series,<x>,raw,smoothed`.
     pub fn csv(&mut self, index: usize) -> Result<String, JsError> {
         self.prepare(index)?;
         let (run, report) = self.run(index)?;
-        chart::csv(run, report, &self.view, self.prepared()?).map_err(|e| JsError::new(&e))
+        chart::csv(run, report, &self.view, self.prepared()?).map_err(JsError::from)
     }
 }
 
@@ -564,11 +542,8 @@ impl Analysis {
 
     /// The analysis of the runs a share link's `d` value carries; a damaged link is one sentence.
     pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
-        let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
-        let options = Options {
-            monitor,
-            ..Options::default()
-        };
+        let drop = crate::share::decode(d)?;
+        let options = Options::monitoring(monitor);
         let report = crate::analyze(&drop, &options);
         Ok(Analysis::new(drop, report, options))
     }

@@ -180,6 +180,16 @@ pub struct Options {
     pub groups: Vec<Vec<usize>>,
 }
 
+impl Options {
+    /// The options that judge `monitor` (the default choice when `None`), with no groups by hand.
+    pub fn monitoring(monitor: Option<String>) -> Options {
+        Options {
+            monitor,
+            ..Options::default()
+        }
+    }
+}
+
 /// Analyses every run of a drop, then the runs together (groups and ranking).
 pub fn analyze(drop: &Drop, options: &Options) -> Report {
     let mut report = Report {

@@ -36,6 +36,31 @@ pub use smooth::{ema, ema_spaced, forward_pieces, gaussian, smooth, Smoother};
 pub use theme::{hex, verdict_color, Theme, PALETTE};
 pub use xaxis::{choices, XAxis, XMap};
 
+/// Why a chart could not be drawn or written out; the message is the backend's or the writer's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// The drawing backend failed (a canvas without its context, an SVG string that could not grow).
+    Drawing(String),
+    /// The CSV export could not be written.
+    Csv(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Drawing(why) | Error::Csv(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Error {
+    fn from(e: DrawingAreaErrorKind<E>) -> Error {
+        Error::Drawing(e.to_string())
+    }
+}
+
 /// How to draw: `scale` is the device pixel ratio (text and lines grow with it).
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -172,13 +197,13 @@ pub fn draw<DB: DrawingBackend>(
     view: &View,
     prepared: &Prepared,
     style: &Style,
-) -> Result<Frame, String> {
+) -> Result<Frame, Error> {
     let theme = Theme::new(style.dark);
     let s = style.scale;
     let px = |v: f64| (v * s).round() as i32;
-    area.fill(&theme.bg).map_err(|e| e.to_string())?;
+    area.fill(&theme.bg)?;
     let (banner, plot) = area.split_vertically(px(f64::from(BANNER)));
-    panel::banner(&banner, report, &theme, s).map_err(|e| e.to_string())?;
+    panel::banner(&banner, report, &theme, s)?;
 
     let layout = panels(run, report);
     let (x_min, x_max) = x_extent(prepared, &layout, view);
@@ -218,11 +243,11 @@ pub fn draw<DB: DrawingBackend>(
             map: &map,
             x_labels: last,
         };
-        let (frame, lr) = panel::draw(&area, &ctx, p).map_err(|e| e.to_string())?;
+        let (frame, lr) = panel::draw(&area, &ctx, p)?;
         left_right = lr;
         frames.push(frame);
     }
-    area.present().map_err(|e| e.to_string())?;
+    area.present()?;
     let legend = layout
         .iter()
         .enumerate()
@@ -266,7 +291,7 @@ pub fn svg(
     view: &View,
     width: u32,
     height: u32,
-) -> Result<String, String> {
+) -> Result<String, Error> {
     let prepared = prepare(run, view);
     let mut out = String::new();
     {
@@ -283,7 +308,7 @@ pub fn overlay_svg(
     view: &View,
     width: u32,
     height: u32,
-) -> Result<String, String> {
+) -> Result<String, Error> {
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();

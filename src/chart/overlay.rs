@@ -63,13 +63,13 @@ pub fn overlay<DB: DrawingBackend>(
     report: &Report,
     view: &View,
     style: &Style,
-) -> Result<Frame, String> {
+) -> Result<Frame, super::Error> {
     let theme = Theme::new(style.dark);
     let s = style.scale;
     let px = |v: f64| (v * s).round() as i32;
-    area.fill(&theme.bg).map_err(|e| e.to_string())?;
+    area.fill(&theme.bg)?;
     let (banner_area, plot_area) = area.split_vertically(px(f64::from(BANNER)));
-    banner(&banner_area, drop, report, &theme, s).map_err(|e| e.to_string())?;
+    banner(&banner_area, drop, report, &theme, s)?;
 
     let hidden: HashSet<usize> = view.hidden_runs.iter().copied().collect();
     let visible = |i: usize| !hidden.contains(&i);
@@ -182,9 +182,8 @@ pub fn overlay<DB: DrawingBackend>(
         ctx.draw(&plot_area, y, (y0, y1), log)
     } else {
         ctx.draw(&plot_area, y0..y1, (y0, y1), log)
-    }
-    .map_err(|e| e.to_string())?;
-    area.present().map_err(|e| e.to_string())?;
+    }?;
+    area.present()?;
     Ok(Frame {
         left,
         right,

@@ -60,10 +60,7 @@ pub fn watch(
             error: None,
         });
     }
-    let options = Options {
-        monitor,
-        ..Options::default()
-    };
+    let options = Options::monitoring(monitor);
     // Each run's last printed verdict line, by run name and source.
     let mut shown: Vec<(String, String, String)> = Vec::new();
     loop {
