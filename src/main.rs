@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use plateau::ingest::Dialect;
-use plateau::model::{Axis, Direction, Kind, Role};
+use plateau::model::Labels;
 use plateau::{Drop, Input, Options, Verdict};
 use serde::Serialize;
 
@@ -239,11 +239,8 @@ fn log_or_head(name: &str, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// What `inspect --json` prints for one series (the values themselves are left out).
 #[derive(Serialize)]
 struct SeriesSummary<'a> {
-    name: &'a str,
-    role: Role,
-    kind: Kind,
-    direction: Direction,
-    axis: Axis,
+    #[serde(flatten)]
+    labels: Labels,
     points: usize,
     partner: Option<&'a str>,
     /// `[first x, last x]` of each stretch without a restart.
@@ -279,11 +276,7 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
                 .series
                 .iter()
                 .map(|s| SeriesSummary {
-                    name: &s.name,
-                    role: s.role,
-                    kind: s.kind,
-                    direction: s.direction,
-                    axis: s.axis,
+                    labels: s.labels(),
                     points: s.len(),
                     partner: s.partner.as_deref(),
                     segments: s
@@ -351,14 +344,15 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
         for s in &run.series {
             let segments: Vec<String> =
                 s.segments.iter().map(|[a, b]| format!("{a}–{b}")).collect();
+            let l = &s.labels;
             println!(
                 "  {:<28} {:<10} {:<13} {:<7} {:>6} points by {:<9} segments {}{}",
-                s.name,
-                word(&s.role),
-                word(&s.kind),
-                word(&s.direction),
+                l.name,
+                word(&l.role),
+                word(&l.kind),
+                word(&l.direction),
                 s.points,
-                s.axis.word(),
+                l.axis.word(),
                 segments.join(", "),
                 s.partner
                     .map(|p| format!("  pairs with {p}"))

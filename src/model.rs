@@ -89,7 +89,30 @@ pub struct Series {
     pub partner: Option<String>,
 }
 
+/// What a series is, without its values: the part of its layout every summary of it shares (the
+/// report's `series`, `plateau inspect`, the shape the page's worker hands over), flattened into
+/// each so that their keys stay those of the series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Labels {
+    pub name: String,
+    pub axis: Axis,
+    pub role: Role,
+    pub kind: Kind,
+    pub direction: Direction,
+}
+
 impl Series {
+    /// The series' [`Labels`].
+    pub fn labels(&self) -> Labels {
+        Labels {
+            name: self.name.clone(),
+            axis: self.axis,
+            role: self.role,
+            kind: self.kind,
+            direction: self.direction,
+        }
+    }
+
     /// A series with role, kind and direction inferred from its name and restarts found in `x`.
     pub fn named(name: &str, axis: Axis, x: Vec<f64>, y: Vec<f64>) -> Series {
         let (role, kind, direction) = infer(name);

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Dialect;
-use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::model::{Drop, Labels, Run, Series};
 
 /// Everything about a drop but its values, which are referred to by column number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,11 +26,8 @@ pub struct RunShape {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesShape {
-    pub name: String,
-    pub axis: Axis,
-    pub role: Role,
-    pub kind: Kind,
-    pub direction: Direction,
+    #[serde(flatten)]
+    pub labels: Labels,
     pub restarts: Vec<usize>,
     pub partner: Option<String>,
     /// The column holding the x values.
@@ -54,14 +51,11 @@ pub fn split(drop: Drop) -> (Shape, Vec<Vec<f64>>) {
                 .series
                 .into_iter()
                 .map(|s| {
+                    let labels = s.labels();
                     columns.push(s.x);
                     columns.push(s.y);
                     SeriesShape {
-                        name: s.name,
-                        axis: s.axis,
-                        role: s.role,
-                        kind: s.kind,
-                        direction: s.direction,
+                        labels,
                         restarts: s.restarts,
                         partner: s.partner,
                         x: columns.len() - 2,
@@ -97,25 +91,32 @@ pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
     for run in shape.runs {
         let mut series = Vec::with_capacity(run.series.len());
         for s in run.series {
-            let x = take(s.x, &s.name)?;
-            let y = take(s.y, &s.name)?;
+            let Labels {
+                name,
+                axis,
+                role,
+                kind,
+                direction,
+            } = s.labels;
+            let x = take(s.x, &name)?;
+            let y = take(s.y, &name)?;
             let ordered = s.restarts.windows(2).all(|w| w[0] < w[1]);
             if x.len() != y.len() || !ordered || s.restarts.iter().any(|&r| r == 0 || r >= x.len())
             {
                 return Err(format!(
                     "series `{}` has {} x and {} y values and restarts {:?}",
-                    s.name,
+                    name,
                     x.len(),
                     y.len(),
                     s.restarts
                 ));
             }
             series.push(Series {
-                name: s.name,
-                axis: s.axis,
-                role: s.role,
-                kind: s.kind,
-                direction: s.direction,
+                name,
+                axis,
+                role,
+                kind,
+                direction,
                 x,
                 y,
                 restarts: s.restarts,

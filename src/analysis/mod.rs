@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compare::{compare, GroupReport, Rank};
 use crate::ingest::Dialect;
-use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::model::{Direction, Drop, Kind, Labels, Role, Run, Series};
 
 pub use early_stopping::Emulation;
 pub use qualifiers::Qualifier;
@@ -156,11 +156,8 @@ pub struct Point {
 /// What was inferred about one series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesInfo {
-    pub name: String,
-    pub axis: Axis,
-    pub role: Role,
-    pub kind: Kind,
-    pub direction: Direction,
+    #[serde(flatten)]
+    pub labels: Labels,
     pub points: usize,
 }
 
@@ -339,11 +336,7 @@ fn train_partner<'a>(run: &'a Run, monitor: &Series) -> Option<&'a Series> {
 
 fn info(s: &Series) -> SeriesInfo {
     SeriesInfo {
-        name: s.name.clone(),
-        axis: s.axis,
-        role: s.role,
-        kind: s.kind,
-        direction: s.direction,
+        labels: s.labels(),
         points: s.len(),
     }
 }
