@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{analyze_run, fmt_v, Options, Point, Report, Verdict};
+use crate::analysis::{analyze_run, fmt_v, Options, Point, RunReport, Verdict};
 use crate::model::{Direction, Drop, Run, Series};
 use crate::stats::{median, MAD_TO_SD};
 
@@ -69,14 +69,14 @@ pub fn member_suffix(name: &str) -> Option<(String, String)> {
 }
 
 /// Groups, ranking and comparability notes for the runs of a drop.
-pub fn compare(drop: &Drop, report: &Report, options: &Options) -> Comparison {
+pub fn compare(drop: &Drop, reports: &[RunReport], options: &Options) -> Comparison {
     let mut comparison = Comparison::default();
-    rank(drop, report, &mut comparison);
-    groups(drop, report, options, &mut comparison);
+    rank(drop, reports, &mut comparison);
+    groups(drop, reports, options, &mut comparison);
     comparison
 }
 
-fn groups(drop: &Drop, report: &Report, options: &Options, out: &mut Comparison) {
+fn groups(drop: &Drop, reports: &[RunReport], options: &Options, out: &mut Comparison) {
     let by_hand: Vec<Vec<usize>> = options
         .groups
         .iter()
@@ -125,11 +125,8 @@ fn groups(drop: &Drop, report: &Report, options: &Options, out: &mut Comparison)
         (hand_name(&names, k), "run".to_string(), members)
     });
     for (name, word, members) in named.chain(manual) {
-        let listed: Vec<&str> = members
-            .iter()
-            .map(|&m| report.runs[m].name.as_str())
-            .collect();
-        match pooled(drop, report, options, name.clone(), &word, members) {
+        let listed: Vec<&str> = members.iter().map(|&m| reports[m].name.as_str()).collect();
+        match pooled(drop, reports, options, name.clone(), &word, members) {
             Some(group) => out.groups.push(group),
             None => out.notes.push(format!(
                 "{name} ({}) is not judged as a group: its runs do not monitor the same series on shared x values",
@@ -161,16 +158,16 @@ fn hand_name(names: &[&str], k: usize) -> String {
 /// The group's verdict: the engine's verdict on the fold-mean curves, plus how the folds agree.
 fn pooled(
     drop: &Drop,
-    report: &Report,
+    reports: &[RunReport],
     options: &Options,
     name: String,
     word: &str,
     members: Vec<usize>,
 ) -> Option<GroupReport> {
-    let monitor = report.runs[members[0]].monitor.clone()?;
+    let monitor = reports[members[0]].monitor.clone()?;
     if members
         .iter()
-        .any(|&m| report.runs[m].monitor.as_deref() != Some(monitor.as_str()))
+        .any(|&m| reports[m].monitor.as_deref() != Some(monitor.as_str()))
     {
         return None;
     }
@@ -228,7 +225,7 @@ fn pooled(
     let n = members.len();
     let agreeing = members
         .iter()
-        .filter(|&&m| report.runs[m].verdict == judged.verdict)
+        .filter(|&&m| reports[m].verdict == judged.verdict)
         .count();
     let mut evidence = vec![format!(
         "the mean {monitor} of {n} {word}s is judged {}; {agreeing} of {n} {word}s agree",
@@ -249,7 +246,7 @@ fn pooled(
         }
     }
     for &m in &members {
-        let r = &report.runs[m];
+        let r = &reports[m];
         evidence.push(format!("{}: {}", r.name, r.verdict));
     }
     Some(GroupReport {
@@ -313,9 +310,9 @@ fn x_key(x: f64) -> u64 {
     }
 }
 
-fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
+fn rank(drop: &Drop, reports: &[RunReport], out: &mut Comparison) {
     let mut monitors: Vec<(&str, Direction)> = Vec::new();
-    for r in &report.runs {
+    for r in reports {
         if let Some(m) = r.monitor.as_deref() {
             if !monitors.iter().any(|(n, d)| *n == m && *d == r.direction) {
                 monitors.push((m, r.direction));
@@ -326,12 +323,11 @@ fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
             }
         }
     }
-    if report.runs.len() < 2 {
+    if reports.len() < 2 {
         return;
     }
     if monitors.len() > 1 {
-        let list: Vec<String> = report
-            .runs
+        let list: Vec<String> = reports
             .iter()
             .filter_map(|r| {
                 r.monitor
@@ -353,8 +349,7 @@ fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
     } else {
         1.0
     };
-    let mut ranked: Vec<(Rank, f64)> = report
-        .runs
+    let mut ranked: Vec<(Rank, f64)> = reports
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {

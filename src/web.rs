@@ -6,13 +6,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::analysis::{analyze, Options, Report, RunReport};
+use crate::analysis::{Options, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
 use crate::filter::Filter;
 use crate::follow::Follow;
 use crate::ingest::{Input, Stream};
 use crate::model::{Direction, Drop, Role, Run};
 use crate::parts;
+use crate::report::{analyze, Report};
 
 /// Where a panic's message waits for the page (`www/crash.js`): a panic ends in a trap that JS
 /// sees only as "unreachable", and the module may not be callable after it.

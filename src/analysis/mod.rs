@@ -15,26 +15,12 @@ mod verdict;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{compare, GroupReport, Rank};
 use crate::ingest::Dialect;
-use crate::model::{Direction, Drop, Kind, Labels, Role, Run, Series};
+use crate::model::{Direction, Kind, Labels, Role, Run, Series};
 
 pub use early_stopping::Emulation;
 pub use qualifiers::Qualifier;
 pub use verdict::{fmt_v, Details, Orientation, Verdict};
-
-/// Everything the page, the CLI and the tests are told about one drop.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    pub runs: Vec<RunReport>,
-    pub warnings: Vec<String>,
-    /// Fold/seed groups (and groups made by hand) judged together.
-    pub groups: Vec<GroupReport>,
-    /// Runs with a best point, best first: which run to keep.
-    pub ranking: Vec<Rank>,
-    /// Sentences about the ranking: the run to keep, ties within noise, runs that cannot be compared.
-    pub notes: Vec<String>,
-}
 
 /// The verdict for one run and the evidence behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,24 +173,8 @@ impl Options {
     }
 }
 
-/// Analyses every run of a drop, then the runs together (groups and ranking).
-pub fn analyze(drop: &Drop, options: &Options) -> Report {
-    let mut report = Report {
-        runs: drop.runs.iter().map(|r| analyze_run(r, options)).collect(),
-        warnings: drop.warnings.clone(),
-        groups: Vec::new(),
-        ranking: Vec::new(),
-        notes: Vec::new(),
-    };
-    let comparison = compare(drop, &report, options);
-    report.groups = comparison.groups;
-    report.ranking = comparison.ranking;
-    report.notes = comparison.notes;
-    report
-}
-
 /// Analyses one run on its own.
-pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
+pub fn analyze_run(run: &Run, options: &Options) -> RunReport {
     let monitor = pick_monitor(run, options.monitor.as_deref());
     // Every session left in a run was resumed (fresh starts became runs of their own when the drop
     // was read), so the whole spliced history is judged; its restarts are marked.

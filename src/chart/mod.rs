@@ -22,8 +22,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Report, RunReport};
+use crate::analysis::RunReport;
 use crate::model::{Drop, Run};
+use crate::report::Report;
 
 pub use decimate::pieces;
 pub use export::csv;

@@ -14,9 +14,9 @@ use super::theme::{Theme, PALETTE};
 use super::{
     choices, scale, smooth, Frame, LegendEntry, PanelFrame, Style, View, XAxis, XMap, BANNER,
 };
-use crate::analysis::Report;
 use crate::compare::GroupReport;
 use crate::model::Drop;
+use crate::report::Report;
 
 type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
