@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, fmt_v, Options, Point, RunReport, Verdict};
-use crate::model::{Direction, Drop, Run, Series};
+use crate::model::{Direction, Dropped, Run, Series};
 use crate::stats::{median, MAD_TO_SD};
 
 /// What the runs of one drop say together.
@@ -69,14 +69,14 @@ pub fn member_suffix(name: &str) -> Option<(String, String)> {
 }
 
 /// Groups, ranking and comparability notes for the runs of a drop.
-pub fn compare(drop: &Drop, reports: &[RunReport], options: &Options) -> Comparison {
+pub fn compare(drop: &Dropped, reports: &[RunReport], options: &Options) -> Comparison {
     let mut comparison = Comparison::default();
     rank(drop, reports, &mut comparison);
     groups(drop, reports, options, &mut comparison);
     comparison
 }
 
-fn groups(drop: &Drop, reports: &[RunReport], options: &Options, out: &mut Comparison) {
+fn groups(drop: &Dropped, reports: &[RunReport], options: &Options, out: &mut Comparison) {
     let by_hand: Vec<Vec<usize>> = options
         .groups
         .iter()
@@ -157,7 +157,7 @@ fn hand_name(names: &[&str], k: usize) -> String {
 
 /// The group's verdict: the engine's verdict on the fold-mean curves, plus how the folds agree.
 fn pooled(
-    drop: &Drop,
+    drop: &Dropped,
     reports: &[RunReport],
     options: &Options,
     name: String,
@@ -310,7 +310,7 @@ fn x_key(x: f64) -> u64 {
     }
 }
 
-fn rank(drop: &Drop, reports: &[RunReport], out: &mut Comparison) {
+fn rank(drop: &Dropped, reports: &[RunReport], out: &mut Comparison) {
     let mut monitors: Vec<(&str, Direction)> = Vec::new();
     for r in reports {
         if let Some(m) = r.monitor.as_deref() {

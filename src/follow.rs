@@ -10,7 +10,7 @@
 
 use crate::error::Error;
 use crate::ingest::Stream;
-use crate::model::Drop;
+use crate::model::Dropped;
 
 /// Bytes before the end of what was read that each read fetches again, to notice a file that
 /// was replaced by another one of the same or a larger size.
@@ -135,13 +135,13 @@ impl Follow {
     }
 
     /// The runs read so far (the unfinished last line left out).
-    pub fn drop(&mut self) -> Result<Drop, Error> {
+    pub fn drop(&mut self) -> Result<Dropped, Error> {
         self.stream.snapshot()
     }
 }
 
 /// Rows in a drop: each run's longest series, summed (what "rows added" counts).
-pub fn rows(drop: &Drop) -> usize {
+pub fn rows(drop: &Dropped) -> usize {
     drop.runs
         .iter()
         .map(|r| r.series.iter().map(|s| s.len()).max().unwrap_or(0))

@@ -1,6 +1,6 @@
 //! plateau: has my loss stopped going down, and what should I do now?
 //!
-//! The pipeline, one module each: **ingest** (bytes of any log dialect → [`Drop`]) →
+//! The pipeline, one module each: **ingest** (bytes of any log dialect → [`Dropped`]) →
 //! **model** (runs and series) → **analysis** (one run: verdict, evidence, advice) and **compare**
 //! (runs together: groups, ranking), put together by **report** ([`analyze`] → [`Report`]) →
 //! **chart** (plotters drawing, any backend) → **share** (a drop as a link's `d` value).
@@ -26,20 +26,20 @@ pub mod web;
 pub use analysis::{Options, RunReport, Verdict};
 pub use error::Error;
 pub use ingest::Input;
-pub use model::{Drop, Run, Series};
+pub use model::{Dropped, Run, Series};
 pub use report::{analyze, Report};
 
 /// Reads a drop of files and analyses every run in it: the one path the page and the CLI share.
-pub fn check(inputs: &[Input<'_>], options: &Options) -> Result<(Drop, Report), Error> {
+pub fn check(inputs: &[Input<'_>], options: &Options) -> Result<(Dropped, Report), Error> {
     Ok(judged(ingest::read(inputs)?, options))
 }
 
 /// [`check`] for the files of dropped folders, named by their paths ([`ingest::read_folder`]).
-pub fn check_folder(inputs: &[Input<'_>], options: &Options) -> Result<(Drop, Report), Error> {
+pub fn check_folder(inputs: &[Input<'_>], options: &Options) -> Result<(Dropped, Report), Error> {
     Ok(judged(ingest::read_folder(inputs)?, options))
 }
 
-fn judged(drop: Drop, options: &Options) -> (Drop, Report) {
+fn judged(drop: Dropped, options: &Options) -> (Dropped, Report) {
     let report = analyze(&drop, options);
     (drop, report)
 }

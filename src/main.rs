@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use plateau::ingest::Dialect;
 use plateau::model::Labels;
-use plateau::{Drop, Input, Options, Verdict};
+use plateau::{Dropped, Input, Options, Verdict};
 use serde::Serialize;
 
 mod cli {
@@ -263,7 +263,7 @@ struct DropSummary<'a> {
     warnings: &'a [String],
 }
 
-fn summary(drop: &Drop) -> DropSummary<'_> {
+fn summary(drop: &Dropped) -> DropSummary<'_> {
     let runs = drop
         .runs
         .iter()
@@ -296,7 +296,7 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
 }
 
 /// The drop of the files, as folder files when folders were given.
-fn read(inputs: &[Input<'_>], folder: bool) -> Result<Drop, plateau::Error> {
+fn read(inputs: &[Input<'_>], folder: bool) -> Result<Dropped, plateau::Error> {
     if folder {
         plateau::ingest::read_folder(inputs)
     } else {

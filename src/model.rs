@@ -271,9 +271,9 @@ fn partner_among<'a>(
         .min_by_key(|s| (s.role != sides[0], step_granular(&s.name)))
 }
 
-/// Everything read from one drop of files.
+/// Everything read from one drop of files (named so as not to shadow Rust's `Drop` trait).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Drop {
+pub struct Dropped {
     pub runs: Vec<Run>,
     pub warnings: Vec<String>,
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Dialect;
-use crate::model::{Drop, Labels, Run, Series};
+use crate::model::{Dropped, Labels, Run, Series};
 
 /// Everything about a drop but its values, which are referred to by column number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,7 +37,7 @@ pub struct SeriesShape {
 }
 
 /// Splits a drop into its shape and its columns: each series' x, then its y.
-pub fn split(drop: Drop) -> (Shape, Vec<Vec<f64>>) {
+pub fn split(drop: Dropped) -> (Shape, Vec<Vec<f64>>) {
     let mut columns: Vec<Vec<f64>> = Vec::new();
     let runs = drop
         .runs
@@ -74,7 +74,7 @@ pub fn split(drop: Drop) -> (Shape, Vec<Vec<f64>>) {
 
 /// Puts a drop back together, moving each column into its series; a shape that does not fit its
 /// columns (a column missing or used twice, lengths that differ) is one sentence.
-pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
+pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Dropped, String> {
     let count = columns.len();
     let mut used = vec![false; count];
     let mut take = |i: usize, of: &str| -> Result<Vec<f64>, String> {
@@ -131,7 +131,7 @@ pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
             info: run.info,
         });
     }
-    Ok(Drop {
+    Ok(Dropped {
         runs,
         warnings: shape.warnings,
     })

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, Options, RunReport};
 use crate::compare::{compare, GroupReport, Rank};
-use crate::model::Drop;
+use crate::model::Dropped;
 
 /// Everything the page, the CLI and the tests are told about one drop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub struct Report {
 }
 
 /// Analyses every run of a drop, then the runs together (groups and ranking).
-pub fn analyze(drop: &Drop, options: &Options) -> Report {
+pub fn analyze(drop: &Dropped, options: &Options) -> Report {
     let runs: Vec<RunReport> = drop.runs.iter().map(|r| analyze_run(r, options)).collect();
     let comparison = compare(drop, &runs, options);
     Report {

@@ -11,7 +11,7 @@ use crate::chart::{self, Frame, Prepared, Style, View};
 use crate::filter::Filter;
 use crate::follow::Follow;
 use crate::ingest::{Input, Stream};
-use crate::model::{Direction, Drop, Role, Run};
+use crate::model::{Direction, Dropped, Role, Run};
 use crate::parts;
 use crate::report::{analyze, Report};
 
@@ -160,7 +160,7 @@ impl Reader {
 }
 
 /// `drop` judged with `monitor`, as `{shape, columns: [Float64Array], report}` for `Assembler`.
-fn packed(drop: Drop, monitor: Option<String>) -> Result<JsValue, JsError> {
+fn packed(drop: Dropped, monitor: Option<String>) -> Result<JsValue, JsError> {
     let report = analyze(&drop, &Options::monitoring(monitor));
     let (shape, columns) = parts::split(drop);
     let arrays = js_sys::Array::new();
@@ -283,7 +283,7 @@ fn damaged(why: &str) -> JsError {
 /// A finished analysis: the runs read, the report about them, and the chart's view of them.
 #[wasm_bindgen]
 pub struct Analysis {
-    drop: Drop,
+    drop: Dropped,
     report: Report,
     /// What the report was made with (monitored series, groups made by hand).
     options: Options,
@@ -309,7 +309,7 @@ fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 
 impl Analysis {
     /// `drop` judged with `options`, keeping this analysis's view.
-    fn reanalyzed(&self, drop: Drop, options: Options) -> Analysis {
+    fn reanalyzed(&self, drop: Dropped, options: Options) -> Analysis {
         let report = analyze(&drop, &options);
         let mut next = Analysis::new(drop, report, options);
         next.view = self.view.clone();
@@ -321,7 +321,7 @@ impl Analysis {
         self.view.compare && self.drop.runs.len() > 1
     }
 
-    fn new(drop: Drop, report: Report, options: Options) -> Analysis {
+    fn new(drop: Dropped, report: Report, options: Options) -> Analysis {
         Analysis {
             drop,
             report,

@@ -5,7 +5,7 @@
 
 use plateau::analysis::RegionKind;
 use plateau::chart::{self, Frame, Style, View};
-use plateau::model::{Axis, Drop, Run, Series};
+use plateau::model::{Axis, Dropped, Run, Series};
 use plateau::{analyze, Options, RunReport};
 use plotters::prelude::*;
 
@@ -14,7 +14,7 @@ fn run(series: Vec<Series>) -> Run {
 }
 
 fn report_of(run: &Run) -> RunReport {
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![run.clone()],
         warnings: Vec::new(),
     };

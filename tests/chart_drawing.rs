@@ -4,7 +4,7 @@
 
 use plateau::analysis::{Marker, MarkerKind, Projection, Region, RegionKind};
 use plateau::chart::{self, Frame, Style, View, XAxis};
-use plateau::model::{Axis, Drop, Run, Series};
+use plateau::model::{Axis, Dropped, Run, Series};
 use plateau::{analyze, Options, RunReport};
 use plotters::prelude::*;
 
@@ -32,7 +32,7 @@ fn loss_run() -> Run {
 }
 
 fn report_of(run: &Run) -> RunReport {
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![run.clone()],
         warnings: Vec::new(),
     };

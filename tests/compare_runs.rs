@@ -14,7 +14,7 @@ fn labelled(id: &str) -> Vec<u8> {
 }
 
 /// One drop of the given (name, bytes) files.
-fn drop_of(files: &[(&str, &[u8])]) -> plateau::Drop {
+fn drop_of(files: &[(&str, &[u8])]) -> plateau::Dropped {
     let inputs: Vec<Input> = files
         .iter()
         .map(|&(name, bytes)| Input { name, bytes })
@@ -148,7 +148,7 @@ fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
-fn check_files(paths: &[&str], options: &Options) -> (plateau::Drop, plateau::Report) {
+fn check_files(paths: &[&str], options: &Options) -> (plateau::Dropped, plateau::Report) {
     let bytes: Vec<Vec<u8>> = paths.iter().map(|p| fixture(p)).collect();
     let inputs: Vec<Input> = paths
         .iter()
@@ -188,7 +188,7 @@ fn report_of_five_folds_carries_pooled_verdict_of_mean_curve() {
         }],
     };
     let alone = analyze(
-        &plateau::Drop {
+        &plateau::Dropped {
             runs: vec![mean_run],
             warnings: Vec::new(),
         },

@@ -3,9 +3,9 @@
 
 use plateau::ingest::{detect, read, Detected, Dialect, Input};
 use plateau::model::{Axis, Kind, Role};
-use plateau::Drop;
+use plateau::Dropped;
 
-fn one(name: &str, bytes: &[u8]) -> Drop {
+fn one(name: &str, bytes: &[u8]) -> Dropped {
     read(&[Input { name, bytes }]).unwrap_or_else(|e| panic!("{e}"))
 }
 

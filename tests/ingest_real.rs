@@ -3,12 +3,12 @@
 
 use plateau::ingest::{read, Input};
 use plateau::model::{Axis, Direction, Kind, Role, Run, Series};
-use plateau::Drop;
+use plateau::Dropped;
 
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real");
 
 /// Reads the given fixture files (`folder/file`) as one drop.
-fn drop_of(paths: &[&str]) -> Drop {
+fn drop_of(paths: &[&str]) -> Dropped {
     let contents: Vec<(String, Vec<u8>)> = paths
         .iter()
         .map(|p| {
@@ -23,12 +23,12 @@ fn drop_of(paths: &[&str]) -> Drop {
     read(&inputs).expect("fixture ingests")
 }
 
-fn only_run(drop: &Drop) -> &Run {
+fn only_run(drop: &Dropped) -> &Run {
     assert_eq!(drop.runs.len(), 1, "runs: {:?}", names(drop));
     &drop.runs[0]
 }
 
-fn names(drop: &Drop) -> Vec<&str> {
+fn names(drop: &Dropped) -> Vec<&str> {
     drop.runs.iter().map(|r| r.name.as_str()).collect()
 }
 

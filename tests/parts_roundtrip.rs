@@ -7,7 +7,7 @@ use plateau::parts::{join, split};
 
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real");
 
-fn drop_of(path: &str) -> plateau::Drop {
+fn drop_of(path: &str) -> plateau::Dropped {
     let bytes = std::fs::read(format!("{REAL}/{path}")).expect("fixture exists");
     read(&[Input {
         name: path,

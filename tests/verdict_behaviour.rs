@@ -3,7 +3,7 @@
 
 use plateau::analysis::RegionKind;
 use plateau::model::{Axis, Run, Series};
-use plateau::{analyze, Drop, Options, RunReport, Verdict};
+use plateau::{analyze, Dropped, Options, RunReport, Verdict};
 
 fn series(name: &str, y: Vec<f64>) -> Series {
     let x = (0..y.len()).map(|i| i as f64).collect();
@@ -15,7 +15,7 @@ fn judge(series: Vec<Series>) -> RunReport {
 }
 
 fn judge_with(series: Vec<Series>, monitor: Option<&str>) -> RunReport {
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![Run {
             name: "run".to_string(),
             source: "test".to_string(),

@@ -23,7 +23,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::RunReport;
-use crate::model::{Drop, Run};
+use crate::model::{Dropped, Run};
 use crate::report::Report;
 
 pub use decimate::pieces;
@@ -304,7 +304,7 @@ pub fn svg(
 
 /// Every run of a drop drawn together (see [`overlay`]) as an SVG document.
 pub fn overlay_svg(
-    drop: &Drop,
+    drop: &Dropped,
     report: &Report,
     view: &View,
     width: u32,

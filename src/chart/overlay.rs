@@ -15,7 +15,7 @@ use super::{
     choices, scale, smooth, Frame, LegendEntry, PanelFrame, Style, View, XAxis, XMap, BANNER,
 };
 use crate::compare::GroupReport;
-use crate::model::Drop;
+use crate::model::Dropped;
 use crate::report::Report;
 
 type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -59,7 +59,7 @@ struct Shade {
 /// Draws every visible run's monitored series and every group's mean and band.
 pub fn overlay<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    drop: &Drop,
+    drop: &Dropped,
     report: &Report,
     view: &View,
     style: &Style,
@@ -254,7 +254,7 @@ fn monitor_title(report: &Report) -> String {
 /// "4 runs · 1 group" and the ranking sentence (or why the runs cannot be ranked).
 fn banner<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    drop: &Drop,
+    drop: &Dropped,
     report: &Report,
     theme: &Theme,
     s: f64,

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use super::events::Scalars;
 use super::{first_few, hf_trainer, Dialect};
 use crate::error::Error;
-use crate::model::{Axis, Drop, Run, Series};
+use crate::model::{Axis, Dropped, Run, Series};
 
 /// What one file of a drop gave.
 #[derive(Clone)]
@@ -97,13 +97,13 @@ impl Gather {
     }
 
     /// The drop: runs grouped by folder, and a warning counting the files skipped.
-    pub fn finish(mut self) -> Result<Drop, Error> {
+    pub fn finish(mut self) -> Result<Dropped, Error> {
         if self.folder {
             self.pieces.sort_by(|a, b| a.0.cmp(&b.0));
         }
         let root = root(self.pieces.iter().map(|(n, _)| n.as_str()), self.folder).to_string();
         let root = root.as_str();
-        let mut drop = Drop {
+        let mut drop = Dropped {
             runs: Vec::new(),
             warnings: std::mem::take(&mut self.warnings),
         };

@@ -61,7 +61,7 @@ pub use stream::Stream;
 use std::borrow::Cow;
 
 use crate::error::Error;
-use crate::model::{Drop, Run};
+use crate::model::{Dropped, Run};
 
 /// One dropped file.
 #[derive(Debug, Clone, Copy)]
@@ -71,17 +71,17 @@ pub struct Input<'a> {
 }
 
 /// Reads every file of one drop into runs; any file that is not a log is an error.
-pub fn read(inputs: &[Input<'_>]) -> Result<Drop, Error> {
+pub fn read(inputs: &[Input<'_>]) -> Result<Dropped, Error> {
     read_in(inputs, false)
 }
 
 /// Reads the files of dropped or picked folders, each named by its path under the folder picked:
 /// runs are put together by folder, and files that are not logs are skipped and counted.
-pub fn read_folder(inputs: &[Input<'_>]) -> Result<Drop, Error> {
+pub fn read_folder(inputs: &[Input<'_>]) -> Result<Dropped, Error> {
     read_in(inputs, true)
 }
 
-fn read_in(inputs: &[Input<'_>], in_folder: bool) -> Result<Drop, Error> {
+fn read_in(inputs: &[Input<'_>], in_folder: bool) -> Result<Dropped, Error> {
     if inputs.is_empty() {
         return Err(Error::NoFiles);
     }
@@ -209,7 +209,7 @@ pub fn may_be_log(name: &str, head: &[u8]) -> bool {
 
 /// Drops read file by file (followed files) as the one drop the files make together: runs of
 /// one TensorBoard or W&B run joined, train/val files paired, series paired across files.
-pub fn combine(drops: Vec<Drop>) -> Result<Drop, Error> {
+pub fn combine(drops: Vec<Dropped>) -> Result<Dropped, Error> {
     let mut gather = Gather::new(false);
     for drop in drops {
         gather.warnings.extend(drop.warnings);
@@ -227,8 +227,8 @@ pub fn resolve_sessions(run: Run) -> (Vec<Run>, Vec<String>) {
 /// Once every file is in: files that are the train and validation halves of one run joined (see
 /// [`pairs`]), then each run's sessions resolved (fresh starts split off as runs of their own,
 /// resumed sessions spliced, see [`sessions`]) and its series paired.
-fn finish(drop: Drop) -> Drop {
-    let Drop {
+fn finish(drop: Dropped) -> Dropped {
+    let Dropped {
         runs: read,
         mut warnings,
     } = drop;
@@ -240,7 +240,7 @@ fn finish(drop: Drop) -> Drop {
         warnings.extend(warning);
         runs.extend(parts);
     }
-    Drop { runs, warnings }
+    Dropped { runs, warnings }
 }
 
 /// Up to five items joined with ", ", then how many more there are; the rest are never made.

@@ -13,7 +13,7 @@ use super::events::Decoder;
 use super::table::{self, Builder};
 use super::{dialect_of, finish, is_side_file, read_file, Gather, Input, Piece};
 use crate::error::Error;
-use crate::model::Drop;
+use crate::model::Dropped;
 
 /// Bytes collected before complete lines are parsed: small chunks are parsed together.
 const PIECE: usize = 16 << 10;
@@ -165,7 +165,7 @@ impl Stream {
     /// unfinished last line waits for more bytes) or record: a followed file seen between two
     /// appends. The complete lines not yet parsed are parsed now; none is parsed twice. Only a head
     /// (under [`HEAD`] bytes, or without five complete lines) or a JSON file is read again whole.
-    pub fn snapshot(&mut self) -> Result<Drop, Error> {
+    pub fn snapshot(&mut self) -> Result<Dropped, Error> {
         if let Some(file) = &mut self.current {
             // Warnings about these lines are kept, as those of lines parsed on `push` are.
             file.catch_up(&mut self.gather.warnings);
@@ -213,7 +213,7 @@ impl Stream {
     }
 
     /// The drop, once every file has ended.
-    pub fn finish(mut self) -> Result<Drop, Error> {
+    pub fn finish(mut self) -> Result<Dropped, Error> {
         self.end()?;
         if self.files == 0 {
             return Err(Error::NoFiles);

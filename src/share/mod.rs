@@ -23,7 +23,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::ingest::Dialect;
-use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::model::{Axis, Direction, Dropped, Kind, Role, Run, Series};
 use wire::{Reader, Writer};
 
 /// The version written today; its character starts every `d` value.
@@ -107,9 +107,9 @@ impl fmt::Display for LinkError {
 impl std::error::Error for LinkError {}
 
 /// The `d` value for a drop: version character + base64url(deflate(payload)).
-pub fn encode(drop: &Drop) -> String {
+pub fn encode(drop: &Dropped) -> String {
     let mut out = Writer::default();
-    let Drop { runs, warnings } = drop;
+    let Dropped { runs, warnings } = drop;
     out.len(warnings.len());
     for w in warnings {
         out.str(w);
@@ -133,7 +133,7 @@ pub fn pack(payload: &[u8]) -> String {
 }
 
 /// The drop a `d` value carries, or one sentence on why it cannot be read.
-pub fn decode(text: &str) -> Result<Drop, LinkError> {
+pub fn decode(text: &str) -> Result<Dropped, LinkError> {
     let text = text.trim();
     if text.len() > MAX_LINK {
         return Err(LinkError::TooLong { chars: text.len() });
@@ -188,11 +188,11 @@ pub fn decode(text: &str) -> Result<Drop, LinkError> {
     } else {
         runs
     };
-    Ok(Drop { runs, warnings })
+    Ok(Dropped { runs, warnings })
 }
 
 /// A whole share link: `base` (its own fragment dropped), then `#` and the view settings with `d` last.
-pub fn link(base: &str, drop: &Drop, settings: &[(&str, &str)]) -> String {
+pub fn link(base: &str, drop: &Dropped, settings: &[(&str, &str)]) -> String {
     let base = base.split('#').next().unwrap_or(base);
     let mut fragment: Vec<String> = settings
         .iter()
