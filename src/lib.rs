@@ -7,6 +7,9 @@
 //! `stats` holds the order statistics they share. `web` is the browser boundary (wasm32 only);
 //! `parts` splits a drop into plain columns for the page's worker to hand to the main thread;
 //! `follow` reads a log again as training appends to it.
+//!
+//! What other programs may rely on (verdict words, page hooks, CLI, JSON keys, link format) is
+//! `docs/CONTRACT.md`.
 
 pub mod analysis;
 pub mod chart;

@@ -1,4 +1,5 @@
-//! The `plateau` command: the same analysis as the page, for scripts and CI.
+//! The `plateau` command: the same analysis as the page, for scripts and CI. Its arguments, exit
+//! codes and `--json` keys are part of the outside contract (`docs/CONTRACT.md`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

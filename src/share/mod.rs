@@ -1,5 +1,6 @@
 //! A drop as the `d` value of a share link: a columnar binary encoding of every run and series
-//! (values bit-exact), raw deflate, base64url, behind a one-character version prefix.
+//! (values bit-exact), raw deflate, base64url, behind a one-character version prefix. The format
+//! and its versioning are part of the outside contract (`docs/CONTRACT.md`).
 //!
 //! Version `2` payload, all counts as LEB128 varints, strings as length + UTF-8:
 //! `warnings: [str]`, `runs: [name, source, dialect, series: [name, axis u8, role u8, kind u8,
