@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, fmt_v, Options, Point, RunReport, Verdict};
-use crate::model::{Direction, Dropped, Run, Series};
+use crate::model::{Axis, Direction, Dropped, Run, Series};
 use crate::stats::{median, MAD_TO_SD};
 
 /// What the runs of one drop say together.
@@ -172,6 +172,31 @@ fn pooled(
         return None;
     }
     let runs: Vec<&Run> = members.iter().map(|&m| &drop.runs[m]).collect();
+    let mean_run = mean_run(&name, &runs);
+    let monitored: Vec<&Series> = runs.iter().filter_map(|r| r.series(&monitor)).collect();
+    let band = band(&monitored)?;
+    let pooled_options = Options {
+        monitor: Some(monitor.clone()),
+        ..options.clone()
+    };
+    let judged = analyze_run(&mean_run, &pooled_options);
+    let axis = monitored[0].axis;
+    let evidence = group_evidence(&judged, (&monitor, axis), &band, (word, &members), reports);
+    Some(GroupReport {
+        name,
+        members,
+        monitor,
+        verdict: judged.verdict,
+        qualifiers: judged.qualifiers,
+        evidence,
+        advice: judged.advice,
+        band,
+    })
+}
+
+/// A run whose series are the members' means, for each series every member logged, on the x
+/// values all of them logged.
+fn mean_run(name: &str, runs: &[&Run]) -> Run {
     // Each member's series by name (the first of a repeated name, as `Run::series` finds it).
     let named: Vec<HashMap<&str, &Series>> = runs
         .iter()
@@ -189,8 +214,8 @@ fn pooled(
         .map(|s| s.name.clone())
         .filter(|n| named.iter().all(|r| r.contains_key(n.as_str())))
         .collect();
-    let mean_run = Run {
-        name: name.clone(),
+    Run {
+        name: name.to_string(),
         source: runs
             .iter()
             .map(|r| r.source.as_str())
@@ -214,14 +239,18 @@ fn pooled(
                 })
             })
             .collect(),
-    };
-    let monitored: Vec<&Series> = runs.iter().filter_map(|r| r.series(&monitor)).collect();
-    let band = band(&monitored)?;
-    let pooled_options = Options {
-        monitor: Some(monitor.clone()),
-        ..options.clone()
-    };
-    let judged = analyze_run(&mean_run, &pooled_options);
+    }
+}
+
+/// The group's evidence: how many members agree with the verdict on the mean, the engine's own
+/// evidence, the spread at the mean's best point, and each member's verdict.
+fn group_evidence(
+    judged: &RunReport,
+    (monitor, axis): (&str, Axis),
+    band: &Band,
+    (word, members): (&str, &[usize]),
+    reports: &[RunReport],
+) -> Vec<String> {
     let n = members.len();
     let agreeing = members
         .iter()
@@ -236,7 +265,7 @@ fn pooled(
         if let Some(i) = band.x.iter().position(|&x| x == best.x) {
             evidence.push(format!(
                 "at the mean's best {} {} the {word}s spread {} ± {} (min {}, max {})",
-                monitored[0].axis.word(),
+                axis.word(),
                 best.x,
                 fmt_v(band.mean[i]),
                 fmt_v(band.std[i]),
@@ -245,20 +274,11 @@ fn pooled(
             ));
         }
     }
-    for &m in &members {
+    for &m in members {
         let r = &reports[m];
         evidence.push(format!("{}: {}", r.name, r.verdict));
     }
-    Some(GroupReport {
-        name,
-        members,
-        monitor,
-        verdict: judged.verdict,
-        qualifiers: judged.qualifiers,
-        evidence,
-        advice: judged.advice,
-        band,
-    })
+    evidence
 }
 
 /// Statistics across members on the x values all of them logged. Each other member's values are
@@ -310,39 +330,19 @@ fn x_key(x: f64) -> u64 {
     }
 }
 
+/// The runs ranked by their best point, with a sentence naming the one to keep (or saying the best
+/// two are within noise, or why the runs cannot be compared).
 fn rank(drop: &Dropped, reports: &[RunReport], out: &mut Comparison) {
-    let mut monitors: Vec<(&str, Direction)> = Vec::new();
-    for r in reports {
-        if let Some(m) = r.monitor.as_deref() {
-            if !monitors.iter().any(|(n, d)| *n == m && *d == r.direction) {
-                monitors.push((m, r.direction));
-            }
-            // Two are enough to know the runs are not comparable.
-            if monitors.len() > 1 {
-                break;
-            }
-        }
-    }
     if reports.len() < 2 {
         return;
     }
-    if monitors.len() > 1 {
-        let list: Vec<String> = reports
-            .iter()
-            .filter_map(|r| {
-                r.monitor
-                    .as_deref()
-                    .map(|m| format!("{} monitors {m}", r.name))
-            })
-            .collect();
-        out.notes.push(format!(
-            "runs are not comparable: {}; pick one series to monitor for all",
-            list.join(", ")
-        ));
-        return;
-    }
-    let Some(&(_, direction)) = monitors.first() else {
-        return;
+    let direction = match shared_direction(reports) {
+        Ok(Some(direction)) => direction,
+        Ok(None) => return,
+        Err(note) => {
+            out.notes.push(note);
+            return;
+        }
     };
     let sign = if direction == Direction::Higher {
         -1.0
@@ -371,35 +371,72 @@ fn rank(drop: &Dropped, reports: &[RunReport], out: &mut Comparison) {
         })
         .collect();
     ranked.sort_by(|a, b| (sign * a.0.best.value).total_cmp(&(sign * b.0.best.value)));
-    if let [(first, n1), (second, n2), ..] = ranked.as_slice() {
-        let gap = (first.best.value - second.best.value).abs();
-        let rel = gap / first.best.value.abs().max(f64::MIN_POSITIVE);
-        if gap <= n1.max(*n2) {
-            out.notes.push(format!(
-                "{} and {} are within {:.1}% of each other at their best points, inside the point-to-point noise ({}): either will do",
-                first.name,
-                second.name,
-                rel * 100.0,
-                fmt_v(n1.max(*n2)),
-            ));
-        } else {
-            // "p% better" is measured against the run it beats (0.43 against 0.93 is 53% lower).
-            let better = gap / second.best.value.abs().max(f64::MIN_POSITIVE);
-            out.notes.push(format!(
-                "keep {}: {} {} at {} {}, {:.1}% better than {}",
-                first.name,
-                first.monitor,
-                fmt_v(first.best.value),
-                drop.runs[first.run]
-                    .series(&first.monitor)
-                    .map_or("x", |s| s.axis.word()),
-                first.best.x,
-                better * 100.0,
-                second.name
-            ));
-        }
+    if let [first, second, ..] = ranked.as_slice() {
+        out.notes.push(keep_note(drop, first, second));
     }
     out.ranking = ranked.into_iter().map(|(r, _)| r).collect();
+}
+
+/// The direction of the one series every run monitors (`None` when none monitors anything), or
+/// the sentence saying the runs watch different series.
+fn shared_direction(reports: &[RunReport]) -> Result<Option<Direction>, String> {
+    let mut monitors: Vec<(&str, Direction)> = Vec::new();
+    for r in reports {
+        if let Some(m) = r.monitor.as_deref() {
+            if !monitors.iter().any(|(n, d)| *n == m && *d == r.direction) {
+                monitors.push((m, r.direction));
+            }
+            // Two are enough to know the runs are not comparable.
+            if monitors.len() > 1 {
+                break;
+            }
+        }
+    }
+    if monitors.len() > 1 {
+        let list: Vec<String> = reports
+            .iter()
+            .filter_map(|r| {
+                r.monitor
+                    .as_deref()
+                    .map(|m| format!("{} monitors {m}", r.name))
+            })
+            .collect();
+        return Err(format!(
+            "runs are not comparable: {}; pick one series to monitor for all",
+            list.join(", ")
+        ));
+    }
+    Ok(monitors.first().map(|&(_, d)| d))
+}
+
+/// The ranking sentence about the best two runs (each with its point-to-point noise).
+fn keep_note(drop: &Dropped, (first, n1): &(Rank, f64), (second, n2): &(Rank, f64)) -> String {
+    let gap = (first.best.value - second.best.value).abs();
+    let rel = gap / first.best.value.abs().max(f64::MIN_POSITIVE);
+    if gap <= n1.max(*n2) {
+        format!(
+            "{} and {} are within {:.1}% of each other at their best points, inside the point-to-point noise ({}): either will do",
+            first.name,
+            second.name,
+            rel * 100.0,
+            fmt_v(n1.max(*n2)),
+        )
+    } else {
+        // "p% better" is measured against the run it beats (0.43 against 0.93 is 53% lower).
+        let better = gap / second.best.value.abs().max(f64::MIN_POSITIVE);
+        format!(
+            "keep {}: {} {} at {} {}, {:.1}% better than {}",
+            first.name,
+            first.monitor,
+            fmt_v(first.best.value),
+            drop.runs[first.run]
+                .series(&first.monitor)
+                .map_or("x", |s| s.axis.word()),
+            first.best.x,
+            better * 100.0,
+            second.name
+        )
+    }
 }
 
 /// Point-to-point noise: the robust spread of successive differences, scaled to one point.
