@@ -210,41 +210,23 @@ pub fn draw<DB: DrawingBackend>(
     let (x_min, x_max) = x_extent(prepared, &layout, view);
     let slots = layout::color_slots(run);
     let map = XMap::new(run, view.x_axis);
-    let height = plot.dim_in_pixel().1 as i32;
-    let weights: Vec<i32> = layout
-        .iter()
-        .map(|p| if p.kind == PanelKind::Monitor { 2 } else { 1 })
-        .collect();
-    let total: i32 = weights.iter().sum::<i32>().max(1);
-    let bottom_extra = px(30.0);
-    let share = (height - bottom_extra).max(1);
-    let mut rest = plot;
+    let ctx = |last: bool| panel::Ctx {
+        run,
+        report,
+        view,
+        prepared,
+        theme: &theme,
+        scale: s,
+        x: (x_min, x_max),
+        slots: &slots,
+        layout: &layout,
+        map: &map,
+        x_labels: last,
+    };
     let mut frames = Vec::new();
     let mut left_right = (0, 0);
-    for (i, p) in layout.iter().enumerate() {
-        let last = i + 1 == layout.len();
-        let area = if last {
-            rest.clone()
-        } else {
-            let h = share * weights[i] / total;
-            let (a, b) = rest.split_vertically(h);
-            rest = b;
-            a
-        };
-        let ctx = panel::Ctx {
-            run,
-            report,
-            view,
-            prepared,
-            theme: &theme,
-            scale: s,
-            x: (x_min, x_max),
-            slots: &slots,
-            layout: &layout,
-            map: &map,
-            x_labels: last,
-        };
-        let (frame, lr) = panel::draw(&area, &ctx, p)?;
+    for (area, p, last) in stack(&plot, &layout, px(30.0)) {
+        let (frame, lr) = panel::draw(&area, &ctx(last), p)?;
         left_right = lr;
         frames.push(frame);
     }
@@ -272,6 +254,36 @@ pub fn draw<DB: DrawingBackend>(
         panels: frames,
         legend,
     })
+}
+
+/// The plot area cut into one area per panel, top to bottom: the monitored panel twice as tall
+/// as the others, the last one (which carries the x labels) also taking `x_labels` pixels.
+fn stack<'p, DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    layout: &'p [Panel],
+    x_labels: i32,
+) -> Vec<(DrawingArea<DB, Shift>, &'p Panel, bool)> {
+    let height = plot.dim_in_pixel().1 as i32;
+    let weights: Vec<i32> = layout
+        .iter()
+        .map(|p| if p.kind == PanelKind::Monitor { 2 } else { 1 })
+        .collect();
+    let total: i32 = weights.iter().sum::<i32>().max(1);
+    let share = (height - x_labels).max(1);
+    let mut rest = plot.clone();
+    let mut out = Vec::with_capacity(layout.len());
+    for (i, p) in layout.iter().enumerate() {
+        let last = i + 1 == layout.len();
+        let area = if last {
+            rest.clone()
+        } else {
+            let (a, b) = rest.split_vertically(share * weights[i] / total);
+            rest = b;
+            a
+        };
+        out.push((area, p, last));
+    }
+    out
 }
 
 /// The x-range shown: the zoom when set, else everything the panels hold.
