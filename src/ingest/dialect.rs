@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::detect::{self, Detector};
+use super::detect::{self, Detector, Detector::Bytes, Detector::Text};
 use super::folder::Piece;
 use super::table::Table;
 use super::{
@@ -66,8 +66,6 @@ pub(super) struct Row {
     /// the user's own, inside the file.
     pub pairs: bool,
 }
-
-use Detector::{Bytes, Text};
 
 /// The dialects in detection order: a file is the first whose detector accepts its name and first
 /// [`detect::HEAD`] bytes. Event files and MLflow metrics are known by their names (before any
