@@ -237,30 +237,13 @@ where
     markers::projection(&mut chart, ctx, panel, log)?;
     markers::points(&mut chart, ctx, panel, (y0, y1), log)?;
 
-    chart.draw_series(std::iter::once(
-        EmptyElement::at((ctx.x.0, y1))
-            + Text::new(
-                panel.title.clone(),
-                (ctx.px(6.0), ctx.px(4.0)),
-                ctx.font(12.0).style(FontStyle::Bold).color(&theme.muted),
-            ),
-    ))?;
-    if curves.iter().any(|c| !c.raw.is_empty()) {
-        let position = if panel.direction == Direction::Higher {
-            SeriesLabelPosition::LowerRight
-        } else {
-            SeriesLabelPosition::UpperRight
-        };
-        chart
-            .configure_series_labels()
-            .position(position)
-            .margin(ctx.px(6.0))
-            .legend_area_size(ctx.px(22.0))
-            .background_style(theme.bg.mix(0.85))
-            .border_style(theme.grid)
-            .label_font(ctx.font(11.0).color(&theme.fg))
-            .draw()?;
-    }
+    title_and_legend(
+        &mut chart,
+        ctx,
+        panel,
+        curves.iter().any(|c| !c.raw.is_empty()),
+        y1,
+    )?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     Ok((
         PanelFrame {
@@ -273,6 +256,44 @@ where
         },
         (xr.start, xr.end),
     ))
+}
+
+/// The panel's title at its top left, and the legend of its series (when `legend`), placed away
+/// from where its curves head (lower right for higher-is-better panels).
+fn title_and_legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
+    ctx: &Ctx<'_>,
+    panel: &Panel,
+    legend: bool,
+    y1: f64,
+) -> DrawResult<(), DB> {
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((ctx.x.0, y1))
+            + Text::new(
+                panel.title.clone(),
+                (ctx.px(6.0), ctx.px(4.0)),
+                ctx.font(12.0)
+                    .style(FontStyle::Bold)
+                    .color(&ctx.theme.muted),
+            ),
+    ))?;
+    if legend {
+        let position = if panel.direction == Direction::Higher {
+            SeriesLabelPosition::LowerRight
+        } else {
+            SeriesLabelPosition::UpperRight
+        };
+        chart
+            .configure_series_labels()
+            .position(position)
+            .margin(ctx.px(6.0))
+            .legend_area_size(ctx.px(22.0))
+            .background_style(ctx.theme.bg.mix(0.85))
+            .border_style(ctx.theme.grid)
+            .label_font(ctx.font(11.0).color(&ctx.theme.fg))
+            .draw()?;
+    }
+    Ok(())
 }
 
 /// One series: single points as dots, the raw line (faint under a smoothed one), the smoothed
