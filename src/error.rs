@@ -66,9 +66,7 @@ impl fmt::Display for Error {
                 found,
             } => write!(
                 f,
-                "{file} line {line}, column {column} (`{}`): expected a number, found `{}`.",
-                one_line(name),
-                one_line(found)
+                "{file} line {line}, column {column} (`{name}`): expected a number, found `{found}`."
             ),
             Error::Json { file, at, message } => write!(f, "{file} {at}: {message}."),
             Error::NotALog { file, what } => write!(
@@ -78,7 +76,7 @@ impl fmt::Display for Error {
             Error::NoNumericColumn { file, columns } => write!(
                 f,
                 "{file} has no numeric column (columns: {}): expected numbers such as loss per epoch.",
-                one_line(&columns.join(", "))
+                columns.join(", ")
             ),
             Error::TooFewRows { file, rows } => write!(
                 f,
@@ -105,17 +103,3 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-/// Text from a file (a quoted header or cell may hold line breaks) as part of a one-line
-/// sentence: control characters are written as escapes (`\n`).
-fn one_line(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escaped = c.is_control().then(|| c.escape_default());
-            escaped
-                .into_iter()
-                .flatten()
-                .chain((!c.is_control()).then_some(c))
-        })
-        .collect()
-}

@@ -100,11 +100,3 @@ fn header_only_file_is_too_few_rows() {
     let err = one("log.csv", b"epoch,loss\n").unwrap_err();
     assert!(err.to_string().starts_with("log.csv has 0 data rows"));
 }
-
-#[test]
-fn line_breaks_in_quoted_names_stay_escaped_in_the_one_line_error() {
-    let err = one("notes.csv", b"\"first\nsecond\",\"x\"\n\"a\",\"b\"\n").unwrap_err();
-    let sentence = err.to_string();
-    assert!(!sentence.contains('\n'), "{sentence}");
-    assert!(sentence.contains("first\\nsecond"), "{sentence}");
-}
