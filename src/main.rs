@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use plateau::ingest::Dialect;
-use plateau::model::Labels;
+use plateau::model::SeriesInfo;
 use plateau::{Dropped, Input, Options, Verdict};
 use serde::Serialize;
 
@@ -241,8 +241,7 @@ fn log_or_head(name: &str, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 #[derive(Serialize)]
 struct SeriesSummary<'a> {
     #[serde(flatten)]
-    labels: Labels,
-    points: usize,
+    info: SeriesInfo,
     partner: Option<&'a str>,
     /// `[first x, last x]` of each stretch without a restart.
     segments: Vec<[f64; 2]>,
@@ -277,8 +276,7 @@ fn summary(drop: &Dropped) -> DropSummary<'_> {
                 .series
                 .iter()
                 .map(|s| SeriesSummary {
-                    labels: s.labels(),
-                    points: s.len(),
+                    info: s.info(),
                     partner: s.partner.as_deref(),
                     segments: s
                         .segments()
@@ -345,14 +343,14 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
         for s in &run.series {
             let segments: Vec<String> =
                 s.segments.iter().map(|[a, b]| format!("{a}–{b}")).collect();
-            let l = &s.labels;
+            let l = &s.info;
             println!(
                 "  {:<28} {:<10} {:<13} {:<7} {:>6} points by {:<9} segments {}{}",
                 l.name,
                 word(&l.role),
                 word(&l.kind),
                 word(&l.direction),
-                s.points,
+                l.points,
                 l.axis.word(),
                 segments.join(", "),
                 s.partner

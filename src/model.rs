@@ -89,27 +89,28 @@ pub struct Series {
     pub partner: Option<String>,
 }
 
-/// What a series is, without its values: the part of its layout every summary of it shares (the
-/// report's `series`, `plateau inspect`, the shape the page's worker hands over), flattened into
-/// each so that their keys stay those of the series.
+/// What a series is and how long, without its values: the layout every summary of a series
+/// shares (the report's `series`, `plateau inspect`, the shape the page's worker hands over).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Labels {
+pub struct SeriesInfo {
     pub name: String,
     pub axis: Axis,
     pub role: Role,
     pub kind: Kind,
     pub direction: Direction,
+    pub points: usize,
 }
 
 impl Series {
-    /// The series' [`Labels`].
-    pub fn labels(&self) -> Labels {
-        Labels {
+    /// The series' [`SeriesInfo`].
+    pub fn info(&self) -> SeriesInfo {
+        SeriesInfo {
             name: self.name.clone(),
             axis: self.axis,
             role: self.role,
             kind: self.kind,
             direction: self.direction,
+            points: self.len(),
         }
     }
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Dialect;
-use crate::model::{Dropped, Labels, Run, Series};
+use crate::model::{Dropped, Run, Series, SeriesInfo};
 
 /// Everything about a drop but its values, which are referred to by column number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,8 +26,7 @@ pub struct RunShape {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesShape {
-    #[serde(flatten)]
-    pub labels: Labels,
+    pub info: SeriesInfo,
     pub restarts: Vec<usize>,
     pub partner: Option<String>,
     /// The column holding the x values.
@@ -51,11 +50,11 @@ pub fn split(drop: Dropped) -> (Shape, Vec<Vec<f64>>) {
                 .series
                 .into_iter()
                 .map(|s| {
-                    let labels = s.labels();
+                    let info = s.info();
                     columns.push(s.x);
                     columns.push(s.y);
                     SeriesShape {
-                        labels,
+                        info,
                         restarts: s.restarts,
                         partner: s.partner,
                         x: columns.len() - 2,
@@ -91,13 +90,15 @@ pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Dropped, String>
     for run in shape.runs {
         let mut series = Vec::with_capacity(run.series.len());
         for s in run.series {
-            let Labels {
+            // The columns' own length is the number of points.
+            let SeriesInfo {
                 name,
                 axis,
                 role,
                 kind,
                 direction,
-            } = s.labels;
+                points: _,
+            } = s.info;
             let x = take(s.x, &name)?;
             let y = take(s.y, &name)?;
             let ordered = s.restarts.windows(2).all(|w| w[0] < w[1]);

@@ -16,8 +16,9 @@ mod verdict;
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Dialect;
-use crate::model::{Direction, Kind, Labels, Role, Run, Series};
+use crate::model::{Direction, Kind, Role, Run, Series};
 
+pub use crate::model::SeriesInfo;
 pub use early_stopping::Emulation;
 pub use qualifiers::Qualifier;
 pub use verdict::{fmt_v, Details, Orientation, Verdict};
@@ -139,14 +140,6 @@ pub struct Point {
     pub value: f64,
 }
 
-/// What was inferred about one series.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SeriesInfo {
-    #[serde(flatten)]
-    pub labels: Labels,
-    pub points: usize,
-}
-
 /// A stretch of x one session of the monitored series covers (a resumed run has several).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
@@ -182,7 +175,7 @@ pub fn analyze_run(run: &Run, options: &Options) -> RunReport {
         let restarts: Vec<f64> = m.restarts.iter().map(|&i| m.x[i]).collect();
         verdict::judge(run, m, train_partner(run, m), &restarts)
     });
-    let series = run.series.iter().map(info).collect();
+    let series = run.series.iter().map(Series::info).collect();
     let segments = monitor.map_or_else(Vec::new, segments);
     let base = |monitor: Option<&Series>| RunReport {
         name: run.name.clone(),
@@ -302,13 +295,6 @@ fn train_partner<'a>(run: &'a Run, monitor: &Series) -> Option<&'a Series> {
                 .then(|| training_loss(run))
                 .flatten()
         })
-}
-
-fn info(s: &Series) -> SeriesInfo {
-    SeriesInfo {
-        labels: s.labels(),
-        points: s.len(),
-    }
 }
 
 /// The stretches of x the monitored series' sessions cover (one for a run never resumed).
