@@ -157,6 +157,28 @@ pub struct PanelFrame {
     pub log: bool,
 }
 
+impl PanelFrame {
+    /// The frame of a drawn chart titled `title` over `(y_min, y_max)`, and its plot's left and
+    /// right pixel.
+    fn of<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+        chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+        title: &str,
+        (y_min, y_max): (f64, f64),
+        log: bool,
+    ) -> (PanelFrame, (i32, i32)) {
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let frame = PanelFrame {
+            title: title.to_string(),
+            top: yr.start,
+            bottom: yr.end,
+            y_min,
+            y_max,
+            log,
+        };
+        (frame, (xr.start, xr.end))
+    }
+}
+
 /// A drawn series as the page's legend shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LegendEntry {

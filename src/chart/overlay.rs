@@ -386,18 +386,7 @@ impl Plot<'_> {
                 .label_font(font(11.0).color(&theme.fg))
                 .draw()?;
         }
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        Ok((
-            PanelFrame {
-                title: self.monitor.clone(),
-                top: yr.start,
-                bottom: yr.end,
-                y_min: y0,
-                y_max: y1,
-                log,
-            },
-            (xr.start, xr.end),
-        ))
+        Ok(PanelFrame::of(&chart, &self.monitor, (y0, y1), log))
     }
 
     /// The group bands, then every line, clipped to the x-range (and to positive values on a log

@@ -244,18 +244,7 @@ where
         curves.iter().any(|c| !c.raw.is_empty()),
         y1,
     )?;
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    Ok((
-        PanelFrame {
-            title: panel.title.clone(),
-            top: yr.start,
-            bottom: yr.end,
-            y_min: y0,
-            y_max: y1,
-            log,
-        },
-        (xr.start, xr.end),
-    ))
+    Ok(PanelFrame::of(&chart, &panel.title, (y0, y1), log))
 }
 
 /// The panel's title at its top left, and the legend of its series (when `legend`), placed away
