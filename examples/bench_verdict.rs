@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use labelled::{Score, LABELS};
 use plateau::model::{Axis, Run, Series};
-use plateau::{Drop, Options};
+use plateau::{Dropped, Options};
 
 fn main() {
     let each = std::env::args().any(|a| a == "--each");
@@ -155,11 +155,11 @@ fn timing(n: usize) {
         Series::named("learning_rate", Axis::Step, x.clone(), lr),
         Series::named("grad_norm", Axis::Step, x.clone(), grad),
     ];
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![Run {
             name: "synthetic".to_string(),
             source: "bench".to_string(),
-            dialect: "synthetic".to_string(),
+            dialect: plateau::ingest::Dialect::Csv,
             info: Vec::new(),
             series,
         }],

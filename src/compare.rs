@@ -4,8 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{analyze_run, fmt_v, Options, Point, Report, Verdict};
-use crate::model::{Direction, Drop, Run, Series};
+use crate::analysis::{analyze_run, fmt_v, Options, Point, RunReport, Verdict};
+use crate::model::{Axis, Direction, Dropped, Run, Series};
+use crate::stats::{median, MAD_TO_SD};
 
 /// What the runs of one drop say together.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -77,14 +78,14 @@ pub fn member_suffix(name: &str) -> Option<(String, String)> {
 }
 
 /// Groups, ranking and comparability notes for the runs of a drop.
-pub fn compare(drop: &Drop, report: &Report, options: &Options) -> Comparison {
+pub fn compare(drop: &Dropped, reports: &[RunReport], options: &Options) -> Comparison {
     let mut comparison = Comparison::default();
-    rank(drop, report, &mut comparison);
-    groups(drop, report, options, &mut comparison);
+    rank(drop, reports, &mut comparison);
+    groups(drop, reports, options, &mut comparison);
     comparison
 }
 
-fn groups(drop: &Drop, report: &Report, options: &Options, out: &mut Comparison) {
+fn groups(drop: &Dropped, reports: &[RunReport], options: &Options, out: &mut Comparison) {
     let by_hand: Vec<Vec<usize>> = options
         .groups
         .iter()
@@ -133,11 +134,8 @@ fn groups(drop: &Drop, report: &Report, options: &Options, out: &mut Comparison)
         (hand_name(&names, k), "run".to_string(), members)
     });
     for (name, word, members) in named.chain(manual) {
-        let listed: Vec<&str> = members
-            .iter()
-            .map(|&m| report.runs[m].name.as_str())
-            .collect();
-        match pooled(drop, report, options, name.clone(), &word, members) {
+        let listed: Vec<&str> = members.iter().map(|&m| reports[m].name.as_str()).collect();
+        match pooled(drop, reports, options, name.clone(), &word, members) {
             Some(group) => out.groups.push(group),
             None => out.notes.push(format!(
                 "{name} ({}) is not judged as a group: its runs do not monitor the same series on shared x values",
@@ -186,21 +184,46 @@ fn hand_name(names: &[&str], k: usize) -> String {
 
 /// The group's verdict: the engine's verdict on the fold-mean curves, plus how the folds agree.
 fn pooled(
-    drop: &Drop,
-    report: &Report,
+    drop: &Dropped,
+    reports: &[RunReport],
     options: &Options,
     name: String,
     word: &str,
     members: Vec<usize>,
 ) -> Option<GroupReport> {
-    let monitor = report.runs[members[0]].monitor.clone()?;
+    let monitor = reports[members[0]].monitor.clone()?;
     if members
         .iter()
-        .any(|&m| report.runs[m].monitor.as_deref() != Some(monitor.as_str()))
+        .any(|&m| reports[m].monitor.as_deref() != Some(monitor.as_str()))
     {
         return None;
     }
     let runs: Vec<&Run> = members.iter().map(|&m| &drop.runs[m]).collect();
+    let mean_run = mean_run(&name, &runs);
+    let monitored: Vec<&Series> = runs.iter().filter_map(|r| r.series(&monitor)).collect();
+    let band = band(&monitored)?;
+    let pooled_options = Options {
+        monitor: Some(monitor.clone()),
+        ..options.clone()
+    };
+    let judged = analyze_run(&mean_run, &pooled_options);
+    let axis = monitored[0].axis;
+    let evidence = group_evidence(&judged, (&monitor, axis), &band, (word, &members), reports);
+    Some(GroupReport {
+        name,
+        members,
+        monitor,
+        verdict: judged.verdict,
+        qualifiers: judged.qualifiers,
+        evidence,
+        advice: judged.advice,
+        band,
+    })
+}
+
+/// A run whose series are the members' means, for each series every member logged, on the x
+/// values all of them logged.
+fn mean_run(name: &str, runs: &[&Run]) -> Run {
     // Each member's series by name (the first of a repeated name, as `Run::series` finds it).
     let named: Vec<HashMap<&str, &Series>> = runs
         .iter()
@@ -218,14 +241,14 @@ fn pooled(
         .map(|s| s.name.clone())
         .filter(|n| named.iter().all(|r| r.contains_key(n.as_str())))
         .collect();
-    let mean_run = Run {
-        name: name.clone(),
+    Run {
+        name: name.to_string(),
         source: runs
             .iter()
             .map(|r| r.source.as_str())
             .collect::<Vec<_>>()
             .join(", "),
-        dialect: runs[0].dialect.clone(),
+        dialect: runs[0].dialect,
         info: Vec::new(),
         series: shared
             .iter()
@@ -243,18 +266,22 @@ fn pooled(
                 })
             })
             .collect(),
-    };
-    let monitored: Vec<&Series> = runs.iter().filter_map(|r| r.series(&monitor)).collect();
-    let band = band(&monitored)?;
-    let pooled_options = Options {
-        monitor: Some(monitor.clone()),
-        ..options.clone()
-    };
-    let judged = analyze_run(&mean_run, &pooled_options);
+    }
+}
+
+/// The group's evidence: how many members agree with the verdict on the mean, the engine's own
+/// evidence, the spread at the mean's best point, and each member's verdict.
+fn group_evidence(
+    judged: &RunReport,
+    (monitor, axis): (&str, Axis),
+    band: &Band,
+    (word, members): (&str, &[usize]),
+    reports: &[RunReport],
+) -> Vec<String> {
     let n = members.len();
     let agreeing = members
         .iter()
-        .filter(|&&m| report.runs[m].verdict == judged.verdict)
+        .filter(|&&m| reports[m].verdict == judged.verdict)
         .count();
     let mut evidence = vec![format!(
         "the mean {monitor} of {n} {word}s is judged {}; {agreeing} of {n} {word}s agree",
@@ -265,7 +292,7 @@ fn pooled(
         if let Some(i) = band.x.iter().position(|&x| x == best.x) {
             evidence.push(format!(
                 "at the mean's best {} {} the {word}s spread {} ± {} (min {}, max {})",
-                monitored[0].axis.word(),
+                axis.word(),
                 best.x,
                 fmt_v(band.mean[i]),
                 fmt_v(band.std[i]),
@@ -275,20 +302,11 @@ fn pooled(
         }
     }
     // One line per member, last (see `GroupReport::findings`).
-    for &m in &members {
-        let r = &report.runs[m];
+    for &m in members {
+        let r = &reports[m];
         evidence.push(format!("{}: {}", r.name, r.verdict));
     }
-    Some(GroupReport {
-        name,
-        members,
-        monitor,
-        verdict: judged.verdict,
-        qualifiers: judged.qualifiers,
-        evidence,
-        advice: judged.advice,
-        band,
-    })
+    evidence
 }
 
 /// Statistics across members on the x values all of them logged. Each other member's values are
@@ -340,48 +358,26 @@ fn x_key(x: f64) -> u64 {
     }
 }
 
-fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
-    let mut monitors: Vec<(&str, Direction)> = Vec::new();
-    for r in &report.runs {
-        if let Some(m) = r.monitor.as_deref() {
-            if !monitors.iter().any(|(n, d)| *n == m && *d == r.direction) {
-                monitors.push((m, r.direction));
-            }
-            // Two are enough to know the runs are not comparable.
-            if monitors.len() > 1 {
-                break;
-            }
+/// The runs ranked by their best point, with a sentence naming the one to keep (or saying the best
+/// two are within noise, or why the runs cannot be compared).
+fn rank(drop: &Dropped, reports: &[RunReport], out: &mut Comparison) {
+    if reports.len() < 2 {
+        return;
+    }
+    let direction = match shared_direction(reports) {
+        Ok(Some(direction)) => direction,
+        Ok(None) => return,
+        Err(note) => {
+            out.notes.push(note);
+            return;
         }
-    }
-    if report.runs.len() < 2 {
-        return;
-    }
-    if monitors.len() > 1 {
-        let list: Vec<String> = report
-            .runs
-            .iter()
-            .filter_map(|r| {
-                r.monitor
-                    .as_deref()
-                    .map(|m| format!("{} monitors {m}", r.name))
-            })
-            .collect();
-        out.notes.push(format!(
-            "runs are not comparable: {}; pick one series to monitor for all",
-            list.join(", ")
-        ));
-        return;
-    }
-    let Some(&(_, direction)) = monitors.first() else {
-        return;
     };
     let sign = if direction == Direction::Higher {
         -1.0
     } else {
         1.0
     };
-    let mut ranked: Vec<(Rank, f64)> = report
-        .runs
+    let mut ranked: Vec<(Rank, f64)> = reports
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
@@ -403,35 +399,72 @@ fn rank(drop: &Drop, report: &Report, out: &mut Comparison) {
         })
         .collect();
     ranked.sort_by(|a, b| (sign * a.0.best.value).total_cmp(&(sign * b.0.best.value)));
-    if let [(first, n1), (second, n2), ..] = ranked.as_slice() {
-        let gap = (first.best.value - second.best.value).abs();
-        let rel = gap / first.best.value.abs().max(f64::MIN_POSITIVE);
-        if gap <= n1.max(*n2) {
-            out.notes.push(format!(
-                "{} and {} are within {:.1}% of each other at their best points, inside the point-to-point noise ({}): either will do",
-                first.name,
-                second.name,
-                rel * 100.0,
-                fmt_v(n1.max(*n2)),
-            ));
-        } else {
-            // "p% better" is measured against the run it beats (0.43 against 0.93 is 53% lower).
-            let better = gap / second.best.value.abs().max(f64::MIN_POSITIVE);
-            out.notes.push(format!(
-                "keep {}: {} {} at {} {}, {:.1}% better than {}",
-                first.name,
-                first.monitor,
-                fmt_v(first.best.value),
-                drop.runs[first.run]
-                    .series(&first.monitor)
-                    .map_or("x", |s| s.axis.word()),
-                first.best.x,
-                better * 100.0,
-                second.name
-            ));
-        }
+    if let [first, second, ..] = ranked.as_slice() {
+        out.notes.push(keep_note(drop, first, second));
     }
     out.ranking = ranked.into_iter().map(|(r, _)| r).collect();
+}
+
+/// The direction of the one series every run monitors (`None` when none monitors anything), or
+/// the sentence saying the runs watch different series.
+fn shared_direction(reports: &[RunReport]) -> Result<Option<Direction>, String> {
+    let mut monitors: Vec<(&str, Direction)> = Vec::new();
+    for r in reports {
+        if let Some(m) = r.monitor.as_deref() {
+            if !monitors.iter().any(|(n, d)| *n == m && *d == r.direction) {
+                monitors.push((m, r.direction));
+            }
+            // Two are enough to know the runs are not comparable.
+            if monitors.len() > 1 {
+                break;
+            }
+        }
+    }
+    if monitors.len() > 1 {
+        let list: Vec<String> = reports
+            .iter()
+            .filter_map(|r| {
+                r.monitor
+                    .as_deref()
+                    .map(|m| format!("{} monitors {m}", r.name))
+            })
+            .collect();
+        return Err(format!(
+            "runs are not comparable: {}; pick one series to monitor for all",
+            list.join(", ")
+        ));
+    }
+    Ok(monitors.first().map(|&(_, d)| d))
+}
+
+/// The ranking sentence about the best two runs (each with its point-to-point noise).
+fn keep_note(drop: &Dropped, (first, n1): &(Rank, f64), (second, n2): &(Rank, f64)) -> String {
+    let gap = (first.best.value - second.best.value).abs();
+    let rel = gap / first.best.value.abs().max(f64::MIN_POSITIVE);
+    if gap <= n1.max(*n2) {
+        format!(
+            "{} and {} are within {:.1}% of each other at their best points, inside the point-to-point noise ({}): either will do",
+            first.name,
+            second.name,
+            rel * 100.0,
+            fmt_v(n1.max(*n2)),
+        )
+    } else {
+        // "p% better" is measured against the run it beats (0.43 against 0.93 is 53% lower).
+        let better = gap / second.best.value.abs().max(f64::MIN_POSITIVE);
+        format!(
+            "keep {}: {} {} at {} {}, {:.1}% better than {}",
+            first.name,
+            first.monitor,
+            fmt_v(first.best.value),
+            drop.runs[first.run]
+                .series(&first.monitor)
+                .map_or("x", |s| s.axis.word()),
+            first.best.x,
+            better * 100.0,
+            second.name
+        )
+    }
 }
 
 /// Point-to-point noise: the robust spread of successive differences, scaled to one point.
@@ -441,10 +474,5 @@ fn noise(s: &Series) -> f64 {
             .map(|w| (w[1] - w[0]).abs())
             .filter(|v| v.is_finite())
             .collect();
-    if d.is_empty() {
-        return 0.0;
-    }
-    let mid = d.len() / 2;
-    let (_, median, _) = d.select_nth_unstable_by(mid, f64::total_cmp);
-    *median * 1.4826 / std::f64::consts::SQRT_2
+    median(&mut d).map_or(0.0, |m| m * MAD_TO_SD / std::f64::consts::SQRT_2)
 }

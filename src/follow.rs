@@ -15,8 +15,8 @@ use foldhash::fast::{FixedState, FoldHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ingest::Stream;
-use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::ingest::{Dialect, Stream};
+use crate::model::{Axis, Direction, Dropped, Kind, Role, Run, Series};
 use crate::parts;
 
 /// Bytes handed over at once: a log that grew by gigabytes, or was replaced by a large one, is
@@ -172,13 +172,13 @@ impl Follow {
     }
 
     /// The runs read so far (the unfinished last line left out).
-    pub fn drop(&mut self) -> Result<Drop, Error> {
+    pub fn drop(&mut self) -> Result<Dropped, Error> {
         self.stream.snapshot()
     }
 }
 
 /// Rows in a drop: each run's longest series, summed (what "rows added" counts).
-pub fn rows(drop: &Drop) -> usize {
+pub fn rows(drop: &Dropped) -> usize {
     drop.runs
         .iter()
         .map(|r| r.series.iter().map(|s| s.len()).max().unwrap_or(0))
@@ -197,7 +197,7 @@ pub struct Sent {
 struct SentRun {
     name: String,
     source: String,
-    dialect: String,
+    dialect: Dialect,
     info: Vec<(String, String)>,
     series: Vec<SentSeries>,
 }
@@ -260,7 +260,7 @@ pub struct GrowthShape {
 impl Growth {
     /// Splits the growth into its shape and the new runs' columns.
     pub fn split(self) -> (GrowthShape, Vec<Vec<f64>>) {
-        let drop = Drop {
+        let drop = Dropped {
             runs: self.added,
             warnings: self.warnings,
         };
@@ -286,7 +286,7 @@ impl Growth {
 
 impl Sent {
     /// Remembers `drop` as sent whole.
-    pub fn whole(drop: &Drop) -> Sent {
+    pub fn whole(drop: &Dropped) -> Sent {
         Sent {
             runs: drop.runs.iter().map(SentRun::of).collect(),
         }
@@ -295,7 +295,7 @@ impl Sent {
     /// `drop` as rows appended to what was sent, or `None` when something sent changed (it is then
     /// sent whole). Either way `self` then describes `drop`. Costs one pass over the points (the
     /// hash of those sent, continued over the new ones); what it returns holds only the new points.
-    pub fn growth(&mut self, drop: &Drop) -> Option<Growth> {
+    pub fn growth(&mut self, drop: &Dropped) -> Option<Growth> {
         let kept: Option<Vec<SentRun>> = (self.runs.len() <= drop.runs.len())
             .then(|| {
                 self.runs
@@ -342,7 +342,7 @@ impl SentRun {
         SentRun {
             name: run.name.clone(),
             source: run.source.clone(),
-            dialect: run.dialect.clone(),
+            dialect: run.dialect,
             info: run.info.clone(),
             series: run
                 .series
@@ -414,7 +414,7 @@ impl SentRun {
         Some(SentRun {
             name: self.name.clone(),
             source: self.source.clone(),
-            dialect: self.dialect.clone(),
+            dialect: self.dialect,
             info: self.info.clone(),
             series,
         })
@@ -423,7 +423,7 @@ impl SentRun {
 
 /// Appends `growth` to `drop` (the drop it was made against); a growth that does not fit (another
 /// number of runs or series, a series of another length) is one sentence and leaves `drop` as it was.
-pub fn grow(drop: &mut Drop, growth: Growth) -> Result<(), String> {
+pub fn grow(drop: &mut Dropped, growth: Growth) -> Result<(), String> {
     if growth.grown.len() != drop.runs.len() {
         return Err(format!(
             "it continues {} runs, not {}",

@@ -1,11 +1,13 @@
-//! The `plateau` command: the same analysis as the page, for scripts and CI.
+//! The `plateau` command: the same analysis as the page, for scripts and CI. Its arguments, exit
+//! codes and `--json` keys are part of the outside contract (`docs/CONTRACT.md`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use plateau::model::{Axis, Direction, Kind, Role};
-use plateau::{Drop, Input, Options, Verdict};
+use plateau::ingest::Dialect;
+use plateau::model::SeriesInfo;
+use plateau::{Dropped, Input, Options, Verdict};
 use serde::Serialize;
 
 mod cli {
@@ -238,12 +240,8 @@ fn log_or_head(name: &str, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// What `inspect --json` prints for one series (the values themselves are left out).
 #[derive(Serialize)]
 struct SeriesSummary<'a> {
-    name: &'a str,
-    role: Role,
-    kind: Kind,
-    direction: Direction,
-    axis: Axis,
-    points: usize,
+    #[serde(flatten)]
+    info: SeriesInfo,
     partner: Option<&'a str>,
     /// `[first x, last x]` of each stretch without a restart.
     segments: Vec<[f64; 2]>,
@@ -253,7 +251,7 @@ struct SeriesSummary<'a> {
 struct RunSummary<'a> {
     name: &'a str,
     source: &'a str,
-    dialect: &'a str,
+    dialect: Dialect,
     series: Vec<SeriesSummary<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     info: &'a [(String, String)],
@@ -265,25 +263,20 @@ struct DropSummary<'a> {
     warnings: &'a [String],
 }
 
-fn summary(drop: &Drop) -> DropSummary<'_> {
+fn summary(drop: &Dropped) -> DropSummary<'_> {
     let runs = drop
         .runs
         .iter()
         .map(|run| RunSummary {
             name: &run.name,
             source: &run.source,
-            dialect: &run.dialect,
+            dialect: run.dialect,
             info: &run.info,
             series: run
                 .series
                 .iter()
                 .map(|s| SeriesSummary {
-                    name: &s.name,
-                    role: s.role,
-                    kind: s.kind,
-                    direction: s.direction,
-                    axis: s.axis,
-                    points: s.len(),
+                    info: s.info(),
                     partner: s.partner.as_deref(),
                     segments: s
                         .segments()
@@ -302,7 +295,7 @@ fn summary(drop: &Drop) -> DropSummary<'_> {
 }
 
 /// The drop of the files, as folder files when folders were given.
-fn read(inputs: &[Input<'_>], folder: bool) -> Result<Drop, plateau::Error> {
+fn read(inputs: &[Input<'_>], folder: bool) -> Result<Dropped, plateau::Error> {
     if folder {
         plateau::ingest::read_folder(inputs)
     } else {
@@ -350,14 +343,15 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
         for s in &run.series {
             let segments: Vec<String> =
                 s.segments.iter().map(|[a, b]| format!("{a}–{b}")).collect();
+            let l = &s.info;
             println!(
                 "  {:<28} {:<10} {:<13} {:<7} {:>6} points by {:<9} segments {}{}",
-                s.name,
-                word(&s.role),
-                word(&s.kind),
-                word(&s.direction),
-                s.points,
-                s.axis.word(),
+                l.name,
+                word(&l.role),
+                word(&l.kind),
+                word(&l.direction),
+                l.points,
+                l.axis.word(),
                 segments.join(", "),
                 s.partner
                     .map(|p| format!("  pairs with {p}"))
@@ -383,10 +377,7 @@ fn word<T: Serialize>(value: &T) -> String {
 }
 
 fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[PathBuf]) -> ExitCode {
-    let options = Options {
-        monitor,
-        ..Options::default()
-    };
+    let options = Options::monitoring(monitor);
     let report = match with_files(files, |inputs, folder| {
         if folder {
             plateau::check_folder(inputs, &options)

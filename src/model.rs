@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::Dialect;
+
 /// What a series' x values count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -87,7 +89,31 @@ pub struct Series {
     pub partner: Option<String>,
 }
 
+/// What a series is and how long, without its values: the layout every summary of a series
+/// shares (the report's `series`, `plateau inspect`, the shape the page's worker hands over).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesInfo {
+    pub name: String,
+    pub axis: Axis,
+    pub role: Role,
+    pub kind: Kind,
+    pub direction: Direction,
+    pub points: usize,
+}
+
 impl Series {
+    /// The series' [`SeriesInfo`].
+    pub fn info(&self) -> SeriesInfo {
+        SeriesInfo {
+            name: self.name.clone(),
+            axis: self.axis,
+            role: self.role,
+            kind: self.kind,
+            direction: self.direction,
+            points: self.len(),
+        }
+    }
+
     /// A series with role, kind and direction inferred from its name and restarts found in `x`.
     pub fn named(name: &str, axis: Axis, x: Vec<f64>, y: Vec<f64>) -> Series {
         let (role, kind, direction) = infer(name);
@@ -143,9 +169,8 @@ pub struct Run {
     pub name: String,
     /// The file (or files, joined with ", ") it came from.
     pub source: String,
-    /// The log dialect it was read as: keras, pandas, lightning, ultralytics, yolov5, fastai,
-    /// tensorboard, wandb, hf_trainer, detectron2, mlflow or csv.
-    pub dialect: String,
+    /// The log dialect it was read as (serialised as its name: `keras`, `lightning`, …).
+    pub dialect: Dialect,
     pub series: Vec<Series>,
     /// What the log says about the run besides curves, as (name, value): hyper-parameters
     /// (`hparams.yaml`, TensorBoard's hparams plugin, MLflow params) and the event file version.
@@ -167,11 +192,11 @@ impl Run {
     }
 
     /// A run whose train and validation series know their partners.
-    pub fn new(name: &str, source: &str, dialect: &str, series: Vec<Series>) -> Run {
+    pub fn new(name: &str, source: &str, dialect: Dialect, series: Vec<Series>) -> Run {
         let mut run = Run {
             name: name.to_string(),
             source: source.to_string(),
-            dialect: dialect.to_string(),
+            dialect,
             series,
             info: Vec::new(),
         };
@@ -247,9 +272,9 @@ fn partner_among<'a>(
         .min_by_key(|s| (s.role != sides[0], step_granular(&s.name)))
 }
 
-/// Everything read from one drop of files.
+/// Everything read from one drop of files (named so as not to shadow Rust's `Drop` trait).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Drop {
+pub struct Dropped {
     pub runs: Vec<Run>,
     pub warnings: Vec<String>,
 }

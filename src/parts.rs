@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::ingest::Dialect;
+use crate::model::{Dropped, Run, Series, SeriesInfo};
 
 /// Everything about a drop but its values, which are referred to by column number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,7 +18,7 @@ pub struct Shape {
 pub struct RunShape {
     pub name: String,
     pub source: String,
-    pub dialect: String,
+    pub dialect: Dialect,
     pub series: Vec<SeriesShape>,
     #[serde(default)]
     pub info: Vec<(String, String)>,
@@ -25,11 +26,7 @@ pub struct RunShape {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesShape {
-    pub name: String,
-    pub axis: Axis,
-    pub role: Role,
-    pub kind: Kind,
-    pub direction: Direction,
+    pub info: SeriesInfo,
     pub restarts: Vec<usize>,
     pub partner: Option<String>,
     /// The column holding the x values.
@@ -39,7 +36,7 @@ pub struct SeriesShape {
 }
 
 /// Splits a drop into its shape and its columns (borrowed): each series' x, then its y.
-pub fn split(drop: &Drop) -> (Shape, Vec<&[f64]>) {
+pub fn split(drop: &Dropped) -> (Shape, Vec<&[f64]>) {
     let mut columns: Vec<&[f64]> = Vec::new();
     let runs = drop
         .runs
@@ -47,7 +44,7 @@ pub fn split(drop: &Drop) -> (Shape, Vec<&[f64]>) {
         .map(|run| RunShape {
             name: run.name.clone(),
             source: run.source.clone(),
-            dialect: run.dialect.clone(),
+            dialect: run.dialect,
             info: run.info.clone(),
             series: run
                 .series
@@ -56,11 +53,7 @@ pub fn split(drop: &Drop) -> (Shape, Vec<&[f64]>) {
                     columns.push(&s.x);
                     columns.push(&s.y);
                     SeriesShape {
-                        name: s.name.clone(),
-                        axis: s.axis,
-                        role: s.role,
-                        kind: s.kind,
-                        direction: s.direction,
+                        info: s.info(),
                         restarts: s.restarts.clone(),
                         partner: s.partner.clone(),
                         x: columns.len() - 2,
@@ -79,7 +72,7 @@ pub fn split(drop: &Drop) -> (Shape, Vec<&[f64]>) {
 
 /// Puts a drop back together, moving each column into its series; a shape that does not fit its
 /// columns (a column missing or used twice, lengths that differ) is one sentence.
-pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
+pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Dropped, String> {
     let count = columns.len();
     let mut used = vec![false; count];
     let mut take = |i: usize, of: &str| -> Result<Vec<f64>, String> {
@@ -96,25 +89,34 @@ pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
     for run in shape.runs {
         let mut series = Vec::with_capacity(run.series.len());
         for s in run.series {
-            let x = take(s.x, &s.name)?;
-            let y = take(s.y, &s.name)?;
+            // The columns' own length is the number of points.
+            let SeriesInfo {
+                name,
+                axis,
+                role,
+                kind,
+                direction,
+                points: _,
+            } = s.info;
+            let x = take(s.x, &name)?;
+            let y = take(s.y, &name)?;
             let ordered = s.restarts.windows(2).all(|w| w[0] < w[1]);
             if x.len() != y.len() || !ordered || s.restarts.iter().any(|&r| r == 0 || r >= x.len())
             {
                 return Err(format!(
                     "series `{}` has {} x and {} y values and restarts {:?}",
-                    s.name,
+                    name,
                     x.len(),
                     y.len(),
                     s.restarts
                 ));
             }
             series.push(Series {
-                name: s.name,
-                axis: s.axis,
-                role: s.role,
-                kind: s.kind,
-                direction: s.direction,
+                name,
+                axis,
+                role,
+                kind,
+                direction,
                 x,
                 y,
                 restarts: s.restarts,
@@ -129,7 +131,7 @@ pub fn join(shape: Shape, mut columns: Vec<Vec<f64>>) -> Result<Drop, String> {
             info: run.info,
         });
     }
-    Ok(Drop {
+    Ok(Dropped {
         runs,
         warnings: shape.warnings,
     })

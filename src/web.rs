@@ -9,14 +9,15 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::analysis::{analyze, Options, Report, RunReport};
+use crate::analysis::{Options, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
 use crate::compare::Band;
 use crate::filter::Filter;
 use crate::follow::{Follow, Growth, GrowthShape, Sent};
 use crate::ingest::{Input, Stream};
-use crate::model::{Direction, Drop, Role, Run};
+use crate::model::{Direction, Dropped, Role, Run};
 use crate::parts;
+use crate::report::{analyze, Report};
 use backend::Page;
 
 mod vocab;
@@ -100,16 +101,13 @@ impl Files {
             .iter()
             .map(|(name, bytes)| Input { name, bytes })
             .collect();
-        let options = Options {
-            monitor,
-            ..Options::default()
-        };
+        let options = Options::monitoring(monitor);
         let checked = if self.folder {
             crate::check_folder(&inputs, &options)
         } else {
             crate::check(&inputs, &options)
         };
-        let (drop, report) = checked.map_err(|e| JsError::new(&e.to_string()))?;
+        let (drop, report) = checked?;
         Ok(Analysis::new(drop, report, options))
     }
 }
@@ -144,9 +142,7 @@ impl Reader {
 
     /// The next chunk of the current file.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
-        self.stream
-            .push(chunk)
-            .map_err(|e| JsError::new(&e.to_string()))
+        self.stream.push(chunk).map_err(JsError::from)
     }
 
     /// Whether the current file's chunks are still wanted (a folder's file whose first bytes show
@@ -162,7 +158,7 @@ impl Reader {
 
     /// Ends the current file.
     pub fn end(&mut self) -> Result<(), JsError> {
-        self.stream.end().map_err(|e| JsError::new(&e.to_string()))
+        self.stream.end().map_err(JsError::from)
     }
 
     /// Judges the drop and keeps it for the controls' later changes (see [`Judge`]).
@@ -171,18 +167,12 @@ impl Reader {
             .stream
             .finish()
             .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Judge::new(
-            drop,
-            &Options {
-                monitor,
-                ..Options::default()
-            },
-        ))
+        Ok(Judge::new(drop, &Options::monitoring(monitor)))
     }
 }
 
 /// `drop` judged with `options`, packed for `Assembler` as [`Judge::parts`] packs it.
-fn packed(drop: Drop, options: &Options) -> Result<JsValue, JsError> {
+fn packed(drop: Dropped, options: &Options) -> Result<JsValue, JsError> {
     Judge::new(drop, options).parts()
 }
 
@@ -216,12 +206,12 @@ fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsError> {
 /// takes the report (`Analysis.judged`): `parts()` once for the page, then `correct` and `judge`.
 #[wasm_bindgen]
 pub struct Judge {
-    drop: Drop,
+    drop: Dropped,
     report: Report,
 }
 
 impl Judge {
-    fn new(drop: Drop, options: &Options) -> Judge {
+    fn new(drop: Dropped, options: &Options) -> Judge {
         let report = analyze(&drop, options);
         Judge { drop, report }
     }
@@ -365,7 +355,7 @@ fn groups_of(groups: JsValue) -> Result<Vec<Vec<usize>>, JsError> {
 /// Gives series `name` of run `run` of `drop` a role (`train`, `validation`, `test`, `other`) and a
 /// direction (`lower`, `higher`, `unknown`) by hand.
 fn correct(
-    drop: &mut Drop,
+    drop: &mut Dropped,
     run: usize,
     name: &str,
     role: JsValue,
@@ -430,7 +420,7 @@ impl Follower {
         self.follow
             .update(at as u64, bytes)
             .map(|c| c.as_str().to_string())
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(JsError::from)
     }
 
     /// Bytes read so far.
@@ -492,13 +482,7 @@ impl Follower {
 #[wasm_bindgen]
 pub fn link_judge(d: &str, monitor: Option<String>) -> Result<Judge, JsError> {
     let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(Judge::new(
-        drop,
-        &Options {
-            monitor,
-            ..Options::default()
-        },
-    ))
+    Ok(Judge::new(drop, &Options::monitoring(monitor)))
 }
 
 /// A worker's analysis put back together on the main thread one column at a time, so that no
@@ -541,10 +525,7 @@ impl Assembler {
     pub fn finish(mut self, monitor: Option<String>) -> Result<Analysis, JsError> {
         unbanded(&mut self.report, self.bands)?;
         let drop = parts::join(self.shape, self.columns).map_err(|e| damaged(&e))?;
-        let options = Options {
-            monitor,
-            ..Options::default()
-        };
+        let options = Options::monitoring(monitor);
         Ok(Analysis::new(drop, self.report, options))
     }
 }
@@ -556,7 +537,7 @@ fn damaged(why: &str) -> JsError {
 /// A finished analysis: the runs read, the report about them, and the chart's view of them.
 #[wasm_bindgen]
 pub struct Analysis {
-    drop: Drop,
+    drop: Dropped,
     report: Report,
     /// What the report was made with (monitored series, groups made by hand).
     options: Options,
@@ -570,19 +551,19 @@ pub struct Analysis {
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(JsError::from)
 }
 
 /// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
 fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(JsError::from)
 }
 
 impl Analysis {
     /// `drop` judged with `options`, keeping this analysis's view.
-    fn reanalyzed(&self, drop: Drop, options: Options) -> Analysis {
+    fn reanalyzed(&self, drop: Dropped, options: Options) -> Analysis {
         let report = analyze(&drop, &options);
         let mut next = Analysis::new(drop, report, options);
         next.view = self.view.clone();
@@ -594,7 +575,7 @@ impl Analysis {
         self.view.compare && self.drop.runs.len() > 1
     }
 
-    fn new(drop: Drop, report: Report, options: Options) -> Analysis {
+    fn new(drop: Dropped, report: Report, options: Options) -> Analysis {
         Analysis {
             drop,
             report,
@@ -786,8 +767,7 @@ impl Analysis {
         let area = Page::Canvas(backend).into_drawing_area();
         if self.comparing() {
             let style = Style { scale, dark };
-            let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)
-                .map_err(|e| JsError::new(&e))?;
+            let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)?;
             let out = to_js(&frame);
             self.frame = Some((index, frame));
             return out;
@@ -801,8 +781,7 @@ impl Analysis {
             &self.view,
             self.prepared()?,
             &Style { scale, dark },
-        )
-        .map_err(|e| JsError::new(&e))?;
+        )?;
         let out = to_js(&frame);
         self.frame = Some((index, frame));
         out
@@ -845,14 +824,14 @@ impl Analysis {
                 chart::draw(&area, run, report, &self.view, &prepared, &style).map(|_| ())
             })
         };
-        document.map_err(|e| JsError::new(&e))
+        document.map_err(JsError::from)
     }
 
     /// The drawn series of run `index` as CSV: `series,<x>,raw,smoothed`.
     pub fn csv(&mut self, index: usize) -> Result<String, JsError> {
         self.prepare(index)?;
         let (run, report) = self.run(index)?;
-        chart::csv(run, report, &self.view, self.prepared()?).map_err(|e| JsError::new(&e))
+        chart::csv(run, report, &self.view, self.prepared()?).map_err(JsError::from)
     }
 }
 
@@ -919,11 +898,8 @@ impl Analysis {
 
     /// The analysis of the runs a share link's `d` value carries; a damaged link is one sentence.
     pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
-        let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
-        let options = Options {
-            monitor,
-            ..Options::default()
-        };
+        let drop = crate::share::decode(d)?;
+        let options = Options::monitoring(monitor);
         let report = crate::analyze(&drop, &options);
         Ok(Analysis::new(drop, report, options))
     }

@@ -4,9 +4,8 @@
 use plateau::analysis::divergence::{rise, Measured};
 use plateau::analysis::extrapolation::project;
 use plateau::analysis::levels::{bin_evenly, resolution};
-use plateau::analysis::trend::{
-    hamed_rao, median, ties_variance, trailing_medians, trend, MAX_POINTS,
-};
+use plateau::analysis::trend::{hamed_rao, ties_variance, trailing_medians, trend, MAX_POINTS};
+use plateau::stats::median;
 
 fn xs(n: usize) -> Vec<f64> {
     (0..n).map(|i| i as f64).collect()

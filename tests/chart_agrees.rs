@@ -5,16 +5,16 @@
 
 use plateau::analysis::RegionKind;
 use plateau::chart::{self, Frame, Style, View};
-use plateau::model::{Axis, Drop, Run, Series};
+use plateau::model::{Axis, Dropped, Run, Series};
 use plateau::{analyze, Options, RunReport};
 use plotters::prelude::*;
 
 fn run(series: Vec<Series>) -> Run {
-    Run::new("steps", "steps.csv", "csv", series)
+    Run::new("steps", "steps.csv", plateau::ingest::Dialect::Csv, series)
 }
 
 fn report_of(run: &Run) -> RunReport {
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![run.clone()],
         warnings: Vec::new(),
     };

@@ -1,7 +1,8 @@
 //! Min/max-per-column decimation and the y-range rules.
 #![cfg(not(target_arch = "wasm32"))]
 
-use plateau::chart::{pieces, quantile, y_range};
+use plateau::chart::{pieces, y_range};
+use plateau::stats::quantile;
 
 fn finite(y: f64) -> bool {
     y.is_finite()
@@ -103,7 +104,7 @@ fn long_run() -> plateau::Run {
     plateau::Run {
         name: "long".into(),
         source: "long.csv".into(),
-        dialect: "keras".into(),
+        dialect: plateau::ingest::Dialect::Keras,
         info: Vec::new(),
         series: vec![plateau::Series::named(
             "loss",
@@ -187,7 +188,7 @@ fn followed_run(n: usize) -> plateau::Run {
     plateau::Run {
         name: "steps".into(),
         source: "steps.csv".into(),
-        dialect: "csv".into(),
+        dialect: plateau::ingest::Dialect::Csv,
         info: Vec::new(),
         series: vec![
             named("loss", x.clone(), loss),
@@ -263,7 +264,7 @@ fn block_decimation_equals_a_point_by_point_scan() {
     let run = plateau::Run {
         name: "ties".into(),
         source: "ties.csv".into(),
-        dialect: "csv".into(),
+        dialect: plateau::ingest::Dialect::Csv,
         info: Vec::new(),
         series: vec![plateau::Series::named(
             "loss",

@@ -4,7 +4,7 @@
 
 use plateau::analysis::{Marker, MarkerKind, Projection, Region, RegionKind};
 use plateau::chart::{self, Frame, Style, View, XAxis};
-use plateau::model::{Axis, Drop, Run, Series};
+use plateau::model::{Axis, Dropped, Run, Series};
 use plateau::{analyze, Options, RunReport};
 use plotters::prelude::*;
 
@@ -17,7 +17,7 @@ fn run(series: Vec<Series>) -> Run {
     Run {
         name: "hand".into(),
         source: "hand.csv".into(),
-        dialect: "keras".into(),
+        dialect: plateau::ingest::Dialect::Keras,
         info: Vec::new(),
         series,
     }
@@ -32,7 +32,7 @@ fn loss_run() -> Run {
 }
 
 fn report_of(run: &Run) -> RunReport {
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![run.clone()],
         warnings: Vec::new(),
     };
@@ -459,5 +459,28 @@ fn read_out_numbers_are_whole_or_five_significant_digits() {
     ];
     for (v, want) in cases {
         assert_eq!(chart::readout_number(v), want, "{v}");
+    }
+}
+
+#[test]
+fn page_styles_verdicts_in_the_chart_themes_colours() {
+    // The chart theme is the source; the page's CSS variables repeat its values in one block that
+    // the dark scheme does not override, so the run rows and the canvas never disagree.
+    let css = include_str!("../www/style.css");
+    for verdict in [
+        plateau::Verdict::Improving,
+        plateau::Verdict::Plateau,
+        plateau::Verdict::Overfitting,
+        plateau::Verdict::Diverging,
+        plateau::Verdict::Insufficient,
+    ] {
+        let var = format!("--{}:", verdict.as_str());
+        let values: Vec<&str> = css
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix(var.as_str()))
+            .map(|v| v.trim().trim_end_matches(';'))
+            .collect();
+        let theme = chart::hex(chart::verdict_color(verdict));
+        assert_eq!(values, [theme.as_str()], "{var} in www/style.css");
     }
 }

@@ -7,14 +7,14 @@ use plateau::chart::{
 use plateau::{check, Input, Options};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 
-fn folds() -> (plateau::Drop, plateau::Report) {
+fn folds() -> (plateau::Dropped, plateau::Report) {
     let paths: Vec<String> = (0..5)
         .map(|k| format!("tests/fixtures/folds/mlp_fold{k}.csv"))
         .collect();
     read(&paths)
 }
 
-fn read(paths: &[String]) -> (plateau::Drop, plateau::Report) {
+fn read(paths: &[String]) -> (plateau::Dropped, plateau::Report) {
     let bytes: Vec<Vec<u8>> = paths
         .iter()
         .map(|p| std::fs::read(format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))).unwrap())
@@ -33,7 +33,7 @@ fn draw(view: &View) -> String {
 }
 
 /// The frame (legend, x-range) the overlay returns when drawn to an SVG string.
-fn overlay_frame(drop: &plateau::Drop, report: &plateau::Report, view: &View) -> Frame {
+fn overlay_frame(drop: &plateau::Dropped, report: &plateau::Report, view: &View) -> Frame {
     let mut out = String::new();
     let area = SVGBackend::with_string(&mut out, (900, OVERLAY_HEIGHT)).into_drawing_area();
     overlay(&area, drop, report, view, &Style::default()).unwrap()

@@ -14,7 +14,7 @@ fn labelled(id: &str) -> Vec<u8> {
 }
 
 /// One drop of the given (name, bytes) files.
-fn drop_of(files: &[(&str, &[u8])]) -> plateau::Drop {
+fn drop_of(files: &[(&str, &[u8])]) -> plateau::Dropped {
     let inputs: Vec<Input> = files
         .iter()
         .map(|&(name, bytes)| Input { name, bytes })
@@ -56,7 +56,7 @@ fn fold_runs_form_group_with_mean_band_and_member_verdicts() {
     let drop = read(&inputs).unwrap();
     let options = Options::default();
     let report = analyze(&drop, &options);
-    let cmp = compare(&drop, &report, &options);
+    let cmp = compare(&drop, &report.runs, &options);
     assert_eq!(cmp.groups.len(), 1);
     let group = &cmp.groups[0];
     assert_eq!(group.name, "mlp (folds)");
@@ -103,7 +103,7 @@ fn ranking_puts_lowest_best_val_loss_first() {
     let drop = drop_of(&[("a.csv", &a), ("b.csv", &b)]);
     let options = Options::default();
     let report = analyze(&drop, &options);
-    let cmp = compare(&drop, &report, &options);
+    let cmp = compare(&drop, &report.runs, &options);
     assert_eq!(cmp.ranking.len(), 2);
     assert!(cmp.ranking[0].best.value <= cmp.ranking[1].best.value);
     assert!(
@@ -119,7 +119,7 @@ fn identical_runs_are_a_tie_within_noise() {
     let drop = drop_of(&[("a.csv", &a), ("b.csv", &a)]);
     let options = Options::default();
     let report = analyze(&drop, &options);
-    let cmp = compare(&drop, &report, &options);
+    let cmp = compare(&drop, &report.runs, &options);
     assert!(
         cmp.notes[0].contains("within 0.0% of each other"),
         "{:?}",
@@ -134,7 +134,7 @@ fn runs_monitoring_different_series_are_not_ranked() {
     let drop = drop_of(&[("a.csv", &a), ("b.csv", b)]);
     let options = Options::default();
     let report = analyze(&drop, &options);
-    let cmp = compare(&drop, &report, &options);
+    let cmp = compare(&drop, &report.runs, &options);
     assert!(cmp.ranking.is_empty());
     assert!(
         cmp.notes[0]
@@ -148,7 +148,7 @@ fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
-fn check_files(paths: &[&str], options: &Options) -> (plateau::Drop, plateau::Report) {
+fn check_files(paths: &[&str], options: &Options) -> (plateau::Dropped, plateau::Report) {
     let bytes: Vec<Vec<u8>> = paths.iter().map(|p| fixture(p)).collect();
     let inputs: Vec<Input> = paths
         .iter()
@@ -179,7 +179,7 @@ fn report_of_five_folds_carries_pooled_verdict_of_mean_curve() {
     let mean_run = plateau::Run {
         name: "mean".to_string(),
         source: "test".to_string(),
-        dialect: "test".to_string(),
+        dialect: plateau::ingest::Dialect::Csv,
         info: Vec::new(),
         series: vec![plateau::Series {
             x: group.band.x.clone(),
@@ -188,7 +188,7 @@ fn report_of_five_folds_carries_pooled_verdict_of_mean_curve() {
         }],
     };
     let alone = analyze(
-        &plateau::Drop {
+        &plateau::Dropped {
             runs: vec![mean_run],
             warnings: Vec::new(),
         },
@@ -320,7 +320,7 @@ fn ranking_percentage_is_measured_against_the_run_it_beats() {
     let drop = drop_of(&[("low.csv", low.as_bytes()), ("high.csv", high.as_bytes())]);
     let options = Options::default();
     let report = analyze(&drop, &options);
-    let cmp = compare(&drop, &report, &options);
+    let cmp = compare(&drop, &report.runs, &options);
     let note = &cmp.notes[0];
     assert!(note.starts_with("keep low"), "{note}");
     assert!(note.contains("50.0% better than high"), "{note}");

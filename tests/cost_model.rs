@@ -44,7 +44,7 @@ fn pairing_a_hundred_thousand_series_is_linear() {
         list.push(series(&format!("loss_{i}"), vec![0.0], vec![1.0]));
         list.push(series(&format!("val_loss_{i}"), vec![0.0], vec![1.0]));
     }
-    let run = Run::new("r", "r.csv", "csv", list);
+    let run = Run::new("r", "r.csv", plateau::ingest::Dialect::Csv, list);
     assert_eq!(run.series[0].partner.as_deref(), Some("val_loss_0"));
     assert_eq!(
         run.series[2 * n - 1].partner.as_deref(),
@@ -60,7 +60,7 @@ fn pairing_prefers_validation_then_the_epoch_variant() {
         series("train_loss_epoch", vec![0.0], vec![1.0]),
         series("val_loss", vec![0.0], vec![1.0]),
     ];
-    let run = Run::new("r", "r.csv", "lightning", list);
+    let run = Run::new("r", "r.csv", plateau::ingest::Dialect::Lightning, list);
     let partner = |n: &str| run.series(n).unwrap().partner.clone();
     assert_eq!(partner("train_loss_step").as_deref(), Some("val_loss"));
     assert_eq!(partner("val_loss").as_deref(), Some("train_loss_epoch"));

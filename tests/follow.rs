@@ -4,7 +4,7 @@
 
 use plateau::follow::{grow, make_room, Change, Follow, Growth, Sent, Tail, PIECE};
 use plateau::ingest::{read, Input};
-use plateau::model::Drop;
+use plateau::model::Dropped;
 use plateau::{analyze, Options, Verdict};
 
 /// A Keras history row: both losses fall until `turn`, then validation loss climbs.
@@ -227,7 +227,7 @@ fn complete_lines(text: &[u8]) -> &[u8] {
 /// appended to it. Returns how many answers were growths.
 struct Page {
     sent: Sent,
-    shown: Option<Drop>,
+    shown: Option<Dropped>,
     growths: usize,
 }
 
@@ -241,7 +241,7 @@ impl Page {
     }
 
     /// Takes the answer for `drop` and checks the page then holds `drop` exactly.
-    fn take(&mut self, drop: &Drop, context: &str) {
+    fn take(&mut self, drop: &Dropped, context: &str) {
         let growth = if self.shown.is_some() {
             self.sent.growth(drop)
         } else {
@@ -432,7 +432,7 @@ fn a_quote_inside_a_field_does_not_stop_a_followed_log() {
 }
 
 /// The drop of `text` read whole.
-fn drop_of(text: &str) -> Drop {
+fn drop_of(text: &str) -> Dropped {
     read(&[Input {
         name: "history.csv",
         bytes: text.as_bytes(),

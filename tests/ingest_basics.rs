@@ -4,7 +4,7 @@
 use plateau::ingest::{read, Input};
 use plateau::model::{Direction, Kind, Role};
 
-fn one(name: &str, bytes: &[u8]) -> Result<plateau::Drop, plateau::Error> {
+fn one(name: &str, bytes: &[u8]) -> Result<plateau::Dropped, plateau::Error> {
     read(&[Input { name, bytes }])
 }
 

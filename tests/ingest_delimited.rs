@@ -4,7 +4,7 @@
 use plateau::ingest::{read, Input};
 use plateau::model::Axis;
 
-fn one(name: &str, bytes: &[u8]) -> Result<plateau::Drop, plateau::Error> {
+fn one(name: &str, bytes: &[u8]) -> Result<plateau::Dropped, plateau::Error> {
     read(&[Input { name, bytes }])
 }
 
@@ -109,7 +109,7 @@ fn mm_ss_time_column_is_seconds() {
     )
     .unwrap();
     let run = &drop.runs[0];
-    assert_eq!(run.dialect, "fastai");
+    assert_eq!(run.dialect.name(), "fastai");
     assert_eq!(run.series("time").unwrap().y, [12.0, 65.0]);
 }
 
@@ -130,7 +130,7 @@ fn number_in_text_column_is_an_error_naming_line_column_and_name() {
 fn pandas_index_column_with_empty_header_is_the_epoch() {
     let drop = one("history.csv", b",loss,val_loss\n0,0.9,1.0\n1,0.5,0.7\n").unwrap();
     let run = &drop.runs[0];
-    assert_eq!(run.dialect, "pandas");
+    assert_eq!(run.dialect.name(), "pandas");
     assert_eq!(run.series.len(), 2);
     assert_eq!(run.series("val_loss").unwrap().x, [0.0, 1.0]);
 }

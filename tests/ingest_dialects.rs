@@ -3,9 +3,9 @@
 
 use plateau::ingest::{detect, read, Detected, Dialect, Input};
 use plateau::model::{Axis, Kind, Role};
-use plateau::Drop;
+use plateau::Dropped;
 
-fn one(name: &str, bytes: &[u8]) -> Drop {
+fn one(name: &str, bytes: &[u8]) -> Dropped {
     read(&[Input { name, bytes }]).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -86,7 +86,7 @@ fn keras_na_cells_leave_gaps_not_zeros() {
 #[test]
 fn keras_cr_only_file_is_still_keras() {
     let drop = one("log.csv", b"epoch,loss,val_loss\r0,1.0,1.1\r1,0.8,0.9\r");
-    assert_eq!(drop.runs[0].dialect, "keras");
+    assert_eq!(drop.runs[0].dialect.name(), "keras");
     assert_eq!(drop.runs[0].series("val_loss").unwrap().y, [1.1, 0.9]);
 }
 
@@ -97,7 +97,7 @@ fn ultralytics_classify_variant() {
         b"epoch,train/loss,metrics/accuracy_top1,metrics/accuracy_top5,val/loss,lr/pg0\n1,2.3,0.1,0.5,2.2,0.01\n2,2.0,0.2,0.6,2.0,0.009\n",
     );
     let run = &drop.runs[0];
-    assert_eq!(run.dialect, "ultralytics");
+    assert_eq!(run.dialect.name(), "ultralytics");
     let top1 = run.series("metrics/accuracy_top1").unwrap();
     assert_eq!((top1.role, top1.kind), (Role::Validation, Kind::Metric));
     assert_eq!(

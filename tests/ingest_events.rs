@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use plateau::ingest::{read, read_folder, Input, Stream};
 use plateau::model::{Axis, Role, Run};
-use plateau::{analyze, Drop, Options};
+use plateau::{analyze, Dropped, Options};
 
 /// The folder the writers filled (once per test binary).
 fn logs() -> &'static Path {
@@ -40,11 +40,11 @@ fn inputs(files: &[(String, Vec<u8>)]) -> Vec<Input<'_>> {
         .collect()
 }
 
-fn folder(name: &str) -> Drop {
+fn folder(name: &str) -> Dropped {
     read_folder(&inputs(&files_of(&logs().join(name)))).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn file(name: &str) -> Drop {
+fn file(name: &str) -> Dropped {
     let bytes = std::fs::read(logs().join(name)).unwrap();
     read(&[Input {
         name,
@@ -61,7 +61,7 @@ fn event_file(dir: &str) -> (String, Vec<u8>) {
         .expect("an event file")
 }
 
-fn only(drop: &Drop) -> &Run {
+fn only(drop: &Dropped) -> &Run {
     assert_eq!(
         drop.runs.len(),
         1,
@@ -73,7 +73,7 @@ fn only(drop: &Drop) -> &Run {
 
 /// The same series (x, y, axis, role, partner) under `names` in both runs, and the same verdict,
 /// monitor and evidence for both drops.
-fn assert_equivalent(a: &Drop, b: &Drop, names: &[&str]) {
+fn assert_equivalent(a: &Dropped, b: &Dropped, names: &[&str]) {
     let (ra, rb) = (only(a), only(b));
     for name in names {
         let (sa, sb) = (ra.series(name), rb.series(name));
@@ -113,7 +113,7 @@ fn lightning_events_alone_judge_like_its_metrics_csv() {
     let events = folder("lightning_tb");
     let run = only(&events);
     assert_eq!(
-        (run.name.as_str(), run.dialect.as_str()),
+        (run.name.as_str(), run.dialect.name()),
         ("version_0", "lightning")
     );
     assert_equivalent(
@@ -155,7 +155,7 @@ fn keras_train_and_validation_folders_pair_epoch_loss_like_csvlogger() {
     let drop = folder("keras_logs");
     let run = only(&drop);
     assert_eq!(
-        (run.name.as_str(), run.dialect.as_str()),
+        (run.name.as_str(), run.dialect.name()),
         ("keras_logs", "keras")
     );
     let val = run.series("val_loss").unwrap();
@@ -171,7 +171,7 @@ fn hugging_face_runs_folder_judges_like_trainer_state() {
     let drop = folder("hf_runs");
     let run = only(&drop);
     assert_eq!(
-        (run.name.as_str(), run.dialect.as_str()),
+        (run.name.as_str(), run.dialect.name()),
         ("runs/Nov30_12-00-00_host", "hf_trainer")
     );
     assert!(run.series("train_runtime").is_none() && run.series("epoch").is_none());
@@ -194,11 +194,11 @@ fn mlflow_store_runs_are_named_by_run_name_with_params() {
         "{names:?}"
     );
     let baseline = drop.runs.iter().find(|r| r.name == "baseline").unwrap();
-    assert_eq!(baseline.dialect, "mlflow");
+    assert_eq!(baseline.dialect.name(), "mlflow");
     assert!(baseline
         .info
         .contains(&("lr".to_string(), "0.01".to_string())));
-    let alone = Drop {
+    let alone = Dropped {
         runs: vec![baseline.clone()],
         warnings: Vec::new(),
     };
@@ -296,7 +296,7 @@ fn partly_written_last_record_is_ignored_with_a_warning() {
         "{:?}",
         cut.warnings
     );
-    let points = |d: &Drop| d.runs[0].series.iter().map(|s| s.len()).sum::<usize>();
+    let points = |d: &Dropped| d.runs[0].series.iter().map(|s| s.len()).sum::<usize>();
     assert!(points(&cut) < points(&whole));
 }
 

@@ -60,7 +60,7 @@ fn run_of(names: &[&str]) -> Run {
         .iter()
         .map(|n| Series::named(n, Axis::Epoch, vec![0.0, 1.0], vec![1.0, 0.5]))
         .collect();
-    Run::new("r", "r.csv", "csv", series)
+    Run::new("r", "r.csv", plateau::ingest::Dialect::Csv, series)
 }
 
 fn partner<'a>(run: &'a Run, name: &str) -> Option<&'a str> {

@@ -4,7 +4,7 @@
 
 use plateau::ingest::{read, Input};
 use plateau::model::{Kind, Role};
-use plateau::{check, Drop, Options, Verdict};
+use plateau::{check, Dropped, Options, Verdict};
 
 fn inputs<'a>(files: &'a [(String, String)]) -> Vec<Input<'a>> {
     files
@@ -16,7 +16,7 @@ fn inputs<'a>(files: &'a [(String, String)]) -> Vec<Input<'a>> {
         .collect()
 }
 
-fn drop_of(files: &[(String, String)]) -> Drop {
+fn drop_of(files: &[(String, String)]) -> Dropped {
     read(&inputs(files)).unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -3,12 +3,12 @@
 
 use plateau::ingest::{read, Input};
 use plateau::model::{Axis, Direction, Kind, Role, Run, Series};
-use plateau::Drop;
+use plateau::Dropped;
 
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real");
 
 /// Reads the given fixture files (`folder/file`) as one drop.
-fn drop_of(paths: &[&str]) -> Drop {
+fn drop_of(paths: &[&str]) -> Dropped {
     let contents: Vec<(String, Vec<u8>)> = paths
         .iter()
         .map(|p| {
@@ -23,12 +23,12 @@ fn drop_of(paths: &[&str]) -> Drop {
     read(&inputs).expect("fixture ingests")
 }
 
-fn only_run(drop: &Drop) -> &Run {
+fn only_run(drop: &Dropped) -> &Run {
     assert_eq!(drop.runs.len(), 1, "runs: {:?}", names(drop));
     &drop.runs[0]
 }
 
-fn names(drop: &Drop) -> Vec<&str> {
+fn names(drop: &Dropped) -> Vec<&str> {
     drop.runs.iter().map(|r| r.name.as_str()).collect()
 }
 
@@ -51,7 +51,7 @@ fn close(a: f64, b: f64) -> bool {
 fn ultralytics_83_unpadded_with_time_column_and_one_based_epochs() {
     let drop = drop_of(&["yolo--wheat-weed-detection-yolov8/results.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "ultralytics");
+    assert_eq!(run.dialect.name(), "ultralytics");
     assert_eq!(
         run.series.len(),
         15,
@@ -93,7 +93,7 @@ fn ultralytics_83_unpadded_with_time_column_and_one_based_epochs() {
 fn keras_mixed_float_precision_crlf() {
     let drop = drop_of(&["keras--detection-of-tomato-leaf-diseases-using-/training_log.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "keras");
+    assert_eq!(run.dialect.name(), "keras");
     let acc = series(run, "val_accuracy");
     assert_eq!(acc.len(), 29);
     assert_eq!(
@@ -118,7 +118,7 @@ fn keras_appended_runs_split_at_fresh_starts_and_fine_tuning_is_spliced() {
     let lengths: Vec<usize> = drop.runs.iter().map(|r| series(r, "loss").len()).collect();
     assert_eq!(lengths, [5, 14, 5]);
     for run in &drop.runs {
-        assert_eq!(run.dialect, "keras");
+        assert_eq!(run.dialect.name(), "keras");
         let loss = series(run, "loss");
         assert_eq!(loss.x[0], 0.0, "{} starts at epoch 0", run.name);
         assert!(
@@ -178,7 +178,7 @@ fn keras_cr_cr_lf_line_endings() {
 fn keras3_short_noisy_run_with_learning_rate_column() {
     let drop = drop_of(&["keras--lung-cancer-detection/training_log.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "keras");
+    assert_eq!(run.dialect.name(), "keras");
     let acc = series(run, "val_accuracy");
     assert_eq!(acc.len(), 10);
     assert_eq!(acc.y[1], 0.39147287607192993);
@@ -193,7 +193,7 @@ fn keras3_short_noisy_run_with_learning_rate_column() {
 fn custom_printed_array_column_skipped_with_warning() {
     let drop = drop_of(&["custom--fjordvision/training_log.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "csv");
+    assert_eq!(run.dialect.name(), "csv");
     let names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["Training Loss", "Validation Loss"]);
     let val = series(run, "Validation Loss");
@@ -214,7 +214,7 @@ fn custom_printed_array_column_skipped_with_warning() {
 fn lightning_lowercase_nan_kept_from_first_step() {
     let drop = drop_of(&["lightning--genrisk/metrics.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "lightning");
+    assert_eq!(run.dialect.name(), "lightning");
     let disc = series(run, "train_disc_loss");
     assert_eq!((disc.axis, disc.len()), (Axis::Step, 320));
     assert_eq!(disc.y[0], 1.6226933508321501e+24);
@@ -300,7 +300,7 @@ fn lightning_sparse_rows_join_on_step() {
 fn ultralytics_width_23_padding_trimmed() {
     let drop = drop_of(&["yolo--yolov8-fire-and-smoke-detection/results.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "ultralytics");
+    assert_eq!(run.dialect.name(), "ultralytics");
     assert!(run.series.iter().all(|s| s.name.trim() == s.name));
     let val = series(run, "val/box_loss");
     assert_eq!((val.len(), val.x[0], val.x[24]), (25, 0.0, 24.0));
@@ -312,7 +312,7 @@ fn ultralytics_width_23_padding_trimmed() {
 fn yolov5_width_20_padding_with_abutting_name() {
     let drop = drop_of(&["yolov5--automatic-number-plate-recognition-using/results.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "yolov5");
+    assert_eq!(run.dialect.name(), "yolov5");
     let map = series(run, "metrics/mAP_0.5:0.95");
     assert_eq!((map.len(), map.y[19]), (20, 0.64718));
     assert_eq!(
@@ -331,7 +331,7 @@ fn yolov5_width_20_padding_with_abutting_name() {
 fn pandas_history_without_epoch_uses_row_index() {
     let drop = drop_of(&["keras-pandas--cnn-landmarks-aflw2000/history.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "pandas");
+    assert_eq!(run.dialect.name(), "pandas");
     let loss = series(run, "loss");
     assert_eq!(loss.axis, Axis::Epoch);
     assert_eq!(loss.x, (0..20).map(f64::from).collect::<Vec<_>>());
@@ -343,7 +343,7 @@ fn pandas_history_without_epoch_uses_row_index() {
 fn pandas_history_pairs_metric_with_val_metric() {
     let drop = drop_of(&["keras-pandas--cs109b-finalproject/history.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "pandas");
+    assert_eq!(run.dialect.name(), "pandas");
     let mse = series(run, "mse");
     assert_eq!(traits(mse), (Role::Train, Kind::Metric, Direction::Lower));
     assert_eq!(mse.partner.as_deref(), Some("val_mse"));
@@ -354,7 +354,7 @@ fn pandas_history_pairs_metric_with_val_metric() {
 fn keras_history_csv_crlf_best_epoch_values() {
     let drop = drop_of(&["keras--flowers-classification-project/history.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "keras");
+    assert_eq!(run.dialect.name(), "keras");
     let val = series(run, "val_loss");
     assert_eq!(
         (val.len(), val.x[24], val.y[24]),
@@ -370,7 +370,7 @@ fn tensorboard_tags_from_file_names_join_on_step() {
         "tensorboard--imdb/run-.-tag-lr.csv",
     ]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "tensorboard");
+    assert_eq!(run.dialect.name(), "tensorboard");
     assert_eq!(run.source.split(", ").count(), 3);
     let names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["loss", "wall time", "val_loss", "lr"]);
@@ -428,7 +428,7 @@ fn wandb_export_gives_one_run_per_wandb_run() {
         "empty quoted cells end the shorter runs"
     );
     for run in &drop.runs {
-        assert_eq!(run.dialect, "wandb");
+        assert_eq!(run.dialect.name(), "wandb");
         assert_eq!(run.series.len(), 1, "no __MIN/__MAX twins and no _step");
         let loss = series(run, "epoch/loss");
         assert_eq!((loss.axis, loss.x[0]), (Axis::Epoch, 0.0));
@@ -470,7 +470,7 @@ fn wandb_train_and_val_exports_join_per_run() {
 fn hf_trainer_train_and_eval_rows_split_into_series() {
     let drop = drop_of(&["hf-trainer--lora-imdb-distilbert/trainer_state.json"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "hf_trainer");
+    assert_eq!(run.dialect.name(), "hf_trainer");
     let loss = series(run, "loss");
     assert_eq!(
         (loss.axis, loss.len(), loss.x[0], loss.y[0]),
@@ -497,7 +497,7 @@ fn hf_trainer_without_eval_entries_has_only_train_series() {
 fn fastai_v1_without_time_column_one_based_epochs() {
     let drop = drop_of(&["fastai-v1--fastai/history.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "fastai");
+    assert_eq!(run.dialect.name(), "fastai");
     let valid = series(run, "valid_loss");
     assert_eq!(valid.x, [1.0, 2.0, 3.0]);
     assert_eq!(valid.y, [0.699775, 0.69942, 0.698778]);
@@ -512,7 +512,7 @@ fn fastai_v1_without_time_column_one_based_epochs() {
 fn detectron2_json_lines_by_iteration_with_slash_keys() {
     let drop = drop_of(&["detectron2--train-detectron2/metrics.json"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "detectron2");
+    assert_eq!(run.dialect.name(), "detectron2");
     let total = series(run, "total_loss");
     assert_eq!(total.axis, Axis::Iteration);
     assert_eq!(
@@ -535,7 +535,7 @@ fn detectron2_json_lines_by_iteration_with_slash_keys() {
 fn repeated_header_and_backwards_steps_are_one_spliced_history() {
     let drop = drop_of(&["custom--tinyrefinementmodel/training_history.csv"]);
     let run = only_run(&drop);
-    assert_eq!(run.dialect, "csv");
+    assert_eq!(run.dialect.name(), "csv");
     let ce = series(run, "ce");
     assert_eq!((ce.axis, ce.len()), (Axis::Step, 110));
     assert!(ce.x.windows(2).all(|w| w[1] > w[0]), "x only goes forward");
@@ -574,7 +574,7 @@ fn every_labelled_keras_log_ingests_as_keras() {
         }])
         .unwrap_or_else(|e| panic!("{e}"));
         let run = only_run(&drop);
-        assert_eq!(run.dialect, "keras", "{name}");
+        assert_eq!(run.dialect.name(), "keras", "{name}");
         assert!(run.series("val_loss").is_some(), "{name}");
         count += 1;
     }

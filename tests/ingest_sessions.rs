@@ -5,9 +5,9 @@
 
 use plateau::ingest::{read, Input};
 use plateau::model::Series;
-use plateau::{check, Drop, Options, Report, Verdict};
+use plateau::{check, Dropped, Options, Report, Verdict};
 
-fn drop_of(files: &[(&str, &str)]) -> Drop {
+fn drop_of(files: &[(&str, &str)]) -> Dropped {
     let inputs: Vec<Input<'_>> = files
         .iter()
         .map(|(name, text)| Input {
@@ -18,7 +18,7 @@ fn drop_of(files: &[(&str, &str)]) -> Drop {
     read(&inputs).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn checked(files: &[(&str, &str)]) -> (Drop, Report) {
+fn checked(files: &[(&str, &str)]) -> (Dropped, Report) {
     let inputs: Vec<Input<'_>> = files
         .iter()
         .map(|(name, text)| Input {
@@ -190,7 +190,7 @@ fn ultralytics_results_with_a_fresh_run_appended_are_two_runs() {
     }
     let (drop, report) = checked(&[("results.csv", &text)]);
     assert_eq!(drop.runs.len(), 2);
-    assert!(drop.runs.iter().all(|r| r.dialect == "ultralytics"));
+    assert!(drop.runs.iter().all(|r| r.dialect.name() == "ultralytics"));
     assert_eq!(report.runs.len(), 2);
 }
 
@@ -228,7 +228,7 @@ fn share_link_keeps_a_spliced_run_and_its_sessions() {
 
 /// A version-1 link (made before restarts travelled) of a log whose step goes back: the payload of
 /// today's encoder without the trailing restarts, as version 1 wrote it.
-fn version_1_link(drop: &Drop) -> String {
+fn version_1_link(drop: &Dropped) -> String {
     use base64::Engine;
     let today = plateau::share::encode(drop);
     let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -245,11 +245,11 @@ fn version_1_link(drop: &Drop) -> String {
 
 #[test]
 fn version_1_link_with_the_step_going_back_is_resolved_like_a_dropped_file() {
-    let logged = Drop {
+    let logged = Dropped {
         runs: vec![plateau::Run::new(
             "a",
             "run-a-tag-loss.csv",
-            "tensorboard",
+            plateau::ingest::Dialect::TensorBoard,
             vec![Series::named(
                 "loss",
                 plateau::model::Axis::Step,

@@ -10,12 +10,12 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 const CHUNKS: [usize; 5] = [2, 64, 1000, 4096, 65536];
 
 /// The drop (or error sentence) of one file read whole.
-fn whole(name: &str, bytes: &[u8]) -> Result<plateau::Drop, String> {
+fn whole(name: &str, bytes: &[u8]) -> Result<plateau::Dropped, String> {
     read(&[Input { name, bytes }]).map_err(|e| e.to_string())
 }
 
 /// The drop (or error sentence) of one file pushed `chunk` bytes at a time.
-fn streamed(name: &str, bytes: &[u8], chunk: usize) -> Result<plateau::Drop, String> {
+fn streamed(name: &str, bytes: &[u8], chunk: usize) -> Result<plateau::Dropped, String> {
     let mut stream = Stream::new();
     stream.begin(name, bytes.len());
     for piece in bytes.chunks(chunk) {
@@ -42,8 +42,8 @@ fn assert_same_in(name: &str, bytes: &[u8], chunks: &[usize]) {
 }
 
 /// Equal results, every value compared bit for bit (NaN included).
-fn same(a: &Result<plateau::Drop, String>, b: &Result<plateau::Drop, String>) -> bool {
-    let bits = |drop: &plateau::Drop| -> Vec<u64> {
+fn same(a: &Result<plateau::Dropped, String>, b: &Result<plateau::Dropped, String>) -> bool {
+    let bits = |drop: &plateau::Dropped| -> Vec<u64> {
         drop.runs
             .iter()
             .flat_map(|r| &r.series)
@@ -57,7 +57,7 @@ fn same(a: &Result<plateau::Drop, String>, b: &Result<plateau::Drop, String>) ->
 }
 
 /// Enough of a result to see how two differ without printing every number.
-fn summary(result: &Result<plateau::Drop, String>) -> String {
+fn summary(result: &Result<plateau::Dropped, String>) -> String {
     match result {
         Err(e) => format!("error `{e}`"),
         Ok(drop) => format!(
@@ -296,7 +296,7 @@ fn no_file_is_the_same_error_as_read() {
     );
 }
 
-fn whole_none() -> Result<plateau::Drop, String> {
+fn whole_none() -> Result<plateau::Dropped, String> {
     read(&[]).map_err(|e| e.to_string())
 }
 

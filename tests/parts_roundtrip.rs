@@ -12,7 +12,7 @@ fn owned(columns: Vec<&[f64]>) -> Vec<Vec<f64>> {
 
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real");
 
-fn drop_of(path: &str) -> plateau::Drop {
+fn drop_of(path: &str) -> plateau::Dropped {
     let bytes = std::fs::read(format!("{REAL}/{path}")).expect("fixture exists");
     read(&[Input {
         name: path,

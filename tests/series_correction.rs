@@ -5,7 +5,7 @@ use plateau::ingest::{read, Input};
 use plateau::model::{Direction, Role};
 use plateau::{analyze, Options, Verdict};
 
-fn holdout() -> plateau::Drop {
+fn holdout() -> plateau::Dropped {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/synthetic/holdout-loss.csv"

@@ -1,11 +1,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Share links carry a drop bit for bit, stay small enough to paste, and match what the CLI prints.
 
-use plateau::model::{Axis, Drop, Run, Series};
+use plateau::model::{Axis, Dropped, Run, Series};
 use plateau::share::{self, decode, encode};
 use plateau::{ingest, Input};
 
-fn read(name: &str, text: &str) -> Drop {
+fn read(name: &str, text: &str) -> Dropped {
     ingest::read(&[Input {
         name,
         bytes: text.as_bytes(),
@@ -13,7 +13,7 @@ fn read(name: &str, text: &str) -> Drop {
     .expect("the generated log is read")
 }
 
-fn bits(drop: &Drop) -> Vec<(String, Vec<u64>, Vec<u64>)> {
+fn bits(drop: &Dropped) -> Vec<(String, Vec<u64>, Vec<u64>)> {
     drop.runs
         .iter()
         .flat_map(|r| &r.series)
@@ -27,7 +27,7 @@ fn bits(drop: &Drop) -> Vec<(String, Vec<u64>, Vec<u64>)> {
         .collect()
 }
 
-fn assert_round_trip(drop: &Drop) -> String {
+fn assert_round_trip(drop: &Dropped) -> String {
     let text = encode(drop);
     let back = decode(&text).expect("an encoded drop decodes");
     assert_eq!(bits(&back), bits(drop), "every value's bits survive");
@@ -122,11 +122,11 @@ fn nan_infinities_and_negative_zero_keep_their_bits() {
         0.1,
         f64::from(0.3f32),
     ];
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![Run {
             name: "odd".into(),
             source: "odd.csv".into(),
-            dialect: "keras".into(),
+            dialect: plateau::ingest::Dialect::Keras,
             info: Vec::new(),
             series: vec![
                 Series::named(
@@ -160,11 +160,11 @@ fn special_values_inside_otherwise_regular_columns_keep_their_bits() {
     single[3] = f64::NAN;
     single[4] = 0.1;
     let x: Vec<f64> = (0..50).map(|i| f64::from(i) * 10.0).collect();
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![Run {
             name: "mixed".into(),
             source: "mixed.csv".into(),
-            dialect: "table".into(),
+            dialect: plateau::ingest::Dialect::Csv,
             info: Vec::new(),
             series: vec![
                 Series::named("loss", Axis::Step, x.clone(), decimal),
@@ -178,11 +178,11 @@ fn special_values_inside_otherwise_regular_columns_keep_their_bits() {
 
 #[test]
 fn empty_and_unicode_names_round_trip() {
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![Run {
             name: "héllo <b>ü</b> 🚀".into(),
             source: String::new(),
-            dialect: "keras".into(),
+            dialect: plateau::ingest::Dialect::Keras,
             info: Vec::new(),
             series: vec![Series::named("", Axis::WallTime, Vec::new(), Vec::new())],
         }],
@@ -190,7 +190,10 @@ fn empty_and_unicode_names_round_trip() {
     };
     let back = decode(&assert_round_trip(&drop)).unwrap();
     assert_eq!(back.runs[0].name, "héllo <b>ü</b> 🚀");
-    assert_eq!(decode(&encode(&Drop::default())).unwrap(), Drop::default());
+    assert_eq!(
+        decode(&encode(&Dropped::default())).unwrap(),
+        Dropped::default()
+    );
 }
 
 #[test]

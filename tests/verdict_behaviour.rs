@@ -3,7 +3,7 @@
 
 use plateau::analysis::RegionKind;
 use plateau::model::{Axis, Run, Series};
-use plateau::{analyze, Drop, Options, RunReport, Verdict};
+use plateau::{analyze, Dropped, Options, RunReport, Verdict};
 
 fn series(name: &str, y: Vec<f64>) -> Series {
     let x = (0..y.len()).map(|i| i as f64).collect();
@@ -15,11 +15,11 @@ fn judge(series: Vec<Series>) -> RunReport {
 }
 
 fn judge_with(series: Vec<Series>, monitor: Option<&str>) -> RunReport {
-    let drop = Drop {
+    let drop = Dropped {
         runs: vec![Run {
             name: "run".to_string(),
             source: "test".to_string(),
-            dialect: "test".to_string(),
+            dialect: plateau::ingest::Dialect::Csv,
             info: Vec::new(),
             series,
         }],
@@ -618,7 +618,12 @@ fn printed_resolution_floors_the_noise() {
 }
 
 fn shape_of(lr: Vec<f64>) -> plateau::analysis::schedule::Schedule {
-    let run = Run::new("r", "t", "csv", vec![series("learning_rate", lr)]);
+    let run = Run::new(
+        "r",
+        "t",
+        plateau::ingest::Dialect::Csv,
+        vec![series("learning_rate", lr)],
+    );
     plateau::analysis::schedule::schedule(&run).expect("a schedule")
 }
 
@@ -1007,7 +1012,7 @@ fn one_epoch_back_at_its_lowest_before_a_bad_last_epoch_is_not_a_rise() {
 
 /// The names [`plateau::analysis::monitorable`] offers for `series` while `monitored` is judged.
 fn menu(series: Vec<Series>, monitored: Option<&str>) -> Vec<String> {
-    let run = Run::new("run", "test", "test", series);
+    let run = Run::new("run", "test", plateau::ingest::Dialect::Csv, series);
     plateau::analysis::monitorable(&run, monitored)
         .into_iter()
         .map(|s| s.name.clone())
@@ -1038,7 +1043,7 @@ fn monitor_menu_offers_series_with_a_direction_and_no_schedule_or_clock() {
 
 #[test]
 fn a_direction_set_by_hand_puts_a_series_in_the_monitor_menu() {
-    let mut run = Run::new("run", "test", "test", six_kinds());
+    let mut run = Run::new("run", "test", plateau::ingest::Dialect::Csv, six_kinds());
     assert!(run.correct(
         "tokens_seen",
         plateau::model::Role::Validation,

@@ -336,7 +336,7 @@ fn tinyrefinement_resumed_run_is_still_improving_on_loss() {
     assert_eq!(ce.runs[0].verdict, r.verdict, "ce and loss agree");
 }
 
-fn tinyrefinement_drop() -> plateau::Drop {
+fn tinyrefinement_drop() -> plateau::Dropped {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/real/custom--tinyrefinementmodel/training_history.csv");
     let bytes = std::fs::read(&path).expect("fixture is readable");

@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(report.runs.len(), drop.runs.len());
     }
     // Compared as printed: NaN equals NaN there, and -0.0 still differs from 0.0.
-    let shown = |r: &Result<plateau::Drop, plateau::Error>| match r {
+    let shown = |r: &Result<plateau::Dropped, plateau::Error>| match r {
         Ok(drop) => format!("{drop:?}"),
         Err(e) => format!("error: {e}"),
     };

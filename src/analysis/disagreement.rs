@@ -4,8 +4,9 @@
 
 use super::levels::end_level;
 use super::overfitting::GL_THRESHOLD;
-use super::trend::{median, trend, Trend};
+use super::trend::{trend, Trend};
 use crate::model::{Direction, Kind, Role, Run, Series};
+use crate::stats::median;
 
 /// Train and validation values of the same quantity start within this factor of each other.
 pub const SCALE_RATIO: f64 = 10.0;

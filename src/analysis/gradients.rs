@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::trend::{median, trailing_medians};
+use super::trend::trailing_medians;
 use crate::model::Series;
+use crate::stats::{median, quantile};
 
 /// A norm more than this many times the running median of the norms before it is exploding.
 pub const EXPLODE_FACTOR: f64 = 10.0;
@@ -66,13 +67,12 @@ pub fn assess(norms: &Series, loss_kept: Option<f64>) -> Option<Gradients> {
         && early > 0.0
         && late < VANISH_RATIO * early
         && loss_kept.is_some_and(|kept| kept > LOSS_STILL_HIGH);
-    let mut sorted = finite.clone();
-    sorted.sort_by(f64::total_cmp);
+    let mut all = finite.clone();
     Some(Gradients {
         series: norms.name.clone(),
         points: finite.len(),
-        median: median(&mut sorted.clone())?,
-        clip: percentile(&sorted, AUTOCLIP_PERCENTILE),
+        median: median(&mut all)?,
+        clip: quantile(&mut all, AUTOCLIP_PERCENTILE / 100.0),
         explosions,
         non_finite_at: norms
             .y
@@ -83,11 +83,4 @@ pub fn assess(norms: &Series, loss_kept: Option<f64>) -> Option<Gradients> {
         late,
         vanishing,
     })
-}
-
-/// Linear-interpolated percentile of sorted values.
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let pos = p / 100.0 * (sorted.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }

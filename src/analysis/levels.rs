@@ -4,10 +4,9 @@
 //! series binned onto the cadence of the evaluations (mean per bin, min/max and non-finite counts
 //! kept), so that training and validation are compared at the same resolution.
 
-use super::trend::median;
+use crate::stats::{median, MAD_TO_SD};
 
 /// Scale of the median absolute deviation that makes it a standard deviation for Gaussian noise.
-pub const MAD_TO_SD: f64 = 1.4826;
 /// The most decimals looked for when reading the printed resolution; values needing more were
 /// written as full floats and have no resolution worth a floor.
 const MAX_DECIMALS: i32 = 8;

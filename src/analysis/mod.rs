@@ -15,32 +15,20 @@ mod verdict;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{compare, GroupReport, Rank};
-use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::ingest::Dialect;
+use crate::model::{Direction, Kind, Role, Run, Series};
 
+pub use crate::model::SeriesInfo;
 pub use early_stopping::Emulation;
 pub use qualifiers::Qualifier;
 pub use verdict::{fmt_v, significant, Details, Orientation, Verdict};
-
-/// Everything the page, the CLI and the tests are told about one drop.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    pub runs: Vec<RunReport>,
-    pub warnings: Vec<String>,
-    /// Fold/seed groups (and groups made by hand) judged together.
-    pub groups: Vec<GroupReport>,
-    /// Runs with a best point, best first: which run to keep.
-    pub ranking: Vec<Rank>,
-    /// Sentences about the ranking: the run to keep, ties within noise, runs that cannot be compared.
-    pub notes: Vec<String>,
-}
 
 /// The verdict for one run and the evidence behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     pub name: String,
     pub source: String,
-    pub dialect: String,
+    pub dialect: Dialect,
     /// The series the verdict is about (`None` when the run has nothing to judge).
     pub monitor: Option<String>,
     pub direction: Direction,
@@ -152,17 +140,6 @@ pub struct Point {
     pub value: f64,
 }
 
-/// What was inferred about one series.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SeriesInfo {
-    pub name: String,
-    pub axis: Axis,
-    pub role: Role,
-    pub kind: Kind,
-    pub direction: Direction,
-    pub points: usize,
-}
-
 /// A stretch of x one session of the monitored series covers (a resumed run has several).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
@@ -179,24 +156,18 @@ pub struct Options {
     pub groups: Vec<Vec<usize>>,
 }
 
-/// Analyses every run of a drop, then the runs together (groups and ranking).
-pub fn analyze(drop: &Drop, options: &Options) -> Report {
-    let mut report = Report {
-        runs: drop.runs.iter().map(|r| analyze_run(r, options)).collect(),
-        warnings: drop.warnings.clone(),
-        groups: Vec::new(),
-        ranking: Vec::new(),
-        notes: Vec::new(),
-    };
-    let comparison = compare(drop, &report, options);
-    report.groups = comparison.groups;
-    report.ranking = comparison.ranking;
-    report.notes = comparison.notes;
-    report
+impl Options {
+    /// The options that judge `monitor` (the default choice when `None`), with no groups by hand.
+    pub fn monitoring(monitor: Option<String>) -> Options {
+        Options {
+            monitor,
+            ..Options::default()
+        }
+    }
 }
 
 /// Analyses one run on its own.
-pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
+pub fn analyze_run(run: &Run, options: &Options) -> RunReport {
     let monitor = pick_monitor(run, options.monitor.as_deref());
     // Every session left in a run was resumed (fresh starts became runs of their own when the drop
     // was read), so the whole spliced history is judged; its restarts are marked.
@@ -204,12 +175,12 @@ pub(crate) fn analyze_run(run: &Run, options: &Options) -> RunReport {
         let restarts: Vec<f64> = m.restarts.iter().map(|&i| m.x[i]).collect();
         verdict::judge(run, m, train_partner(run, m), &restarts)
     });
-    let series = run.series.iter().map(info).collect();
+    let series = run.series.iter().map(Series::info).collect();
     let segments = monitor.map_or_else(Vec::new, segments);
     let base = |monitor: Option<&Series>| RunReport {
         name: run.name.clone(),
         source: run.source.clone(),
-        dialect: run.dialect.clone(),
+        dialect: run.dialect,
         monitor: monitor.map(|m| m.name.clone()),
         direction: monitor.map_or(Direction::Unknown, |m| m.direction),
         verdict: Verdict::Insufficient,
@@ -341,17 +312,6 @@ fn train_partner<'a>(run: &'a Run, monitor: &Series) -> Option<&'a Series> {
                 .then(|| training_loss(run))
                 .flatten()
         })
-}
-
-fn info(s: &Series) -> SeriesInfo {
-    SeriesInfo {
-        name: s.name.clone(),
-        axis: s.axis,
-        role: s.role,
-        kind: s.kind,
-        direction: s.direction,
-        points: s.len(),
-    }
 }
 
 /// The stretches of x the monitored series' sessions cover (one for a run never resumed).

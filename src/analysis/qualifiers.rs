@@ -14,7 +14,7 @@ use super::verdict::{
 };
 use crate::model::Direction;
 
-/// The words that qualify a verdict (serialised as the words, see CONTRACT.md).
+/// The words that qualify a verdict (serialised as the words, see docs/CONTRACT.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {

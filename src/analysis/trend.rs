@@ -7,8 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::levels::{bin_evenly, MAD_TO_SD};
+use super::levels::bin_evenly;
 use super::verdict::Orientation;
+use crate::stats::{median, midpoint, MAD_TO_SD};
 
 /// At most this many points enter the pairwise (O(m²)) statistics; longer windows are binned
 /// evenly (mean per bin, [`super::levels::bin_evenly`]).
@@ -116,31 +117,6 @@ pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
         autocorrelation: inflation,
         noise,
     })
-}
-
-/// The median (the mean of the middle two for an even count); reorders `v`.
-pub fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    let mid = v.len() / 2;
-    let (_, upper, _) = v.select_nth_unstable_by(mid, f64::total_cmp);
-    let upper = *upper;
-    if v.len() % 2 == 1 {
-        return Some(upper);
-    }
-    let lower = v[..mid].iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    Some(midpoint(lower, upper))
-}
-
-/// Halfway between `a` and `b`, without overflowing to infinity for values near ±f64::MAX.
-fn midpoint(a: f64, b: f64) -> f64 {
-    let m = (a + b) / 2.0;
-    if m.is_finite() {
-        m
-    } else {
-        a / 2.0 + b / 2.0
-    }
 }
 
 /// For each index, the median of the finite values among the `window` points before it (`None`

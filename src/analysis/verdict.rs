@@ -19,7 +19,7 @@ use super::trend::{trend, Trend};
 use super::{Marker, MarkerKind, Point, Projection, Region, RegionKind};
 use crate::model::{Axis, Direction, Kind, Role, Run, Series};
 
-/// The one word every run gets (see CONTRACT.md).
+/// The one word every run gets (see docs/CONTRACT.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -48,7 +48,7 @@ impl std::fmt::Display for Verdict {
     }
 }
 
-/// Fewer points than this and nothing is said (CONTRACT.md).
+/// Fewer points than this and nothing is said (docs/CONTRACT.md).
 pub const MIN_POINTS: usize = 5;
 /// A projected gain over the best value so far below this fraction does not matter: plateau.
 /// "Improving" needs a significant recent trend and the *low end* of the projected range above

@@ -1,7 +1,7 @@
 //! The drawn series as CSV: one row per point with its raw and smoothed value.
 
 use super::layout::panels;
-use super::{Prepared, View};
+use super::{Error, Prepared, View};
 use crate::analysis::RunReport;
 use crate::model::Run;
 
@@ -11,9 +11,9 @@ pub fn csv(
     report: &RunReport,
     view: &View,
     prepared: &Prepared,
-) -> Result<String, String> {
+) -> Result<String, Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| e.to_string();
+    let err = |e: csv::Error| Error::Csv(e.to_string());
     out.write_record(["series", &inert(&prepared.x_title), "raw", "smoothed"])
         .map_err(err)?;
     for i in panels(run, report)
@@ -40,8 +40,8 @@ pub fn csv(
             .map_err(err)?;
         }
     }
-    let bytes = out.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let bytes = out.into_inner().map_err(|e| Error::Csv(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| Error::Csv(e.to_string()))
 }
 
 /// Text from a file as a cell a spreadsheet shows as text: a leading `=`, `+`, `-`, `@`, tab or

@@ -36,40 +36,84 @@ const METRIC_PANELS: usize = 3;
 
 /// The panels of a run, top to bottom. Series of kind `Time` and `Other` are not drawn unless monitored.
 pub fn panels(run: &Run, report: &RunReport) -> Vec<Panel> {
-    let monitor = report
+    let mut used = vec![false; run.series.len()];
+    let mut out: Vec<Panel> = monitor_panel(run, report, &mut used).into_iter().collect();
+    let losses = take(run, &mut used, |s| s.kind == Kind::Loss);
+    out.extend(nonempty(
+        PanelKind::Losses,
+        "losses",
+        losses,
+        Direction::Lower,
+    ));
+    out.extend(metric_panels(run, &mut used));
+    let lr = take(run, &mut used, |s| s.kind == Kind::LearningRate);
+    out.extend(nonempty(
+        PanelKind::LearningRate,
+        "learning rate",
+        lr,
+        Direction::Lower,
+    ));
+    let grad = take(run, &mut used, |s| s.kind == Kind::GradNorm);
+    out.extend(nonempty(
+        PanelKind::GradNorm,
+        "gradient norm",
+        grad,
+        Direction::Lower,
+    ));
+    if out.is_empty() {
+        let rest = take(run, &mut used, |s| s.kind != Kind::Time);
+        out.extend(nonempty(
+            PanelKind::Losses,
+            "series",
+            rest,
+            Direction::Unknown,
+        ));
+    }
+    out
+}
+
+/// A panel of `series`, unless there are none.
+fn nonempty(
+    kind: PanelKind,
+    title: &str,
+    series: Vec<usize>,
+    direction: Direction,
+) -> Option<Panel> {
+    (!series.is_empty()).then(|| Panel {
+        kind,
+        title: title.to_string(),
+        series,
+        direction,
+    })
+}
+
+/// The monitored series with the series of its family and kind (its train/validation twins).
+fn monitor_panel(run: &Run, report: &RunReport, used: &mut [bool]) -> Option<Panel> {
+    let m = report
         .monitor
         .as_deref()
-        .and_then(|m| run.series.iter().position(|s| s.name == m));
-    let mut used = vec![false; run.series.len()];
-    let mut out = Vec::new();
-    if let Some(m) = monitor {
-        let fam = family(&run.series[m].name);
-        let members: Vec<usize> = (0..run.series.len())
-            .filter(|&i| {
-                i == m
-                    || (run.series[i].kind == run.series[m].kind
-                        && family(&run.series[i].name) == fam)
-            })
-            .collect();
-        for &i in &members {
-            used[i] = true;
-        }
-        out.push(Panel {
-            kind: PanelKind::Monitor,
-            title: run.series[m].name.clone(),
-            series: ordered(run, members),
-            direction: run.series[m].direction,
-        });
+        .and_then(|m| run.series.iter().position(|s| s.name == m))?;
+    let fam = family(&run.series[m].name);
+    let members: Vec<usize> = (0..run.series.len())
+        .filter(|&i| {
+            i == m
+                || (run.series[i].kind == run.series[m].kind && family(&run.series[i].name) == fam)
+        })
+        .collect();
+    for &i in &members {
+        used[i] = true;
     }
-    let losses = take(run, &mut used, |s| s.kind == Kind::Loss);
-    if !losses.is_empty() {
-        out.push(Panel {
-            kind: PanelKind::Losses,
-            title: "losses".to_string(),
-            series: losses,
-            direction: Direction::Lower,
-        });
-    }
+    Some(Panel {
+        kind: PanelKind::Monitor,
+        title: run.series[m].name.clone(),
+        series: ordered(run, members),
+        direction: run.series[m].direction,
+    })
+}
+
+/// One panel per metric family in order of appearance; past [`METRIC_PANELS`] families, the
+/// rest share one "other metrics" panel.
+fn metric_panels(run: &Run, used: &mut [bool]) -> Vec<Panel> {
     let mut families: Vec<String> = Vec::new();
     let mut seen = HashSet::new();
     for s in run.series.iter().filter(|s| s.kind == Kind::Metric) {
@@ -78,20 +122,19 @@ pub fn panels(run: &Run, report: &RunReport) -> Vec<Panel> {
             families.push(f);
         }
     }
+    let mut out = Vec::new();
     for (n, f) in families.iter().enumerate() {
         if n + 1 == METRIC_PANELS && families.len() > METRIC_PANELS {
-            let rest = take(run, &mut used, |s| s.kind == Kind::Metric);
-            if !rest.is_empty() {
-                out.push(Panel {
-                    kind: PanelKind::OtherMetrics,
-                    title: "other metrics".to_string(),
-                    series: rest,
-                    direction: Direction::Higher,
-                });
-            }
+            let rest = take(run, used, |s| s.kind == Kind::Metric);
+            out.extend(nonempty(
+                PanelKind::OtherMetrics,
+                "other metrics",
+                rest,
+                Direction::Higher,
+            ));
             break;
         }
-        let members = take(run, &mut used, |s| {
+        let members = take(run, used, |s| {
             s.kind == Kind::Metric && family(&s.name) == *f
         });
         if let Some(&first) = members.first() {
@@ -100,35 +143,6 @@ pub fn panels(run: &Run, report: &RunReport) -> Vec<Panel> {
                 title: f.clone(),
                 direction: run.series[first].direction,
                 series: members,
-            });
-        }
-    }
-    let lr = take(run, &mut used, |s| s.kind == Kind::LearningRate);
-    if !lr.is_empty() {
-        out.push(Panel {
-            kind: PanelKind::LearningRate,
-            title: "learning rate".to_string(),
-            series: lr,
-            direction: Direction::Lower,
-        });
-    }
-    let grad = take(run, &mut used, |s| s.kind == Kind::GradNorm);
-    if !grad.is_empty() {
-        out.push(Panel {
-            kind: PanelKind::GradNorm,
-            title: "gradient norm".to_string(),
-            series: grad,
-            direction: Direction::Lower,
-        });
-    }
-    if out.is_empty() {
-        let rest = take(run, &mut used, |s| s.kind != Kind::Time);
-        if !rest.is_empty() {
-            out.push(Panel {
-                kind: PanelKind::Losses,
-                title: "series".to_string(),
-                series: rest,
-                direction: Direction::Unknown,
             });
         }
     }

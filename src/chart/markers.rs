@@ -197,29 +197,10 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     (y0, y1): (f64, f64),
     log: bool,
 ) -> DrawResult<DB> {
-    let fg = ctx.theme.fg;
-    let thin = (1.0 * ctx.scale).round().max(1.0) as u32;
-    let vertical = |chart: &mut Chart<'_, '_, DB, Y>, x: f64, color: RGBColor| {
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x, y0), (x, y1)],
-                ctx.px(5.0),
-                ctx.px(4.0),
-                color.stroke_width(thin),
-            ))
-            .map(|_| ())
-    };
-    let label = |chart: &mut Chart<'_, '_, DB, Y>, at: (f64, f64), text: &str, color: RGBColor| {
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at(at)
-                    + Text::new(
-                        text.to_string(),
-                        (ctx.px(5.0), ctx.px(-16.0)),
-                        ctx.font(11.0).color(&color),
-                    ),
-            ))
-            .map(|_| ())
+    let pen = Pen {
+        ctx,
+        y: (y0, y1),
+        thin: (1.0 * ctx.scale).round().max(1.0) as u32,
     };
     let on_axis = |v: f64| v.is_finite() && (!log || v > 0.0) && v >= y0 && v <= y1;
     let unmarked = first_non_finite(ctx, panel);
@@ -232,83 +213,151 @@ pub fn points<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     {
         let x = ctx.map.at(m.x);
         let value = m.value.filter(|v| on_axis(*v));
-        match m.kind {
-            MarkerKind::ClipThreshold => {
-                if let Some(v) = value {
-                    chart.draw_series(DashedLineSeries::new(
-                        vec![(ctx.x.0, v), (ctx.x.1, v)],
-                        ctx.px(8.0),
-                        ctx.px(4.0),
-                        verdict_color(Verdict::Diverging).stroke_width(thin),
-                    ))?;
-                    label(
-                        chart,
-                        (ctx.x.0, v),
-                        &m.label,
-                        verdict_color(Verdict::Diverging),
-                    )?;
-                }
-                continue;
-            }
-            _ if !in_x(ctx, x) => continue,
-            MarkerKind::Restart => {
-                vertical(chart, x, ctx.theme.muted)?;
+        match (m.kind, value) {
+            // Across the whole panel, wherever its x.
+            (MarkerKind::ClipThreshold, Some(v)) => pen.clip_threshold(chart, v, &m.label)?,
+            (MarkerKind::ClipThreshold, None) => {}
+            _ if !in_x(ctx, x) => {}
+            (MarkerKind::Restart, _) => {
+                pen.vertical(chart, x, ctx.theme.muted)?;
                 if panel.kind == PanelKind::Monitor {
-                    label(chart, (x, y1), &m.label, ctx.theme.muted)?;
+                    pen.label(chart, (x, y1), &m.label, ctx.theme.muted)?;
                 }
             }
-            MarkerKind::LrDrop => vertical(chart, x, ctx.theme.grid)?,
-            MarkerKind::OverfitOnset => {
+            (MarkerKind::LrDrop, _) => pen.vertical(chart, x, ctx.theme.grid)?,
+            (MarkerKind::OverfitOnset, _) => {
                 let c = verdict_color(Verdict::Overfitting);
-                vertical(chart, x, c)?;
-                label(chart, (x, y1), &m.label, c)?;
+                pen.vertical(chart, x, c)?;
+                pen.label(chart, (x, y1), &m.label, c)?;
             }
-            MarkerKind::Nan => {
-                let c = verdict_color(Verdict::Diverging);
-                let at = (x, value.unwrap_or(y1));
-                chart.draw_series(std::iter::once(Cross::new(
-                    at,
-                    ctx.px(5.0),
-                    c.stroke_width(thin * 2),
-                )))?;
-                label(chart, (x, y1), &m.label, c)?;
-            }
-            MarkerKind::Spike => {
-                if let Some(v) = value {
-                    let c = verdict_color(Verdict::Diverging);
-                    chart.draw_series(std::iter::once(TriangleMarker::new(
-                        (x, v),
-                        ctx.px(5.0),
-                        c.filled(),
-                    )))?;
-                }
-            }
-            MarkerKind::Best => {
-                if let Some(v) = value {
-                    let c = verdict_color(ctx.report.verdict);
-                    chart.draw_series(std::iter::once(Circle::new(
-                        (x, v),
-                        ctx.px(5.0),
-                        c.filled(),
-                    )))?;
-                    chart.draw_series(std::iter::once(Circle::new(
-                        (x, v),
-                        ctx.px(5.0),
-                        fg.stroke_width(thin),
-                    )))?;
-                    let right = x > ctx.x.0 + 0.85 * (ctx.x.1 - ctx.x.0);
-                    let dx = if right { -ctx.px(34.0) } else { ctx.px(7.0) };
-                    chart.draw_series(std::iter::once(
-                        EmptyElement::at((x, v))
-                            + Text::new(
-                                m.label.clone(),
-                                (dx, ctx.px(4.0)),
-                                ctx.font(11.0).color(&fg),
-                            ),
-                    ))?;
-                }
-            }
+            (MarkerKind::Nan, _) => pen.nan(chart, (x, value.unwrap_or(y1)), &m.label)?,
+            (MarkerKind::Spike, Some(v)) => pen.spike(chart, (x, v))?,
+            (MarkerKind::Best, Some(v)) => pen.best(chart, (x, v), &m.label)?,
+            (MarkerKind::Spike | MarkerKind::Best, None) => {}
         }
     }
     Ok(())
+}
+
+/// What one panel's markers are drawn with: its y-range and the thin line width.
+struct Pen<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    y: (f64, f64),
+    thin: u32,
+}
+
+impl Pen<'_, '_> {
+    /// A dashed vertical line across the panel.
+    fn vertical<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &self,
+        chart: &mut Chart<'_, '_, DB, Y>,
+        x: f64,
+        color: RGBColor,
+    ) -> DrawResult<DB> {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x, self.y.0), (x, self.y.1)],
+            self.ctx.px(5.0),
+            self.ctx.px(4.0),
+            color.stroke_width(self.thin),
+        ))?;
+        Ok(())
+    }
+
+    /// A marker's words, just right of and below `at`.
+    fn label<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &self,
+        chart: &mut Chart<'_, '_, DB, Y>,
+        at: (f64, f64),
+        text: &str,
+        color: RGBColor,
+    ) -> DrawResult<DB> {
+        chart.draw_series(std::iter::once(
+            EmptyElement::at(at)
+                + Text::new(
+                    text.to_string(),
+                    (self.ctx.px(5.0), self.ctx.px(-16.0)),
+                    self.ctx.font(11.0).color(&color),
+                ),
+        ))?;
+        Ok(())
+    }
+
+    /// The gradient clipping threshold: a dashed line across the panel at `v`, labelled.
+    fn clip_threshold<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &self,
+        chart: &mut Chart<'_, '_, DB, Y>,
+        v: f64,
+        text: &str,
+    ) -> DrawResult<DB> {
+        let (x0, x1) = self.ctx.x;
+        let c = verdict_color(Verdict::Diverging);
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x0, v), (x1, v)],
+            self.ctx.px(8.0),
+            self.ctx.px(4.0),
+            c.stroke_width(self.thin),
+        ))?;
+        self.label(chart, (x0, v), text, c)
+    }
+
+    /// A NaN or infinity: a cross where it starts (at the top when there is no value to place it).
+    fn nan<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &self,
+        chart: &mut Chart<'_, '_, DB, Y>,
+        at: (f64, f64),
+        text: &str,
+    ) -> DrawResult<DB> {
+        let c = verdict_color(Verdict::Diverging);
+        chart.draw_series(std::iter::once(Cross::new(
+            at,
+            self.ctx.px(5.0),
+            c.stroke_width(self.thin * 2),
+        )))?;
+        self.label(chart, (at.0, self.y.1), text, c)
+    }
+
+    /// A spike: a filled triangle on the point.
+    fn spike<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &self,
+        chart: &mut Chart<'_, '_, DB, Y>,
+        at: (f64, f64),
+    ) -> DrawResult<DB> {
+        let c = verdict_color(Verdict::Diverging);
+        chart.draw_series(std::iter::once(TriangleMarker::new(
+            at,
+            self.ctx.px(5.0),
+            c.filled(),
+        )))?;
+        Ok(())
+    }
+
+    /// The best point: a dot in the verdict's colour ringed in the text colour, its label beside
+    /// it (to its left near the right edge).
+    fn best<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &self,
+        chart: &mut Chart<'_, '_, DB, Y>,
+        at: (f64, f64),
+        text: &str,
+    ) -> DrawResult<DB> {
+        let ctx = self.ctx;
+        let fg = ctx.theme.fg;
+        let c = verdict_color(ctx.report.verdict);
+        chart.draw_series(std::iter::once(Circle::new(at, ctx.px(5.0), c.filled())))?;
+        chart.draw_series(std::iter::once(Circle::new(
+            at,
+            ctx.px(5.0),
+            fg.stroke_width(self.thin),
+        )))?;
+        let right = at.0 > ctx.x.0 + 0.85 * (ctx.x.1 - ctx.x.0);
+        let dx = if right { -ctx.px(34.0) } else { ctx.px(7.0) };
+        chart.draw_series(std::iter::once(
+            EmptyElement::at(at)
+                + Text::new(
+                    text.to_string(),
+                    (dx, ctx.px(4.0)),
+                    ctx.font(11.0).color(&fg),
+                ),
+        ))?;
+        Ok(())
+    }
 }

@@ -22,8 +22,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Report, RunReport};
-use crate::model::{Drop, Run};
+use crate::analysis::RunReport;
+use crate::model::{Dropped, Run};
+use crate::report::Report;
 
 pub use decimate::pieces;
 pub use export::csv;
@@ -31,10 +32,35 @@ pub use hover::{hover, number as readout_number, Readout, Row};
 pub use layout::{family, panels, Panel, PanelKind};
 pub use overlay::{overlay, run_color, BandKind, HEIGHT as OVERLAY_HEIGHT};
 pub use prepare::{Pieces, Prepared};
-pub use scale::{quantile, y_range, y_range_keeping};
+pub use scale::{y_range, y_range_keeping};
 pub use smooth::{ema, ema_spaced, forward_pieces, gaussian, smooth, Smoother};
 pub use theme::{hex, verdict_color, Theme, PALETTE};
 pub use xaxis::{choices, XAxis, XMap};
+
+/// Why a chart could not be drawn or written out; the message is the backend's or the writer's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// The drawing backend failed (a canvas without its context, an SVG string that could not grow).
+    Drawing(String),
+    /// The CSV export could not be written.
+    Csv(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Drawing(why) | Error::Csv(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Error {
+    fn from(e: DrawingAreaErrorKind<E>) -> Error {
+        Error::Drawing(e.to_string())
+    }
+}
 
 /// How to draw: `scale` is the device pixel ratio (text and lines grow with it).
 #[derive(Debug, Clone, Copy)]
@@ -131,6 +157,28 @@ pub struct PanelFrame {
     pub log: bool,
 }
 
+impl PanelFrame {
+    /// The frame of a drawn chart titled `title` over `(y_min, y_max)`, and its plot's left and
+    /// right pixel.
+    fn of<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+        chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+        title: &str,
+        (y_min, y_max): (f64, f64),
+        log: bool,
+    ) -> (PanelFrame, (i32, i32)) {
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let frame = PanelFrame {
+            title: title.to_string(),
+            top: yr.start,
+            bottom: yr.end,
+            y_min,
+            y_max,
+            log,
+        };
+        (frame, (xr.start, xr.end))
+    }
+}
+
 /// A drawn series as the page's legend shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LegendEntry {
@@ -172,57 +220,39 @@ pub fn draw<DB: DrawingBackend>(
     view: &View,
     prepared: &Prepared,
     style: &Style,
-) -> Result<Frame, String> {
+) -> Result<Frame, Error> {
     let theme = Theme::new(style.dark);
     let s = style.scale;
     let px = |v: f64| (v * s).round() as i32;
-    area.fill(&theme.bg).map_err(|e| e.to_string())?;
+    area.fill(&theme.bg)?;
     let (banner, plot) = area.split_vertically(px(f64::from(BANNER)));
-    panel::banner(&banner, report, &theme, s).map_err(|e| e.to_string())?;
+    panel::banner(&banner, report, &theme, s)?;
 
     let layout = panels(run, report);
     let (x_min, x_max) = x_extent(prepared, &layout, view);
     let slots = layout::color_slots(run);
     let map = XMap::new(run, view.x_axis);
-    let height = plot.dim_in_pixel().1 as i32;
-    let weights: Vec<i32> = layout
-        .iter()
-        .map(|p| if p.kind == PanelKind::Monitor { 2 } else { 1 })
-        .collect();
-    let total: i32 = weights.iter().sum::<i32>().max(1);
-    let bottom_extra = px(30.0);
-    let share = (height - bottom_extra).max(1);
-    let mut rest = plot;
+    let ctx = |last: bool| panel::Ctx {
+        run,
+        report,
+        view,
+        prepared,
+        theme: &theme,
+        scale: s,
+        x: (x_min, x_max),
+        slots: &slots,
+        layout: &layout,
+        map: &map,
+        x_labels: last,
+    };
     let mut frames = Vec::new();
     let mut left_right = (0, 0);
-    for (i, p) in layout.iter().enumerate() {
-        let last = i + 1 == layout.len();
-        let area = if last {
-            rest.clone()
-        } else {
-            let h = share * weights[i] / total;
-            let (a, b) = rest.split_vertically(h);
-            rest = b;
-            a
-        };
-        let ctx = panel::Ctx {
-            run,
-            report,
-            view,
-            prepared,
-            theme: &theme,
-            scale: s,
-            x: (x_min, x_max),
-            slots: &slots,
-            layout: &layout,
-            map: &map,
-            x_labels: last,
-        };
-        let (frame, lr) = panel::draw(&area, &ctx, p).map_err(|e| e.to_string())?;
+    for (area, p, last) in stack(&plot, &layout, px(30.0)) {
+        let (frame, lr) = panel::draw(&area, &ctx(last), p)?;
         left_right = lr;
         frames.push(frame);
     }
-    area.present().map_err(|e| e.to_string())?;
+    area.present()?;
     let legend = layout
         .iter()
         .enumerate()
@@ -248,6 +278,36 @@ pub fn draw<DB: DrawingBackend>(
     })
 }
 
+/// The plot area cut into one area per panel, top to bottom: the monitored panel twice as tall
+/// as the others, the last one (which carries the x labels) also taking `x_labels` pixels.
+fn stack<'p, DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    layout: &'p [Panel],
+    x_labels: i32,
+) -> Vec<(DrawingArea<DB, Shift>, &'p Panel, bool)> {
+    let height = plot.dim_in_pixel().1 as i32;
+    let weights: Vec<i32> = layout
+        .iter()
+        .map(|p| if p.kind == PanelKind::Monitor { 2 } else { 1 })
+        .collect();
+    let total: i32 = weights.iter().sum::<i32>().max(1);
+    let share = (height - x_labels).max(1);
+    let mut rest = plot.clone();
+    let mut out = Vec::with_capacity(layout.len());
+    for (i, p) in layout.iter().enumerate() {
+        let last = i + 1 == layout.len();
+        let area = if last {
+            rest.clone()
+        } else {
+            let (a, b) = rest.split_vertically(share * weights[i] / total);
+            rest = b;
+            a
+        };
+        out.push((area, p, last));
+    }
+    out
+}
+
 /// The x-range shown: the zoom when set, else everything the panels hold.
 fn x_extent(prepared: &Prepared, layout: &[Panel], view: &View) -> (f64, f64) {
     if let Some((a, b)) = view.zoom {
@@ -266,7 +326,7 @@ pub fn svg(
     view: &View,
     width: u32,
     height: u32,
-) -> Result<String, String> {
+) -> Result<String, Error> {
     let prepared = prepare(run, view);
     svg_document(width, height, |backend| {
         let area = backend.into_drawing_area();
@@ -276,12 +336,12 @@ pub fn svg(
 
 /// Every run of a drop drawn together (see [`overlay`]) as an SVG document.
 pub fn overlay_svg(
-    drop: &Drop,
+    drop: &Dropped,
     report: &Report,
     view: &View,
     width: u32,
     height: u32,
-) -> Result<String, String> {
+) -> Result<String, Error> {
     svg_document(width, height, |backend| {
         let area = backend.into_drawing_area();
         overlay(&area, drop, report, view, &Style::default()).map(|_| ())
@@ -293,8 +353,8 @@ pub fn overlay_svg(
 pub fn svg_document(
     width: u32,
     height: u32,
-    paint: impl FnOnce(SVGBackend<'_>) -> Result<(), String>,
-) -> Result<String, String> {
+    paint: impl FnOnce(SVGBackend<'_>) -> Result<(), Error>,
+) -> Result<String, Error> {
     let mut out = String::new();
     paint(SVGBackend::with_string(&mut out, (width, height)))?;
     Ok(xml_text(out))

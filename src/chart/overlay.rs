@@ -5,6 +5,7 @@ use plotters::coord::combinators::BindKeyPoints;
 use std::collections::HashSet;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,9 +15,9 @@ use super::theme::{Theme, PALETTE};
 use super::{
     choices, scale, smooth, Frame, LegendEntry, PanelFrame, Style, View, XAxis, XMap, BANNER,
 };
-use crate::analysis::Report;
 use crate::compare::GroupReport;
-use crate::model::Drop;
+use crate::model::Dropped;
+use crate::report::Report;
 
 type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
@@ -59,74 +60,25 @@ struct Shade {
 /// Draws every visible run's monitored series and every group's mean and band.
 pub fn overlay<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    drop: &Drop,
+    drop: &Dropped,
     report: &Report,
     view: &View,
     style: &Style,
-) -> Result<Frame, String> {
+) -> Result<Frame, super::Error> {
     let theme = Theme::new(style.dark);
     let s = style.scale;
     let px = |v: f64| (v * s).round() as i32;
-    area.fill(&theme.bg).map_err(|e| e.to_string())?;
+    area.fill(&theme.bg)?;
     let (banner_area, plot_area) = area.split_vertically(px(f64::from(BANNER)));
-    banner(&banner_area, drop, report, &theme, s).map_err(|e| e.to_string())?;
+    banner(&banner_area, drop, report, &theme, s)?;
 
     let hidden: HashSet<usize> = view.hidden_runs.iter().copied().collect();
     let visible = |i: usize| !hidden.contains(&i);
-    let name = |i: usize| {
-        view.run_names
-            .get(i)
-            .filter(|n| !n.is_empty())
-            .cloned()
-            .unwrap_or_else(|| drop.runs[i].name.clone())
-    };
-    let members: HashSet<usize> = report
-        .groups
-        .iter()
-        .flat_map(|g| g.members.iter().copied())
-        .collect();
-    let grouped = |i: usize| members.contains(&i);
-    let mut lines = Vec::new();
-    let mut legend = Vec::new();
-    let mut x_title = String::new();
-    for (i, (run, judged)) in drop.runs.iter().zip(&report.runs).enumerate() {
-        // A run without the chosen column (time, epoch) has nothing to align on: it is left out
-        // rather than drawn against its own x.
-        let aligned =
-            view.x_axis == XAxis::Native || choices(run).iter().any(|c| c.0 == view.x_axis);
-        let series = judged
-            .monitor
-            .as_deref()
-            .and_then(|m| run.series(m))
-            .filter(|_| aligned);
-        let color = run_color(i);
-        legend.push(LegendEntry {
-            series: name(i),
-            color: super::hex(color),
-            panel: 0,
-            hidden: !visible(i) || series.is_none(),
-        });
-        let Some(series) = series.filter(|_| visible(i)) else {
-            continue;
-        };
-        let map = XMap::new(run, view.x_axis);
-        if x_title.is_empty() {
-            x_title = map.title.clone();
-        }
-        let x = map.series_x(series);
-        let y = smooth::smooth(view.smoother, view.smoothing, &x, &series.y);
-        let member = grouped(i);
-        lines.push(Line {
-            pieces: pieces(&x, &y),
-            color: if member {
-                theme.tint(color, 0.35)
-            } else {
-                color
-            },
-            width: if member { 1.2 } else { 2.2 },
-            name: Some(name(i)),
-        });
-    }
+    let Runs {
+        mut lines,
+        legend,
+        x_title,
+    } = run_lines(drop, report, view, &theme, &visible);
     let mut shades = Vec::new();
     for group in &report.groups {
         let Some(&first) = group.members.iter().find(|&&m| visible(m)) else {
@@ -146,26 +98,8 @@ pub fn overlay<DB: DrawingBackend>(
             name: Some(format!("{} (mean)", group.name)),
         });
     }
-
-    let xs = lines
-        .iter()
-        .flat_map(|l| l.pieces.iter().flatten().map(|p| p.0));
-    let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-        (a.min(x), b.max(x))
-    });
-    let (x0, x1) = match view.zoom {
-        Some((a, b)) if a.is_finite() && b.is_finite() && b > a => (a, b),
-        _ => scale::x_range(lo, hi),
-    };
+    let ((x0, x1), (y0, y1)) = extent(&lines, &shades, view);
     let log = view.log_y;
-    let values: Vec<f64> = lines
-        .iter()
-        .flat_map(|l| l.pieces.iter().flatten())
-        .chain(shades.iter().flat_map(|sh| sh.outline.iter()))
-        .filter(|(x, _)| *x >= x0 && *x <= x1)
-        .map(|p| p.1)
-        .collect();
-    let (y0, y1) = scale::y_range(&values, view.ignore_outliers, log);
     let ctx = Plot {
         theme: &theme,
         scale: s,
@@ -182,9 +116,8 @@ pub fn overlay<DB: DrawingBackend>(
         ctx.draw(&plot_area, y, (y0, y1), log)
     } else {
         ctx.draw(&plot_area, y0..y1, (y0, y1), log)
-    }
-    .map_err(|e| e.to_string())?;
-    area.present().map_err(|e| e.to_string())?;
+    }?;
+    area.present()?;
     Ok(Frame {
         left,
         right,
@@ -194,6 +127,105 @@ pub fn overlay<DB: DrawingBackend>(
         panels: vec![panel],
         legend,
     })
+}
+
+/// Every run's monitored curve (group members tinted and thinner), the legend of runs and the
+/// x-axis title.
+struct Runs {
+    lines: Vec<Line>,
+    legend: Vec<LegendEntry>,
+    x_title: String,
+}
+
+/// The runs' lines, legend and x title (see [`Runs`]).
+fn run_lines(
+    drop: &Dropped,
+    report: &Report,
+    view: &View,
+    theme: &Theme,
+    visible: &dyn Fn(usize) -> bool,
+) -> Runs {
+    let name = |i: usize| {
+        view.run_names
+            .get(i)
+            .filter(|n| !n.is_empty())
+            .cloned()
+            .unwrap_or_else(|| drop.runs[i].name.clone())
+    };
+    let members: HashSet<usize> = report
+        .groups
+        .iter()
+        .flat_map(|g| g.members.iter().copied())
+        .collect();
+    let mut out = Runs {
+        lines: Vec::new(),
+        legend: Vec::new(),
+        x_title: String::new(),
+    };
+    for (i, (run, judged)) in drop.runs.iter().zip(&report.runs).enumerate() {
+        // A run without the chosen column (time, epoch) has nothing to align on: it is left out
+        // rather than drawn against its own x.
+        let aligned =
+            view.x_axis == XAxis::Native || choices(run).iter().any(|c| c.0 == view.x_axis);
+        let series = judged
+            .monitor
+            .as_deref()
+            .and_then(|m| run.series(m))
+            .filter(|_| aligned);
+        let color = run_color(i);
+        out.legend.push(LegendEntry {
+            series: name(i),
+            color: super::hex(color),
+            panel: 0,
+            hidden: !visible(i) || series.is_none(),
+        });
+        let Some(series) = series.filter(|_| visible(i)) else {
+            continue;
+        };
+        let map = XMap::new(run, view.x_axis);
+        if out.x_title.is_empty() {
+            out.x_title = map.title.clone();
+        }
+        let x = map.series_x(series);
+        let y = smooth::smooth(view.smoother, view.smoothing, &x, &series.y);
+        let member = members.contains(&i);
+        out.lines.push(Line {
+            pieces: pieces(&x, &y),
+            color: if member {
+                theme.tint(color, 0.35)
+            } else {
+                color
+            },
+            width: if member { 1.2 } else { 2.2 },
+            name: Some(name(i)),
+        });
+    }
+    out
+}
+
+/// The x-range (the zoom when set, else every line) and the y-range of what lies inside it.
+fn extent(lines: &[Line], shades: &[Shade], view: &View) -> ((f64, f64), (f64, f64)) {
+    let xs = lines
+        .iter()
+        .flat_map(|l| l.pieces.iter().flatten().map(|p| p.0));
+    let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    let (x0, x1) = match view.zoom {
+        Some((a, b)) if a.is_finite() && b.is_finite() && b > a => (a, b),
+        _ => scale::x_range(lo, hi),
+    };
+    let values: Vec<f64> = lines
+        .iter()
+        .flat_map(|l| l.pieces.iter().flatten())
+        .chain(shades.iter().flat_map(|sh| sh.outline.iter()))
+        .filter(|(x, _)| *x >= x0 && *x <= x1)
+        .map(|p| p.1)
+        .collect();
+    (
+        (x0, x1),
+        scale::y_range(&values, view.ignore_outliers, view.log_y),
+    )
 }
 
 /// The band outline (upper edge forward, lower edge back) and the mean line, on the chosen x-axis.
@@ -255,7 +287,7 @@ fn monitor_title(report: &Report) -> String {
 /// "4 runs · 1 group" and the ranking sentence (or why the runs cannot be ranked).
 fn banner<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    drop: &Drop,
+    drop: &Dropped,
     report: &Report,
     theme: &Theme,
     s: f64,
@@ -334,6 +366,37 @@ impl Plot<'_> {
             .y_label_formatter(&|v| tick(*v))
             .x_desc(self.x_title)
             .draw()?;
+        self.curves(&mut chart, (y0, y1), log)?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((self.x.0, y1))
+                + Text::new(
+                    self.monitor.clone(),
+                    (self.px(6.0), self.px(4.0)),
+                    font(12.0).style(FontStyle::Bold).color(&theme.muted),
+                ),
+        ))?;
+        if !self.lines.is_empty() {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .margin(self.px(6.0))
+                .legend_area_size(self.px(22.0))
+                .background_style(theme.bg.mix(0.85))
+                .border_style(theme.grid)
+                .label_font(font(11.0).color(&theme.fg))
+                .draw()?;
+        }
+        Ok(PanelFrame::of(&chart, &self.monitor, (y0, y1), log))
+    }
+
+    /// The group bands, then every line, clipped to the x-range (and to positive values on a log
+    /// axis); each line's first piece carries its legend entry.
+    fn curves<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+        &self,
+        chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
+        (y0, y1): (f64, f64),
+        log: bool,
+    ) -> DrawResult<(), DB> {
         let in_range = |p: &(f64, f64)| (!log || p.1 > 0.0) && p.0 >= self.x.0 && p.0 <= self.x.1;
         for shade in self.shades {
             let outline: Vec<(f64, f64)> = shade
@@ -361,36 +424,6 @@ impl Plot<'_> {
                 }
             }
         }
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((self.x.0, y1))
-                + Text::new(
-                    self.monitor.clone(),
-                    (self.px(6.0), self.px(4.0)),
-                    font(12.0).style(FontStyle::Bold).color(&theme.muted),
-                ),
-        ))?;
-        if !self.lines.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .margin(self.px(6.0))
-                .legend_area_size(self.px(22.0))
-                .background_style(theme.bg.mix(0.85))
-                .border_style(theme.grid)
-                .label_font(font(11.0).color(&theme.fg))
-                .draw()?;
-        }
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        Ok((
-            PanelFrame {
-                title: self.monitor.clone(),
-                top: yr.start,
-                bottom: yr.end,
-                y_min: y0,
-                y_max: y1,
-                log,
-            },
-            (xr.start, xr.end),
-        ))
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use plotters::coord::combinators::BindKeyPoints;
 use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::rc::Rc;
@@ -101,8 +102,29 @@ pub fn draw<DB: DrawingBackend>(
     panel: &Panel,
 ) -> DrawResult<(PanelFrame, (i32, i32)), DB> {
     let log = ctx.view.log_y || panel.kind == PanelKind::GradNorm;
-    let columns = area.dim_in_pixel().0 as usize;
-    let curves: Vec<Curve> = panel
+    let curves = curves(ctx, panel, area.dim_in_pixel().0 as usize, log);
+    let (y0, y1) = y_range(ctx, panel, &curves, log);
+    if log {
+        plot(
+            area,
+            ctx,
+            panel,
+            &curves,
+            (y0..y1)
+                .log_scale()
+                .with_key_points(scale::log_ticks(y0, y1)),
+            (y0, y1),
+            log,
+        )
+    } else {
+        plot(area, ctx, panel, &curves, y0..y1, (y0, y1), log)
+    }
+}
+
+/// The visible series of `panel`, decimated to `columns` pixel columns (and smoothed, but for
+/// learning rates, when smoothing is on).
+fn curves(ctx: &Ctx<'_>, panel: &Panel, columns: usize, log: bool) -> Vec<Curve> {
+    panel
         .series
         .iter()
         .filter(|&&i| !ctx.view.hidden.contains(&ctx.run.series[i].name))
@@ -121,7 +143,12 @@ pub fn draw<DB: DrawingBackend>(
                 smoothed,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The panel's y-range: what is drawn (outliers of the dense curves trimmed when asked), widened
+/// to what the markers and the projection need.
+fn y_range(ctx: &Ctx<'_>, panel: &Panel, curves: &[Curve], log: bool) -> (f64, f64) {
     // "Ignore outliers" trims the dense curves only: the monitored series and sparse evaluations
     // are what the verdict is about, and a few points of them are never outliers of the rest.
     let densest = curves
@@ -151,21 +178,7 @@ pub fn draw<DB: DrawingBackend>(
         wanted.extend([y0, y1]);
         (y0, y1) = scale::y_range(&wanted, false, log);
     }
-    if log {
-        plot(
-            area,
-            ctx,
-            panel,
-            &curves,
-            (y0..y1)
-                .log_scale()
-                .with_key_points(scale::log_ticks(y0, y1)),
-            (y0, y1),
-            log,
-        )
-    } else {
-        plot(area, ctx, panel, &curves, y0..y1, (y0, y1), log)
-    }
+    (y0, y1)
 }
 
 /// One series' decimated line pieces.
@@ -218,62 +231,42 @@ where
     mesh.draw()?;
 
     markers::regions(&mut chart, ctx, panel, (y0, y1))?;
-    let width = |w: f64| ((w * ctx.scale).round() as u32).max(1);
     for c in curves {
-        let color = series_color(ctx.run, ctx.slots, c.index, theme);
-        let bold = if ctx.run.series[c.index].role == Role::Validation {
-            2.5
-        } else {
-            1.8
-        };
-        let raw_style = if c.smoothed.is_empty() {
-            color.stroke_width(width(bold))
-        } else {
-            color.mix(0.28).stroke_width(width(1.0))
-        };
-        let mut labelled = c.smoothed.is_empty();
-        for piece in c.raw.iter().filter(|p| p.len() == 1) {
-            chart.draw_series(
-                piece
-                    .iter()
-                    .map(|p| Circle::new(*p, ctx.px(3.0), color.filled())),
-            )?;
-        }
-        for piece in c.raw.iter() {
-            let drawn = chart.draw_series(LineSeries::new(piece.iter().copied(), raw_style))?;
-            if labelled {
-                drawn
-                    .label(ctx.run.series[c.index].name.clone())
-                    .legend(legend_mark(color, ctx.scale));
-                labelled = false;
-            }
-        }
-        let mut labelled = true;
-        for piece in &c.smoothed {
-            let drawn = chart.draw_series(LineSeries::new(
-                piece.iter().copied(),
-                color.stroke_width(width(bold)),
-            ))?;
-            if labelled {
-                drawn
-                    .label(ctx.run.series[c.index].name.clone())
-                    .legend(legend_mark(color, ctx.scale));
-                labelled = false;
-            }
-        }
+        draw_curve(&mut chart, ctx, c)?;
     }
     markers::projection(&mut chart, ctx, panel, log)?;
     markers::points(&mut chart, ctx, panel, (y0, y1), log)?;
 
+    title_and_legend(
+        &mut chart,
+        ctx,
+        panel,
+        curves.iter().any(|c| !c.raw.is_empty()),
+        y1,
+    )?;
+    Ok(PanelFrame::of(&chart, &panel.title, (y0, y1), log))
+}
+
+/// The panel's title at its top left, and the legend of its series (when `legend`), placed away
+/// from where its curves head (lower right for higher-is-better panels).
+fn title_and_legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
+    ctx: &Ctx<'_>,
+    panel: &Panel,
+    legend: bool,
+    y1: f64,
+) -> DrawResult<(), DB> {
     chart.draw_series(std::iter::once(
         EmptyElement::at((ctx.x.0, y1))
             + Text::new(
                 panel.title.clone(),
                 (ctx.px(6.0), ctx.px(4.0)),
-                ctx.font(12.0).style(FontStyle::Bold).color(&theme.muted),
+                ctx.font(12.0)
+                    .style(FontStyle::Bold)
+                    .color(&ctx.theme.muted),
             ),
     ))?;
-    if curves.iter().any(|c| !c.raw.is_empty()) {
+    if legend {
         let position = if panel.direction == Direction::Higher {
             SeriesLabelPosition::LowerRight
         } else {
@@ -284,23 +277,64 @@ where
             .position(position)
             .margin(ctx.px(6.0))
             .legend_area_size(ctx.px(22.0))
-            .background_style(theme.bg.mix(0.85))
-            .border_style(theme.grid)
-            .label_font(ctx.font(11.0).color(&theme.fg))
+            .background_style(ctx.theme.bg.mix(0.85))
+            .border_style(ctx.theme.grid)
+            .label_font(ctx.font(11.0).color(&ctx.theme.fg))
             .draw()?;
     }
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    Ok((
-        PanelFrame {
-            title: panel.title.clone(),
-            top: yr.start,
-            bottom: yr.end,
-            y_min: y0,
-            y_max: y1,
-            log,
-        },
-        (xr.start, xr.end),
-    ))
+    Ok(())
+}
+
+/// One series: single points as dots, the raw line (faint under a smoothed one), the smoothed
+/// line; the first drawn line carries the legend entry.
+fn draw_curve<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
+    ctx: &Ctx<'_>,
+    c: &Curve,
+) -> DrawResult<(), DB> {
+    let width = |w: f64| ((w * ctx.scale).round() as u32).max(1);
+    let color = series_color(ctx.run, ctx.slots, c.index, ctx.theme);
+    let bold = if ctx.run.series[c.index].role == Role::Validation {
+        2.5
+    } else {
+        1.8
+    };
+    let raw_style = if c.smoothed.is_empty() {
+        color.stroke_width(width(bold))
+    } else {
+        color.mix(0.28).stroke_width(width(1.0))
+    };
+    let mut labelled = c.smoothed.is_empty();
+    for piece in c.raw.iter().filter(|p| p.len() == 1) {
+        chart.draw_series(
+            piece
+                .iter()
+                .map(|p| Circle::new(*p, ctx.px(3.0), color.filled())),
+        )?;
+    }
+    for piece in c.raw.iter() {
+        let drawn = chart.draw_series(LineSeries::new(piece.iter().copied(), raw_style))?;
+        if labelled {
+            drawn
+                .label(ctx.run.series[c.index].name.clone())
+                .legend(legend_mark(color, ctx.scale));
+            labelled = false;
+        }
+    }
+    let mut labelled = true;
+    for piece in &c.smoothed {
+        let drawn = chart.draw_series(LineSeries::new(
+            piece.iter().copied(),
+            color.stroke_width(width(bold)),
+        ))?;
+        if labelled {
+            drawn
+                .label(ctx.run.series[c.index].name.clone())
+                .legend(legend_mark(color, ctx.scale));
+            labelled = false;
+        }
+    }
+    Ok(())
 }
 
 fn legend_mark(color: RGBColor, s: f64) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {

@@ -2,6 +2,8 @@
 //! TensorBoard) widened to hold every point of the series never trimmed (the monitored one and
 //! sparse evaluations), padded; on a log axis only positive values count.
 
+use crate::stats::quantile;
+
 /// A padded `(low, high)` covering `values`; `(0, 1)` (or `(0.1, 1)` on a log axis) when there is nothing.
 pub fn y_range(values: &[f64], ignore_outliers: bool, log: bool) -> (f64, f64) {
     y_range_keeping(values, &[], ignore_outliers, log)
@@ -65,18 +67,6 @@ const AXIS_LIMIT: f64 = 1e200;
 /// `v` within ±[`AXIS_LIMIT`].
 fn finite_axis(v: f64) -> f64 {
     v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
-}
-
-/// The `q` quantile with linear interpolation between order statistics (d3's `quantile`).
-pub fn quantile(v: &mut [f64], q: f64) -> f64 {
-    let pos = (v.len() - 1) as f64 * q;
-    let i = pos.floor() as usize;
-    let lo = *v.select_nth_unstable_by(i, f64::total_cmp).1;
-    if i + 1 >= v.len() {
-        return lo;
-    }
-    let hi = v[i + 1..].iter().copied().fold(f64::INFINITY, f64::min);
-    lo + (hi - lo) * (pos - i as f64)
 }
 
 /// A padded `(low, high)` for the x values, widened when they are all equal.

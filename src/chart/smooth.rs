@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::stats;
+
 /// Which smoother the slider drives; its weight is in `0..1` (0 = raw).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -275,14 +277,5 @@ pub fn forward_pieces(x: &[f64]) -> Vec<std::ops::Range<usize>> {
 
 /// The median positive gap between consecutive x values (1 when there is none).
 pub fn typical_step(x: &[f64]) -> f64 {
-    let mut gaps: Vec<f64> = x
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .filter(|g| g.is_finite() && *g > 0.0)
-        .collect();
-    if gaps.is_empty() {
-        return 1.0;
-    }
-    let mid = gaps.len() / 2;
-    *gaps.select_nth_unstable_by(mid, f64::total_cmp).1
+    stats::typical_step(x).unwrap_or(1.0)
 }

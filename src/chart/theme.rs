@@ -52,7 +52,8 @@ impl Theme {
     }
 }
 
-/// The colour a verdict is shown in, on the page and on the canvas.
+/// The colour a verdict is shown in, on the canvas and (as the same values in `www/style.css`,
+/// which a test holds to these) on the page.
 pub fn verdict_color(v: Verdict) -> RGBColor {
     match v {
         Verdict::Improving => RGBColor(0, 158, 115),

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use plateau::analysis::Qualifier;
 use plateau::follow::{Change, Follow};
-use plateau::model::Drop;
+use plateau::model::Dropped;
 use plateau::{analyze, Options, RunReport, Verdict};
 use serde::Serialize;
 
@@ -60,10 +60,7 @@ pub fn watch(
             error: None,
         });
     }
-    let options = Options {
-        monitor,
-        ..Options::default()
-    };
+    let options = Options::monitoring(monitor);
     // Each run's last printed verdict line, by run name and source.
     let mut shown: Vec<(String, String, String)> = Vec::new();
     loop {
@@ -159,7 +156,7 @@ fn verdict_line(run: &RunReport) -> String {
     line
 }
 
-fn json_line<'a>(run: &'a RunReport, drop: &Drop) -> Line<'a> {
+fn json_line<'a>(run: &'a RunReport, drop: &Dropped) -> Line<'a> {
     let points = drop
         .runs
         .iter()

@@ -3,6 +3,7 @@
 
 use super::stem;
 use super::table::{self, Table};
+use super::Dialect;
 use crate::error::Error;
 use crate::model::{Axis, Run};
 
@@ -20,5 +21,5 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
         None => (Axis::Epoch, table::row_index(table.rows)),
     };
     let series = table.into_series(&x, axis);
-    Ok(vec![Run::new(stem(file), file, "csv", series)])
+    Ok(vec![Run::new(stem(file), file, Dialect::Csv, series)])
 }

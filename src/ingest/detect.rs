@@ -1,45 +1,9 @@
-//! Which dialect a file is written in, from its first bytes and its name.
+//! Which dialect a file is written in, from its first bytes and its name: the first row of
+//! [`DIALECTS`] whose detector accepts them. The detectors of the text dialects are here, reading
+//! the header line they share.
 
+use super::dialect::{Dialect, Row, DIALECTS};
 use super::table::sniff;
-
-/// Every log layout plateau reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Keras,
-    Pandas,
-    Lightning,
-    Ultralytics,
-    Yolov5,
-    Fastai,
-    TensorBoard,
-    Wandb,
-    HfTrainer,
-    Detectron2,
-    TfEvents,
-    Mlflow,
-    Csv,
-}
-
-impl Dialect {
-    /// The stable lower-case name stored in `Run::dialect`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Keras => "keras",
-            Dialect::Pandas => "pandas",
-            Dialect::Lightning => "lightning",
-            Dialect::Ultralytics => "ultralytics",
-            Dialect::Yolov5 => "yolov5",
-            Dialect::Fastai => "fastai",
-            Dialect::TensorBoard => "tensorboard",
-            Dialect::Wandb => "wandb",
-            Dialect::HfTrainer => "hf_trainer",
-            Dialect::Detectron2 => "detectron2",
-            Dialect::TfEvents => "tensorboard",
-            Dialect::Mlflow => "mlflow",
-            Dialect::Csv => "csv",
-        }
-    }
-}
 
 /// What the first bytes say a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,8 +16,97 @@ pub enum Detected {
 /// How many leading bytes [`detect`] looks at.
 pub const HEAD: usize = 4096;
 
-/// Picks the dialect from the file name and its first 4096 bytes (more are ignored).
+/// How a row of [`DIALECTS`] recognises its files.
+#[derive(Clone, Copy)]
+pub(super) enum Detector {
+    /// From the name and the raw first bytes, before any binary signature refuses a file.
+    Bytes(fn(&str, &[u8]) -> bool),
+    /// From the first bytes read as text; never for a file a binary signature refuses.
+    Text(fn(&Head) -> bool),
+}
+
+impl Detector {
+    pub(super) fn accepts(self, head: &Head) -> bool {
+        match self {
+            Detector::Bytes(f) => f(head.name, head.bytes),
+            Detector::Text(f) => head.refused.is_none() && f(head),
+        }
+    }
+}
+
+/// A file's name and first bytes, with what the text detectors look at worked out once.
+pub(super) struct Head<'a> {
+    name: &'a str,
+    bytes: &'a [u8],
+    /// The name without its folder.
+    base: &'a str,
+    /// What a binary signature says the file is (a PNG image, a ZIP archive, …).
+    refused: Option<&'static str>,
+    /// The first bytes as text, after any byte-order mark.
+    text: String,
+    /// The first non-empty line.
+    header: String,
+    delimiter: char,
+    /// The header's fields, trimmed, unquoted and in lower case.
+    names: Vec<String>,
+}
+
+impl<'a> Head<'a> {
+    pub(super) fn new(name: &'a str, bytes: &'a [u8]) -> Head<'a> {
+        let bytes = &bytes[..bytes.len().min(HEAD)];
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = String::from_utf8_lossy(text).into_owned();
+        let header = text
+            .split(['\r', '\n'])
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .to_string();
+        let delimiter = char::from(sniff(&text));
+        let names = header
+            .split(delimiter)
+            .map(|c| c.trim().trim_matches('"').trim().to_ascii_lowercase())
+            .collect();
+        Head {
+            name,
+            bytes,
+            base: name.rsplit(['/', '\\']).next().unwrap_or(name),
+            refused: refused(bytes),
+            text,
+            header,
+            delimiter,
+            names,
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|c| c == name)
+    }
+
+    fn any(&self, f: impl Fn(&str) -> bool) -> bool {
+        self.names.iter().any(|c| f(c))
+    }
+}
+
+/// Picks the dialect from the file name and its first [`HEAD`] bytes (more are ignored).
 pub fn detect(name: &str, head: &[u8]) -> Detected {
+    match row_of(name, head) {
+        Ok(row) => Detected::Log(row.dialect),
+        Err(what) => Detected::Refused(what),
+    }
+}
+
+/// The first row of [`DIALECTS`] that accepts a file, or what its binary signature says it is.
+pub(super) fn row_of(name: &str, head: &[u8]) -> Result<&'static Row, &'static str> {
+    let head = Head::new(name, head);
+    match DIALECTS.iter().find(|row| row.detect.accepts(&head)) {
+        Some(row) => Ok(row),
+        // `csv` takes any text, so only a refused file is left.
+        None => Err(head.refused.unwrap_or("not text")),
+    }
+}
+
+/// What a file starting with `bytes` is when its signature is that of a binary format.
+fn refused(bytes: &[u8]) -> Option<&'static str> {
     const MAGIC: [(&[u8], &str); 7] = [
         (b"\x89PNG", "a PNG image"),
         (b"\xFF\xD8\xFF", "a JPEG image"),
@@ -63,79 +116,80 @@ pub fn detect(name: &str, head: &[u8]) -> Detected {
         (b"\x1F\x8B", "a gzip archive"),
         (b"7z\xBC\xAF", "a 7-Zip archive"),
     ];
-    let head = &head[..head.len().min(HEAD)];
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    if base.contains("tfevents") {
-        return Detected::Log(Dialect::TfEvents);
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Some(what);
     }
-    if super::mlflow::is_metric(name, head) {
-        return Detected::Log(Dialect::Mlflow);
+    (bytes.len() > 262 && &bytes[257..262] == b"ustar").then_some("a tar archive")
+}
+
+/// TensorBoard event files, by their name (`events.out.tfevents.<time>.<host>`).
+pub(super) fn tf_events(name: &str, _: &[u8]) -> bool {
+    name.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .contains("tfevents")
+}
+
+/// JSON: a Hugging Face `trainer_state.json` when [`detectron2`] did not take it.
+pub(super) fn json(h: &Head) -> bool {
+    let trimmed = h.text.trim_start();
+    trimmed.starts_with('{') || trimmed.starts_with('[')
+}
+
+/// JSON lines, one object per line (detectron2's `metrics.json`), with no `log_history`.
+pub(super) fn detectron2(h: &Head) -> bool {
+    if !json(h) {
+        return false;
     }
-    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
-        return Detected::Refused(what);
-    }
-    if head.len() > 262 && &head[257..262] == b"ustar" {
-        return Detected::Refused("a tar archive");
-    }
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let text = String::from_utf8_lossy(head);
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let first_line = trimmed.lines().next().unwrap_or("").trim_end();
-        let one_object_per_line = (first_line.len() > 1 && first_line.ends_with('}'))
-            || (base == "metrics.json" && !text.contains("\"log_history\""));
-        return Detected::Log(
-            if one_object_per_line && !first_line.contains("\"log_history\"") {
-                Dialect::Detectron2
-            } else {
-                Dialect::HfTrainer
-            },
-        );
-    }
-    let header_line = text
-        .split(['\r', '\n'])
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
-    let delimiter = char::from(sniff(&text));
-    let names: Vec<String> = header_line
-        .split(delimiter)
-        .map(|c| c.trim().trim_matches('"').trim().to_ascii_lowercase())
-        .collect();
-    let has = |n: &str| names.iter().any(|c| c == n);
-    let any = |f: &dyn Fn(&str) -> bool| names.iter().any(|c| f(c));
-    let log = if names == ["wall time", "step", "value"] {
-        Dialect::TensorBoard
-    } else if names.len() > 1 && any(&|c| c.contains(" - ")) && !names[0].contains(" - ") {
-        Dialect::Wandb
-    } else if any(&|c| c.starts_with("train/")) && any(&|c| c.starts_with("metrics/")) {
-        if any(&|c| c.contains("obj_loss") || c.starts_with("x/lr")) {
-            Dialect::Yolov5
-        } else {
-            Dialect::Ultralytics
-        }
-    } else if has("epoch") && has("step") {
-        Dialect::Lightning
-    } else if has("epoch") && has("train_loss") && has("valid_loss") {
-        Dialect::Fastai
-    } else if header_line
-        .split(delimiter)
+    let first_line = h.text.trim_start().lines().next().unwrap_or("").trim_end();
+    let one_object_per_line = (first_line.len() > 1 && first_line.ends_with('}'))
+        || (h.base == "metrics.json" && !h.text.contains("\"log_history\""));
+    one_object_per_line && !first_line.contains("\"log_history\"")
+}
+
+/// TensorBoard's scalar CSV export: exactly `Wall time,Step,Value`.
+pub(super) fn tensorboard(h: &Head) -> bool {
+    h.names == ["wall time", "step", "value"]
+}
+
+/// W&B: an x column, then `<run> - <metric>` columns.
+pub(super) fn wandb(h: &Head) -> bool {
+    h.names.len() > 1 && h.any(|c| c.contains(" - ")) && !h.names[0].contains(" - ")
+}
+
+/// Ultralytics 8 and YOLOv5 `results.csv`: `train/…` losses and `metrics/…` columns.
+pub(super) fn ultralytics(h: &Head) -> bool {
+    h.any(|c| c.starts_with("train/")) && h.any(|c| c.starts_with("metrics/"))
+}
+
+/// YOLOv5's own columns: an objectness loss or `x/lr0`.
+pub(super) fn yolov5(h: &Head) -> bool {
+    ultralytics(h) && h.any(|c| c.contains("obj_loss") || c.starts_with("x/lr"))
+}
+
+/// Lightning's `metrics.csv`: `epoch` and `step` columns.
+pub(super) fn lightning(h: &Head) -> bool {
+    h.has("epoch") && h.has("step")
+}
+
+/// fastai's `history.csv`: `epoch,train_loss,valid_loss`.
+pub(super) fn fastai(h: &Head) -> bool {
+    h.has("epoch") && h.has("train_loss") && h.has("valid_loss")
+}
+
+/// Keras `CSVLogger`: a lower-case `epoch` column beside Keras history names.
+pub(super) fn keras(h: &Head) -> bool {
+    h.header
+        .split(h.delimiter)
         .any(|c| c.trim().trim_matches('"') == "epoch")
-        && any(&keras_name)
-    {
-        Dialect::Keras
-    } else if pandas_history(&names) {
-        Dialect::Pandas
-    } else {
-        Dialect::Csv
-    };
-    Detected::Log(log)
+        && h.any(keras_name)
 }
 
 /// Keras history columns only, optionally after the DataFrame index written with an empty header.
-fn pandas_history(names: &[String]) -> bool {
-    let columns = match names.split_first() {
+pub(super) fn pandas(h: &Head) -> bool {
+    let columns = match h.names.split_first() {
         Some((index, rest)) if index.is_empty() => rest,
-        _ => names,
+        _ => &h.names[..],
     };
     !columns.is_empty()
         && columns.iter().all(|c| keras_name(c))

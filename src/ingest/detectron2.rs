@@ -1,5 +1,6 @@
 //! detectron2 `metrics.json`: JSON lines, one object per logging period keyed by `iteration`.
 
+use super::Dialect;
 use super::{json, stem};
 use crate::error::Error;
 use crate::model::{Axis, Run};
@@ -39,5 +40,10 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
         });
     }
     let series = columns.into_series(Axis::Iteration);
-    Ok(vec![Run::new(stem(file), file, "detectron2", series)])
+    Ok(vec![Run::new(
+        stem(file),
+        file,
+        Dialect::Detectron2,
+        series,
+    )])
 }

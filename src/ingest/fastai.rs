@@ -3,6 +3,7 @@
 
 use super::stem;
 use super::table::{self, Table};
+use super::Dialect;
 use crate::error::Error;
 use crate::model::{Axis, Kind, Role, Run};
 
@@ -17,5 +18,5 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
             s.role = Role::Validation;
         }
     }
-    Ok(vec![Run::new(stem(file), file, "fastai", series)])
+    Ok(vec![Run::new(stem(file), file, Dialect::Fastai, series)])
 }

@@ -19,9 +19,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::events::Scalars;
-use super::{first_few, hf_trainer};
+use super::{first_few, hf_trainer, Dialect};
 use crate::error::Error;
-use crate::model::{Axis, Drop, Run, Series};
+use crate::model::{Axis, Dropped, Run, Series};
 
 /// What one file of a drop gave.
 #[derive(Clone)]
@@ -65,7 +65,7 @@ struct Group {
     clock: Option<(Axis, Vec<f64>, Vec<f64>)>,
     details: Vec<(String, String)>,
     name: Option<String>,
-    dialect: Option<&'static str>,
+    dialect: Option<Dialect>,
     /// A deleted MLflow run (see [`Piece::Deleted`]).
     deleted: bool,
     /// Series from a text log (Lightning `metrics.csv`): their names win over event tags.
@@ -97,13 +97,13 @@ impl Gather {
     }
 
     /// The drop: runs grouped by folder, and a warning counting the files skipped.
-    pub fn finish(mut self) -> Result<Drop, Error> {
+    pub fn finish(mut self) -> Result<Dropped, Error> {
         if self.folder {
             self.pieces.sort_by(|a, b| a.0.cmp(&b.0));
         }
         let root = root(self.pieces.iter().map(|(n, _)| n.as_str()), self.folder).to_string();
         let root = root.as_str();
-        let mut drop = Drop {
+        let mut drop = Dropped {
             runs: Vec::new(),
             warnings: std::mem::take(&mut self.warnings),
         };
@@ -113,11 +113,11 @@ impl Gather {
             let dir = folder_of(&name);
             match piece {
                 Piece::Runs(runs) => {
-                    let lightning = runs.len() == 1 && runs[0].dialect == "lightning";
+                    let lightning = runs.len() == 1 && runs[0].dialect == Dialect::Lightning;
                     if self.folder && lightning {
                         let g = groups.get(dir);
                         g.sources.push(name);
-                        g.dialect = Some("lightning");
+                        g.dialect = Some(Dialect::Lightning);
                         g.csv.extend(runs.into_iter().flat_map(|r| r.series));
                     } else {
                         let rel = relative(dir, root);
@@ -138,7 +138,7 @@ impl Gather {
                 Piece::Metric(series) => {
                     let run = super::mlflow::metric_path(&name).map_or("", |(r, _)| r);
                     let g = groups.get(run);
-                    g.dialect = Some("mlflow");
+                    g.dialect = Some(Dialect::Mlflow);
                     g.sources.push(name);
                     g.add(series.name, series.axis, series.x, series.y);
                 }
@@ -146,7 +146,7 @@ impl Gather {
                     let run = mlflow_run(&name).unwrap_or(dir);
                     let g = groups.get(run);
                     if name.rsplit('/').next() == Some("hparams.yaml") {
-                        g.dialect.get_or_insert("lightning");
+                        g.dialect.get_or_insert(Dialect::Lightning);
                     }
                     g.details.extend(pairs);
                 }
@@ -164,7 +164,8 @@ impl Gather {
         let mut deleted = Vec::new();
         for g in groups.list {
             // A deleted experiment's runs are moved under `mlruns/.trash/`.
-            if g.deleted || (g.dialect == Some("mlflow") && g.dir.split('/').any(|c| c == ".trash"))
+            if g.deleted
+                || (g.dialect == Some(Dialect::Mlflow) && g.dir.split('/').any(|c| c == ".trash"))
             {
                 deleted.push(g.dir);
                 continue;
@@ -205,12 +206,15 @@ impl Gather {
     }
 }
 
-/// Runs read by text dialects, in drop order; a TensorBoard (CSV export) or W&B run whose name is
-/// already there from another file (its other tags, its val export) is merged into it.
+/// Runs read by text dialects, in drop order; a run of a dialect whose files join (a TensorBoard
+/// CSV export, W&B) whose name is already there from another file (its other tags, its val export)
+/// is merged into it.
 #[derive(Default)]
 struct Texts {
     runs: Vec<Run>,
-    joined: HashMap<(String, String), Joined>,
+    /// By dialect name and run name: an event file's run and a CSV export of the same run (both
+    /// `tensorboard`) are one.
+    joined: HashMap<(&'static str, String), Joined>,
 }
 
 /// A run other files join: where it is, its files and its series' names.
@@ -222,11 +226,11 @@ struct Joined {
 
 impl Texts {
     fn add(&mut self, run: Run) {
-        if !matches!(run.dialect.as_str(), "tensorboard" | "wandb") {
+        if !run.dialect.joins() {
             self.runs.push(run);
             return;
         }
-        let key = (run.dialect.clone(), run.name.clone());
+        let key = (run.dialect.name(), run.name.clone());
         match self.joined.get_mut(&key) {
             Some(joined) => {
                 if !joined.sources.contains(&run.source) {
@@ -350,9 +354,9 @@ impl Group {
     fn take_events(&mut self, scalars: Scalars, side: Option<&'static str>) {
         let hf = hf_names(&scalars);
         if side.is_some() {
-            self.dialect = Some("keras");
+            self.dialect = Some(Dialect::Keras);
         } else if hf && self.dialect.is_none() {
-            self.dialect = Some("hf_trainer");
+            self.dialect = Some(Dialect::HfTrainer);
         }
         self.details.extend(scalars.details);
         for tag in scalars.tags {
@@ -387,7 +391,11 @@ impl Group {
         }
         let rel = relative(&self.dir, root);
         let name = self.name.unwrap_or_else(|| match (rel, root) {
-            ("", "") => self.dialect.unwrap_or("tensorboard").to_string(),
+            ("", "") => self
+                .dialect
+                .unwrap_or(Dialect::TensorBoard)
+                .name()
+                .to_string(),
             ("", root) => root.rsplit('/').next().unwrap_or(root).to_string(),
             (rel, _) => rel.to_string(),
         });
@@ -416,9 +424,9 @@ impl Group {
             if self.dir.ends_with(|c: char| c.is_ascii_digit())
                 && folder_of(&self.dir).ends_with("lightning_logs")
             {
-                "lightning"
+                Dialect::Lightning
             } else {
-                "tensorboard"
+                Dialect::TensorBoard
             },
         );
         let mut run = Run::new(&name, &self.sources.join(", "), dialect, series);

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::Dialect;
 use super::{json, stem};
 use crate::error::Error;
 use crate::model::{Axis, Run, MONITOR};
@@ -57,7 +58,7 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Run>, Error> {
         });
     }
     let series = columns.into_series(Axis::Step);
-    let mut run = Run::new(stem(file), file, "hf_trainer", series);
+    let mut run = Run::new(stem(file), file, Dialect::HfTrainer, series);
     if let Some(name) = best_model_series(&root, &run) {
         run.info.push((MONITOR.to_string(), name));
     }

@@ -3,6 +3,7 @@
 
 use super::stem;
 use super::table::{self, Table};
+use super::Dialect;
 use crate::error::Error;
 use crate::model::{Axis, Run};
 
@@ -13,5 +14,5 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
         None => table::row_index(table.rows),
     };
     let series = table.into_series(&epoch, Axis::Epoch);
-    Ok(vec![Run::new(stem(file), file, "keras", series)])
+    Ok(vec![Run::new(stem(file), file, Dialect::Keras, series)])
 }

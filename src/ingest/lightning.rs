@@ -3,6 +3,7 @@
 
 use super::stem;
 use super::table::{self, Table};
+use super::Dialect;
 use crate::error::Error;
 use crate::model::{Axis, Run, Series};
 
@@ -16,7 +17,7 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
     if let Some(epoch) = epoch.and_then(|e| epochs(&step, &e)) {
         series.push(epoch);
     }
-    Ok(vec![Run::new(stem(file), file, "lightning", series)])
+    Ok(vec![Run::new(stem(file), file, Dialect::Lightning, series)])
 }
 
 /// The epoch at each logged step (one point per step: the train and validation rows of an epoch

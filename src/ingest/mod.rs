@@ -1,8 +1,10 @@
 //! Bytes in, runs out. No file I/O here: callers hand over each file's name and bytes.
 //!
-//! [`detect`] picks one dialect per file from its first bytes and name; one module per dialect
-//! turns the text into runs; files that belong together (TensorBoard tags of one run, W&B train
-//! and val exports) are then joined by run name. Last, in every dialect, where x goes back the
+//! [`Dialect`]'s table (`dialect.rs`) lists every dialect: its name, how [`detect`] recognises it
+//! from a file's first bytes and name, how it is read (a table of delimited text, whole text, or
+//! event records) and whether its files join into one run. One module per dialect turns the text
+//! into runs; files that belong together (TensorBoard tags of one run, W&B train and val exports)
+//! are then joined by run name. Last, in every dialect, where x goes back the
 //! values decide between a resumed session (spliced on) and a fresh run (split off): [`sessions`].
 //!
 //! | `Run::dialect` | written by | x-axis |
@@ -30,6 +32,7 @@
 mod delimited;
 mod detect;
 mod detectron2;
+mod dialect;
 mod encoding;
 mod events;
 mod fastai;
@@ -48,14 +51,17 @@ mod tensorboard;
 mod ultralytics;
 mod wandb;
 
-pub use detect::{detect, Detected, Dialect, HEAD};
+pub use detect::{detect, Detected, HEAD};
+pub use dialect::Dialect;
+use dialect::Reader;
+use dialect::Row;
 use folder::{Gather, Piece};
 pub use stream::Stream;
 
 use std::borrow::Cow;
 
 use crate::error::Error;
-use crate::model::{Drop, Run};
+use crate::model::{Dropped, Run};
 
 /// One dropped file.
 #[derive(Debug, Clone, Copy)]
@@ -65,17 +71,17 @@ pub struct Input<'a> {
 }
 
 /// Reads every file of one drop into runs; any file that is not a log is an error.
-pub fn read(inputs: &[Input<'_>]) -> Result<Drop, Error> {
+pub fn read(inputs: &[Input<'_>]) -> Result<Dropped, Error> {
     read_in(inputs, false)
 }
 
 /// Reads the files of dropped or picked folders, each named by its path under the folder picked:
 /// runs are put together by folder, and files that are not logs are skipped and counted.
-pub fn read_folder(inputs: &[Input<'_>]) -> Result<Drop, Error> {
+pub fn read_folder(inputs: &[Input<'_>]) -> Result<Dropped, Error> {
     read_in(inputs, true)
 }
 
-fn read_in(inputs: &[Input<'_>], in_folder: bool) -> Result<Drop, Error> {
+fn read_in(inputs: &[Input<'_>], in_folder: bool) -> Result<Dropped, Error> {
     if inputs.is_empty() {
         return Err(Error::NoFiles);
     }
@@ -106,21 +112,15 @@ fn read_file(input: &Input<'_>, warnings: &mut Vec<String>) -> Result<Piece, Err
         name: file,
         bytes: text.as_bytes(),
     });
-    let dialect = dialect_of(file, input.bytes)?;
-    if dialect == Dialect::TfEvents {
-        return Ok(Piece::Events(events::read(file, input.bytes, warnings)?));
-    }
-    let text = text_of(&input, warnings)?;
-    let text = text.as_ref();
-    Ok(match dialect {
-        Dialect::Mlflow => Piece::Metric(mlflow::read(file, text, warnings)?),
-        Dialect::HfTrainer => Piece::Runs(hf_trainer::read(file, text)?),
-        Dialect::Detectron2 => Piece::Runs(detectron2::read(file, text)?),
-        _ => {
-            let table = table::read(file, text, warnings)?;
-            Piece::Runs(from_table(file, dialect, table, warnings)?)
+    match dialect_of(file, input.bytes)?.read {
+        Reader::Records => Ok(Piece::Events(events::read(file, input.bytes, warnings)?)),
+        Reader::Whole(read) => read(file, &text_of(&input, warnings)?, warnings),
+        Reader::Table(read) => {
+            let text = text_of(&input, warnings)?;
+            let table = table::read(file, &text, warnings)?;
+            Ok(Piece::Runs(read(file, table, warnings)?))
         }
-    })
+    }
 }
 
 /// Whether a file describes its folder's run rather than holding curves: Lightning's
@@ -179,27 +179,25 @@ fn side_file(input: &Input<'_>) -> Option<Result<Piece, Error>> {
     }))
 }
 
-/// The dialect of a file starting with `head`, or why it is not a log: a NUL byte in the first
-/// [`HEAD`] bytes of anything but an event file is the error reading it whole would give, found
-/// before a checkpoint or weights file in a folder is read to its end.
-fn dialect_of(name: &str, head: &[u8]) -> Result<Dialect, Error> {
-    match detect(name, head) {
-        Detected::Log(Dialect::TfEvents) => Ok(Dialect::TfEvents),
-        Detected::Log(d) => {
-            let head = &head[..head.len().min(HEAD)];
-            let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-            match memchr::memchr(0, text) {
-                Some(offset) => Err(Error::Binary {
-                    file: name.to_string(),
-                    offset,
-                }),
-                None => Ok(d),
-            }
-        }
-        Detected::Refused(what) => Err(Error::NotALog {
+/// How a file starting with `head` is read ([`DIALECTS`](dialect::DIALECTS)'s row), or why it
+/// is not a log: a NUL byte in the first [`HEAD`] bytes of any text is the error reading it whole
+/// would give, found before a checkpoint or weights file in a folder is read to its end.
+fn dialect_of(name: &str, head: &[u8]) -> Result<&'static Row, Error> {
+    let row = detect::row_of(name, head).map_err(|what| Error::NotALog {
+        file: name.to_string(),
+        what,
+    })?;
+    if matches!(row.read, Reader::Records) {
+        return Ok(row);
+    }
+    let head = &head[..head.len().min(HEAD)];
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    match memchr::memchr(0, text) {
+        Some(offset) => Err(Error::Binary {
             file: name.to_string(),
-            what,
+            offset,
         }),
+        None => Ok(row),
     }
 }
 
@@ -209,41 +207,9 @@ pub fn may_be_log(name: &str, head: &[u8]) -> bool {
     dialect_of(name, head).is_ok()
 }
 
-/// Whether a dialect is delimited text, read line by line through [`table::Builder`].
-fn is_delimited(dialect: Dialect) -> bool {
-    !matches!(
-        dialect,
-        Dialect::HfTrainer | Dialect::Detectron2 | Dialect::TfEvents | Dialect::Mlflow
-    )
-}
-
-/// The runs of a delimited file's table.
-fn from_table(
-    file: &str,
-    dialect: Dialect,
-    table: table::Table,
-    w: &mut Vec<String>,
-) -> Result<Vec<Run>, Error> {
-    match dialect {
-        Dialect::Keras => keras::read(file, table),
-        Dialect::Pandas => pandas::read(file, table),
-        Dialect::Lightning => lightning::read(file, table),
-        Dialect::Ultralytics | Dialect::Yolov5 => ultralytics::read(file, table, dialect),
-        Dialect::Fastai => fastai::read(file, table),
-        Dialect::TensorBoard => tensorboard::read(file, table),
-        Dialect::Wandb => wandb::read(file, table, w),
-        // The JSON and binary dialects never come with a table; read as plain CSV if one ever did.
-        Dialect::Csv
-        | Dialect::HfTrainer
-        | Dialect::Detectron2
-        | Dialect::TfEvents
-        | Dialect::Mlflow => delimited::read(file, table),
-    }
-}
-
 /// Drops read file by file (followed files) as the one drop the files make together: runs of
 /// one TensorBoard or W&B run joined, train/val files paired, series paired across files.
-pub fn combine(drops: Vec<Drop>) -> Result<Drop, Error> {
+pub fn combine(drops: Vec<Dropped>) -> Result<Dropped, Error> {
     let mut gather = Gather::new(false);
     for drop in drops {
         gather.warnings.extend(drop.warnings);
@@ -261,8 +227,8 @@ pub fn resolve_sessions(run: Run) -> (Vec<Run>, Vec<String>) {
 /// Once every file is in: files that are the train and validation halves of one run joined (see
 /// [`pairs`]), then each run's sessions resolved (fresh starts split off as runs of their own,
 /// resumed sessions spliced, see [`sessions`]) and its series paired.
-fn finish(drop: Drop) -> Drop {
-    let Drop {
+fn finish(drop: Dropped) -> Dropped {
+    let Dropped {
         runs: read,
         mut warnings,
     } = drop;
@@ -274,7 +240,7 @@ fn finish(drop: Drop) -> Drop {
         warnings.extend(warning);
         runs.extend(parts);
     }
-    Drop { runs, warnings }
+    Dropped { runs, warnings }
 }
 
 /// Up to five items joined with ", ", then how many more there are; the rest are never made.

@@ -46,14 +46,14 @@ fn token(name: &str) -> Option<(&'static str, Role, String)> {
 /// Joins each training run with the validation/test runs named like it; returns the runs (a joined
 /// run where its training run was) and one sentence per join.
 pub fn pair(runs: Vec<Run>) -> (Vec<Run>, Vec<String>) {
-    let mut groups: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<(&'static str, String), Vec<usize>> = HashMap::new();
     let tokens: Vec<Option<(&'static str, Role, String)>> =
         runs.iter().map(|r| token(&r.name)).collect();
     for (i, (run, t)) in runs.iter().zip(&tokens).enumerate() {
         // W&B exports join by the run names inside them; a TensorBoard run may also carry a token.
-        if let Some((_, _, key)) = t.as_ref().filter(|_| run.dialect != "wandb") {
+        if let Some((_, _, key)) = t.as_ref().filter(|_| run.dialect.pairs_by_name()) {
             groups
-                .entry((run.dialect.clone(), key.clone()))
+                .entry((run.dialect.name(), key.clone()))
                 .or_default()
                 .push(i);
         }
@@ -118,11 +118,11 @@ pub fn pair(runs: Vec<Run>) -> (Vec<Run>, Vec<String>) {
 /// The training run with the other runs' series added under names that say their split.
 fn join(train: Run, key: &str, others: Vec<((&str, Role), Run)>) -> Run {
     let name = if key.is_empty() {
-        train.dialect.clone()
+        train.dialect.name().to_string()
     } else {
         key.to_string()
     };
-    let dialect = train.dialect.clone();
+    let dialect = train.dialect;
     let mut sources = vec![train.source.clone()];
     let mut series = by_file(train, Role::Train, None);
     let mut names: HashSet<String> = series.iter().map(|s| s.name.clone()).collect();
@@ -135,7 +135,7 @@ fn join(train: Run, key: &str, others: Vec<((&str, Role), Run)>) -> Run {
             }
         }
     }
-    Run::new(&name, &sources.join(", "), &dialect, series)
+    Run::new(&name, &sources.join(", "), dialect, series)
 }
 
 /// A run's series named and given roles by its file's split `role`: a lone value column (`value`

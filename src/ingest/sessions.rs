@@ -19,6 +19,7 @@ use std::cmp::Reverse;
 use super::first_few;
 use crate::analysis::is_overall_loss;
 use crate::model::{Kind, Role, Run, Series};
+use crate::stats::{median, typical_step, MAD_TO_SD};
 
 /// What became of one place where x went back.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -110,7 +111,7 @@ pub fn resolve(mut run: Run) -> (Vec<Run>, Vec<String>) {
             } else {
                 format!("{} #{}", run.name, k + 1)
             };
-            Run::new(&name, &run.source, &run.dialect, series)
+            Run::new(&name, &run.source, run.dialect, series)
         })
         .collect();
     notes.extend(warning);
@@ -387,7 +388,7 @@ fn noise_mad(y: &[f64], sessions: &[std::ops::Range<usize>]) -> f64 {
         return 0.0;
     };
     let mut dev: Vec<f64> = d.iter().map(|v| (v - med).abs()).collect();
-    median(&mut dev).map_or(0.0, |m| 1.4826 * m / std::f64::consts::SQRT_2)
+    median(&mut dev).map_or(0.0, |m| MAD_TO_SD * m / std::f64::consts::SQRT_2)
 }
 
 /// How many points make a session's head or tail level: a tenth of it, 1 to 5.
@@ -411,28 +412,4 @@ fn level(y: &[f64]) -> (f64, usize) {
     let mut v: Vec<f64> = y.iter().copied().filter(|v| v.is_finite()).collect();
     let n = v.len().max(1);
     (median(&mut v).unwrap_or(f64::NAN), n)
-}
-
-/// The median, reordering `v`; `None` when it is empty.
-fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    let mid = v.len() / 2;
-    let hi = *v.select_nth_unstable_by(mid, f64::total_cmp).1;
-    if v.len() % 2 == 1 {
-        return Some(hi);
-    }
-    let lo = v[..mid].iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    Some((lo + hi) / 2.0)
-}
-
-/// The median positive gap between consecutive x values, if there is one.
-fn typical_step(x: &[f64]) -> Option<f64> {
-    let mut gaps: Vec<f64> = x
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .filter(|g| g.is_finite() && *g > 0.0)
-        .collect();
-    median(&mut gaps)
 }

@@ -7,15 +7,13 @@
 //! anywhere outranks a parse error, as it does there, so a parse error is held until the file ends.
 
 use super::detect::HEAD;
+use super::dialect::{ReadTable, Reader};
 use super::encoding;
 use super::events::Decoder;
 use super::table::{self, Builder};
-use super::{
-    dialect_of, finish, from_table, is_delimited, is_side_file, read_file, Dialect, Gather, Input,
-    Piece,
-};
+use super::{dialect_of, finish, is_side_file, read_file, Gather, Input, Piece};
 use crate::error::Error;
-use crate::model::Drop;
+use crate::model::Dropped;
 
 /// Bytes collected before complete lines are parsed: small chunks are parsed together.
 const PIECE: usize = 16 << 10;
@@ -56,7 +54,8 @@ enum Phase {
 
 /// A delimited file being parsed line by line.
 struct Lines {
-    dialect: Dialect,
+    /// The dialect's reader of the table, once every line is in.
+    read: ReadTable,
     builder: Builder,
     /// Text bytes (after any byte-order mark) already handed on: offsets in errors count from there.
     passed: usize,
@@ -166,7 +165,7 @@ impl Stream {
     /// unfinished last line waits for more bytes) or record: a followed file seen between two
     /// appends. The complete lines not yet parsed are parsed now; none is parsed twice. Only a head
     /// (under [`HEAD`] bytes, or without five complete lines) or a JSON file is read again whole.
-    pub fn snapshot(&mut self) -> Result<Drop, Error> {
+    pub fn snapshot(&mut self) -> Result<Dropped, Error> {
         if let Some(file) = &mut self.current {
             // Warnings about these lines are kept, as those of lines parsed on `push` are.
             file.catch_up(&mut self.gather.warnings);
@@ -196,7 +195,7 @@ impl Stream {
                 name,
                 pending,
                 ..
-            }) => !pending.is_empty() && dialect_of(name, pending).is_ok_and(|d| !is_delimited(d)),
+            }) => !pending.is_empty() && dialect_of(name, pending).is_ok_and(|r| !r.is_table()),
             _ => false,
         }
     }
@@ -214,7 +213,7 @@ impl Stream {
     }
 
     /// The drop, once every file has ended.
-    pub fn finish(mut self) -> Result<Drop, Error> {
+    pub fn finish(mut self) -> Result<Dropped, Error> {
         self.end()?;
         if self.files == 0 {
             return Err(Error::NoFiles);
@@ -274,12 +273,7 @@ impl File {
                     );
                 }
                 let table = lines.builder.finish(warnings)?;
-                Ok(Piece::Runs(from_table(
-                    &self.name,
-                    lines.dialect,
-                    table,
-                    warnings,
-                )?))
+                Ok(Piece::Runs((lines.read)(&self.name, table, warnings)?))
             }
         }
     }
@@ -291,18 +285,20 @@ impl File {
             self.phase = Phase::Whole;
             return Ok(());
         }
-        let dialect = dialect_of(&self.name, &self.pending)?;
-        if dialect == Dialect::TfEvents {
-            let mut decoder = Box::new(Decoder::new(&self.name));
-            let failed = decoder.push(&self.pending).err();
-            self.pending = Vec::new();
-            self.phase = Phase::Events(decoder, failed);
-            return Ok(());
-        }
-        if !is_delimited(dialect) {
-            self.phase = Phase::Whole;
-            return Ok(());
-        }
+        let read = match dialect_of(&self.name, &self.pending)?.read {
+            Reader::Records => {
+                let mut decoder = Box::new(Decoder::new(&self.name));
+                let failed = decoder.push(&self.pending).err();
+                self.pending = Vec::new();
+                self.phase = Phase::Events(decoder, failed);
+                return Ok(());
+            }
+            Reader::Whole(_) => {
+                self.phase = Phase::Whole;
+                return Ok(());
+            }
+            Reader::Table(read) => read,
+        };
         let skip = if self.pending.starts_with(encoding::UTF8_BOM) {
             encoding::UTF8_BOM.len()
         } else {
@@ -322,7 +318,7 @@ impl File {
         // Cut again now that the delimiter is known: a quote after another candidate is text.
         let cut = builder.complete(text);
         let mut lines = Box::new(Lines {
-            dialect,
+            read,
             builder,
             passed: 0,
             nul: None,
@@ -360,7 +356,7 @@ impl File {
             Phase::Events(decoder, None) => return Ok(Piece::Events(decoder.scalars().clone())),
             Phase::Head | Phase::Whole => {
                 let whole = matches!(self.phase, Phase::Whole)
-                    || !is_delimited(dialect_of(&self.name, &self.pending)?);
+                    || !dialect_of(&self.name, &self.pending)?.is_table();
                 let cut = if whole {
                     self.pending.len()
                 } else {
@@ -391,12 +387,7 @@ impl File {
             );
         }
         let table = lines.builder.clone().finish(warnings)?;
-        Ok(Piece::Runs(from_table(
-            &self.name,
-            lines.dialect,
-            table,
-            warnings,
-        )?))
+        Ok(Piece::Runs((lines.read)(&self.name, table, warnings)?))
     }
 }
 

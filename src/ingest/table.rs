@@ -98,6 +98,50 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
     builder.finish(warnings)
 }
 
+/// Whether a record after the header is a data row: a blank line and a repeated header (with a
+/// warning) are not; a row of the wrong width is an error naming its line.
+fn is_row(
+    header: &Header,
+    record: &csv::ByteRecord,
+    file: &str,
+    lines: &mut LineCounter<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<bool, Error> {
+    let width = header.names.len();
+    let start = record.position().map_or(0, |p| p.byte());
+    if record.len() != width {
+        if record.len() == 1 && record[0].trim_ascii().is_empty() {
+            return Ok(false);
+        }
+        return Err(Error::Csv {
+            file: file.to_string(),
+            line: lines.line_at(start),
+            message: format!(
+                "found {} fields, expected {width} like the {}",
+                record.len(),
+                if header.present {
+                    "header"
+                } else {
+                    "first line"
+                }
+            ),
+        });
+    }
+    if header.present
+        && record
+            .iter()
+            .zip(&header.cells)
+            .all(|(c, h)| c.trim_ascii() == h.as_slice())
+    {
+        warnings.push(format!(
+            "{file} line {}: the header line is repeated; skipped it",
+            lines.line_at(start)
+        ));
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// The header (or the first data line standing in for one).
 #[derive(Clone)]
 struct Header {
@@ -180,72 +224,46 @@ impl Builder {
             {
                 break;
             }
-            let Some(header) = &self.header else {
-                let first: Vec<&[u8]> = record.iter().map(<[u8]>::trim_ascii).collect();
-                let present = first
-                    .iter()
-                    .any(|c| !c.is_empty() && parse(c, self.decimal_comma).is_none());
-                let width = first.len();
-                let names = if present {
-                    first
-                        .iter()
-                        .map(|c| String::from_utf8_lossy(c).into_owned())
-                        .collect()
-                } else {
-                    (1..=width).map(|i| format!("column {i}")).collect()
-                };
-                // A row takes at least one byte per column, so the first allocation never holds
-                // more rows than the file's bytes allow, whatever the head suggested.
-                let rows = self.capacity.min(self.size / width.max(1) + 1);
-                self.values = (0..width).map(|_| Vec::with_capacity(rows)).collect();
-                self.states = vec![State::Unknown; width];
-                self.header = Some(Header {
-                    names,
-                    cells: first.iter().map(|c| c.to_vec()).collect(),
-                    present,
-                });
-                if present {
-                    continue;
-                }
-                self.row(&record, &mut lines)?;
-                continue;
+            let row = match &self.header {
+                None => !self.take_header(&record),
+                Some(header) => is_row(header, &record, &file, &mut lines, warnings)?,
             };
-            let width = header.names.len();
-            let start = record.position().map_or(0, |p| p.byte());
-            if record.len() != width {
-                if record.len() == 1 && record[0].trim_ascii().is_empty() {
-                    continue;
-                }
-                return Err(Error::Csv {
-                    file: file.to_string(),
-                    line: lines.line_at(start),
-                    message: format!(
-                        "found {} fields, expected {width} like the {}",
-                        record.len(),
-                        if header.present {
-                            "header"
-                        } else {
-                            "first line"
-                        }
-                    ),
-                });
+            if row {
+                self.row(&record, &mut lines)?;
             }
-            if header.present
-                && record
-                    .iter()
-                    .zip(&header.cells)
-                    .all(|(c, h)| c.trim_ascii() == h.as_slice())
-            {
-                warnings.push(format!(
-                    "{file} line {}: the header line is repeated; skipped it",
-                    lines.line_at(start)
-                ));
-                continue;
-            }
-            self.row(&record, &mut lines)?;
         }
         self.line = lines.line_at(text.len() as u64);
         Ok(())
+    }
+
+    /// Takes the first record as the header (or, when every cell is a number or empty, as the
+    /// first data line standing in for one, columns named by number) and sizes the columns;
+    /// returns whether it was a header.
+    fn take_header(&mut self, record: &csv::ByteRecord) -> bool {
+        let first: Vec<&[u8]> = record.iter().map(<[u8]>::trim_ascii).collect();
+        let present = first
+            .iter()
+            .any(|c| !c.is_empty() && parse(c, self.decimal_comma).is_none());
+        let width = first.len();
+        let names = if present {
+            first
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect()
+        } else {
+            (1..=width).map(|i| format!("column {i}")).collect()
+        };
+        // A row takes at least one byte per column, so the first allocation never holds
+        // more rows than the file's bytes allow, whatever the head suggested.
+        let rows = self.capacity.min(self.size / width.max(1) + 1);
+        self.values = (0..width).map(|_| Vec::with_capacity(rows)).collect();
+        self.states = vec![State::Unknown; width];
+        self.header = Some(Header {
+            names,
+            cells: first.iter().map(|c| c.to_vec()).collect(),
+            present,
+        });
+        present
     }
 
     /// Reads the file's last line when no line end follows it. A log still being written ends in

@@ -3,6 +3,7 @@
 
 use super::stem;
 use super::table::{self, Table};
+use super::Dialect;
 use crate::error::Error;
 use crate::model::{Axis, Run, Series};
 
@@ -35,7 +36,7 @@ pub fn read(file: &str, table: Table) -> Result<Vec<Run>, Error> {
             series.push(Series::named("wall time", Axis::Step, x, t));
         }
     }
-    Ok(vec![Run::new(run, file, "tensorboard", series)])
+    Ok(vec![Run::new(run, file, Dialect::TensorBoard, series)])
 }
 
 /// `run-<run>-tag-<tag>` → (run, tag); a run spelled `.` (the log folder itself) is called

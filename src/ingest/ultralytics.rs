@@ -44,7 +44,7 @@ pub fn read(file: &str, mut table: Table, dialect: Dialect) -> Result<Vec<Run>, 
         s.kind = Kind::Metric;
         s.direction = Direction::Higher;
     }
-    let mut run = Run::new(stem(file), file, dialect.name(), series);
+    let mut run = Run::new(stem(file), file, dialect, series);
     if monitored {
         run.info.push((MONITOR.to_string(), FITNESS.to_string()));
         run.info.push((

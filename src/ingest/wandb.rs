@@ -3,6 +3,7 @@
 //! empty cells. One run per W&B run; the caller joins a train and a val export per run.
 
 use super::table::{self, Table};
+use super::Dialect;
 use crate::error::Error;
 use crate::model::{Axis, Run, Series};
 
@@ -37,7 +38,7 @@ pub fn read(file: &str, mut table: Table, warnings: &mut Vec<String>) -> Result<
         let series = Series::named(metric, axis, xs, ys);
         match runs.iter_mut().find(|r| r.name == run) {
             Some(r) => r.series.push(series),
-            None => runs.push(Run::new(run, file, "wandb", vec![series])),
+            None => runs.push(Run::new(run, file, Dialect::Wandb, vec![series])),
         }
     }
     Ok(runs)

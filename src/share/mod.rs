@@ -1,5 +1,6 @@
 //! A drop as the `d` value of a share link: a columnar binary encoding of every run and series
-//! (values bit-exact), raw deflate, base64url, behind a one-character version prefix.
+//! (values bit-exact), raw deflate, base64url, behind a one-character version prefix. The format
+//! and its versioning are part of the outside contract (`docs/CONTRACT.md`).
 //!
 //! Version `2` payload, all counts as LEB128 varints, strings as length + UTF-8:
 //! `warnings: [str]`, `runs: [name, source, dialect, series: [name, axis u8, role u8, kind u8,
@@ -22,7 +23,8 @@ use std::fmt;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use crate::model::{Axis, Direction, Drop, Kind, Role, Run, Series};
+use crate::ingest::Dialect;
+use crate::model::{Axis, Direction, Dropped, Kind, Role, Run, Series};
 use wire::{Reader, Writer};
 
 /// The version written today; its character starts every `d` value. Every version is one digit
@@ -107,9 +109,9 @@ impl fmt::Display for LinkError {
 impl std::error::Error for LinkError {}
 
 /// The `d` value for a drop: version character + base64url(deflate(payload)).
-pub fn encode(drop: &Drop) -> String {
+pub fn encode(drop: &Dropped) -> String {
     let mut out = Writer::default();
-    let Drop { runs, warnings } = drop;
+    let Dropped { runs, warnings } = drop;
     out.len(warnings.len());
     for w in warnings {
         out.str(w);
@@ -145,7 +147,7 @@ fn is_base64url(b: u8) -> bool {
 }
 
 /// The drop a `d` value carries, or one sentence on why it cannot be read.
-pub fn decode(text: &str) -> Result<Drop, LinkError> {
+pub fn decode(text: &str) -> Result<Dropped, LinkError> {
     let text = text.trim();
     if text.len() > MAX_LINK {
         return Err(LinkError::TooLong { chars: text.len() });
@@ -197,11 +199,11 @@ pub fn decode(text: &str) -> Result<Drop, LinkError> {
     } else {
         runs
     };
-    Ok(Drop { runs, warnings })
+    Ok(Dropped { runs, warnings })
 }
 
 /// A whole share link: `base` (its own fragment dropped), then `#` and the view settings with `d` last.
-pub fn link(base: &str, drop: &Drop, settings: &[(&str, &str)]) -> String {
+pub fn link(base: &str, drop: &Dropped, settings: &[(&str, &str)]) -> String {
     let base = base.split('#').next().unwrap_or(base);
     let mut fragment: Vec<String> = settings
         .iter()
@@ -235,7 +237,7 @@ fn write_run(out: &mut Writer, run: &Run) {
     } = run;
     out.str(name);
     out.str(source);
-    out.str(dialect);
+    out.str(dialect.name());
     out.len(series.len());
     for s in series {
         write_series(out, s);
@@ -252,7 +254,9 @@ fn read_run(input: &mut Reader<'_>, budget: &mut usize, version: char) -> Result
     charge(budget, ITEM_COST)?;
     let name = input.str("a run name")?;
     let source = input.str("a run source")?;
-    let dialect = input.str("a run dialect")?;
+    // A name this build does not know (only a crafted link has one) is read as `csv`, the
+    // dialect of any other text: it names how the log was read, and nothing is read again.
+    let dialect = Dialect::from_name(&input.str("a run dialect")?).unwrap_or(Dialect::Csv);
     let count = input.count(8, "the number of series")?;
     let series = (0..count)
         .map(|_| read_series(input, budget, version))

@@ -180,7 +180,7 @@ pub fn run_of(case: &Case) -> plateau::Run {
 }
 
 pub fn report(case: &Case) -> plateau::RunReport {
-    let drop = plateau::Drop {
+    let drop = plateau::Dropped {
         runs: vec![run_of(case)],
         warnings: Vec::new(),
     };
