@@ -194,18 +194,18 @@ function refresh(next, label, kept = null) {
   analysis?.free();
   analysis = view.groups.length ? next.with_groups(view.groups) : next;
   if (analysis !== next) next.free();
-  return shown(label);
+  return display(label);
 }
 
 // Takes a followed log's appended rows into the analysis shown, judged by the follow worker
 // (`answer`: `{growth, columns, report}`, see Analysis.grow), keeping the view. Returns the report.
 function grow(answer, label) {
   analysis.grow(answer.growth, answer.columns, answer.report);
-  return shown(label);
+  return display(label);
 }
 
 // Shows the analysis after it changed: report, choices, chart. Returns the report.
-function shown(label) {
+function display(label) {
   report = analysis.summary();
   if (view.run >= report.runs.length) view.run = 0;
   alertBox.hidden = true;
