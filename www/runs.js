@@ -84,16 +84,16 @@ function matching(filter, names) {
  * and `paint(frame, comparing)` after each drawing.
  */
 export function startRuns(view, changed) {
-  let report = null;
-  let groups = [];
-  const name = (i) => view.run_names[i] || report.runs[i].name;
+  // What the rows are drawn from: the report shown, and its groups' findings and members.
+  const shown = { report: null, groups: [] };
+  const name = (i) => view.run_names[i] || shown.report.runs[i].name;
 
   // Runs hidden by hand or by the filter are not drawn (the chart reads `hidden_runs`); the filter
   // also hides their rows in the run list.
   const hide = () => {
-    const keep = matching(view.filter, report.runs.map((_, i) => name(i)));
+    const keep = matching(view.filter, shown.report.runs.map((_, i) => name(i)));
     const byHand = new Set(view.hidden_by_hand);
-    view.hidden_runs = report.runs.map((_, i) => i).filter((i) => byHand.has(i) || !keep[i]);
+    view.hidden_runs = shown.report.runs.map((_, i) => i).filter((i) => byHand.has(i) || !keep[i]);
     for (const row of $('run-list').querySelectorAll('[data-run]')) {
       const i = Number(row.dataset.run);
       row.hidden = !keep[i];
@@ -105,7 +105,30 @@ export function startRuns(view, changed) {
     runsToUrl(view);
     changed(kind);
   };
+  bindRunControls(view, apply);
+  const rows = { view, shown, name, apply };
 
+  return {
+    show(next, groupRows) {
+      shown.report = next;
+      shown.groups = groupRows;
+      showRuns(view, next, rows);
+      hide();
+    },
+    /** Colours the run list's swatches as the overlay chart drew each run (`comparing`: it did). */
+    paint(frame, comparing) {
+      if (!shown.report) return;
+      const drawn = comparing ? frame.legend : [];
+      for (const row of $('run-list').querySelectorAll('[data-run]')) {
+        const entry = drawn[Number(row.dataset.run)];
+        row.querySelector('.swatch').style.background = entry ? entry.color : '';
+      }
+    },
+  };
+}
+
+/** The runs panel's own controls: compare, band, filter, group and ungroup. */
+function bindRunControls(view, apply) {
   $('compare').addEventListener('change', (e) => {
     view.compare = e.target.checked;
     view.zoom = null;
@@ -132,87 +155,75 @@ export function startRuns(view, changed) {
     view.groups = [];
     apply('groups');
   });
+}
 
-  function runRow(run, i) {
-    const row = el('li', 'run-item');
-    row.dataset.run = String(i);
-    row.dataset.verdict = run.verdict;
-    const show = el('input', 'show');
-    show.type = 'checkbox';
-    show.checked = !view.hidden_by_hand.includes(i);
-    show.setAttribute('aria-label', `Show ${run.name}`);
-    show.addEventListener('change', () => {
-      view.hidden_by_hand = show.checked
-        ? view.hidden_by_hand.filter((j) => j !== i)
-        : [...view.hidden_by_hand, i];
-      apply('view');
-    });
-    const rename = el('input', 'rename');
-    rename.type = 'text';
-    rename.value = name(i);
-    rename.setAttribute('aria-label', `Name of run ${i + 1}`);
-    rename.addEventListener('change', () => {
-      const names = report.runs.map((_, j) => view.run_names[j] ?? '');
-      names[i] = rename.value.trim() === run.name ? '' : rename.value.trim();
-      view.run_names = names;
-      const label = document.querySelector(`#verdict .run[data-run="${i}"] .name`);
-      if (label) label.textContent = name(i);
-      apply('view');
-    });
-    const pick = el('input', 'pick');
-    pick.type = 'checkbox';
-    pick.setAttribute('aria-label', `Pick ${run.name} to group`);
-    row.append(show, el('span', 'swatch'), rename, el('span', 'word', run.verdict), pick);
-    return row;
+/** Fills the runs panel (run list, groups, ranking) for `report`; `rows` as `runRow` takes it. */
+function showRuns(view, report, rows) {
+  $('runs').hidden = report.runs.length <= 1;
+  $('compare').checked = view.compare;
+  fillSelect($('band'), vocabulary().bands);
+  $('band').value = view.band;
+  $('run-filter').value = view.filter;
+  $('run-list').replaceChildren(...capped(report.runs, (run, i) => runRow(rows, run, i), (k) => el('li', 'more', andMore(k, 'runs'))));
+  $('groups').replaceChildren(...capped(report.groups, (group, k) => groupRow(rows, group, k), (k) => el('p', 'more', andMore(k, 'groups'))));
+  $('ranking').replaceChildren(...capped(report.notes, (note) => el('span', 'note', note), (k) => el('span', 'note more', andMore(k, 'notes'))));
+  for (const [i, label] of document.querySelectorAll('#verdict .run .name').entries()) {
+    if (view.run_names[i]) label.textContent = view.run_names[i];
   }
+}
 
-  function groupRow(group, k) {
-    const row = el('article', 'run group');
-    row.dataset.group = String(k);
-    row.dataset.verdict = group.verdict;
-    const head = el('div', 'head');
-    head.append(el('span', 'word', group.verdict), el('span', 'monitor', group.monitor), el('span', 'name', group.name));
-    const { findings, members } = groups[k];
-    const evidence = el('ul', 'evidence');
-    for (const line of findings) evidence.append(el('li', '', line));
-    const list = el('ul', 'members');
-    list.append(...capped(members, ({ run: i, verdict }) => {
-      const item = el('li', 'member');
-      item.dataset.run = String(i);
-      item.dataset.verdict = verdict;
-      item.append(el('span', 'word', verdict), el('span', 'name', name(i)));
-      return item;
-    }, (more) => el('li', 'more', andMore(more, 'runs'))));
-    row.append(head, evidence, list, el('p', 'advice', `Advice: ${group.advice}`));
-    return row;
-  }
+/** One run's row in the run list: show, swatch, name (editable), verdict, pick-to-group. */
+function runRow({ view, shown, name, apply }, run, i) {
+  const row = el('li', 'run-item');
+  row.dataset.run = String(i);
+  row.dataset.verdict = run.verdict;
+  const show = el('input', 'show');
+  show.type = 'checkbox';
+  show.checked = !view.hidden_by_hand.includes(i);
+  show.setAttribute('aria-label', `Show ${run.name}`);
+  show.addEventListener('change', () => {
+    view.hidden_by_hand = show.checked
+      ? view.hidden_by_hand.filter((j) => j !== i)
+      : [...view.hidden_by_hand, i];
+    apply('view');
+  });
+  const rename = el('input', 'rename');
+  rename.type = 'text';
+  rename.value = name(i);
+  rename.setAttribute('aria-label', `Name of run ${i + 1}`);
+  rename.addEventListener('change', () => {
+    const names = shown.report.runs.map((_, j) => view.run_names[j] ?? '');
+    names[i] = rename.value.trim() === run.name ? '' : rename.value.trim();
+    view.run_names = names;
+    const label = document.querySelector(`#verdict .run[data-run="${i}"] .name`);
+    if (label) label.textContent = name(i);
+    apply('view');
+  });
+  const pick = el('input', 'pick');
+  pick.type = 'checkbox';
+  pick.setAttribute('aria-label', `Pick ${run.name} to group`);
+  row.append(show, el('span', 'swatch'), rename, el('span', 'word', run.verdict), pick);
+  return row;
+}
 
-  return {
-    show(next, rows) {
-      report = next;
-      groups = rows;
-      const several = report.runs.length > 1;
-      $('runs').hidden = !several;
-      $('compare').checked = view.compare;
-      fillSelect($('band'), vocabulary().bands);
-      $('band').value = view.band;
-      $('run-filter').value = view.filter;
-      $('run-list').replaceChildren(...capped(report.runs, runRow, (k) => el('li', 'more', andMore(k, 'runs'))));
-      $('groups').replaceChildren(...capped(report.groups, groupRow, (k) => el('p', 'more', andMore(k, 'groups'))));
-      $('ranking').replaceChildren(...capped(report.notes, (note) => el('span', 'note', note), (k) => el('span', 'note more', andMore(k, 'notes'))));
-      for (const [i, label] of document.querySelectorAll('#verdict .run .name').entries()) {
-        if (view.run_names[i]) label.textContent = view.run_names[i];
-      }
-      hide();
-    },
-    /** Colours the run list's swatches as the overlay chart drew each run (`comparing`: it did). */
-    paint(frame, comparing) {
-      if (!report) return;
-      const drawn = comparing ? frame.legend : [];
-      for (const row of $('run-list').querySelectorAll('[data-run]')) {
-        const entry = drawn[Number(row.dataset.run)];
-        row.querySelector('.swatch').style.background = entry ? entry.color : '';
-      }
-    },
-  };
+/** One group's row: its verdict, monitor and name, its findings, and each member's verdict. */
+function groupRow({ shown, name }, group, k) {
+  const row = el('article', 'run group');
+  row.dataset.group = String(k);
+  row.dataset.verdict = group.verdict;
+  const head = el('div', 'head');
+  head.append(el('span', 'word', group.verdict), el('span', 'monitor', group.monitor), el('span', 'name', group.name));
+  const { findings, members } = shown.groups[k];
+  const evidence = el('ul', 'evidence');
+  for (const line of findings) evidence.append(el('li', '', line));
+  const list = el('ul', 'members');
+  list.append(...capped(members, ({ run: i, verdict }) => {
+    const item = el('li', 'member');
+    item.dataset.run = String(i);
+    item.dataset.verdict = verdict;
+    item.append(el('span', 'word', verdict), el('span', 'name', name(i)));
+    return item;
+  }, (more) => el('li', 'more', andMore(more, 'runs'))));
+  row.append(head, evidence, list, el('p', 'advice', `Advice: ${group.advice}`));
+  return row;
 }
