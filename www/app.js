@@ -198,9 +198,9 @@ function refresh(next, label, kept = null) {
 }
 
 // Takes a followed log's appended rows into the analysis shown, judged by the follow worker
-// (`answer`: `{growth, columns, report}`, see Analysis.grow), keeping the view. Returns the report.
+// (`answer`: `{growth, columns, report, bands}`, see Analysis.grow), keeping the view. Returns the report.
 function grow(answer, label) {
-  analysis.grow(answer.growth, answer.columns, answer.report);
+  analysis.grow(answer.growth, answer.columns, answer.report, answer.bands);
   return shown(label);
 }
 
