@@ -28,6 +28,8 @@ serve: build
 
 lint: setup
 	cargo fmt --check
+	@# The page's modules parse (a merge once left two top-level bindings of one name in app.js).
+	@for f in www/*.js; do node --check $$f || exit 1; done
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 

@@ -86,19 +86,23 @@ pub fn compare(drop: &Dropped, reports: &[RunReport], options: &Options) -> Comp
 }
 
 fn groups(drop: &Dropped, reports: &[RunReport], options: &Options, out: &mut Comparison) {
-    let by_hand: Vec<Vec<usize>> = options
-        .groups
-        .iter()
-        .map(|g| {
-            let mut members: Vec<usize> =
-                g.iter().copied().filter(|&i| i < drop.runs.len()).collect();
-            members.sort_unstable();
-            members.dedup();
-            members
-        })
-        .filter(|g| g.len() >= 2)
-        .collect();
-    let picked: HashSet<usize> = by_hand.iter().flatten().copied().collect();
+    // A run is in one hand-made group at most (the first listed that keeps two runs), as
+    // `regroup` makes them: a list from a link that repeats runs costs no more than the runs.
+    let mut picked: HashSet<usize> = HashSet::new();
+    let mut by_hand: Vec<Vec<usize>> = Vec::new();
+    for g in &options.groups {
+        let mut members: Vec<usize> = g
+            .iter()
+            .copied()
+            .filter(|&i| i < drop.runs.len() && !picked.contains(&i))
+            .collect();
+        members.sort_unstable();
+        members.dedup();
+        if members.len() >= 2 {
+            picked.extend(&members);
+            by_hand.push(members);
+        }
+    }
     let mut keys: Vec<(String, String, Vec<usize>)> = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for (i, run) in drop.runs.iter().enumerate() {

@@ -436,7 +436,7 @@ pub fn grow(drop: &mut Dropped, growth: Growth) -> Result<(), String> {
             return Err(format!("run `{}` has another number of series", run.name));
         }
         for (series, tail) in run.series.iter().zip(tails) {
-            let to = tail.from + tail.x.len();
+            let to = tail.from.saturating_add(tail.x.len());
             let fits = tail.from == series.len()
                 && tail.x.len() == tail.y.len()
                 && tail.restarts.windows(2).all(|w| w[0] < w[1])

@@ -176,25 +176,6 @@ fn packed(drop: Dropped, options: &Options) -> Result<JsValue, JsError> {
     Judge::new(drop, options).parts()
 }
 
-/// An object of `fields`, `columns` (as `[Float64Array]`) and `report`.
-fn pack(
-    fields: &[(&str, JsValue)],
-    columns: &[Vec<f64>],
-    report: &Report,
-) -> Result<JsValue, JsError> {
-    let arrays = js_sys::Array::new();
-    for column in columns {
-        arrays.push(&js_sys::Float64Array::from(column.as_slice()));
-    }
-    let out: JsValue = js_sys::Object::new().into();
-    for (key, value) in fields {
-        set(&out, key, value)?;
-    }
-    set(&out, "columns", &arrays)?;
-    set(&out, "report", &to_js_exact(report)?)?;
-    Ok(out)
-}
-
 fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsError> {
     js_sys::Reflect::set(object, &JsValue::from_str(key), value)
         .map(|_| ())
@@ -224,14 +205,10 @@ impl Judge {
     /// the drop stays here.
     pub fn parts(&mut self) -> Result<JsValue, JsError> {
         let (shape, columns) = parts::split(&self.drop);
-        let arrays = js_sys::Array::new();
-        for column in columns {
-            arrays.push(&js_sys::Float64Array::from(column));
-        }
         let (report, bands) = banded(&mut self.report, to_js_exact)?;
         packed_object(&[
             ("shape", to_js(&shape)?),
-            ("columns", arrays.into()),
+            ("columns", typed(columns)),
             ("report", report),
             ("bands", bands),
         ])
@@ -261,6 +238,15 @@ impl Judge {
         let (report, bands) = banded(&mut self.report, to_js)?;
         packed_object(&[("report", report), ("bands", bands)])
     }
+}
+
+/// `columns` as a JS array of typed arrays (copies).
+fn typed<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> JsValue {
+    let arrays = js_sys::Array::new();
+    for column in columns {
+        arrays.push(&js_sys::Float64Array::from(column));
+    }
+    arrays.into()
 }
 
 /// A plain object of `entries` for the page.
@@ -430,8 +416,8 @@ impl Follower {
 
     /// The runs read so far judged with `monitor` and `groups` (`[[run index, …], …]`), plus
     /// `rows` and `answer` (this answer's number). When `have` is the number of the last answer
-    /// and its runs only grew since, `{growth, columns, report}` for `Analysis.grow`; else packed
-    /// like `Reader.finish`.
+    /// and its runs only grew since, `{growth, columns, report, bands}` for `Analysis.grow` (the
+    /// report's group bands apart, see [`banded`]); else packed like `Reader.finish`.
     pub fn packed(
         &mut self,
         monitor: Option<String>,
@@ -464,9 +450,15 @@ impl Follower {
         };
         let out = match growth {
             Some(growth) => {
-                let report = analyze(&drop, &options);
+                let mut report = analyze(&drop, &options);
                 let (shape, columns) = growth.split();
-                pack(&[("growth", to_js_exact(&shape)?)], &columns, &report)?
+                let (report, bands) = banded(&mut report, to_js_exact)?;
+                packed_object(&[
+                    ("growth", to_js_exact(&shape)?),
+                    ("columns", typed(columns.iter().map(Vec::as_slice))),
+                    ("report", report),
+                    ("bands", bands),
+                ])?
             }
             None => packed(drop, &options)?,
         };
@@ -839,19 +831,24 @@ impl Analysis {
 #[wasm_bindgen]
 impl Analysis {
     /// Appends the rows of `growth` (with `columns`, the new runs' arrays) and takes `report`, the
-    /// worker's judgement of the whole log: no judging here, and the prepared chart is extended
-    /// rather than made again. An answer that does not continue these runs is one sentence and
-    /// changes nothing.
+    /// worker's judgement of the whole log, with its group bands as typed arrays (`bands`, see
+    /// [`banded`]): no judging here, and the prepared chart is extended rather than made again. An
+    /// answer that does not continue these runs is one sentence and changes nothing.
     pub fn grow(
         &mut self,
         growth: JsValue,
         columns: Vec<js_sys::Float64Array>,
         report: JsValue,
+        bands: Vec<js_sys::Float64Array>,
     ) -> Result<(), JsError> {
         let shape: GrowthShape =
             serde_wasm_bindgen::from_value(growth).map_err(|e| damaged(&e.to_string()))?;
-        let report: Report =
+        let mut report: Report =
             serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?;
+        unbanded(
+            &mut report,
+            bands.iter().map(js_sys::Float64Array::to_vec).collect(),
+        )?;
         let columns = columns.iter().map(js_sys::Float64Array::to_vec).collect();
         let growth = Growth::join(shape, columns).map_err(|e| damaged(&e))?;
         let before: Vec<Vec<usize>> = self

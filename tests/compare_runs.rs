@@ -233,6 +233,26 @@ fn hand_made_group_takes_runs_out_of_their_fold_group() {
 }
 
 #[test]
+fn a_run_listed_in_several_hand_groups_counts_in_the_first_only() {
+    // Groups come from the URL (anyone's share link): a list repeating the same runs must not
+    // judge them once per copy (each copy a pooled band of every point).
+    let mut groups = vec![vec![0, 1]; 10_000];
+    groups.push(vec![1, 2, 3]);
+    groups.push(vec![4, 3, 2]);
+    let options = Options {
+        groups,
+        ..Options::default()
+    };
+    let (_, report) = check_files(&FOLDS, &options);
+    let members: Vec<&[usize]> = report.groups.iter().map(|g| g.members.as_slice()).collect();
+    assert_eq!(
+        members,
+        [&[0, 1][..], &[2, 3][..]],
+        "[1, 2, 3] keeps 2 and 3; [4, 3, 2] keeps only 4, so it is no group"
+    );
+}
+
+#[test]
 fn wandb_exports_rank_four_runs_with_a_tie_sentence() {
     let (drop, report) = check_files(
         &[

@@ -509,6 +509,19 @@ fn a_growth_that_does_not_continue_the_drop_is_refused_and_changes_nothing() {
     assert_eq!(shown, before);
 }
 
+#[test]
+fn a_growth_said_to_start_past_any_length_is_refused_not_an_overflow() {
+    let before = drop_of(&log(0..30, None));
+    let mut shown = before.clone();
+    let mut growth = Sent::whole(&before)
+        .growth(&drop_of(&log(0..32, None)))
+        .unwrap();
+    growth.grown[0][0].from = usize::MAX;
+    let err = grow(&mut shown, growth).unwrap_err();
+    assert!(err.contains("does not continue where it ended"), "{err}");
+    assert_eq!(shown, before);
+}
+
 /// Reads `file` as the page and `plateau watch` do, a piece at a time as the follower says;
 /// returns the pieces read.
 fn read_in_pieces(follow: &mut Follow, file: &[u8]) -> Vec<(u64, u64)> {

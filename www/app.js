@@ -34,7 +34,7 @@ let report = null;
 /** What the worker calls the shown drop, which it keeps for the controls' changes; null: judge here. */
 let held = null;
 /** Counts the analyses shown, so that a control's answer about an older one is dropped. */
-let shown = 0;
+let showings = 0;
 /** Numbers the re-judgings after control changes, so that only the last one ends `aria-busy`. */
 let judging = 0;
 // View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
@@ -189,23 +189,23 @@ function adopt(next, label, kept = null) {
 // series, monitor, run. Returns the report.
 function refresh(next, label, kept = null) {
   held = kept;
-  shown += 1;
+  showings += 1;
   verdictBox.removeAttribute('aria-busy');
   analysis?.free();
   analysis = view.groups.length ? next.with_groups(view.groups) : next;
   if (analysis !== next) next.free();
-  return display(label);
+  return shown(label);
 }
 
 // Takes a followed log's appended rows into the analysis shown, judged by the follow worker
-// (`answer`: `{growth, columns, report}`, see Analysis.grow), keeping the view. Returns the report.
+// (`answer`: `{growth, columns, report, bands}`, see Analysis.grow), keeping the view. Returns the report.
 function grow(answer, label) {
-  analysis.grow(answer.growth, answer.columns, answer.report);
-  return display(label);
+  analysis.grow(answer.growth, answer.columns, answer.report, answer.bands);
+  return shown(label);
 }
 
 // Shows the analysis after it changed: report, choices, chart. Returns the report.
-function display(label) {
+function shown(label) {
   report = analysis.summary();
   if (view.run >= report.runs.length) view.run = 0;
   alertBox.hidden = true;
@@ -310,7 +310,7 @@ function correct(run, name, role, direction) {
  * (or none runs), the judging happens here. `#verdict` is `aria-busy` meanwhile.
  */
 async function rejudge(kind, correction) {
-  const mine = shown;
+  const mine = showings;
   const monitor = view.monitor ?? undefined;
   const groups = view.groups;
   viewToUrl(view);
@@ -318,7 +318,7 @@ async function rejudge(kind, correction) {
   const busy = ++judging;
   try {
     const judged = await judgeInWorker(held, monitor, groups, correction);
-    if (mine !== shown) return;
+    if (mine !== showings) return;
     if (judged === null) {
       held = null;
       // The current view's monitor and groups: an answer overtaken by later changes ends the same.
@@ -339,7 +339,7 @@ async function rejudge(kind, correction) {
   } catch (e) {
     // The worker and this thread may now disagree about the runs: judge here from now on.
     held = null;
-    if (mine === shown) failed(e);
+    if (mine === showings) failed(e);
   } finally {
     if (busy === judging) verdictBox.removeAttribute('aria-busy');
   }

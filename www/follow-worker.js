@@ -23,7 +23,7 @@ self.onmessage = async ({ data }) => {
       return;
     }
     const answer = await step(follower, data);
-    postMessage(answer, answer.columns?.map((c) => c.buffer) ?? []);
+    postMessage(answer, [...(answer.columns ?? []), ...(answer.bands ?? [])].map((c) => c.buffer));
   } catch (e) {
     postMessage({ type: 'error', message: failure(e), trap: isTrap(e) });
   }

@@ -1,7 +1,7 @@
 //! Boundary cases shared by the Node and the Chromium wasm test binaries.
 
 use plateau::web::{
-    group_runs, is_share_data, vocabulary, Analysis, Assembler, Files, Judge, Reader,
+    group_runs, is_share_data, vocabulary, Analysis, Assembler, Files, Follower, Judge, Reader,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -109,16 +109,23 @@ fn json(value: &JsValue) -> String {
 
 /// What the page puts together from a worker's `judge.parts()`, as `www/reading.js` does.
 fn assembled(judge: &mut Judge) -> Analysis {
-    let packed = judge.parts().expect("packed");
-    let arrays = |key: &str| -> Vec<Vec<f64>> {
-        js_sys::Array::from(&field(&packed, key))
-            .iter()
-            .map(|c| js_sys::Float64Array::from(c).to_vec())
-            .collect()
-    };
+    assembled_from(&judge.parts().expect("packed"))
+}
+
+/// The typed arrays under `key` of a worker's answer.
+fn arrays(packed: &JsValue, key: &str) -> Vec<Vec<f64>> {
+    js_sys::Array::from(&field(packed, key))
+        .iter()
+        .map(|c| js_sys::Float64Array::from(c).to_vec())
+        .collect()
+}
+
+/// What the page puts together from a worker's whole answer (`parts()`, or a `Follower`'s first).
+fn assembled_from(packed: &JsValue) -> Analysis {
+    let arrays = |key: &str| arrays(packed, key);
     let columns = arrays("columns");
     let total = columns.iter().map(Vec::len).sum();
-    let mut assembler = Assembler::new(field(&packed, "shape"), field(&packed, "report"), total)
+    let mut assembler = Assembler::new(field(packed, "shape"), field(packed, "report"), total)
         .expect("the worker's parts are whole");
     for column in columns {
         assembler.add(column);
@@ -454,4 +461,67 @@ fn changes_judged_by_the_worker_give_the_page_threads_judgment() {
         json(&fresh.report().expect("report")),
         "the page keeps the worker's monitor and groups for judging on its own later"
     );
+}
+
+/// A Keras history whose epochs start over once: a run of `first` epochs, then one of `second`.
+fn two_runs(first: usize, second: usize) -> Vec<u8> {
+    let row = |e: usize| {
+        let loss = 1.0 / (1.0 + 0.3 * e as f64);
+        let val = 1.1 / (1.0 + 0.25 * e as f64) + 0.05;
+        format!("{e},{loss:.5},{val:.5}\n")
+    };
+    let mut text = String::from("epoch,loss,val_loss\n");
+    text.extend((0..first).chain(0..second).map(row));
+    text.into_bytes()
+}
+
+#[wasm_bindgen_test]
+fn a_followed_logs_growth_carries_group_bands_as_typed_arrays() {
+    let groups = || js_sys::JSON::parse("[[0, 1]]").expect("JSON");
+    let mut follower = Follower::new("history.csv");
+    follower.update(0.0, &two_runs(30, 20)).expect("a log");
+    let first = follower.packed(None, groups(), None).expect("packed");
+    let mut shown = assembled_from(&first);
+    let answer = field(&first, "answer").as_f64().expect("numbered") as u32;
+    let file = two_runs(30, 26);
+    let at = follower.resume_at(file.len() as f64) as usize;
+    follower.update(at as f64, &file[at..]).expect("appended");
+    let next = follower
+        .packed(None, groups(), Some(answer))
+        .expect("packed");
+    assert!(
+        !field(&next, "growth").is_undefined(),
+        "an answer of appended rows"
+    );
+    let bands = arrays(&next, "bands");
+    assert_eq!(
+        bands.len(),
+        5,
+        "the hand-made group's band, five typed arrays"
+    );
+    assert!(bands.iter().all(|b| b.len() > 20), "{bands:?}");
+    let typed = |key: &str| -> Vec<js_sys::Float64Array> {
+        js_sys::Array::from(&field(&next, key))
+            .iter()
+            .map(js_sys::Float64Array::from)
+            .collect()
+    };
+    shown
+        .grow(
+            field(&next, "growth"),
+            typed("columns"),
+            field(&next, "report"),
+            typed("bands"),
+        )
+        .expect("the rows continue the analysis shown");
+    let mut files = Files::new();
+    files.add("history.csv", &file);
+    let whole = files
+        .analyze(None)
+        .expect("analysed")
+        .with_groups(groups())
+        .expect("grouped");
+    let report = whole.report().expect("report");
+    assert_eq!(js_sys::Array::from(&field(&report, "groups")).length(), 1);
+    assert_eq!(json(&shown.report().expect("report")), json(&report));
 }
