@@ -8,9 +8,9 @@
 //! the file (or gets the whole file when a server ignores `Range`), and hands the bytes with the
 //! offset they start at to [`Follow::update`].
 
-use std::hash::{BuildHasher, Hasher};
+use std::hash::Hasher;
 
-use foldhash::fast::{FixedState, FoldHasher};
+use siphasher::sip::SipHasher13;
 
 use serde::{Deserialize, Serialize};
 
@@ -188,10 +188,12 @@ pub fn rows(drop: &Dropped) -> usize {
 /// What the page was last sent of a followed log, so that the next answer carries only what was
 /// appended: per run its name, source, dialect and info, and per series its metadata, how many
 /// points and restarts were sent and a hash of the points (the next drop's first points must hash
-/// the same).
+/// the same). The hash is SipHash-1-3 keyed per follower ([`Sent::seeded`]), so a file cannot be
+/// written to make rewritten rows hash like the ones sent.
 #[derive(Default)]
 pub struct Sent {
     runs: Vec<SentRun>,
+    seed: u64,
 }
 
 struct SentRun {
@@ -212,20 +214,20 @@ struct SentSeries {
     points: usize,
     restarts: Vec<usize>,
     /// The hash of the points sent, which the points appended next continue.
-    hash: FoldHasher<'static>,
+    hash: SipHasher13,
 }
 
 /// The hash of a series' points: x and y, bit for bit (NaN included).
-fn hash_points(hasher: &mut FoldHasher<'static>, series: &Series, points: std::ops::Range<usize>) {
+fn hash_points(hasher: &mut SipHasher13, series: &Series, points: std::ops::Range<usize>) {
     for (x, y) in series.x[points.clone()].iter().zip(&series.y[points]) {
         hasher.write_u64(x.to_bits());
         hasher.write_u64(y.to_bits());
     }
 }
 
-/// A hasher that hashes the same points the same in every run of the program.
-fn hasher() -> FoldHasher<'static> {
-    FixedState::with_seed(0).build_hasher()
+/// A hasher that hashes the same points the same for one follower (its `seed`).
+fn hasher(seed: u64) -> SipHasher13 {
+    SipHasher13::new_with_keys(seed, seed.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15)
 }
 
 /// The points appended to one series: `x` and `y` continue the series from point `from`, and
@@ -285,28 +287,43 @@ impl Growth {
 }
 
 impl Sent {
-    /// Remembers `drop` as sent whole.
-    pub fn whole(drop: &Dropped) -> Sent {
+    /// Nothing sent yet, hashing with `seed` (a random one per follower in the page).
+    pub fn seeded(seed: u64) -> Sent {
         Sent {
-            runs: drop.runs.iter().map(SentRun::of).collect(),
+            runs: Vec::new(),
+            seed,
         }
+    }
+
+    /// Remembers `drop` as sent whole (seed 0; see [`Sent::remember`] to keep a seed).
+    pub fn whole(drop: &Dropped) -> Sent {
+        let mut sent = Sent::default();
+        sent.remember(drop);
+        sent
+    }
+
+    /// Remembers `drop` as sent whole, keeping the seed.
+    pub fn remember(&mut self, drop: &Dropped) {
+        let seed = self.seed;
+        self.runs = drop.runs.iter().map(|r| SentRun::of(r, seed)).collect();
     }
 
     /// `drop` as rows appended to what was sent, or `None` when something sent changed (it is then
     /// sent whole). Either way `self` then describes `drop`. Costs one pass over the points (the
     /// hash of those sent, continued over the new ones); what it returns holds only the new points.
     pub fn growth(&mut self, drop: &Dropped) -> Option<Growth> {
+        let seed = self.seed;
         let kept: Option<Vec<SentRun>> = (self.runs.len() <= drop.runs.len())
             .then(|| {
                 self.runs
                     .iter()
                     .zip(&drop.runs)
-                    .map(|(sent, run)| sent.grown_into(run))
+                    .map(|(sent, run)| sent.grown_into(run, seed))
                     .collect()
             })
             .flatten();
         let Some(mut kept) = kept else {
-            *self = Sent::whole(drop);
+            self.remember(drop);
             return None;
         };
         let grown = self
@@ -327,7 +344,7 @@ impl Sent {
             })
             .collect();
         let added = &drop.runs[self.runs.len()..];
-        kept.extend(added.iter().map(SentRun::of));
+        kept.extend(added.iter().map(|r| SentRun::of(r, seed)));
         self.runs = kept;
         Some(Growth {
             grown,
@@ -338,7 +355,7 @@ impl Sent {
 }
 
 impl SentRun {
-    fn of(run: &Run) -> SentRun {
+    fn of(run: &Run, seed: u64) -> SentRun {
         SentRun {
             name: run.name.clone(),
             source: run.source.clone(),
@@ -348,7 +365,7 @@ impl SentRun {
                 .series
                 .iter()
                 .map(|s| {
-                    let mut hash = hasher();
+                    let mut hash = hasher(seed);
                     hash_points(&mut hash, s, 0..s.len());
                     SentSeries {
                         name: s.name.clone(),
@@ -367,7 +384,7 @@ impl SentRun {
     }
 
     /// This run as sent after `run`, when `run` is this run with points appended to its series.
-    fn grown_into(&self, run: &Run) -> Option<SentRun> {
+    fn grown_into(&self, run: &Run, seed: u64) -> Option<SentRun> {
         let same = self.name == run.name
             && self.source == run.source
             && self.dialect == run.dialect
@@ -395,7 +412,7 @@ impl SentRun {
                 if !kept {
                     return None;
                 }
-                let mut hash = hasher();
+                let mut hash = hasher(seed);
                 hash_points(&mut hash, series, 0..s.points);
                 if hash.finish() != s.hash.finish() {
                     return None;

@@ -379,7 +379,11 @@ impl Follower {
     pub fn new(name: &str) -> Follower {
         Follower {
             follow: Follow::new(name),
-            sent: Sent::default(),
+            // A seed the file cannot know (see `Sent`): two draws of 53 random bits.
+            sent: Sent::seeded(
+                ((js_sys::Math::random() * 2f64.powi(53)) as u64) << 11
+                    ^ (js_sys::Math::random() * 2f64.powi(53)) as u64,
+            ),
             answers: 0,
         }
     }
@@ -445,7 +449,7 @@ impl Follower {
         let growth = if have == Some(self.answers) {
             self.sent.growth(&drop)
         } else {
-            self.sent = Sent::whole(&drop);
+            self.sent.remember(&drop);
             None
         };
         let out = match growth {

@@ -587,3 +587,24 @@ fn arrays_nearing_full_get_room_one_per_call() {
     ));
     assert_eq!(full.len(), 1000);
 }
+
+#[test]
+fn rewritten_rows_forged_to_hash_like_the_sent_ones_are_caught_by_a_seeded_follower() {
+    // With foldhash's seed 0, a y whose bits are this constant sets the running hash to 0 and so
+    // erases every point before it: a file rewritten as 7, 8, magic, 0.5 would pass as
+    // 1, 0.9, magic with one row appended, and the page would keep drawing 1 and 0.9.
+    let magic = f64::from_bits(0xc0ac_29b7_c97c_50dd);
+    let csv = |ys: &[f64]| {
+        let rows: Vec<String> = ys
+            .iter()
+            .enumerate()
+            .map(|(i, y)| format!("{i},{y}"))
+            .collect();
+        format!("epoch,loss\n{}\n", rows.join("\n"))
+    };
+    let before = drop_of(&csv(&[1.0, 0.9, magic]));
+    let forged = drop_of(&csv(&[7.0, 8.0, magic, 0.5]));
+    let mut sent = Sent::seeded(0x5eed_1234_abcd_9876);
+    sent.remember(&before);
+    assert_eq!(sent.growth(&forged), None, "a rewrite is sent whole");
+}
