@@ -85,19 +85,26 @@ pub fn compare(drop: &Drop, report: &Report, options: &Options) -> Comparison {
 }
 
 fn groups(drop: &Drop, report: &Report, options: &Options, out: &mut Comparison) {
+    // A run joins the first hand-made group it is listed in that still has two free runs: a
+    // link listing the same runs in many groups makes one group, not one pooled band per listing.
+    let mut picked: HashSet<usize> = HashSet::new();
     let by_hand: Vec<Vec<usize>> = options
         .groups
         .iter()
-        .map(|g| {
-            let mut members: Vec<usize> =
-                g.iter().copied().filter(|&i| i < drop.runs.len()).collect();
+        .filter_map(|g| {
+            let mut members: Vec<usize> = g
+                .iter()
+                .copied()
+                .filter(|i| *i < drop.runs.len() && !picked.contains(i))
+                .collect();
             members.sort_unstable();
             members.dedup();
-            members
+            (members.len() >= 2).then(|| {
+                picked.extend(&members);
+                members
+            })
         })
-        .filter(|g| g.len() >= 2)
         .collect();
-    let picked: HashSet<usize> = by_hand.iter().flatten().copied().collect();
     let mut keys: Vec<(String, String, Vec<usize>)> = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for (i, run) in drop.runs.iter().enumerate() {
