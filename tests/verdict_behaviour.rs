@@ -1005,7 +1005,6 @@ fn one_epoch_back_at_its_lowest_before_a_bad_last_epoch_is_not_a_rise() {
     assert!(r.details.rise.is_some(), "{:?}", r.evidence);
 }
 
-
 /// The names [`plateau::analysis::monitorable`] offers for `series` while `monitored` is judged.
 fn menu(series: Vec<Series>, monitored: Option<&str>) -> Vec<String> {
     let run = Run::new("run", "test", "test", series);
