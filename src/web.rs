@@ -322,6 +322,23 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// Groups of run numbers from the page (a link's `groups` key is anyone's text): a number that
+/// cannot be a run (negative, fractional, past the index range) is left out, not an error that
+/// would refuse the whole link.
+fn run_lists(groups: JsValue) -> Result<Vec<Vec<usize>>, JsError> {
+    let groups: Vec<Vec<f64>> = serde_wasm_bindgen::from_value(groups)
+        .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?;
+    Ok(groups
+        .into_iter()
+        .map(|g| {
+            g.into_iter()
+                .filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= usize::MAX as f64)
+                .map(|v| v as usize)
+                .collect()
+        })
+        .collect())
+}
+
 /// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
 fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -409,8 +426,7 @@ impl Analysis {
 
     /// The same runs with groups made by hand: `[[run index, …], …]` (each run leaves its fold group).
     pub fn with_groups(&self, groups: JsValue) -> Result<Analysis, JsError> {
-        let groups: Vec<Vec<usize>> = serde_wasm_bindgen::from_value(groups)
-            .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?;
+        let groups = run_lists(groups)?;
         Ok(self.reanalyzed(
             self.drop.clone(),
             Options {

@@ -180,9 +180,11 @@ function adopt(next, label) {
 // Shows the same log read again (a followed file grew) keeping the view: zoom, smoothing, hidden
 // series, monitor, run. Returns the report.
 function refresh(next, label) {
+  // The previous analysis stays whole until the new one is made: an error here keeps it shown.
+  const shown = view.groups.length ? next.with_groups(view.groups) : next;
+  if (shown !== next) next.free();
   analysis?.free();
-  analysis = view.groups.length ? next.with_groups(view.groups) : next;
-  if (analysis !== next) next.free();
+  analysis = shown;
   report = analysis.report();
   if (view.run >= report.runs.length) view.run = 0;
   alertBox.hidden = true;
