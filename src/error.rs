@@ -49,8 +49,10 @@ pub enum Error {
     NoFiles,
 }
 
-/// At most this many column names are listed in a message (a header can have thousands).
+/// At most this many column names are listed in a message (a header can have thousands)...
 const LISTED_COLUMNS: usize = 10;
+/// ... each cut to this many characters (a header cell can be megabytes long).
+const LISTED_NAME_CHARS: usize = 80;
 
 impl fmt::Display for Error {
     /// One line: text that came from a file (names, cells, file names) has its control
@@ -104,7 +106,14 @@ impl fmt::Display for Sentence<'_> {
                 "{file} is {what}, not a training log: expected a CSV or JSON log."
             ),
             Error::NoNumericColumn { file, columns } => {
-                let mut listed = columns[..columns.len().min(LISTED_COLUMNS)].join(", ");
+                let mut listed = columns[..columns.len().min(LISTED_COLUMNS)]
+                    .iter()
+                    .map(|name| match name.char_indices().nth(LISTED_NAME_CHARS) {
+                        Some((cut, _)) => format!("{}…", &name[..cut]),
+                        None => name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 if columns.len() > LISTED_COLUMNS {
                     listed.push_str(&format!(" and {} more", columns.len() - LISTED_COLUMNS));
                 }

@@ -332,10 +332,24 @@ fn arrays_of(list: &js_sys::Array) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Groups made by hand as the page gives them: `[[run index, …], …]`.
+/// Groups of run numbers from the page (a link's `groups` key is anyone's text; none when
+/// undefined or null): a number that cannot be a run (negative, fractional, past the index range)
+/// is left out, not an error that would refuse the whole link.
 fn groups_of(groups: JsValue) -> Result<Vec<Vec<usize>>, JsError> {
-    serde_wasm_bindgen::from_value(groups)
-        .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))
+    if groups.is_undefined() || groups.is_null() {
+        return Ok(Vec::new());
+    }
+    let groups: Vec<Vec<f64>> = serde_wasm_bindgen::from_value(groups)
+        .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?;
+    Ok(groups
+        .into_iter()
+        .map(|g| {
+            g.into_iter()
+                .filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= usize::MAX as f64)
+                .map(|v| v as usize)
+                .collect()
+        })
+        .collect())
 }
 
 /// Gives series `name` of run `run` of `drop` a role (`train`, `validation`, `test`, `other`) and a
@@ -428,13 +442,7 @@ impl Follower {
         groups: JsValue,
         have: Option<u32>,
     ) -> Result<JsValue, JsError> {
-        let groups: Vec<Vec<usize>> = if groups.is_undefined() || groups.is_null() {
-            Vec::new()
-        } else {
-            serde_wasm_bindgen::from_value(groups).map_err(|e| {
-                JsError::new(&format!("the groups are not lists of run numbers: {e}"))
-            })?
-        };
+        let groups = groups_of(groups)?;
         let drop = self
             .follow
             .drop()

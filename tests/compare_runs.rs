@@ -232,6 +232,19 @@ fn hand_made_group_takes_runs_out_of_their_fold_group() {
     assert_eq!(report.groups[1].name, "mlp_fold (group)");
 }
 
+/// A link's group list is anyone's text: the same runs listed in many groups (or twice in one)
+/// make one group, not one pooled band per listing, so the work follows the runs, not the link.
+#[test]
+fn a_run_listed_in_many_hand_made_groups_joins_only_the_first() {
+    let options = Options {
+        groups: [vec![vec![0, 0, 1]; 20_000], vec![vec![1, 2], vec![3, 4, 3]]].concat(),
+        ..Options::default()
+    };
+    let (_, report) = check_files(&FOLDS, &options);
+    let members: Vec<&[usize]> = report.groups.iter().map(|g| g.members.as_slice()).collect();
+    assert_eq!(members, [&[0, 1][..], &[3, 4][..]]);
+}
+
 #[test]
 fn a_run_listed_in_several_hand_groups_counts_in_the_first_only() {
     // Groups come from the URL (anyone's share link): a list repeating the same runs must not

@@ -115,6 +115,17 @@ fn error_naming_a_header_cell_with_a_line_break_stays_one_line() {
 }
 
 #[test]
+fn error_naming_a_megabyte_long_column_cuts_the_name() {
+    let text = format!("{},b\nfoo,bar\nbaz,qux\n", "x".repeat(2_000_000));
+    let sentence = one("long.csv", text.as_bytes()).unwrap_err().to_string();
+    assert!(sentence.len() < 400, "{} bytes", sentence.len());
+    assert!(
+        sentence.contains(&format!("{}…, b)", "x".repeat(80))),
+        "{sentence}"
+    );
+}
+
+#[test]
 fn error_listing_thousands_of_columns_names_the_first_ten_and_counts_the_rest() {
     let header: Vec<String> = (0..2000).map(|i| format!("c{i}")).collect();
     let text = format!("{}\n{}\n", header.join(","), vec!["x"; 2000].join(","));

@@ -922,6 +922,31 @@ fn a_decaying_schedule_still_under_way_caps_the_projection_at_its_end() {
     assert!((horizon - 5.0).abs() < 1e-6, "horizon {horizon}");
 }
 
+/// The rate logged for the first 30 of 80 epochs, a linear decay whose path reaches zero at epoch
+/// 50: by the last validation epoch the schedule has ended; no projection runs backwards
+/// (it read "-29 more epochs are projected to gain under 2%").
+#[test]
+fn a_decay_that_reached_zero_before_the_last_evaluation_has_ended() {
+    let lr: Vec<f64> = (0..30).map(|i| 1e-3 * (1.0 - i as f64 / 50.0)).collect();
+    let val: Vec<f64> = (0..80).map(|i| 0.25 + 1.0 / (1.0 + i as f64)).collect();
+    let loss: Vec<f64> = val.iter().map(|v| v - 0.05).collect();
+    let r = judge(vec![
+        series("loss", loss),
+        series("val_loss", val),
+        series("learning_rate", lr),
+    ]);
+    let schedule = r.details.schedule.as_ref().expect("a schedule");
+    assert_eq!(schedule.end, Some(50.0));
+    assert!(schedule.ended, "{schedule:?}");
+    assert!(
+        r.details.outlook.as_ref().is_none_or(|o| o.horizon >= 0.0),
+        "{:?}",
+        r.details.outlook.map(|o| o.horizon)
+    );
+    assert!(has(&r, "schedule_ended"), "{:?}", r.evidence);
+    assert!(!r.advice.contains("-29"), "{}", r.advice);
+}
+
 /// A linear decay to 1% of its peak at the last logged epoch (Ultralytics' lrf): its path reaches
 /// zero within one more epoch, so the schedule has ended though the rate is not yet ~0.
 #[test]

@@ -191,9 +191,11 @@ function refresh(next, label, kept = null) {
   held = kept;
   showings += 1;
   verdictBox.removeAttribute('aria-busy');
+  // The previous analysis stays whole until the new one is made: an error here keeps it shown.
+  const grouped = view.groups.length ? next.with_groups(view.groups) : next;
+  if (grouped !== next) next.free();
   analysis?.free();
-  analysis = view.groups.length ? next.with_groups(view.groups) : next;
-  if (analysis !== next) next.free();
+  analysis = grouped;
   return shown(label);
 }
 

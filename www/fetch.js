@@ -59,7 +59,14 @@ export async function readBody(response, url, progress = () => {}) {
   const parts = [];
   let bytes = 0;
   for (;;) {
-    const { done, value } = await chunks.read();
+    let chunk;
+    try {
+      chunk = await chunks.read();
+    } catch {
+      throw new Error(`Could not load ${url.href}: the connection broke after ${bytes.toLocaleString('en')} bytes; `
+        + 'try again, or download the log and drop it here.');
+    }
+    const { done, value } = chunk;
     if (done) break;
     bytes += value.length;
     if (bytes > MAX_SRC) {

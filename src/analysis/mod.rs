@@ -152,7 +152,8 @@ pub struct Segment {
 pub struct Options {
     /// Judge this series instead of the default choice.
     pub monitor: Option<String>,
-    /// Groups made by hand, as run indices; their runs leave any fold/seed group found by name.
+    /// Groups made by hand, as run indices; their runs leave any fold/seed group found by name, and
+    /// a run listed in several joins only the first that keeps two runs.
     pub groups: Vec<Vec<usize>>,
 }
 

@@ -272,7 +272,12 @@ impl<'a> Signals<'a> {
             x: x[i],
             value: monitor.y[i],
         });
-        let schedule = schedule(run);
+        // A decay whose path reaches zero before the judged series' last point (its rate was
+        // logged for less of the run) has ended by then: nothing is projected past it.
+        let schedule = schedule(run).map(|mut s| {
+            s.ended |= s.end.zip(x.last()).is_some_and(|(end, &last)| end <= last);
+            s
+        });
         let loss_kept = objective.and_then(|o| {
             let first = o.y.iter().find(|v| v.is_finite())?;
             let last = o.y.iter().rev().find(|v| v.is_finite())?;

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::{to_js, Analysis};
+use super::{groups_of, to_js, Analysis};
 use crate::analysis::{monitorable, Verdict};
 use crate::chart::{BandKind, Smoother, View, XAxis};
 use crate::compare::regroup;
@@ -96,9 +96,7 @@ pub fn is_share_data(text: &str) -> bool {
 /// `null` when fewer than two runs are picked (see `compare::regroup`).
 #[wasm_bindgen]
 pub fn group_runs(groups: JsValue, picked: Vec<usize>) -> Result<JsValue, JsError> {
-    let groups: Vec<Vec<usize>> = serde_wasm_bindgen::from_value(groups)
-        .map_err(|e| JsError::new(&format!("the groups are not lists of run numbers: {e}")))?;
-    to_js(&regroup(&groups, &picked))
+    to_js(&regroup(&groups_of(groups)?, &picked))
 }
 
 /// A member of a group as the page lists it.

@@ -197,6 +197,19 @@ test('?src= shows its download progress', async () => {
   await slow.close();
 });
 
+test('?src= whose connection breaks mid-download says so in one sentence', async () => {
+  const broken = await answering('/broken.csv', (_, res) => {
+    res.writeHead(200, { 'content-length': '100000', 'content-type': 'text/csv' });
+    res.write('epoch,loss\n0,1.0\n', () => setTimeout(() => res.destroy(), 50));
+  });
+  const { page, errors, context } = await openPage(browser, `${broken.origin}/?src=/broken.csv`);
+  await waitState(page, 'error');
+  assert.match(await page.textContent('[role=alert]'), /^Could not load http:\/\/127\.0\.0\.1:\d+\/broken\.csv: the connection broke after \d+ bytes; try again/);
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_/.test(e)), []);
+  await context.close();
+  await broken.close();
+});
+
 test('?src= with a broken %-escape in the file name still loads', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

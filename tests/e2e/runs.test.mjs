@@ -148,6 +148,21 @@ test('runs picked by hand become a group with a pooled verdict; clearing removes
   await context.close();
 });
 
+test('a link whose groups name a run number past the index range still shows its runs, the sane group kept', async () => {
+  const cli = cliReport(FOLDS);
+  const hash = `#${new URLSearchParams({ groups: '[[0,4294967296],[2,3]]' })}`;
+  const { page, errors, context } = await load(FOLDS, hash);
+  assert.deepEqual(
+    await page.$$eval('#verdict .run[data-run]', (els) => els.map((e) => e.dataset.verdict)),
+    cli.runs.map((r) => r.verdict),
+  );
+  const groups = await page.$$eval('#groups [data-group]', (els) =>
+    els.map((e) => [...e.querySelectorAll('.member')].map((m) => m.dataset.run)));
+  assert.deepEqual(groups, [['0', '1', '4'], ['2', '3']], 'run 0 alone is no group; 2 and 3 are one by hand');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the ranking sentence names the runs tied within noise, as the CLI does', async () => {
   const cli = cliReport(WANDB);
   const { page, errors, context } = await load(WANDB);
