@@ -947,8 +947,8 @@ fn a_decay_that_reached_zero_before_the_last_evaluation_has_ended() {
     assert!(!r.advice.contains("-29"), "{}", r.advice);
 }
 
-/// A linear decay to 1% of its peak at the last logged epoch (Ultralytics' lrf): its path reaches
-/// zero within one more epoch, so the schedule has ended though the rate is not yet ~0.
+/// A linear decay to 1% of its peak at the last logged epoch: its path reaches zero within one
+/// more epoch, so the schedule has ended though the rate is not yet ~0.
 #[test]
 fn a_linear_schedule_whose_path_reaches_zero_now_has_ended() {
     let lr: Vec<f64> = (0..25)
@@ -1127,4 +1127,37 @@ fn default_monitor_of_every_real_log_is_in_its_monitor_menu() {
         }
     }
     assert!(checked >= 20, "only {checked} runs checked");
+}
+
+/// Ultralytics logs three rates: the bias group warms *down* from 0.1 while the two weight groups
+/// warm up and decay together. The schedule is read from the rate most groups share.
+#[test]
+fn the_schedule_is_read_from_the_rate_most_parameter_groups_share() {
+    let n = 30;
+    let weights: Vec<f64> = (0..n)
+        .map(|i| {
+            if i < 3 {
+                0.01 * (i + 1) as f64 / 3.0
+            } else {
+                0.01 * (1.0 - 0.99 * (i - 2) as f64 / 40.0)
+            }
+        })
+        .collect();
+    let mut bias = weights.clone();
+    for (i, b) in bias.iter_mut().enumerate().take(3) {
+        *b = 0.1 - (0.1 - weights[3]) * i as f64 / 3.0;
+    }
+    let run = Run::new(
+        "r",
+        "t",
+        plateau::ingest::Dialect::Csv,
+        vec![
+            series("lr/pg0", bias),
+            series("lr/pg1", weights.clone()),
+            series("lr/pg2", weights),
+        ],
+    );
+    let s = plateau::analysis::schedule::schedule(&run).expect("a schedule");
+    assert_eq!(s.series, "lr/pg1");
+    assert!(s.peak < 0.02, "{s:?}");
 }

@@ -183,32 +183,36 @@ fn asl_validation_converged_and_noisy_is_plateau() {
 
 /// "val/box_loss reaches its minimum (1.493) at the final epoch: still improving when the
 /// 25-epoch budget ran out"; the train-loss jump at epoch 15 is close_mosaic, not divergence.
-/// Ultralytics decays the rate linearly to lrf = 1% of lr0 over the budget: the logged rate's
-/// path reaches zero at epoch 24.3, so the schedule has ended with the run. More epochs at this
-/// rate cannot help; the advice is a longer schedule (until 2026-12-01 this read "improving",
-/// which advised resuming a run whose schedule was over).
+/// The schedule is read from the rate the weight groups share (`lr/pg1` = `lr/pg2`), not the
+/// bias group's warm-down from 0.1 (`lr/pg0`): its linear path reaches zero at epoch 26.4, so
+/// the projection runs to there and the latest point is the best, the fall significant.
 #[test]
-fn yolo_fire_best_at_the_final_epoch_of_its_schedule_is_schedule_ended() {
+fn yolo_fire_best_at_the_final_epoch_is_improving() {
     let r = judge("yolo--yolov8-fire-and-smoke-detection");
     assert_eq!(monitor(&r), "fitness");
-    assert_eq!(r.verdict, Verdict::Plateau);
-    assert!(has(&r, "schedule_ended"), "{:?}", r.evidence);
-    assert!(r.advice.contains("rerun with a longer schedule"));
+    assert_eq!(r.verdict, Verdict::Improving, "{:?}", r.evidence);
     assert_eq!(r.best.unwrap().x, 24.0);
     assert!(!has(&r, "spikes"));
+    let schedule = r.details.schedule.as_ref().expect("a schedule");
+    assert_ne!(schedule.series, "lr/pg0");
+    assert!(
+        schedule.end.is_some_and(|e| e > 26.0 && e < 27.0),
+        "{schedule:?}"
+    );
 }
 
 /// "mAP_0.5 saturates at ~0.98 from epoch 6 (plateau) … val/box_loss flat ~0.027 from epoch 6";
 /// the constant-zero cls_loss columns do not break anything. YOLOv5 keeps `best.pt` by fitness,
-/// weighted 0.9 on mAP_0.5:0.95, which still climbs (0.60 at epoch 9 → 0.64 at 15–18), but its
-/// linear schedule reaches zero at epoch 19.3, the end of the run: schedule ended, rerun longer;
-/// the box loss alone reads plateau.
+/// weighted 0.9 on mAP_0.5:0.95, which still climbs (0.60 at epoch 9 → 0.64 at 15–18; hand label
+/// improving), but the weight groups' linear schedule reaches zero at epoch 21.3, two epochs
+/// after the log: over what is left of it the fits project under 2% (slow_progress). The box
+/// loss alone reads plateau.
 #[test]
-fn yolov5_fitness_still_climbs_when_its_schedule_ends() {
+fn yolov5_fitness_still_climbs_with_two_epochs_of_schedule_left() {
     let r = judge("yolov5--automatic-number-plate-recognition-using");
     assert_eq!(monitor(&r), "fitness");
-    assert_eq!(r.verdict, Verdict::Plateau);
-    assert!(has(&r, "schedule_ended"), "{:?}", r.evidence);
+    assert_eq!(r.verdict, Verdict::Plateau, "{:?}", r.evidence);
+    assert!(has(&r, "slow_progress"), "{:?}", r.evidence);
     let r = judge_by(
         "yolov5--automatic-number-plate-recognition-using",
         "val/box_loss",

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Kind, Run};
+use crate::model::{Kind, Run, Series};
 
 /// A step to at most this fraction of the previous learning rate is a cut (smooth decays move less per step).
 pub const DROP_RATIO: f64 = 0.9;
@@ -83,7 +83,7 @@ pub struct Schedule {
 
 /// The run's learning-rate series and its shape, if it logged one with a positive rate.
 pub fn schedule(run: &Run) -> Option<Schedule> {
-    let lr = run.series.iter().find(|s| s.kind == Kind::LearningRate)?;
+    let lr = most_shared_rate(run)?;
     let points: Vec<(f64, f64)> =
         lr.x.iter()
             .zip(&lr.y)
@@ -165,6 +165,44 @@ fn decay_end(shape: Shape, peak_x: f64, peak: f64, last_x: f64, last: f64) -> Op
     };
     let span = last_x - peak_x;
     (covered > 0.0 && span > 0.0 && f < 1.0).then(|| peak_x + span / covered)
+}
+
+/// The learning rate most parameter groups follow: among several logged rates, the one whose
+/// values the most rates share exactly (Ultralytics logs a bias group that warms *down* from
+/// 0.1 beside two weight groups on the real schedule); the first one on a tie. O(rates · points).
+fn most_shared_rate(run: &Run) -> Option<&Series> {
+    use std::collections::HashMap;
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let rates: Vec<&Series> = run
+        .series
+        .iter()
+        .filter(|s| s.kind == Kind::LearningRate)
+        .collect();
+    if rates.len() <= 1 {
+        return rates.first().copied();
+    }
+    let key = |s: &Series| {
+        let mut h = DefaultHasher::new();
+        s.y.iter().for_each(|v| v.to_bits().hash(&mut h));
+        h.finish()
+    };
+    // Per hash: the first rate with it and how many rates equal that one.
+    let mut counts: HashMap<u64, (usize, usize)> = HashMap::new();
+    for (i, s) in rates.iter().enumerate() {
+        let entry = counts.entry(key(s)).or_insert((i, 0));
+        if rates[entry.0]
+            .y
+            .iter()
+            .map(|v| v.to_bits())
+            .eq(s.y.iter().map(|v| v.to_bits()))
+        {
+            entry.1 += 1;
+        }
+    }
+    counts
+        .into_values()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| rates[i])
 }
 
 /// Linear or cosine, by the rate a quarter of the way from the peak to where the decay bottoms
