@@ -736,7 +736,8 @@ fn training_loss_turning_up_after_a_long_fall_is_diverging() {
     let r = judge(vec![series("loss", loss), series("val_loss", val)]);
     assert_eq!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
     let rise = r.details.rise.expect("a rise");
-    assert_eq!(rise.min_x, 59.0);
+    // The lowest level is a running median of three epochs, centred on 58 (the epochs 57–59).
+    assert!((58.0..=59.0).contains(&rise.min_x), "{rise:?}");
 }
 
 #[test]
@@ -811,7 +812,7 @@ fn per_epoch_mean_loss_left_at_twice_its_lowest_by_wild_swings_is_diverging() {
     let r = judge(vec![series("loss", loss), series("val_loss", val)]);
     assert_eq!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
     let rise = r.details.rise.expect("a rise");
-    assert_eq!(rise.min_x, 7.0);
+    assert!((6.0..=7.0).contains(&rise.min_x), "{rise:?}");
     assert!(
         r.evidence
             .iter()
@@ -1160,4 +1161,20 @@ fn the_schedule_is_read_from_the_rate_most_parameter_groups_share() {
     let s = plateau::analysis::schedule::schedule(&run).expect("a schedule");
     assert_eq!(s.series, "lr/pg1");
     assert!(s.peak < 0.02, "{s:?}");
+}
+
+#[test]
+fn a_flat_per_epoch_loss_with_one_lucky_low_epoch_is_not_diverging() {
+    // A loss that has been flat near 1.0 for 20 epochs, one lucky epoch at 0.6, and the last two
+    // epochs at 0.95 and 1.0: against the lucky epoch that is 1.6×, against the lowest level
+    // (running median of three epochs) it is flat. Validation worsens a little, as noise does.
+    let mut loss: Vec<f64> = (0..20).map(|i| 1.0 + 0.08 * jitter(i)).collect();
+    loss[12] = 0.6;
+    loss.extend([0.95, 1.0]);
+    let val: Vec<f64> = (0..22)
+        .map(|i| 1.1 + 0.01 * i as f64 + 0.05 * jitter(i + 7))
+        .collect();
+    let r = judge(vec![series("loss", loss), series("val_loss", val)]);
+    assert!(r.details.rise.is_none(), "{:?}", r.details.rise);
+    assert_ne!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
 }

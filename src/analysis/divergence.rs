@@ -102,7 +102,14 @@ pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
         Measured::Points => LEVEL_WINDOW,
         Measured::Means { .. } => 1,
     };
-    let (i, min) = best_level(y, window)?;
+    // The lowest level of per-epoch means is a running median of three epochs too: the lowest of
+    // n noisy epochs sits further below the true level the longer the run (winner's curse), and
+    // a healthy flat loss with 20% epoch noise was called diverging 15–38% of the time against it.
+    let best_window = match measured {
+        Measured::Means { se: None } => LEVEL_WINDOW,
+        _ => window,
+    };
+    let (i, min) = best_level(y, best_window)?;
     let last = end_level(y, window)?;
     let floor = resolution(y).unwrap_or(0.0);
     let lasting = y.len() - i > 2;
