@@ -1178,3 +1178,20 @@ fn a_flat_per_epoch_loss_with_one_lucky_low_epoch_is_not_diverging() {
     assert!(r.details.rise.is_none(), "{:?}", r.details.rise);
     assert_ne!(r.verdict, Verdict::Diverging, "{:?}", r.evidence);
 }
+
+#[test]
+fn frozen_parameter_groups_logged_at_zero_do_not_hide_the_schedule() {
+    let lr: Vec<f64> = (0..30).map(|i| 0.01 * (1.0 - i as f64 / 40.0)).collect();
+    let run = Run::new(
+        "r",
+        "t",
+        plateau::ingest::Dialect::Csv,
+        vec![
+            series("lr/pg0", lr),
+            series("lr/pg1", vec![0.0; 30]),
+            series("lr/pg2", vec![0.0; 30]),
+        ],
+    );
+    let s = plateau::analysis::schedule::schedule(&run).expect("a schedule");
+    assert_eq!(s.series, "lr/pg0");
+}

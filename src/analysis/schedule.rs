@@ -169,14 +169,15 @@ fn decay_end(shape: Shape, peak_x: f64, peak: f64, last_x: f64, last: f64) -> Op
 
 /// The learning rate most parameter groups follow: among several logged rates, the one whose
 /// values the most rates share exactly (Ultralytics logs a bias group that warms *down* from
-/// 0.1 beside two weight groups on the real schedule); the first one on a tie. O(rates · points).
+/// 0.1 beside two weight groups on the real schedule); the first one on a tie; rates never above
+/// zero (frozen groups) are not schedules. O(rates · points).
 fn most_shared_rate(run: &Run) -> Option<&Series> {
     use std::collections::HashMap;
     use std::hash::{DefaultHasher, Hash, Hasher};
     let rates: Vec<&Series> = run
         .series
         .iter()
-        .filter(|s| s.kind == Kind::LearningRate)
+        .filter(|s| s.kind == Kind::LearningRate && s.y.iter().any(|v| v.is_finite() && *v > 0.0))
         .collect();
     if rates.len() <= 1 {
         return rates.first().copied();
