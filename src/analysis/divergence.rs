@@ -89,14 +89,14 @@ pub enum Measured<'a> {
     /// against its own standard error. Without them (a per-epoch mean loss) the swings between
     /// epochs are the run's own behaviour — an epoch's mean already averages its batches — so
     /// the test is persistence instead: both of the last two epochs above the ratio (one bad
-    /// epoch is a blip; two in a row at 1.5× the best is a run that has lost its footing).
+    /// epoch is a blip; two in a row at 1.5× the lowest running median of three epochs is a run that has lost its footing).
     Means { se: Option<&'a [f64]> },
 }
 
 /// The level at the end against the lowest level, for a positive lower-is-better objective:
 /// a rise when the end is [`RISE_RATIO`] times the lowest level and [`RISE_SIGMAS`] noise SDs
-/// above it (see [`Measured`]), and the lowest level is not one of the last two points (one
-/// bad last point after a new low is a blip).
+/// above it (see [`Measured`]), and the lowest level (the centre of its window) lies more than
+/// two points back (one bad last point after a new low is a blip).
 pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
     let window = match measured {
         Measured::Points => LEVEL_WINDOW,
