@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown --no-default-features
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint fuzz bench bench-web bench-size bench-parse bench-events bench-verdict bench-chart bench-follow snapshots-png dist wheel
+.PHONY: setup build serve test test-native test-wasm test-e2e lint fuzz bench bench-web bench-size bench-parse bench-events bench-verdict bench-forecast bench-chart bench-follow snapshots-png dist wheel
 
 setup:
 	@scripts/setup.sh
@@ -89,6 +89,10 @@ bench-events:
 bench-verdict:
 	cargo run --release --example bench_verdict
 
+# How often the forecast's 95% range holds the true continuation of known curves (printed).
+bench-forecast:
+	cargo run --release --example bench_forecast
+
 # Redraw time after a slider move / zoom at 10k and 1M points in Chromium (printed, not asserted).
 bench-chart: build
 	@scripts/setup.sh browser
@@ -104,4 +108,4 @@ snapshots-png:
 	@scripts/snapshots-png.sh
 
 # Every benchmark: parse speed, event files, verdict accuracy, chart redraw, following a growing log, page vs PapaParse, module size.
-bench: bench-parse bench-events bench-verdict bench-chart bench-follow bench-web bench-size
+bench: bench-parse bench-events bench-verdict bench-forecast bench-chart bench-follow bench-web bench-size
