@@ -163,6 +163,9 @@ pub struct Decoder {
     index: HashMap<String, usize>,
     /// Each tag's plugin, from the metadata of its first value (later values omit it).
     plugins: HashMap<String, String>,
+    /// The first damaged record after some scalars were read: reading stopped there, and what
+    /// came before it is kept (as TensorBoard keeps the events before a damaged record).
+    damage: Option<Error>,
 }
 
 impl Decoder {
@@ -175,19 +178,39 @@ impl Decoder {
             scalars: Scalars::default(),
             index: HashMap::new(),
             plugins: HashMap::new(),
+            damage: None,
         }
     }
 
-    /// Reads every complete record of `chunk` (after what earlier chunks left unfinished).
+    /// Reads every complete record of `chunk` (after what earlier chunks left unfinished). A
+    /// damaged record is an error while no scalar was read yet (the file has nothing to show);
+    /// after that it stops the reading, and later chunks are ignored.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        if self.damage.is_some() {
+            return Ok(());
+        }
         self.pending.extend_from_slice(chunk);
         let mut at = 0;
-        while let Some(end) = self.record(at)? {
-            at = end;
+        loop {
+            match self.record(at) {
+                Ok(Some(end)) => at = end,
+                Ok(None) => break,
+                Err(e) if self.points() > 0 => {
+                    self.damage = Some(e);
+                    self.pending = Vec::new();
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+            }
         }
         self.pending.drain(..at);
         self.offset += at;
         Ok(())
+    }
+
+    /// Whether a damaged record stopped the reading (the scalars before it are kept).
+    pub fn stopped(&self) -> bool {
+        self.damage.is_some()
     }
 
     /// Points read so far (for progress).
@@ -200,8 +223,19 @@ impl Decoder {
         self.scalars.tags.iter().map(|t| t.step.len()).sum()
     }
 
-    /// The file's scalars; an unfinished last record (a run still writing) is a warning.
+    /// The file's scalars; an unfinished last record (a run still writing), or a damaged record
+    /// that stopped the reading, is a warning.
     pub fn finish(self, warnings: &mut Vec<String>) -> Scalars {
+        if let Some(e) = &self.damage {
+            let sentence = e.to_string();
+            let points = self.points();
+            warnings.push(format!(
+                "{}; the {points} point{} before it {} shown.",
+                sentence.trim_end_matches('.'),
+                if points == 1 { "" } else { "s" },
+                if points == 1 { "is" } else { "are" },
+            ));
+        }
         if !self.pending.is_empty() {
             let wanted = self.pending.get(..8).map(|b| {
                 u64::from_le_bytes(b.try_into().unwrap_or_default())

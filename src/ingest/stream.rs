@@ -144,11 +144,13 @@ impl Stream {
     }
 
     /// Whether a file is begun and its further chunks still matter: not once a folder's file
-    /// showed it is no log, nor once an event file hit a damaged record (nothing after it is read).
+    /// showed it is no log, nor once an event file hit a damaged record (nothing after it is read;
+    /// what came before it is kept when it held scalars).
     pub fn reading(&self) -> bool {
-        self.current
-            .as_ref()
-            .is_some_and(|f| !matches!(f.phase, Phase::Events(_, Some(_))))
+        self.current.as_ref().is_some_and(|f| match &f.phase {
+            Phase::Events(decoder, failed) => failed.is_none() && !decoder.stopped(),
+            _ => true,
+        })
     }
 
     /// Data rows (event file: scalar points) of the current file parsed so far (0 while its head
