@@ -180,8 +180,17 @@ fn hugging_face_runs_folder_judges_like_trainer_state() {
         &file("hf_trainer_state.json"),
         &["loss", "eval_loss", "learning_rate"],
     );
-    // The hparams side file of the session holds no curve and says so.
-    assert!(drop.warnings.iter().any(|w| w.contains("no scalar curves")));
+    // The hyper-parameters `add_hparams` wrote into a sub-folder of the session are the run's.
+    assert!(
+        !drop.warnings.iter().any(|w| w.contains("no scalar curves")),
+        "{:?}",
+        drop.warnings
+    );
+    assert!(
+        run.info.iter().any(|(k, _)| k == "learning_rate"),
+        "{:?}",
+        run.info
+    );
 }
 
 #[test]

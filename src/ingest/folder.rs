@@ -161,6 +161,7 @@ impl Gather {
                 Piece::Nothing => {}
             }
         }
+        groups.lift_side_details();
         let mut deleted = Vec::new();
         for g in groups.list {
             // A deleted experiment's runs are moved under `mlruns/.trash/`.
@@ -283,6 +284,28 @@ impl Groups {
             list.len() - 1
         });
         &mut self.list[i]
+    }
+
+    /// `SummaryWriter.add_hparams` (which Hugging Face's `TensorBoardCallback` calls) writes the
+    /// hyper-parameters into a sub-folder of the run, with no curve: a sub-folder holding only
+    /// details gives them to the run of its parent folder (and no warning of its own).
+    fn lift_side_details(&mut self) {
+        let curves = |g: &Group| !g.series.is_empty() || !g.csv.is_empty();
+        let lifts: Vec<(usize, usize)> = (0..self.list.len())
+            .filter_map(|i| {
+                let g = &self.list[i];
+                if curves(g) || g.details.is_empty() || g.dir.is_empty() {
+                    return None;
+                }
+                let parent = *self.by_dir.get(folder_of(&g.dir))?;
+                (parent != i && curves(&self.list[parent])).then_some((i, parent))
+            })
+            .collect();
+        for (child, parent) in lifts {
+            let details = std::mem::take(&mut self.list[child].details);
+            self.list[child].sources.clear();
+            self.list[parent].details.extend(details);
+        }
     }
 }
 
