@@ -71,6 +71,7 @@ bench-web: build
 	node bench/web/run.mjs
 	node bench/web/longtask.mjs
 	node bench/web/links.mjs
+	node bench/web/small.mjs
 
 # The page's module: raw and gzip size, bytes per crate and the largest functions (twiggy, installed here).
 bench-size: build

@@ -1,0 +1,72 @@
+// make bench-web: the small cases of issue #13, printed, not asserted (CI machines are too loaded):
+// - the bundled example, from the file input's `change` event to the verdict painted (`#app` ready,
+//   then the next frame), the page opened and idle first;
+// - `<learning-curve>` on the docs page (www/embed-example.html): the element's own
+//   `learning-curve` measure (visible → first chart), with a cold cache and again warm.
+// Medians of REPEATS runs, with the range.
+import { join } from 'node:path';
+import { serve, launch, openPage, ROOT } from '../../tests/e2e/harness.mjs';
+
+const REPEATS = 7;
+const summary = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return `median ${s[Math.floor(s.length / 2)].toFixed(0)} ms (${s[0].toFixed(0)}–${s[s.length - 1].toFixed(0)})`;
+};
+
+const server = await serve({ shipped: true });
+const browser = await launch();
+
+// The bundled example through the file input, each time in a page opened fresh and idle.
+const example = [];
+for (let i = 0; i < REPEATS; i += 1) {
+  const { page, context } = await openPage(browser, `${server.origin}/`);
+  await page.waitForFunction(() => document.getElementById('app').dataset.state === 'empty');
+  // Let the module and the worker finish starting (the page is idle when someone drops a file).
+  await page.waitForTimeout(500);
+  await page.evaluate(() => {
+    const input = document.getElementById('file');
+    window.painted = new Promise((done) => {
+      input.addEventListener('change', () => {
+        const t0 = performance.now();
+        new MutationObserver((_, o) => {
+          if (document.getElementById('app').dataset.state !== 'ready') return;
+          o.disconnect();
+          requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0)));
+        }).observe(document.getElementById('app'), { attributes: true, attributeFilter: ['data-state'] });
+      }, { once: true, capture: true });
+    });
+  });
+  await page.setInputFiles('input#file', join(ROOT, 'www/examples/keras-tomato-leaf.csv'));
+  example.push(await page.evaluate(() => window.painted));
+  await context.close();
+}
+
+// <learning-curve>: cold (a fresh context, nothing cached) and warm (the same page reloaded).
+const cold = [];
+const warm = [];
+for (let i = 0; i < REPEATS; i += 1) {
+  const { page, context } = await openPage(browser, `${server.origin}/www/embed-example.html`);
+  // Each element is analysed when it comes near the viewport: scroll to every one in turn.
+  const measure = () => page.waitForFunction(() => {
+    const all = [...document.querySelectorAll('learning-curve')];
+    const next = all.find((e) => e.dataset.state !== 'ready');
+    if (next) {
+      next.scrollIntoView();
+      return null;
+    }
+    if (!all.length) return null;
+    const m = performance.getEntriesByName('learning-curve');
+    return m.length ? Math.max(...m.map((e) => e.duration)) : null;
+  }, null, { timeout: 30000 }).then((h) => h.jsonValue());
+  cold.push(await measure());
+  await page.reload();
+  warm.push(await measure());
+  await context.close();
+}
+
+await browser.close();
+await server.close();
+
+console.log(`\nsmall cases — ${new Date().toISOString().slice(0, 10)}, Chromium headless, ${REPEATS} runs each`);
+console.log(`- bundled example, file input change → verdict painted: ${summary(example)} (issue #13 goal: 30 ms)`);
+console.log(`- <learning-curve> visible → first chart, slowest element of the docs page: cold ${summary(cold)}, warm ${summary(warm)} (goal: 500 ms)`);
