@@ -37,7 +37,8 @@ const CURVE_POINTS: usize = 32;
 /// Bootstrap resamples for the range.
 const RESAMPLES: usize = 64;
 /// Each resample is fitted on at most this many points (bins of the window), on a coarser shape
-/// grid refined by fewer steps (to 0.618^12 ≈ 0.3% of a grid cell): the range needs many fits.
+/// grid refined by fewer steps (the two-cell bracket narrowed to 0.618^12 ≈ 0.3% of its width):
+/// the range needs many fits.
 /// Refined like the best fit all the same: unrefined grid fits are biased refits (the asymptote
 /// of an exponential moves with its rate), which shifted the whole range off the best fit and
 /// left a 95% range covering the true curve 50–70% of the time (`make bench-forecast`).
@@ -238,8 +239,9 @@ fn resample_fits(
     }
     let fitted: Vec<f64> = x.iter().map(|&v| best.at(frame, v)).collect();
     // Residuals of a least-squares fit are smaller than the errors they estimate by the degrees
-    // of freedom its parameters took: centred and scaled by √(m / (m − p)) (Davison & Hinkley
-    // 1997, §6.2.3), with p the fit's level, amplitude and shape.
+    // of freedom its parameters took: centred and scaled by √(m / (m − p)), with p the fit's
+    // level, amplitude and shape (the simple form of Davison & Hinkley's 1997 §6.2.3 modified
+    // residuals, which scale each by √(1 − leverage)).
     let raw: Vec<f64> = y.iter().zip(&fitted).map(|(a, b)| a - b).collect();
     let centre = raw.iter().sum::<f64>() / m as f64;
     let inflate = (m as f64 / (m as f64 - FIT_PARAMETERS).max(1.0)).sqrt();
@@ -274,10 +276,20 @@ fn resample_fits(
 /// innovations `r[t] − ρ·r[t−1]`.
 fn ar1(r: &[f64]) -> (f64, Vec<f64>) {
     let m = r.len() as f64;
-    let r0: f64 = r.iter().map(|v| v * v).sum();
-    let r1: f64 = r.windows(2).map(|w| w[0] * w[1]).sum();
-    let rho = if r0 > 0.0 {
-        let raw = r1 / r0;
+    // On residuals scaled to at most 1 (ρ does not depend on scale): squares of values near the
+    // largest float would overflow, and a NaN ρ would make every resample NaN.
+    let top = r.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+    let unit = |v: f64| {
+        if top > 0.0 && top.is_finite() {
+            v / top
+        } else {
+            0.0
+        }
+    };
+    let r0: f64 = r.iter().map(|&v| unit(v) * unit(v)).sum();
+    let r1: f64 = r.windows(2).map(|w| unit(w[0]) * unit(w[1])).sum();
+    let raw = r1 / r0;
+    let rho = if raw.is_finite() {
         (raw + (1.0 + 3.0 * raw) / m).clamp(0.0, AR1_MAX)
     } else {
         0.0
