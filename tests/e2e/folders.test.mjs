@@ -136,3 +136,26 @@ test('dropped mlruns folder shows each MLflow run by its name, then a bad drop k
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a damaged event file shows the curve before its damaged record, with a warning naming it', async () => {
+  const dir = join(logs, 'tb_logs/exp2');
+  const name = readdirSync(dir).find((f) => f.startsWith('events.out.tfevents'));
+  const bytes = readFileSync(join(dir, name));
+  // TFRecord frames: 8-byte length, 4-byte CRC, data, 4-byte CRC. Flip a data byte of the last frame.
+  const starts = [];
+  for (let at = 0; at + 12 <= bytes.length; at += 16 + Number(bytes.readBigUInt64LE(at))) starts.push(at);
+  const last = starts.at(-1);
+  bytes[last + 13] ^= 0x40;
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await dropFiles(page, [{ name, bytes }]);
+  await waitState(page, 'ready');
+  const said = await page.textContent('#verdict');
+  assert.ok(said.includes(`record ${starts.length} (byte ${last}): the data checksum does not match`), said);
+  assert.match(said, /points? before it (is|are) shown/);
+  assert.ok((await paintedPixels(page)) > 5000, 'the points before the damage are drawn');
+  // The next drop works.
+  await dropFiles(page, [{ name: 'keras_log.csv', bytes: readFileSync(join(logs, 'keras_log.csv')) }]);
+  await page.waitForFunction(() => document.querySelector('#verdict .name')?.textContent === 'keras_log');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
