@@ -207,6 +207,8 @@ pub struct Signals<'a> {
     /// Index where the recent window starts.
     pub start: usize,
     pub trend: Option<Trend>,
+    /// The lowest running median of [`divergence::LEVEL_WINDOW`] points of `y`.
+    pub best_level: Option<f64>,
     pub outlook: Option<Outlook>,
     pub prechelt: Option<Prechelt>,
     /// The noise SD of `y` and the monitored series' printed resolution, both in
@@ -306,6 +308,7 @@ impl<'a> Signals<'a> {
         // rates apart to 0.01, not to 1.
         let resolution = levels::resolution(&monitor.y).map(|r| r / orientation.scale());
         let noise = levels::noise(&y);
+        let best_level = levels::best_level(&y, divergence::LEVEL_WINDOW).map(|(_, v)| v);
         let outlook = best.and_then(|b| {
             let (first, last) = (*x.first()?, *x.last()?);
             let step = if n > 1 {
@@ -328,9 +331,8 @@ impl<'a> Signals<'a> {
             .then_some(0.0);
             // Gains are measured from the best level (lowest running median of three), not
             // from the best point: a lucky low point of a noisy series is not a level to beat.
-            let best_level = levels::best_level(&y, divergence::LEVEL_WINDOW)
-                .map_or(orientation.to(b.value), |(_, v)| v);
-            project(&x[start..], &y[start..], first, horizon, best_level, floor)
+            let level = best_level.unwrap_or(orientation.to(b.value));
+            project(&x[start..], &y[start..], first, horizon, level, floor)
         });
         let train_levels: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
             let o = Orientation::of(t);
@@ -393,6 +395,7 @@ impl<'a> Signals<'a> {
             early_stopping,
             start,
             trend,
+            best_level,
             outlook,
             prechelt,
             noise,
@@ -424,10 +427,7 @@ impl<'a> Signals<'a> {
     /// running median of three points (levels on both sides: neither a lucky best nor a lucky
     /// last point decides).
     pub fn at_best(&self) -> bool {
-        let (Some(t), Some((_, best))) = (
-            self.trend,
-            levels::best_level(&self.y, divergence::LEVEL_WINDOW),
-        ) else {
+        let (Some(t), Some(best)) = (self.trend, self.best_level) else {
             return false;
         };
         t.level - best <= t.noise.max(self.resolution.unwrap_or(0.0))
