@@ -261,8 +261,12 @@ impl<'a> Signals<'a> {
             divergence::rise(lx, ly, measured)
         });
         let objective_levels = binned.map(|(lx, ly, _)| (lx, ly));
+        let noise = levels::noise(&y);
         let spikes = objective.map_or_else(Vec::new, |o| {
-            divergence::spikes(&o.x, &o.y, levels::noise(&o.y).unwrap_or(0.0))
+            // `y` is the monitored series itself when lower is better: its noise is known.
+            let own = std::ptr::eq(o, monitor) && orientation == Orientation::Lower;
+            let objective_noise = if own { noise } else { levels::noise(&o.y) };
+            divergence::spikes(&o.x, &o.y, objective_noise.unwrap_or(0.0))
         });
         let best_index = y
             .iter()
@@ -307,7 +311,6 @@ impl<'a> Signals<'a> {
         // In lower-is-better units, like `y`: a percentage printed to whole points tells error
         // rates apart to 0.01, not to 1.
         let resolution = levels::resolution(&monitor.y).map(|r| r / orientation.scale());
-        let noise = levels::noise(&y);
         let best_level = levels::best_level(&y, divergence::LEVEL_WINDOW).map(|(_, v)| v);
         let outlook = best.and_then(|b| {
             let (first, last) = (*x.first()?, *x.last()?);
