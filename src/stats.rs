@@ -31,7 +31,8 @@ pub fn midpoint(a: f64, b: f64) -> f64 {
 }
 
 /// The finite values of a window sliding along a series, kept sorted: each step inserts and
-/// removes one value (a few memory moves for a short window), and the median is read off the middle.
+/// removes one value, found by a linear scan (the window is short, and moving the values after it
+/// costs as much), and the median is read off the middle.
 pub struct SortedWindow {
     sorted: Vec<f64>,
 }
@@ -46,15 +47,18 @@ impl SortedWindow {
     /// Adds `v` when it is finite. (Only finite values are held, so plain comparisons order them.)
     pub fn insert(&mut self, v: f64) {
         if v.is_finite() {
-            let at = self.sorted.partition_point(|&s| s < v);
+            let at = self
+                .sorted
+                .iter()
+                .position(|&s| s >= v)
+                .unwrap_or(self.sorted.len());
             self.sorted.insert(at, v);
         }
     }
 
     /// Takes out one value equal to `v` (nothing when `v` was not finite, so never inserted).
     pub fn remove(&mut self, v: f64) {
-        let at = self.sorted.partition_point(|&s| s < v);
-        if self.sorted.get(at) == Some(&v) {
+        if let Some(at) = self.sorted.iter().position(|&s| s == v) {
             self.sorted.remove(at);
         }
     }
