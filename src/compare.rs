@@ -203,15 +203,14 @@ fn pooled(
         return None;
     }
     let runs: Vec<&Run> = members.iter().map(|&m| &drop.runs[m]).collect();
-    let mean_run = mean_run(&name, &runs);
-    let monitored: Vec<&Series> = runs.iter().filter_map(|r| r.series(&monitor)).collect();
-    let band = band(&monitored)?;
+    let (mean_run, band) = mean_run(&name, &runs, &monitor);
+    let band = band?;
     let pooled_options = Options {
         monitor: Some(monitor.clone()),
         ..options.clone()
     };
     let judged = analyze_run(&mean_run, &pooled_options);
-    let axis = monitored[0].axis;
+    let axis = runs[0].series(&monitor)?.axis;
     let evidence = group_evidence(&judged, (&monitor, axis), &band, (word, &members), reports);
     Some(GroupReport {
         name,
@@ -226,8 +225,8 @@ fn pooled(
 }
 
 /// A run whose series are the members' means, for each series every member logged, on the x
-/// values all of them logged.
-fn mean_run(name: &str, runs: &[&Run]) -> Run {
+/// values all of them logged; and the band of series `monitor` (each band is made once).
+fn mean_run(name: &str, runs: &[&Run], monitor: &str) -> (Run, Option<Band>) {
     // Each member's series by name (the first of a repeated name, as `Run::series` finds it).
     let named: Vec<HashMap<&str, &Series>> = runs
         .iter()
@@ -239,13 +238,35 @@ fn mean_run(name: &str, runs: &[&Run]) -> Run {
             by_name
         })
         .collect();
-    let shared: Vec<String> = runs[0]
+    let mut listed = HashSet::new();
+    let shared: Vec<&str> = runs[0]
         .series
         .iter()
-        .map(|s| s.name.clone())
-        .filter(|n| named.iter().all(|r| r.contains_key(n.as_str())))
+        .map(|s| s.name.as_str())
+        .filter(|&n| listed.insert(n) && named.iter().all(|r| r.contains_key(n)))
         .collect();
-    Run {
+    let mut monitored = None;
+    let series = shared
+        .iter()
+        .filter_map(|&n| {
+            let members: Vec<&Series> = named.iter().filter_map(|r| r.get(n).copied()).collect();
+            let band = band(&members)?;
+            let first = members[0];
+            let (x, y) = if n == monitor {
+                let xy = (band.x.clone(), band.mean.clone());
+                monitored = Some(band);
+                xy
+            } else {
+                (band.x, band.mean)
+            };
+            Some(Series {
+                x,
+                y,
+                ..first.clone()
+            })
+        })
+        .collect();
+    let run = Run {
         name: name.to_string(),
         source: runs
             .iter()
@@ -254,23 +275,9 @@ fn mean_run(name: &str, runs: &[&Run]) -> Run {
             .join(", "),
         dialect: runs[0].dialect,
         info: Vec::new(),
-        series: shared
-            .iter()
-            .filter_map(|n| {
-                let members: Vec<&Series> = named
-                    .iter()
-                    .filter_map(|r| r.get(n.as_str()).copied())
-                    .collect();
-                let band = band(&members)?;
-                let first = members[0];
-                Some(Series {
-                    x: band.x,
-                    y: band.mean,
-                    ..first.clone()
-                })
-            })
-            .collect(),
-    }
+        series,
+    };
+    (run, monitored)
 }
 
 /// The group's evidence: how many members agree with the verdict on the mean, the engine's own
@@ -313,11 +320,16 @@ fn group_evidence(
     evidence
 }
 
-/// Statistics across members on the x values all of them logged. Each other member's values are
-/// looked up by x in a table built once, so a band costs O(points) however long the members are.
+/// Statistics across members on the x values all of them logged. Each member's points are put in
+/// x order once (a stable sort, linear on the ascending x of a log) and walked beside the first
+/// member's, so a band costs O(points log points) at worst, with no table to probe per point.
 pub fn band(members: &[&Series]) -> Option<Band> {
     let first = members.first()?;
-    let others: Vec<HashMap<u64, f64>> = members[1..].iter().map(|s| by_x(s)).collect();
+    let first_order = x_order(first);
+    let others: Vec<Vec<Option<f64>>> = members[1..]
+        .iter()
+        .map(|m| values_at(first, &first_order, m))
+        .collect();
     let mut out = Band {
         x: Vec::new(),
         mean: Vec::new(),
@@ -325,11 +337,14 @@ pub fn band(members: &[&Series]) -> Option<Band> {
         min: Vec::new(),
         max: Vec::new(),
     };
+    let mut values = Vec::with_capacity(members.len());
     for (i, &x) in first.x.iter().enumerate() {
-        let values: Option<Vec<f64>> = std::iter::once(Some(first.y[i]))
-            .chain(others.iter().map(|m| m.get(&x_key(x)).copied()))
-            .collect();
-        let Some(values) = values else { continue };
+        values.clear();
+        values.push(first.y[i]);
+        values.extend(others.iter().map_while(|m| m[i]));
+        if values.len() < members.len() {
+            continue;
+        }
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
         let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
@@ -344,22 +359,50 @@ pub fn band(members: &[&Series]) -> Option<Band> {
     (!out.x.is_empty()).then_some(out)
 }
 
-/// A series' value at each x it logged: the last one logged there (the latest wins after a restart).
-fn by_x(s: &Series) -> HashMap<u64, f64> {
-    s.x.iter()
-        .zip(&s.y)
-        .filter(|(x, _)| !x.is_nan())
-        .map(|(&x, &y)| (x_key(x), y))
-        .collect()
+/// The indices of `s`'s points with an x, in x order (0 and -0 equal; equal x in the order logged).
+/// The x of a log mostly ascend already: then nothing is sorted.
+fn x_order(s: &Series) -> Vec<usize> {
+    if s.x.windows(2).all(|w| w[0] <= w[1]) && s.x.iter().all(|x| !x.is_nan()) {
+        return (0..s.x.len()).collect();
+    }
+    let mut order: Vec<usize> = (0..s.x.len()).filter(|&i| !s.x[i].is_nan()).collect();
+    order.sort_by(|&a, &b| zeroed(s.x[a]).total_cmp(&zeroed(s.x[b])));
+    order
 }
 
-/// An x value as a table key: equal x (0 and -0 too) give equal keys.
-fn x_key(x: f64) -> u64 {
+/// -0 as 0, so that both sort as one x.
+fn zeroed(x: f64) -> f64 {
     if x == 0.0 {
-        0
+        0.0
     } else {
-        x.to_bits()
+        x
     }
+}
+
+/// `other`'s value at each of `first`'s points (`first_order`: see [`x_order`]): the last one
+/// logged at that x (the latest wins after a restart), `None` where it logged no such x.
+fn values_at(first: &Series, first_order: &[usize], other: &Series) -> Vec<Option<f64>> {
+    let mut order = x_order(other);
+    // Of equal x, only the last logged is kept (`dedup_by` keeps the earlier slot: move it there).
+    order.dedup_by(|later, kept| {
+        let equal = other.x[*later] == other.x[*kept];
+        if equal {
+            *kept = *later;
+        }
+        equal
+    });
+    let mut out = vec![None; first.x.len()];
+    let mut j = 0;
+    for &i in first_order {
+        let x = first.x[i];
+        while j < order.len() && other.x[order[j]] < x {
+            j += 1;
+        }
+        if let Some(&k) = order.get(j).filter(|&&k| other.x[k] == x) {
+            out[i] = Some(other.y[k]);
+        }
+    }
+    out
 }
 
 /// The runs ranked by their best point, with a sentence naming the one to keep (or saying the best

@@ -1,5 +1,6 @@
 //! Input errors: every message says which file, where in it, and what was expected.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Why a drop of files could not be read.
@@ -55,30 +56,54 @@ const LISTED_COLUMNS: usize = 10;
 const LISTED_NAME_CHARS: usize = 80;
 
 impl fmt::Display for Error {
-    /// One line: text that came from a file (names, cells, file names) has its control
-    /// characters written as escapes, so a quoted header cell holding a line break cannot split
-    /// the sentence.
+    /// One line: text that came from a file (names, cells, file names) has its hidden characters
+    /// written as escapes (see [`escaped`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = Sentence(self).to_string();
-        if text.chars().any(char::is_control) {
-            let escaped: String = text
-                .chars()
-                .map(|c| {
-                    if c.is_control() {
-                        c.escape_default().to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            f.write_str(&escaped)
-        } else {
-            f.write_str(&text)
-        }
+        f.write_str(&escaped(&Sentence(self).to_string()))
     }
 }
 
-/// The message as written, before control characters are escaped.
+/// `text` with every character that does not show as itself written as an escape (`\n`,
+/// `\u{202e}`): control characters, so that a quoted header cell holding a line break cannot
+/// split a sentence, and format characters and other invisibles (bidi overrides and isolates such
+/// as U+202E, which would reorder the rest of the sentence on screen, zero-width spaces and
+/// joiners, U+200E/U+200F, U+061C, a byte-order mark), so that a name cannot hide or disguise
+/// what follows it. Every sentence naming something from a file or a link goes through here.
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if hidden(c) {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Whether `c` does not show as itself: a control character, or one `str::escape_debug` escapes
+/// after a letter — what the standard library's Unicode tables call not printable (format
+/// characters, separators other than the space, unassigned code points). After a letter, combining
+/// marks (an accent of a decomposed `é`) are not escaped: they show, on the letter before them.
+fn hidden(c: char) -> bool {
+    if c.is_control() {
+        return true;
+    }
+    if matches!(c, '"' | '\'' | '\\') {
+        return false;
+    }
+    let mut pair = [0u8; 5];
+    pair[0] = b'a';
+    let n = c.encode_utf8(&mut pair[1..]).len();
+    std::str::from_utf8(&pair[..=n]).is_ok_and(|s| s.escape_debug().nth(1) == Some('\\'))
+}
+
+/// The message as written, before hidden characters are escaped.
 struct Sentence<'a>(&'a Error);
 
 impl fmt::Display for Sentence<'_> {

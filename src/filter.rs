@@ -5,6 +5,8 @@
 
 use regex_lite::{Regex, RegexBuilder};
 
+use crate::error::escaped;
+
 /// Largest compiled pattern (bytes of the crate's program): larger ones are refused.
 const MAX_PATTERN: usize = 1 << 20;
 
@@ -32,12 +34,18 @@ impl Filter {
                 .size_limit(MAX_PATTERN)
                 .build()
                 .map(Filter::Pattern)
-                .map_err(|e| match e.to_string() {
-                    m if m.contains("size limit") => format!(
-                        "the run filter /{pattern}/ is too large: expected a pattern that compiles to at most {} KB",
-                        MAX_PATTERN >> 10
-                    ),
-                    _ => format!("the run filter /{pattern}/ is not a valid pattern: {}", last_line(&e.to_string())),
+                .map_err(|e| {
+                    let pattern = escaped(pattern);
+                    match e.to_string() {
+                        m if m.contains("size limit") => format!(
+                            "the run filter /{pattern}/ is too large: expected a pattern that compiles to at most {} KB",
+                            MAX_PATTERN >> 10
+                        ),
+                        m => format!(
+                            "the run filter /{pattern}/ is not a valid pattern: {}",
+                            escaped(last_line(&m))
+                        ),
+                    }
                 }),
             None => Ok(Filter::Text(text.to_lowercase())),
         }

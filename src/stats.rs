@@ -30,6 +30,50 @@ pub fn midpoint(a: f64, b: f64) -> f64 {
     }
 }
 
+/// The finite values of a window sliding along a series, kept sorted: each step inserts and
+/// removes one value, found by a linear scan (the window is short, and moving the values after it
+/// costs as much), and the median is read off the middle.
+pub struct SortedWindow {
+    sorted: Vec<f64>,
+}
+
+impl SortedWindow {
+    pub fn new(window: usize) -> SortedWindow {
+        SortedWindow {
+            sorted: Vec::with_capacity(window + 1),
+        }
+    }
+
+    /// Adds `v` when it is finite. (Only finite values are held, so plain comparisons order them.)
+    pub fn insert(&mut self, v: f64) {
+        if v.is_finite() {
+            let at = self
+                .sorted
+                .iter()
+                .position(|&s| s >= v)
+                .unwrap_or(self.sorted.len());
+            self.sorted.insert(at, v);
+        }
+    }
+
+    /// Takes out one value equal to `v` (nothing when `v` was not finite, so never inserted).
+    pub fn remove(&mut self, v: f64) {
+        if let Some(at) = self.sorted.iter().position(|&s| s == v) {
+            self.sorted.remove(at);
+        }
+    }
+
+    /// The median of the values in the window, as [`median`] gives it; `None` when empty.
+    pub fn median(&self) -> Option<f64> {
+        let m = self.sorted.len();
+        match m {
+            0 => None,
+            _ if m % 2 == 1 => Some(self.sorted[m / 2]),
+            _ => Some(midpoint(self.sorted[m / 2 - 1], self.sorted[m / 2])),
+        }
+    }
+}
+
 /// The `q` quantile (0 to 1) with linear interpolation between order statistics (R's type 7,
 /// d3's `quantile`); reorders `v`, which must not be empty.
 pub fn quantile(v: &mut [f64], q: f64) -> f64 {

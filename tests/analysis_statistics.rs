@@ -3,7 +3,7 @@
 
 use plateau::analysis::divergence::{rise, Measured};
 use plateau::analysis::extrapolation::project;
-use plateau::analysis::levels::{bin_evenly, resolution};
+use plateau::analysis::levels::{bin_evenly, resolution, running_median};
 use plateau::analysis::trend::{hamed_rao, ties_variance, trailing_medians, trend, MAX_POINTS};
 use plateau::stats::median;
 
@@ -74,6 +74,34 @@ fn binning_caps_points_keeps_the_last_x_and_averages_each_bin() {
     let (_, by) = bin_evenly(&x, &y, MAX_POINTS);
     assert_eq!(by.iter().filter(|v| **v != 1.0).count(), 1);
     assert_eq!(by.iter().copied().fold(0.0, f64::max), 2.0);
+}
+
+#[test]
+fn running_medians_match_a_direct_median_of_each_centred_window() {
+    let y: Vec<f64> = (0..300)
+        .map(|i| match i % 37 {
+            5 | 6 => f64::NAN,
+            9 => f64::INFINITY,
+            _ => jitter(i) + (i % 4) as f64,
+        })
+        .collect();
+    for window in [1, 3, 9] {
+        let running = running_median(&y, window);
+        let half = window / 2;
+        for i in 0..y.len() {
+            let mut w: Vec<f64> = y[i.saturating_sub(half)..(i + half + 1).min(y.len())]
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .collect();
+            let direct = median(&mut w).unwrap_or(f64::NAN);
+            assert!(
+                running[i] == direct || (running[i].is_nan() && direct.is_nan()),
+                "window {window}, index {i}: {} against {direct}",
+                running[i]
+            );
+        }
+    }
 }
 
 #[test]

@@ -37,6 +37,27 @@ fn band_takes_the_last_value_logged_at_an_x() {
 }
 
 #[test]
+fn band_matches_x_in_any_order_repeated_or_missing() {
+    let a = series(
+        "loss",
+        vec![2.0, 1.0, 1.0, f64::NAN, 3.0, 4.0],
+        vec![20.0, 10.0, 11.0, 99.0, 30.0, 40.0],
+    );
+    let b = series(
+        "loss",
+        vec![3.0, 1.0, 2.0, 1.0, f64::NAN],
+        vec![300.0, 100.0, 200.0, 101.0, 7.0],
+    );
+    let band = band(&[&a, &b]).unwrap();
+    assert_eq!(
+        band.x,
+        vec![2.0, 1.0, 1.0, 3.0],
+        "in the first member's order, x 4 not shared"
+    );
+    assert_eq!(band.mean, vec![110.0, 55.5, 56.0, 165.0]);
+}
+
+#[test]
 fn pairing_a_hundred_thousand_series_is_linear() {
     let n = 50_000;
     let mut list = Vec::new();

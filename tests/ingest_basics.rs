@@ -115,6 +115,34 @@ fn error_naming_a_header_cell_with_a_line_break_stays_one_line() {
 }
 
 #[test]
+fn error_naming_a_file_or_column_with_bidi_or_invisible_characters_escapes_them() {
+    // U+202E (right-to-left override) shows the file name `invoice\u{202e}vsc.exe` as
+    // `invoiceexe.csv`; isolates, marks and zero-width characters hide or reorder text the same way.
+    let invisible = [
+        '\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
+        '\u{200B}', '\u{200D}', '\u{FEFF}', '\u{2060}',
+    ];
+    for c in invisible {
+        let name = format!("invoice{c}vsc.exe");
+        let sentence = one(&name, b"").unwrap_err().to_string();
+        let escape = c.escape_default().to_string();
+        assert!(!sentence.contains(c), "{c:?} left raw: {sentence:?}");
+        assert!(
+            sentence.contains(&format!("invoice{escape}vsc.exe")),
+            "{sentence:?}"
+        );
+        let header = format!("lo{c}ss,name\na,b\nc,d\n");
+        let sentence = one("log.csv", header.as_bytes()).unwrap_err().to_string();
+        assert!(!sentence.contains(c), "{c:?} left raw: {sentence:?}");
+        assert!(sentence.contains(&format!("lo{escape}ss")), "{sentence:?}");
+    }
+    // What shows as itself stays: accents (precomposed or combining), other scripts, quotes.
+    let name = "caf\u{e9} cafe\u{301} \u{5b9}\u{5d0} \u{65e5}\u{672c} 'q' \"q\".csv";
+    let sentence = one(name, b"").unwrap_err().to_string();
+    assert!(sentence.starts_with(name), "{sentence:?}");
+}
+
+#[test]
 fn error_naming_a_megabyte_long_column_cuts_the_name() {
     let text = format!("{},b\nfoo,bar\nbaz,qux\n", "x".repeat(2_000_000));
     let sentence = one("long.csv", text.as_bytes()).unwrap_err().to_string();

@@ -47,6 +47,16 @@ fn a_broken_pattern_is_one_sentence() {
 }
 
 #[test]
+fn a_broken_pattern_with_a_bidi_override_names_it_as_an_escape() {
+    let err = Filter::new("/(\u{202E}/").err().unwrap();
+    assert!(
+        err.starts_with("the run filter /(\\u{202e}/ is not a valid pattern: "),
+        "{err:?}"
+    );
+    assert!(!err.contains('\u{202E}'), "{err:?}");
+}
+
+#[test]
 fn a_pattern_too_large_to_compile_is_refused() {
     let err = Filter::new("/(a{1000}){1000}/").err().unwrap();
     assert!(err.contains("is too large"), "{err}");

@@ -64,6 +64,16 @@ fn unknown_version_is_named() {
 }
 
 #[test]
+fn a_version_character_that_reorders_text_is_named_as_an_escape() {
+    let err = decode("\u{202E}abc").unwrap_err();
+    let s = sentence(&err);
+    assert!(
+        s.contains("version `\\u{202e}`") && !s.contains('\u{202E}'),
+        "{s:?}"
+    );
+}
+
+#[test]
 fn characters_outside_base64url_are_located() {
     let err = decode("1AAAA<script>").unwrap_err();
     assert_eq!(err, LinkError::Base64 { position: 4 });

@@ -55,6 +55,12 @@ export async function fetchLog(src, progress) {
 export async function readBody(response, url, progress = () => {}) {
   const total = Number(response.headers.get('content-length')) || 0;
   if (total > MAX_SRC) throw tooLarge(url);
+  if (response.body === null || response.status === 204 || response.status === 205) {
+    // A success that carries no file: 204 No Content, 205, an answer to a HEAD request (browsers
+    // give these a null body, or an empty one), or a Response made without one.
+    throw new Error(`Could not load ${url.href}: the server answered ${response.status} ${response.statusText}`.trimEnd()
+      + ' with no content at all; expected the address of a raw log file.');
+  }
   const chunks = response.body.getReader();
   const parts = [];
   let bytes = 0;

@@ -4,7 +4,7 @@
 //! series binned onto the cadence of the evaluations (mean per bin, min/max and non-finite counts
 //! kept), so that training and validation are compared at the same resolution.
 
-use crate::stats::{median, MAD_TO_SD};
+use crate::stats::{median, SortedWindow, MAD_TO_SD};
 
 /// Scale of the median absolute deviation that makes it a standard deviation for Gaussian noise.
 /// The most decimals looked for when reading the printed resolution; values needing more were
@@ -16,14 +16,13 @@ const MAX_DECIMALS: i32 = 8;
 /// (full-precision floats, or no finite values). A value that rounds to 0 at d decimals is not
 /// written exactly unless it is 0. O(n) per candidate d.
 pub fn resolution(y: &[f64]) -> Option<f64> {
-    let finite: Vec<f64> = y.iter().copied().filter(|v| v.is_finite()).collect();
-    if finite.is_empty() {
+    if !y.iter().any(|v| v.is_finite()) {
         return None;
     }
     (0..=MAX_DECIMALS).find_map(|d| {
         let scale = 10f64.powi(d);
-        finite
-            .iter()
+        y.iter()
+            .filter(|v| v.is_finite())
             .all(|v| {
                 let s = v * scale;
                 (s - s.round()).abs() <= 1e-6 * s.abs()
@@ -61,20 +60,21 @@ pub fn calm_noise(y: &[f64]) -> Option<f64> {
 }
 
 /// The centred running median of `window` (odd) points at every index, over the finite points
-/// available near the edges; NaN where a window holds no finite point. O(n · window).
+/// available near the edges; NaN where a window holds no finite point. One sorted window slides
+/// along the series: O(n · window) memory moves of a few values, no per-point selection.
 pub fn running_median(y: &[f64], window: usize) -> Vec<f64> {
     let half = window / 2;
-    let mut w: Vec<f64> = Vec::with_capacity(window);
+    let mut sorted = SortedWindow::new(window);
+    y.iter().take(half).for_each(|&v| sorted.insert(v));
     (0..y.len())
         .map(|i| {
-            w.clear();
-            w.extend(
-                y[i.saturating_sub(half)..(i + half + 1).min(y.len())]
-                    .iter()
-                    .copied()
-                    .filter(|v| v.is_finite()),
-            );
-            median(&mut w).unwrap_or(f64::NAN)
+            if let Some(&v) = y.get(i + half) {
+                sorted.insert(v);
+            }
+            if let Some(&old) = i.checked_sub(half + 1).map(|j| &y[j]) {
+                sorted.remove(old);
+            }
+            sorted.median().unwrap_or(f64::NAN)
         })
         .collect()
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::levels::bin_evenly;
 use super::verdict::Orientation;
-use crate::stats::{median, midpoint, MAD_TO_SD};
+use crate::stats::{median, SortedWindow, MAD_TO_SD};
 
 /// At most this many points enter the pairwise (O(m²)) statistics; longer windows are binned
 /// evenly (mean per bin, [`super::levels::bin_evenly`]).
@@ -123,23 +123,13 @@ pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
 /// when there are none). One sorted window slides along the series: O(n · window) memory moves
 /// of a few values, no per-point sorting.
 pub fn trailing_medians(y: &[f64], window: usize) -> Vec<Option<f64>> {
-    let mut sorted: Vec<f64> = Vec::with_capacity(window + 1);
+    let mut sorted = SortedWindow::new(window);
     let mut out = Vec::with_capacity(y.len());
     for (i, &v) in y.iter().enumerate() {
-        let m = sorted.len();
-        out.push(match m {
-            0 => None,
-            _ if m % 2 == 1 => Some(sorted[m / 2]),
-            _ => Some(midpoint(sorted[m / 2 - 1], sorted[m / 2])),
-        });
-        if v.is_finite() {
-            let at = sorted.partition_point(|s| s.total_cmp(&v).is_lt());
-            sorted.insert(at, v);
-        }
+        out.push(sorted.median());
+        sorted.insert(v);
         if let Some(&old) = i.checked_sub(window).and_then(|j| y.get(j)) {
-            if let Ok(at) = sorted.binary_search_by(|s| s.total_cmp(&old)) {
-                sorted.remove(at);
-            }
+            sorted.remove(old);
         }
     }
     out

@@ -207,6 +207,8 @@ pub struct Signals<'a> {
     /// Index where the recent window starts.
     pub start: usize,
     pub trend: Option<Trend>,
+    /// The lowest running median of [`divergence::LEVEL_WINDOW`] points of `y`.
+    pub best_level: Option<f64>,
     pub outlook: Option<Outlook>,
     pub prechelt: Option<Prechelt>,
     /// The noise SD of `y` and the monitored series' printed resolution, both in
@@ -259,8 +261,12 @@ impl<'a> Signals<'a> {
             divergence::rise(lx, ly, measured)
         });
         let objective_levels = binned.map(|(lx, ly, _)| (lx, ly));
+        let noise = levels::noise(&y);
         let spikes = objective.map_or_else(Vec::new, |o| {
-            divergence::spikes(&o.x, &o.y, levels::noise(&o.y).unwrap_or(0.0))
+            // `y` is the monitored series itself when lower is better: its noise is known.
+            let own = std::ptr::eq(o, monitor) && orientation == Orientation::Lower;
+            let objective_noise = if own { noise } else { levels::noise(&o.y) };
+            divergence::spikes(&o.x, &o.y, objective_noise.unwrap_or(0.0))
         });
         let best_index = y
             .iter()
@@ -305,7 +311,7 @@ impl<'a> Signals<'a> {
         // In lower-is-better units, like `y`: a percentage printed to whole points tells error
         // rates apart to 0.01, not to 1.
         let resolution = levels::resolution(&monitor.y).map(|r| r / orientation.scale());
-        let noise = levels::noise(&y);
+        let best_level = levels::best_level(&y, divergence::LEVEL_WINDOW).map(|(_, v)| v);
         let outlook = best.and_then(|b| {
             let (first, last) = (*x.first()?, *x.last()?);
             let step = if n > 1 {
@@ -328,9 +334,8 @@ impl<'a> Signals<'a> {
             .then_some(0.0);
             // Gains are measured from the best level (lowest running median of three), not
             // from the best point: a lucky low point of a noisy series is not a level to beat.
-            let best_level = levels::best_level(&y, divergence::LEVEL_WINDOW)
-                .map_or(orientation.to(b.value), |(_, v)| v);
-            project(&x[start..], &y[start..], first, horizon, best_level, floor)
+            let level = best_level.unwrap_or(orientation.to(b.value));
+            project(&x[start..], &y[start..], first, horizon, level, floor)
         });
         let train_levels: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
             let o = Orientation::of(t);
@@ -393,6 +398,7 @@ impl<'a> Signals<'a> {
             early_stopping,
             start,
             trend,
+            best_level,
             outlook,
             prechelt,
             noise,
@@ -424,10 +430,7 @@ impl<'a> Signals<'a> {
     /// running median of three points (levels on both sides: neither a lucky best nor a lucky
     /// last point decides).
     pub fn at_best(&self) -> bool {
-        let (Some(t), Some((_, best))) = (
-            self.trend,
-            levels::best_level(&self.y, divergence::LEVEL_WINDOW),
-        ) else {
+        let (Some(t), Some(best)) = (self.trend, self.best_level) else {
             return false;
         };
         t.level - best <= t.noise.max(self.resolution.unwrap_or(0.0))

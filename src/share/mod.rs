@@ -23,6 +23,7 @@ use std::fmt;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
+use crate::error::escaped;
 use crate::ingest::Dialect;
 use crate::model::{Axis, Direction, Dropped, Kind, Role, Run, Series};
 use wire::{Reader, Writer};
@@ -79,7 +80,8 @@ impl fmt::Display for LinkError {
             ),
             LinkError::Version { found } => write!(
                 f,
-                "the share link has version `{found}`, which this plateau does not read: expected version {VERSION} (a newer plateau may open it)."
+                "the share link has version `{}`, which this plateau does not read: expected version {VERSION} (a newer plateau may open it).",
+                escaped(found)
             ),
             LinkError::Base64 { position } => write!(
                 f,

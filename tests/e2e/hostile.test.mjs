@@ -210,6 +210,38 @@ test('?src= whose connection breaks mid-download says so in one sentence', async
   await broken.close();
 });
 
+test('?src= answered 204 No Content says so in one sentence, and the next drop works', async () => {
+  const empty = await answering('/empty.csv', (_, res) => res.writeHead(204).end());
+  const { page, errors, context } = await openPage(browser, `${empty.origin}/?src=/empty.csv`);
+  await waitState(page, 'error');
+  assert.match(await page.textContent('[role=alert]'), /^Could not load http:\/\/127\.0\.0\.1:\d+\/empty\.csv: the server answered 204 No Content with no content at all; expected the address of a raw log file\.$/);
+  await dropFiles(page, [{ name: 'after.csv', bytes: await example() }]);
+  await waitState(page, 'ready');
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
+  assert.deepEqual(errors, []);
+  await context.close();
+  await empty.close();
+});
+
+test('?src= answered with a null body says so in one sentence, not a TypeError', async () => {
+  // Chromium gives a 204 an empty body; a service worker's or another browser's may be null.
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    const real = window.fetch;
+    window.fetch = (url, init) => (String(url).endsWith('/nobody.csv')
+      ? Promise.resolve(new Response(null, { status: 200 }))
+      : real(url, init));
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.origin}/?src=/nobody.csv`);
+  await waitState(page, 'error');
+  assert.match(await page.textContent('[role=alert]'), /^Could not load http:\/\/127\.0\.0\.1:\d+\/nobody\.csv: the server answered 200 with no content at all; expected the address of a raw log file\.$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('?src= with a broken %-escape in the file name still loads', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
