@@ -78,7 +78,7 @@ console.log(`dist: dist/ (static site) and dist/plateau.html (${Math.round(size 
 // them, with the types wasm-bindgen wrote for it), the hand-written types of the API and the element
 // and README from npm/ (they take the module's classes from pkg/plateau.d.ts), and a package.json made here.
 const NPM = join(DIST, 'npm');
-const ELEMENT = ['learning-curve.js', 'plateau.js', 'wasm.js', 'fetch.js', 'pkg/plateau.js', 'pkg/plateau.d.ts', 'pkg/plateau_bg.wasm'];
+const ELEMENT = ['learning-curve.js', 'plateau.js', 'wasm.js', 'fetch.js', 'count.js', 'pkg/plateau.js', 'pkg/plateau.d.ts', 'pkg/plateau_bg.wasm'];
 const TYPED = ['plateau.d.ts', 'learning-curve.d.ts', 'README.md'];
 await mkdir(join(NPM, 'pkg'), { recursive: true });
 for (const file of ELEMENT) await cp(join(ROOT, 'www', file), join(NPM, file));

@@ -11,6 +11,7 @@ import { showSeries } from './series.js';
 import { startFollow, titleFor } from './follow.js';
 import { droppedFiles, pickedFiles } from './folders.js';
 import { capped, andMore } from './capped.js';
+import { count } from './count.js';
 
 const app = document.getElementById('app');
 const input = document.getElementById('file');
@@ -75,7 +76,7 @@ function showProgress({ bytes, total, rows }) {
   progressBar.max = Math.max(total, 1);
   progressBar.value = bytes;
   const mb = (n) => (n / 1e6).toFixed(1);
-  progressText.textContent = `${mb(bytes)} of ${mb(total)} MB, ${rows.toLocaleString('en')} rows`;
+  progressText.textContent = `${mb(bytes)} of ${mb(total)} MB, ${count(rows)} rows`;
 }
 
 /** The same analysis on the main thread, where no worker can run (plateau.js `open`). */
@@ -90,7 +91,7 @@ async function analyzeHere(list, monitor, paths) {
 /** The folders at the top of `paths`, and how many files they hold. */
 function folderLabel(paths) {
   const tops = [...new Set(paths.map((p) => p.split('/')[0]))];
-  return `${tops.join(', ')} (${paths.length.toLocaleString('en')} files)`;
+  return `${tops.join(', ')} (${count(paths.length)} files)`;
 }
 
 /** Shows error `e`; after a trap the module starts afresh for the next drop. */

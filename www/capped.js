@@ -2,6 +2,8 @@
 // shown up to SHOWN items, then one line saying how many more there are: no log or link makes the
 // page build thousands of elements.
 
+import { count } from './count.js';
+
 /** Most items of one list put in the page. */
 export const SHOWN = 200;
 
@@ -13,6 +15,6 @@ export function capped(items, make, more) {
 }
 
 /** The "and K more" line's words. */
-export function andMore(count, what) {
-  return `… and ${count.toLocaleString('en')} more ${what}`;
+export function andMore(k, what) {
+  return `… and ${count(k)} more ${what}`;
 }

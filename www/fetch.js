@@ -1,6 +1,7 @@
 // Fetching a log from an address: the page's `?src=` and followed URLs, and `<learning-curve src>`.
 // No cookies or other credentials go with the request (a log is public data); the body is read in
 // chunks with progress and refused past MAX_SRC; every failure is one sentence.
+import { count } from './count.js';
 
 /** Largest log fetched from an address (bytes); a larger one is refused with a sentence. */
 const MAX_SRC = 256 << 20;
@@ -69,7 +70,7 @@ export async function readBody(response, url, progress = () => {}) {
     try {
       chunk = await chunks.read();
     } catch {
-      throw new Error(`Could not load ${url.href}: the connection broke after ${bytes.toLocaleString('en')} bytes; `
+      throw new Error(`Could not load ${url.href}: the connection broke after ${count(bytes)} bytes; `
         + 'try again, or download the log and drop it here.');
     }
     const { done, value } = chunk;

@@ -1,11 +1,12 @@
 // Folders in a drop or a pick: every file under them with its path under the folder chosen, which
 // the core groups runs by (Lightning's version_N/, Keras's train/ + validation/, MLflow runs, …).
+import { count } from './count.js';
 
 /** Most files and folders, and deepest nesting, read from one drop of folders. */
 export const MAX_FILES = 100000;
 export const MAX_DEPTH = 32;
 
-const tooMany = () => new Error(`the folder holds more than ${MAX_FILES.toLocaleString('en')} files and folders: drop the run folders you want judged`);
+const tooMany = () => new Error(`the folder holds more than ${count(MAX_FILES)} files and folders: drop the run folders you want judged`);
 
 /**
  * The files of a drop: `{files, paths}`, where `paths` (each file's path, folder first) is null

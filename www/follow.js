@@ -9,6 +9,7 @@ import { isTrap } from './wasm.js';
 import { step } from './follow-step.js';
 import { nameOf, readBody } from './share.js';
 import { readState, updateState } from './urlstate.js';
+import { count } from './count.js';
 
 const WORKER = new URL('follow-worker.js', import.meta.url);
 /** Seconds between reads unless the user or `?follow=` says otherwise, and the bounds. */
@@ -181,7 +182,7 @@ export function startFollow(page) {
     text.dataset.following = 'false';
     stopButton.hidden = true;
     again.hidden = true;
-    say(reason ?? `Stopped following ${session.label} after ${session.reads} reads (${session.rows.toLocaleString('en')} rows).`);
+    say(reason ?? `Stopped following ${session.label} after ${session.reads} reads (${count(session.rows)} rows).`);
   }
 
   function schedule(session) {
@@ -235,10 +236,10 @@ export function startFollow(page) {
       const now = clock(new Date());
       // What the last read that changed anything did: it stays until the next change.
       if (answer?.type === 'done') {
-        const rows = session.rows.toLocaleString('en');
+        const rows = count(session.rows);
         session.last = answer.change === 'restarted'
           ? `the file was replaced or shortened: read again from the start at ${now} (${rows} rows)`
-          : `+${added.toLocaleString('en')} rows at ${now} (${rows} in all)`;
+          : `+${count(added)} rows at ${now} (${rows} in all)`;
       }
       say(`${session.source.read ? 'Following' : 'Read'} ${session.label}: last read ${now}; ${session.last ?? 'no rows yet'}.`
         + (session.source.read ? '' : ' This browser cannot watch a file: choose it again with “Read again” to take in new rows.'));
@@ -418,7 +419,7 @@ export function startFollow(page) {
   $('share')?.addEventListener('click', () => {
     if (!current) return;
     const note = $('share-note');
-    note.textContent = `A snapshot of the ${current.rows.toLocaleString('en')} rows read from ${current.label} by `
+    note.textContent = `A snapshot of the ${count(current.rows)} rows read from ${current.label} by `
       + `${clock(new Date())}: the link does not follow the file. ${note.textContent}`;
   });
 
