@@ -83,10 +83,11 @@ pub fn pieces_with(
             // Non-negative here, so truncation is floor.
             ((xi - x0) * per_x) as i64
         };
+        // A column never reaches past the range: the points after it are not drawn in it.
         edge = if xi < x0 || xi > x1 {
             f64::NEG_INFINITY
         } else {
-            x0 + (col + 1) as f64 / per_x
+            (x0 + (col + 1) as f64 / per_x).min(x1)
         };
         match &mut column {
             Some(c) if c.col == col => c.add(xi, yi),
@@ -121,16 +122,17 @@ fn gallop(xs: &[f64], edge: f64) -> usize {
     lo + xs[lo..hi].partition_point(|v| *v < edge)
 }
 
-/// Points per block of [`Blocks`].
-const BLOCK: usize = 64;
+/// Points per block of the finest level of [`Blocks`].
+const LEAF: usize = 16;
 
-/// A series' y summarized a block of [`BLOCK`] points at a time: each block's lowest and highest
-/// value and where each first occurs, kept up to date as points are appended, so that decimating
-/// a long stretch looks at its blocks instead of its points.
+/// A series' y summarized as a pyramid of blocks: level `k` holds, per block of `LEAF·2ᵏ` points,
+/// where its lowest and its highest value first occur. Kept up to date as points are appended, so
+/// that the points of any index range are summarized by at most two part-leaves and O(log n)
+/// blocks: decimating a pixel column costs the same whatever the number of points in it.
 #[derive(Debug, Clone, Default)]
 pub struct Blocks {
-    /// Per block: (lowest, its first index), (highest, its first index).
-    blocks: Vec<((f64, usize), (f64, usize))>,
+    /// Per level, per block: the index of the first lowest and of the first highest y.
+    levels: Vec<Vec<(usize, usize)>>,
     /// Points summarized.
     len: usize,
     /// Whether x is finite and rises at every point and every y is finite.
@@ -151,26 +153,52 @@ impl Blocks {
         blocks
     }
 
-    /// Adds the points of `(x, y)` past those summarized (`x` and `y` are the whole series).
+    /// Adds the points of `(x, y)` past those summarized (`x` and `y` are the whole series): the
+    /// blocks they fall in are summarized again, level by level.
     pub fn extend(&mut self, x: &[f64], y: &[f64]) {
         let n = x.len().min(y.len());
         let from = self.len.min(n);
-        self.ordered &= (from.saturating_sub(1)..n)
-            .all(|i| x[i].is_finite() && y[i].is_finite() && (i == 0 || x[i] > x[i - 1]));
-        for (i, &v) in y.iter().enumerate().take(n).skip(from) {
-            self.lowest = self.lowest.min(v);
-            if i % BLOCK == 0 {
-                self.blocks.push(((v, i), (v, i)));
-            } else if let Some((lo, hi)) = self.blocks.last_mut() {
-                if v < lo.0 {
-                    *lo = (v, i);
+        if self.ordered {
+            let start = from.saturating_sub(1);
+            let (xs, ys) = (&x[start..n], &y[start..n]);
+            self.ordered = xs.iter().chain(ys).all(|v| v.is_finite())
+                && xs.windows(2).all(|w| w[1] > w[0]);
+        }
+        self.lowest = y[from..n].iter().fold(self.lowest, |a, &v| a.min(v));
+        self.len = n;
+        // The first block of each level that the new points touch, and how many blocks there are.
+        let mut first = from / LEAF;
+        let mut count = n.div_ceil(LEAF);
+        let leaves = level(&mut self.levels, 0, first, count);
+        for (b, chunk) in y[first * LEAF..n].chunks(LEAF).enumerate() {
+            let (mut lo, mut hi) = (0, 0);
+            for (k, &v) in chunk.iter().enumerate() {
+                if v < chunk[lo] {
+                    lo = k;
                 }
-                if v > hi.0 {
-                    *hi = (v, i);
+                if v > chunk[hi] {
+                    hi = k;
                 }
             }
+            let at = (first + b) * LEAF;
+            leaves[b] = (at + lo, at + hi);
         }
-        self.len = n;
+        let mut k = 1;
+        while count > 1 {
+            first /= 2;
+            count = count.div_ceil(2);
+            level(&mut self.levels, k, first, count);
+            let (below, this) = self.levels.split_at_mut(k);
+            let children = &below[k - 1];
+            for (b, slot) in this[0][first..].iter_mut().enumerate() {
+                let c = 2 * (first + b);
+                *slot = match children.get(c + 1) {
+                    Some(&right) => merge(y, children[c], right),
+                    None => children[c],
+                };
+            }
+            k += 1;
+        }
     }
 
     /// Whether the blocks may stand in for the points of `(x, y)`: x rises throughout, every y
@@ -178,6 +206,62 @@ impl Blocks {
     pub fn usable(&self, len: usize, log: bool) -> bool {
         self.ordered && self.len == len && (!log || self.lowest > 0.0)
     }
+
+    /// Where the lowest and the highest y of the points `start..end` first occur; `y` holds the
+    /// series from point `at` on. Whole blocks stand in for their points, the largest that fit.
+    fn extremes(&self, y: &[f64], at: usize, start: usize, end: usize) -> (usize, usize) {
+        let v = |i: usize| y[i - at];
+        let (mut lo, mut hi) = (start, start);
+        let mut take = |l: usize, h: usize| {
+            if v(l) < v(lo) {
+                lo = l;
+            }
+            if v(h) > v(hi) {
+                hi = h;
+            }
+        };
+        let mut i = start;
+        while i < end {
+            if i % LEAF != 0 || i + LEAF > end {
+                take(i, i);
+                i += 1;
+                continue;
+            }
+            let mut k = 0;
+            while k + 1 < self.levels.len()
+                && i % (LEAF << (k + 1)) == 0
+                && i + (LEAF << (k + 1)) <= end
+            {
+                k += 1;
+            }
+            let (l, h) = self.levels[k][i / (LEAF << k)];
+            take(l, h);
+            i += LEAF << k;
+        }
+        (lo, hi)
+    }
+}
+
+/// Level `k` of `levels` (made when missing) holding `count` blocks: those from `first` on, to fill.
+fn level(
+    levels: &mut Vec<Vec<(usize, usize)>>,
+    k: usize,
+    first: usize,
+    count: usize,
+) -> &mut [(usize, usize)] {
+    if levels.len() <= k {
+        levels.push(Vec::new());
+    }
+    levels[k].resize(count, (0, 0));
+    &mut levels[k][first..]
+}
+
+/// Two neighbouring blocks' extremes as one block's, the left one's on ties (first occurrence).
+fn merge(y: &[f64], (l1, h1): (usize, usize), (l2, h2): (usize, usize)) -> (usize, usize) {
+    (
+        if y[l2] < y[l1] { l2 } else { l1 },
+        if y[h2] > y[h1] { h2 } else { h1 },
+    )
 }
 
 /// The lowest and highest point seen in one pixel column, and which came first.
@@ -220,32 +304,10 @@ impl Column {
         at: usize,
         range: std::ops::Range<usize>,
     ) {
-        let mut lo = (f64::INFINITY, usize::MAX);
-        let mut hi = (f64::NEG_INFINITY, usize::MAX);
-        let mut take = |v: f64, i: usize| {
-            if v < lo.0 {
-                lo = (v, i);
-            }
-            if v > hi.0 {
-                hi = (v, i);
-            }
-        };
-        let (start, end) = (range.start + at, range.end + at);
-        let mut i = start;
-        while i < end {
-            if i % BLOCK == 0 && i + BLOCK <= end {
-                let (l, h) = blocks.blocks[i / BLOCK];
-                take(l.0, l.1);
-                take(h.0, h.1);
-                i += BLOCK;
-            } else {
-                take(y[i - at], i);
-                i += 1;
-            }
-        }
+        let (lo, hi) = blocks.extremes(y, at, range.start + at, range.end + at);
         let point = |i: usize| (x[i - at], y[i - at]);
-        let new_lo = (lo.0 < self.lo.1).then_some(lo.1);
-        let new_hi = (hi.0 > self.hi.1).then_some(hi.1);
+        let new_lo = (y[lo - at] < self.lo.1).then_some(lo);
+        let new_hi = (y[hi - at] > self.hi.1).then_some(hi);
         if let Some(i) = new_lo {
             self.lo = point(i);
         }

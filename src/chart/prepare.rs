@@ -287,14 +287,15 @@ impl Prepared {
             return Rc::clone(hit);
         }
         let y = &run.series[i].y;
+        let w = self.window(run, i, range);
         let blocks = &self.raw_blocks[i];
         let made = Rc::new(pieces_with(
-            self.x(run, i),
-            y,
+            &self.x(run, i)[w.clone()],
+            &y[w.clone()],
             range,
             columns,
             |y| keep(y, log),
-            blocks.usable(y.len(), log).then_some((blocks, 0)),
+            blocks.usable(y.len(), log).then_some((blocks, w.start)),
         ));
         let mut cache = self.raw.borrow_mut();
         if cache.len() >= RAW_CACHE {
