@@ -552,6 +552,9 @@ pub struct Analysis {
     frame: Option<(usize, Frame)>,
 }
 
+/// Points `Analysis::prepare_some` goes through per call.
+const PREPARED_PER_TASK: usize = 2_000_000;
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -598,18 +601,23 @@ impl Analysis {
             .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))
     }
 
-    /// Prepares run `index` for the current view, reusing what still fits (see `chart::Prepared`).
-    fn prepare(&mut self, index: usize) -> Result<(), JsError> {
+    /// Prepares run `index` for the current view, reusing what still fits (see `chart::Prepared`),
+    /// going through at most about `points` points (all of them for `usize::MAX`); whether some
+    /// work is left.
+    fn prepare(&mut self, index: usize, points: usize) -> Result<bool, JsError> {
         let run = self
             .drop
             .runs
             .get(index)
             .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
-        match &mut self.prepared {
-            Some((i, prepared)) if *i == index => prepared.refresh(run, &self.view),
-            _ => self.prepared = Some((index, chart::prepare(run, &self.view))),
-        }
-        Ok(())
+        let prepared = match &mut self.prepared {
+            Some((i, prepared)) if *i == index => {
+                prepared.update(run, &self.view);
+                prepared
+            }
+            _ => &mut self.prepared.insert((index, Prepared::begin(run, &self.view))).1,
+        };
+        Ok(prepared.step(run, points))
     }
 
     fn prepared(&self) -> Result<&Prepared, JsError> {
@@ -730,7 +738,14 @@ impl Analysis {
     /// first drawing is spread over two tasks.
     #[wasm_bindgen(js_name = prepare)]
     pub fn prepare_ahead(&mut self, index: usize) -> Result<(), JsError> {
-        self.prepare(index)
+        self.prepare(index, usize::MAX).map(|_| ())
+    }
+
+    /// Part of `prepare`: about as much as one task should do (smoothing and summarizing some
+    /// two million points, ~10–20 ms); whether more is left. The page calls it once per task
+    /// until it says no, then draws: a new view of a large log never holds the page for long.
+    pub fn prepare_some(&mut self, index: usize) -> Result<bool, JsError> {
+        self.prepare(index, PREPARED_PER_TASK)
     }
 
     /// The x-axes run `index` offers: `[{axis, title}]`.
@@ -776,7 +791,7 @@ impl Analysis {
             self.frame = Some((index, frame));
             return out;
         }
-        self.prepare(index)?;
+        self.prepare(index, usize::MAX)?;
         let (run, report) = self.run(index)?;
         let frame = chart::draw(
             &area,
@@ -797,7 +812,12 @@ impl Analysis {
             return Ok(JsValue::NULL);
         };
         let (run, report) = self.run(*index)?;
-        let readout = chart::hover(frame, run, report, &self.view, self.prepared()?, (px, py));
+        let prepared = self.prepared()?;
+        // A view still being prepared (see `prepare_some`) reads out once it is drawn.
+        if !prepared.ready() {
+            return Ok(JsValue::NULL);
+        }
+        let readout = chart::hover(frame, run, report, &self.view, prepared, (px, py));
         to_js(&readout)
     }
 
@@ -833,7 +853,7 @@ impl Analysis {
 
     /// The drawn series of run `index` as CSV: `series,<x>,raw,smoothed`.
     pub fn csv(&mut self, index: usize) -> Result<String, JsError> {
-        self.prepare(index)?;
+        self.prepare(index, usize::MAX)?;
         let (run, report) = self.run(index)?;
         chart::csv(run, report, &self.view, self.prepared()?).map_err(JsError::from)
     }

@@ -49,6 +49,15 @@ pub struct Prepared {
     /// The densest measured series' typical x step, once a sparse series needed it.
     dense_step: Option<f64>,
     raw: RefCell<HashMap<RawKey, Rc<Pieces>>>,
+    /// What is left to do before the run can be drawn (see [`Prepared::step`]), last first.
+    todo: Vec<Work>,
+}
+
+/// One piece of [`Prepared`]'s work: one series' raw blocks, or its smoothing and their blocks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Work {
+    Blocks(usize),
+    Smooth(usize),
 }
 
 /// How a smoothed series goes on when points are appended to it (see [`Prepared::grow`]).
@@ -72,6 +81,14 @@ struct Plan {
 impl Prepared {
     /// Maps x and smooths every series of `run` for `view`.
     pub fn new(run: &Run, view: &View) -> Prepared {
+        let mut prepared = Prepared::begin(run, view);
+        prepared.finish(run);
+        prepared
+    }
+
+    /// [`Prepared::new`] with the work over every point (the blocks, the smoothing) left for
+    /// [`Prepared::step`] or [`Prepared::finish`]: x is mapped and its extent known.
+    pub fn begin(run: &Run, view: &View) -> Prepared {
         let map = XMap::new(run, view.x_axis);
         let x: Vec<Option<Vec<f64>>> = run
             .series
@@ -85,15 +102,7 @@ impl Prepared {
             .series
             .iter()
             .zip(&x)
-            .map(|(s, mx)| {
-                mx.as_deref()
-                    .unwrap_or(&s.x)
-                    .iter()
-                    .filter(|v| v.is_finite())
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                        (a.min(*v), b.max(*v))
-                    })
-            })
+            .map(|(s, mx)| finite_extent(mx.as_deref().unwrap_or(&s.x)))
             .collect();
         let sorted = run
             .series
@@ -104,18 +113,13 @@ impl Prepared {
                 xs.windows(2).all(|w| w[0] <= w[1])
             })
             .collect();
-        let raw_blocks = run
-            .series
-            .iter()
-            .zip(&x)
-            .map(|(s, mx)| Blocks::new(mx.as_deref().unwrap_or(&s.x), &s.y))
-            .collect();
+        let n = run.series.len();
         let mut prepared = Prepared {
             sorted,
             x,
-            smoothed: Vec::new(),
-            raw_blocks,
-            smoothed_blocks: Vec::new(),
+            smoothed: vec![Vec::new(); n],
+            raw_blocks: vec![Blocks::default(); n],
+            smoothed_blocks: vec![Blocks::default(); n],
             x_title: map.title,
             extent,
             x_axis: view.x_axis,
@@ -123,33 +127,75 @@ impl Prepared {
             carry: Vec::new(),
             dense_step: None,
             raw: RefCell::new(HashMap::new()),
+            todo: (0..n).rev().map(Work::Blocks).collect(),
         };
-        prepared.smooth(run);
+        prepared.smooth_later();
         prepared
+    }
+
+    /// Whether every series is ready to draw.
+    pub fn ready(&self) -> bool {
+        self.todo.is_empty()
+    }
+
+    /// Does what is left (see [`Prepared::begin`]) until about `points` points were gone
+    /// through, one series at a time; whether some is still left. A page calls it once per task
+    /// so that preparing a large log never holds its thread for long.
+    pub fn step(&mut self, run: &Run, points: usize) -> bool {
+        let mut done = 0;
+        while done < points {
+            let Some(work) = self.todo.pop() else {
+                break;
+            };
+            match work {
+                Work::Blocks(i) => {
+                    let s = &run.series[i];
+                    self.raw_blocks[i] = Blocks::new(self.x(run, i), &s.y);
+                    done += s.len();
+                }
+                Work::Smooth(i) => {
+                    let plan = self.plan(run);
+                    let (smoothed, carry) = self.smooth_series(run, &plan, i);
+                    self.smoothed_blocks[i] = Blocks::new(self.x(run, i), &smoothed);
+                    self.smoothed[i] = smoothed;
+                    self.carry[i] = carry;
+                    // Smoothing goes through the points about twice (the smoother, the blocks).
+                    done += 2 * run.series[i].len();
+                }
+            }
+        }
+        !self.todo.is_empty()
+    }
+
+    /// Does everything [`Prepared::step`] would still do.
+    pub fn finish(&mut self, run: &Run) {
+        self.step(run, usize::MAX);
     }
 
     /// Brings a preparation of the same run up to `view`: redone when the x-axis changed,
     /// re-smoothed when the smoothing changed, kept otherwise.
     pub fn refresh(&mut self, run: &Run, view: &View) {
+        self.update(run, view);
+        self.finish(run);
+    }
+
+    /// [`Prepared::refresh`] with the work over every point left for [`Prepared::step`].
+    pub fn update(&mut self, run: &Run, view: &View) {
         if view.x_axis != self.x_axis {
-            *self = Prepared::new(run, view);
+            *self = Prepared::begin(run, view);
         } else if (view.smoother, view.smoothing) != self.smoothing {
             self.smoothing = (view.smoother, view.smoothing);
-            self.smooth(run);
+            self.smooth_later();
         }
     }
 
-    fn smooth(&mut self, run: &Run) {
-        let plan = self.plan(run);
+    /// Every series to be smoothed again (after the blocks of its raw data, when still to do).
+    fn smooth_later(&mut self) {
         self.dense_step = None;
-        let (smoothed, carry) = (0..run.series.len())
-            .map(|i| self.smooth_series(run, &plan, i))
-            .unzip();
-        self.smoothed = smoothed;
-        self.carry = carry;
-        self.smoothed_blocks = (0..run.series.len())
-            .map(|i| Blocks::new(self.x(run, i), &self.smoothed[i]))
-            .collect();
+        self.todo.retain(|w| matches!(w, Work::Blocks(_)));
+        let n = self.smoothed.len();
+        self.carry = vec![Carry::Again; n];
+        self.todo.splice(0..0, (0..n).rev().map(Work::Smooth));
     }
 
     fn plan(&self, run: &Run) -> Plan {
@@ -209,7 +255,11 @@ impl Prepared {
     pub fn grow(&mut self, run: &Run, view: &View, old: &[usize]) {
         let same_view =
             view.x_axis == self.x_axis && (view.smoother, view.smoothing) == self.smoothing;
-        if !same_view || old.len() != run.series.len() || self.x.iter().any(Option::is_some) {
+        if !same_view
+            || !self.ready()
+            || old.len() != run.series.len()
+            || self.x.iter().any(Option::is_some)
+        {
             *self = Prepared::new(run, view);
             return;
         }
@@ -218,10 +268,8 @@ impl Prepared {
         for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
             let added = &s.x[from..];
             let (lo, hi) = self.extent[i];
-            self.extent[i] = added
-                .iter()
-                .filter(|v| v.is_finite())
-                .fold((lo, hi), |(a, b), v| (a.min(*v), b.max(*v)));
+            let (a, b) = finite_extent(added);
+            self.extent[i] = (lo.min(a), hi.max(b));
             self.sorted[i] &= s.x[from.saturating_sub(1)..]
                 .windows(2)
                 .all(|w| w[0] <= w[1]);
@@ -356,6 +404,21 @@ impl Prepared {
         let b = (xs[..n].partition_point(|v| *v <= x1) + 1).min(n);
         a..b.max(a)
     }
+}
+
+/// The lowest and highest finite value of `xs` (infinities when there is none), without a call
+/// per value (on wasm `f64::min` is one).
+fn finite_extent(xs: &[f64]) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in xs.iter().filter(|v| v.is_finite()) {
+        if v < lo {
+            lo = v;
+        }
+        if v > hi {
+            hi = v;
+        }
+    }
+    (lo, hi)
 }
 
 /// Whether a y value can be drawn: finite, and positive on a log axis.
