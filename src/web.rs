@@ -615,7 +615,12 @@ impl Analysis {
                 prepared.update(run, &self.view);
                 prepared
             }
-            _ => &mut self.prepared.insert((index, Prepared::begin(run, &self.view))).1,
+            _ => {
+                &mut self
+                    .prepared
+                    .insert((index, Prepared::begin(run, &self.view)))
+                    .1
+            }
         };
         Ok(prepared.step(run, points))
     }

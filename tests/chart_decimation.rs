@@ -290,3 +290,81 @@ fn block_decimation_equals_a_point_by_point_scan() {
         }
     }
 }
+
+#[test]
+fn a_run_prepared_a_part_at_a_time_draws_as_one_prepared_at_once() {
+    let run = followed_run(30_000);
+    let all = 0..run.series.len();
+    let compare = |parts: &plateau::chart::Prepared, whole: &plateau::chart::Prepared| {
+        assert_eq!(parts.smoothed, whole.smoothed);
+        for i in all.clone() {
+            for (range, columns) in [((0.0, 30_000.0), 800), ((1234.5, 1300.0), 97)] {
+                assert_eq!(
+                    *parts.raw_pieces(&run, i, range, columns, false),
+                    *whole.raw_pieces(&run, i, range, columns, false),
+                );
+                assert_eq!(
+                    parts.smoothed_pieces(&run, i, range, columns, true),
+                    whole.smoothed_pieces(&run, i, range, columns, true),
+                );
+            }
+        }
+    };
+    let view = plateau::chart::View::default();
+    let mut parts = plateau::chart::Prepared::begin(&run, &view);
+    let mut calls = 1;
+    while parts.step(&run, 10_000) {
+        assert!(!parts.ready());
+        calls += 1;
+    }
+    assert!(parts.ready());
+    assert!(
+        calls >= 4,
+        "one series or so per call, not all at once: {calls} calls"
+    );
+    compare(&parts, &plateau::chart::prepare(&run, &view));
+
+    // A new smoothing is work left to do, and then the same as smoothing afresh.
+    let smoother = plateau::chart::View {
+        smoothing: 0.9,
+        ..view
+    };
+    parts.update(&run, &smoother);
+    assert!(!parts.ready());
+    while parts.step(&run, 10_000) {}
+    compare(&parts, &plateau::chart::prepare(&run, &smoother));
+}
+
+#[test]
+fn block_decimation_of_a_long_series_equals_a_point_by_point_scan() {
+    // Enough points for many levels of blocks, a one-point spike and dip, ranges that start and
+    // end inside blocks, one column over everything.
+    let n = 300_007;
+    let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let mut y: Vec<f64> = (0..n)
+        .map(|i| ((i * 2_654_435_761usize) % 1009) as f64)
+        .collect();
+    y[123_457] = 5_000.0;
+    y[200_001] = -5_000.0;
+    let run = plateau::Run {
+        name: "long".into(),
+        source: "long.csv".into(),
+        dialect: plateau::ingest::Dialect::Csv,
+        info: Vec::new(),
+        series: vec![plateau::Series::named(
+            "loss",
+            plateau::model::Axis::Step,
+            x.clone(),
+            y.clone(),
+        )],
+    };
+    let prepared = plateau::chart::prepare(&run, &plateau::chart::View::default());
+    for range in [(0.0, 300_006.0), (17.0, 299_000.5), (123_000.0, 201_000.0)] {
+        for columns in [1, 3, 640, 1920] {
+            let fast = prepared.raw_pieces(&run, 0, range, columns, false);
+            assert_eq!(*fast, pieces(&x, &y, range, columns, finite), "{range:?}");
+            let drawn: Vec<f64> = fast.iter().flatten().map(|p| p.1).collect();
+            assert!(drawn.contains(&5_000.0) && drawn.contains(&-5_000.0));
+        }
+    }
+}

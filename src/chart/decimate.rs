@@ -161,8 +161,8 @@ impl Blocks {
         if self.ordered {
             let start = from.saturating_sub(1);
             let (xs, ys) = (&x[start..n], &y[start..n]);
-            self.ordered = xs.iter().chain(ys).all(|v| v.is_finite())
-                && xs.windows(2).all(|w| w[1] > w[0]);
+            self.ordered =
+                xs.iter().chain(ys).all(|v| v.is_finite()) && xs.windows(2).all(|w| w[1] > w[0]);
         }
         // Compared by hand: on wasm `f64::min` is a call per value.
         for &v in &y[from..n] {

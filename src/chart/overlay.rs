@@ -244,7 +244,9 @@ fn run_lines(
 
 /// The x-range: the zoom when set, else every line's finite x.
 fn x_extent(lines: &[Line], view: &View) -> (f64, f64) {
-    let xs = lines.iter().flat_map(|l| l.x.iter().filter(|x| x.is_finite()));
+    let xs = lines
+        .iter()
+        .flat_map(|l| l.x.iter().filter(|x| x.is_finite()));
     let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
         (a.min(x), b.max(x))
     });

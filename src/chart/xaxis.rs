@@ -39,11 +39,9 @@ pub fn choices(run: &Run) -> Vec<(XAxis, String)> {
 
 /// The run's epoch column (kept as a series of kind `other` against steps), when it has two points.
 fn epochs(run: &Run) -> Option<&Series> {
-    run.series.iter().find(|s| {
-        s.kind == Kind::Other
-            && s.name.eq_ignore_ascii_case("epoch")
-            && two_finite(&s.y)
-    })
+    run.series
+        .iter()
+        .find(|s| s.kind == Kind::Other && s.name.eq_ignore_ascii_case("epoch") && two_finite(&s.y))
 }
 
 /// The run's time column, when it has one with at least two finite points.
