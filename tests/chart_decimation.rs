@@ -243,8 +243,8 @@ fn a_prepared_run_grown_by_appended_points_draws_as_one_prepared_afresh() {
                         "{smoother:?} series {i} to {last} over {range:?}"
                     );
                     assert_eq!(
-                        prepared.smoothed_pieces(&run, i, range, columns, true),
-                        fresh.smoothed_pieces(&run, i, range, columns, true),
+                        *prepared.smoothed_pieces(&run, i, range, columns, true),
+                        *fresh.smoothed_pieces(&run, i, range, columns, true),
                         "{smoother:?} series {i} to {last} over {range:?}"
                     );
                 }
@@ -304,8 +304,8 @@ fn a_run_prepared_a_part_at_a_time_draws_as_one_prepared_at_once() {
                     *whole.raw_pieces(&run, i, range, columns, false),
                 );
                 assert_eq!(
-                    parts.smoothed_pieces(&run, i, range, columns, true),
-                    whole.smoothed_pieces(&run, i, range, columns, true),
+                    *parts.smoothed_pieces(&run, i, range, columns, true),
+                    *whole.smoothed_pieces(&run, i, range, columns, true),
                 );
             }
         }

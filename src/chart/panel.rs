@@ -135,7 +135,7 @@ fn curves(ctx: &Ctx<'_>, panel: &Panel, columns: usize, log: bool) -> Vec<Curve>
                     ctx.prepared
                         .smoothed_pieces(ctx.run, i, ctx.x, columns, log)
                 } else {
-                    Vec::new()
+                    Rc::default()
                 };
             Curve {
                 index: i,
@@ -164,7 +164,7 @@ fn y_range(ctx: &Ctx<'_>, panel: &Panel, curves: &[Curve], log: bool) -> (f64, f
         curves
             .iter()
             .filter(|c| kept(c) == whole)
-            .flat_map(|c| c.raw.iter().chain(&c.smoothed))
+            .flat_map(|c| c.raw.iter().chain(c.smoothed.iter()))
             .flatten()
             .filter(|(x, _)| *x >= ctx.x.0 && *x <= ctx.x.1)
             .map(|p| p.1)
@@ -185,7 +185,7 @@ fn y_range(ctx: &Ctx<'_>, panel: &Panel, curves: &[Curve], log: bool) -> (f64, f
 struct Curve {
     index: usize,
     raw: Rc<Pieces>,
-    smoothed: Pieces,
+    smoothed: Rc<Pieces>,
 }
 
 fn plot<DB: DrawingBackend, Y>(
@@ -322,7 +322,7 @@ fn draw_curve<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         }
     }
     let mut labelled = true;
-    for piece in &c.smoothed {
+    for piece in c.smoothed.iter() {
         let drawn = chart.draw_series(LineSeries::new(
             piece.iter().copied(),
             color.stroke_width(width(bold)),

@@ -14,10 +14,11 @@ use crate::model::{Kind, Run};
 /// Line pieces of one series, decimated for one x-range and width.
 pub type Pieces = Vec<Vec<(f64, f64)>>;
 
-/// Which decimation of the raw data a cache entry holds.
+/// Which decimation a cache entry holds: of the raw or of the smoothed data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct RawKey {
+struct DrawnKey {
     series: usize,
+    smoothed: bool,
     x0: u64,
     x1: u64,
     columns: usize,
@@ -25,7 +26,7 @@ struct RawKey {
 }
 
 /// Remembered decimations beyond this many are dropped (zooming around creates new ones).
-const RAW_CACHE: usize = 64;
+const DRAWN_CACHE: usize = 64;
 
 /// What every redraw of one run reuses; built by [`Prepared::new`], kept current by [`Prepared::refresh`].
 #[derive(Debug, Clone)]
@@ -48,7 +49,7 @@ pub struct Prepared {
     carry: Vec<Carry>,
     /// The densest measured series' typical x step, once a sparse series needed it.
     dense_step: Option<f64>,
-    raw: RefCell<HashMap<RawKey, Rc<Pieces>>>,
+    drawn: RefCell<HashMap<DrawnKey, Rc<Pieces>>>,
     /// What is left to do before the run can be drawn (see [`Prepared::step`]), last first.
     todo: Vec<Work>,
 }
@@ -126,7 +127,7 @@ impl Prepared {
             smoothing: (view.smoother, view.smoothing),
             carry: Vec::new(),
             dense_step: None,
-            raw: RefCell::new(HashMap::new()),
+            drawn: RefCell::new(HashMap::new()),
             todo: (0..n).rev().map(Work::Blocks).collect(),
         };
         prepared.smooth_later();
@@ -192,6 +193,7 @@ impl Prepared {
     /// Every series to be smoothed again (after the blocks of its raw data, when still to do).
     fn smooth_later(&mut self) {
         self.dense_step = None;
+        self.drawn.borrow_mut().retain(|k, _| !k.smoothed);
         self.todo.retain(|w| matches!(w, Work::Blocks(_)));
         let n = self.smoothed.len();
         self.carry = vec![Carry::Again; n];
@@ -263,7 +265,7 @@ impl Prepared {
             *self = Prepared::new(run, view);
             return;
         }
-        self.raw.borrow_mut().clear();
+        self.drawn.borrow_mut().clear();
         let plan = self.plan(run);
         for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
             let added = &s.x[from..];
@@ -324,19 +326,50 @@ impl Prepared {
         columns: usize,
         log: bool,
     ) -> Rc<Pieces> {
-        let key = RawKey {
+        self.pieces(run, i, false, range, columns, log)
+    }
+
+    /// Series `i`'s smoothed data decimated for `range` on `columns`, from the cache when drawn
+    /// before with this smoothing.
+    pub fn smoothed_pieces(
+        &self,
+        run: &Run,
+        i: usize,
+        range: (f64, f64),
+        columns: usize,
+        log: bool,
+    ) -> Rc<Pieces> {
+        self.pieces(run, i, true, range, columns, log)
+    }
+
+    /// Series `i`'s raw or smoothed data decimated: the points shown and one either side, each
+    /// pixel column summarized by its blocks where they may stand in for the points.
+    fn pieces(
+        &self,
+        run: &Run,
+        i: usize,
+        smoothed: bool,
+        range: (f64, f64),
+        columns: usize,
+        log: bool,
+    ) -> Rc<Pieces> {
+        let key = DrawnKey {
             series: i,
+            smoothed,
             x0: range.0.to_bits(),
             x1: range.1.to_bits(),
             columns,
             log,
         };
-        if let Some(hit) = self.raw.borrow().get(&key) {
+        if let Some(hit) = self.drawn.borrow().get(&key) {
             return Rc::clone(hit);
         }
-        let y = &run.series[i].y;
+        let (y, blocks) = if smoothed {
+            (&self.smoothed[i], &self.smoothed_blocks[i])
+        } else {
+            (&run.series[i].y, &self.raw_blocks[i])
+        };
         let w = self.window(run, i, range);
-        let blocks = &self.raw_blocks[i];
         let made = Rc::new(pieces_with(
             &self.x(run, i)[w.clone()],
             &y[w.clone()],
@@ -345,34 +378,12 @@ impl Prepared {
             |y| keep(y, log),
             blocks.usable(y.len(), log).then_some((blocks, w.start)),
         ));
-        let mut cache = self.raw.borrow_mut();
-        if cache.len() >= RAW_CACHE {
+        let mut cache = self.drawn.borrow_mut();
+        if cache.len() >= DRAWN_CACHE {
             cache.clear();
         }
         cache.insert(key, Rc::clone(&made));
         made
-    }
-
-    /// Series `i`'s smoothed data decimated for `range` on `columns`.
-    pub fn smoothed_pieces(
-        &self,
-        run: &Run,
-        i: usize,
-        range: (f64, f64),
-        columns: usize,
-        log: bool,
-    ) -> Pieces {
-        let w = self.window(run, i, range);
-        let blocks = &self.smoothed_blocks[i];
-        let usable = blocks.usable(self.smoothed[i].len(), log);
-        pieces_with(
-            &self.x(run, i)[w.clone()],
-            &self.smoothed[i][w.clone()],
-            range,
-            columns,
-            |y| keep(y, log),
-            usable.then_some((blocks, w.start)),
-        )
     }
 
     /// The index of series `i`'s point nearest `target` in x (binary search when x is sorted).
