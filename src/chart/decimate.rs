@@ -59,7 +59,7 @@ pub fn pieces_with(
             if let Some(c) = &mut column {
                 // Every point is usable and x only goes up: the rest of the column at once.
                 if let Some((b, at)) = blocks {
-                    let end = i + gallop(&x[i..n], edge);
+                    let end = i + b.below(&x[i..n], at + i, edge);
                     c.add_range(b, x, y, at, i..end);
                     prev = x[end - 1];
                     i = end;
@@ -109,36 +109,60 @@ pub fn pieces_with(
     out
 }
 
-/// How many of `xs` (rising) lie below `edge`, searching from the start in growing steps: a
-/// column's points are near, and a binary search over the whole rest would miss the cache.
-fn gallop(xs: &[f64], edge: f64) -> usize {
-    let mut step = 1;
-    let mut lo = 0;
-    while lo + step < xs.len() && xs[lo + step] < edge {
-        lo += step;
-        step *= 2;
-    }
-    let hi = (lo + step).min(xs.len());
-    lo + xs[lo..hi].partition_point(|v| *v < edge)
-}
-
 /// Points per block of the finest level of [`Blocks`].
-const LEAF: usize = 16;
+const LEAF: usize = 32;
 
 /// A series' y summarized as a pyramid of blocks: level `k` holds, per block of `LEAF·2ᵏ` points,
-/// where its lowest and its highest value first occur. Kept up to date as points are appended, so
-/// that the points of any index range are summarized by at most two part-leaves and O(log n)
-/// blocks: decimating a pixel column costs the same whatever the number of points in it.
+/// its lowest and highest value and where each first occurs; and the x where each block of the
+/// finest level starts. Kept up to date as points are appended, so that the points of any index
+/// range are summarized by at most two part-leaves and O(log n) blocks, and a pixel column's end
+/// is found in the starts: decimating a column costs the same whatever the number of points in
+/// it, and touches few places of the series.
 #[derive(Debug, Clone, Default)]
 pub struct Blocks {
-    /// Per level, per block: the index of the first lowest and of the first highest y.
-    levels: Vec<Vec<(usize, usize)>>,
+    /// Per level, per block: its extremes.
+    levels: Vec<Vec<Extremes>>,
+    /// The x of the first point of each block of the finest level.
+    starts: Vec<f64>,
     /// Points summarized.
     len: usize,
     /// Whether x is finite and rises at every point and every y is finite.
     ordered: bool,
     /// The lowest y.
     lowest: f64,
+}
+
+/// A block's lowest and highest y, and the index where each first occurs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extremes {
+    lo: f64,
+    hi: f64,
+    lo_at: usize,
+    hi_at: usize,
+}
+
+impl Extremes {
+    /// The block of the one point `at`, valued `v`.
+    fn point(v: f64, at: usize) -> Extremes {
+        Extremes {
+            lo: v,
+            hi: v,
+            lo_at: at,
+            hi_at: at,
+        }
+    }
+
+    /// These extremes widened by those of a block after them (first occurrences win ties).
+    fn then(&mut self, next: &Extremes) {
+        if next.lo < self.lo {
+            self.lo = next.lo;
+            self.lo_at = next.lo_at;
+        }
+        if next.hi > self.hi {
+            self.hi = next.hi;
+            self.hi_at = next.hi_at;
+        }
+    }
 }
 
 impl Blocks {
@@ -164,30 +188,25 @@ impl Blocks {
             self.ordered =
                 xs.iter().chain(ys).all(|v| v.is_finite()) && xs.windows(2).all(|w| w[1] > w[0]);
         }
-        // Compared by hand: on wasm `f64::min` is a call per value.
-        for &v in &y[from..n] {
-            if v < self.lowest {
-                self.lowest = v;
-            }
-        }
         self.len = n;
         // The first block of each level that the new points touch, and how many blocks there are.
         let mut first = from / LEAF;
         let mut count = n.div_ceil(LEAF);
+        self.starts.truncate(first);
+        self.starts.extend(x[first * LEAF..n].iter().step_by(LEAF));
         let leaves = level(&mut self.levels, 0, first, count);
         for (b, chunk) in y[first * LEAF..n].chunks(LEAF).enumerate() {
-            let (mut lo, mut hi) = (0, 0);
-            for (k, &v) in chunk.iter().enumerate() {
-                if v < chunk[lo] {
-                    lo = k;
-                }
-                if v > chunk[hi] {
-                    hi = k;
-                }
-            }
             let at = (first + b) * LEAF;
-            leaves[b] = (at + lo, at + hi);
+            let mut e = Extremes::point(chunk[0], at);
+            for (k, &v) in chunk.iter().enumerate().skip(1) {
+                e.then(&Extremes::point(v, at + k));
+            }
+            leaves[b] = e;
         }
+        let lowest = leaves
+            .iter()
+            .fold(self.lowest, |a, e| if e.lo < a { e.lo } else { a });
+        self.lowest = lowest;
         let mut k = 1;
         while count > 1 {
             first /= 2;
@@ -197,10 +216,10 @@ impl Blocks {
             let children = &below[k - 1];
             for (b, slot) in this[0][first..].iter_mut().enumerate() {
                 let c = 2 * (first + b);
-                *slot = match children.get(c + 1) {
-                    Some(&right) => merge(y, children[c], right),
-                    None => children[c],
-                };
+                *slot = children[c];
+                if let Some(right) = children.get(c + 1) {
+                    slot.then(right);
+                }
             }
             k += 1;
         }
@@ -212,23 +231,14 @@ impl Blocks {
         self.ordered && self.len == len && (!log || self.lowest > 0.0)
     }
 
-    /// Where the lowest and the highest y of the points `start..end` first occur; `y` holds the
-    /// series from point `at` on. Whole blocks stand in for their points, the largest that fit.
-    fn extremes(&self, y: &[f64], at: usize, start: usize, end: usize) -> (usize, usize) {
-        let v = |i: usize| y[i - at];
-        let (mut lo, mut hi) = (start, start);
-        let mut take = |l: usize, h: usize| {
-            if v(l) < v(lo) {
-                lo = l;
-            }
-            if v(h) > v(hi) {
-                hi = h;
-            }
-        };
-        let mut i = start;
+    /// The extremes of the points `start..end` (not empty); `y` holds the series from point `at`
+    /// on. Whole blocks stand in for their points, the largest that fit.
+    fn extremes(&self, y: &[f64], at: usize, start: usize, end: usize) -> Extremes {
+        let mut e = Extremes::point(y[start - at], start);
+        let mut i = start + 1;
         while i < end {
             if i % LEAF != 0 || i + LEAF > end {
-                take(i, i);
+                e.then(&Extremes::point(y[i - at], i));
                 i += 1;
                 continue;
             }
@@ -239,34 +249,34 @@ impl Blocks {
             {
                 k += 1;
             }
-            let (l, h) = self.levels[k][i / (LEAF << k)];
-            take(l, h);
+            e.then(&self.levels[k][i / (LEAF << k)]);
             i += LEAF << k;
         }
-        (lo, hi)
+        e
+    }
+
+    /// How many of `xs`, the series' x from point `from` on, lie below `edge`: the block starts
+    /// say in which block the answer lies, the points of that block where.
+    fn below(&self, xs: &[f64], from: usize, edge: f64) -> usize {
+        let next = from / LEAF + 1;
+        let leaf = next
+            + self
+                .starts
+                .get(next..)
+                .map_or(0, |s| s.partition_point(|v| *v < edge));
+        let hi = (leaf * LEAF - from).min(xs.len());
+        let lo = ((leaf - 1) * LEAF).saturating_sub(from).min(hi);
+        lo + xs[lo..hi].partition_point(|v| *v < edge)
     }
 }
 
 /// Level `k` of `levels` (made when missing) holding `count` blocks: those from `first` on, to fill.
-fn level(
-    levels: &mut Vec<Vec<(usize, usize)>>,
-    k: usize,
-    first: usize,
-    count: usize,
-) -> &mut [(usize, usize)] {
+fn level(levels: &mut Vec<Vec<Extremes>>, k: usize, first: usize, count: usize) -> &mut [Extremes] {
     if levels.len() <= k {
         levels.push(Vec::new());
     }
-    levels[k].resize(count, (0, 0));
+    levels[k].resize(count, Extremes::default());
     &mut levels[k][first..]
-}
-
-/// Two neighbouring blocks' extremes as one block's, the left one's on ties (first occurrence).
-fn merge(y: &[f64], (l1, h1): (usize, usize), (l2, h2): (usize, usize)) -> (usize, usize) {
-    (
-        if y[l2] < y[l1] { l2 } else { l1 },
-        if y[h2] > y[h1] { h2 } else { h1 },
-    )
 }
 
 /// The lowest and highest point seen in one pixel column, and which came first.
@@ -309,10 +319,10 @@ impl Column {
         at: usize,
         range: std::ops::Range<usize>,
     ) {
-        let (lo, hi) = blocks.extremes(y, at, range.start + at, range.end + at);
+        let e = blocks.extremes(y, at, range.start + at, range.end + at);
         let point = |i: usize| (x[i - at], y[i - at]);
-        let new_lo = (y[lo - at] < self.lo.1).then_some(lo);
-        let new_hi = (y[hi - at] > self.hi.1).then_some(hi);
+        let new_lo = (e.lo < self.lo.1).then_some(e.lo_at);
+        let new_hi = (e.hi > self.hi.1).then_some(e.hi_at);
         if let Some(i) = new_lo {
             self.lo = point(i);
         }
