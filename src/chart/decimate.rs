@@ -259,15 +259,24 @@ impl Blocks {
     /// say in which block the answer lies, the points of that block where.
     fn below(&self, xs: &[f64], from: usize, edge: f64) -> usize {
         let next = from / LEAF + 1;
-        let leaf = next
-            + self
-                .starts
-                .get(next..)
-                .map_or(0, |s| s.partition_point(|v| *v < edge));
+        let leaf = next + self.starts.get(next..).map_or(0, |s| gallop(s, edge));
         let hi = (leaf * LEAF - from).min(xs.len());
         let lo = ((leaf - 1) * LEAF).saturating_sub(from).min(hi);
         lo + xs[lo..hi].partition_point(|v| *v < edge)
     }
+}
+
+/// How many of `xs` (rising) lie below `edge`, searching from the start in growing steps: a
+/// column ends near where it starts, and a binary search over the whole rest would miss the cache.
+fn gallop(xs: &[f64], edge: f64) -> usize {
+    let mut step = 1;
+    let mut lo = 0;
+    while lo + step < xs.len() && xs[lo + step] < edge {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(xs.len());
+    lo + xs[lo..hi].partition_point(|v| *v < edge)
 }
 
 /// Level `k` of `levels` (made when missing) holding `count` blocks: those from `first` on, to fill.
