@@ -353,22 +353,23 @@ impl Prepared {
         columns: usize,
         log: bool,
     ) -> Rc<Pieces> {
+        let (y, blocks) = if smoothed {
+            (&self.smoothed[i], &self.smoothed_blocks[i])
+        } else {
+            (&run.series[i].y, &self.raw_blocks[i])
+        };
         let key = DrawnKey {
             series: i,
             smoothed,
             x0: range.0.to_bits(),
             x1: range.1.to_bits(),
             columns,
-            log,
+            // Every value positive and finite: a log axis keeps the same points as a linear one.
+            log: log && !blocks.usable(y.len(), true),
         };
         if let Some(hit) = self.drawn.borrow().get(&key) {
             return Rc::clone(hit);
         }
-        let (y, blocks) = if smoothed {
-            (&self.smoothed[i], &self.smoothed_blocks[i])
-        } else {
-            (&run.series[i].y, &self.raw_blocks[i])
-        };
         let w = self.window(run, i, range);
         let made = Rc::new(pieces_with(
             &self.x(run, i)[w.clone()],
