@@ -610,16 +610,17 @@ impl Analysis {
             .runs
             .get(index)
             .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
-        let prepared = match &mut self.prepared {
+        let (prepared, points) = match &mut self.prepared {
             Some((i, prepared)) if *i == index => {
                 prepared.update(run, &self.view);
-                prepared
+                (prepared, points)
             }
             _ => {
-                &mut self
-                    .prepared
-                    .insert((index, Prepared::begin(run, &self.view)))
-                    .1
+                // Mapping x and finding its extent went through every point once: part of the share.
+                let begun: usize = run.series.iter().map(|s| s.len()).sum();
+                let prepared = Prepared::begin(run, &self.view);
+                let prepared = &mut self.prepared.insert((index, prepared)).1;
+                (prepared, points.saturating_sub(begun))
             }
         };
         Ok(prepared.step(run, points))

@@ -368,3 +368,40 @@ fn block_decimation_of_a_long_series_equals_a_point_by_point_scan() {
         }
     }
 }
+
+#[test]
+fn series_with_gaps_infinities_or_repeated_x_decimate_as_the_point_scan_does() {
+    let n = 5_000;
+    let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let y: Vec<f64> = (0..n).map(|i| 1.0 + ((i * 31) % 17) as f64).collect();
+    let mut gap = y.clone();
+    gap[2_345] = f64::NAN;
+    let mut huge = y.clone();
+    huge[100] = f64::INFINITY;
+    let mut repeated = x.clone();
+    repeated[3_000] = repeated[2_999];
+    let mut endless = x.clone();
+    endless[n - 1] = f64::INFINITY;
+    for (xs, ys) in [(&x, &gap), (&x, &huge), (&repeated, &y), (&endless, &y)] {
+        let run = plateau::Run {
+            name: "odd".into(),
+            source: "odd.csv".into(),
+            dialect: plateau::ingest::Dialect::Csv,
+            info: Vec::new(),
+            series: vec![plateau::Series::named(
+                "loss",
+                plateau::model::Axis::Step,
+                xs.clone(),
+                ys.clone(),
+            )],
+        };
+        let prepared = plateau::chart::prepare(&run, &plateau::chart::View::default());
+        for columns in [1, 50, 640] {
+            let range = (0.0, 5_000.0);
+            assert_eq!(
+                *prepared.raw_pieces(&run, 0, range, columns, false),
+                pieces(xs, ys, range, columns, finite)
+            );
+        }
+    }
+}

@@ -182,11 +182,15 @@ impl Blocks {
     pub fn extend(&mut self, x: &[f64], y: &[f64]) {
         let n = x.len().min(y.len());
         let from = self.len.min(n);
-        if self.ordered {
+        if self.ordered && from < n {
             let start = from.saturating_sub(1);
             let (xs, ys) = (&x[start..n], &y[start..n]);
-            self.ordered =
-                xs.iter().chain(ys).all(|v| v.is_finite()) && xs.windows(2).all(|w| w[1] > w[0]);
+            // x rising at every step (false at a NaN) from a finite first to a finite last is
+            // finite throughout; `v·0` is 0 for finite y and NaN otherwise, so one sum checks y.
+            let rising = xs.windows(2).all(|w| w[1] > w[0]);
+            let ends = xs[0].is_finite() && xs[xs.len() - 1].is_finite();
+            let finite = ys.iter().fold(0.0, |sum, v| sum + v * 0.0) == 0.0;
+            self.ordered = rising && ends && finite;
         }
         self.len = n;
         // The first block of each level that the new points touch, and how many blocks there are.
