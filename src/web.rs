@@ -552,6 +552,12 @@ pub struct Analysis {
     frame: Option<(usize, Frame)>,
 }
 
+/// What one call of `Analysis::prepare` did: whether it had work to do, and whether some is left.
+struct Progress {
+    worked: bool,
+    left: bool,
+}
+
 /// Points `Analysis::prepare_some` goes through per call.
 const PREPARED_PER_TASK: usize = 2_000_000;
 
@@ -604,7 +610,7 @@ impl Analysis {
     /// Prepares run `index` for the current view, reusing what still fits (see `chart::Prepared`),
     /// going through at most about `points` points (all of them for `usize::MAX`); whether some
     /// work is left.
-    fn prepare(&mut self, index: usize, points: usize) -> Result<bool, JsError> {
+    fn prepare(&mut self, index: usize, points: usize) -> Result<Progress, JsError> {
         let run = self
             .drop
             .runs
@@ -623,7 +629,9 @@ impl Analysis {
                 (prepared, points.saturating_sub(begun))
             }
         };
-        Ok(prepared.step(run, points))
+        let worked = !prepared.ready();
+        let left = prepared.step(run, points);
+        Ok(Progress { worked, left })
     }
 
     fn prepared(&self) -> Result<&Prepared, JsError> {
@@ -748,10 +756,23 @@ impl Analysis {
     }
 
     /// Part of `prepare`: about as much as one task should do (smoothing and summarizing some
-    /// two million points, ~10–20 ms); whether more is left. The page calls it once per task
-    /// until it says no, then draws: a new view of a large log never holds the page for long.
-    pub fn prepare_some(&mut self, index: usize) -> Result<bool, JsError> {
-        self.prepare(index, PREPARED_PER_TASK)
+    /// two million points, ~10–20 ms), and once that is done, in a call of its own, decimating
+    /// the curves for a canvas `columns` backing pixels wide; whether more is left. The page
+    /// calls it once per task until it says no, then draws: a new view of a large log never
+    /// holds the page for long.
+    pub fn prepare_some(&mut self, index: usize, columns: u32) -> Result<bool, JsError> {
+        let Progress { worked, left } = self.prepare(index, PREPARED_PER_TASK)?;
+        if left || worked {
+            return Ok(true);
+        }
+        let (run, report) = self.run(index)?;
+        Ok(chart::warm(
+            run,
+            report,
+            &self.view,
+            self.prepared()?,
+            columns as usize,
+        ))
     }
 
     /// The x-axes run `index` offers: `[{axis, title}]`.

@@ -155,13 +155,13 @@ async function analyzeDrop(source, label, paths = null) {
       next.free();
       return;
     }
-    // Map and smooth the curves a few series per task before the first drawing (large logs). A
-    // run number from the URL that this drop does not have means its first run.
+    // Map, smooth and decimate the curves a few series per task before the first drawing (large
+    // logs). A run number from the URL that this drop does not have means its first run.
     next.set_view({ ...chartView(), zoom: null, hidden: [] });
     const first = firstLoad && view.run < next.run_count() ? view.run : 0;
     let more = true;
     while (more) {
-      more = next.prepare_some(first);
+      more = next.prepare_some(first, chart.backingSize()[0]);
       await nextTask();
       if (drop !== drops) {
         next.free();
@@ -271,9 +271,9 @@ function chartView() {
   return rest;
 }
 
-// Redraws the chart under the current view. What a new view needs over every point (smoothing a
-// large log again) is done a part per task first (see Analysis.prepare_some); a later render, or
-// another analysis, supersedes one still under way.
+// Redraws the chart under the current view. What a new view needs first (smoothing a large log
+// again, decimating its curves for a new x-range) is done a part per task (see
+// Analysis.prepare_some); a later render, or another analysis, supersedes one still under way.
 let renders = 0;
 function render() {
   analysis.set_view(chartView());
@@ -281,7 +281,7 @@ function render() {
   const shown = analysis;
   const next = () => {
     if (mine !== renders || shown !== analysis) return;
-    if (!analysis.comparing() && analysis.prepare_some(view.run)) {
+    if (!analysis.comparing() && analysis.prepare_some(view.run, chart.backingSize()[0])) {
       nextTask().then(() => {
         try {
           next();

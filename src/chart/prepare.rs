@@ -1,7 +1,7 @@
 //! A run made ready to draw under a view: x on the chosen axis, every series smoothed, and the
 //! decimated raw curves remembered, so a slider move re-smooths only and a zoom re-decimates only.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -50,6 +50,8 @@ pub struct Prepared {
     /// The densest measured series' typical x step, once a sparse series needed it.
     dense_step: Option<f64>,
     drawn: RefCell<HashMap<DrawnKey, Rc<Pieces>>>,
+    /// How many decimations were made (not found in `drawn`).
+    decimated: Cell<usize>,
     /// What is left to do before the run can be drawn (see [`Prepared::step`]), last first.
     todo: Vec<Work>,
 }
@@ -128,6 +130,7 @@ impl Prepared {
             carry: Vec::new(),
             dense_step: None,
             drawn: RefCell::new(HashMap::new()),
+            decimated: Cell::new(0),
             todo: (0..n).rev().map(Work::Blocks).collect(),
         };
         prepared.smooth_later();
@@ -317,6 +320,11 @@ impl Prepared {
             })
     }
 
+    /// How many decimations of series were made so far (those found drawn before not counted).
+    pub fn decimated(&self) -> usize {
+        self.decimated.get()
+    }
+
     /// Series `i`'s raw data decimated for `range` on `columns`, from the cache when drawn before.
     pub fn raw_pieces(
         &self,
@@ -379,6 +387,7 @@ impl Prepared {
             |y| keep(y, log),
             blocks.usable(y.len(), log).then_some((blocks, w.start)),
         ));
+        self.decimated.set(self.decimated.get() + 1);
         let mut cache = self.drawn.borrow_mut();
         if cache.len() >= DRAWN_CACHE {
             cache.clear();
