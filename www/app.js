@@ -56,6 +56,9 @@ const chart = new ChartView({
     view.zoom = range;
     changed('view');
   },
+  redraw: () => {
+    if (analysis) render();
+  },
 });
 const runs = startRuns(view, changed);
 
