@@ -147,6 +147,8 @@ impl Prepared {
     /// so that preparing a large log never holds its thread for long.
     pub fn step(&mut self, run: &Run, points: usize) -> bool {
         let mut done = 0;
+        // Worked out once per call: it looks at every series.
+        let mut plan = None;
         while done < points {
             let Some(work) = self.todo.pop() else {
                 break;
@@ -158,8 +160,8 @@ impl Prepared {
                     done += s.len();
                 }
                 Work::Smooth(i) => {
-                    let plan = self.plan(run);
-                    let (smoothed, carry) = self.smooth_series(run, &plan, i);
+                    let plan = plan.get_or_insert_with(|| self.plan(run));
+                    let (smoothed, carry) = self.smooth_series(run, plan, i);
                     self.smoothed_blocks[i] = Blocks::new(self.x(run, i), &smoothed);
                     self.smoothed[i] = smoothed;
                     self.carry[i] = carry;
