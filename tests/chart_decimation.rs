@@ -405,3 +405,28 @@ fn series_with_gaps_infinities_or_repeated_x_decimate_as_the_point_scan_does() {
         }
     }
 }
+
+#[test]
+fn warming_a_wide_run_decimates_once_then_finds_every_curve_ready() {
+    // More series than the cache's spare room: warming must still end.
+    let names: Vec<String> = (0..300).map(|i| format!("m{i}")).collect();
+    let mut text = names.join(",") + "\n";
+    for r in 0..3 {
+        let row: Vec<String> = (0..300)
+            .map(|i| ((i + r) as f64 / 7.0).to_string())
+            .collect();
+        text += &(row.join(",") + "\n");
+    }
+    let input = plateau::Input {
+        name: "wide.csv",
+        bytes: text.as_bytes(),
+    };
+    let (drop, report) = plateau::check(&[input], &plateau::Options::default()).unwrap();
+    let (run, judged) = (&drop.runs[0], &report.runs[0]);
+    let view = plateau::chart::View::default();
+    let prepared = plateau::chart::prepare(run, &view);
+    assert!(plateau::chart::warm(run, judged, &view, &prepared, 1200));
+    assert!(!plateau::chart::warm(run, judged, &view, &prepared, 1200));
+    // Another width is another drawing.
+    assert!(plateau::chart::warm(run, judged, &view, &prepared, 800));
+}

@@ -25,7 +25,8 @@ struct DrawnKey {
     log: bool,
 }
 
-/// Remembered decimations beyond this many are dropped (zooming around creates new ones).
+/// Remembered decimations beyond this many more than two per series are dropped (zooming around
+/// creates new ones).
 const DRAWN_CACHE: usize = 64;
 
 /// What every redraw of one run reuses; built by [`Prepared::new`], kept current by [`Prepared::refresh`].
@@ -391,7 +392,8 @@ impl Prepared {
         ));
         self.decimated.set(self.decimated.get() + 1);
         let mut cache = self.drawn.borrow_mut();
-        if cache.len() >= DRAWN_CACHE {
+        // Room for every curve of one drawing (raw and smoothed per series), and some zooms.
+        if cache.len() >= DRAWN_CACHE + 2 * self.smoothed.len() {
             cache.clear();
         }
         cache.insert(key, Rc::clone(&made));
