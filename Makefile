@@ -70,6 +70,7 @@ bench-web: build
 	cargo build --release
 	node bench/web/run.mjs
 	node bench/web/longtask.mjs
+	node bench/web/controls.mjs
 	node bench/web/links.mjs
 
 # The page's module: raw and gzip size, bytes per crate and the largest functions (twiggy, installed here).

@@ -2,24 +2,13 @@
 // drawing, a smoothing change, a zoom, log-y, a monitor change, a role corrected by hand, and
 // grouping two runs of half the rows. Prints the wasm drawing time (`plateau-draw`) and the
 // longest main-thread task of each; asserts nothing (CI machines are too loaded to time).
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { serve, launch, openPage, ROOT, waitState } from '../../tests/e2e/harness.mjs';
-import { writeLog } from './generate.mjs';
+import { generatedLog } from './generate.mjs';
 
 const SIZES = (process.env.ROWS ?? '100000,1000000').split(',').map(Number);
 
-/** The generated per-step log of `rows` rows under target/e2e-large/ (written once). */
-async function log(rows) {
-  const path = join(ROOT, `target/e2e-large/steps-${rows}.csv`);
-  await mkdir(join(ROOT, 'target/e2e-large'), { recursive: true });
-  try {
-    await stat(path);
-  } catch {
-    await writeLog(path, rows);
-  }
-  return path;
-}
+/** The generated per-step log of `rows` rows. */
+const log = (rows) => generatedLog(ROOT, rows);
 
 /** Records every main-thread task from now on (long tasks over 50 ms, and the last draw). */
 function watch(page) {
