@@ -70,6 +70,7 @@ bench-web: build
 	cargo build --release
 	node bench/web/run.mjs
 	node bench/web/longtask.mjs
+	node bench/web/controls.mjs
 	node bench/web/links.mjs
 	node bench/web/small.mjs
 

@@ -552,6 +552,15 @@ pub struct Analysis {
     frame: Option<(usize, Frame)>,
 }
 
+/// What one call of `Analysis::prepare` did: whether it had work to do, and whether some is left.
+struct Progress {
+    worked: bool,
+    left: bool,
+}
+
+/// Points `Analysis::prepare_some` goes through per call.
+const PREPARED_PER_TASK: usize = 2_000_000;
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -598,18 +607,31 @@ impl Analysis {
             .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))
     }
 
-    /// Prepares run `index` for the current view, reusing what still fits (see `chart::Prepared`).
-    fn prepare(&mut self, index: usize) -> Result<(), JsError> {
+    /// Prepares run `index` for the current view, reusing what still fits (see `chart::Prepared`),
+    /// going through at most about `points` points (all of them for `usize::MAX`); whether some
+    /// work is left.
+    fn prepare(&mut self, index: usize, points: usize) -> Result<Progress, JsError> {
         let run = self
             .drop
             .runs
             .get(index)
             .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
-        match &mut self.prepared {
-            Some((i, prepared)) if *i == index => prepared.refresh(run, &self.view),
-            _ => self.prepared = Some((index, chart::prepare(run, &self.view))),
-        }
-        Ok(())
+        let (prepared, points) = match &mut self.prepared {
+            Some((i, prepared)) if *i == index => {
+                prepared.update(run, &self.view);
+                (prepared, points)
+            }
+            _ => {
+                // Mapping x and finding its extent went through every point once: part of the share.
+                let begun: usize = run.series.iter().map(|s| s.len()).sum();
+                let prepared = Prepared::begin(run, &self.view);
+                let prepared = &mut self.prepared.insert((index, prepared)).1;
+                (prepared, points.saturating_sub(begun))
+            }
+        };
+        let worked = !prepared.ready();
+        let left = prepared.step(run, points);
+        Ok(Progress { worked, left })
     }
 
     fn prepared(&self) -> Result<&Prepared, JsError> {
@@ -730,7 +752,27 @@ impl Analysis {
     /// first drawing is spread over two tasks.
     #[wasm_bindgen(js_name = prepare)]
     pub fn prepare_ahead(&mut self, index: usize) -> Result<(), JsError> {
-        self.prepare(index)
+        self.prepare(index, usize::MAX).map(|_| ())
+    }
+
+    /// Part of `prepare`: about as much as one task should do (smoothing and summarizing some
+    /// two million points, ~10–20 ms), and once that is done, in a call of its own, decimating
+    /// the curves for a canvas `columns` backing pixels wide; whether more is left. The page
+    /// calls it once per task until it says no, then draws: a new view of a large log never
+    /// holds the page for long.
+    pub fn prepare_some(&mut self, index: usize, columns: u32) -> Result<bool, JsError> {
+        let Progress { worked, left } = self.prepare(index, PREPARED_PER_TASK)?;
+        if left || worked {
+            return Ok(true);
+        }
+        let (run, report) = self.run(index)?;
+        Ok(chart::warm(
+            run,
+            report,
+            &self.view,
+            self.prepared()?,
+            columns as usize,
+        ))
     }
 
     /// The x-axes run `index` offers: `[{axis, title}]`.
@@ -776,7 +818,7 @@ impl Analysis {
             self.frame = Some((index, frame));
             return out;
         }
-        self.prepare(index)?;
+        self.prepare(index, usize::MAX)?;
         let (run, report) = self.run(index)?;
         let frame = chart::draw(
             &area,
@@ -797,7 +839,12 @@ impl Analysis {
             return Ok(JsValue::NULL);
         };
         let (run, report) = self.run(*index)?;
-        let readout = chart::hover(frame, run, report, &self.view, self.prepared()?, (px, py));
+        let prepared = self.prepared()?;
+        // A view still being prepared (see `prepare_some`) reads out once it is drawn.
+        if !prepared.ready() {
+            return Ok(JsValue::NULL);
+        }
+        let readout = chart::hover(frame, run, report, &self.view, prepared, (px, py));
         to_js(&readout)
     }
 
@@ -833,7 +880,7 @@ impl Analysis {
 
     /// The drawn series of run `index` as CSV: `series,<x>,raw,smoothed`.
     pub fn csv(&mut self, index: usize) -> Result<String, JsError> {
-        self.prepare(index)?;
+        self.prepare(index, usize::MAX)?;
         let (run, report) = self.run(index)?;
         chart::csv(run, report, &self.view, self.prepared()?).map_err(JsError::from)
     }

@@ -243,8 +243,8 @@ fn a_prepared_run_grown_by_appended_points_draws_as_one_prepared_afresh() {
                         "{smoother:?} series {i} to {last} over {range:?}"
                     );
                     assert_eq!(
-                        prepared.smoothed_pieces(&run, i, range, columns, true),
-                        fresh.smoothed_pieces(&run, i, range, columns, true),
+                        *prepared.smoothed_pieces(&run, i, range, columns, true),
+                        *fresh.smoothed_pieces(&run, i, range, columns, true),
                         "{smoother:?} series {i} to {last} over {range:?}"
                     );
                 }
@@ -289,4 +289,144 @@ fn block_decimation_equals_a_point_by_point_scan() {
             );
         }
     }
+}
+
+#[test]
+fn a_run_prepared_a_part_at_a_time_draws_as_one_prepared_at_once() {
+    let run = followed_run(30_000);
+    let all = 0..run.series.len();
+    let compare = |parts: &plateau::chart::Prepared, whole: &plateau::chart::Prepared| {
+        assert_eq!(parts.smoothed, whole.smoothed);
+        for i in all.clone() {
+            for (range, columns) in [((0.0, 30_000.0), 800), ((1234.5, 1300.0), 97)] {
+                assert_eq!(
+                    *parts.raw_pieces(&run, i, range, columns, false),
+                    *whole.raw_pieces(&run, i, range, columns, false),
+                );
+                assert_eq!(
+                    *parts.smoothed_pieces(&run, i, range, columns, true),
+                    *whole.smoothed_pieces(&run, i, range, columns, true),
+                );
+            }
+        }
+    };
+    let view = plateau::chart::View::default();
+    let mut parts = plateau::chart::Prepared::begin(&run, &view);
+    let mut calls = 1;
+    while parts.step(&run, 10_000) {
+        assert!(!parts.ready());
+        calls += 1;
+    }
+    assert!(parts.ready());
+    assert!(
+        calls >= 4,
+        "one series or so per call, not all at once: {calls} calls"
+    );
+    compare(&parts, &plateau::chart::prepare(&run, &view));
+
+    // A new smoothing is work left to do, and then the same as smoothing afresh.
+    let smoother = plateau::chart::View {
+        smoothing: 0.9,
+        ..view
+    };
+    parts.update(&run, &smoother);
+    assert!(!parts.ready());
+    while parts.step(&run, 10_000) {}
+    compare(&parts, &plateau::chart::prepare(&run, &smoother));
+}
+
+#[test]
+fn block_decimation_of_a_long_series_equals_a_point_by_point_scan() {
+    // Enough points for many levels of blocks, a one-point spike and dip, ranges that start and
+    // end inside blocks, one column over everything.
+    let n = 300_007;
+    let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let mut y: Vec<f64> = (0..n)
+        .map(|i| ((i * 2_654_435_761usize) % 1009) as f64)
+        .collect();
+    y[123_457] = 5_000.0;
+    y[200_001] = -5_000.0;
+    let run = plateau::Run {
+        name: "long".into(),
+        source: "long.csv".into(),
+        dialect: plateau::ingest::Dialect::Csv,
+        info: Vec::new(),
+        series: vec![plateau::Series::named(
+            "loss",
+            plateau::model::Axis::Step,
+            x.clone(),
+            y.clone(),
+        )],
+    };
+    let prepared = plateau::chart::prepare(&run, &plateau::chart::View::default());
+    for range in [(0.0, 300_006.0), (17.0, 299_000.5), (123_000.0, 201_000.0)] {
+        for columns in [1, 3, 640, 1920] {
+            let fast = prepared.raw_pieces(&run, 0, range, columns, false);
+            assert_eq!(*fast, pieces(&x, &y, range, columns, finite), "{range:?}");
+            let drawn: Vec<f64> = fast.iter().flatten().map(|p| p.1).collect();
+            assert!(drawn.contains(&5_000.0) && drawn.contains(&-5_000.0));
+        }
+    }
+}
+
+#[test]
+fn series_with_gaps_infinities_or_repeated_x_decimate_as_the_point_scan_does() {
+    let n = 5_000;
+    let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let y: Vec<f64> = (0..n).map(|i| 1.0 + ((i * 31) % 17) as f64).collect();
+    let mut gap = y.clone();
+    gap[2_345] = f64::NAN;
+    let mut huge = y.clone();
+    huge[100] = f64::INFINITY;
+    let mut repeated = x.clone();
+    repeated[3_000] = repeated[2_999];
+    let mut endless = x.clone();
+    endless[n - 1] = f64::INFINITY;
+    for (xs, ys) in [(&x, &gap), (&x, &huge), (&repeated, &y), (&endless, &y)] {
+        let run = plateau::Run {
+            name: "odd".into(),
+            source: "odd.csv".into(),
+            dialect: plateau::ingest::Dialect::Csv,
+            info: Vec::new(),
+            series: vec![plateau::Series::named(
+                "loss",
+                plateau::model::Axis::Step,
+                xs.clone(),
+                ys.clone(),
+            )],
+        };
+        let prepared = plateau::chart::prepare(&run, &plateau::chart::View::default());
+        for columns in [1, 50, 640] {
+            let range = (0.0, 5_000.0);
+            assert_eq!(
+                *prepared.raw_pieces(&run, 0, range, columns, false),
+                pieces(xs, ys, range, columns, finite)
+            );
+        }
+    }
+}
+
+#[test]
+fn warming_a_wide_run_decimates_once_then_finds_every_curve_ready() {
+    // More series than the cache's spare room: warming must still end.
+    let names: Vec<String> = (0..300).map(|i| format!("m{i}")).collect();
+    let mut text = names.join(",") + "\n";
+    for r in 0..3 {
+        let row: Vec<String> = (0..300)
+            .map(|i| ((i + r) as f64 / 7.0).to_string())
+            .collect();
+        text += &(row.join(",") + "\n");
+    }
+    let input = plateau::Input {
+        name: "wide.csv",
+        bytes: text.as_bytes(),
+    };
+    let (drop, report) = plateau::check(&[input], &plateau::Options::default()).unwrap();
+    let (run, judged) = (&drop.runs[0], &report.runs[0]);
+    let view = plateau::chart::View::default();
+    let prepared = plateau::chart::prepare(run, &view);
+    assert!(plateau::chart::warm(run, judged, &view, &prepared, 1200));
+    assert!(!plateau::chart::warm(run, judged, &view, &prepared, 1200));
+    // Another width is another drawing.
+    assert!(plateau::chart::warm(run, judged, &view, &prepared, 800));
 }

@@ -166,3 +166,36 @@ fn on_wall_time_runs_without_a_clock_are_left_out() {
     );
     assert!(wall.x_max > native.x_max, "seconds, not epochs");
 }
+
+#[test]
+fn overlay_of_long_runs_is_decimated_to_its_columns_and_keeps_a_one_step_spike() {
+    // Two folds of 100,000 steps, fold 0 with one step at 40 among values near 1.
+    let logs: Vec<(String, Vec<u8>)> = (0..2)
+        .map(|k| {
+            let mut text = String::from("step,loss\n");
+            for i in 0..100_000 {
+                let loss = if k == 0 && i == 60_000 {
+                    40.0
+                } else {
+                    1.0 + ((i * 7919 + k) % 1000) as f64 / 1e4
+                };
+                text.push_str(&format!("{i},{loss}\n"));
+            }
+            (format!("long_fold{k}.csv"), text.into_bytes())
+        })
+        .collect();
+    let inputs: Vec<Input> = logs
+        .iter()
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
+    let (drop, report) = check(&inputs, &Options::default()).unwrap();
+    let view = View {
+        ignore_outliers: false,
+        ..compare_view()
+    };
+    let frame = overlay_frame(&drop, &report, &view);
+    assert!(frame.panels[0].y_max >= 40.0, "{:?}", frame.panels[0]);
+    // Drawn point by point, the two runs alone would take megabytes of SVG.
+    let svg = overlay_svg(&drop, &report, &view, 900, OVERLAY_HEIGHT).unwrap();
+    assert!(svg.len() < 400_000, "{} bytes", svg.len());
+}

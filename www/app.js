@@ -57,6 +57,9 @@ const chart = new ChartView({
     view.zoom = range;
     changed('view');
   },
+  redraw: () => {
+    if (analysis) render();
+  },
 });
 const runs = startRuns(view, changed);
 
@@ -156,14 +159,18 @@ async function analyzeDrop(source, label, paths = null) {
       next.free();
       return;
     }
-    // Map and smooth the curves in a task of their own before the first drawing (large logs). A
-    // run number from the URL that this drop does not have means its first run.
+    // Map, smooth and decimate the curves a few series per task before the first drawing (large
+    // logs). A run number from the URL that this drop does not have means its first run.
     next.set_view({ ...chartView(), zoom: null, hidden: [] });
-    next.prepare(firstLoad && view.run < next.run_count() ? view.run : 0);
-    await nextTask();
-    if (drop !== drops) {
-      next.free();
-      return;
+    const first = firstLoad && view.run < next.run_count() ? view.run : 0;
+    let more = true;
+    while (more) {
+      more = next.prepare_some(first, chart.backingSize()[0]);
+      await nextTask();
+      if (drop !== drops) {
+        next.free();
+        return;
+      }
     }
     adopt(next, label, parts === 'unavailable' ? null : parts.held);
   } catch (e) {
@@ -268,8 +275,32 @@ function chartView() {
   return rest;
 }
 
+// Redraws the chart under the current view. What a new view needs first (smoothing a large log
+// again, decimating its curves for a new x-range) is done a part per task (see
+// Analysis.prepare_some); a later render, or another analysis, supersedes one still under way.
+let renders = 0;
 function render() {
   analysis.set_view(chartView());
+  const mine = ++renders;
+  const shown = analysis;
+  const next = () => {
+    if (mine !== renders || shown !== analysis) return;
+    if (!analysis.comparing() && analysis.prepare_some(view.run, chart.backingSize()[0])) {
+      nextTask().then(() => {
+        try {
+          next();
+        } catch (e) {
+          failed(e);
+        }
+      });
+      return;
+    }
+    paint();
+  };
+  next();
+}
+
+function paint() {
   chart.show(analysis, view.run);
   const run = report.runs[view.run];
   canvas.setAttribute('aria-label', `Learning curves of ${run.name}: ${run.verdict}. ${run.advice}`);

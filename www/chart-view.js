@@ -4,15 +4,19 @@
 
 export class ChartView {
   /**
+   * `redraw`, when given, is asked to redraw after a resize, a colour-scheme or pixel-ratio change
+   * (the page prepares a large log's curves for the new size over several tasks); else the view
+   * draws at once.
    * @param {{canvas: HTMLCanvasElement, crosshair: HTMLElement, readout: HTMLElement, zoombox: HTMLElement,
-   *          onZoom: (range: number[] | null) => void}} parts
+   *          onZoom: (range: number[] | null) => void, redraw?: () => void}} parts
    */
-  constructor({ canvas, crosshair, readout, zoombox, onZoom }) {
+  constructor({ canvas, crosshair, readout, zoombox, onZoom, redraw }) {
     this.canvas = canvas;
     this.crosshair = crosshair;
     this.readout = readout;
     this.zoombox = zoombox;
     this.onZoom = onZoom;
+    this.redraw = redraw ?? (() => this.draw());
     this.analysis = null;
     this.run = 0;
     this.frame = null;
@@ -27,9 +31,9 @@ export class ChartView {
     // is still right when a layout change leaves the canvas as big as it was.
     new ResizeObserver(() => {
       const [w, h] = this.backingSize();
-      if (w !== this.canvas.width || h !== this.canvas.height) this.draw();
+      if (w !== this.canvas.width || h !== this.canvas.height) this.redraw();
     }).observe(canvas);
-    this.dark.addEventListener('change', () => this.draw());
+    this.dark.addEventListener('change', () => this.redraw());
     this.watchPixelRatio();
   }
 
@@ -117,7 +121,7 @@ export class ChartView {
     matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener(
       'change',
       () => {
-        this.draw();
+        this.redraw();
         this.watchPixelRatio();
       },
       { once: true },

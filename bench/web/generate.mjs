@@ -1,6 +1,8 @@
 // Writes realistic per-step logs: step, epoch and 6 float series (losses, lr, grad norm, accuracies).
 import { createWriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { once } from 'node:events';
+import { join } from 'node:path';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 function lcg(seed) {
@@ -34,4 +36,16 @@ export async function writeLog(path, rows) {
   out.write(chunk);
   out.end();
   await once(out, 'finish');
+}
+
+/** The generated log of `rows` rows under `root`/target/e2e-large/ (written once), its path. */
+export async function generatedLog(root, rows) {
+  const path = join(root, `target/e2e-large/steps-${rows}.csv`);
+  await mkdir(join(root, 'target/e2e-large'), { recursive: true });
+  try {
+    await stat(path);
+  } catch {
+    await writeLog(path, rows);
+  }
+  return path;
 }

@@ -59,7 +59,7 @@ pub fn pieces_with(
             if let Some(c) = &mut column {
                 // Every point is usable and x only goes up: the rest of the column at once.
                 if let Some((b, at)) = blocks {
-                    let end = i + gallop(&x[i..n], edge);
+                    let end = i + b.below(&x[i..n], at + i, edge);
                     c.add_range(b, x, y, at, i..end);
                     prev = x[end - 1];
                     i = end;
@@ -83,10 +83,11 @@ pub fn pieces_with(
             // Non-negative here, so truncation is floor.
             ((xi - x0) * per_x) as i64
         };
+        // A column never reaches past the range: the points after it are not drawn in it.
         edge = if xi < x0 || xi > x1 {
             f64::NEG_INFINITY
         } else {
-            x0 + (col + 1) as f64 / per_x
+            (x0 + (col + 1) as f64 / per_x).min(x1)
         };
         match &mut column {
             Some(c) if c.col == col => c.add(xi, yi),
@@ -108,35 +109,60 @@ pub fn pieces_with(
     out
 }
 
-/// How many of `xs` (rising) lie below `edge`, searching from the start in growing steps: a
-/// column's points are near, and a binary search over the whole rest would miss the cache.
-fn gallop(xs: &[f64], edge: f64) -> usize {
-    let mut step = 1;
-    let mut lo = 0;
-    while lo + step < xs.len() && xs[lo + step] < edge {
-        lo += step;
-        step *= 2;
-    }
-    let hi = (lo + step).min(xs.len());
-    lo + xs[lo..hi].partition_point(|v| *v < edge)
-}
+/// Points per block of the finest level of [`Blocks`].
+const LEAF: usize = 32;
 
-/// Points per block of [`Blocks`].
-const BLOCK: usize = 64;
-
-/// A series' y summarized a block of [`BLOCK`] points at a time: each block's lowest and highest
-/// value and where each first occurs, kept up to date as points are appended, so that decimating
-/// a long stretch looks at its blocks instead of its points.
+/// A series' y summarized as a pyramid of blocks: level `k` holds, per block of `LEAF·2ᵏ` points,
+/// its lowest and highest value and where each first occurs; and the x where each block of the
+/// finest level starts. Kept up to date as points are appended, so that the points of any index
+/// range are summarized by at most two part-leaves and O(log n) blocks, and a pixel column's end
+/// is found in the starts: decimating a column costs the same whatever the number of points in
+/// it, and touches few places of the series.
 #[derive(Debug, Clone, Default)]
 pub struct Blocks {
-    /// Per block: (lowest, its first index), (highest, its first index).
-    blocks: Vec<((f64, usize), (f64, usize))>,
+    /// Per level, per block: its extremes.
+    levels: Vec<Vec<Extremes>>,
+    /// The x of the first point of each block of the finest level.
+    starts: Vec<f64>,
     /// Points summarized.
     len: usize,
     /// Whether x is finite and rises at every point and every y is finite.
     ordered: bool,
     /// The lowest y.
     lowest: f64,
+}
+
+/// A block's lowest and highest y, and the index where each first occurs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extremes {
+    lo: f64,
+    hi: f64,
+    lo_at: usize,
+    hi_at: usize,
+}
+
+impl Extremes {
+    /// The block of the one point `at`, valued `v`.
+    fn point(v: f64, at: usize) -> Extremes {
+        Extremes {
+            lo: v,
+            hi: v,
+            lo_at: at,
+            hi_at: at,
+        }
+    }
+
+    /// These extremes widened by those of a block after them (first occurrences win ties).
+    fn then(&mut self, next: &Extremes) {
+        if next.lo < self.lo {
+            self.lo = next.lo;
+            self.lo_at = next.lo_at;
+        }
+        if next.hi > self.hi {
+            self.hi = next.hi;
+            self.hi_at = next.hi_at;
+        }
+    }
 }
 
 impl Blocks {
@@ -151,26 +177,56 @@ impl Blocks {
         blocks
     }
 
-    /// Adds the points of `(x, y)` past those summarized (`x` and `y` are the whole series).
+    /// Adds the points of `(x, y)` past those summarized (`x` and `y` are the whole series): the
+    /// blocks they fall in are summarized again, level by level.
     pub fn extend(&mut self, x: &[f64], y: &[f64]) {
         let n = x.len().min(y.len());
         let from = self.len.min(n);
-        self.ordered &= (from.saturating_sub(1)..n)
-            .all(|i| x[i].is_finite() && y[i].is_finite() && (i == 0 || x[i] > x[i - 1]));
-        for (i, &v) in y.iter().enumerate().take(n).skip(from) {
-            self.lowest = self.lowest.min(v);
-            if i % BLOCK == 0 {
-                self.blocks.push(((v, i), (v, i)));
-            } else if let Some((lo, hi)) = self.blocks.last_mut() {
-                if v < lo.0 {
-                    *lo = (v, i);
-                }
-                if v > hi.0 {
-                    *hi = (v, i);
-                }
-            }
+        if self.ordered && from < n {
+            let start = from.saturating_sub(1);
+            let (xs, ys) = (&x[start..n], &y[start..n]);
+            // x rising at every step (false at a NaN) from a finite first to a finite last is
+            // finite throughout; `v·0` is 0 for finite y and NaN otherwise, so one sum checks y.
+            let rising = xs.windows(2).all(|w| w[1] > w[0]);
+            let ends = xs[0].is_finite() && xs[xs.len() - 1].is_finite();
+            let finite = ys.iter().fold(0.0, |sum, v| sum + v * 0.0) == 0.0;
+            self.ordered = rising && ends && finite;
         }
         self.len = n;
+        // The first block of each level that the new points touch, and how many blocks there are.
+        let mut first = from / LEAF;
+        let mut count = n.div_ceil(LEAF);
+        self.starts.truncate(first);
+        self.starts.extend(x[first * LEAF..n].iter().step_by(LEAF));
+        let leaves = level(&mut self.levels, 0, first, count);
+        for (b, chunk) in y[first * LEAF..n].chunks(LEAF).enumerate() {
+            let at = (first + b) * LEAF;
+            let mut e = Extremes::point(chunk[0], at);
+            for (k, &v) in chunk.iter().enumerate().skip(1) {
+                e.then(&Extremes::point(v, at + k));
+            }
+            leaves[b] = e;
+        }
+        let lowest = leaves
+            .iter()
+            .fold(self.lowest, |a, e| if e.lo < a { e.lo } else { a });
+        self.lowest = lowest;
+        let mut k = 1;
+        while count > 1 {
+            first /= 2;
+            count = count.div_ceil(2);
+            level(&mut self.levels, k, first, count);
+            let (below, this) = self.levels.split_at_mut(k);
+            let children = &below[k - 1];
+            for (b, slot) in this[0][first..].iter_mut().enumerate() {
+                let c = 2 * (first + b);
+                *slot = children[c];
+                if let Some(right) = children.get(c + 1) {
+                    slot.then(right);
+                }
+            }
+            k += 1;
+        }
     }
 
     /// Whether the blocks may stand in for the points of `(x, y)`: x rises throughout, every y
@@ -178,6 +234,62 @@ impl Blocks {
     pub fn usable(&self, len: usize, log: bool) -> bool {
         self.ordered && self.len == len && (!log || self.lowest > 0.0)
     }
+
+    /// The extremes of the points `start..end` (not empty); `y` holds the series from point `at`
+    /// on. Whole blocks stand in for their points, the largest that fit.
+    fn extremes(&self, y: &[f64], at: usize, start: usize, end: usize) -> Extremes {
+        let mut e = Extremes::point(y[start - at], start);
+        let mut i = start + 1;
+        while i < end {
+            if i % LEAF != 0 || i + LEAF > end {
+                e.then(&Extremes::point(y[i - at], i));
+                i += 1;
+                continue;
+            }
+            let mut k = 0;
+            while k + 1 < self.levels.len()
+                && i % (LEAF << (k + 1)) == 0
+                && i + (LEAF << (k + 1)) <= end
+            {
+                k += 1;
+            }
+            e.then(&self.levels[k][i / (LEAF << k)]);
+            i += LEAF << k;
+        }
+        e
+    }
+
+    /// How many of `xs`, the series' x from point `from` on, lie below `edge`: the block starts
+    /// say in which block the answer lies, the points of that block where.
+    fn below(&self, xs: &[f64], from: usize, edge: f64) -> usize {
+        let next = from / LEAF + 1;
+        let leaf = next + self.starts.get(next..).map_or(0, |s| gallop(s, edge));
+        let hi = (leaf * LEAF - from).min(xs.len());
+        let lo = ((leaf - 1) * LEAF).saturating_sub(from).min(hi);
+        lo + xs[lo..hi].partition_point(|v| *v < edge)
+    }
+}
+
+/// How many of `xs` (rising) lie below `edge`, searching from the start in growing steps: a
+/// column ends near where it starts, and a binary search over the whole rest would miss the cache.
+fn gallop(xs: &[f64], edge: f64) -> usize {
+    let mut step = 1;
+    let mut lo = 0;
+    while lo + step < xs.len() && xs[lo + step] < edge {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(xs.len());
+    lo + xs[lo..hi].partition_point(|v| *v < edge)
+}
+
+/// Level `k` of `levels` (made when missing) holding `count` blocks: those from `first` on, to fill.
+fn level(levels: &mut Vec<Vec<Extremes>>, k: usize, first: usize, count: usize) -> &mut [Extremes] {
+    if levels.len() <= k {
+        levels.push(Vec::new());
+    }
+    levels[k].resize(count, Extremes::default());
+    &mut levels[k][first..]
 }
 
 /// The lowest and highest point seen in one pixel column, and which came first.
@@ -220,32 +332,10 @@ impl Column {
         at: usize,
         range: std::ops::Range<usize>,
     ) {
-        let mut lo = (f64::INFINITY, usize::MAX);
-        let mut hi = (f64::NEG_INFINITY, usize::MAX);
-        let mut take = |v: f64, i: usize| {
-            if v < lo.0 {
-                lo = (v, i);
-            }
-            if v > hi.0 {
-                hi = (v, i);
-            }
-        };
-        let (start, end) = (range.start + at, range.end + at);
-        let mut i = start;
-        while i < end {
-            if i % BLOCK == 0 && i + BLOCK <= end {
-                let (l, h) = blocks.blocks[i / BLOCK];
-                take(l.0, l.1);
-                take(h.0, h.1);
-                i += BLOCK;
-            } else {
-                take(y[i - at], i);
-                i += 1;
-            }
-        }
+        let e = blocks.extremes(y, at, range.start + at, range.end + at);
         let point = |i: usize| (x[i - at], y[i - at]);
-        let new_lo = (lo.0 < self.lo.1).then_some(lo.1);
-        let new_hi = (hi.0 > self.hi.1).then_some(hi.1);
+        let new_lo = (e.lo < self.lo.1).then_some(e.lo_at);
+        let new_hi = (e.hi > self.hi.1).then_some(e.hi_at);
         if let Some(i) = new_lo {
             self.lo = point(i);
         }

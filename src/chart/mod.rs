@@ -212,6 +212,25 @@ pub fn preferred_height(run: &Run, report: &RunReport) -> u32 {
 /// Height of the verdict banner in CSS pixels.
 const BANNER: u32 = 62;
 
+/// Decimates what [`draw`] on a backend `columns` pixels wide would draw of `run` under `view`,
+/// so that drawing then finds every curve ready (see [`Prepared::raw_pieces`]); whether any curve
+/// was not ready. A page calls it in a task of its own before drawing a large log.
+pub fn warm(
+    run: &Run,
+    report: &RunReport,
+    view: &View,
+    prepared: &Prepared,
+    columns: usize,
+) -> bool {
+    let layout = panels(run, report);
+    let x = x_extent(prepared, &layout, view);
+    let before = prepared.decimated();
+    for p in &layout {
+        panel::curves(run, view, prepared, x, p, columns, panel::log_axis(view, p));
+    }
+    prepared.decimated() > before
+}
+
 /// Draws the verdict banner and the panels of one run.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -10,6 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::decimate::pieces;
 use super::panel::tick;
 use super::theme::{Theme, PALETTE};
 use super::{
@@ -40,9 +41,10 @@ pub fn run_color(i: usize) -> RGBColor {
 /// CSS pixels the overlay wants: the banner and one tall panel.
 pub const HEIGHT: u32 = BANNER + 380;
 
-/// One drawn line: the (x, y) pieces between gaps, its colour, width and legend name.
+/// One line: its points on the chosen x-axis (smoothed), its colour, width and legend name.
 struct Line {
-    pieces: Vec<Vec<(f64, f64)>>,
+    x: Vec<f64>,
+    y: Vec<f64>,
     color: RGBColor,
     width: f64,
     name: Option<String>,
@@ -51,9 +53,23 @@ struct Line {
 /// Points of a line or an outline, on the chosen x-axis.
 type Points = Vec<(f64, f64)>;
 
-/// One group's band polygon and the colour it is shaded in.
+/// A line as drawn: decimated to the plot's pixel columns, in pieces between gaps.
+struct Drawn<'a> {
+    line: &'a Line,
+    pieces: Vec<Points>,
+}
+
+/// One group's band: its lower and upper edge on the chosen x-axis and the colour it is shaded in.
+struct Band {
+    x: Vec<f64>,
+    low: Vec<f64>,
+    high: Vec<f64>,
+    color: RGBColor,
+}
+
+/// One group's band polygon as drawn (upper edge forward, lower edge back) and its colour.
 struct Shade {
-    outline: Vec<(f64, f64)>,
+    outline: Points,
     color: RGBColor,
 }
 
@@ -79,7 +95,7 @@ pub fn overlay<DB: DrawingBackend>(
         legend,
         x_title,
     } = run_lines(drop, report, view, &theme, &visible);
-    let mut shades = Vec::new();
+    let mut bands = Vec::new();
     for group in &report.groups {
         let Some(&first) = group.members.iter().find(|&&m| visible(m)) else {
             continue;
@@ -89,16 +105,38 @@ pub fn overlay<DB: DrawingBackend>(
         }
         let map = XMap::new(&drop.runs[first], view.x_axis);
         let color = run_color(first);
-        let (outline, mean) = band_shape(group, &map, view);
-        shades.push(Shade { outline, color });
+        let (band, mean) = band_shape(group, &map, view, color);
+        bands.push(band);
         lines.push(Line {
-            pieces: vec![mean],
-            color,
             width: 3.2,
             name: Some(format!("{} (mean)", group.name)),
+            ..mean
         });
     }
-    let ((x0, x1), (y0, y1)) = extent(&lines, &shades, view);
+    let (x0, x1) = x_extent(&lines, view);
+    // Every line and band edge at most two points per pixel column (see `decimate`): what is
+    // drawn stays as many points as the canvas is wide, however long the runs.
+    let columns = plot_area.dim_in_pixel().0 as usize;
+    let cut = |x: &[f64], y: &[f64]| pieces(x, y, (x0, x1), columns, f64::is_finite);
+    let drawn: Vec<Drawn> = lines
+        .iter()
+        .map(|line| Drawn {
+            line,
+            pieces: cut(&line.x, &line.y),
+        })
+        .collect();
+    let shades: Vec<Shade> = bands
+        .iter()
+        .map(|b| {
+            let upper = cut(&b.x, &b.high).into_iter().flatten();
+            let lower: Points = cut(&b.x, &b.low).into_iter().flatten().collect();
+            Shade {
+                outline: upper.chain(lower.into_iter().rev()).collect(),
+                color: b.color,
+            }
+        })
+        .collect();
+    let (y0, y1) = y_extent(&drawn, &shades, (x0, x1), view);
     let log = view.log_y;
     let ctx = Plot {
         theme: &theme,
@@ -106,7 +144,7 @@ pub fn overlay<DB: DrawingBackend>(
         x: (x0, x1),
         x_title: &x_title,
         monitor: monitor_title(report),
-        lines: &lines,
+        lines: &drawn,
         shades: &shades,
     };
     let (panel, (left, right)) = if log {
@@ -190,7 +228,8 @@ fn run_lines(
         let y = smooth::smooth(view.smoother, view.smoothing, &x, &series.y);
         let member = members.contains(&i);
         out.lines.push(Line {
-            pieces: pieces(&x, &y),
+            x: x.into_owned(),
+            y,
             color: if member {
                 theme.tint(color, 0.35)
             } else {
@@ -203,18 +242,22 @@ fn run_lines(
     out
 }
 
-/// The x-range (the zoom when set, else every line) and the y-range of what lies inside it.
-fn extent(lines: &[Line], shades: &[Shade], view: &View) -> ((f64, f64), (f64, f64)) {
+/// The x-range: the zoom when set, else every line's finite x.
+fn x_extent(lines: &[Line], view: &View) -> (f64, f64) {
     let xs = lines
         .iter()
-        .flat_map(|l| l.pieces.iter().flatten().map(|p| p.0));
-    let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        .flat_map(|l| l.x.iter().filter(|x| x.is_finite()));
+    let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
         (a.min(x), b.max(x))
     });
-    let (x0, x1) = match view.zoom {
+    match view.zoom {
         Some((a, b)) if a.is_finite() && b.is_finite() && b > a => (a, b),
         _ => scale::x_range(lo, hi),
-    };
+    }
+}
+
+/// The y-range of what is drawn inside `(x0, x1)`.
+fn y_extent(lines: &[Drawn], shades: &[Shade], (x0, x1): (f64, f64), view: &View) -> (f64, f64) {
     let values: Vec<f64> = lines
         .iter()
         .flat_map(|l| l.pieces.iter().flatten())
@@ -222,14 +265,12 @@ fn extent(lines: &[Line], shades: &[Shade], view: &View) -> ((f64, f64), (f64, f
         .filter(|(x, _)| *x >= x0 && *x <= x1)
         .map(|p| p.1)
         .collect();
-    (
-        (x0, x1),
-        scale::y_range(&values, view.ignore_outliers, view.log_y),
-    )
+    scale::y_range(&values, view.ignore_outliers, view.log_y)
 }
 
-/// The band outline (upper edge forward, lower edge back) and the mean line, on the chosen x-axis.
-fn band_shape(group: &GroupReport, map: &XMap<'_>, view: &View) -> (Points, Points) {
+/// A group's band (min–max or ±1 SD, as the view asks) and its mean line, on the chosen x-axis,
+/// in `color`.
+fn band_shape(group: &GroupReport, map: &XMap<'_>, view: &View, color: RGBColor) -> (Band, Line) {
     let b = &group.band;
     let x: Vec<f64> = b.x.iter().map(|&x| map.at(x)).collect();
     let (low, high): (Vec<f64>, Vec<f64>) = match view.band {
@@ -241,37 +282,20 @@ fn band_shape(group: &GroupReport, map: &XMap<'_>, view: &View) -> (Points, Poin
             .map(|(m, sd)| (m - sd, m + sd))
             .unzip(),
     };
-    let finite = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
-    let upper = x.iter().copied().zip(high).filter(finite);
-    let lower: Vec<(f64, f64)> = x.iter().copied().zip(low).filter(finite).collect();
-    let outline = upper.chain(lower.into_iter().rev()).collect();
-    let mean = x
-        .into_iter()
-        .zip(b.mean.iter().copied())
-        .filter(finite)
-        .collect();
-    (outline, mean)
-}
-
-/// Stretches of finite points where x goes forward.
-fn pieces(x: &[f64], y: &[f64]) -> Vec<Vec<(f64, f64)>> {
-    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-    for (&x, &y) in x.iter().zip(y) {
-        let back = out
-            .last()
-            .and_then(|p| p.last())
-            .is_some_and(|&(last, _)| x < last);
-        if !(x.is_finite() && y.is_finite()) || back {
-            out.push(Vec::new());
-        }
-        if x.is_finite() && y.is_finite() {
-            if let Some(p) = out.last_mut() {
-                p.push((x, y));
-            }
-        }
-    }
-    out.retain(|p| !p.is_empty());
-    out
+    let mean = Line {
+        x: x.clone(),
+        y: b.mean.clone(),
+        color,
+        width: 0.0,
+        name: None,
+    };
+    let band = Band {
+        x,
+        low,
+        high,
+        color,
+    };
+    (band, mean)
 }
 
 /// The monitored series' name when every run watches the same one.
@@ -322,7 +346,7 @@ struct Plot<'a> {
     x: (f64, f64),
     x_title: &'a str,
     monitor: String,
-    lines: &'a [Line],
+    lines: &'a [Drawn<'a>],
     shades: &'a [Shade],
 }
 
@@ -410,10 +434,11 @@ impl Plot<'_> {
             )))?;
         }
         let width = |w: f64| ((w * self.scale).round() as u32).max(1);
-        for line in self.lines {
+        for drawn in self.lines {
+            let line = drawn.line;
             let stroke = line.color.stroke_width(width(line.width));
             let mut named = line.name.clone();
-            for piece in &line.pieces {
+            for piece in &drawn.pieces {
                 let points: Vec<(f64, f64)> = piece.iter().copied().filter(in_range).collect();
                 let drawn = chart.draw_series(LineSeries::new(points, stroke))?;
                 if let Some(name) = named.take() {

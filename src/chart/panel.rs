@@ -101,8 +101,9 @@ pub fn draw<DB: DrawingBackend>(
     ctx: &Ctx<'_>,
     panel: &Panel,
 ) -> DrawResult<(PanelFrame, (i32, i32)), DB> {
-    let log = ctx.view.log_y || panel.kind == PanelKind::GradNorm;
-    let curves = curves(ctx, panel, area.dim_in_pixel().0 as usize, log);
+    let log = log_axis(ctx.view, panel);
+    let columns = area.dim_in_pixel().0 as usize;
+    let curves = curves(ctx.run, ctx.view, ctx.prepared, ctx.x, panel, columns, log);
     let (y0, y1) = y_range(ctx, panel, &curves, log);
     if log {
         plot(
@@ -121,22 +122,33 @@ pub fn draw<DB: DrawingBackend>(
     }
 }
 
-/// The visible series of `panel`, decimated to `columns` pixel columns (and smoothed, but for
-/// learning rates, when smoothing is on).
-fn curves(ctx: &Ctx<'_>, panel: &Panel, columns: usize, log: bool) -> Vec<Curve> {
+/// Whether `panel` has a log y-axis under `view` (gradient norms always do).
+pub fn log_axis(view: &View, panel: &Panel) -> bool {
+    view.log_y || panel.kind == PanelKind::GradNorm
+}
+
+/// The visible series of `panel`, decimated for the x-range `x` on `columns` pixel columns (and
+/// smoothed, but for learning rates, when smoothing is on).
+pub fn curves(
+    run: &Run,
+    view: &View,
+    prepared: &Prepared,
+    x: (f64, f64),
+    panel: &Panel,
+    columns: usize,
+    log: bool,
+) -> Vec<Curve> {
     panel
         .series
         .iter()
-        .filter(|&&i| !ctx.view.hidden.contains(&ctx.run.series[i].name))
+        .filter(|&&i| !view.hidden.contains(&run.series[i].name))
         .map(|&i| {
-            let raw = ctx.prepared.raw_pieces(ctx.run, i, ctx.x, columns, log);
-            let smoothed =
-                if ctx.view.smoothing > 0.0 && ctx.run.series[i].kind != Kind::LearningRate {
-                    ctx.prepared
-                        .smoothed_pieces(ctx.run, i, ctx.x, columns, log)
-                } else {
-                    Vec::new()
-                };
+            let raw = prepared.raw_pieces(run, i, x, columns, log);
+            let smoothed = if view.smoothing > 0.0 && run.series[i].kind != Kind::LearningRate {
+                prepared.smoothed_pieces(run, i, x, columns, log)
+            } else {
+                Rc::default()
+            };
             Curve {
                 index: i,
                 raw,
@@ -164,7 +176,7 @@ fn y_range(ctx: &Ctx<'_>, panel: &Panel, curves: &[Curve], log: bool) -> (f64, f
         curves
             .iter()
             .filter(|c| kept(c) == whole)
-            .flat_map(|c| c.raw.iter().chain(&c.smoothed))
+            .flat_map(|c| c.raw.iter().chain(c.smoothed.iter()))
             .flatten()
             .filter(|(x, _)| *x >= ctx.x.0 && *x <= ctx.x.1)
             .map(|p| p.1)
@@ -182,10 +194,10 @@ fn y_range(ctx: &Ctx<'_>, panel: &Panel, curves: &[Curve], log: bool) -> (f64, f
 }
 
 /// One series' decimated line pieces.
-struct Curve {
+pub struct Curve {
     index: usize,
     raw: Rc<Pieces>,
-    smoothed: Pieces,
+    smoothed: Rc<Pieces>,
 }
 
 fn plot<DB: DrawingBackend, Y>(
@@ -322,7 +334,7 @@ fn draw_curve<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         }
     }
     let mut labelled = true;
-    for piece in &c.smoothed {
+    for piece in c.smoothed.iter() {
         let drawn = chart.draw_series(LineSeries::new(
             piece.iter().copied(),
             color.stroke_width(width(bold)),

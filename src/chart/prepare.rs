@@ -1,7 +1,7 @@
 //! A run made ready to draw under a view: x on the chosen axis, every series smoothed, and the
 //! decimated raw curves remembered, so a slider move re-smooths only and a zoom re-decimates only.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -14,18 +14,20 @@ use crate::model::{Kind, Run};
 /// Line pieces of one series, decimated for one x-range and width.
 pub type Pieces = Vec<Vec<(f64, f64)>>;
 
-/// Which decimation of the raw data a cache entry holds.
+/// Which decimation a cache entry holds: of the raw or of the smoothed data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct RawKey {
+struct DrawnKey {
     series: usize,
+    smoothed: bool,
     x0: u64,
     x1: u64,
     columns: usize,
     log: bool,
 }
 
-/// Remembered decimations beyond this many are dropped (zooming around creates new ones).
-const RAW_CACHE: usize = 64;
+/// Remembered decimations beyond this many more than two per series are dropped (zooming around
+/// creates new ones).
+const DRAWN_CACHE: usize = 64;
 
 /// What every redraw of one run reuses; built by [`Prepared::new`], kept current by [`Prepared::refresh`].
 #[derive(Debug, Clone)]
@@ -48,7 +50,18 @@ pub struct Prepared {
     carry: Vec<Carry>,
     /// The densest measured series' typical x step, once a sparse series needed it.
     dense_step: Option<f64>,
-    raw: RefCell<HashMap<RawKey, Rc<Pieces>>>,
+    drawn: RefCell<HashMap<DrawnKey, Rc<Pieces>>>,
+    /// How many decimations were made (not found in `drawn`).
+    decimated: Cell<usize>,
+    /// What is left to do before the run can be drawn (see [`Prepared::step`]), last first.
+    todo: Vec<Work>,
+}
+
+/// One piece of [`Prepared`]'s work: one series' raw blocks, or its smoothing and their blocks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Work {
+    Blocks(usize),
+    Smooth(usize),
 }
 
 /// How a smoothed series goes on when points are appended to it (see [`Prepared::grow`]).
@@ -72,6 +85,14 @@ struct Plan {
 impl Prepared {
     /// Maps x and smooths every series of `run` for `view`.
     pub fn new(run: &Run, view: &View) -> Prepared {
+        let mut prepared = Prepared::begin(run, view);
+        prepared.finish(run);
+        prepared
+    }
+
+    /// [`Prepared::new`] with the work over every point (the blocks, the smoothing) left for
+    /// [`Prepared::step`] or [`Prepared::finish`]: x is mapped and its extent known.
+    pub fn begin(run: &Run, view: &View) -> Prepared {
         let map = XMap::new(run, view.x_axis);
         let x: Vec<Option<Vec<f64>>> = run
             .series
@@ -85,15 +106,7 @@ impl Prepared {
             .series
             .iter()
             .zip(&x)
-            .map(|(s, mx)| {
-                mx.as_deref()
-                    .unwrap_or(&s.x)
-                    .iter()
-                    .filter(|v| v.is_finite())
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                        (a.min(*v), b.max(*v))
-                    })
-            })
+            .map(|(s, mx)| finite_extent(mx.as_deref().unwrap_or(&s.x)))
             .collect();
         let sorted = run
             .series
@@ -104,52 +117,93 @@ impl Prepared {
                 xs.windows(2).all(|w| w[0] <= w[1])
             })
             .collect();
-        let raw_blocks = run
-            .series
-            .iter()
-            .zip(&x)
-            .map(|(s, mx)| Blocks::new(mx.as_deref().unwrap_or(&s.x), &s.y))
-            .collect();
+        let n = run.series.len();
         let mut prepared = Prepared {
             sorted,
             x,
-            smoothed: Vec::new(),
-            raw_blocks,
-            smoothed_blocks: Vec::new(),
+            smoothed: vec![Vec::new(); n],
+            raw_blocks: vec![Blocks::default(); n],
+            smoothed_blocks: vec![Blocks::default(); n],
             x_title: map.title,
             extent,
             x_axis: view.x_axis,
             smoothing: (view.smoother, view.smoothing),
             carry: Vec::new(),
             dense_step: None,
-            raw: RefCell::new(HashMap::new()),
+            drawn: RefCell::new(HashMap::new()),
+            decimated: Cell::new(0),
+            todo: (0..n).rev().map(Work::Blocks).collect(),
         };
-        prepared.smooth(run);
+        prepared.smooth_later();
         prepared
+    }
+
+    /// Whether every series is ready to draw.
+    pub fn ready(&self) -> bool {
+        self.todo.is_empty()
+    }
+
+    /// Does what is left (see [`Prepared::begin`]) until about `points` points were gone
+    /// through, one series at a time; whether some is still left. A page calls it once per task
+    /// so that preparing a large log never holds its thread for long.
+    pub fn step(&mut self, run: &Run, points: usize) -> bool {
+        let mut done = 0;
+        // Worked out once per call: it looks at every series.
+        let mut plan = None;
+        while done < points {
+            let Some(work) = self.todo.pop() else {
+                break;
+            };
+            match work {
+                Work::Blocks(i) => {
+                    let s = &run.series[i];
+                    self.raw_blocks[i] = Blocks::new(self.x(run, i), &s.y);
+                    done += s.len();
+                }
+                Work::Smooth(i) => {
+                    let plan = plan.get_or_insert_with(|| self.plan(run));
+                    let (smoothed, carry) = self.smooth_series(run, plan, i);
+                    self.smoothed_blocks[i] = Blocks::new(self.x(run, i), &smoothed);
+                    self.smoothed[i] = smoothed;
+                    self.carry[i] = carry;
+                    // Smoothing goes through the points about twice (the smoother, the blocks).
+                    done += 2 * run.series[i].len();
+                }
+            }
+        }
+        !self.todo.is_empty()
+    }
+
+    /// Does everything [`Prepared::step`] would still do.
+    pub fn finish(&mut self, run: &Run) {
+        self.step(run, usize::MAX);
     }
 
     /// Brings a preparation of the same run up to `view`: redone when the x-axis changed,
     /// re-smoothed when the smoothing changed, kept otherwise.
     pub fn refresh(&mut self, run: &Run, view: &View) {
+        self.update(run, view);
+        self.finish(run);
+    }
+
+    /// [`Prepared::refresh`] with the work over every point left for [`Prepared::step`].
+    pub fn update(&mut self, run: &Run, view: &View) {
         if view.x_axis != self.x_axis {
-            *self = Prepared::new(run, view);
+            *self = Prepared::begin(run, view);
         } else if (view.smoother, view.smoothing) != self.smoothing {
             self.smoothing = (view.smoother, view.smoothing);
-            self.smooth(run);
+            self.smooth_later();
         }
     }
 
-    fn smooth(&mut self, run: &Run) {
-        let plan = self.plan(run);
+    /// Every series to be smoothed again (after the blocks of its raw data, when still to do).
+    fn smooth_later(&mut self) {
         self.dense_step = None;
-        let (smoothed, carry) = (0..run.series.len())
-            .map(|i| self.smooth_series(run, &plan, i))
-            .unzip();
-        self.smoothed = smoothed;
-        self.carry = carry;
-        self.smoothed_blocks = (0..run.series.len())
-            .map(|i| Blocks::new(self.x(run, i), &self.smoothed[i]))
-            .collect();
+        self.drawn.borrow_mut().retain(|k, _| !k.smoothed);
+        self.todo.retain(|w| matches!(w, Work::Blocks(_)));
+        let n = self.smoothed.len();
+        self.carry = vec![Carry::Again; n];
+        self.todo.splice(0..0, (0..n).rev().map(Work::Smooth));
     }
 
     fn plan(&self, run: &Run) -> Plan {
@@ -209,19 +263,21 @@ impl Prepared {
     pub fn grow(&mut self, run: &Run, view: &View, old: &[usize]) {
         let same_view =
             view.x_axis == self.x_axis && (view.smoother, view.smoothing) == self.smoothing;
-        if !same_view || old.len() != run.series.len() || self.x.iter().any(Option::is_some) {
+        if !same_view
+            || !self.ready()
+            || old.len() != run.series.len()
+            || self.x.iter().any(Option::is_some)
+        {
             *self = Prepared::new(run, view);
             return;
         }
-        self.raw.borrow_mut().clear();
+        self.drawn.borrow_mut().clear();
         let plan = self.plan(run);
         for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
             let added = &s.x[from..];
             let (lo, hi) = self.extent[i];
-            self.extent[i] = added
-                .iter()
-                .filter(|v| v.is_finite())
-                .fold((lo, hi), |(a, b), v| (a.min(*v), b.max(*v)));
+            let (a, b) = finite_extent(added);
+            self.extent[i] = (lo.min(a), hi.max(b));
             self.sorted[i] &= s.x[from.saturating_sub(1)..]
                 .windows(2)
                 .all(|w| w[0] <= w[1]);
@@ -267,6 +323,11 @@ impl Prepared {
             })
     }
 
+    /// How many decimations of series were made so far (those found drawn before not counted).
+    pub fn decimated(&self) -> usize {
+        self.decimated.get()
+    }
+
     /// Series `i`'s raw data decimated for `range` on `columns`, from the cache when drawn before.
     pub fn raw_pieces(
         &self,
@@ -276,35 +337,11 @@ impl Prepared {
         columns: usize,
         log: bool,
     ) -> Rc<Pieces> {
-        let key = RawKey {
-            series: i,
-            x0: range.0.to_bits(),
-            x1: range.1.to_bits(),
-            columns,
-            log,
-        };
-        if let Some(hit) = self.raw.borrow().get(&key) {
-            return Rc::clone(hit);
-        }
-        let y = &run.series[i].y;
-        let blocks = &self.raw_blocks[i];
-        let made = Rc::new(pieces_with(
-            self.x(run, i),
-            y,
-            range,
-            columns,
-            |y| keep(y, log),
-            blocks.usable(y.len(), log).then_some((blocks, 0)),
-        ));
-        let mut cache = self.raw.borrow_mut();
-        if cache.len() >= RAW_CACHE {
-            cache.clear();
-        }
-        cache.insert(key, Rc::clone(&made));
-        made
+        self.pieces(run, i, false, range, columns, log)
     }
 
-    /// Series `i`'s smoothed data decimated for `range` on `columns`.
+    /// Series `i`'s smoothed data decimated for `range` on `columns`, from the cache when drawn
+    /// before with this smoothing.
     pub fn smoothed_pieces(
         &self,
         run: &Run,
@@ -312,18 +349,55 @@ impl Prepared {
         range: (f64, f64),
         columns: usize,
         log: bool,
-    ) -> Pieces {
+    ) -> Rc<Pieces> {
+        self.pieces(run, i, true, range, columns, log)
+    }
+
+    /// Series `i`'s raw or smoothed data decimated: the points shown and one either side, each
+    /// pixel column summarized by its blocks where they may stand in for the points.
+    fn pieces(
+        &self,
+        run: &Run,
+        i: usize,
+        smoothed: bool,
+        range: (f64, f64),
+        columns: usize,
+        log: bool,
+    ) -> Rc<Pieces> {
+        let (y, blocks) = if smoothed {
+            (&self.smoothed[i], &self.smoothed_blocks[i])
+        } else {
+            (&run.series[i].y, &self.raw_blocks[i])
+        };
+        let key = DrawnKey {
+            series: i,
+            smoothed,
+            x0: range.0.to_bits(),
+            x1: range.1.to_bits(),
+            columns,
+            // Every value positive and finite: a log axis keeps the same points as a linear one.
+            log: log && !blocks.usable(y.len(), true),
+        };
+        if let Some(hit) = self.drawn.borrow().get(&key) {
+            return Rc::clone(hit);
+        }
         let w = self.window(run, i, range);
-        let blocks = &self.smoothed_blocks[i];
-        let usable = blocks.usable(self.smoothed[i].len(), log);
-        pieces_with(
+        let made = Rc::new(pieces_with(
             &self.x(run, i)[w.clone()],
-            &self.smoothed[i][w.clone()],
+            &y[w.clone()],
             range,
             columns,
             |y| keep(y, log),
-            usable.then_some((blocks, w.start)),
-        )
+            blocks.usable(y.len(), log).then_some((blocks, w.start)),
+        ));
+        self.decimated.set(self.decimated.get() + 1);
+        let mut cache = self.drawn.borrow_mut();
+        // Room for every curve of one drawing (raw and smoothed per series), and some zooms.
+        if cache.len() >= DRAWN_CACHE + 2 * self.smoothed.len() {
+            cache.clear();
+        }
+        cache.insert(key, Rc::clone(&made));
+        made
     }
 
     /// The index of series `i`'s point nearest `target` in x (binary search when x is sorted).
@@ -355,6 +429,21 @@ impl Prepared {
         let b = (xs[..n].partition_point(|v| *v <= x1) + 1).min(n);
         a..b.max(a)
     }
+}
+
+/// The lowest and highest finite value of `xs` (infinities when there is none), without a call
+/// per value (on wasm `f64::min` is one).
+fn finite_extent(xs: &[f64]) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in xs.iter().filter(|v| v.is_finite()) {
+        if v < lo {
+            lo = v;
+        }
+        if v > hi {
+            hi = v;
+        }
+    }
+    (lo, hi)
 }
 
 /// Whether a y value can be drawn: finite, and positive on a log axis.

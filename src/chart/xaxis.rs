@@ -39,18 +39,21 @@ pub fn choices(run: &Run) -> Vec<(XAxis, String)> {
 
 /// The run's epoch column (kept as a series of kind `other` against steps), when it has two points.
 fn epochs(run: &Run) -> Option<&Series> {
-    run.series.iter().find(|s| {
-        s.kind == Kind::Other
-            && s.name.eq_ignore_ascii_case("epoch")
-            && s.y.iter().filter(|e| e.is_finite()).count() >= 2
-    })
+    run.series
+        .iter()
+        .find(|s| s.kind == Kind::Other && s.name.eq_ignore_ascii_case("epoch") && two_finite(&s.y))
 }
 
 /// The run's time column, when it has one with at least two finite points.
 fn clock(run: &Run) -> Option<&Series> {
     run.series
         .iter()
-        .find(|s| s.kind == Kind::Time && s.y.iter().filter(|t| t.is_finite()).count() >= 2)
+        .find(|s| s.kind == Kind::Time && two_finite(&s.y))
+}
+
+/// Whether `values` holds at least two finite values (looking no further than the second).
+fn two_finite(values: &[f64]) -> bool {
+    values.iter().filter(|v| v.is_finite()).nth(1).is_some()
 }
 
 /// (step, epoch) rows → where each epoch starts, plus the end of the last one, so that steps

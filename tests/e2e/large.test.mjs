@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, openPage, paintedPixels, ROOT, waitState } from './harness.mjs';
+import { serve, launch, openPage, paintedPixels, ROOT, screenshot, waitState } from './harness.mjs';
 import { writeLog } from '../../bench/web/generate.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
@@ -129,6 +129,81 @@ test('the worker gives the same report and chart data as the main thread for rea
     assert.equal(there.csv, here.csv, `${path}: chart data`);
     assert.equal(there.link, here.link, `${path}: the runs, bit for bit`);
   }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** A million-step `step,loss` log: a flat noisy loss with one point at 50 (step `SPIKE`). */
+const MILLION = 1_000_000;
+const SPIKE = 654_321;
+const lossAt = (i) => (i === SPIKE ? '50' : (1 + ((i * 7919) % 1000) / 1e5).toFixed(5));
+function millionLog() {
+  const lines = ['step,loss'];
+  for (let i = 0; i < MILLION; i += 1) lines.push(`${i},${lossAt(i)}`);
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+/** Rows in which backing column `px` of the chart differs from column `ref`. */
+function rowsDiffering(page, px, ref) {
+  return page.$eval('canvas#chart', (c, [x, r]) => {
+    const ctx = c.getContext('2d');
+    const one = ctx.getImageData(x, 0, 1, c.height).data;
+    const other = ctx.getImageData(r, 0, 1, c.height).data;
+    let n = 0;
+    for (let i = 0; i < one.length; i += 4) {
+      if (one[i] !== other[i] || one[i + 1] !== other[i + 1] || one[i + 2] !== other[i + 2]) n += 1;
+    }
+    return n;
+  }, [px, ref]);
+}
+
+/** Rows in which column `px` differs from both columns 17 pixels either side (lines crossing it). */
+async function standsOut(page, px) {
+  return Math.min(await rowsDiffering(page, px, px - 17), await rowsDiffering(page, px, px + 17));
+}
+
+/** Hovers CSS x `cx` of the canvas: the read-out's step, its raw loss and the crosshair's CSS x. */
+async function hoverAt(page, cx) {
+  const box = await page.$eval('canvas#chart', (c) => {
+    const r = c.getBoundingClientRect();
+    return { x: r.left, y: r.top, h: r.height };
+  });
+  await page.mouse.move(box.x + cx, box.y + box.h * 0.6);
+  await page.waitForSelector('#readout:not([hidden])');
+  return page.evaluate(() => ({
+    step: Number(document.querySelector('#readout .rx').textContent.replace(/^\D+/, '').replace(/,/g, '')),
+    raw: Number(document.querySelector('#readout .row[data-series="loss"] .raw').dataset.value),
+    left: parseFloat(document.getElementById('crosshair').style.left),
+  }));
+}
+
+test('a one-step spike among a million points is drawn, and the read-out gives the raw value there', async () => {
+  // Outliers not trimmed: the spike sets the y-range, so its column is painted top to bottom.
+  const { page, errors, context } = await openPage(browser, `${server.origin}/#outliers=0`, { viewport: { width: 1280, height: 900 } });
+  await page.setInputFiles('input#file', { name: 'million.csv', mimeType: 'text/csv', buffer: millionLog() });
+  await waitState(page, 'ready', 120000);
+  // Two hovers give the map from steps to CSS pixels (the crosshair sits on the snapped point).
+  const a = await hoverAt(page, 300);
+  const b = await hoverAt(page, 900);
+  for (const h of [a, b]) assert.equal(h.raw, Number(lossAt(h.step)), `raw loss at step ${h.step}`);
+  const perStep = (b.left - a.left) / (b.step - a.step);
+  const spikeAt = a.left + (SPIKE - a.step) * perStep;
+  const columns = [-1, 0, 1].map((d) => Math.round(spikeAt) + d);
+  const spike = Math.max(...await Promise.all(columns.map((px) => standsOut(page, px))));
+  const flat = await standsOut(page, Math.round(a.left + (200_000 - a.step) * perStep));
+  await screenshot(page, 'chart-million-spike');
+  // From the flat curve at 1 up to 50: most of the plot's height (about 190 pixels here).
+  assert.ok(spike > 100 && spike > 3 * flat, `the spike's column stands out over ${spike} rows, a flat one over ${flat}`);
+  const there = await hoverAt(page, spikeAt);
+  assert.ok(Math.abs(there.step - SPIKE) < 2 / perStep, `the read-out is near the spike: step ${there.step}`);
+  assert.equal(there.raw, Number(lossAt(there.step)), 'the read-out gives the raw value of its step');
+  // A new smoothing of a million points is prepared over several tasks, then drawn.
+  const drawn = await page.$eval('canvas#chart', (c) => c.toDataURL());
+  await page.$eval('#smooth', (el) => {
+    el.value = '0.95';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction((before) => document.getElementById('chart').toDataURL() !== before, drawn, { timeout: 60000 });
   assert.deepEqual(errors, []);
   await context.close();
 });
