@@ -16,7 +16,8 @@ const kb = (n) => `${Math.floor(n / 1024)} KB`;
 const gzip = execFileSync('gzip', ['-9', '-c'], { input: shipped, maxBuffer: 1 << 28 }).length;
 console.log(`www/pkg/plateau_bg.wasm: ${kb(shipped.length)} raw, ${kb(gzip)} gzip`);
 
-// The same module with its name section kept: wasm-bindgen and wasm-opt -Oz as in build-web.sh, plus -g.
+// The same module with its name section kept: wasm-bindgen and wasm-opt -Oz as in build-web.sh, plus -g
+// and without `--converge` (a few KB smaller, but the functions it merges lose their names).
 const dir = join(ROOT, 'target/size');
 mkdirSync(dir, { recursive: true });
 run('.tools/bin/wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', dir,

@@ -14,7 +14,7 @@ cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-fe
 raw=target/wasm32-unknown-unknown/wasm/plateau.wasm
 mkdir -p "$out"
 .tools/bin/wasm-bindgen --target web --remove-name-section --out-dir "$out" "$raw"
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/plateau_bg.wasm" -o "$out/plateau_bg.wasm"
 size=$(stat -c %s "$out/plateau_bg.wasm")

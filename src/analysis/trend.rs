@@ -139,7 +139,7 @@ pub fn trailing_medians(y: &[f64], window: usize) -> Vec<Option<f64>> {
 /// t equal values. O(n log n).
 pub fn ties_variance(y: &[f64]) -> f64 {
     let mut sorted = y.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    sorted.sort_unstable_by(f64::total_cmp);
     let term = |t: f64| t * (t - 1.0) * (2.0 * t + 5.0);
     let ties: f64 = sorted
         .chunk_by(|a, b| a == b)
