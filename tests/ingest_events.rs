@@ -193,6 +193,42 @@ fn hugging_face_runs_folder_judges_like_trainer_state() {
     );
 }
 
+/// Only hyper-parameters that an event file in a sub-folder holds (`add_hparams`) go to the parent
+/// run: a sub-folder's `hparams.yaml` is another run's, and so is anything beside a skipped file.
+#[test]
+fn side_folder_details_go_to_the_parent_only_from_event_files() {
+    let (_, events) = event_file("tb_logs/exp2");
+    let (hf_name, hf_bytes) = files_of(&logs().join("hf_runs"))
+        .into_iter()
+        .find(|(n, _)| n.contains("tfevents") && n.matches('/').count() == 4)
+        .expect("the add_hparams event file");
+    let hparams = hf_name.rsplit('/').next().unwrap().to_string();
+    let files = vec![
+        ("logdir/events.out.tfevents.1".to_string(), events.clone()),
+        (
+            "logdir/run2/hparams.yaml".to_string(),
+            b"lr: 0.9\n".to_vec(),
+        ),
+        ("logdir/run3/model.bin".to_string(), vec![0u8, 1, 2, 3, 255]),
+        (format!("logdir/run3/{hparams}"), hf_bytes.clone()),
+    ];
+    let drop = read_folder(&inputs(&files)).unwrap();
+    let run = only(&drop);
+    assert!(run.info.iter().all(|(k, _)| k != "lr"), "{:?}", run.info);
+    assert!(
+        run.info.iter().all(|(k, _)| k != "learning_rate"),
+        "{:?}",
+        run.info
+    );
+    // Alone beside the run, the add_hparams file's values are the run's.
+    let files = vec![
+        ("logdir/events.out.tfevents.1".to_string(), events),
+        (format!("logdir/run3/{hparams}"), hf_bytes),
+    ];
+    let drop = read_folder(&inputs(&files)).unwrap();
+    assert!(only(&drop).info.iter().any(|(k, _)| k == "learning_rate"));
+}
+
 #[test]
 fn mlflow_store_runs_are_named_by_run_name_with_params() {
     let drop = folder("mlruns");
@@ -613,6 +649,9 @@ fn damaged_event_file_is_not_read_past_its_damaged_record() {
         pushed += piece.len();
     }
     assert!(pushed < bytes.len(), "read all {pushed} bytes");
+    // A followed file says so at every look, not only at its end.
+    let look = stream.snapshot().unwrap();
+    assert_eq!(look.warnings, whole.warnings);
     stream.end().unwrap();
     assert_eq!(stream.finish().unwrap(), whole);
 }

@@ -213,6 +213,18 @@ impl Decoder {
         self.damage.is_some()
     }
 
+    /// The warning naming the damaged record that stopped the reading, if one did.
+    pub fn damage_warning(&self) -> Option<String> {
+        let sentence = self.damage.as_ref()?.to_string();
+        let points = self.points();
+        Some(format!(
+            "{}; the {points} point{} before it {} shown.",
+            sentence.trim_end_matches('.'),
+            if points == 1 { "" } else { "s" },
+            if points == 1 { "is" } else { "are" },
+        ))
+    }
+
     /// Points read so far (for progress).
     /// The scalars of the complete records read so far.
     pub fn scalars(&self) -> &Scalars {
@@ -226,16 +238,7 @@ impl Decoder {
     /// The file's scalars; an unfinished last record (a run still writing), or a damaged record
     /// that stopped the reading, is a warning.
     pub fn finish(self, warnings: &mut Vec<String>) -> Scalars {
-        if let Some(e) = &self.damage {
-            let sentence = e.to_string();
-            let points = self.points();
-            warnings.push(format!(
-                "{}; the {points} point{} before it {} shown.",
-                sentence.trim_end_matches('.'),
-                if points == 1 { "" } else { "s" },
-                if points == 1 { "is" } else { "are" },
-            ));
-        }
+        warnings.extend(self.damage_warning());
         if !self.pending.is_empty() {
             let wanted = self.pending.get(..8).map(|b| {
                 u64::from_le_bytes(b.try_into().unwrap_or_default())

@@ -70,6 +70,8 @@ struct Group {
     deleted: bool,
     /// Series from a text log (Lightning `metrics.csv`): their names win over event tags.
     csv: Vec<Series>,
+    /// Details came from a side file (`hparams.yaml`, MLflow `params/`), not an event file.
+    side_file: bool,
 }
 
 impl Gather {
@@ -148,6 +150,7 @@ impl Gather {
                     if name.rsplit('/').next() == Some("hparams.yaml") {
                         g.dialect.get_or_insert(Dialect::Lightning);
                     }
+                    g.side_file = true;
                     g.details.extend(pairs);
                 }
                 Piece::Name(run_name) => {
@@ -161,7 +164,8 @@ impl Gather {
                 Piece::Nothing => {}
             }
         }
-        groups.lift_side_details();
+        let skipped_in: HashSet<&str> = self.skipped.iter().map(|(n, _)| folder_of(n)).collect();
+        groups.lift_side_details(&skipped_in);
         let mut deleted = Vec::new();
         for g in groups.list {
             // A deleted experiment's runs are moved under `mlruns/.trash/`.
@@ -287,14 +291,21 @@ impl Groups {
     }
 
     /// `SummaryWriter.add_hparams` (which Hugging Face's `TensorBoardCallback` calls) writes the
-    /// hyper-parameters into a sub-folder of the run, with no curve: a sub-folder holding only
-    /// details gives them to the run of its parent folder (and no warning of its own).
-    fn lift_side_details(&mut self) {
+    /// hyper-parameters into an event file in a sub-folder of the run, with no curve: a sub-folder
+    /// whose event files hold only hyper-parameters gives them to the run of its parent folder (and
+    /// no warning of its own). Not when a side file (`hparams.yaml`, MLflow `params/`) gave them,
+    /// nor when a file in that folder was skipped: that may have been another run's log.
+    fn lift_side_details(&mut self, skipped_in: &HashSet<&str>) {
         let curves = |g: &Group| !g.series.is_empty() || !g.csv.is_empty();
         let lifts: Vec<(usize, usize)> = (0..self.list.len())
             .filter_map(|i| {
                 let g = &self.list[i];
-                if curves(g) || g.details.is_empty() || g.dir.is_empty() {
+                if curves(g)
+                    || g.details.is_empty()
+                    || g.dir.is_empty()
+                    || g.side_file
+                    || skipped_in.contains(g.dir.as_str())
+                {
                     return None;
                 }
                 let parent = *self.by_dir.get(folder_of(&g.dir))?;

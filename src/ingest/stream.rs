@@ -355,7 +355,11 @@ impl File {
         let lines = match &self.phase {
             Phase::Lines(lines) => lines,
             Phase::Events(_, Some(e)) => return Err(e.clone()),
-            Phase::Events(decoder, None) => return Ok(Piece::Events(decoder.scalars().clone())),
+            Phase::Events(decoder, None) => {
+                // A damaged record stops a followed event file too: said at every look.
+                warnings.extend(decoder.damage_warning());
+                return Ok(Piece::Events(decoder.scalars().clone()));
+            }
             Phase::Head | Phase::Whole => {
                 let whole = matches!(self.phase, Phase::Whole)
                     || !dialect_of(&self.name, &self.pending)?.is_table();
