@@ -234,6 +234,30 @@ fn old_mac_line_ends_and_semicolons_with_decimal_commas_stream_alike() {
 }
 
 #[test]
+fn old_mac_line_ends_with_one_late_lf_count_lines_alike() {
+    // Found by `make fuzz` (ingest): in a CR-only log, one LF past the first chunks made the whole
+    // file count lines by LF (every error said "line 1") while the stream, deciding from its head,
+    // counted them by CR; after a quote left open the two even parsed different rows.
+    let cr_but_row_900 = |bad: usize| {
+        log(1000, |i| match i {
+            900 => plain(i),
+            _ if i == bad => format!("{i},6,oops,1\r"),
+            _ => plain(i).replace('\n', "\r"),
+        })
+        .replacen('\n', "\r", 1)
+    };
+    let good = cr_but_row_900(usize::MAX);
+    assert!(good.find('\n').is_some_and(|at| at > 4 * 4096));
+    let drop = whole("m.csv", good.as_bytes()).expect("reads");
+    assert_eq!(drop.runs[0].series[0].len(), 1000);
+    assert_same("m.csv", good.as_bytes());
+    let bad = cr_but_row_900(300);
+    let err = whole("m.csv", bad.as_bytes()).expect_err("bad cell");
+    assert!(err.contains("line 302"), "{err}");
+    assert_same("m.csv", bad.as_bytes());
+}
+
+#[test]
 fn several_files_join_the_same_way_when_streamed() {
     let tag = |t: &str| {
         let mut text = String::from("Wall time,Step,Value\n");

@@ -234,14 +234,6 @@ fn enough_lines(complete: &[u8]) -> bool {
         .is_some()
 }
 
-fn line_end(text: &[u8]) -> u8 {
-    if memchr::memchr(b'\n', text).is_some() {
-        b'\n'
-    } else {
-        b'\r'
-    }
-}
-
 impl File {
     /// What the whole file gives, once its last chunk is in.
     fn read(self, warnings: &mut Vec<String>) -> Result<Piece, Error> {
@@ -307,7 +299,7 @@ impl File {
             0
         };
         let text = &self.pending[skip..];
-        let cut = table::complete(text, line_end(text));
+        let cut = table::complete(text, table::line_end(text));
         if !enough_lines(&text[..cut]) {
             self.tried = self.pending.len();
             if self.pending.len() > STUCK {
@@ -366,7 +358,7 @@ impl File {
                 let cut = if whole {
                     self.pending.len()
                 } else {
-                    table::complete(&self.pending, line_end(&self.pending))
+                    table::complete(&self.pending, table::line_end(&self.pending))
                 };
                 return read_file(
                     &Input {

@@ -158,7 +158,7 @@ pub struct Builder {
     file: String,
     delimiter: u8,
     decimal_comma: bool,
-    /// The byte lines end with for counting them: `\n`, or `\r` when the head has no `\n`.
+    /// The byte lines end with for counting them (see [`line_end`]).
     end: u8,
     /// Expected rows (the size over the head's mean line length), for the first allocation.
     capacity: usize,
@@ -389,13 +389,17 @@ impl Builder {
     }
 }
 
-/// The byte that ends lines in a text starting with `head`: `\n`, or `\r` (old Mac) when the
-/// head has none.
-fn line_end(head: &[u8]) -> u8 {
-    if memchr::memchr(b'\n', head).is_some() {
-        b'\n'
-    } else {
-        b'\r'
+/// The byte that ends lines in a text starting with `head`, from its first line end: `\r` (old
+/// Mac) when that is a run of `\r` with no `\n` after it, else `\n` (LF, CRLF and the `\r\r\n` of
+/// Windows text-mode writes). Only the first line end counts, not a `\n` anywhere further on: the
+/// head a file's reading starts from and the whole text then agree, however the file arrives.
+pub fn line_end(head: &[u8]) -> u8 {
+    let Some(first) = memchr::memchr2(b'\r', b'\n', head) else {
+        return b'\n';
+    };
+    match head[first..].iter().find(|&&b| b != b'\r') {
+        Some(b'\n') => b'\n',
+        _ => b'\r',
     }
 }
 
