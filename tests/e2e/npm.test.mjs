@@ -36,7 +36,7 @@ after(async () => {
 test('npm pack ships the element, the API, the wasm, the types and the README, and nothing else', () => {
   const files = tarball.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'README.md', 'fetch.js', 'learning-curve.d.ts', 'learning-curve.js', 'package.json', 'pkg/plateau.d.ts', 'pkg/plateau.js',
+    'README.md', 'count.js', 'fetch.js', 'learning-curve.d.ts', 'learning-curve.js', 'package.json', 'pkg/plateau.d.ts', 'pkg/plateau.js',
     'pkg/plateau_bg.wasm', 'plateau.d.ts', 'plateau.js', 'wasm.js',
   ]);
 });
