@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, fmt_v, Options, Point, RunReport, Verdict};
-use crate::model::{Axis, Direction, Dropped, Run, Series};
+use crate::model::{restarts, Axis, Direction, Dropped, Run, Series};
 use crate::stats::{median, MAD_TO_SD};
 
 /// What the runs of one drop say together.
@@ -259,10 +259,18 @@ fn mean_run(name: &str, runs: &[&Run], monitor: &str) -> (Run, Option<Band>) {
             } else {
                 (band.x, band.mean)
             };
+            // Restarts where the mean's own x go back, as for any series: the first member's
+            // restarts index its own points, not the mean's.
             Some(Series {
+                name: first.name.clone(),
+                axis: first.axis,
+                role: first.role,
+                kind: first.kind,
+                direction: first.direction,
+                restarts: restarts(&x),
                 x,
                 y,
-                ..first.clone()
+                partner: first.partner.clone(),
             })
         })
         .collect();
