@@ -344,10 +344,10 @@ pub fn band(members: &[&Series]) -> Option<Band> {
     let mut min: Vec<f64> = sum.iter().map(|&y| f64::INFINITY.min(y)).collect();
     let mut max: Vec<f64> = sum.iter().map(|&y| f64::NEG_INFINITY.max(y)).collect();
     for member in rest {
-        let found = shared_values(&first.x, &at, member);
-        if found.is_empty() {
-            return None;
+        if at.is_empty() {
+            break;
         }
+        let found = shared_values(&first.x, &at, member);
         for (kept, &(p, y)) in found.iter().enumerate() {
             at[kept] = at[p];
             sum[kept] = sum[p] + y;
@@ -358,6 +358,9 @@ pub fn band(members: &[&Series]) -> Option<Band> {
             column.truncate(found.len());
         }
         at.truncate(found.len());
+    }
+    if at.is_empty() {
+        return None;
     }
     let n = members.len() as f64;
     let mut mean = sum;

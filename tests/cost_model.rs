@@ -106,6 +106,15 @@ fn band_of_folds_repeating_one_x_counts_each_folds_latest_value_once() {
 }
 
 #[test]
+fn band_without_a_shared_x_is_none() {
+    let a = series("loss", vec![f64::NAN, f64::NAN], vec![1.0, 2.0]);
+    assert!(band(&[&a]).is_none(), "a lone member logged no x");
+    let b = series("loss", vec![0.0, 1.0], vec![1.0, 2.0]);
+    let c = series("loss", vec![2.0], vec![1.0]);
+    assert!(band(&[&b, &c, &b]).is_none(), "no x in all three");
+}
+
+#[test]
 fn pairing_a_hundred_thousand_series_is_linear() {
     let n = 50_000;
     let mut list = Vec::new();
