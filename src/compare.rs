@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, fmt_v, Options, Point, RunReport, Verdict};
-use crate::model::{Axis, Direction, Dropped, Run, Series};
+use crate::model::{restarts, Axis, Direction, Dropped, Run, Series};
 use crate::stats::{median, MAD_TO_SD};
 
 /// What the runs of one drop say together.
@@ -259,10 +259,18 @@ fn mean_run(name: &str, runs: &[&Run], monitor: &str) -> (Run, Option<Band>) {
             } else {
                 (band.x, band.mean)
             };
+            // Restarts where the mean's own x go back, as for any series: the first member's
+            // restarts index its own points, not the mean's.
             Some(Series {
+                name: first.name.clone(),
+                axis: first.axis,
+                role: first.role,
+                kind: first.kind,
+                direction: first.direction,
+                restarts: restarts(&x),
                 x,
                 y,
-                ..first.clone()
+                partner: first.partner.clone(),
             })
         })
         .collect();
@@ -320,53 +328,109 @@ fn group_evidence(
     evidence
 }
 
-/// Statistics across members on the x values all of them logged. Each member's points are put in
-/// x order once (a stable sort, linear on the ascending x of a log) and walked beside the first
-/// member's, so a band costs O(points log points) at worst, with no table to probe per point.
+/// Statistics across members on the x values all of them logged, each member's value at an x being
+/// the last it logged there (the latest wins after a restart), in the order the first member logged
+/// them. The shared x are narrowed member by member: each member is put in x order once (a stable
+/// sort, linear on the ascending x of a log) and walked beside the points still shared, which carry
+/// running sums, minima and maxima; a second walk adds the squared deviations from the mean. So a
+/// band keeps O(first member) values plus one member's order at a time, and costs
+/// O(points log points) however many members there are and however few points each has.
 pub fn band(members: &[&Series]) -> Option<Band> {
-    let first = members.first()?;
-    let first_order = x_order(first);
-    let others: Vec<Vec<Option<f64>>> = members[1..]
-        .iter()
-        .map(|m| values_at(first, &first_order, m))
-        .collect();
-    let mut out = Band {
-        x: Vec::new(),
-        mean: Vec::new(),
-        std: Vec::new(),
-        min: Vec::new(),
-        max: Vec::new(),
-    };
-    let mut values = Vec::with_capacity(members.len());
-    for (i, &x) in first.x.iter().enumerate() {
-        values.clear();
-        values.push(first.y[i]);
-        values.extend(others.iter().map_while(|m| m[i]));
-        if values.len() < members.len() {
-            continue;
+    let (first, rest) = members.split_first()?;
+    // The first member's points still shared, in x order, each with the running statistics of
+    // the members walked so far (a sum adds left to right, as `Iterator::sum` does).
+    let mut at = latest_in_x_order(first);
+    let mut sum: Vec<f64> = at.iter().map(|&i| first.y[i]).collect();
+    let mut min: Vec<f64> = sum.iter().map(|&y| f64::INFINITY.min(y)).collect();
+    let mut max: Vec<f64> = sum.iter().map(|&y| f64::NEG_INFINITY.max(y)).collect();
+    for member in rest {
+        if at.is_empty() {
+            break;
         }
-        let n = values.len() as f64;
-        let mean = values.iter().sum::<f64>() / n;
-        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-        out.x.push(x);
-        out.mean.push(mean);
-        out.std.push(var.sqrt());
-        out.min
-            .push(values.iter().copied().fold(f64::INFINITY, f64::min));
-        out.max
-            .push(values.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+        let found = shared_values(&first.x, &at, member);
+        for (kept, &(p, y)) in found.iter().enumerate() {
+            at[kept] = at[p];
+            sum[kept] = sum[p] + y;
+            min[kept] = min[p].min(y);
+            max[kept] = max[p].max(y);
+        }
+        for column in [&mut sum, &mut min, &mut max] {
+            column.truncate(found.len());
+        }
+        at.truncate(found.len());
     }
-    (!out.x.is_empty()).then_some(out)
+    if at.is_empty() {
+        return None;
+    }
+    let n = members.len() as f64;
+    let mut mean = sum;
+    for m in &mut mean {
+        *m /= n;
+    }
+    let mut squares: Vec<f64> = at
+        .iter()
+        .zip(&mean)
+        .map(|(&i, m)| (first.y[i] - m).powi(2))
+        .collect();
+    for member in rest {
+        for (p, y) in shared_values(&first.x, &at, member) {
+            squares[p] += (y - mean[p]).powi(2);
+        }
+    }
+    // Back to the order the first member logged its points (already so when its x ascend).
+    let mut logged: Vec<usize> = (0..at.len()).collect();
+    if at.windows(2).any(|w| w[0] > w[1]) {
+        logged.sort_unstable_by_key(|&p| at[p]);
+    }
+    let pick = |column: &[f64]| logged.iter().map(|&p| column[p]).collect();
+    Some(Band {
+        x: logged.iter().map(|&p| first.x[at[p]]).collect(),
+        mean: pick(&mean),
+        std: logged
+            .iter()
+            .map(|&p| (squares[p] / (n - 1.0).max(1.0)).sqrt())
+            .collect(),
+        min: pick(&min),
+        max: pick(&max),
+    })
 }
 
-/// The indices of `s`'s points with an x, in x order (0 and -0 equal; equal x in the order logged).
-/// The x of a log mostly ascend already: then nothing is sorted.
-fn x_order(s: &Series) -> Vec<usize> {
-    if s.x.windows(2).all(|w| w[0] <= w[1]) && s.x.iter().all(|x| !x.is_nan()) {
-        return (0..s.x.len()).collect();
+/// Walks `member` in x order beside the shared points (`at`: indices into `xs`, ascending x):
+/// (position in `at`, the member's value) for each shared x the member logged, in x order.
+fn shared_values(xs: &[f64], at: &[usize], member: &Series) -> Vec<(usize, f64)> {
+    let order = latest_in_x_order(member);
+    let mut found = Vec::with_capacity(at.len().min(order.len()));
+    let mut j = 0;
+    for (p, &i) in at.iter().enumerate() {
+        let x = xs[i];
+        while j < order.len() && member.x[order[j]] < x {
+            j += 1;
+        }
+        if let Some(&k) = order.get(j).filter(|&&k| member.x[k] == x) {
+            found.push((p, member.y[k]));
+        }
     }
-    let mut order: Vec<usize> = (0..s.x.len()).filter(|&i| !s.x[i].is_nan()).collect();
-    order.sort_by(|&a, &b| zeroed(s.x[a]).total_cmp(&zeroed(s.x[b])));
+    found
+}
+
+/// The indices of `s`'s points with an x, in x order, one per x: the last logged there (0 and -0
+/// are one x). The x of a log mostly ascend already: then nothing is sorted.
+fn latest_in_x_order(s: &Series) -> Vec<usize> {
+    let mut order = if s.x.windows(2).all(|w| w[0] <= w[1]) && s.x.iter().all(|x| !x.is_nan()) {
+        (0..s.x.len()).collect()
+    } else {
+        let mut order: Vec<usize> = (0..s.x.len()).filter(|&i| !s.x[i].is_nan()).collect();
+        order.sort_by(|&a, &b| zeroed(s.x[a]).total_cmp(&zeroed(s.x[b])));
+        order
+    };
+    // Of equal x, only the last logged is kept (`dedup_by` keeps the earlier slot: move it there).
+    order.dedup_by(|later, kept| {
+        let equal = s.x[*later] == s.x[*kept];
+        if equal {
+            *kept = *later;
+        }
+        equal
+    });
     order
 }
 
@@ -377,32 +441,6 @@ fn zeroed(x: f64) -> f64 {
     } else {
         x
     }
-}
-
-/// `other`'s value at each of `first`'s points (`first_order`: see [`x_order`]): the last one
-/// logged at that x (the latest wins after a restart), `None` where it logged no such x.
-fn values_at(first: &Series, first_order: &[usize], other: &Series) -> Vec<Option<f64>> {
-    let mut order = x_order(other);
-    // Of equal x, only the last logged is kept (`dedup_by` keeps the earlier slot: move it there).
-    order.dedup_by(|later, kept| {
-        let equal = other.x[*later] == other.x[*kept];
-        if equal {
-            *kept = *later;
-        }
-        equal
-    });
-    let mut out = vec![None; first.x.len()];
-    let mut j = 0;
-    for &i in first_order {
-        let x = first.x[i];
-        while j < order.len() && other.x[order[j]] < x {
-            j += 1;
-        }
-        if let Some(&k) = order.get(j).filter(|&&k| other.x[k] == x) {
-            out[i] = Some(other.y[k]);
-        }
-    }
-    out
 }
 
 /// The runs ranked by their best point, with a sentence naming the one to keep (or saying the best

@@ -319,6 +319,42 @@ fn keras_file_with_three_appended_runs_is_ranked_as_three_runs() {
     );
 }
 
+/// The first fold was resumed at epoch 30, past the last epoch the other fold logged: the mean
+/// curve (epochs 0–19) is judged on its own points, not at the first fold's restart index 30.
+#[test]
+fn resumed_first_fold_longer_than_the_others_pools_without_its_restart() {
+    let mut first = String::from("epoch,loss,val_loss\n");
+    for epoch in (0..40).chain(30..80) {
+        let v = 1.0 / (1.0 + f64::from(epoch));
+        first += &format!("{epoch},{v},{}\n", 1.2 * v);
+    }
+    let mut second = String::from("epoch,loss,val_loss\n");
+    for epoch in 0..20 {
+        let v = 1.0 / (1.0 + f64::from(epoch));
+        second += &format!("{epoch},{v},{}\n", 1.3 * v);
+    }
+    let drop = drop_of(&[
+        ("m_fold0.csv", first.as_bytes()),
+        ("m_fold1.csv", second.as_bytes()),
+    ]);
+    let report = analyze(&drop, &Options::default());
+    assert!(
+        report.runs[0]
+            .evidence
+            .iter()
+            .any(|e| e.contains("resumed 1 time")),
+        "{:?}",
+        report.runs[0].evidence
+    );
+    let group = &report.groups[0];
+    assert_eq!(group.band.x, (0..20).map(f64::from).collect::<Vec<_>>());
+    assert!(
+        !group.evidence.iter().any(|e| e.contains("resumed")),
+        "{:?}",
+        group.evidence
+    );
+}
+
 #[test]
 fn hand_group_of_runs_monitoring_different_series_says_why_it_is_not_judged() {
     let a = labelled("d002");

@@ -51,10 +51,67 @@ fn band_matches_x_in_any_order_repeated_or_missing() {
     let band = band(&[&a, &b]).unwrap();
     assert_eq!(
         band.x,
-        vec![2.0, 1.0, 1.0, 3.0],
-        "in the first member's order, x 4 not shared"
+        vec![2.0, 1.0, 3.0],
+        "in the first member's order, its repeated x once, x 4 not shared"
     );
-    assert_eq!(band.mean, vec![110.0, 55.5, 56.0, 165.0]);
+    assert_eq!(
+        band.mean,
+        vec![110.0, 56.0, 165.0],
+        "at x 1 each member's last value (11 and 101)"
+    );
+}
+
+/// A long fold beside thousands of folds that logged one point: the shared x are narrowed member
+/// by member. A band that kept a first-member-length column per member needed 16 MB per one-point
+/// fold here, 80 GB in all.
+#[test]
+fn band_of_a_million_point_fold_and_five_thousand_one_point_folds_is_their_one_shared_x() {
+    let n = 1_000_000;
+    let x: Vec<f64> = (0..n).map(f64::from).collect();
+    let long = series("loss", x.clone(), x);
+    let k = 5000;
+    let short: Vec<Series> = (0..k)
+        .map(|i| series("loss", vec![123_456.0], vec![f64::from(i)]))
+        .collect();
+    let members: Vec<&Series> = std::iter::once(&long).chain(&short).collect();
+    let shared = band(&members).expect("every fold logged x 123456");
+    assert_eq!(shared.x, vec![123_456.0]);
+    let sum = 123_456.0 + (0..k).map(f64::from).sum::<f64>();
+    assert_eq!(shared.mean, vec![sum / f64::from(k + 1)]);
+    assert_eq!((shared.min, shared.max), (vec![0.0], vec![123_456.0]));
+    let missing = series("loss", vec![7.0], vec![1.0]);
+    let members: Vec<&Series> = members.into_iter().chain([&missing]).collect();
+    assert!(
+        band(&members).is_none(),
+        "a fold without x 123456 leaves no shared x"
+    );
+}
+
+/// A fold that logged a million rows at one x beside thousands of one-point folds at that x: its
+/// repeated x count once (the latest value), so the band is as long as the shortest member. A band
+/// over every repeated point needed a million values per fold here.
+#[test]
+fn band_of_folds_repeating_one_x_counts_each_folds_latest_value_once() {
+    let n = 1_000_000;
+    let long = series("loss", vec![0.0; n], (0..n).map(|i| i as f64).collect());
+    let short: Vec<Series> = (0..2000)
+        .map(|_| series("loss", vec![-0.0, 0.0], vec![5.0, 1.0]))
+        .collect();
+    let members: Vec<&Series> = std::iter::once(&long).chain(&short).collect();
+    let band = band(&members).expect("every fold logged x 0");
+    assert_eq!(band.x, vec![0.0]);
+    let last = (n - 1) as f64;
+    assert_eq!(band.mean, vec![(last + 2000.0) / 2001.0]);
+    assert_eq!((band.min, band.max), (vec![1.0], vec![last]));
+}
+
+#[test]
+fn band_without_a_shared_x_is_none() {
+    let a = series("loss", vec![f64::NAN, f64::NAN], vec![1.0, 2.0]);
+    assert!(band(&[&a]).is_none(), "a lone member logged no x");
+    let b = series("loss", vec![0.0, 1.0], vec![1.0, 2.0]);
+    let c = series("loss", vec![2.0], vec![1.0]);
+    assert!(band(&[&b, &c, &b]).is_none(), "no x in all three");
 }
 
 #[test]
