@@ -27,7 +27,7 @@ pub mod stats;
 pub mod web;
 
 pub use analysis::{Options, RunReport, Verdict};
-pub use error::Error;
+pub use error::{escaped, Error};
 pub use ingest::Input;
 pub use model::{Dropped, Run, Series};
 pub use report::{analyze, Report};

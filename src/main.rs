@@ -10,6 +10,15 @@ use plateau::model::SeriesInfo;
 use plateau::{Dropped, Input, Options, Verdict};
 use serde::Serialize;
 
+/// Prints one line of the human-readable output with every character that would not show as
+/// itself escaped (control, bidi and other format characters, from a log's run, column or file
+/// names): a log cannot move the terminal's cursor, clear it, or reorder what it shows.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", plateau::escaped(&format!($($arg)*)))
+    };
+}
+
 mod cli {
     pub mod serve;
     pub mod watch;
@@ -182,7 +191,7 @@ fn with_files<T>(
         .map(|(name, bytes)| Input { name, bytes })
         .collect();
     then(&inputs, folder).map_err(|e| {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", plateau::escaped(&e.to_string()));
         ExitCode::from(2)
     })
 }
@@ -339,12 +348,12 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
         };
     }
     for run in &summary.runs {
-        println!("run {} ({}, from {})", run.name, run.dialect, run.source);
+        say!("run {} ({}, from {})", run.name, run.dialect, run.source);
         for s in &run.series {
             let segments: Vec<String> =
                 s.segments.iter().map(|[a, b]| format!("{a}–{b}")).collect();
             let l = &s.info;
-            println!(
+            say!(
                 "  {:<28} {:<10} {:<13} {:<7} {:>6} points by {:<9} segments {}{}",
                 l.name,
                 word(&l.role),
@@ -359,11 +368,11 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
             );
         }
         for (name, value) in run.info {
-            println!("  {name}: {value}");
+            say!("  {name}: {value}");
         }
     }
     for w in summary.warnings {
-        println!("warning: {w}");
+        say!("warning: {w}");
     }
     ExitCode::SUCCESS
 }
@@ -398,10 +407,10 @@ fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[Path
         }
     } else {
         for w in &report.warnings {
-            println!("warning: {w}");
+            say!("warning: {w}");
         }
         for run in &report.runs {
-            println!(
+            say!(
                 "{}: {}{}",
                 run.name,
                 run.verdict,
@@ -411,12 +420,12 @@ fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[Path
                     .unwrap_or_default()
             );
             for e in &run.evidence {
-                println!("  - {e}");
+                say!("  - {e}");
             }
-            println!("  advice: {}", run.advice);
+            say!("  advice: {}", run.advice);
         }
         for group in &report.groups {
-            println!(
+            say!(
                 "group {}: {} ({}, {} runs)",
                 group.name,
                 group.verdict,
@@ -424,12 +433,12 @@ fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[Path
                 group.members.len()
             );
             for e in &group.evidence {
-                println!("  - {e}");
+                say!("  - {e}");
             }
-            println!("  advice: {}", group.advice);
+            say!("  advice: {}", group.advice);
         }
         for note in &report.notes {
-            println!("{note}");
+            say!("{note}");
         }
     }
     if report.runs.iter().any(|r| fail_on.contains(&r.verdict)) {

@@ -80,3 +80,32 @@ fn unreadable_input_exits_two_with_error_line() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A log's names reach the terminal with control, bidi and other invisible characters escaped:
+/// a header cell cannot clear the screen or reorder the line (the JSON output escapes as JSON does).
+#[test]
+fn text_output_escapes_terminal_controls_and_bidi_in_names_from_a_log() {
+    let dir = std::env::temp_dir().join(format!("plateau-cli-escape-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("evil.csv");
+    let mut text = String::from("epoch,loss,val_loss,\"note\u{1b}[2J\u{202e}txt\"\n");
+    for i in 0..12 {
+        let v = 1.0 / (i as f64 + 1.0);
+        text.push_str(&format!("{i},{v},{},word\n", v + 0.1));
+    }
+    std::fs::write(&path, text).unwrap();
+    for command in ["inspect", "check"] {
+        let out = plateau(&[command, path.to_str().unwrap()]);
+        assert!(out.status.success(), "{command}");
+        let shown = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            shown.contains("note\\u{1b}[2J\\u{202e}txt"),
+            "{command}: {shown}"
+        );
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+            "{command}: {shown}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -75,7 +75,7 @@ pub fn watch(
                 }
                 Err(e) => {
                     if w.error.as_deref() != Some(e.as_str()) {
-                        eprintln!("error: {e}");
+                        eprintln!("error: {}", plateau::escaped(&e.to_string()));
                     }
                     w.error = Some(e);
                 }
@@ -83,7 +83,7 @@ pub fn watch(
         }
         let combined = (!drops.is_empty()).then(|| plateau::ingest::combine(drops));
         if let Some(Err(e)) = &combined {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", plateau::escaped(&e.to_string()));
         }
         if let Some(Ok(drop)) = combined {
             let report = analyze(&drop, &options);
@@ -108,7 +108,7 @@ pub fn watch(
                         .first()
                         .map(|e| format!(" — {e}"))
                         .unwrap_or_default();
-                    println!("{verdict}{evidence}");
+                    say!("{verdict}{evidence}");
                 }
             }
             if report.runs.iter().any(|r| fail_on.contains(&r.verdict)) {
