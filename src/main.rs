@@ -160,7 +160,10 @@ fn with_files<T>(
     then: impl FnOnce(&[Input<'_>], bool) -> Result<T, plateau::Error>,
 ) -> Result<T, ExitCode> {
     let failed = |path: &std::path::Path, e: std::io::Error| {
-        eprintln!("error: cannot read {}: {e}", path.display());
+        eprintln!(
+            "error: cannot read {}: {e}",
+            plateau::escaped(&path.display().to_string())
+        );
         ExitCode::from(2)
     };
     let mut paths: Vec<(String, PathBuf)> = Vec::new();
@@ -223,7 +226,8 @@ fn walk(
         let kind = entry.file_type()?;
         if kind.is_dir() {
             walk(&entry.path(), &name, depth + 1, seen, out)?;
-        } else if !kind.is_symlink() || entry.path().is_file() {
+        } else if kind.is_file() || (kind.is_symlink() && entry.path().is_file()) {
+            // Regular files only: a named pipe or a device would block the read for ever.
             out.push((name, entry.path()));
         }
     }

@@ -109,3 +109,45 @@ fn text_output_escapes_terminal_controls_and_bidi_in_names_from_a_log() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A named pipe in a folder is not a file to read: the folder is judged without it instead of
+/// the read blocking for ever (the run is given two minutes to end before the test calls it hung).
+#[cfg(unix)]
+#[test]
+fn named_pipe_in_a_folder_is_skipped_not_read() {
+    let dir = std::env::temp_dir().join(format!("plateau-cli-fifo-{}", std::process::id()));
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(KERAS),
+        logs.join("history.csv"),
+    )
+    .unwrap();
+    let made = Command::new("mkfifo")
+        .arg(logs.join("pipe.csv"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plateau"))
+        .args(["check", logs.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut waited = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if waited > 1200 {
+            child.kill().unwrap();
+            panic!("plateau check blocked on the named pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    };
+    let out = child.wait_with_output().unwrap();
+    assert!(status.success());
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.contains("overfitting"), "{shown}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -52,7 +52,7 @@ pub fn serve(dir: &Path, page: &Path, port: u16, follow: f64) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!(
+    say!(
         "plateau: serving the page and the logs in {} on {origin}/ (Ctrl-C to stop)",
         logs.display()
     );
@@ -60,13 +60,13 @@ pub fn serve(dir: &Path, page: &Path, port: u16, follow: f64) -> ExitCode {
     list_logs(&logs, &logs, DEPTH, &mut found);
     found.sort();
     for rel in found.iter().take(LISTED) {
-        println!(
+        say!(
             "follow {rel}: {origin}/?src=logs/{}&follow={follow}",
             encode(rel)
         );
     }
     if found.len() > LISTED {
-        println!(
+        say!(
             "… and {} more logs under {origin}/logs/",
             found.len() - LISTED
         );

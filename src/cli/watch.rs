@@ -51,7 +51,10 @@ pub fn watch(
     let mut watched = Vec::with_capacity(files.len());
     for path in files {
         if let Err(e) = File::open(path) {
-            eprintln!("error: cannot read {}: {e}", path.display());
+            eprintln!(
+                "error: cannot read {}: {e}",
+                plateau::escaped(&path.display().to_string())
+            );
             return ExitCode::from(2);
         }
         watched.push(Watched {
