@@ -4,6 +4,7 @@
 // longest main-thread task of each; asserts nothing (CI machines are too loaded to time).
 import { serve, launch, openPage, ROOT, waitState } from '../../tests/e2e/harness.mjs';
 import { generatedLog } from './generate.mjs';
+import { watchTasks } from './tasks.mjs';
 
 const SIZES = (process.env.ROWS ?? '100000,1000000').split(',').map(Number);
 
@@ -11,16 +12,9 @@ const SIZES = (process.env.ROWS ?? '100000,1000000').split(',').map(Number);
 const log = (rows) => generatedLog(ROOT, rows);
 
 /** Records every main-thread task from now on (long tasks over 50 ms, and the last draw). */
-function watch(page) {
-  return page.evaluate(() => {
-    window.longTasks = [];
-    window.observer?.disconnect();
-    window.observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.longTasks.push(e.duration);
-    });
-    window.observer.observe({ type: 'longtask' });
-    performance.clearMeasures('plateau-draw');
-  });
+async function watch(page) {
+  await watchTasks(page);
+  await page.evaluate(() => performance.clearMeasures('plateau-draw'));
 }
 
 /**

@@ -4,21 +4,10 @@
 import { stat } from 'node:fs/promises';
 import { serve, launch, openPage, ROOT, waitState } from '../../tests/e2e/harness.mjs';
 import { generatedLog } from './generate.mjs';
+import { watchTasks } from './tasks.mjs';
 
 /** The generated per-step log of `rows` rows. */
 const log = (rows) => generatedLog(ROOT, rows);
-
-/** Starts recording the page's long tasks (over 50 ms) from now on. */
-function watchTasks(page) {
-  return page.evaluate(() => {
-    window.longTasks = [];
-    window.observer?.disconnect();
-    window.observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.longTasks.push(e.duration);
-    });
-    window.observer.observe({ type: 'longtask' });
-  });
-}
 
 /** Long tasks recorded since `watchTasks`, once two frames have passed. */
 function tasks(page) {
