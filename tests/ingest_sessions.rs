@@ -352,3 +352,19 @@ fn log_written_newest_first_is_one_run_in_step_order() {
     assert!(drop.warnings.iter().any(|w| w.contains("newest first")));
     assert_ne!(report.runs[0].verdict, Verdict::Diverging);
 }
+
+/// An epoch written on every batch row is spread into sub-steps; a NaN epoch among the repeats is
+/// passed over, not looped on for ever: the fuzzed Lightning log kept in
+/// `fuzz/findings/ingest-hang-e94d0df0` (its first byte picks the name, `metrics.csv`) hung the
+/// reader at its `nan` epoch.
+#[test]
+fn a_nan_among_repeated_epochs_is_passed_over_when_spreading_them() {
+    let found = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/findings/ingest-hang-e94d0df0"),
+    )
+    .unwrap();
+    let log = String::from_utf8(found[1..].to_vec()).unwrap();
+    let drop = drop_of(&[("metrics.csv", &log)]);
+    let loss = drop.runs[0].series("train_loss_step").unwrap();
+    assert!(!loss.y.is_empty());
+}

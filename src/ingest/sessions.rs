@@ -265,7 +265,9 @@ fn spread_repeats(s: &mut Series) -> bool {
     let mut i = 0;
     while i < n {
         let from = s.x[i];
-        let j = i + s.x[i..].iter().take_while(|v| **v == from).count();
+        // At least the point itself: a NaN equals nothing, not even itself, and must still be
+        // passed over (it once made this loop stand still).
+        let j = i + s.x[i..].iter().take_while(|v| **v == from).count().max(1);
         let next =
             s.x.get(j)
                 .map(|v| v - from)
