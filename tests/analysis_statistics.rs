@@ -216,18 +216,42 @@ fn forecast_range_holds_the_true_continuation_at_about_its_nominal_rate() {
     );
 }
 
-/// Values near the largest floats: the range stays a range (the residuals' autocorrelation is
-/// measured on a scale where their squares cannot overflow).
+/// A forecast does not depend on the unit a series was logged in, down to the smallest and up to
+/// the largest floats: the same noisy curve in units of 1, 1e200 (where squares overflow) and
+/// 1e-300 (where they underflow) projects the same gain and range, and a band in its own unit.
 #[test]
-fn forecast_range_of_a_curve_near_the_largest_floats_keeps_its_width() {
+fn forecast_is_the_same_in_any_unit_even_near_the_float_limits() {
     let x = xs(30);
     let y: Vec<f64> = x
         .iter()
-        .map(|&t| 1e200 * (0.2 + 0.8 * (-0.1 * t).exp() + 0.01 * jitter(t as usize)))
+        .map(|&t| 0.2 + 0.8 * (-0.1 * t).exp() + 0.01 * jitter(t as usize))
         .collect();
-    let o = project(&x, &y, 0.0, 60.0, y[29], Some(0.0)).unwrap();
-    assert!(o.gain_high > o.gain_low, "{o:?}");
-    assert!(o.low.last() < o.high.last(), "{o:?}");
+    let at = |unit: f64| {
+        let y: Vec<f64> = y.iter().map(|v| v * unit).collect();
+        project(&x[15..], &y[15..], 0.0, 60.0, y[29], Some(0.0)).unwrap()
+    };
+    let one = at(1.0);
+    assert!(one.gain_high > one.gain_low, "{one:?}");
+    for unit in [1e200, 1e-300] {
+        let o = at(unit);
+        assert_eq!(o.family, one.family);
+        for (a, b) in [
+            (o.gain, one.gain),
+            (o.gain_low, one.gain_low),
+            (o.gain_high, one.gain_high),
+        ] {
+            assert!((a - b).abs() < 1e-9, "unit {unit}: {a} vs {b}");
+        }
+        let (lo, hi) = (*o.low.last().unwrap(), *o.high.last().unwrap());
+        assert!(
+            ((lo / unit) - one.low.last().unwrap()).abs() < 1e-9,
+            "unit {unit}"
+        );
+        assert!(
+            ((hi / unit) - one.high.last().unwrap()).abs() < 1e-9,
+            "unit {unit}"
+        );
+    }
 }
 
 /// Reference numbers: `pymannkendall` 1.4.3 (PyPI), `original_test` and

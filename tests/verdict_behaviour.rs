@@ -1195,3 +1195,33 @@ fn frozen_parameter_groups_logged_at_zero_do_not_hide_the_schedule() {
     let s = plateau::analysis::schedule::schedule(&run).expect("a schedule");
     assert_eq!(s.series, "lr/pg0");
 }
+
+/// The verdict and its projected gain do not depend on the unit the loss was logged in, up to
+/// values whose squares overflow (a share link or a file can hold any float).
+#[test]
+fn verdict_and_projected_gain_do_not_depend_on_the_loss_unit() {
+    let at = |unit: f64| {
+        let loss: Vec<f64> = decay(30, 0.2, 1.0).iter().map(|v| v * unit).collect();
+        let val: Vec<f64> = (0..30)
+            .map(|i| unit * (1.2 + 3.0 * (-(i as f64) / 6.0).exp() + 0.01 * jitter(i)))
+            .collect();
+        judge(vec![series("loss", loss), series("val_loss", val)])
+    };
+    let one = at(1.0);
+    let gain = |r: &RunReport| {
+        let o = r.details.outlook.as_ref().expect("a fitted outlook");
+        (o.gain, o.gain_low, o.gain_high)
+    };
+    for unit in [1e200, 1e-300] {
+        let r = at(unit);
+        assert_eq!(r.verdict, one.verdict, "unit {unit}");
+        assert_eq!(r.qualifiers, one.qualifiers, "unit {unit}");
+        let ((a, b, c), (d, e, f)) = (gain(&r), gain(&one));
+        assert!(
+            (a - d).abs() < 1e-9 && (b - e).abs() < 1e-9 && (c - f).abs() < 1e-9,
+            "unit {unit}: {:?} vs {:?}",
+            (a, b, c),
+            (d, e, f)
+        );
+    }
+}

@@ -139,6 +139,13 @@ pub fn project(
     if m < MIN_POINTS || !best.is_finite() || best == 0.0 {
         return None;
     }
+    // Fitted in units of the window's largest magnitude, so that the sums of squares neither
+    // overflow (values near 1e154 and above) nor underflow: the projection is the same whatever
+    // unit the series was logged in.
+    let unit = y.iter().map(|v| v.abs()).fold(0.0, f64::max);
+    let unit = if unit.is_normal() { unit } else { 1.0 };
+    let y: Vec<f64> = y.iter().map(|v| v / unit).collect();
+    let (best, floor) = (best / unit, floor.map(|f| f / unit));
     let (start, end) = (x[0], x[m - 1]);
     let frame = Frame {
         origin,
@@ -178,9 +185,9 @@ pub fn project(
         gain,
         gain_low: gain_low.min(gain),
         gain_high: gain_high.max(gain),
-        mid,
-        low,
-        high,
+        mid: mid.into_iter().map(|v| v * unit).collect(),
+        low: low.into_iter().map(|v| v * unit).collect(),
+        high: high.into_iter().map(|v| v * unit).collect(),
         x: future,
     })
 }
