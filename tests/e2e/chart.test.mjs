@@ -1,23 +1,13 @@
 // The chart's controls end to end in Chromium: smoothing slider, hover read-out, zoom and reset,
 // log scale, legend toggles, exports, URL state, HiDPI, and a screenshot of every fixture family.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, openPage, screenshot, paintedPixels, readFixture, ROOT, canvasPrint, fragment } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, screenshot, paintedPixels, readFixture, ROOT, canvasPrint, fragment } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+sharedServerAndBrowser();
 
 async function load(path, { hash = '', ...options } = {}) {
   const opened = await openPage(browser, `${server.origin}/${hash}`, { acceptDownloads: true, ...options });

@@ -5,6 +5,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { extname, isAbsolute, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,6 +75,21 @@ export async function launch() {
 }
 
 /** A fresh page that records console errors, page errors and every request's URL. */
+/** The page server and the Chromium a test file shares: started before its first test, closed
+ * after its last. Exported as live bindings, so a test reads the ones its file started. */
+export let server;
+export let browser;
+export function sharedServerAndBrowser() {
+  before(async () => {
+    server = await serve();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+}
+
 export async function openPage(browser, url, options = {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();

@@ -2,24 +2,14 @@
 // scripts/build-web.sh --test) is one sentence and the next drop works, on the worker and the
 // main-thread paths and through the JS API; long lists stop at 200 items; a filter from a link
 // never runs as a backtracking RegExp; `?src=` and `<learning-curve src>` downloads are bounded.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, openPage, ROOT, waitState, dropFiles, readFixture, varint, packLink, foldsPayload } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, serve, openPage, ROOT, waitState, dropFiles, readFixture, varint, packLink, foldsPayload } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
 const CRASH = 'plateau-crash-test.csv';
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+sharedServerAndBrowser();
 
 const example = () => readFixture(EXAMPLE);
 

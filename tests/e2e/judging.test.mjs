@@ -2,25 +2,15 @@
 // judged in the worker that read the drop: the page's own module is never asked to judge, and the
 // verdicts shown equal what the module judges for the same change. Where no worker holds the drop,
 // the page judges on its main thread and shows the same.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { serve, launch, openPage, ROOT } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, ROOT } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
 const WANDB = ['train_loss.csv', 'val_loss.csv'].map((f) => `tests/fixtures/real/wandb--multi-view-classification/${f}`);
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+sharedServerAndBrowser();
 
 /** Counts, in `window.judgedHere`, every time the page's module is asked to judge again. */
 function spyOnJudging(page) {

@@ -1,21 +1,11 @@
 // The page end to end in Chromium: file picker, drop, example button, bad input, HiDPI.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, openPage, screenshot, paintedPixels, dropFiles, readFixture, ROOT, cliReport, waitState } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, screenshot, paintedPixels, dropFiles, readFixture, ROOT, cliReport, waitState } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+sharedServerAndBrowser();
 
 function onlyLocal(urls) {
   const foreign = urls.filter((u) => !u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));

@@ -1,23 +1,13 @@
 // Several runs at once in Chromium: a verdict row per run, the run list (hide, rename, filter),
 // fold groups and groups made by hand, the all-runs chart with its band switch, and the ranking.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, openPage, screenshot, ROOT, cliReport, canvasPrint, fragment } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, screenshot, ROOT, cliReport, canvasPrint, fragment } from './harness.mjs';
 
 const FOLDS = [0, 1, 2, 3, 4].map((k) => `tests/fixtures/folds/mlp_fold${k}.csv`);
 const WANDB = ['train_loss.csv', 'val_loss.csv'].map((f) => `tests/fixtures/real/wandb--multi-view-classification/${f}`);
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+sharedServerAndBrowser();
 
 async function load(paths, hash = '') {
   const opened = await openPage(browser, `${server.origin}/${hash}`);

@@ -1,22 +1,12 @@
 // The series table in Chromium: what was inferred is listed, and a role or direction corrected by
 // hand is judged again (the share link then carries the correction).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, openPage, screenshot, ROOT } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, screenshot, ROOT } from './harness.mjs';
 
 const HOLDOUT = 'tests/fixtures/synthetic/holdout-loss.csv';
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+sharedServerAndBrowser();
 
 async function rows(page) {
   return page.$$eval('#series-panel tbody tr', (trs) => trs.map((tr) => {

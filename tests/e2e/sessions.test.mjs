@@ -1,20 +1,10 @@
 // What the page shows for resumed runs, fresh runs appended to one log, train/val file pairs and a
 // sparse evaluation next to per-step training, in Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, screenshot, dropFiles, waitState } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, screenshot, dropFiles, waitState } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+sharedServerAndBrowser();
 
 /** Deterministic noise in -1..1 (a 32-bit xorshift). */
 function noise(state) {
