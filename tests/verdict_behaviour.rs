@@ -1225,3 +1225,50 @@ fn verdict_and_projected_gain_do_not_depend_on_the_loss_unit() {
         );
     }
 }
+
+/// Sentences quote names from the file; a name's bidi override or zero-width character is shown
+/// escaped in the evidence, the advice and the warnings, so it cannot reorder or hide the rest of
+/// a sentence on the page (the CLI and the JSON carry the same sentences).
+#[test]
+fn sentences_show_the_hidden_characters_of_names_escaped() {
+    let name = "val_loss\u{202e}ssol";
+    let drop = Dropped {
+        runs: vec![Run {
+            name: "run".to_string(),
+            source: "test".to_string(),
+            dialect: plateau::ingest::Dialect::Csv,
+            info: Vec::new(),
+            series: vec![
+                series("loss", decay(30, 0.2, 0.1)),
+                series(name, decay(30, 0.1, 0.5)),
+            ],
+        }],
+        warnings: vec![format!("column `{name}` was\u{200b} odd")],
+    };
+    let report = analyze(&drop, &Options::default());
+    let run = &report.runs[0];
+    assert_eq!(
+        run.monitor.as_deref(),
+        Some(name),
+        "the name itself is kept as read"
+    );
+    let sentences: Vec<&String> = run
+        .evidence
+        .iter()
+        .chain([&run.advice])
+        .chain(&report.warnings)
+        .collect();
+    assert!(
+        run.evidence
+            .iter()
+            .any(|e| e.contains("val_loss\\u{202e}ssol")),
+        "{sentences:?}"
+    );
+    assert!(
+        report.warnings[0].contains("was\\u{200b} odd"),
+        "{sentences:?}"
+    );
+    for s in sentences {
+        assert!(!s.contains('\u{202e}') && !s.contains('\u{200b}'), "{s}");
+    }
+}
