@@ -217,8 +217,9 @@ fn forecast_range_holds_the_true_continuation_at_about_its_nominal_rate() {
 }
 
 /// A forecast does not depend on the unit a series was logged in, down to the smallest and up to
-/// the largest floats: the same noisy curve in units of 1, 1e200 (where squares overflow) and
-/// 1e-300 (where they underflow) projects the same gain and range, and a band in its own unit.
+/// the largest floats: the same noisy curve in units of 1, 1e200 (where squares overflow), 1e-300
+/// (where they underflow) and 1e-310 (subnormal) projects the same gain and range, and a band in
+/// its own unit.
 #[test]
 fn forecast_is_the_same_in_any_unit_even_near_the_float_limits() {
     let x = xs(30);
@@ -232,7 +233,7 @@ fn forecast_is_the_same_in_any_unit_even_near_the_float_limits() {
     };
     let one = at(1.0);
     assert!(one.gain_high > one.gain_low, "{one:?}");
-    for unit in [1e200, 1e-300] {
+    for unit in [1e200, 1e-300, 1e-310] {
         let o = at(unit);
         assert_eq!(o.family, one.family);
         for (a, b) in [

@@ -141,9 +141,9 @@ pub fn project(
     }
     // Fitted in units of the window's largest magnitude, so that the sums of squares neither
     // overflow (values near 1e154 and above) nor underflow: the projection is the same whatever
-    // unit the series was logged in.
-    let unit = y.iter().map(|v| v.abs()).fold(0.0, f64::max);
-    let unit = if unit.is_normal() { unit } else { 1.0 };
+    // unit the series was logged in. The unit is a power of two, so dividing by it and
+    // multiplying back are exact: a series that fits unscaled is fitted bit for bit as before.
+    let unit = binary_order(y.iter().map(|v| v.abs()).fold(0.0, f64::max));
     let y: Vec<f64> = y.iter().map(|v| v / unit).collect();
     let (best, floor) = (best / unit, floor.map(|f| f / unit));
     let (start, end) = (x[0], x[m - 1]);
@@ -190,6 +190,21 @@ pub fn project(
         high: high.into_iter().map(|v| v * unit).collect(),
         x: future,
     })
+}
+
+/// The largest power of two not above `v` (subnormal `v` included); 1 for 0, infinity or NaN.
+fn binary_order(v: f64) -> f64 {
+    if !(v > 0.0 && v.is_finite()) {
+        return 1.0;
+    }
+    let bits = v.to_bits();
+    let exponent = bits & 0x7ff0_0000_0000_0000;
+    if exponent == 0 {
+        // Subnormal: its highest set bit is the power of two.
+        f64::from_bits(1 << (63 - bits.leading_zeros()))
+    } else {
+        f64::from_bits(exponent)
+    }
 }
 
 /// The least-squares best among the exponential and power shapes on a [`GRID`] (the best of each

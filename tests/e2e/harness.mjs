@@ -74,7 +74,6 @@ export async function launch() {
   });
 }
 
-/** A fresh page that records console errors, page errors and every request's URL. */
 /** The page server and the Chromium a test file shares: started before its first test, closed
  * after its last. Exported as live bindings, so a test reads the ones its file started. */
 export let server;
@@ -90,6 +89,7 @@ export function sharedServerAndBrowser() {
   });
 }
 
+/** A fresh page that records console errors, page errors and every request's URL. */
 export async function openPage(browser, url, options = {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();

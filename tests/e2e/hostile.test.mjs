@@ -1,7 +1,8 @@
 // Hostile links and odd files in Chromium: a real trap in the module (the crash-test build, see
 // scripts/build-web.sh --test) is one sentence and the next drop works, on the worker and the
 // main-thread paths and through the JS API; long lists stop at 200 items; a filter from a link
-// never runs as a backtracking RegExp; `?src=` and `<learning-curve src>` downloads are bounded.
+// never runs as a backtracking RegExp; `?src=` and `<learning-curve src>` downloads are bounded; a
+// bidi override in a name cannot reverse the name shown beside it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -279,5 +280,28 @@ test('a share link is judged in the worker: Cancel stops a large one and the pag
   await page.setInputFiles('input#file', join(ROOT, EXAMPLE));
   await waitState(page, 'ready');
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
+  await context.close();
+});
+
+test('a bidi override at the end of a series name does not reverse the run name shown after it', async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/`);
+  let csv = 'epoch,loss,"val_loss\u202e"\n';
+  for (let i = 0; i < 30; i += 1) csv += `${i},${0.2 + Math.exp(-i / 5)},${0.3 + Math.exp(-i / 6)}\n`;
+  await dropFiles(page, [{ name: 'run-2024-final.csv', bytes: Buffer.from(csv) }]);
+  await waitState(page, 'ready');
+  assert.equal(await page.textContent('#verdict .run .monitor'), 'val_loss\u202e', 'the name itself is shown as read');
+  // Where the run name's first and last characters are drawn: left to right unless reordered.
+  const [first, last] = await page.$eval('#verdict .run .name', (name) => {
+    const text = name.firstChild;
+    const at = (i) => {
+      const range = document.createRange();
+      range.setStart(text, i);
+      range.setEnd(text, i + 1);
+      return range.getBoundingClientRect().x;
+    };
+    return [at(0), at(text.length - 1)];
+  });
+  assert.equal(await page.textContent('#verdict .run .name'), 'run-2024-final');
+  assert.ok(first < last, `the run name reads left to right (first character at ${first}, last at ${last})`);
   await context.close();
 });
