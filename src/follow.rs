@@ -14,7 +14,7 @@ use siphasher::sip::SipHasher13;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{escaped, Error};
 use crate::ingest::{Dialect, Stream};
 use crate::model::{Axis, Direction, Dropped, Kind, Role, Run, Series};
 use crate::parts;
@@ -450,7 +450,9 @@ pub fn grow(drop: &mut Dropped, growth: Growth) -> Result<(), String> {
     }
     for (run, tails) in drop.runs.iter().zip(&growth.grown) {
         if tails.len() != run.series.len() {
-            return Err(format!("run `{}` has another number of series", run.name));
+            return Err(
+                escaped(&format!("run `{}` has another number of series", run.name)).into_owned(),
+            );
         }
         for (series, tail) in run.series.iter().zip(tails) {
             let to = tail.from.saturating_add(tail.x.len());
@@ -466,10 +468,11 @@ pub fn grow(drop: &mut Dropped, growth: Growth) -> Result<(), String> {
                     _ => true,
                 };
             if !fits {
-                return Err(format!(
+                return Err(escaped(&format!(
                     "series `{}` does not continue where it ended",
                     series.name
-                ));
+                ))
+                .into_owned());
             }
         }
     }

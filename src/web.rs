@@ -12,6 +12,7 @@ use web_sys::HtmlCanvasElement;
 use crate::analysis::{Options, RunReport};
 use crate::chart::{self, Frame, Prepared, Style, View};
 use crate::compare::Band;
+use crate::error::escaped;
 use crate::filter::Filter;
 use crate::follow::{Follow, Growth, GrowthShape, Sent};
 use crate::ingest::{Input, Stream};
@@ -362,9 +363,12 @@ fn correct(
     direction: JsValue,
 ) -> Result<(), JsError> {
     let role: Role = serde_wasm_bindgen::from_value(role)
-        .map_err(|e| JsError::new(&format!("`{name}` cannot take that role: {e}")))?;
-    let direction: Direction = serde_wasm_bindgen::from_value(direction)
-        .map_err(|e| JsError::new(&format!("`{name}` cannot take that direction: {e}")))?;
+        .map_err(|e| JsError::new(&escaped(&format!("`{name}` cannot take that role: {e}"))))?;
+    let direction: Direction = serde_wasm_bindgen::from_value(direction).map_err(|e| {
+        JsError::new(&escaped(&format!(
+            "`{name}` cannot take that direction: {e}"
+        )))
+    })?;
     let corrected = drop
         .runs
         .get_mut(run)
@@ -372,7 +376,9 @@ fn correct(
     if corrected {
         Ok(())
     } else {
-        Err(JsError::new(&format!("run {run} has no series `{name}`")))
+        Err(JsError::new(&escaped(&format!(
+            "run {run} has no series `{name}`"
+        ))))
     }
 }
 

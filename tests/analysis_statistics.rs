@@ -339,3 +339,19 @@ fn period_means_with_an_unbounded_standard_error_show_no_rise() {
     se[5] = f64::INFINITY;
     assert!(rise(&x, &y, Measured::Means { se: Some(&se) }).is_none());
 }
+
+/// Bins of values near the largest float have finite means (their sum would overflow).
+#[test]
+fn bins_of_values_near_the_largest_float_have_finite_means() {
+    let x = xs(2000);
+    let y: Vec<f64> = x
+        .iter()
+        .map(|&t| f64::MAX * (0.9 + 0.05 * jitter(t as usize)))
+        .collect();
+    let (_, by) = bin_evenly(&x, &y, MAX_POINTS);
+    assert!(by.len() <= MAX_POINTS && !by.is_empty());
+    assert!(
+        by.iter().all(|v| v.is_finite() && *v > 0.8 * f64::MAX),
+        "{by:?}"
+    );
+}

@@ -439,3 +439,28 @@ fn group_findings_are_its_evidence_without_the_member_verdict_lines() {
         "every other line is a finding"
     );
 }
+
+/// Notes and a group's sentences quote run names from file names: a bidi override in them is
+/// written as an escape in the report (as in a run's own evidence), never as the raw character.
+#[test]
+fn group_and_ranking_sentences_escape_hidden_characters_of_run_names() {
+    let a = labelled("d002");
+    let b = labelled("d010");
+    let drop = drop_of(&[("m\u{202e}lp_fold0.csv", &a), ("m\u{202e}lp_fold1.csv", &b)]);
+    let report = analyze(&drop, &Options::default());
+    assert_eq!(report.groups.len(), 1, "the two folds form a group");
+    let group = &report.groups[0];
+    let sentences: Vec<&String> = report
+        .notes
+        .iter()
+        .chain(&group.evidence)
+        .chain([&group.advice])
+        .collect();
+    assert!(
+        report.notes.iter().any(|n| n.contains("m\\u{202e}lp_fold")),
+        "{sentences:?}"
+    );
+    for s in sentences {
+        assert!(!s.contains('\u{202e}'), "{s}");
+    }
+}

@@ -149,6 +149,10 @@ function handleSource(handle) {
   return { read, restart: read };
 }
 
+/** A file or run name inside a sentence, bidi-isolated (U+2068 … U+2069): an override or an RTL
+ * name reorders only itself, never the words around it. */
+const isolated = (name) => `\u2068${name}\u2069`;
+
 /**
  * Wires following. `page` gives `wasmReady`, `adopt(analysis, label)` (a new log, fresh view),
  * `refresh(analysis, label)` (the same log read again: the view is kept), `prepare(analysis, runs)`
@@ -182,7 +186,7 @@ export function startFollow(page) {
     text.dataset.following = 'false';
     stopButton.hidden = true;
     again.hidden = true;
-    say(reason ?? `Stopped following ${session.label} after ${session.reads} reads (${count(session.rows)} rows).`);
+    say(reason ?? `Stopped following ${isolated(session.label)} after ${session.reads} reads (${count(session.rows)} rows).`);
   }
 
   function schedule(session) {
@@ -203,7 +207,7 @@ export function startFollow(page) {
     text.dataset.reads = '0';
     stopButton.hidden = false;
     again.hidden = source.read !== null;
-    say(`Following ${label}: reading…`);
+    say(`Following ${isolated(label)}: reading…`);
     tick(session);
     return session;
   }
@@ -241,7 +245,7 @@ export function startFollow(page) {
           ? `the file was replaced or shortened: read again from the start at ${now} (${rows} rows)`
           : `+${count(added)} rows at ${now} (${rows} in all)`;
       }
-      say(`${session.source.read ? 'Following' : 'Read'} ${session.label}: last read ${now}; ${session.last ?? 'no rows yet'}.`
+      say(`${session.source.read ? 'Following' : 'Read'} ${isolated(session.label)}: last read ${now}; ${session.last ?? 'no rows yet'}.`
         + (session.source.read ? '' : ' This browser cannot watch a file: choose it again with “Read again” to take in new rows.'));
       session.readAt = new Date().toISOString().slice(0, 19);
       if (answer?.type === 'done') performance.measure('plateau:follow-update', { start: answered, end: performance.now() });
@@ -256,7 +260,7 @@ export function startFollow(page) {
       }
       if (session.reads === 0) page.fail(message(e));
       session.error = message(e);
-      say(`Following ${session.label}: the last read failed at ${clock(new Date())}: ${session.error} Still following; the analysis shown is from the last good read.`);
+      say(`Following ${isolated(session.label)}: the last read failed at ${clock(new Date())}: ${session.error} Still following; the analysis shown is from the last good read.`);
     } finally {
       session.busy = false;
       schedule(session);
@@ -318,7 +322,7 @@ export function startFollow(page) {
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
     try {
       // Names and evidence come from the file: a notification shows them as plain text.
-      new Notification(`${run.verdict} — ${run.name}`, { body: `${label}: ${run.evidence[0] ?? run.advice}`, tag: 'plateau-follow' });
+      new Notification(`${run.verdict} — ${isolated(run.name)}`, { body: `${isolated(label)}: ${run.evidence[0] ?? run.advice}`, tag: 'plateau-follow' });
     } catch {
       // Some browsers only notify from a service worker: the title still tells.
     }
@@ -419,7 +423,7 @@ export function startFollow(page) {
   $('share')?.addEventListener('click', () => {
     if (!current) return;
     const note = $('share-note');
-    note.textContent = `A snapshot of the ${count(current.rows)} rows read from ${current.label} by `
+    note.textContent = `A snapshot of the ${count(current.rows)} rows read from ${isolated(current.label)} by `
       + `${clock(new Date())}: the link does not follow the file. ${note.textContent}`;
   });
 

@@ -146,6 +146,10 @@ pub fn project(
     let unit = binary_order(y.iter().map(|v| v.abs()).fold(0.0, f64::max));
     let y: Vec<f64> = y.iter().map(|v| v / unit).collect();
     let (best, floor) = (best / unit, floor.map(|f| f / unit));
+    // A best level some 1e308 times below the window's largest value is no scale for a gain.
+    if !best.is_normal() {
+        return None;
+    }
     let (start, end) = (x[0], x[m - 1]);
     let frame = Frame {
         origin,

@@ -174,6 +174,17 @@ pub fn bin_at(x: &[f64], y: &[f64], edges: &[f64]) -> Binned {
     out
 }
 
+/// The mean of finite values, also where their sum would overflow (values near the largest float).
+fn mean(v: &[f64]) -> f64 {
+    let n = v.len() as f64;
+    let sum: f64 = v.iter().sum();
+    if sum.is_finite() {
+        sum / n
+    } else {
+        v.iter().map(|x| x / n).sum()
+    }
+}
+
 /// At most `bins` equal-count bins of a long series: each bin's last x and the mean of its finite
 /// values (replaces keeping every k-th point, which lets a single noisy step stand for its
 /// neighbours). Series of at most `bins` points come back unchanged (minus non-finite points).
@@ -194,8 +205,7 @@ pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> (Vec<f64>, Vec<f64>) {
             let e = starts.get(k + 1).copied().unwrap_or(n);
             let finite: Vec<f64> = y[s..e].iter().copied().filter(|v| v.is_finite()).collect();
             let xe = x[e - 1];
-            (!finite.is_empty() && xe.is_finite())
-                .then(|| (xe, finite.iter().sum::<f64>() / finite.len() as f64))
+            (!finite.is_empty() && xe.is_finite()).then(|| (xe, mean(&finite)))
         })
         .unzip()
 }

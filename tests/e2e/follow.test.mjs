@@ -129,8 +129,9 @@ test('a followed file turns from improving to overfitting in place, keeping the 
   assert.equal(await page.title(), 'overfitting — plateau');
   const notified = await page.evaluate(() => window.notified);
   assert.equal(notified.length, 1, JSON.stringify(notified));
-  assert.equal(notified[0].title, 'overfitting — history');
-  assert.match(notified[0].body, /^history\.csv: val_loss best/);
+  // Names from the file are bidi-isolated inside the notification's sentences.
+  assert.equal(notified[0].title, 'overfitting — \u2068history\u2069');
+  assert.match(notified[0].body, /^\u2068history\.csv\u2069: val_loss best/);
   assert.notEqual(await canvasPrint(page), before, 'the chart was redrawn with the new epochs');
   assert.equal(await page.$eval('#smooth', (s) => s.value), '0', 'smoothing kept');
   assert.match(await page.evaluate(() => location.hash), /hide=/, 'hidden series kept');
@@ -161,7 +162,8 @@ test('a followed file turns from improving to overfitting in place, keeping the 
   await page.evaluate(() => new Promise((r) => setTimeout(r, 1500)));
   assert.equal(await reads(page), stoppedAt);
   assert.equal(await verdict(page), 'improving');
-  assert.match(await page.textContent('#follow-status'), /Stopped following history\.csv/);
+  // The file name is bidi-isolated inside the sentence.
+  assert.match(await page.textContent('#follow-status'), /Stopped following \u2068history\.csv\u2069/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -207,7 +209,7 @@ test('a share link made while following says it is a snapshot, and opens as one'
   await page.click('#follow');
   await waitState(page, 'ready');
   await page.click('#share');
-  assert.match(await page.textContent('#share-note'), /snapshot of the 10 rows read from history\.csv/);
+  assert.match(await page.textContent('#share-note'), /snapshot of the 10 rows read from \u2068history\.csv\u2069/);
   const link = await page.inputValue('#share-link');
   assert.match(link, /snapshot=/);
   const opened = await context.newPage();
