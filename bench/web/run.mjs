@@ -49,6 +49,20 @@ console.log('|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(`| ${r.n.toLocaleString('en')} | ${(r.bytes / 1e6).toFixed(1)} | ${r.plateauMs.toFixed(0)} (${mb(r.bytes, r.plateauMs)}) | ${r.papaMs.toFixed(0)} (${mb(r.bytes, r.papaMs)}) | ${r.nativeMs.toFixed(0)} (${mb(r.bytes, r.nativeMs)}) | ${(r.plateauMs / r.papaMs).toFixed(2)} | ${(r.plateauMs / r.nativeMs).toFixed(2)} |`);
 }
+// How cost grows with size: the least-squares slope of log(time) on log(rows) (1 = linear), over all
+// sizes and over the two largest (the smallest is mostly fixed costs).
+const exponent = (picked, key) => {
+  const pts = picked.map((r) => [Math.log(r.n), Math.log(r[key])]);
+  const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
+  const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
+  const sxy = pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0);
+  const sxx = pts.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+  return (sxy / sxx).toFixed(2);
+};
+if (rows.length >= 2) {
+  const top = rows.slice(-2);
+  console.log(`\nGrowth exponent (time ∝ rows^k; 1 is linear): plateau-wasm k = ${exponent(rows, 'plateauMs')} over all sizes, ${exponent(top, 'plateauMs')} over the two largest; PapaParse ${exponent(rows, 'papaMs')} / ${exponent(top, 'papaMs')}; native ${exponent(rows, 'nativeMs')} / ${exponent(top, 'nativeMs')}`);
+}
 console.log('\nMemory (the worker\'s wasm memory after the drop; it never shrinks, so this is its peak):');
 for (const r of rows) {
   const values = r.n * 6 * 2;
