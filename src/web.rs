@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::analysis::{Options, RunReport};
-use crate::chart::{self, Frame, Prepared, Style, View};
+use crate::chart::{self, Frame, Overlaid, Prepared, Style, View};
 use crate::compare::Band;
 use crate::filter::Filter;
 use crate::follow::{Follow, Growth, GrowthShape, Sent};
@@ -548,6 +548,8 @@ pub struct Analysis {
     view: View,
     /// The prepared run (x mapped, smoothed, raw curves decimated): slider moves and zooms reuse it.
     prepared: Option<(usize, Prepared)>,
+    /// The curves of every run drawn together, made ready the same way.
+    overlaid: Overlaid,
     /// The last drawn run and where it landed, for hover and zoom.
     frame: Option<(usize, Frame)>,
 }
@@ -558,8 +560,9 @@ struct Progress {
     left: bool,
 }
 
-/// Points `Analysis::prepare_some` goes through per call.
-const PREPARED_PER_TASK: usize = 2_000_000;
+/// Points `Analysis::prepare_some` goes through per call (a few milliseconds' work: the page
+/// calls it again within a task while its time slice lasts).
+const PREPARED_PER_CALL: usize = 250_000;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -595,6 +598,7 @@ impl Analysis {
             options,
             view: View::default(),
             prepared: None,
+            overlaid: Overlaid::default(),
             frame: None,
         }
     }
@@ -616,17 +620,16 @@ impl Analysis {
             .runs
             .get(index)
             .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
-        let (prepared, points) = match &mut self.prepared {
+        let prepared = match &mut self.prepared {
             Some((i, prepared)) if *i == index => {
                 prepared.update(run, &self.view);
-                (prepared, points)
+                prepared
             }
             _ => {
-                // Mapping x and finding its extent went through every point once: part of the share.
-                let begun: usize = run.series.iter().map(|s| s.len()).sum();
-                let prepared = Prepared::begin(run, &self.view);
-                let prepared = &mut self.prepared.insert((index, prepared)).1;
-                (prepared, points.saturating_sub(begun))
+                &mut self
+                    .prepared
+                    .insert((index, Prepared::begin(run, &self.view)))
+                    .1
             }
         };
         let worked = !prepared.ready();
@@ -735,8 +738,10 @@ impl Analysis {
             monitor,
             groups: groups_of(groups)?,
         };
-        // The prepared curves stay: they follow the runs and the view, not the report.
+        // The prepared curves stay: they follow the runs and the view, not the report; the
+        // groups' bands are the report's.
         self.report = report;
+        self.overlaid.forget_bands();
         Ok(())
     }
 
@@ -755,13 +760,19 @@ impl Analysis {
         self.prepare(index, usize::MAX).map(|_| ())
     }
 
-    /// Part of `prepare`: about as much as one task should do (smoothing and summarizing some
-    /// two million points, ~10–20 ms), and once that is done, in a call of its own, decimating
-    /// the curves for a canvas `columns` backing pixels wide; whether more is left. The page
-    /// calls it once per task until it says no, then draws: a new view of a large log never
-    /// holds the page for long.
+    /// Part of `prepare` (going through some 250,000 points, a few milliseconds; a whole series
+    /// when smoothing it), and once that is done, in a call of its own, decimating the curves for
+    /// a canvas `columns` backing pixels wide; whether more is left. When every run is drawn
+    /// together, part of making their curves ready instead. The page calls it while its task's
+    /// time slice lasts, and in the next task until it says no, then draws: a new view of a
+    /// large log never holds the page for long.
     pub fn prepare_some(&mut self, index: usize, columns: u32) -> Result<bool, JsError> {
-        let Progress { worked, left } = self.prepare(index, PREPARED_PER_TASK)?;
+        if self.comparing() {
+            return Ok(self
+                .overlaid
+                .step(&self.drop, &self.report, &self.view, PREPARED_PER_CALL));
+        }
+        let Progress { worked, left } = self.prepare(index, PREPARED_PER_CALL)?;
         if left || worked {
             return Ok(true);
         }
@@ -813,7 +824,18 @@ impl Analysis {
         let area = Page::Canvas(backend).into_drawing_area();
         if self.comparing() {
             let style = Style { scale, dark };
-            let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)?;
+            while self
+                .overlaid
+                .step(&self.drop, &self.report, &self.view, usize::MAX)
+            {}
+            let frame = chart::overlay_prepared(
+                &area,
+                &self.drop,
+                &self.report,
+                &self.view,
+                &self.overlaid,
+                &style,
+            )?;
             let out = to_js(&frame);
             self.frame = Some((index, frame));
             return out;
@@ -918,6 +940,7 @@ impl Analysis {
             .collect();
         crate::follow::grow(&mut self.drop, growth).map_err(|e| damaged(&e))?;
         self.report = report;
+        self.overlaid = Overlaid::default();
         if let Some((index, prepared)) = &mut self.prepared {
             match (self.drop.runs.get(*index), before.get(*index)) {
                 (Some(run), Some(old)) => prepared.grow(run, &self.view, old),
