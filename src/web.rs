@@ -325,13 +325,6 @@ fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsErro
     Ok(())
 }
 
-/// The typed arrays of a JS array, as [`unbanded`] takes them.
-fn arrays_of(list: &js_sys::Array) -> Vec<Vec<f64>> {
-    list.iter()
-        .map(|a| js_sys::Float64Array::from(a).to_vec())
-        .collect()
-}
-
 /// Groups of run numbers from the page (a link's `groups` key is anyone's text; none when
 /// undefined or null): a number that cannot be a run (negative, fractional, past the index range)
 /// is left out, not an error that would refuse the whole link.
@@ -534,6 +527,31 @@ impl Assembler {
     }
 }
 
+/// A worker's judgement after a control changed ([`Judge::judge`]'s `{report, bands}`) taken in
+/// on the main thread a part per task, so that no task converts a large group's band whole:
+/// `new Judgement(report)`, `add_band(values)`…, then `Analysis.judged`.
+#[wasm_bindgen]
+pub struct Judgement {
+    report: Report,
+    bands: Vec<Vec<f64>>,
+}
+
+#[wasm_bindgen]
+impl Judgement {
+    #[wasm_bindgen(constructor)]
+    pub fn new(report: JsValue) -> Result<Judgement, JsError> {
+        Ok(Judgement {
+            report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
+            bands: Vec::new(),
+        })
+    }
+
+    /// The next array of the report's group bands, in the order the worker gave them.
+    pub fn add_band(&mut self, values: Vec<f64>) {
+        self.bands.push(values);
+    }
+}
+
 fn damaged(why: &str) -> JsError {
     JsError::new(&format!("the worker's analysis is damaged: {why}"))
 }
@@ -712,25 +730,17 @@ impl Analysis {
         correct(&mut self.drop, run, name, role, direction)
     }
 
-    /// Takes the report the page's worker judged these runs with ([`Judge::judge`]'s `{report,
-    /// bands}`, with the same `monitor` and `groups`), so that no judging happens on the main
-    /// thread; the page keeps that report's JS value as `summary()` would give it.
+    /// Takes the report the page's worker judged these runs with (see [`Judgement`], judged
+    /// with the same `monitor` and `groups`), so that no judging happens on the main thread; the
+    /// page keeps that report's JS value as `summary()` would give it.
     pub fn judged(
         &mut self,
-        judged: JsValue,
+        judged: Judgement,
         monitor: Option<String>,
         groups: JsValue,
     ) -> Result<(), JsError> {
-        let field = |key: &str| {
-            js_sys::Reflect::get(&judged, &JsValue::from_str(key))
-                .map_err(|_| damaged(&format!("its answer has no {key}")))
-        };
-        let mut report: Report = serde_wasm_bindgen::from_value(field("report")?)
-            .map_err(|e| damaged(&e.to_string()))?;
-        let bands = field("bands")?
-            .dyn_into::<js_sys::Array>()
-            .map_err(|_| damaged("its bands are not a list"))?;
-        unbanded(&mut report, arrays_of(&bands))?;
+        let Judgement { mut report, bands } = judged;
+        unbanded(&mut report, bands)?;
         if report.runs.len() != self.drop.runs.len() {
             return Err(damaged("its report does not have a verdict for every run"));
         }

@@ -1,6 +1,6 @@
 // The page: DOM events, file reading, wiring. All parsing, statistics and drawing happen in wasm;
 // the canvas lives in chart-view.js, the view controls and exports in controls.js.
-import { ready, isTrap, restart, failure } from './wasm.js';
+import { ready, bindings, isTrap, restart, failure } from './wasm.js';
 import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 import { startShare } from './share.js';
@@ -375,8 +375,11 @@ async function rejudge(kind, correction) {
       analysis = next;
       report = analysis.summary();
     } else {
+      // The worker's drop has the correction from now on: so has this one, whatever comes next.
       if (correction) analysis.correct(...correction);
-      analysis.judged(judged, monitor, groups);
+      const taken = await takeJudgement(judged, () => mine !== showings || busy !== judging);
+      if (!taken) return;
+      analysis.judged(taken, monitor, groups);
       // The worker's report is what `analysis.summary()` would give: not converted a second time.
       report = judged.report;
     }
@@ -390,6 +393,29 @@ async function rejudge(kind, correction) {
   } finally {
     if (busy === judging) verdictBox.removeAttribute('aria-busy');
   }
+}
+
+/**
+ * The worker's `{report, bands}` as a `Judgement` for `Analysis.judged`, the report and each band
+ * array in a task of their own; null (nothing kept) once `stale()` says a later change or
+ * analysis overtook it.
+ */
+async function takeJudgement({ report: judgedReport, bands }, stale) {
+  const taken = new (bindings().Judgement)(judgedReport);
+  for (const values of bands) {
+    await nextTask();
+    if (stale()) {
+      taken.free();
+      return null;
+    }
+    taken.add_band(values);
+  }
+  await nextTask();
+  if (stale()) {
+    taken.free();
+    return null;
+  }
+  return taken;
 }
 
 function runName() {
