@@ -23,7 +23,8 @@ struct LineKey {
     weight: u64,
 }
 
-/// What a group's band was made for: its members, the member whose x it is mapped by, the x-axis
+/// What a group's band was made for: its members, the member whose x it is mapped by (any
+/// member on the log's own x, which maps nothing: hiding a run keeps its group's band), the x-axis
 /// and what the band spans.
 #[derive(Debug, Clone, PartialEq)]
 struct BandKey {
@@ -240,11 +241,16 @@ fn wanted_bands(
     (0..report.groups.len())
         .filter_map(|g| {
             let first = band_member(report, g, &drawn, view)?;
+            let members = &report.groups[g].members;
             Some((
                 g,
                 BandKey {
-                    members: report.groups[g].members.clone(),
-                    first,
+                    members: members.clone(),
+                    first: if view.x_axis == XAxis::Native {
+                        members[0]
+                    } else {
+                        first
+                    },
                     axis: view.x_axis,
                     kind: view.band,
                 },
