@@ -211,7 +211,7 @@ fn long_folds(n: usize) -> (plateau::Dropped, plateau::Report) {
                 let loss = if k == 1 && i == n / 3 {
                     9.0
                 } else {
-                    2.0 / (1.0 + i as f64 / 2000.0) + ((i * 7919 + k * 31) % 1000) as f64 / 2e3
+                    2.0 / (1.0 + i as f64 / 2000.0) + ((i * 7919 + k * 31) % 1000) as f64 / 2e4
                 };
                 text.push_str(&format!("{i},{loss}\n"));
             }
