@@ -258,47 +258,80 @@ fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     Ok(out)
 }
 
-/// `report` converted by `convert` without its groups' bands, and the bands as five typed arrays
-/// per group (x, mean, std, min, max): as JS arrays of numbers, a band of a million points took
-/// the page's main thread seconds to convert and read back.
+/// `report` converted by `convert` without the arrays that grow with the log (see [`Long`]), and
+/// those as typed arrays: five per group (its band's x, mean, std, min, max), then one per
+/// early-stopping replay of each run (its `at`). As JS arrays of numbers, a band of a million
+/// points took the page's main thread seconds to convert and read back, and the x of every LR
+/// cut ReduceLROnPlateau would make on a noisy per-step log (90,000 at a million rows) tens of
+/// milliseconds. The page passes them on as its `bands`.
 fn banded(
     report: &mut Report,
     convert: fn(&Report) -> Result<JsValue, JsError>,
 ) -> Result<(JsValue, JsValue), JsError> {
-    without_bands(report, |report, bands| {
+    without_bands(report, |report, long| {
         let arrays = js_sys::Array::new();
-        for band in bands {
+        for band in &long.bands {
             for values in [&band.x, &band.mean, &band.std, &band.min, &band.max] {
                 arrays.push(&js_sys::Float64Array::from(values.as_slice()));
             }
+        }
+        for at in &long.at {
+            arrays.push(&js_sys::Float64Array::from(at.as_slice()));
         }
         Ok((convert(report)?, arrays.into()))
     })
 }
 
-/// What `f` makes of `report` with its groups' bands taken out (and of the bands); `report` is
-/// left as it was.
-fn without_bands<T>(report: &mut Report, f: impl FnOnce(&Report, &[Band]) -> T) -> T {
-    let bands: Vec<Band> = report
-        .groups
-        .iter_mut()
-        .map(|g| std::mem::take(&mut g.band))
-        .collect();
-    let out = f(report, &bands);
-    for (group, band) in report.groups.iter_mut().zip(bands) {
+/// A report's arrays that grow with the log: its groups' bands, and its runs' early-stopping
+/// replays' x lists (`at`), in run order.
+struct Long {
+    bands: Vec<Band>,
+    at: Vec<Vec<f64>>,
+}
+
+/// What `f` makes of `report` with its long arrays taken out (and of them); `report` is left as
+/// it was.
+fn without_bands<T>(report: &mut Report, f: impl FnOnce(&Report, &Long) -> T) -> T {
+    let long = Long {
+        bands: report
+            .groups
+            .iter_mut()
+            .map(|g| std::mem::take(&mut g.band))
+            .collect(),
+        at: replays(report).map(std::mem::take).collect(),
+    };
+    let out = f(report, &long);
+    for (group, band) in report.groups.iter_mut().zip(long.bands) {
         group.band = band;
+    }
+    for (at, taken) in replays(report).zip(long.at) {
+        *at = taken;
     }
     out
 }
 
-/// Puts the bands [`banded`] took out back into `report`, five arrays per group in order.
+/// The x lists of every run's early-stopping replays, in run order.
+fn replays(report: &mut Report) -> impl Iterator<Item = &mut Vec<f64>> {
+    report
+        .runs
+        .iter_mut()
+        .flat_map(|r| r.early_stopping.iter_mut())
+        .map(|e| &mut e.at)
+}
+
+/// Puts the arrays [`banded`] took out back into `report`: five per group, then one per replay.
 fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsError> {
-    if arrays.len() != 5 * report.groups.len() {
+    let bands = 5 * report.groups.len();
+    let replayed = replays(report).count();
+    if arrays.len() != bands + replayed {
         return Err(damaged(&format!(
-            "{} band arrays for {} groups",
+            "{} arrays for {} groups and {replayed} early-stopping replays",
             arrays.len(),
             report.groups.len()
         )));
+    }
+    for (at, taken) in replays(report).zip(arrays.split_off(bands)) {
+        *at = taken;
     }
     for group in report.groups.iter_mut().rev() {
         let mut five = arrays.split_off(arrays.len() - 5).into_iter();
@@ -675,8 +708,9 @@ impl Analysis {
         to_js(&self.report)
     }
 
-    /// The report as `report()` gives it but with the groups' bands empty: what the page shows
-    /// (the chart draws the bands from here), converted in a moment however many points they hold.
+    /// The report as `report()` gives it but with the groups' bands and the early-stopping
+    /// replays' x lists empty: what the page shows (the chart draws the bands from here),
+    /// converted in a moment however long the log.
     pub fn summary(&mut self) -> Result<JsValue, JsError> {
         without_bands(&mut self.report, |report, _| to_js(report))
     }

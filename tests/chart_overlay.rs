@@ -298,7 +298,10 @@ fn overlay_made_ready_a_part_at_a_time_draws_as_one_made_at_once() {
             "{view:?}"
         );
         if view.zoom.is_none() && view.hidden_runs.is_empty() {
-            assert!(calls >= 4, "a part per call, not all at once: {calls} calls");
+            assert!(
+                calls >= 4,
+                "a part per call, not all at once: {calls} calls"
+            );
         } else {
             assert_eq!(calls, 1, "nothing to redo for a zoom or a hidden run");
         }

@@ -120,7 +120,11 @@ fn long_run_drawn_from_its_blocks_snapshot() {
             _ => 2.0 / (1.0 + i as f64 / 3000.0) + ((i * 7919) % 1000) as f64 / 4e3,
         })
         .collect();
-    let val_x: Vec<f64> = x.iter().copied().filter(|t| *t as usize % 100 == 99).collect();
+    let val_x: Vec<f64> = x
+        .iter()
+        .copied()
+        .filter(|t| *t as usize % 100 == 99)
+        .collect();
     let val: Vec<f64> = val_x.iter().map(|t| 2.1 / (1.0 + t / 3500.0)).collect();
     let lr: Vec<f64> = (0..n)
         .map(|i| 1e-3 * 0.5f64.powi((i / 30_000) as i32))
@@ -143,8 +147,14 @@ fn long_run_drawn_from_its_blocks_snapshot() {
     };
     let mut rep = plateau::analyze(&drop, &Options::default()).runs.remove(0);
     rep.markers.retain(|m| m.kind != "nan");
-    let svg = chart::svg(&run, &rep, &View::default(), 500, chart::preferred_height(&run, &rep))
-        .expect("drawn");
+    let svg = chart::svg(
+        &run,
+        &rep,
+        &View::default(),
+        500,
+        chart::preferred_height(&run, &rep),
+    )
+    .expect("drawn");
     assert_eq!(svg.matches("NaN from here").count(), 1);
     snapshot("long-run-blocks", &svg);
 }
