@@ -299,7 +299,14 @@ function render(later = false) {
   const next = () => {
     if (mine !== renders || shown !== analysis) return;
     const columns = chart.backingSize()[0];
-    if (slice(() => analysis.prepare_some(view.run, columns))) {
+    // A task that prepared something leaves the drawing to the next one.
+    let worked = false;
+    slice(() => {
+      const more = analysis.prepare_some(view.run, columns);
+      worked ||= more;
+      return more;
+    });
+    if (worked) {
       again();
       return;
     }
@@ -385,7 +392,8 @@ async function rejudge(kind, correction) {
     }
     showReport(report);
     refreshChoices();
-    render();
+    // The chart from the next task on: this one took in the report.
+    render(true);
   } catch (e) {
     // The worker and this thread may now disagree about the runs: judge here from now on.
     held = null;

@@ -22,6 +22,8 @@ export class ChartView {
     this.frame = null;
     this.dark = matchMedia('(prefers-color-scheme: dark)');
     this.drag = null;
+    // The 2D context is made now, with the page, rather than in the first drawing's task.
+    canvas.getContext('2d');
     canvas.addEventListener('pointermove', (e) => this.pointerMove(e));
     canvas.addEventListener('pointerleave', () => this.hideHover());
     canvas.addEventListener('pointerdown', (e) => this.pointerDown(e));

@@ -5,12 +5,12 @@
 //! call of [`Overlaid::step`], so that a page never holds its thread for long.
 
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
 
 use super::decimate::Blocks;
 use super::overlay::BandKind;
 use super::prepare::finite_extent;
 use super::{choices, smooth, Smoother, View, XAxis, XMap};
+use crate::compare::Band;
 use crate::model::Dropped;
 use crate::report::Report;
 
@@ -34,48 +34,85 @@ struct BandKey {
     kind: BandKind,
 }
 
-/// Points with their blocks (built a part at a time) and the lowest and highest finite x.
-#[derive(Debug, Clone)]
-pub struct Curve {
-    pub x: Rc<[f64]>,
-    pub y: Vec<f64>,
-    pub blocks: Blocks,
+/// A curve as the overlay draws it: its points, their blocks and the lowest and highest finite x.
+#[derive(Debug, Clone, Copy)]
+pub struct Curve<'a> {
+    pub x: &'a [f64],
+    pub y: &'a [f64],
+    pub blocks: &'a Blocks,
     pub extent: (f64, f64),
 }
 
-impl Curve {
-    fn new(x: Rc<[f64]>, y: Vec<f64>) -> Curve {
-        Curve {
-            extent: finite_extent(&x),
-            x,
-            y,
-            blocks: Blocks::new(&[], &[]),
-        }
-    }
-
-    fn ready(&self) -> bool {
-        self.blocks.summarized() == self.x.len().min(self.y.len())
-    }
-
-    /// Summarizes at most `points` more points; how many.
-    fn step(&mut self, points: usize) -> usize {
-        self.blocks.extend_some(&self.x, &self.y, points)
-    }
-}
-
-/// A run's monitored series, smoothed.
+/// A run's monitored series on the chosen x-axis, smoothed, and the blocks of its points.
 #[derive(Debug, Clone)]
 struct Line {
     key: LineKey,
-    curve: Curve,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    blocks: Blocks,
+    extent: (f64, f64),
 }
 
-/// A group's mean and the lower and upper edge of its band.
+impl Line {
+    fn ready(&self) -> bool {
+        self.blocks.summarized() == self.x.len().min(self.y.len())
+    }
+}
+
+/// A group's band on the chosen x-axis: its mean and its lower and upper edge (the report's own
+/// arrays for min–max, worked out a part at a time for ±1 SD), and the blocks of each.
 #[derive(Debug, Clone)]
 struct Shape {
     key: BandKey,
-    /// Mean, lower edge, upper edge.
-    curves: [Curve; 3],
+    x: Vec<f64>,
+    extent: (f64, f64),
+    /// Mean − SD and mean + SD, when the band spans ±1 SD.
+    spread: Option<(Vec<f64>, Vec<f64>)>,
+    /// Of the mean, the lower and the upper edge.
+    blocks: [Blocks; 3],
+}
+
+/// The mean, the lower and the upper edge of `band`, as far as they are worked out (`spread`:
+/// the ±1 SD edges, when the band spans those).
+fn edges<'a>(spread: &'a Option<(Vec<f64>, Vec<f64>)>, band: &'a Band) -> [&'a [f64]; 3] {
+    match spread {
+        Some((low, high)) => [&band.mean, low, high],
+        None => [&band.mean, &band.min, &band.max],
+    }
+}
+
+impl Shape {
+    fn ready(&self, band: &Band) -> bool {
+        let spread = band.mean.len().min(band.std.len());
+        let ys = edges(&self.spread, band);
+        self.spread
+            .as_ref()
+            .is_none_or(|(low, _)| low.len() == spread)
+            && (0..3).all(|k| self.blocks[k].summarized() == self.x.len().min(ys[k].len()))
+    }
+
+    /// Works out at most about `points` more points of the edges, then of the blocks; how many.
+    fn step(&mut self, band: &Band, points: usize) -> usize {
+        if let Some((low, high)) = &mut self.spread {
+            let from = low.len();
+            let end = from
+                .saturating_add(points.max(1))
+                .min(band.mean.len().min(band.std.len()));
+            for (m, sd) in band.mean[from..end].iter().zip(&band.std[from..end]) {
+                low.push(m - sd);
+                high.push(m + sd);
+            }
+            if end > from {
+                return end - from;
+            }
+        }
+        let ys = edges(&self.spread, band);
+        let n = |k: usize| self.x.len().min(ys[k].len());
+        let Some(k) = (0..3).find(|&k| self.blocks[k].summarized() < n(k)) else {
+            return 0;
+        };
+        self.blocks[k].extend_some(&self.x, ys[k], points)
+    }
 }
 
 /// The overlay's prepared curves (see the module's documentation).
@@ -133,46 +170,65 @@ impl Overlaid {
                         done += drop.runs[i].series(&key.series).map_or(0, |s| s.len());
                         make_line(drop, i, key, view)
                     });
-                    while done < points && !line.curve.ready() {
-                        done += line.curve.step(points - done);
+                    while done < points && !line.ready() {
+                        done += line.blocks.extend_some(&line.x, &line.y, points - done);
                     }
                 }
                 Work::Band(g) => {
                     let key = &bands[&g];
+                    let band = &report.groups[g].band;
                     let shape = self.bands.entry(g).or_insert_with(|| {
-                        done += report.groups[g].band.x.len();
-                        make_band(drop, report, g, key)
+                        done += band.x.len();
+                        make_band(drop, band, key)
                     });
-                    for curve in &mut shape.curves {
-                        while done < points && !curve.ready() {
-                            done += curve.step(points - done);
+                    while done < points && !shape.ready(band) {
+                        match shape.step(band, points - done) {
+                            0 => break,
+                            added => done += added,
                         }
                     }
                 }
             }
         }
-        !self.ready_for(&lines, &bands)
+        !self.ready_for(report, &lines, &bands)
     }
 
-    fn ready_for(&self, lines: &HashMap<usize, LineKey>, bands: &HashMap<usize, BandKey>) -> bool {
+    fn ready_for(
+        &self,
+        report: &Report,
+        lines: &HashMap<usize, LineKey>,
+        bands: &HashMap<usize, BandKey>,
+    ) -> bool {
         lines
             .keys()
-            .all(|i| self.lines.get(i).is_some_and(|l| l.curve.ready()))
-            && bands.keys().all(|g| {
+            .all(|i| self.lines.get(i).is_some_and(Line::ready))
+            && bands.keys().all(|&g| {
                 self.bands
-                    .get(g)
-                    .is_some_and(|b| b.curves.iter().all(Curve::ready))
+                    .get(&g)
+                    .is_some_and(|b| b.ready(&report.groups[g].band))
             })
     }
 
     /// Run `i`'s line, when made.
-    pub fn line(&self, i: usize) -> Option<&Curve> {
-        self.lines.get(&i).map(|l| &l.curve)
+    pub fn line(&self, i: usize) -> Option<Curve<'_>> {
+        self.lines.get(&i).map(|l| Curve {
+            x: &l.x,
+            y: &l.y,
+            blocks: &l.blocks,
+            extent: l.extent,
+        })
     }
 
-    /// Group `g`'s mean, lower and upper edge, when made.
-    pub fn band(&self, g: usize) -> Option<&[Curve; 3]> {
-        self.bands.get(&g).map(|b| &b.curves)
+    /// Group `g`'s mean, lower and upper edge, when made (`report`: the report they were made from).
+    pub fn band<'a>(&'a self, report: &'a Report, g: usize) -> Option<[Curve<'a>; 3]> {
+        let shape = self.bands.get(&g)?;
+        let ys = edges(&shape.spread, &report.groups.get(g)?.band);
+        Some([0, 1, 2].map(|k| Curve {
+            x: &shape.x,
+            y: ys[k],
+            blocks: &shape.blocks[k],
+            extent: shape.extent,
+        }))
     }
 }
 
@@ -259,43 +315,36 @@ fn wanted_bands(
         .collect()
 }
 
-/// Run `i`'s monitored series on the chosen x-axis, smoothed.
+/// Run `i`'s monitored series on the chosen x-axis, smoothed, with none of its blocks yet.
 fn make_line(drop: &Dropped, i: usize, key: &LineKey, view: &View) -> Line {
     let run = &drop.runs[i];
-    let curve = match run.series(&key.series) {
+    let (x, y) = match run.series(&key.series) {
         Some(series) => {
             let x = XMap::new(run, view.x_axis).series_x(series);
             let y = smooth::smooth(view.smoother, view.smoothing, &x, &series.y);
-            Curve::new(x.into(), y)
+            (x.into_owned(), y)
         }
-        None => Curve::new(Rc::from([]), Vec::new()),
+        None => (Vec::new(), Vec::new()),
     };
     Line {
         key: key.clone(),
-        curve,
+        extent: finite_extent(&x),
+        x,
+        y,
+        blocks: Blocks::new(&[], &[]),
     }
 }
 
-/// Group `g`'s mean and band edges (min–max or ±1 SD) on the x-axis of its member `key.first`.
-fn make_band(drop: &Dropped, report: &Report, g: usize, key: &BandKey) -> Shape {
-    let b = &report.groups[g].band;
-    let map = XMap::new(&drop.runs[key.first], key.axis);
-    let x: Rc<[f64]> = b.x.iter().map(|&x| map.at(x)).collect();
-    let (low, high): (Vec<f64>, Vec<f64>) = match key.kind {
-        BandKind::MinMax => (b.min.clone(), b.max.clone()),
-        BandKind::Std => b
-            .mean
-            .iter()
-            .zip(&b.std)
-            .map(|(m, sd)| (m - sd, m + sd))
-            .unzip(),
-    };
+/// `band`'s x on the x-axis of its group's member `key.first`, with none of its ±1 SD edges or
+/// blocks worked out yet.
+fn make_band(drop: &Dropped, band: &Band, key: &BandKey) -> Shape {
+    let x = XMap::new(&drop.runs[key.first], key.axis).series_x_of(&band.x);
+    let n = x.len();
     Shape {
         key: key.clone(),
-        curves: [
-            Curve::new(Rc::clone(&x), b.mean.clone()),
-            Curve::new(Rc::clone(&x), low),
-            Curve::new(x, high),
-        ],
+        extent: finite_extent(&x),
+        x,
+        spread: (key.kind == BandKind::Std).then(|| (Vec::with_capacity(n), Vec::with_capacity(n))),
+        blocks: [0; 3].map(|_| Blocks::new(&[], &[])),
     }
 }

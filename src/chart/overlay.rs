@@ -41,7 +41,7 @@ pub const HEIGHT: u32 = BANNER + 380;
 
 /// One line: its points on the chosen x-axis (smoothed), its colour, width and legend name.
 struct Line<'a> {
-    curve: &'a Curve,
+    curve: Curve<'a>,
     color: RGBColor,
     width: f64,
     name: Option<String>,
@@ -58,8 +58,8 @@ struct Drawn<'a> {
 
 /// One group's band: its lower and upper edge on the chosen x-axis and the colour it is shaded in.
 struct Band<'a> {
-    low: &'a Curve,
-    high: &'a Curve,
+    low: Curve<'a>,
+    high: Curve<'a>,
     color: RGBColor,
 }
 
@@ -108,7 +108,7 @@ pub fn overlay_prepared<DB: DrawingBackend>(
         let Some(first) = band_member(report, g, &drawn_runs, view) else {
             continue;
         };
-        let Some([mean, low, high]) = overlaid.band(g) else {
+        let Some([mean, low, high]) = overlaid.band(report, g) else {
             continue;
         };
         let color = run_color(first);
@@ -125,9 +125,9 @@ pub fn overlay_prepared<DB: DrawingBackend>(
     // column summarized by the curve's blocks: what is drawn stays as many points as the canvas
     // is wide, and costs as much, however long the runs.
     let columns = plot_area.dim_in_pixel().0 as usize;
-    let cut = |c: &Curve| {
-        let blocks = c.blocks.usable(c.y.len(), false).then_some((&c.blocks, 0));
-        pieces_with(&c.x, &c.y, (x0, x1), columns, f64::is_finite, blocks)
+    let cut = |c: Curve| {
+        let blocks = c.blocks.usable(c.y.len(), false).then_some((c.blocks, 0));
+        pieces_with(c.x, c.y, (x0, x1), columns, f64::is_finite, blocks)
     };
     let drawn: Vec<Drawn> = lines
         .iter()
