@@ -85,10 +85,11 @@ impl Shape {
     fn ready(&self, band: &Band) -> bool {
         let spread = band.mean.len().min(band.std.len());
         let ys = edges(&self.spread, band);
-        self.spread
-            .as_ref()
-            .is_none_or(|(low, _)| low.len() == spread)
-            && (0..3).all(|k| self.blocks[k].summarized() == self.x.len().min(ys[k].len()))
+        let edges_done = match &self.spread {
+            Some((low, _)) => low.len() == spread,
+            None => true,
+        };
+        edges_done && (0..3).all(|k| self.blocks[k].summarized() == self.x.len().min(ys[k].len()))
     }
 
     /// Works out at most about `points` more points of the edges, then of the blocks; how many.
