@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::decimate::{pieces_with, Blocks};
-use super::smooth::{ema_carried, smooth, smooth_along, typical_step, Ema, Smoother};
+use super::smooth::{ema_carried, ema_carries, smooth, smooth_along, typical_step, Ema, Smoother};
 use super::xaxis::{XAxis, XMap};
 use super::View;
 use crate::model::{Kind, Run};
@@ -61,11 +61,13 @@ pub struct Prepared {
 
 /// One piece of [`Prepared`]'s work, on one series: going through its raw points (x extent and
 /// order, first non-finite y, the raw blocks) and summarizing its smoothed points, each a part at
-/// a time (how far they got is how many points their blocks summarize); smoothing it, at once.
+/// a time (how far they got is how many points their blocks summarize); smoothing it, a part at
+/// a time with the EMA carried from point to point (`Ema`: its state so far), else at once.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Work {
     Raw(usize),
     Smooth(usize),
+    Ema(usize, Ema),
     SmoothedBlocks(usize),
 }
 
@@ -144,35 +146,55 @@ impl Prepared {
         // Worked out once per call: it looks at every series.
         let mut plan = None;
         while done < points {
-            let Some(&work) = self.todo.last() else {
+            let Some(work) = self.todo.pop() else {
                 break;
             };
-            let finished = match work {
+            // What is left of this piece of work, or what follows it.
+            let next = match work {
                 Work::Raw(i) => {
                     done += self.raw_part(run, i, points - done);
-                    self.raw_blocks[i].summarized() == run.series[i].len()
+                    (self.raw_blocks[i].summarized() < run.series[i].len()).then_some(work)
                 }
                 Work::Smooth(i) => {
                     let plan = plan.get_or_insert_with(|| self.plan(run));
-                    let (smoothed, carry) = self.smooth_series(run, plan, i);
-                    self.smoothed_blocks[i] = Blocks::new(&[], &[]);
-                    self.smoothed[i] = smoothed;
-                    self.carry[i] = carry;
                     done += run.series[i].len();
-                    self.todo.pop();
-                    self.todo.push(Work::SmoothedBlocks(i));
-                    false
+                    match self.ema_start(run, plan, i) {
+                        Some(state) => {
+                            self.smoothed[i] = Vec::with_capacity(run.series[i].len());
+                            Some(Work::Ema(i, state))
+                        }
+                        None => {
+                            let (smoothed, carry) = self.smooth_series(run, plan, i);
+                            self.smoothed[i] = smoothed;
+                            self.carry[i] = carry;
+                            self.smoothed_blocks[i] = Blocks::new(&[], &[]);
+                            Some(Work::SmoothedBlocks(i))
+                        }
+                    }
+                }
+                Work::Ema(i, mut state) => {
+                    let y = &run.series[i].y;
+                    let smoothed = &mut self.smoothed[i];
+                    let from = smoothed.len();
+                    let end = from.saturating_add((points - done).max(1)).min(y.len());
+                    smoothed.extend(y[from..end].iter().map(|&v| state.next(v)));
+                    done += end - from;
+                    if end < y.len() {
+                        Some(Work::Ema(i, state))
+                    } else {
+                        self.carry[i] = Carry::Ema(state);
+                        self.smoothed_blocks[i] = Blocks::new(&[], &[]);
+                        Some(Work::SmoothedBlocks(i))
+                    }
                 }
                 Work::SmoothedBlocks(i) => {
                     let x = self.x[i].as_deref().unwrap_or(&run.series[i].x);
                     done +=
                         self.smoothed_blocks[i].extend_some(x, &self.smoothed[i], points - done);
-                    self.smoothed_blocks[i].summarized() == self.smoothed[i].len()
+                    (self.smoothed_blocks[i].summarized() < self.smoothed[i].len()).then_some(work)
                 }
             };
-            if finished {
-                self.todo.pop();
-            }
+            self.todo.extend(next);
         }
         !self.todo.is_empty()
     }
@@ -250,6 +272,20 @@ impl Prepared {
             .max_by_key(|(_, s)| s.len())
             .map(|(i, s)| (i, s.len()));
         Plan { weight, densest }
+    }
+
+    /// The EMA to feed series `i`'s points to, a part at a time, when that is how it is smoothed
+    /// (see [`ema_carries`]): what [`Prepared::smooth_series`] would make of it at once.
+    fn ema_start(&self, run: &Run, plan: &Plan, i: usize) -> Option<Ema> {
+        let (smoother, _) = self.smoothing;
+        let s = &run.series[i];
+        let sparse = plan.densest.is_some_and(|(_, n)| super::sparse(s.len(), n));
+        let w = plan.weight;
+        let carried = smoother == Smoother::Ema
+            && s.kind != Kind::LearningRate
+            && !sparse
+            && ema_carries(w, self.x(run, i), &s.y);
+        carried.then(|| Ema::new(w))
     }
 
     /// Series `i` smoothed whole, and how points appended to it will be smoothed.
