@@ -65,19 +65,6 @@ const chart = new ChartView({
 });
 const runs = startRuns(view, changed);
 
-// A three-row log drawn on the hidden canvas in an idle moment once the module has started (see
-// ChartView.warm), unless a log is already shown: the first drop's drawing then finds the fonts ready.
-const WARMING_LOG = 'epoch,loss,val_loss\n0,1.0,1.1\n1,0.8,0.9\n2,0.7,0.85\n';
-started.then(() => {
-  const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 0));
-  idle(async () => {
-    const small = await open(WARMING_LOG);
-    small.set_view(chartView());
-    if (!analysis) chart.warm(small);
-    small.free();
-  });
-});
-
 function fail(message) {
   alertBox.textContent = message;
   alertBox.hidden = false;

@@ -47,29 +47,13 @@ export class ChartView {
     this.draw();
   }
 
-  /**
-   * Draws `analysis` (a small log) on the canvas while it has shown nothing yet (it is hidden then),
-   * keeping nothing: the canvas's fonts and backing store are then ready, so that the first
-   * drawing of a dropped log, however large, is not also the first use of each text style.
-   */
-  warm(analysis) {
-    if (this.analysis) return;
-    this.fit();
-    analysis.draw(this.canvas, 0, window.devicePixelRatio || 1, this.dark.matches);
-  }
-
-  /** Sizes the backing store to the canvas's CSS size × devicePixelRatio. */
-  fit() {
-    const [w, h] = this.backingSize();
-    if (this.canvas.width !== w) this.canvas.width = w;
-    if (this.canvas.height !== h) this.canvas.height = h;
-  }
-
   /** Backing store = CSS size × devicePixelRatio, then one wasm call draws everything. */
   draw() {
     if (!this.analysis) return null;
     const dpr = window.devicePixelRatio || 1;
-    this.fit();
+    const [w, h] = this.backingSize();
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
     const started = performance.now();
     this.frame = this.analysis.draw(this.canvas, this.run, dpr, this.dark.matches);
     // The last draw's duration, for `make bench-chart` and the browser's performance panel.
