@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::analysis::{Options, RunReport};
-use crate::chart::{self, Frame, Prepared, Style, View};
+use crate::chart::{self, Frame, Overlaid, Prepared, Style, View};
 use crate::compare::Band;
 use crate::error::escaped;
 use crate::filter::Filter;
@@ -259,47 +259,80 @@ fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     Ok(out)
 }
 
-/// `report` converted by `convert` without its groups' bands, and the bands as five typed arrays
-/// per group (x, mean, std, min, max): as JS arrays of numbers, a band of a million points took
-/// the page's main thread seconds to convert and read back.
+/// `report` converted by `convert` without the arrays that grow with the log (see [`Long`]), and
+/// those as typed arrays: five per group (its band's x, mean, std, min, max), then one per
+/// early-stopping replay of each run (its `at`). As JS arrays of numbers, a band of a million
+/// points took the page's main thread seconds to convert and read back, and the x of every LR
+/// cut ReduceLROnPlateau would make on a noisy per-step log (90,000 at a million rows) tens of
+/// milliseconds. The page passes them on as its `bands`.
 fn banded(
     report: &mut Report,
     convert: fn(&Report) -> Result<JsValue, JsError>,
 ) -> Result<(JsValue, JsValue), JsError> {
-    without_bands(report, |report, bands| {
+    without_bands(report, |report, long| {
         let arrays = js_sys::Array::new();
-        for band in bands {
+        for band in &long.bands {
             for values in [&band.x, &band.mean, &band.std, &band.min, &band.max] {
                 arrays.push(&js_sys::Float64Array::from(values.as_slice()));
             }
+        }
+        for at in &long.at {
+            arrays.push(&js_sys::Float64Array::from(at.as_slice()));
         }
         Ok((convert(report)?, arrays.into()))
     })
 }
 
-/// What `f` makes of `report` with its groups' bands taken out (and of the bands); `report` is
-/// left as it was.
-fn without_bands<T>(report: &mut Report, f: impl FnOnce(&Report, &[Band]) -> T) -> T {
-    let bands: Vec<Band> = report
-        .groups
-        .iter_mut()
-        .map(|g| std::mem::take(&mut g.band))
-        .collect();
-    let out = f(report, &bands);
-    for (group, band) in report.groups.iter_mut().zip(bands) {
+/// A report's arrays that grow with the log: its groups' bands, and its runs' early-stopping
+/// replays' x lists (`at`), in run order.
+struct Long {
+    bands: Vec<Band>,
+    at: Vec<Vec<f64>>,
+}
+
+/// What `f` makes of `report` with its long arrays taken out (and of them); `report` is left as
+/// it was.
+fn without_bands<T>(report: &mut Report, f: impl FnOnce(&Report, &Long) -> T) -> T {
+    let long = Long {
+        bands: report
+            .groups
+            .iter_mut()
+            .map(|g| std::mem::take(&mut g.band))
+            .collect(),
+        at: replays(report).map(std::mem::take).collect(),
+    };
+    let out = f(report, &long);
+    for (group, band) in report.groups.iter_mut().zip(long.bands) {
         group.band = band;
+    }
+    for (at, taken) in replays(report).zip(long.at) {
+        *at = taken;
     }
     out
 }
 
-/// Puts the bands [`banded`] took out back into `report`, five arrays per group in order.
+/// The x lists of every run's early-stopping replays, in run order.
+fn replays(report: &mut Report) -> impl Iterator<Item = &mut Vec<f64>> {
+    report
+        .runs
+        .iter_mut()
+        .flat_map(|r| r.early_stopping.iter_mut())
+        .map(|e| &mut e.at)
+}
+
+/// Puts the arrays [`banded`] took out back into `report`: five per group, then one per replay.
 fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsError> {
-    if arrays.len() != 5 * report.groups.len() {
+    let bands = 5 * report.groups.len();
+    let replayed = replays(report).count();
+    if arrays.len() != bands + replayed {
         return Err(damaged(&format!(
-            "{} band arrays for {} groups",
+            "{} arrays for {} groups and {replayed} early-stopping replays",
             arrays.len(),
             report.groups.len()
         )));
+    }
+    for (at, taken) in replays(report).zip(arrays.split_off(bands)) {
+        *at = taken;
     }
     for group in report.groups.iter_mut().rev() {
         let mut five = arrays.split_off(arrays.len() - 5).into_iter();
@@ -324,13 +357,6 @@ fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsErro
         group.band = band;
     }
     Ok(())
-}
-
-/// The typed arrays of a JS array, as [`unbanded`] takes them.
-fn arrays_of(list: &js_sys::Array) -> Vec<Vec<f64>> {
-    list.iter()
-        .map(|a| js_sys::Float64Array::from(a).to_vec())
-        .collect()
 }
 
 /// Groups of run numbers from the page (a link's `groups` key is anyone's text; none when
@@ -540,6 +566,31 @@ impl Assembler {
     }
 }
 
+/// A worker's judgement after a control changed ([`Judge::judge`]'s `{report, bands}`) taken in
+/// on the main thread a part per task, so that no task converts a large group's band whole:
+/// `new Judgement(report)`, `add_band(values)`…, then `Analysis.judged`.
+#[wasm_bindgen]
+pub struct Judgement {
+    report: Report,
+    bands: Vec<Vec<f64>>,
+}
+
+#[wasm_bindgen]
+impl Judgement {
+    #[wasm_bindgen(constructor)]
+    pub fn new(report: JsValue) -> Result<Judgement, JsError> {
+        Ok(Judgement {
+            report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
+            bands: Vec::new(),
+        })
+    }
+
+    /// The next array of the report's group bands, in the order the worker gave them.
+    pub fn add_band(&mut self, values: Vec<f64>) {
+        self.bands.push(values);
+    }
+}
+
 fn damaged(why: &str) -> JsError {
     JsError::new(&format!("the worker's analysis is damaged: {why}"))
 }
@@ -554,6 +605,8 @@ pub struct Analysis {
     view: View,
     /// The prepared run (x mapped, smoothed, raw curves decimated): slider moves and zooms reuse it.
     prepared: Option<(usize, Prepared)>,
+    /// The curves of every run drawn together, made ready the same way.
+    overlaid: Overlaid,
     /// The last drawn run and where it landed, for hover and zoom.
     frame: Option<(usize, Frame)>,
 }
@@ -564,8 +617,9 @@ struct Progress {
     left: bool,
 }
 
-/// Points `Analysis::prepare_some` goes through per call.
-const PREPARED_PER_TASK: usize = 2_000_000;
+/// Points `Analysis::prepare_some` goes through per call (a few milliseconds' work: the page
+/// calls it again within a task while its time slice lasts).
+const PREPARED_PER_CALL: usize = 250_000;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -601,6 +655,7 @@ impl Analysis {
             options,
             view: View::default(),
             prepared: None,
+            overlaid: Overlaid::default(),
             frame: None,
         }
     }
@@ -622,17 +677,16 @@ impl Analysis {
             .runs
             .get(index)
             .ok_or_else(|| JsError::new(&format!("there is no run number {index}")))?;
-        let (prepared, points) = match &mut self.prepared {
+        let prepared = match &mut self.prepared {
             Some((i, prepared)) if *i == index => {
                 prepared.update(run, &self.view);
-                (prepared, points)
+                prepared
             }
             _ => {
-                // Mapping x and finding its extent went through every point once: part of the share.
-                let begun: usize = run.series.iter().map(|s| s.len()).sum();
-                let prepared = Prepared::begin(run, &self.view);
-                let prepared = &mut self.prepared.insert((index, prepared)).1;
-                (prepared, points.saturating_sub(begun))
+                &mut self
+                    .prepared
+                    .insert((index, Prepared::begin(run, &self.view)))
+                    .1
             }
         };
         let worked = !prepared.ready();
@@ -660,8 +714,9 @@ impl Analysis {
         to_js(&self.report)
     }
 
-    /// The report as `report()` gives it but with the groups' bands empty: what the page shows
-    /// (the chart draws the bands from here), converted in a moment however many points they hold.
+    /// The report as `report()` gives it but with the groups' bands and the early-stopping
+    /// replays' x lists empty: what the page shows (the chart draws the bands from here),
+    /// converted in a moment however long the log.
     pub fn summary(&mut self) -> Result<JsValue, JsError> {
         without_bands(&mut self.report, |report, _| to_js(report))
     }
@@ -715,25 +770,17 @@ impl Analysis {
         correct(&mut self.drop, run, name, role, direction)
     }
 
-    /// Takes the report the page's worker judged these runs with ([`Judge::judge`]'s `{report,
-    /// bands}`, with the same `monitor` and `groups`), so that no judging happens on the main
-    /// thread; the page keeps that report's JS value as `summary()` would give it.
+    /// Takes the report the page's worker judged these runs with (see [`Judgement`], judged
+    /// with the same `monitor` and `groups`), so that no judging happens on the main thread; the
+    /// page keeps that report's JS value as `summary()` would give it.
     pub fn judged(
         &mut self,
-        judged: JsValue,
+        judged: Judgement,
         monitor: Option<String>,
         groups: JsValue,
     ) -> Result<(), JsError> {
-        let field = |key: &str| {
-            js_sys::Reflect::get(&judged, &JsValue::from_str(key))
-                .map_err(|_| damaged(&format!("its answer has no {key}")))
-        };
-        let mut report: Report = serde_wasm_bindgen::from_value(field("report")?)
-            .map_err(|e| damaged(&e.to_string()))?;
-        let bands = field("bands")?
-            .dyn_into::<js_sys::Array>()
-            .map_err(|_| damaged("its bands are not a list"))?;
-        unbanded(&mut report, arrays_of(&bands))?;
+        let Judgement { mut report, bands } = judged;
+        unbanded(&mut report, bands)?;
         if report.runs.len() != self.drop.runs.len() {
             return Err(damaged("its report does not have a verdict for every run"));
         }
@@ -741,8 +788,10 @@ impl Analysis {
             monitor,
             groups: groups_of(groups)?,
         };
-        // The prepared curves stay: they follow the runs and the view, not the report.
+        // The prepared curves stay: they follow the runs and the view, not the report; the
+        // groups' bands are the report's.
         self.report = report;
+        self.overlaid.forget_bands();
         Ok(())
     }
 
@@ -761,13 +810,19 @@ impl Analysis {
         self.prepare(index, usize::MAX).map(|_| ())
     }
 
-    /// Part of `prepare`: about as much as one task should do (smoothing and summarizing some
-    /// two million points, ~10–20 ms), and once that is done, in a call of its own, decimating
-    /// the curves for a canvas `columns` backing pixels wide; whether more is left. The page
-    /// calls it once per task until it says no, then draws: a new view of a large log never
-    /// holds the page for long.
+    /// Part of `prepare` (going through some 250,000 points, a few milliseconds; a whole series
+    /// when smoothing it), and once that is done, in a call of its own, decimating the curves for
+    /// a canvas `columns` backing pixels wide; whether more is left. When every run is drawn
+    /// together, part of making their curves ready instead. The page calls it while its task's
+    /// time slice lasts, and in the next task until it says no, then draws: a new view of a
+    /// large log never holds the page for long.
     pub fn prepare_some(&mut self, index: usize, columns: u32) -> Result<bool, JsError> {
-        let Progress { worked, left } = self.prepare(index, PREPARED_PER_TASK)?;
+        if self.comparing() {
+            return Ok(self
+                .overlaid
+                .step(&self.drop, &self.report, &self.view, PREPARED_PER_CALL));
+        }
+        let Progress { worked, left } = self.prepare(index, PREPARED_PER_CALL)?;
         if left || worked {
             return Ok(true);
         }
@@ -819,7 +874,18 @@ impl Analysis {
         let area = Page::Canvas(backend).into_drawing_area();
         if self.comparing() {
             let style = Style { scale, dark };
-            let frame = chart::overlay(&area, &self.drop, &self.report, &self.view, &style)?;
+            while self
+                .overlaid
+                .step(&self.drop, &self.report, &self.view, usize::MAX)
+            {}
+            let frame = chart::overlay_prepared(
+                &area,
+                &self.drop,
+                &self.report,
+                &self.view,
+                &self.overlaid,
+                &style,
+            )?;
             let out = to_js(&frame);
             self.frame = Some((index, frame));
             return out;
@@ -924,6 +990,7 @@ impl Analysis {
             .collect();
         crate::follow::grow(&mut self.drop, growth).map_err(|e| damaged(&e))?;
         self.report = report;
+        self.overlaid = Overlaid::default();
         if let Some((index, prepared)) = &mut self.prepared {
             match (self.drop.runs.get(*index), before.get(*index)) {
                 (Some(run), Some(old)) => prepared.grow(run, &self.view, old),

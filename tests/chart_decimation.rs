@@ -222,7 +222,9 @@ fn a_prepared_run_grown_by_appended_points_draws_as_one_prepared_afresh() {
             ..plateau::chart::View::default()
         };
         let mut run = cut(&whole, 999.0);
-        let mut prepared = plateau::chart::prepare(&run, &view);
+        // Prepared a part at a time (the EMA fed a few hundred points per call), then grown.
+        let mut prepared = plateau::chart::Prepared::begin(&run, &view);
+        while prepared.step(&run, 300) {}
         for last in [1000.0, 1999.0, 2003.0, 7777.0, 11_999.0] {
             let old: Vec<usize> = run.series.iter().map(|s| s.len()).collect();
             run = cut(&whole, last);

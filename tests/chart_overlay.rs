@@ -2,7 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use plateau::chart::{
-    hex, overlay, overlay_svg, run_color, BandKind, Frame, Style, View, OVERLAY_HEIGHT,
+    hex, overlay, overlay_prepared, overlay_svg, run_color, BandKind, Frame, Overlaid, Style, View,
+    OVERLAY_HEIGHT,
 };
 use plateau::{check, Input, Options};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
@@ -198,4 +199,111 @@ fn overlay_of_long_runs_is_decimated_to_its_columns_and_keeps_a_one_step_spike()
     // Drawn point by point, the two runs alone would take megabytes of SVG.
     let svg = overlay_svg(&drop, &report, &view, 900, OVERLAY_HEIGHT).unwrap();
     assert!(svg.len() < 400_000, "{} bytes", svg.len());
+}
+
+/// Three folds of `n` steps each (a noisy falling loss, fold 1 with a one-step spike), read as
+/// one drop: a group of three with a band.
+fn long_folds(n: usize) -> (plateau::Dropped, plateau::Report) {
+    let logs: Vec<(String, Vec<u8>)> = (0..3)
+        .map(|k| {
+            let mut text = String::from("step,loss\n");
+            for i in 0..n {
+                let loss = if k == 1 && i == n / 3 {
+                    9.0
+                } else {
+                    2.0 / (1.0 + i as f64 / 2000.0) + ((i * 7919 + k * 31) % 1000) as f64 / 2e4
+                };
+                text.push_str(&format!("{i},{loss}\n"));
+            }
+            (format!("long_fold{k}.csv"), text.into_bytes())
+        })
+        .collect();
+    let inputs: Vec<Input> = logs
+        .iter()
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
+    check(&inputs, &Options::default()).unwrap()
+}
+
+#[test]
+fn overlay_snapshot_of_long_folds_drawn_from_their_blocks() {
+    // Some 70 points per pixel column: whole blocks stand in for most of each column's points.
+    // The snapshot was drawn point by point (before the overlay kept blocks): the same picture.
+    let (drop, report) = long_folds(30_000);
+    assert_eq!(report.groups.len(), 1, "the folds are a group with a band");
+    let view = View {
+        compare: true,
+        ..View::default()
+    };
+    let svg = overlay_svg(&drop, &report, &view, 500, OVERLAY_HEIGHT).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots/overlay-long-folds.svg");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() || !path.exists() {
+        std::fs::write(&path, &svg).expect("snapshot written");
+        return;
+    }
+    assert!(
+        std::fs::read_to_string(&path).expect("snapshot readable") == svg,
+        "overlay-long-folds.svg changed: look at it (make snapshots-png), then accept it with UPDATE_SNAPSHOTS=1"
+    );
+}
+
+#[test]
+fn overlay_made_ready_a_part_at_a_time_draws_as_one_made_at_once() {
+    let (drop, report) = long_folds(20_000);
+    let svg = |overlaid: &Overlaid, view: &View| {
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (700, OVERLAY_HEIGHT)).into_drawing_area();
+            overlay_prepared(&area, &drop, &report, view, overlaid, &Style::default()).unwrap();
+        }
+        out
+    };
+    let base = View {
+        compare: true,
+        ..View::default()
+    };
+    // One view after another on the same curves: each change redoes what it touches, in parts.
+    let gaussian = View {
+        smoothing: 0.9,
+        smoother: plateau::chart::Smoother::Gaussian,
+        ..base.clone()
+    };
+    let hidden = View {
+        hidden_runs: vec![0],
+        ..gaussian.clone()
+    };
+    let views = [
+        base.clone(),
+        View {
+            band: BandKind::Std,
+            ..base
+        },
+        gaussian,
+        hidden.clone(),
+        View {
+            zoom: Some((5_000.0, 5_400.0)),
+            ..hidden
+        },
+    ];
+    let mut parts = Overlaid::default();
+    for view in &views {
+        let mut calls = 1;
+        while parts.step(&drop, &report, view, 5_000) {
+            calls += 1;
+        }
+        assert_eq!(
+            svg(&parts, view),
+            svg(&Overlaid::new(&drop, &report, view), view),
+            "{view:?}"
+        );
+        if view.zoom.is_none() && view.hidden_runs.is_empty() {
+            assert!(
+                calls >= 4,
+                "a part per call, not all at once: {calls} calls"
+            );
+        } else {
+            assert_eq!(calls, 1, "nothing to redo for a zoom or a hidden run");
+        }
+    }
 }

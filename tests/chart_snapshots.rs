@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use plateau::chart::{self, View, XAxis};
+use plateau::model::{Axis, Dropped, Run, Series};
 use plateau::{check, Input, Options};
 
 fn render(fixture: &str, view: &View) -> String {
@@ -102,4 +103,58 @@ fn lightning_nan_run_log_scale_snapshot() {
     };
     let svg = render("tests/fixtures/real/lightning--genrisk/metrics.csv", &view);
     snapshot("lightning-genrisk-nan-log", &svg);
+}
+
+#[test]
+fn long_run_drawn_from_its_blocks_snapshot() {
+    // 120,000 steps on a 500-pixel chart, some 270 points per pixel column: whole blocks stand in
+    // for most of each column's points, the preparation goes through each series in parts, and
+    // the loss turns NaN near its end, marked from the data (the report's own NaN marker left
+    // out). The snapshot was drawn point by point, from a run prepared at once: the same picture.
+    let n = 120_000usize;
+    let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let loss: Vec<f64> = (0..n)
+        .map(|i| match i {
+            119_000.. => f64::NAN,
+            40_000 => 8.0,
+            _ => 2.0 / (1.0 + i as f64 / 3000.0) + ((i * 7919) % 1000) as f64 / 4e3,
+        })
+        .collect();
+    let val_x: Vec<f64> = x
+        .iter()
+        .copied()
+        .filter(|t| *t as usize % 100 == 99)
+        .collect();
+    let val: Vec<f64> = val_x.iter().map(|t| 2.1 / (1.0 + t / 3500.0)).collect();
+    let lr: Vec<f64> = (0..n)
+        .map(|i| 1e-3 * 0.5f64.powi((i / 30_000) as i32))
+        .collect();
+    let named = |name: &str, x: Vec<f64>, y: Vec<f64>| Series::named(name, Axis::Step, x, y);
+    let run = Run {
+        name: "long".into(),
+        source: "long.csv".into(),
+        dialect: plateau::ingest::Dialect::Csv,
+        info: Vec::new(),
+        series: vec![
+            named("loss", x.clone(), loss),
+            named("val_loss", val_x, val),
+            named("lr", x, lr),
+        ],
+    };
+    let drop = Dropped {
+        runs: vec![run.clone()],
+        warnings: Vec::new(),
+    };
+    let mut rep = plateau::analyze(&drop, &Options::default()).runs.remove(0);
+    rep.markers.retain(|m| m.kind != "nan");
+    let svg = chart::svg(
+        &run,
+        &rep,
+        &View::default(),
+        500,
+        chart::preferred_height(&run, &rep),
+    )
+    .expect("drawn");
+    assert_eq!(svg.matches("NaN from here").count(), 1);
+    snapshot("long-run-blocks", &svg);
 }

@@ -1,12 +1,12 @@
 // The page: DOM events, file reading, wiring. All parsing, statistics and drawing happen in wasm;
 // the canvas lives in chart-view.js, the view controls and exports in controls.js.
-import { ready, isTrap, restart, failure } from './wasm.js';
+import { ready, bindings, isTrap, restart, failure } from './wasm.js';
 import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 import { startShare } from './share.js';
 import { runsFromUrl, resetRuns, startRuns } from './runs.js';
 import { open } from './plateau.js';
-import { readInWorker, assemble, nextTask, judgeInWorker } from './reading.js';
+import { readInWorker, assemble, nextTask, slice, judgeInWorker } from './reading.js';
 import { showSeries } from './series.js';
 import { startFollow, titleFor } from './follow.js';
 import { droppedFiles, pickedFiles } from './folders.js';
@@ -38,6 +38,8 @@ let held = null;
 let showings = 0;
 /** Numbers the re-judgings after control changes, so that only the last one ends `aria-busy`. */
 let judging = 0;
+/** Whether the next drawing makes `#app` `ready` (a new analysis is being shown). */
+let readyWhenPainted = false;
 // View settings from the URL apply to the first log shown; a new drop keeps only the display settings.
 // Their defaults and choices are the core's, so the view is read once the module has started (with
 // the page, so that the first drop waits for nothing); the controls show only with an analysis.
@@ -125,6 +127,7 @@ async function analyzeDrop(source, label, paths = null) {
   job?.cancel();
   job = null;
   const before = analysis ? { state: 'ready', status: status.textContent } : { state: 'empty', status: '' };
+  readyWhenPainted = false;
   app.dataset.state = 'loading';
   status.textContent = `Reading ${label}…`;
   try {
@@ -159,13 +162,14 @@ async function analyzeDrop(source, label, paths = null) {
       next.free();
       return;
     }
-    // Map, smooth and decimate the curves a few series per task before the first drawing (large
-    // logs). A run number from the URL that this drop does not have means its first run.
+    // Map, smooth and decimate the curves a slice of a task at a time before the first drawing
+    // (large logs). A run number from the URL that this drop does not have means its first run.
     next.set_view({ ...chartView(), zoom: null, hidden: [] });
     const first = firstLoad && view.run < next.run_count() ? view.run : 0;
     let more = true;
     while (more) {
-      more = next.prepare_some(first, chart.backingSize()[0]);
+      const columns = chart.backingSize()[0];
+      more = slice(() => next.prepare_some(first, columns));
       await nextTask();
       if (drop !== drops) {
         next.free();
@@ -214,7 +218,8 @@ function grow(answer, label) {
   return shown(label);
 }
 
-// Shows the analysis after it changed: report, choices, chart. Returns the report.
+// Shows the analysis after it changed: report and choices now, the chart from the next task on
+// (the page lays out the report meanwhile); `#app` is `ready` once the chart is drawn. Returns the report.
 function shown(label) {
   report = analysis.summary();
   if (view.run >= report.runs.length) view.run = 0;
@@ -223,9 +228,9 @@ function shown(label) {
   showReport(report);
   app.classList.add('has-analysis');
   refreshChoices();
-  render();
+  readyWhenPainted = true;
+  render(true);
   status.textContent = label;
-  app.dataset.state = 'ready';
   return report;
 }
 
@@ -276,28 +281,39 @@ function chartView() {
 }
 
 // Redraws the chart under the current view. What a new view needs first (smoothing a large log
-// again, decimating its curves for a new x-range) is done a part per task (see
+// again, decimating its curves for a new x-range) is done a slice of a task at a time (see
 // Analysis.prepare_some); a later render, or another analysis, supersedes one still under way.
+// `later`: nothing is done in this task.
 let renders = 0;
-function render() {
+function render(later = false) {
   analysis.set_view(chartView());
   const mine = ++renders;
   const shown = analysis;
+  const again = () => nextTask().then(() => {
+    try {
+      next();
+    } catch (e) {
+      failed(e);
+    }
+  });
   const next = () => {
     if (mine !== renders || shown !== analysis) return;
-    if (!analysis.comparing() && analysis.prepare_some(view.run, chart.backingSize()[0])) {
-      nextTask().then(() => {
-        try {
-          next();
-        } catch (e) {
-          failed(e);
-        }
-      });
+    const columns = chart.backingSize()[0];
+    // A task that prepared something leaves the drawing to the next one.
+    let worked = false;
+    slice(() => {
+      const more = analysis.prepare_some(view.run, columns);
+      worked ||= more;
+      return more;
+    });
+    if (worked) {
+      again();
       return;
     }
     paint();
   };
-  next();
+  if (later) again();
+  else next();
 }
 
 function paint() {
@@ -308,6 +324,10 @@ function paint() {
   if (together) legendBox.replaceChildren();
   else fillLegend(legendBox, chart.frame, view, changed);
   runs.paint(chart.frame, together);
+  if (readyWhenPainted) {
+    readyWhenPainted = false;
+    app.dataset.state = 'ready';
+  }
 }
 
 /** After a control changed `view`: re-judge if the monitored series or the groups changed, then redraw. */
@@ -362,14 +382,18 @@ async function rejudge(kind, correction) {
       analysis = next;
       report = analysis.summary();
     } else {
+      // The worker's drop has the correction from now on: so has this one, whatever comes next.
       if (correction) analysis.correct(...correction);
-      analysis.judged(judged, monitor, groups);
+      const taken = await takeJudgement(judged, () => mine !== showings || busy !== judging);
+      if (!taken) return;
+      analysis.judged(taken, monitor, groups);
       // The worker's report is what `analysis.summary()` would give: not converted a second time.
       report = judged.report;
     }
     showReport(report);
     refreshChoices();
-    render();
+    // The chart from the next task on: this one took in the report.
+    render(true);
   } catch (e) {
     // The worker and this thread may now disagree about the runs: judge here from now on.
     held = null;
@@ -377,6 +401,29 @@ async function rejudge(kind, correction) {
   } finally {
     if (busy === judging) verdictBox.removeAttribute('aria-busy');
   }
+}
+
+/**
+ * The worker's `{report, bands}` as a `Judgement` for `Analysis.judged`, the report and each band
+ * array in a task of their own; null (nothing kept) once `stale()` says a later change or
+ * analysis overtook it.
+ */
+async function takeJudgement({ report: judgedReport, bands }, stale) {
+  const taken = new (bindings().Judgement)(judgedReport);
+  for (const values of bands) {
+    await nextTask();
+    if (stale()) {
+      taken.free();
+      return null;
+    }
+    taken.add_band(values);
+  }
+  await nextTask();
+  if (stale()) {
+    taken.free();
+    return null;
+  }
+  return taken;
 }
 
 function runName() {

@@ -22,6 +22,12 @@ export class ChartView {
     this.frame = null;
     this.dark = matchMedia('(prefers-color-scheme: dark)');
     this.drag = null;
+    // The 2D context is made now, with the page, rather than in the first drawing's task; so is
+    // the browser's first text (its font machinery starts), in an idle moment.
+    const context = canvas.getContext('2d');
+    (globalThis.requestIdleCallback ?? setTimeout)(() => {
+      if (!this.analysis) context.fillText('0', 0, 0);
+    });
     canvas.addEventListener('pointermove', (e) => this.pointerMove(e));
     canvas.addEventListener('pointerleave', () => this.hideHover());
     canvas.addEventListener('pointerdown', (e) => this.pointerDown(e));

@@ -126,6 +126,20 @@ export function nextTask() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((r) => setTimeout(r, 0));
 }
 
+/** How long one task keeps calling a piece of work in `slice` (ms): well inside a 50 ms long task. */
+const SLICE = 8;
+
+/**
+ * Calls `work` (a few milliseconds' part of something larger; it returns whether more is left)
+ * until it is done or this task's slice is over; whether more is left for the next task.
+ */
+export function slice(work) {
+  const start = performance.now();
+  let more = work();
+  while (more && performance.now() - start < SLICE) more = work();
+  return more;
+}
+
 /**
  * The worker's `{shape, columns, report, bands}` (judged with `monitor`) as an `Analysis`, one
  * column (or band array) per task.

@@ -177,6 +177,21 @@ impl Blocks {
         blocks
     }
 
+    /// [`Blocks::extend`] by at most `points` more points (at least one while any are left);
+    /// how many were added. Blocks made this way, a part per call, equal those made at once.
+    pub fn extend_some(&mut self, x: &[f64], y: &[f64], points: usize) -> usize {
+        let n = x.len().min(y.len());
+        let from = self.len.min(n);
+        let end = from.saturating_add(points.max(1)).min(n);
+        self.extend(&x[..end], &y[..end]);
+        end - from
+    }
+
+    /// How many points are summarized.
+    pub fn summarized(&self) -> usize {
+        self.len
+    }
+
     /// Adds the points of `(x, y)` past those summarized (`x` and `y` are the whole series): the
     /// blocks they fall in are summarized again, level by level.
     pub fn extend(&mut self, x: &[f64], y: &[f64]) {

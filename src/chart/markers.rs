@@ -167,16 +167,16 @@ fn first_non_finite(ctx: &Ctx<'_>, panel: &Panel) -> Vec<Marker> {
     panel
         .series
         .iter()
-        .map(|&i| &ctx.run.series[i])
-        .filter(|s| !ctx.view.hidden.contains(&s.name))
-        .filter(|s| {
+        .map(|&i| (i, &ctx.run.series[i]))
+        .filter(|(_, s)| !ctx.view.hidden.contains(&s.name))
+        .filter(|(_, s)| {
             !ctx.report
                 .markers
                 .iter()
                 .any(|m| m.kind == MarkerKind::Nan && m.series.as_deref() == Some(s.name.as_str()))
         })
-        .filter_map(|s| {
-            let k = s.y.iter().position(|v| !v.is_finite())?;
+        .filter_map(|(i, s)| {
+            let k = ctx.prepared.first_non_finite(i)?;
             let x = *s.x.get(k).filter(|x| x.is_finite())?;
             Some(Marker {
                 kind: MarkerKind::Nan,

@@ -10,13 +10,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::decimate::pieces;
+use super::decimate::pieces_with;
+use super::overlaid::{band_member, monitored, visible, Curve, Overlaid};
 use super::panel::tick;
 use super::theme::{Theme, PALETTE};
-use super::{
-    choices, scale, smooth, Frame, LegendEntry, PanelFrame, Style, View, XAxis, XMap, BANNER,
-};
-use crate::compare::GroupReport;
+use super::{scale, Frame, LegendEntry, PanelFrame, Style, View, XMap, BANNER};
 use crate::model::Dropped;
 use crate::report::Report;
 
@@ -42,9 +40,8 @@ pub fn run_color(i: usize) -> RGBColor {
 pub const HEIGHT: u32 = BANNER + 380;
 
 /// One line: its points on the chosen x-axis (smoothed), its colour, width and legend name.
-struct Line {
-    x: Vec<f64>,
-    y: Vec<f64>,
+struct Line<'a> {
+    curve: Curve<'a>,
     color: RGBColor,
     width: f64,
     name: Option<String>,
@@ -55,15 +52,14 @@ type Points = Vec<(f64, f64)>;
 
 /// A line as drawn: decimated to the plot's pixel columns, in pieces between gaps.
 struct Drawn<'a> {
-    line: &'a Line,
+    line: &'a Line<'a>,
     pieces: Vec<Points>,
 }
 
 /// One group's band: its lower and upper edge on the chosen x-axis and the colour it is shaded in.
-struct Band {
-    x: Vec<f64>,
-    low: Vec<f64>,
-    high: Vec<f64>,
+struct Band<'a> {
+    low: Curve<'a>,
+    high: Curve<'a>,
     color: RGBColor,
 }
 
@@ -81,6 +77,19 @@ pub fn overlay<DB: DrawingBackend>(
     view: &View,
     style: &Style,
 ) -> Result<Frame, super::Error> {
+    let overlaid = Overlaid::new(drop, report, view);
+    overlay_prepared(area, drop, report, view, &overlaid, style)
+}
+
+/// [`overlay`] from curves made ready for `view` (see [`Overlaid`]).
+pub fn overlay_prepared<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    drop: &Dropped,
+    report: &Report,
+    view: &View,
+    overlaid: &Overlaid,
+    style: &Style,
+) -> Result<Frame, super::Error> {
     let theme = Theme::new(style.dark);
     let s = style.scale;
     let px = |v: f64| (v * s).round() as i32;
@@ -88,48 +97,50 @@ pub fn overlay<DB: DrawingBackend>(
     let (banner_area, plot_area) = area.split_vertically(px(f64::from(BANNER)));
     banner(&banner_area, drop, report, &theme, s)?;
 
-    let hidden: HashSet<usize> = view.hidden_runs.iter().copied().collect();
-    let visible = |i: usize| !hidden.contains(&i);
     let Runs {
         mut lines,
         legend,
         x_title,
-    } = run_lines(drop, report, view, &theme, &visible);
+    } = run_lines(drop, report, view, overlaid, &theme);
+    let drawn_runs: HashSet<usize> = (0..legend.len()).filter(|&i| !legend[i].hidden).collect();
     let mut bands = Vec::new();
-    for group in &report.groups {
-        let Some(&first) = group.members.iter().find(|&&m| visible(m)) else {
+    for (g, group) in report.groups.iter().enumerate() {
+        let Some(first) = band_member(report, g, &drawn_runs, view) else {
             continue;
         };
-        if legend[first].hidden {
+        let Some([mean, low, high]) = overlaid.band(report, g) else {
             continue;
-        }
-        let map = XMap::new(&drop.runs[first], view.x_axis);
+        };
         let color = run_color(first);
-        let (band, mean) = band_shape(group, &map, view, color);
-        bands.push(band);
+        bands.push(Band { low, high, color });
         lines.push(Line {
+            curve: mean,
+            color,
             width: 3.2,
             name: Some(format!("{} (mean)", group.name)),
-            ..mean
         });
     }
     let (x0, x1) = x_extent(&lines, view);
-    // Every line and band edge at most two points per pixel column (see `decimate`): what is
-    // drawn stays as many points as the canvas is wide, however long the runs.
+    // Every line and band edge at most two points per pixel column (see `decimate`), each
+    // column summarized by the curve's blocks: what is drawn stays as many points as the canvas
+    // is wide, and costs as much, however long the runs.
     let columns = plot_area.dim_in_pixel().0 as usize;
-    let cut = |x: &[f64], y: &[f64]| pieces(x, y, (x0, x1), columns, f64::is_finite);
+    let cut = |c: Curve| {
+        let blocks = c.blocks.usable(c.y.len(), false).then_some((c.blocks, 0));
+        pieces_with(c.x, c.y, (x0, x1), columns, f64::is_finite, blocks)
+    };
     let drawn: Vec<Drawn> = lines
         .iter()
         .map(|line| Drawn {
             line,
-            pieces: cut(&line.x, &line.y),
+            pieces: cut(line.curve),
         })
         .collect();
     let shades: Vec<Shade> = bands
         .iter()
         .map(|b| {
-            let upper = cut(&b.x, &b.high).into_iter().flatten();
-            let lower: Points = cut(&b.x, &b.low).into_iter().flatten().collect();
+            let upper = cut(b.high).into_iter().flatten();
+            let lower: Points = cut(b.low).into_iter().flatten().collect();
             Shade {
                 outline: upper.chain(lower.into_iter().rev()).collect(),
                 color: b.color,
@@ -169,20 +180,20 @@ pub fn overlay<DB: DrawingBackend>(
 
 /// Every run's monitored curve (group members tinted and thinner), the legend of runs and the
 /// x-axis title.
-struct Runs {
-    lines: Vec<Line>,
+struct Runs<'a> {
+    lines: Vec<Line<'a>>,
     legend: Vec<LegendEntry>,
     x_title: String,
 }
 
 /// The runs' lines, legend and x title (see [`Runs`]).
-fn run_lines(
+fn run_lines<'a>(
     drop: &Dropped,
     report: &Report,
     view: &View,
+    overlaid: &'a Overlaid,
     theme: &Theme,
-    visible: &dyn Fn(usize) -> bool,
-) -> Runs {
+) -> Runs<'a> {
     let name = |i: usize| {
         view.run_names
             .get(i)
@@ -200,36 +211,25 @@ fn run_lines(
         legend: Vec::new(),
         x_title: String::new(),
     };
-    for (i, (run, judged)) in drop.runs.iter().zip(&report.runs).enumerate() {
-        // A run without the chosen column (time, epoch) has nothing to align on: it is left out
-        // rather than drawn against its own x.
-        let aligned =
-            view.x_axis == XAxis::Native || choices(run).iter().any(|c| c.0 == view.x_axis);
-        let series = judged
-            .monitor
-            .as_deref()
-            .and_then(|m| run.series(m))
-            .filter(|_| aligned);
+    for (i, run) in drop.runs.iter().enumerate().take(report.runs.len()) {
+        let series = monitored(drop, report, view, i);
         let color = run_color(i);
+        let line = series.and(overlaid.line(i)).filter(|_| visible(view, i));
         out.legend.push(LegendEntry {
             series: name(i),
             color: super::hex(color),
             panel: 0,
-            hidden: !visible(i) || series.is_none(),
+            hidden: line.is_none(),
         });
-        let Some(series) = series.filter(|_| visible(i)) else {
+        let Some(curve) = line else {
             continue;
         };
-        let map = XMap::new(run, view.x_axis);
         if out.x_title.is_empty() {
-            out.x_title = map.title.clone();
+            out.x_title = XMap::new(run, view.x_axis).title;
         }
-        let x = map.series_x(series);
-        let y = smooth::smooth(view.smoother, view.smoothing, &x, &series.y);
         let member = members.contains(&i);
         out.lines.push(Line {
-            x: x.into_owned(),
-            y,
+            curve,
             color: if member {
                 theme.tint(color, 0.35)
             } else {
@@ -244,12 +244,12 @@ fn run_lines(
 
 /// The x-range: the zoom when set, else every line's finite x.
 fn x_extent(lines: &[Line], view: &View) -> (f64, f64) {
-    let xs = lines
+    let (lo, hi) = lines
         .iter()
-        .flat_map(|l| l.x.iter().filter(|x| x.is_finite()));
-    let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-        (a.min(x), b.max(x))
-    });
+        .map(|l| l.curve.extent)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (c, d)| {
+            (a.min(c), b.max(d))
+        });
     match view.zoom {
         Some((a, b)) if a.is_finite() && b.is_finite() && b > a => (a, b),
         _ => scale::x_range(lo, hi),
@@ -266,36 +266,6 @@ fn y_extent(lines: &[Drawn], shades: &[Shade], (x0, x1): (f64, f64), view: &View
         .map(|p| p.1)
         .collect();
     scale::y_range(&values, view.ignore_outliers, view.log_y)
-}
-
-/// A group's band (min–max or ±1 SD, as the view asks) and its mean line, on the chosen x-axis,
-/// in `color`.
-fn band_shape(group: &GroupReport, map: &XMap<'_>, view: &View, color: RGBColor) -> (Band, Line) {
-    let b = &group.band;
-    let x: Vec<f64> = b.x.iter().map(|&x| map.at(x)).collect();
-    let (low, high): (Vec<f64>, Vec<f64>) = match view.band {
-        BandKind::MinMax => (b.min.clone(), b.max.clone()),
-        BandKind::Std => b
-            .mean
-            .iter()
-            .zip(&b.std)
-            .map(|(m, sd)| (m - sd, m + sd))
-            .unzip(),
-    };
-    let mean = Line {
-        x: x.clone(),
-        y: b.mean.clone(),
-        color,
-        width: 0.0,
-        name: None,
-    };
-    let band = Band {
-        x,
-        low,
-        high,
-        color,
-    };
-    (band, mean)
 }
 
 /// The monitored series' name when every run watches the same one.

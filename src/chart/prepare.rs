@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::decimate::{pieces_with, Blocks};
-use super::smooth::{ema_carried, smooth, smooth_along, typical_step, Ema, Smoother};
+use super::smooth::{ema_carried, ema_carries, smooth, smooth_along, typical_step, Ema, Smoother};
 use super::xaxis::{XAxis, XMap};
 use super::View;
 use crate::model::{Kind, Run};
@@ -44,6 +44,8 @@ pub struct Prepared {
     extent: Vec<(f64, f64)>,
     /// Per series: whether x never decreases (then a zoom looks at the visible points only).
     sorted: Vec<bool>,
+    /// Per series: the index of its first non-finite y, if any.
+    first_bad: Vec<Option<usize>>,
     x_axis: XAxis,
     smoothing: (Smoother, f64),
     /// Per series: how points appended to it are smoothed without smoothing it again.
@@ -57,11 +59,16 @@ pub struct Prepared {
     todo: Vec<Work>,
 }
 
-/// One piece of [`Prepared`]'s work: one series' raw blocks, or its smoothing and their blocks.
+/// One piece of [`Prepared`]'s work, on one series: going through its raw points (x extent and
+/// order, first non-finite y, the raw blocks) and summarizing its smoothed points, each a part at
+/// a time (how far they got is how many points their blocks summarize); smoothing it, a part at
+/// a time with the EMA carried from point to point (`Ema`: its state so far), else at once.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Work {
-    Blocks(usize),
+    Raw(usize),
     Smooth(usize),
+    Ema(usize, Ema),
+    SmoothedBlocks(usize),
 }
 
 /// How a smoothed series goes on when points are appended to it (see [`Prepared::grow`]).
@@ -90,8 +97,9 @@ impl Prepared {
         prepared
     }
 
-    /// [`Prepared::new`] with the work over every point (the blocks, the smoothing) left for
-    /// [`Prepared::step`] or [`Prepared::finish`]: x is mapped and its extent known.
+    /// [`Prepared::new`] with the work over every point (the extent, the blocks, the smoothing)
+    /// left for [`Prepared::step`] or [`Prepared::finish`]: only x is mapped (when the axis is not
+    /// the log's own).
     pub fn begin(run: &Run, view: &View) -> Prepared {
         let map = XMap::new(run, view.x_axis);
         let x: Vec<Option<Vec<f64>>> = run
@@ -102,37 +110,23 @@ impl Prepared {
                 std::borrow::Cow::Owned(v) => Some(v),
             })
             .collect();
-        let extent = run
-            .series
-            .iter()
-            .zip(&x)
-            .map(|(s, mx)| finite_extent(mx.as_deref().unwrap_or(&s.x)))
-            .collect();
-        let sorted = run
-            .series
-            .iter()
-            .zip(&x)
-            .map(|(s, mx)| {
-                let xs = mx.as_deref().unwrap_or(&s.x);
-                xs.windows(2).all(|w| w[0] <= w[1])
-            })
-            .collect();
         let n = run.series.len();
         let mut prepared = Prepared {
-            sorted,
+            sorted: vec![true; n],
+            first_bad: vec![None; n],
             x,
             smoothed: vec![Vec::new(); n],
-            raw_blocks: vec![Blocks::default(); n],
+            raw_blocks: vec![Blocks::new(&[], &[]); n],
             smoothed_blocks: vec![Blocks::default(); n],
             x_title: map.title,
-            extent,
+            extent: vec![(f64::INFINITY, f64::NEG_INFINITY); n],
             x_axis: view.x_axis,
             smoothing: (view.smoother, view.smoothing),
             carry: Vec::new(),
             dense_step: None,
             drawn: RefCell::new(HashMap::new()),
             decimated: Cell::new(0),
-            todo: (0..n).rev().map(Work::Blocks).collect(),
+            todo: (0..n).rev().map(Work::Raw).collect(),
         };
         prepared.smooth_later();
         prepared
@@ -144,8 +138,9 @@ impl Prepared {
     }
 
     /// Does what is left (see [`Prepared::begin`]) until about `points` points were gone
-    /// through, one series at a time; whether some is still left. A page calls it once per task
-    /// so that preparing a large log never holds its thread for long.
+    /// through, a part of a series at a time (a whole series when smoothing it); whether some is
+    /// still left. A page calls it a few times per task so that preparing a large log never holds
+    /// its thread for long.
     pub fn step(&mut self, run: &Run, points: usize) -> bool {
         let mut done = 0;
         // Worked out once per call: it looks at every series.
@@ -154,24 +149,77 @@ impl Prepared {
             let Some(work) = self.todo.pop() else {
                 break;
             };
-            match work {
-                Work::Blocks(i) => {
-                    let s = &run.series[i];
-                    self.raw_blocks[i] = Blocks::new(self.x(run, i), &s.y);
-                    done += s.len();
+            // What is left of this piece of work, or what follows it.
+            let next = match work {
+                Work::Raw(i) => {
+                    done += self.raw_part(run, i, points - done);
+                    (self.raw_blocks[i].summarized() < run.series[i].len()).then_some(work)
                 }
                 Work::Smooth(i) => {
                     let plan = plan.get_or_insert_with(|| self.plan(run));
-                    let (smoothed, carry) = self.smooth_series(run, plan, i);
-                    self.smoothed_blocks[i] = Blocks::new(self.x(run, i), &smoothed);
-                    self.smoothed[i] = smoothed;
-                    self.carry[i] = carry;
-                    // Smoothing goes through the points about twice (the smoother, the blocks).
-                    done += 2 * run.series[i].len();
+                    done += run.series[i].len();
+                    match self.ema_start(run, plan, i) {
+                        Some(state) => {
+                            self.smoothed[i] = Vec::with_capacity(run.series[i].len());
+                            Some(Work::Ema(i, state))
+                        }
+                        None => {
+                            let (smoothed, carry) = self.smooth_series(run, plan, i);
+                            self.smoothed[i] = smoothed;
+                            self.carry[i] = carry;
+                            self.smoothed_blocks[i] = Blocks::new(&[], &[]);
+                            Some(Work::SmoothedBlocks(i))
+                        }
+                    }
                 }
-            }
+                Work::Ema(i, mut state) => {
+                    let y = &run.series[i].y;
+                    let smoothed = &mut self.smoothed[i];
+                    let from = smoothed.len();
+                    let end = from.saturating_add((points - done).max(1)).min(y.len());
+                    smoothed.extend(y[from..end].iter().map(|&v| state.next(v)));
+                    done += end - from;
+                    if end < y.len() {
+                        Some(Work::Ema(i, state))
+                    } else {
+                        self.carry[i] = Carry::Ema(state);
+                        self.smoothed_blocks[i] = Blocks::new(&[], &[]);
+                        Some(Work::SmoothedBlocks(i))
+                    }
+                }
+                Work::SmoothedBlocks(i) => {
+                    let x = self.x[i].as_deref().unwrap_or(&run.series[i].x);
+                    done +=
+                        self.smoothed_blocks[i].extend_some(x, &self.smoothed[i], points - done);
+                    (self.smoothed_blocks[i].summarized() < self.smoothed[i].len()).then_some(work)
+                }
+            };
+            self.todo.extend(next);
         }
         !self.todo.is_empty()
+    }
+
+    /// The next at most `points` raw points of series `i` gone through: its x extent and order,
+    /// its first non-finite y, its raw blocks. How many there were.
+    fn raw_part(&mut self, run: &Run, i: usize, points: usize) -> usize {
+        let s = &run.series[i];
+        let x = self.x[i].as_deref().unwrap_or(&s.x);
+        let from = self.raw_blocks[i].summarized();
+        let added = self.raw_blocks[i].extend_some(x, &s.y, points);
+        let end = from + added;
+        let (lo, hi) = self.extent[i];
+        let (a, b) = finite_extent(&x[from..end]);
+        self.extent[i] = (lo.min(a), hi.max(b));
+        self.sorted[i] &= x[from.saturating_sub(1)..end]
+            .windows(2)
+            .all(|w| w[0] <= w[1]);
+        if self.first_bad[i].is_none() {
+            self.first_bad[i] = s.y[from..end]
+                .iter()
+                .position(|v| !v.is_finite())
+                .map(|k| from + k);
+        }
+        added
     }
 
     /// Does everything [`Prepared::step`] would still do.
@@ -200,7 +248,7 @@ impl Prepared {
     fn smooth_later(&mut self) {
         self.dense_step = None;
         self.drawn.borrow_mut().retain(|k, _| !k.smoothed);
-        self.todo.retain(|w| matches!(w, Work::Blocks(_)));
+        self.todo.retain(|w| matches!(w, Work::Raw(_)));
         let n = self.smoothed.len();
         self.carry = vec![Carry::Again; n];
         self.todo.splice(0..0, (0..n).rev().map(Work::Smooth));
@@ -224,6 +272,20 @@ impl Prepared {
             .max_by_key(|(_, s)| s.len())
             .map(|(i, s)| (i, s.len()));
         Plan { weight, densest }
+    }
+
+    /// The EMA to feed series `i`'s points to, a part at a time, when that is how it is smoothed
+    /// (see [`ema_carries`]): what [`Prepared::smooth_series`] would make of it at once.
+    fn ema_start(&self, run: &Run, plan: &Plan, i: usize) -> Option<Ema> {
+        let (smoother, _) = self.smoothing;
+        let s = &run.series[i];
+        let sparse = plan.densest.is_some_and(|(_, n)| super::sparse(s.len(), n));
+        let w = plan.weight;
+        let carried = smoother == Smoother::Ema
+            && s.kind != Kind::LearningRate
+            && !sparse
+            && ema_carries(w, self.x(run, i), &s.y);
+        carried.then(|| Ema::new(w))
     }
 
     /// Series `i` smoothed whole, and how points appended to it will be smoothed.
@@ -274,13 +336,8 @@ impl Prepared {
         self.drawn.borrow_mut().clear();
         let plan = self.plan(run);
         for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
-            let added = &s.x[from..];
-            let (lo, hi) = self.extent[i];
-            let (a, b) = finite_extent(added);
-            self.extent[i] = (lo.min(a), hi.max(b));
-            self.sorted[i] &= s.x[from.saturating_sub(1)..]
-                .windows(2)
-                .all(|w| w[0] <= w[1]);
+            // Its extent, order, first non-finite y and raw blocks, from the points after `from`.
+            self.raw_part(run, i, usize::MAX);
             // A series that just became sparse or dense next to the densest changes smoother.
             let densest = plan.densest.map(|(_, n)| n);
             let was_sparse = densest.is_some_and(|n| super::sparse(from, n));
@@ -288,7 +345,6 @@ impl Prepared {
             let forward = !s.x[from.saturating_sub(1)..]
                 .windows(2)
                 .any(|w| crate::model::starts_session(w[0], w[1]));
-            self.raw_blocks[i].extend(&s.x, &s.y);
             match &mut self.carry[i] {
                 Carry::Raw if plan.weight <= 0.0 || s.kind == Kind::LearningRate => {
                     self.smoothed[i].extend_from_slice(&s.y[from..]);
@@ -312,6 +368,11 @@ impl Prepared {
     /// Series `i`'s x on the chosen axis.
     pub fn x<'a>(&'a self, run: &'a Run, i: usize) -> &'a [f64] {
         self.x[i].as_deref().unwrap_or(&run.series[i].x)
+    }
+
+    /// The index of series `i`'s first non-finite y, if any.
+    pub fn first_non_finite(&self, i: usize) -> Option<usize> {
+        self.first_bad[i]
     }
 
     /// The lowest and highest finite x over `series`.
@@ -433,7 +494,7 @@ impl Prepared {
 
 /// The lowest and highest finite value of `xs` (infinities when there is none), without a call
 /// per value (on wasm `f64::min` is one).
-fn finite_extent(xs: &[f64]) -> (f64, f64) {
+pub(super) fn finite_extent(xs: &[f64]) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for &v in xs.iter().filter(|v| v.is_finite()) {
         if v < lo {

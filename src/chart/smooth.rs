@@ -76,7 +76,7 @@ pub fn ema(weight: f64, y: &[f64]) -> Vec<f64> {
 }
 
 /// [`ema`] as it goes: what a series smoothed so far needs to smooth points appended to it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ema {
     weight: f64,
     last: f64,
@@ -113,13 +113,23 @@ impl Ema {
 /// [`smooth`] with the EMA, and the EMA's state after the last point when points appended later
 /// can continue it: x goes forward throughout (one stretch) and y is not constant.
 pub fn ema_carried(weight: f64, x: &[f64], y: &[f64]) -> (Vec<f64>, Option<Ema>) {
-    let constant = y.iter().all(|v| *v == y[0]);
-    if weight <= 0.0 || x.len() != y.len() || constant || forward_pieces(x).len() > 1 {
+    if !ema_carries(weight, x, y) {
         return (smooth(Smoother::Ema, weight, x, y), None);
     }
     let mut state = Ema::new(weight);
     let smoothed = y.iter().map(|&v| state.next(v)).collect();
     (smoothed, Some(state))
+}
+
+/// Whether [`ema_carried`] carries the EMA's state: the weight is positive, x and y are alike long,
+/// y is not constant and x goes forward throughout. Its values are then those of one [`Ema`] fed
+/// every y in turn, which a caller may do a part at a time.
+pub fn ema_carries(weight: f64, x: &[f64], y: &[f64]) -> bool {
+    let constant = y.iter().all(|v| *v == y[0]);
+    let forward = !x
+        .windows(2)
+        .any(|w| crate::model::starts_session(w[0], w[1]));
+    weight > 0.0 && x.len() == y.len() && !constant && forward
 }
 
 /// The EMA where a gap of `k` typical x steps decays by `wᵏ`; with even spacing it equals [`ema`].

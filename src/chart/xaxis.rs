@@ -139,6 +139,14 @@ impl<'a> XMap<'a> {
         }
     }
 
+    /// Values `xs` of the log's x on the chosen axis (see [`XMap::at`]).
+    pub fn series_x_of(&self, xs: &[f64]) -> Vec<f64> {
+        match self.clock {
+            None => xs.to_vec(),
+            Some(_) => xs.iter().map(|&x| self.at(x)).collect(),
+        }
+    }
+
     /// One x of the log (a marker, a region edge) on the chosen axis, interpolated between rows.
     pub fn at(&self, x: f64) -> f64 {
         if self.clock.is_none() {

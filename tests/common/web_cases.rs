@@ -1,7 +1,8 @@
 //! Boundary cases shared by the Node and the Chromium wasm test binaries.
 
 use plateau::web::{
-    group_runs, is_share_data, vocabulary, Analysis, Assembler, Files, Follower, Judge, Reader,
+    group_runs, is_share_data, vocabulary, Analysis, Assembler, Files, Follower, Judge, Judgement,
+    Reader,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -413,6 +414,55 @@ fn fold_bands_cross_as_typed_arrays_and_come_back_whole() {
     );
 }
 
+/// Every early-stopping replay's x list of `report`'s runs, as JSON.
+fn replays(report: &JsValue) -> Vec<String> {
+    js_sys::Array::from(&field(report, "runs"))
+        .iter()
+        .flat_map(|run| js_sys::Array::from(&field(&run, "early_stopping")).to_vec())
+        .map(|replay| json(&field(&replay, "at")))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn early_stopping_replays_cross_as_typed_arrays_and_come_back_whole() {
+    let mut files = Files::new();
+    files.add("training_log.csv", KERAS);
+    let here = files.analyze(None).expect("analysed");
+    let mut reader = Reader::new(None);
+    reader.begin("training_log.csv", KERAS.len() as f64);
+    reader.push(KERAS).expect("a log");
+    reader.end().expect("the file reads");
+    let packed = reader
+        .finish(None)
+        .expect("judged")
+        .parts()
+        .expect("packed");
+    let want = replays(&here.report().expect("report"));
+    assert!(
+        want.iter().any(|at| at != "[]"),
+        "the Keras log's replays act somewhere: {want:?}"
+    );
+    assert!(
+        replays(&field(&packed, "report"))
+            .iter()
+            .all(|at| at == "[]"),
+        "the worker's report leaves them out"
+    );
+    let sent: Vec<String> = arrays(&packed, "bands")
+        .iter()
+        .map(|a| json(&serde_wasm_bindgen::to_value(a).expect("numbers")))
+        .collect();
+    assert_eq!(sent, want, "they travel beside it, one array each");
+    let mut there = assembled_from(&packed);
+    assert_eq!(replays(&there.report().expect("report")), want);
+    assert!(
+        replays(&there.summary().expect("summary"))
+            .iter()
+            .all(|at| at == "[]"),
+        "the page's summary leaves them out"
+    );
+}
+
 #[wasm_bindgen_test]
 fn changes_judged_by_the_worker_give_the_page_threads_judgment() {
     let (mut judge, here) = folds();
@@ -439,7 +489,12 @@ fn changes_judged_by_the_worker_give_the_page_threads_judgment() {
         .expect("judged");
     page.correct(1, "val_loss", role, higher)
         .expect("corrected");
-    page.judged(answer.clone(), Some("val_loss".into()), groups())
+    // Taken in as the page does: the report, then each band array.
+    let mut taken = Judgement::new(field(&answer, "report")).expect("a report");
+    for values in arrays(&answer, "bands") {
+        taken.add_band(values);
+    }
+    page.judged(taken, Some("val_loss".into()), groups())
         .expect("the worker's answer is whole");
     assert_eq!(
         json(&page.report().expect("report")),
@@ -494,12 +549,13 @@ fn a_followed_logs_growth_carries_group_bands_as_typed_arrays() {
         "an answer of appended rows"
     );
     let bands = arrays(&next, "bands");
+    let replayed = replays(&field(&next, "report")).len();
     assert_eq!(
         bands.len(),
-        5,
-        "the hand-made group's band, five typed arrays"
+        5 + replayed,
+        "the hand-made group's band, five typed arrays, then each early-stopping replay's x"
     );
-    assert!(bands.iter().all(|b| b.len() > 20), "{bands:?}");
+    assert!(bands[..5].iter().all(|b| b.len() > 20), "{bands:?}");
     let typed = |key: &str| -> Vec<js_sys::Float64Array> {
         js_sys::Array::from(&field(&next, key))
             .iter()

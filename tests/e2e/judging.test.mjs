@@ -56,6 +56,7 @@ function expected(page, paths, steps) {
       runs: report.runs.map((r) => ({ verdict: r.verdict, monitor: r.monitor, evidence: r.evidence })),
       groups: report.groups.map((g) => g.verdict),
       bands: report.groups.map((g) => g.band.x.length),
+      replays: report.runs.map((r) => r.early_stopping.map((e) => e.at)),
     };
   }, [paths, steps]);
 }
@@ -104,6 +105,11 @@ test('a monitor change and a direction corrected by hand are judged in the worke
   assertSame(await shown(page), corrected, 'direction');
   assert.notDeepEqual(corrected.runs[0].evidence, (await expected(page, [EXAMPLE], [['monitor', 'val_accuracy']])).runs[0].evidence,
     'the correction changes the judgment');
+  // The early-stopping replays' x lists travel beside the report as typed arrays, like the bands.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const json = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.ok(corrected.replays.flat().some((at) => at.length > 0));
+  assert.deepEqual(json.runs.map((r) => r.early_stopping.map((e) => e.at)), corrected.replays, 'the JSON export keeps the early-stopping replays');
   assert.deepEqual(await page.evaluate(() => window.judgedHere), [], 'the page thread judged nothing');
   assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
   assert.deepEqual(errors, []);
