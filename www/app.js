@@ -1,6 +1,6 @@
 // The page: DOM events, file reading, wiring. All parsing, statistics and drawing happen in wasm;
 // the canvas lives in chart-view.js, the view controls and exports in controls.js.
-import { ready, isTrap, restart, failure } from './wasm.js';
+import { ready, bindings, isTrap, restart, failure } from './wasm.js';
 import { ChartView } from './chart-view.js';
 import { viewFromUrl, viewToUrl, bindControls, fillChoices, fillLegend, download } from './controls.js';
 import { startShare } from './share.js';
@@ -122,6 +122,7 @@ function analyzeLink(d) {
 async function analyzeDrop(source, label, paths = null) {
   const link = !Array.isArray(source);
   const drop = ++drops;
+  const begun = performance.now();
   job?.cancel();
   job = null;
   const before = analysis ? { state: 'ready', status: status.textContent } : { state: 'empty', status: '' };
@@ -147,6 +148,8 @@ async function analyzeDrop(source, label, paths = null) {
   }
   try {
     const parts = await mine.result;
+    // From the drop to the worker's answer, for `make bench-web` and the browser's performance panel.
+    measure('plateau-read', begun);
     if (drop !== drops) return;
     if (parts === null) {
       app.dataset.state = before.state;
@@ -207,6 +210,8 @@ async function warmUp(parts) {
     while (warm.prepare_some(0, width)) await nextTask();
     warm.axes(0);
     warm.monitorable(0);
+    warm.groups();
+    bindings().run_filter('', []);
     await nextTask();
     if (dropped()) return;
     const scale = window.devicePixelRatio || 1;
@@ -214,7 +219,7 @@ async function warmUp(parts) {
     unseen.width = width;
     unseen.height = Math.round(warm.height(0) * scale);
     warm.draw(unseen, 0, scale, matchMedia('(prefers-color-scheme: dark)').matches);
-    performance.measure('plateau-warm-up', { start: begun });
+    measure('plateau-warm-up', begun);
   } catch {
     // A warm-up that fails costs only the time it would have saved.
   } finally {
@@ -255,6 +260,7 @@ function grow(answer, label) {
 
 // Shows the analysis after it changed: report, choices, chart. Returns the report.
 function shown(label) {
+  const begun = performance.now();
   report = analysis.summary();
   if (view.run >= report.runs.length) view.run = 0;
   alertBox.hidden = true;
@@ -265,7 +271,15 @@ function shown(label) {
   render();
   status.textContent = label;
   app.dataset.state = 'ready';
+  // Verdict, choices and chart shown (the drawing alone is `plateau-draw`), as `plateau-read`.
+  measure('plateau-show', begun);
   return report;
+}
+
+/** Performance measure `name` from `start` to now, in place of the previous one of that name. */
+function measure(name, start) {
+  performance.clearMeasures(name);
+  performance.measure(name, { start });
 }
 
 function el(tag, className, text) {
