@@ -12,6 +12,16 @@ const WORKER = new URL('worker.js', import.meta.url);
 let worker = spawn();
 /** Numbers the messages to the worker, so that each answer finds its request. */
 let lastId = 0;
+/** Takes the parts of a worker's warm-up log (see `onWarmUp`). */
+let warmed = () => {};
+
+/**
+ * `handler(parts)` is given the parts of the small log each worker reads when it starts (worker.js
+ * `warmUp`), as `assemble` takes them: the page can warm its own side with them.
+ */
+export function onWarmUp(handler) {
+  warmed = handler;
+}
 
 /**
  * Starts a worker. `w.waiting` maps a request's id to its handler, which takes the worker's
@@ -21,7 +31,7 @@ function spawn() {
   try {
     const w = new Worker(WORKER, { type: 'module' });
     w.waiting = new Map();
-    w.onmessage = ({ data }) => w.waiting.get(data.id)?.(data);
+    w.onmessage = ({ data }) => (data.type === 'warm' ? warmed(data) : w.waiting.get(data.id)?.(data));
     // A worker that cannot load (no module workers, a file:// page) fails before its first message.
     w.onerror = (e) => {
       e.preventDefault();

@@ -14,6 +14,8 @@ export function updateState(changes) {
     else params.set(key, String(value));
   }
   const hash = params.toString();
+  // Unchanged: no call (each one costs the page a few ms, and every new drop asks to remove `d`).
+  if (hash === location.hash.slice(1)) return;
   history.replaceState(null, '', `${location.pathname}${location.search}${hash ? `#${hash}` : ''}`);
 }
 

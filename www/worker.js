@@ -40,6 +40,81 @@ function judge(id, { drop, monitor, groups, correction }) {
   postMessage({ id, type: 'judged', judged }, judged.bands.map((c) => c.buffer));
 }
 
+/**
+ * Reads `files` (with their `paths` in dropped folders, or null) into a fresh Reader and judges
+ * them with `monitor`; `onProgress({bytes, total, rows})` is told along the way and at the end.
+ */
+async function read(files, paths, monitor, onProgress) {
+  // With paths, the files came in folders: runs are grouped by folder, non-logs skipped.
+  const reader = new Reader(paths != null);
+  const total = files.reduce((n, f) => n + f.size, 0);
+  let bytes = 0;
+  let rowsBefore = 0;
+  let last = 0;
+  const progress = () => onProgress({ bytes, total, rows: rowsBefore + reader.rows() });
+  for (const [i, file] of files.entries()) {
+    reader.begin(paths?.[i] ?? file.name, file.size);
+    const chunks = file.stream().getReader();
+    let read = 0;
+    for (;;) {
+      if (!reader.reading()) {
+        // A folder's file whose first bytes show it is no log (a checkpoint): not read further.
+        await chunks.cancel();
+        bytes += file.size - read;
+        break;
+      }
+      const { done: end, value } = await chunks.read();
+      if (end) break;
+      reader.push(value);
+      read += value.length;
+      bytes += value.length;
+      const now = performance.now();
+      if (now - last > PROGRESS_EVERY) {
+        last = now;
+        progress();
+      }
+    }
+    rowsBefore += reader.rows();
+    reader.end();
+  }
+  progress();
+  return reader.finish(monitor);
+}
+
+/**
+ * A small log of the commonest kind (per-epoch train and validation loss and accuracy), with a
+ * validation loss that turns up so that the analysis goes all the way through.
+ */
+function warmUpLog() {
+  const lines = ['epoch,loss,val_loss,accuracy,val_accuracy'];
+  for (let e = 0; e < 40; e += 1) {
+    const loss = 2 * Math.exp(-e / 8) + 0.05 + 0.01 * Math.sin(e * 1.7);
+    const val = 2.1 * Math.exp(-e / 8) + 0.12 + 0.002 * Math.max(0, e - 20) ** 1.5 + 0.015 * Math.cos(e * 2.3);
+    lines.push([e, loss, val, 1 - loss / 2.2, 1 - val / 2.3].map((v) => +v.toFixed(5)).join(','));
+  }
+  return new File([`${lines.join('\n')}\n`], 'warm-up.csv', { type: 'text/csv' });
+}
+
+/**
+ * Once the module has started: the warm-up log read and judged the way a drop is, then dropped.
+ * WebAssembly functions are compiled on their first call, which made the first drop pay for
+ * compiling most of the module (about 70 ms, more than reading a small log takes); this pays it
+ * while the page is idle. Its parts go to the page (message `id` 0, `type: 'warm'`), which warms
+ * its side with them. Nothing of it is kept: every drop gets a fresh Reader.
+ */
+async function warmUp() {
+  try {
+    const judge = await read([warmUpLog()], null, undefined, () => {});
+    const { shape, columns, report, bands } = judge.parts();
+    judge.free();
+    postMessage({ id: 0, type: 'warm', shape, columns, report, bands }, [...columns, ...bands].map((c) => c.buffer));
+  } catch {
+    // A warm-up that fails costs only the time it saves: the first drop compiles what it needs.
+  }
+}
+
+const warm = ready.then(warmUp, () => {});
+
 self.onmessage = async ({ data: { id, files, link, monitor, paths, judging } }) => {
   try {
     await ready;
@@ -48,6 +123,7 @@ self.onmessage = async ({ data: { id, files, link, monitor, paths, judging } }) 
     postMessage({ id, type: 'unavailable' });
     return;
   }
+  await warm;
   try {
     if (judging) {
       judge(id, judging);
@@ -59,40 +135,7 @@ self.onmessage = async ({ data: { id, files, link, monitor, paths, judging } }) 
       done(id);
       return;
     }
-    // With paths, the files came in folders: runs are grouped by folder, non-logs skipped.
-    const reader = new Reader(paths != null);
-    const total = files.reduce((n, f) => n + f.size, 0);
-    let bytes = 0;
-    let rowsBefore = 0;
-    let last = 0;
-    const progress = () => postMessage({ id, type: 'progress', bytes, total, rows: rowsBefore + reader.rows() });
-    for (const [i, file] of files.entries()) {
-      reader.begin(paths?.[i] ?? file.name, file.size);
-      const chunks = file.stream().getReader();
-      let read = 0;
-      for (;;) {
-        if (!reader.reading()) {
-          // A folder's file whose first bytes show it is no log (a checkpoint): not read further.
-          await chunks.cancel();
-          bytes += file.size - read;
-          break;
-        }
-        const { done: end, value } = await chunks.read();
-        if (end) break;
-        reader.push(value);
-        read += value.length;
-        bytes += value.length;
-        const now = performance.now();
-        if (now - last > PROGRESS_EVERY) {
-          last = now;
-          progress();
-        }
-      }
-      rowsBefore += reader.rows();
-      reader.end();
-    }
-    progress();
-    held = { id, judge: reader.finish(monitor) };
+    held = { id, judge: await read(files, paths, monitor, (p) => postMessage({ id, type: 'progress', ...p })) };
     // The module's memory never shrinks: its size now is the peak this drop needed.
     done(id, (await ready).memory.buffer.byteLength);
   } catch (e) {

@@ -18,11 +18,15 @@ const browser = await launch();
 
 // The bundled example through the file input, each time in a page opened fresh and idle.
 const example = [];
+/** The same runs split into parts (see `painted` below). */
+const parts = {};
 for (let i = 0; i < REPEATS; i += 1) {
   const { page, context } = await openPage(browser, `${server.origin}/`);
   await page.waitForFunction(() => document.getElementById('app').dataset.state === 'empty');
-  // Let the module and the worker finish starting (the page is idle when someone drops a file).
-  await page.waitForTimeout(500);
+  // Let the module and the worker finish starting and warming up (the page is idle when someone
+  // drops a file).
+  await page.waitForFunction(() => performance.getEntriesByName('plateau-warm-up').length > 0);
+  await page.waitForTimeout(100);
   await page.evaluate(() => {
     const input = document.getElementById('file');
     window.painted = new Promise((done) => {
@@ -31,13 +35,27 @@ for (let i = 0; i < REPEATS; i += 1) {
         new MutationObserver((_, o) => {
           if (document.getElementById('app').dataset.state !== 'ready') return;
           o.disconnect();
-          requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0)));
+          requestAnimationFrame(() => setTimeout(() => {
+            const total = performance.now() - t0;
+            // Where the time went, from the page's own measures (app.js, chart-view.js).
+            const [read, show, draw] = ['plateau-read', 'plateau-show', 'plateau-draw'].map((n) => performance.getEntriesByName(n).at(-1));
+            done({
+              total,
+              read: read.startTime + read.duration - t0,
+              assemble: show.startTime - (read.startTime + read.duration),
+              show: show.duration - draw.duration,
+              draw: draw.duration,
+              frame: t0 + total - (show.startTime + show.duration),
+            });
+          }));
         }).observe(document.getElementById('app'), { attributes: true, attributeFilter: ['data-state'] });
       }, { once: true, capture: true });
     });
   });
   await page.setInputFiles('input#file', join(ROOT, 'www/examples/keras-tomato-leaf.csv'));
-  example.push(await page.evaluate(() => window.painted));
+  const times = await page.evaluate(() => window.painted);
+  example.push(times.total);
+  for (const [part, ms] of Object.entries(times)) (parts[part] ??= []).push(ms);
   await context.close();
 }
 
@@ -69,4 +87,8 @@ await server.close();
 
 console.log(`\nsmall cases — ${new Date().toISOString().slice(0, 10)}, Chromium headless, ${REPEATS} runs each`);
 console.log(`- bundled example, file input change → verdict painted: ${summary(example)} (issue #13 goal: 30 ms)`);
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)].toFixed(1);
+console.log(`  medians of its parts: change → worker's answer ${median(parts.read)} ms, assembling and preparing `
+  + `${median(parts.assemble)} ms, verdict and controls ${median(parts.show)} ms, first drawing ${median(parts.draw)} ms, `
+  + `ready → painted frame ${median(parts.frame)} ms`);
 console.log(`- <learning-curve> visible → first chart, slowest element of the docs page: cold ${summary(cold)}, warm ${summary(warm)} (goal: 500 ms)`);
