@@ -339,6 +339,9 @@ function chartView() {
 // Analysis.prepare_some); a later render, or another analysis, supersedes one still under way.
 // `later`: nothing is done in this task.
 let renders = 0;
+// How long a task may have prepared and still draw: drawing is bounded by pixels (up to ~40 ms on
+// this machine at 1M rows), so preparing beyond this would make the task's total over 50 ms.
+const PREPARED_AND_DRAWN_MS = 2;
 function render(later = false) {
   analysis.set_view(chartView());
   const mine = ++renders;
@@ -353,14 +356,11 @@ function render(later = false) {
   const next = () => {
     if (mine !== renders || shown !== analysis) return;
     const columns = chart.backingSize()[0];
-    // A task that prepared something leaves the drawing to the next one.
-    let worked = false;
-    slice(() => {
-      const more = analysis.prepare_some(view.run, columns);
-      worked ||= more;
-      return more;
-    });
-    if (worked) {
+    // A task that prepared for longer than a small share of its budget leaves the drawing to the
+    // next one (a small log is prepared and drawn in one task: no extra frame before its chart).
+    const begun = performance.now();
+    const more = slice(() => analysis.prepare_some(view.run, columns));
+    if (more || performance.now() - begun > PREPARED_AND_DRAWN_MS) {
       again();
       return;
     }
