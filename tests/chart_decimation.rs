@@ -432,3 +432,47 @@ fn warming_a_wide_run_decimates_once_then_finds_every_curve_ready() {
     // Another width is another drawing.
     assert!(plateau::chart::warm(run, judged, &view, &prepared, 800));
 }
+
+#[test]
+fn a_run_prepared_a_part_at_a_time_finds_its_first_nan_and_disorder_past_a_part_boundary() {
+    // x goes back and the first NaN lies in later parts: what each part learns is kept with the
+    // place it was found at, across the seam between two parts.
+    let n = 30_000;
+    let x: Vec<f64> = (0..n)
+        .map(|k| {
+            if k < 10_000 {
+                k as f64
+            } else {
+                (k - 5_000) as f64
+            }
+        })
+        .collect();
+    let mut y: Vec<f64> = (0..n).map(|k| 1.0 / (1.0 + k as f64)).collect();
+    y[15_321] = f64::NAN;
+    let run = plateau::Run {
+        name: "seams".into(),
+        source: "seams.csv".into(),
+        dialect: plateau::ingest::Dialect::Csv,
+        info: Vec::new(),
+        series: vec![plateau::Series::named(
+            "loss",
+            plateau::model::Axis::Step,
+            x,
+            y,
+        )],
+    };
+    let view = plateau::chart::View::default();
+    let whole = plateau::chart::prepare(&run, &view);
+    let mut parts = plateau::chart::Prepared::begin(&run, &view);
+    while parts.step(&run, 10_000) {}
+    assert_eq!(whole.first_non_finite(0), Some(15_321));
+    assert_eq!(parts.first_non_finite(0), whole.first_non_finite(0));
+    for target in [5_100.0, 7_500.0, 9_999.0, 12_000.0, 24_000.0] {
+        assert_eq!(
+            parts.nearest(&run, 0, target),
+            whole.nearest(&run, 0, target),
+            "nearest to {target}"
+        );
+    }
+    assert_eq!(parts.extent(0..1), whole.extent(0..1));
+}

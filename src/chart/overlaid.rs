@@ -147,8 +147,9 @@ impl Overlaid {
     /// through (a whole line when smoothing it, a part of one when summarizing it); whether some
     /// is still left. Curves the view no longer draws are dropped.
     pub fn step(&mut self, drop: &Dropped, report: &Report, view: &View, points: usize) -> bool {
-        let lines = wanted_lines(drop, report, view);
-        let bands = wanted_bands(report, view, &lines);
+        let hidden = Hidden::of(view);
+        let lines = wanted_lines(drop, report, view, &hidden);
+        let bands = wanted_bands(report, view, &hidden, &lines);
         self.lines
             .retain(|i, l| lines.get(i).is_some_and(|k| *k == l.key));
         self.bands
@@ -233,9 +234,19 @@ impl Overlaid {
     }
 }
 
-/// Whether run `i` is drawn under `view` (not hidden by hand or by the filter).
-pub fn visible(view: &View, i: usize) -> bool {
-    !view.hidden_runs.contains(&i)
+/// The runs `view` hides (by hand or by the filter), looked up in a table: a filter that hides
+/// most of many runs costs O(1) per run, not a scan of the list per run.
+pub struct Hidden(HashSet<usize>);
+
+impl Hidden {
+    pub fn of(view: &View) -> Hidden {
+        Hidden(view.hidden_runs.iter().copied().collect())
+    }
+
+    /// Whether run `i` is drawn.
+    pub fn shows(&self, i: usize) -> bool {
+        !self.0.contains(&i)
+    }
 }
 
 /// The series of run `i` the overlay draws: its monitored one, when the run has the chosen x
@@ -257,9 +268,14 @@ pub fn monitored<'d>(
 }
 
 /// The lines `view` draws: per visible run with a monitored series, what it is made for.
-fn wanted_lines(drop: &Dropped, report: &Report, view: &View) -> HashMap<usize, LineKey> {
+fn wanted_lines(
+    drop: &Dropped,
+    report: &Report,
+    view: &View,
+    hidden: &Hidden,
+) -> HashMap<usize, LineKey> {
     (0..drop.runs.len().min(report.runs.len()))
-        .filter(|&i| visible(view, i))
+        .filter(|&i| hidden.shows(i))
         .filter_map(|i| {
             let series = monitored(drop, report, view, i)?;
             Some((
@@ -280,24 +296,25 @@ pub fn band_member(
     report: &Report,
     g: usize,
     drawn: &HashSet<usize>,
-    view: &View,
+    hidden: &Hidden,
 ) -> Option<usize> {
     let first = *report.groups[g]
         .members
         .iter()
-        .find(|&&m| visible(view, m))?;
+        .find(|&&m| hidden.shows(m))?;
     drawn.contains(&first).then_some(first)
 }
 
 fn wanted_bands(
     report: &Report,
     view: &View,
+    hidden: &Hidden,
     lines: &HashMap<usize, LineKey>,
 ) -> HashMap<usize, BandKey> {
     let drawn: HashSet<usize> = lines.keys().copied().collect();
     (0..report.groups.len())
         .filter_map(|g| {
-            let first = band_member(report, g, &drawn, view)?;
+            let first = band_member(report, g, &drawn, hidden)?;
             let members = &report.groups[g].members;
             Some((
                 g,

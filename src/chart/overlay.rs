@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::decimate::pieces_with;
-use super::overlaid::{band_member, monitored, visible, Curve, Overlaid};
+use super::overlaid::{band_member, monitored, Curve, Hidden, Overlaid};
 use super::panel::tick;
 use super::theme::{Theme, PALETTE};
 use super::{scale, Frame, LegendEntry, PanelFrame, Style, View, XMap, BANNER};
@@ -97,15 +97,16 @@ pub fn overlay_prepared<DB: DrawingBackend>(
     let (banner_area, plot_area) = area.split_vertically(px(f64::from(BANNER)));
     banner(&banner_area, drop, report, &theme, s)?;
 
+    let hidden = Hidden::of(view);
     let Runs {
         mut lines,
         legend,
         x_title,
-    } = run_lines(drop, report, view, overlaid, &theme);
+    } = run_lines(drop, report, view, overlaid, &hidden, &theme);
     let drawn_runs: HashSet<usize> = (0..legend.len()).filter(|&i| !legend[i].hidden).collect();
     let mut bands = Vec::new();
     for (g, group) in report.groups.iter().enumerate() {
-        let Some(first) = band_member(report, g, &drawn_runs, view) else {
+        let Some(first) = band_member(report, g, &drawn_runs, &hidden) else {
             continue;
         };
         let Some([mean, low, high]) = overlaid.band(report, g) else {
@@ -192,6 +193,7 @@ fn run_lines<'a>(
     report: &Report,
     view: &View,
     overlaid: &'a Overlaid,
+    hidden: &Hidden,
     theme: &Theme,
 ) -> Runs<'a> {
     let name = |i: usize| {
@@ -214,7 +216,7 @@ fn run_lines<'a>(
     for (i, run) in drop.runs.iter().enumerate().take(report.runs.len()) {
         let series = monitored(drop, report, view, i);
         let color = run_color(i);
-        let line = series.and(overlaid.line(i)).filter(|_| visible(view, i));
+        let line = series.and(overlaid.line(i)).filter(|_| hidden.shows(i));
         out.legend.push(LegendEntry {
             series: name(i),
             color: super::hex(color),
