@@ -359,8 +359,13 @@ function render(later = false) {
     // A task that prepared for longer than a small share of its budget leaves the drawing to the
     // next one (a small log is prepared and drawn in one task: no extra frame before its chart).
     const begun = performance.now();
-    const more = slice(() => analysis.prepare_some(view.run, columns));
-    if (more || performance.now() - begun > PREPARED_AND_DRAWN_MS) {
+    let worked = false;
+    const more = slice(() => {
+      const left = analysis.prepare_some(view.run, columns);
+      worked ||= left;
+      return left;
+    });
+    if (more || (worked && performance.now() - begun > PREPARED_AND_DRAWN_MS)) {
       again();
       return;
     }
@@ -464,13 +469,18 @@ async function rejudge(kind, correction) {
  */
 async function takeJudgement({ report: judgedReport, bands }, stale) {
   const taken = new (bindings().Judgement)(judgedReport);
-  for (const values of bands) {
+  // As many band arrays per task as fit in a slice.
+  let i = 0;
+  while (i < bands.length) {
     await nextTask();
     if (stale()) {
       taken.free();
       return null;
     }
-    taken.add_band(values);
+    slice(() => {
+      taken.add_band(bands[i++]);
+      return i < bands.length;
+    });
   }
   await nextTask();
   if (stale()) {

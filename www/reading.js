@@ -151,19 +151,21 @@ export function slice(work) {
 }
 
 /**
- * The worker's `{shape, columns, report, bands}` (judged with `monitor`) as an `Analysis`, one
- * column (or band array) per task.
+ * The worker's `{shape, columns, report, bands}` (judged with `monitor`) as an `Analysis`: columns,
+ * then band arrays, as many per task as fit in a slice (a long column is a task of its own; ten
+ * thousand short ones are not ten thousand tasks).
  */
 export async function assemble({ shape, columns, report, bands }, monitor) {
   const assembler = new (bindings().Assembler)(shape, report, columns.reduce((n, c) => n + c.length, 0));
   await nextTask();
   try {
-    for (const column of columns) {
-      assembler.add(column);
-      await nextTask();
-    }
-    for (const values of bands) {
-      assembler.add_band(values);
+    const adds = [...columns.map((c) => () => assembler.add(c)), ...bands.map((b) => () => assembler.add_band(b))];
+    let i = 0;
+    while (i < adds.length) {
+      slice(() => {
+        adds[i++]();
+        return i < adds.length;
+      });
       await nextTask();
     }
   } catch (e) {
