@@ -24,7 +24,7 @@ pub struct Report {
 }
 
 /// Analyses every run of a drop, then the runs together (groups and ranking). Every sentence
-/// (evidence, advice, warnings, notes) has the hidden characters of the names it quotes escaped
+/// (evidence, advice, early-stopping rules, warnings, notes) has the hidden characters of the names it quotes escaped
 /// (see [`escaped`]): a series named with a bidi override cannot reorder a verdict's sentence on
 /// the page, in the CLI or in the JSON.
 pub fn analyze(drop: &Dropped, options: &Options) -> Report {
@@ -33,6 +33,9 @@ pub fn analyze(drop: &Dropped, options: &Options) -> Report {
     for r in &mut runs {
         escape_all(&mut r.evidence);
         escape_one(&mut r.advice);
+        for e in &mut r.early_stopping {
+            escape_one(&mut e.rule);
+        }
     }
     for g in &mut comparison.groups {
         escape_all(&mut g.evidence);

@@ -1256,8 +1256,15 @@ fn sentences_show_the_hidden_characters_of_names_escaped() {
         .evidence
         .iter()
         .chain([&run.advice])
+        .chain(run.early_stopping.iter().map(|e| &e.rule))
         .chain(&report.warnings)
         .collect();
+    assert!(
+        run.early_stopping
+            .iter()
+            .any(|e| e.rule.contains("val_loss\\u{202e}ssol")),
+        "the replayed callbacks name the monitor: {sentences:?}"
+    );
     assert!(
         run.evidence
             .iter()
