@@ -1,24 +1,14 @@
 // The warm-up while the page is idle (worker.js `warmUp`, app.js `warmUp`): a small built-in log read,
 // judged, put together and drawn unseen, so that the first drop does not pay for compiling the module's
 // functions. It must leave no trace: the first drop after it is shown exactly as any other drop is.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, openPage, ROOT, cliReport, waitState, canvasPrint } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, ROOT, cliReport, waitState, canvasPrint } from './harness.mjs';
 
 const EXAMPLE = 'www/examples/keras-tomato-leaf.csv';
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+sharedServerAndBrowser();
 
 /** Waits until the page has warmed up (its `plateau-warm-up` measure). */
 function warmedUp(page) {
