@@ -27,19 +27,43 @@ function choice(values, current, label, onPick) {
   return td;
 }
 
+/** The table waiting for its panel to open (built on the first `toggle` to open, see `showSeries`). */
+const pending = new WeakMap();
+/** Panels whose `toggle` listener is attached (once each). */
+const listening = new WeakSet();
+
 /**
  * Lists run `index` of `report` in `panel` (a <details> holding a <tbody>); `onCorrect(index, name,
- * role, direction)` is called when a role or direction is changed by hand.
+ * role, direction)` is called when a role or direction is changed by hand. While the panel is
+ * closed the rows wait until it opens: a closed panel shows nothing, and building its `<select>`s
+ * made Chromium's autofill lay out the hidden table on every drop (10–20 ms of the bundled example).
  */
 export function showSeries(panel, report, index, onCorrect) {
   const run = report.runs[index];
   const body = panel.querySelector('tbody');
   panel.hidden = !run;
-  if (!run) {
-    body.replaceChildren();
+  body.replaceChildren();
+  pending.delete(panel);
+  if (!run) return;
+  panel.querySelector('.series-run').textContent = run.name;
+  if (panel.open) {
+    fill(body, run, index, onCorrect);
     return;
   }
-  panel.querySelector('.series-run').textContent = run.name;
+  if (!listening.has(panel)) {
+    listening.add(panel);
+    panel.addEventListener('toggle', () => {
+      const build = pending.get(panel);
+      if (panel.open && build) {
+        pending.delete(panel);
+        build();
+      }
+    });
+  }
+  pending.set(panel, () => fill(body, run, index, onCorrect));
+}
+
+function fill(body, run, index, onCorrect) {
   const { roles, directions } = vocabulary();
   body.replaceChildren(
     ...capped(run.series, (s) => {

@@ -250,6 +250,7 @@ test('the view controls offer the core\'s choices and start at its defaults', as
   assert.equal(await page.inputValue('#xaxis'), core.view.x_axis);
   await page.click('#series-panel summary');
   const first = '#series-panel tbody tr:first-child';
+  await page.waitForSelector(first);
   assert.deepEqual(await page.$$eval(`${first} select[aria-label^="Role"] option`, (os) => os.map((o) => o.value)), core.roles);
   assert.deepEqual(await page.$$eval(`${first} select[aria-label^="Better"] option`, (os) => os.map((o) => o.value)), core.directions);
   assert.equal((await fragment(page)).toString(), '', 'defaults stay out of the URL');

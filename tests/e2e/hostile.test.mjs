@@ -98,6 +98,8 @@ test('a header of 20,000 columns reads and lists the first 200 series', async ()
   const { page, errors, context } = await openPage(browser, `${server.origin}/`);
   await dropFiles(page, [{ name: 'wide.csv', bytes: csv }]);
   await waitState(page, 'ready', 60000);
+  await page.click('#series-panel summary');
+  await page.waitForSelector('#series-panel tbody tr[data-series]');
   assert.equal(await page.$$eval('#series-panel tbody tr[data-series]', (els) => els.length), 200);
   assert.match(await page.textContent('#series-panel tbody'), /… and 19,800 more series/);
   assert.ok((await page.$$eval('#legend > *', (els) => els.length)) <= 201);

@@ -28,12 +28,13 @@ test('series table lists what was inferred and a corrected role is judged again'
   await page.waitForSelector('#app[data-state="ready"]');
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'improving');
   assert.equal(await page.textContent('#verdict .run .monitor'), 'loss');
+  await page.click('#series-panel summary');
+  await page.waitForSelector('#series-panel tbody tr[data-series]');
   assert.deepEqual(await rows(page), [
     { name: 'loss', role: 'train', kind: 'loss', better: 'lower', points: 30, axis: 'epoch' },
     { name: 'holdout_loss', role: 'train', kind: 'loss', better: 'lower', points: 30, axis: 'epoch' },
   ]);
 
-  await page.click('#series-panel summary');
   await page.selectOption('#series-panel tr[data-series="holdout_loss"] select[aria-label^="Role"]', 'validation');
   await page.waitForFunction(() => document.querySelector('#verdict .run .monitor')?.textContent === 'holdout_loss');
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'overfitting');
@@ -62,6 +63,33 @@ test('a corrected direction moves the best point', async () => {
   await page.selectOption('#series-panel tr[data-series="loss"] select[aria-label^="Better"]', 'higher');
   await page.waitForFunction((old) => document.querySelector('#verdict .run .evidence')?.textContent !== old, before);
   assert.match(await page.textContent('#verdict .run .evidence'), /loss best 2\.1\d+ at epoch 0/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('series_table_is_built_when_its_panel_opens_and_follows_the_shown_run', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.origin}/`);
+  await page.setInputFiles('input#file', join(ROOT, HOLDOUT));
+  await page.waitForSelector('#app[data-state="ready"]');
+  assert.equal(await page.getAttribute('#series-panel', 'open'), null);
+  assert.equal(await page.$$eval('#series-panel tbody tr', (trs) => trs.length), 0, 'a closed panel holds no rows');
+  await page.click('#series-panel summary');
+  await page.waitForSelector('#series-panel tbody tr[data-series]');
+  assert.deepEqual((await rows(page)).map((r) => r.name), ['loss', 'holdout_loss']);
+
+  // Open: a new drop lists its own series at once.
+  await page.setInputFiles('input#file', join(ROOT, 'www/examples/keras-tomato-leaf.csv'));
+  await page.waitForFunction(() => document.querySelector('#series-panel tbody tr[data-series="val_loss"]'));
+  assert.ok(!(await rows(page)).some((r) => r.name === 'holdout_loss'));
+
+  // Closed again: the next drop's rows wait for the panel to open, and are that drop's.
+  await page.click('#series-panel summary');
+  await page.setInputFiles('input#file', join(ROOT, HOLDOUT));
+  await page.waitForFunction(() => document.querySelector('#verdict .run .monitor')?.textContent === 'loss');
+  assert.equal(await page.$$eval('#series-panel tbody tr', (trs) => trs.length), 0);
+  await page.click('#series-panel summary');
+  await page.waitForSelector('#series-panel tbody tr[data-series]');
+  assert.deepEqual((await rows(page)).map((r) => r.name), ['loss', 'holdout_loss']);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -38,6 +38,8 @@ test('warm_up_runs_before_the_first_drop_and_changes_nothing_it_shows', async ()
     expected.runs.map((r) => [r.verdict, r.monitor, r.qualifiers, r.best, r.evidence]));
   assert.equal(server.requests.length, requests, 'the drop after the warm-up requests nothing');
   const verdict = await page.textContent('#verdict');
+  await page.click('#series-panel summary');
+  await page.waitForSelector('#series-panel tbody tr[data-series]');
   const series = await page.textContent('#series-panel tbody');
   const chart = await canvasPrint(page);
 
@@ -46,6 +48,8 @@ test('warm_up_runs_before_the_first_drop_and_changes_nothing_it_shows', async ()
   await pick(other, 'tests/fixtures/real/lightning--asl-project/metrics.csv');
   await pick(other);
   assert.equal(await other.textContent('#verdict'), verdict);
+  await other.click('#series-panel summary');
+  await other.waitForSelector('#series-panel tbody tr[data-series]');
   assert.equal(await other.textContent('#series-panel tbody'), series);
   assert.equal(await canvasPrint(other), chart, 'the chart is drawn as after any other drop');
   assert.deepEqual(errors, []);
