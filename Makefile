@@ -91,9 +91,11 @@ bench-events:
 bench-verdict:
 	cargo run --release --example bench_verdict
 
-# How often the forecast's 95% range holds the true continuation of known curves (printed).
+# How often the forecast's 95% range holds the true continuation of known curves, and what real runs did next (printed).
 bench-forecast:
 	cargo run --release --example bench_forecast
+	cargo build --release --bin plateau
+	python3 scripts/labelled/forecast_calibration.py
 
 # Redraw time after a slider move / zoom at 10k and 1M points in Chromium (printed, not asserted).
 bench-chart: build
