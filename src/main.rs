@@ -15,8 +15,31 @@ use serde::Serialize;
 /// names): a log cannot move the terminal's cursor, clear it, or reorder what it shows.
 macro_rules! say {
     ($($arg:tt)*) => {
-        println!("{}", plateau::escaped(&format!($($arg)*)))
+        $crate::line(&plateau::escaped(&format!($($arg)*)))
     };
+}
+
+/// Set once standard output's reader has gone away: nothing more is written.
+static GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes one line to standard output. A reader that has gone away (`plateau check … | head`) is
+/// not an error, as for any Unix filter (`println!` panicked there): the rest of the output is
+/// dropped and the command ends with its own exit code (`--fail-on` still decides it); any other
+/// write error is one sentence and exit code 2.
+fn line(text: &str) {
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    if GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{text}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            GONE.store(true, Ordering::Relaxed);
+            return;
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
 }
 
 mod cli {
@@ -329,7 +352,7 @@ fn link(base: &str, monitor: Option<&str>, files: &[PathBuf]) -> ExitCode {
             url.len() / 1024
         );
     }
-    println!("{url}");
+    line(&url);
     ExitCode::SUCCESS
 }
 
@@ -342,7 +365,7 @@ fn inspect(json: bool, files: &[PathBuf]) -> ExitCode {
     if json {
         return match serde_json::to_string_pretty(&summary) {
             Ok(s) => {
-                println!("{s}");
+                line(&s);
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -403,7 +426,7 @@ fn check(json: bool, monitor: Option<String>, fail_on: &[Verdict], files: &[Path
     };
     if json {
         match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => line(&s),
             Err(e) => {
                 eprintln!("error: cannot write the report as JSON: {e}");
                 return ExitCode::from(2);

@@ -151,3 +151,31 @@ fn named_pipe_in_a_folder_is_skipped_not_read() {
     assert!(shown.contains("overfitting"), "{shown}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `plateau check … | head`: a reader that closes before the output is written is no crash
+/// (`println!` panicked with "failed printing to stdout"); the exit code stays the command's own.
+#[test]
+fn closed_standard_output_ends_quietly_with_the_commands_exit_code() {
+    for (args, code) in [
+        (vec!["check", "--json", KERAS], 0),
+        (vec!["check", KERAS], 0),
+        (
+            vec!["check", "--fail-on", "overfitting,plateau,improving", KERAS],
+            1,
+        ),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_plateau"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        // The read end closes before the command writes anything: every write fails with EPIPE.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("it ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    }
+}

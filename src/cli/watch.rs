@@ -101,10 +101,7 @@ pub fn watch(
                     None => shown.push((run.name.clone(), run.source.clone(), verdict.clone())),
                 }
                 if json {
-                    println!(
-                        "{}",
-                        serde_json::to_string(&json_line(run, &drop)).unwrap_or_default()
-                    );
+                    crate::line(&serde_json::to_string(&json_line(run, &drop)).unwrap_or_default());
                 } else {
                     let evidence = run
                         .evidence
