@@ -133,6 +133,30 @@ fn exponential_decay_projects_its_own_continuation() {
     assert!(o.gain_low <= truth + 1e-9 && truth <= o.gain_high + 1e-9);
 }
 
+/// Robust fits (Huber's M-estimate at the window's own noise): one wild evaluation near the end
+/// of a noisy decaying curve does not bend the continuation away from where the other points
+/// are (least squares started it 0.076 above the curve, nearly eight noise SDs).
+#[test]
+fn one_wild_evaluation_does_not_bend_the_projection() {
+    let curve = |x: f64| 0.3 + (-0.08 * x).exp();
+    let x = xs(40);
+    let mut y: Vec<f64> = x
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| curve(v) + if i % 2 == 0 { 0.01 } else { -0.01 })
+        .collect();
+    y[36] += 0.5;
+    let best = y.iter().copied().fold(f64::INFINITY, f64::min);
+    let o = project(&x[20..], &y[20..], 0.0, 80.0, best, Some(0.0)).unwrap();
+    let first = o.x[0];
+    assert!(
+        (o.mid[0] - curve(first)).abs() < 0.03,
+        "starts at {} where the curve is at {}",
+        o.mid[0],
+        curve(first)
+    );
+}
+
 #[test]
 fn loss_projection_never_goes_below_zero() {
     // A straight fall that would cross zero within the horizon.

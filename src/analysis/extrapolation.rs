@@ -2,7 +2,8 @@
 //! the next stretch of training, with an honest range.
 //!
 //! Three families, each linear in (c, a) once its shape parameter θ is fixed, so every θ of a grid
-//! is one exact least-squares fit:
+//! is one exact weighted least-squares fit (Huber's M-estimate by reweighting, with the window's own
+//! noise as the residual scale, Huber 1964; least squares when the window has no noise):
 //! - exponential decay to an asymptote `c + a·e^(−θ·t/span)`,
 //! - power law `c + a·(x − x₀ + 1)^(−θ)`,
 //! - inverse logarithm `c + a / ln(x − x₀ + e)`.
@@ -51,6 +52,10 @@ const AR1_MAX: f64 = 0.9;
 const FIT_PARAMETERS: f64 = 3.0;
 /// The two-sided 95% interval's tails.
 const TAIL: f64 = 0.025;
+/// Huber's tuning constant (95% efficiency under Gaussian noise) and the reweighting steps of a
+/// robust fit.
+const HUBER_K: f64 = 1.345;
+const HUBER_STEPS: usize = 8;
 
 /// What the fitted curves say about continuing, in "lower is better" units of the series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,7 +162,13 @@ pub fn project(
         span: (end - start).max(f64::MIN_POSITIVE),
     };
     let far = end + horizon;
-    let best_fit = best_of(frame, &x, &y, far, floor)?;
+    // Robust fits: Huber's M-estimate with the window's own point-to-point noise as the fixed
+    // residual scale (from second differences, so neither the curve nor its outliers set it):
+    // one wild evaluation does not bend the continuation away from where the points are.
+    let scale = super::levels::noise(&y)
+        .filter(|s| s.is_finite())
+        .unwrap_or(0.0);
+    let best_fit = best_of(frame, &x, &y, far, floor, scale)?;
     let scale = best.abs();
     let future: Vec<f64> = (1..=CURVE_POINTS)
         .map(|i| end + horizon * i as f64 / CURVE_POINTS as f64)
@@ -169,7 +180,7 @@ pub fn project(
             .fold(f64::INFINITY, f64::min);
         (best - lowest) / scale
     };
-    let refits = resample_fits(frame, &x, &y, &best_fit, far, floor);
+    let refits = resample_fits(frame, &x, &y, &best_fit, far, floor, scale);
     let mut gains: Vec<f64> = refits.iter().map(gain_of).collect();
     let (gain_low, gain_high) = interval(&mut gains);
     let gain = gain_of(&best_fit);
@@ -214,17 +225,33 @@ fn binary_order(v: f64) -> f64 {
 /// The least-squares best among the exponential and power shapes on a [`GRID`] (the best of each
 /// refined by [`REFINE_STEPS`] golden-section steps) and the log curve, leaving out fits that
 /// cross `floor` by `far`.
-fn best_of(frame: Frame, x: &[f64], y: &[f64], far: f64, floor: Option<f64>) -> Option<Fit> {
+fn best_of(
+    frame: Frame,
+    x: &[f64],
+    y: &[f64],
+    far: f64,
+    floor: Option<f64>,
+    scale: f64,
+) -> Option<Fit> {
     let mut fits = Vec::with_capacity(2 * GRID + 3);
     for (family, range) in [(Family::Exponential, EXP_RATE), (Family::Power, POWER)] {
         let theta = |t: f64| range.0 * (range.1 / range.0).powf(t);
         let grid: Vec<Fit> = (0..GRID)
-            .filter_map(|k| fit(family, theta(k as f64 / (GRID - 1) as f64), frame, x, y))
+            .filter_map(|k| {
+                fit(
+                    family,
+                    theta(k as f64 / (GRID - 1) as f64),
+                    frame,
+                    x,
+                    y,
+                    scale,
+                )
+            })
             .collect();
-        fits.extend(refine(&grid, family, frame, x, y));
+        fits.extend(refine(&grid, family, frame, x, y, scale));
         fits.extend(grid);
     }
-    fits.extend(fit(Family::Log, 0.0, frame, x, y));
+    fits.extend(fit(Family::Log, 0.0, frame, x, y, scale));
     fits.into_iter()
         .filter(|f| floor.map_or(true, |floor| f.at(frame, far) >= floor))
         .min_by(|a, b| a.sse.total_cmp(&b.sse))
@@ -240,6 +267,7 @@ fn resample_fits(
     best: &Fit,
     far: f64,
     floor: Option<f64>,
+    scale: f64,
 ) -> Vec<Fit> {
     let (x, y) = bin_evenly(x, y, RESAMPLE_POINTS);
     let m = x.len();
@@ -251,7 +279,18 @@ fn resample_fits(
     // of freedom its parameters took: centred and scaled by √(m / (m − p)), with p the fit's
     // level, amplitude and shape (the simple form of Davison & Hinkley's 1997 §6.2.3 modified
     // residuals, which scale each by √(1 − leverage)).
-    let raw: Vec<f64> = y.iter().zip(&fitted).map(|(a, b)| a - b).collect();
+    // A robust fit's outlying residuals enter the resamples at the Huber bound (its ψ), so the
+    // refits, least squares for speed, see what the robust fit saw.
+    let cut = if scale > 0.0 {
+        HUBER_K * scale
+    } else {
+        f64::INFINITY
+    };
+    let raw: Vec<f64> = y
+        .iter()
+        .zip(&fitted)
+        .map(|(a, b)| (a - b).clamp(-cut, cut))
+        .collect();
     let centre = raw.iter().sum::<f64>() / m as f64;
     let inflate = (m as f64 / (m as f64 - FIT_PARAMETERS).max(1.0)).sqrt();
     let residuals: Vec<f64> = raw.iter().map(|r| (r - centre) * inflate).collect();
@@ -414,13 +453,20 @@ impl SplitMix {
 
 /// Golden-section search of the shape parameter (in log space) between the neighbours of the
 /// best grid fit, so the best fit does not depend on the grid's spacing.
-fn refine(grid: &[Fit], family: Family, frame: Frame, x: &[f64], y: &[f64]) -> Option<Fit> {
+fn refine(
+    grid: &[Fit],
+    family: Family,
+    frame: Frame,
+    x: &[f64],
+    y: &[f64],
+    scale: f64,
+) -> Option<Fit> {
     let k = (0..grid.len()).min_by(|&a, &b| grid[a].sse.total_cmp(&grid[b].sse))?;
     let (mut lo, mut hi) = (
         grid[k.saturating_sub(1)].theta.ln(),
         grid[(k + 1).min(grid.len() - 1)].theta.ln(),
     );
-    let sse = |t: f64| fit(family, t.exp(), frame, x, y).map_or(f64::INFINITY, |f| f.sse);
+    let sse = |t: f64| fit(family, t.exp(), frame, x, y, scale).map_or(f64::INFINITY, |f| f.sse);
     let ratio = (5f64.sqrt() - 1.0) / 2.0;
     // Each step keeps one inner point (the golden ratio puts it where the next step needs it)
     // and fits only the other.
@@ -437,26 +483,56 @@ fn refine(grid: &[Fit], family: Family, frame: Frame, x: &[f64], y: &[f64]) -> O
             fb = sse(b);
         }
     }
-    fit(family, ((lo + hi) / 2.0).exp(), frame, x, y)
+    fit(family, ((lo + hi) / 2.0).exp(), frame, x, y, scale)
 }
 
-/// Least squares of `y = c + a·g(x)` for one shape; `None` when the basis is constant.
-fn fit(family: Family, theta: f64, frame: Frame, x: &[f64], y: &[f64]) -> Option<Fit> {
+/// `y = c + a·g(x)` for one shape; `None` when the basis is constant. With `scale` 0, least
+/// squares; above 0, Huber's M-estimate with that fixed residual scale (iteratively reweighted
+/// least squares from the least-squares start), and `sse` is then Σ ρ(r/scale)·scale², which is
+/// the sum of squares for residuals within [`HUBER_K`] scales.
+fn fit(family: Family, theta: f64, frame: Frame, x: &[f64], y: &[f64], scale: f64) -> Option<Fit> {
     let g: Vec<f64> = x.iter().map(|&x| basis(family, theta, frame, x)).collect();
     let n = g.len() as f64;
     let gm = g.iter().sum::<f64>() / n;
-    let ym = y.iter().sum::<f64>() / n;
     let sgg: f64 = g.iter().map(|v| (v - gm).powi(2)).sum();
     if sgg <= f64::EPSILON * gm.abs().max(1.0) * n {
         return None;
     }
-    let sgy: f64 = g.iter().zip(y).map(|(a, b)| (a - gm) * (b - ym)).sum();
-    let a = sgy / sgg;
-    let c = ym - a * gm;
+    let mut w = vec![1.0; g.len()];
+    let (mut a, mut c) = (0.0, 0.0);
+    let cut = HUBER_K * scale;
+    for _ in 0..if cut > 0.0 { HUBER_STEPS } else { 1 } {
+        let sw: f64 = w.iter().sum();
+        let gm = g.iter().zip(&w).map(|(v, w)| v * w).sum::<f64>() / sw;
+        let ym = y.iter().zip(&w).map(|(v, w)| v * w).sum::<f64>() / sw;
+        let sgg: f64 = g.iter().zip(&w).map(|(v, w)| w * (v - gm).powi(2)).sum();
+        if sgg.is_nan() || sgg <= 0.0 {
+            return None;
+        }
+        let sgy: f64 = g
+            .iter()
+            .zip(y)
+            .zip(&w)
+            .map(|((a, b), w)| w * (a - gm) * (b - ym))
+            .sum();
+        a = sgy / sgg;
+        c = ym - a * gm;
+        for ((wv, gv), yv) in w.iter_mut().zip(&g).zip(y) {
+            let r = (yv - c - a * gv).abs();
+            *wv = if r <= cut { 1.0 } else { cut / r };
+        }
+    }
     let sse = g
         .iter()
         .zip(y)
-        .map(|(gv, yv)| (yv - c - a * gv).powi(2))
+        .map(|(gv, yv)| {
+            let r = (yv - c - a * gv).abs();
+            if cut > 0.0 && r > cut {
+                2.0 * cut * r - cut * cut
+            } else {
+                r * r
+            }
+        })
         .sum();
     Some(Fit {
         family,
