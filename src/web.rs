@@ -21,7 +21,9 @@ use crate::parts;
 use crate::report::{analyze, Report};
 use backend::Page;
 
+#[cfg(feature = "page")]
 mod vocab;
+#[cfg(feature = "page")]
 pub use vocab::{group_runs, is_share_data, vocabulary};
 
 /// Where a panic's message waits for the page (`www/crash.js`): a panic ends in a trap that JS
@@ -53,13 +55,14 @@ fn start() {
 /// file of this name (and, when following, on a series of this name, so that a followed file can
 /// crash the follow worker and then be rewritten), so that the tests can show the page recovers
 /// from a real trap.
-#[cfg(feature = "crash-test")]
+#[cfg(all(feature = "crash-test", feature = "worker"))]
 fn crash_test(name: &str) {
     if name == "plateau-crash-test.csv" {
         panic!("a crash on purpose (crash-test build)");
     }
 }
 
+#[cfg(feature = "page")]
 /// Which of `names` pass the run list's filter `text` (see [`Filter`]): a 0 or 1 per name.
 #[wasm_bindgen]
 pub fn run_filter(text: &str, names: Vec<String>) -> Result<Vec<u8>, JsError> {
@@ -67,6 +70,7 @@ pub fn run_filter(text: &str, names: Vec<String>) -> Result<Vec<u8>, JsError> {
     Ok(names.iter().map(|n| u8::from(filter.matches(n))).collect())
 }
 
+#[cfg(all(feature = "page", feature = "worker"))]
 /// Files collected from one drop, analysed together.
 #[wasm_bindgen]
 #[derive(Default)]
@@ -75,6 +79,7 @@ pub struct Files {
     folder: bool,
 }
 
+#[cfg(all(feature = "page", feature = "worker"))]
 #[wasm_bindgen]
 impl Files {
     #[wasm_bindgen(constructor)]
@@ -113,6 +118,7 @@ impl Files {
     }
 }
 
+#[cfg(feature = "worker")]
 /// A drop read chunk by chunk in the page's worker: `begin`, `push`…, `end` per file, then `finish`.
 #[wasm_bindgen]
 #[derive(Default)]
@@ -120,6 +126,7 @@ pub struct Reader {
     stream: Stream,
 }
 
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Reader {
     /// A reader of single files, or with `folder` of the files of dropped folders (see `Files.folder`).
@@ -172,17 +179,20 @@ impl Reader {
     }
 }
 
+#[cfg(feature = "worker")]
 /// `drop` judged with `options`, packed for `Assembler` as [`Judge::parts`] packs it.
 fn packed(drop: Dropped, options: &Options) -> Result<JsValue, JsError> {
     Judge::new(drop, options).parts()
 }
 
+#[cfg(feature = "worker")]
 fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsError> {
     js_sys::Reflect::set(object, &JsValue::from_str(key), value)
         .map(|_| ())
         .map_err(|_| JsError::new("the analysis could not be packed for the page"))
 }
 
+#[cfg(feature = "worker")]
 /// A drop kept in the page's worker once read, so that the controls' changes (monitored series,
 /// groups made by hand, a series' role or direction) are judged there and the main thread only
 /// takes the report (`Analysis.judged`): `parts()` once for the page, then `correct` and `judge`.
@@ -192,6 +202,7 @@ pub struct Judge {
     report: Report,
 }
 
+#[cfg(feature = "worker")]
 impl Judge {
     fn new(drop: Dropped, options: &Options) -> Judge {
         let report = analyze(&drop, options);
@@ -199,6 +210,7 @@ impl Judge {
     }
 }
 
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Judge {
     /// The drop and its report as `{shape, columns: [Float64Array], report, bands: [Float64Array]}`
@@ -241,6 +253,7 @@ impl Judge {
     }
 }
 
+#[cfg(feature = "worker")]
 /// `columns` as a JS array of typed arrays (copies).
 fn typed<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> JsValue {
     let arrays = js_sys::Array::new();
@@ -250,6 +263,7 @@ fn typed<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> JsValue {
     arrays.into()
 }
 
+#[cfg(feature = "worker")]
 /// A plain object of `entries` for the page.
 fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     let out: JsValue = js_sys::Object::new().into();
@@ -259,6 +273,7 @@ fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     Ok(out)
 }
 
+#[cfg(feature = "worker")]
 /// `report` converted by `convert` without the arrays that grow with the log (see [`Long`]), and
 /// those as typed arrays: five per group (its band's x, mean, std, min, max), then one per
 /// early-stopping replay of each run (its `at`). As JS arrays of numbers, a band of a million
@@ -320,6 +335,7 @@ fn replays(report: &mut Report) -> impl Iterator<Item = &mut Vec<f64>> {
         .map(|e| &mut e.at)
 }
 
+#[cfg(feature = "page")]
 /// Puts the arrays [`banded`] took out back into `report`: five per group, then one per replay.
 fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsError> {
     let bands = 5 * report.groups.len();
@@ -408,6 +424,7 @@ fn correct(
     }
 }
 
+#[cfg(feature = "worker")]
 /// A log followed in the page's worker (see `follow::Follow`): `resume_at`, then `update` with
 /// the bytes from there, then `packed` for the main thread: the whole analysis the first time,
 /// then only the rows appended since the answer the page last took (see `follow::Sent`).
@@ -419,6 +436,7 @@ pub struct Follower {
     answers: u32,
 }
 
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Follower {
     #[wasm_bindgen(constructor)]
@@ -513,6 +531,7 @@ impl Follower {
     }
 }
 
+#[cfg(feature = "worker")]
 /// A share link's `d` value decoded and judged in the page's worker, kept there like a drop
 /// ([`Judge`]): a link's cost never lands on the page's main thread.
 #[wasm_bindgen]
@@ -521,6 +540,7 @@ pub fn link_judge(d: &str, monitor: Option<String>) -> Result<Judge, JsError> {
     Ok(Judge::new(drop, &Options::monitoring(monitor)))
 }
 
+#[cfg(feature = "page")]
 /// A worker's analysis put back together on the main thread one column at a time, so that no
 /// single task copies a large log: `new Assembler(shape, report, values)`, `add(column)`…,
 /// `add_band(values)`… (the report's group bands, see [`Judge::parts`]), `finish()`.
@@ -532,6 +552,7 @@ pub struct Assembler {
     bands: Vec<Vec<f64>>,
 }
 
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Assembler {
     /// `values` (the columns' total length) is reserved at once: growing the module's memory in
@@ -566,6 +587,7 @@ impl Assembler {
     }
 }
 
+#[cfg(feature = "page")]
 /// A worker's judgement after a control changed ([`Judge::judge`]'s `{report, bands}`) taken in
 /// on the main thread a part per task, so that no task converts a large group's band whole:
 /// `new Judgement(report)`, `add_band(values)`…, then `Analysis.judged`.
@@ -575,6 +597,7 @@ pub struct Judgement {
     bands: Vec<Vec<f64>>,
 }
 
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Judgement {
     #[wasm_bindgen(constructor)]
@@ -591,10 +614,12 @@ impl Judgement {
     }
 }
 
+#[cfg(feature = "page")]
 fn damaged(why: &str) -> JsError {
     JsError::new(&format!("the worker's analysis is damaged: {why}"))
 }
 
+#[cfg(feature = "page")]
 /// A finished analysis: the runs read, the report about them, and the chart's view of them.
 #[wasm_bindgen]
 pub struct Analysis {
@@ -611,12 +636,14 @@ pub struct Analysis {
     frame: Option<(usize, Frame)>,
 }
 
+#[cfg(feature = "page")]
 /// What one call of `Analysis::prepare` did: whether it had work to do, and whether some is left.
 struct Progress {
     worked: bool,
     left: bool,
 }
 
+#[cfg(feature = "page")]
 /// Points `Analysis::prepare_some` goes through per call (a few milliseconds' work: the page
 /// calls it again within a task while its time slice lasts).
 const PREPARED_PER_CALL: usize = 250_000;
@@ -627,6 +654,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(JsError::from)
 }
 
+#[cfg(feature = "worker")]
 /// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
 fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -634,7 +662,9 @@ fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(JsError::from)
 }
 
+#[cfg(feature = "page")]
 impl Analysis {
+    #[cfg(all(feature = "page", feature = "worker"))]
     /// `drop` judged with `options`, keeping this analysis's view.
     fn reanalyzed(&self, drop: Dropped, options: Options) -> Analysis {
         let report = analyze(&drop, &options);
@@ -702,6 +732,7 @@ impl Analysis {
     }
 }
 
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Analysis {
     /// How many runs the analysis holds.
@@ -721,6 +752,7 @@ impl Analysis {
         without_bands(&mut self.report, |report, _| to_js(report))
     }
 
+    #[cfg(all(feature = "page", feature = "worker"))]
     /// The same runs judged on another series (`undefined` for the default choice).
     pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
         self.reanalyzed(
@@ -732,6 +764,7 @@ impl Analysis {
         )
     }
 
+    #[cfg(all(feature = "page", feature = "worker"))]
     /// The same runs with groups made by hand: `[[run index, …], …]` (each run leaves its fold group).
     pub fn with_groups(&self, groups: JsValue) -> Result<Analysis, JsError> {
         Ok(self.reanalyzed(
@@ -743,6 +776,7 @@ impl Analysis {
         ))
     }
 
+    #[cfg(all(feature = "page", feature = "worker"))]
     /// The same runs with series `name` of run `run` given a role (`train`, `validation`, `test`,
     /// `other`) and a direction (`lower`, `higher`, `unknown`) by hand, then judged again.
     pub fn with_series(
@@ -958,6 +992,7 @@ impl Analysis {
     }
 }
 
+#[cfg(feature = "page")]
 /// A followed log's next answer taken in place (see `Follower.packed`).
 #[wasm_bindgen]
 impl Analysis {
@@ -1017,6 +1052,7 @@ impl Analysis {
     }
 }
 
+#[cfg(feature = "page")]
 /// Share links: the analysis's data as a link's `d` value, and back.
 #[wasm_bindgen]
 impl Analysis {
@@ -1025,6 +1061,7 @@ impl Analysis {
         crate::share::encode(&self.drop)
     }
 
+    #[cfg(all(feature = "page", feature = "worker"))]
     /// The analysis of the runs a share link's `d` value carries; a damaged link is one sentence.
     pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
         let drop = crate::share::decode(d)?;
