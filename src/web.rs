@@ -1,28 +1,41 @@
 //! The browser boundary: the only module (with `web/backend.rs`, its drawing backend) that talks to
 //! wasm-bindgen, web-sys, js-sys and the canvas.
 
+#[cfg(feature = "page")]
 mod backend;
-
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
-use serde::Serialize;
-use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
-
-use crate::analysis::{Options, RunReport};
-use crate::chart::{self, Frame, Overlaid, Prepared, Style, View};
-use crate::compare::Band;
-use crate::error::escaped;
-use crate::filter::Filter;
-use crate::follow::{Follow, Growth, GrowthShape, Sent};
-use crate::ingest::{Input, Stream};
-use crate::model::{Direction, Dropped, Role, Run};
-use crate::parts;
-use crate::report::{analyze, Report};
-use backend::Page;
-
 #[cfg(feature = "page")]
 mod vocab;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::analysis::Options;
+use crate::compare::Band;
+use crate::error::escaped;
+use crate::model::{Direction, Dropped, Role};
+use crate::parts;
+use crate::report::Report;
+#[cfg(feature = "page")]
+use {
+    crate::analysis::RunReport,
+    crate::chart::{self, Frame, Overlaid, Prepared, Style, View},
+    crate::filter::Filter,
+    crate::follow::{Growth, GrowthShape},
+    crate::model::Run,
+    backend::Page,
+    plotters::prelude::*,
+    plotters_canvas::CanvasBackend,
+    web_sys::HtmlCanvasElement,
+};
+#[cfg(feature = "worker")]
+use {
+    crate::follow::{Follow, Sent},
+    crate::ingest::Stream,
+    crate::report::analyze,
+};
+#[cfg(all(feature = "page", feature = "worker"))]
+use crate::ingest::Input;
+
 #[cfg(feature = "page")]
 pub use vocab::{group_runs, is_share_data, vocabulary};
 
