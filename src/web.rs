@@ -1,5 +1,12 @@
 //! The browser boundary: the only module (with `web/backend.rs`, its drawing backend) that talks to
 //! wasm-bindgen, web-sys, js-sys and the canvas.
+//!
+//! Its exports come in two halves, by cargo feature: `page`, what the page's main thread calls
+//! (putting the worker's analysis together, drawing, views, share links out, the run filter), and
+//! `worker`, what its workers call (reading and judging drops and share links, following a log).
+//! What reads or judges on the main thread (`Files`, `Analysis.from_fragment`, `Analysis.with_*`:
+//! the page where no worker runs or the worker lost the drop, `<learning-curve>`, the JS API) needs
+//! both. The shipped module has both; `make bench-size` weighs each half alone.
 
 #[cfg(feature = "page")]
 mod backend;
@@ -12,6 +19,8 @@ use wasm_bindgen::prelude::*;
 use crate::analysis::Options;
 use crate::compare::Band;
 use crate::error::escaped;
+#[cfg(all(feature = "page", feature = "worker"))]
+use crate::ingest::Input;
 use crate::model::{Direction, Dropped, Role};
 use crate::parts;
 use crate::report::Report;
@@ -33,8 +42,6 @@ use {
     crate::ingest::Stream,
     crate::report::analyze,
 };
-#[cfg(all(feature = "page", feature = "worker"))]
-use crate::ingest::Input;
 
 #[cfg(feature = "page")]
 pub use vocab::{group_runs, is_share_data, vocabulary};
