@@ -82,16 +82,16 @@ fn crash_test(name: &str) {
     }
 }
 
-#[cfg(feature = "page")]
 /// Which of `names` pass the run list's filter `text` (see [`Filter`]): a 0 or 1 per name.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub fn run_filter(text: &str, names: Vec<String>) -> Result<Vec<u8>, JsError> {
     let filter = Filter::new(text).map_err(|e| JsError::new(&e))?;
     Ok(names.iter().map(|n| u8::from(filter.matches(n))).collect())
 }
 
-#[cfg(all(feature = "page", feature = "worker"))]
 /// Files collected from one drop, analysed together.
+#[cfg(all(feature = "page", feature = "worker"))]
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Files {
@@ -138,8 +138,8 @@ impl Files {
     }
 }
 
-#[cfg(feature = "worker")]
 /// A drop read chunk by chunk in the page's worker: `begin`, `push`…, `end` per file, then `finish`.
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Reader {
@@ -199,8 +199,8 @@ impl Reader {
     }
 }
 
-#[cfg(feature = "worker")]
 /// `drop` judged with `options`, packed for `Assembler` as [`Judge::parts`] packs it.
+#[cfg(feature = "worker")]
 fn packed(drop: Dropped, options: &Options) -> Result<JsValue, JsError> {
     Judge::new(drop, options).parts()
 }
@@ -212,10 +212,10 @@ fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsError> {
         .map_err(|_| JsError::new("the analysis could not be packed for the page"))
 }
 
-#[cfg(feature = "worker")]
 /// A drop kept in the page's worker once read, so that the controls' changes (monitored series,
 /// groups made by hand, a series' role or direction) are judged there and the main thread only
 /// takes the report (`Analysis.judged`): `parts()` once for the page, then `correct` and `judge`.
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 pub struct Judge {
     drop: Dropped,
@@ -273,8 +273,8 @@ impl Judge {
     }
 }
 
-#[cfg(feature = "worker")]
 /// `columns` as a JS array of typed arrays (copies).
+#[cfg(feature = "worker")]
 fn typed<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> JsValue {
     let arrays = js_sys::Array::new();
     for column in columns {
@@ -283,8 +283,8 @@ fn typed<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> JsValue {
     arrays.into()
 }
 
-#[cfg(feature = "worker")]
 /// A plain object of `entries` for the page.
+#[cfg(feature = "worker")]
 fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     let out: JsValue = js_sys::Object::new().into();
     for (key, value) in entries {
@@ -293,13 +293,13 @@ fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     Ok(out)
 }
 
-#[cfg(feature = "worker")]
 /// `report` converted by `convert` without the arrays that grow with the log (see [`Long`]), and
 /// those as typed arrays: five per group (its band's x, mean, std, min, max), then one per
 /// early-stopping replay of each run (its `at`). As JS arrays of numbers, a band of a million
 /// points took the page's main thread seconds to convert and read back, and the x of every LR
 /// cut ReduceLROnPlateau would make on a noisy per-step log (90,000 at a million rows) tens of
 /// milliseconds. The page passes them on as its `bands`.
+#[cfg(feature = "worker")]
 fn banded(
     report: &mut Report,
     convert: fn(&Report) -> Result<JsValue, JsError>,
@@ -355,8 +355,8 @@ fn replays(report: &mut Report) -> impl Iterator<Item = &mut Vec<f64>> {
         .map(|e| &mut e.at)
 }
 
-#[cfg(feature = "page")]
 /// Puts the arrays [`banded`] took out back into `report`: five per group, then one per replay.
+#[cfg(feature = "page")]
 fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsError> {
     let bands = 5 * report.groups.len();
     let replayed = replays(report).count();
@@ -444,10 +444,10 @@ fn correct(
     }
 }
 
-#[cfg(feature = "worker")]
 /// A log followed in the page's worker (see `follow::Follow`): `resume_at`, then `update` with
 /// the bytes from there, then `packed` for the main thread: the whole analysis the first time,
 /// then only the rows appended since the answer the page last took (see `follow::Sent`).
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 pub struct Follower {
     follow: Follow,
@@ -551,19 +551,19 @@ impl Follower {
     }
 }
 
-#[cfg(feature = "worker")]
 /// A share link's `d` value decoded and judged in the page's worker, kept there like a drop
 /// ([`Judge`]): a link's cost never lands on the page's main thread.
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 pub fn link_judge(d: &str, monitor: Option<String>) -> Result<Judge, JsError> {
     let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Judge::new(drop, &Options::monitoring(monitor)))
 }
 
-#[cfg(feature = "page")]
 /// A worker's analysis put back together on the main thread one column at a time, so that no
 /// single task copies a large log: `new Assembler(shape, report, values)`, `add(column)`…,
 /// `add_band(values)`… (the report's group bands, see [`Judge::parts`]), `finish()`.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub struct Assembler {
     shape: parts::Shape,
@@ -607,10 +607,10 @@ impl Assembler {
     }
 }
 
-#[cfg(feature = "page")]
 /// A worker's judgement after a control changed ([`Judge::judge`]'s `{report, bands}`) taken in
 /// on the main thread a part per task, so that no task converts a large group's band whole:
 /// `new Judgement(report)`, `add_band(values)`…, then `Analysis.judged`.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub struct Judgement {
     report: Report,
@@ -639,8 +639,8 @@ fn damaged(why: &str) -> JsError {
     JsError::new(&format!("the worker's analysis is damaged: {why}"))
 }
 
-#[cfg(feature = "page")]
 /// A finished analysis: the runs read, the report about them, and the chart's view of them.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub struct Analysis {
     drop: Dropped,
@@ -656,16 +656,16 @@ pub struct Analysis {
     frame: Option<(usize, Frame)>,
 }
 
-#[cfg(feature = "page")]
 /// What one call of `Analysis::prepare` did: whether it had work to do, and whether some is left.
+#[cfg(feature = "page")]
 struct Progress {
     worked: bool,
     left: bool,
 }
 
-#[cfg(feature = "page")]
 /// Points `Analysis::prepare_some` goes through per call (a few milliseconds' work: the page
 /// calls it again within a task while its time slice lasts).
+#[cfg(feature = "page")]
 const PREPARED_PER_CALL: usize = 250_000;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -674,8 +674,8 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(JsError::from)
 }
 
-#[cfg(feature = "worker")]
 /// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
+#[cfg(feature = "worker")]
 fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new())
@@ -684,8 +684,8 @@ fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 
 #[cfg(feature = "page")]
 impl Analysis {
-    #[cfg(all(feature = "page", feature = "worker"))]
     /// `drop` judged with `options`, keeping this analysis's view.
+    #[cfg(all(feature = "page", feature = "worker"))]
     fn reanalyzed(&self, drop: Dropped, options: Options) -> Analysis {
         let report = analyze(&drop, &options);
         let mut next = Analysis::new(drop, report, options);
@@ -772,8 +772,8 @@ impl Analysis {
         without_bands(&mut self.report, |report, _| to_js(report))
     }
 
-    #[cfg(all(feature = "page", feature = "worker"))]
     /// The same runs judged on another series (`undefined` for the default choice).
+    #[cfg(all(feature = "page", feature = "worker"))]
     pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
         self.reanalyzed(
             self.drop.clone(),
@@ -784,8 +784,8 @@ impl Analysis {
         )
     }
 
-    #[cfg(all(feature = "page", feature = "worker"))]
     /// The same runs with groups made by hand: `[[run index, …], …]` (each run leaves its fold group).
+    #[cfg(all(feature = "page", feature = "worker"))]
     pub fn with_groups(&self, groups: JsValue) -> Result<Analysis, JsError> {
         Ok(self.reanalyzed(
             self.drop.clone(),
@@ -796,9 +796,9 @@ impl Analysis {
         ))
     }
 
-    #[cfg(all(feature = "page", feature = "worker"))]
     /// The same runs with series `name` of run `run` given a role (`train`, `validation`, `test`,
     /// `other`) and a direction (`lower`, `higher`, `unknown`) by hand, then judged again.
+    #[cfg(all(feature = "page", feature = "worker"))]
     pub fn with_series(
         &self,
         run: usize,
@@ -1012,8 +1012,8 @@ impl Analysis {
     }
 }
 
-#[cfg(feature = "page")]
 /// A followed log's next answer taken in place (see `Follower.packed`).
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Analysis {
     /// Appends the rows of `growth` (with `columns`, the new runs' arrays) and takes `report`, the
@@ -1072,8 +1072,8 @@ impl Analysis {
     }
 }
 
-#[cfg(feature = "page")]
 /// Share links: the analysis's data as a link's `d` value, and back.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Analysis {
     /// The `d` value of a share link carrying this analysis's runs, bit for bit.
@@ -1081,8 +1081,8 @@ impl Analysis {
         crate::share::encode(&self.drop)
     }
 
-    #[cfg(all(feature = "page", feature = "worker"))]
     /// The analysis of the runs a share link's `d` value carries; a damaged link is one sentence.
+    #[cfg(all(feature = "page", feature = "worker"))]
     pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
         let drop = crate::share::decode(d)?;
         let options = Options::monitoring(monitor);
