@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PORT ?= 8000
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/wasm-bindgen-test-runner \
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
-	cargo test --target wasm32-unknown-unknown --no-default-features
+	cargo test --target wasm32-unknown-unknown --no-default-features --features page,worker
 
 .PHONY: setup build serve test test-native test-wasm test-e2e lint fuzz bench bench-web bench-size bench-parse bench-events bench-verdict bench-forecast bench-chart bench-follow snapshots-png dist wheel
 
@@ -31,7 +31,10 @@ lint: setup
 	@# The page's modules parse (a merge once left two top-level bindings of one name in app.js).
 	@for f in www/*.js; do node --check $$f || exit 1; done
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+	@# The shipped module (both halves of the exports), and each half alone as `make bench-size` weighs it.
+	for f in page,worker page worker; do \
+	  cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features $$f -- -D warnings || exit 1; \
+	done
 
 test-native: setup
 	cargo test

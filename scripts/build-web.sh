@@ -5,12 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=www/pkg
-features=()
+# One module for the main thread and the workers: both halves of the exports (see Cargo.toml).
+features=page,worker
 if [[ "${1:-}" == --test ]]; then
   out=target/e2e/pkg
-  features=(--features crash-test)
+  features+=,crash-test
 fi
-cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features "${features[@]}"
+cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features --features "$features"
 raw=target/wasm32-unknown-unknown/wasm/plateau.wasm
 mkdir -p "$out"
 .tools/bin/wasm-bindgen --target web --remove-name-section --out-dir "$out" "$raw"

@@ -4,7 +4,8 @@
 //! **model** (runs and series) → **analysis** (one run: verdict, evidence, advice) and **compare**
 //! (runs together: groups, ranking), put together by **report** ([`analyze`] → [`Report`]) →
 //! **chart** (plotters drawing, any backend) → **share** (a drop as a link's `d` value).
-//! `stats` holds the order statistics they share. `web` is the browser boundary (wasm32 only);
+//! `stats` holds the order statistics they share. `web` is the browser boundary (wasm32 only, with
+//! the `page` and/or `worker` exports: see Cargo.toml);
 //! `parts` splits a drop into plain columns for the page's worker to hand to the main thread;
 //! `follow` reads a log again as training appends to it.
 //!
@@ -23,7 +24,7 @@ pub mod parts;
 pub mod report;
 pub mod share;
 pub mod stats;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "page", feature = "worker")))]
 pub mod web;
 
 pub use analysis::{Options, RunReport, Verdict};

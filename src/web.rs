@@ -1,27 +1,49 @@
 //! The browser boundary: the only module (with `web/backend.rs`, its drawing backend) that talks to
 //! wasm-bindgen, web-sys, js-sys and the canvas.
+//!
+//! Its exports come in two halves, by cargo feature: `page`, what the page's main thread calls
+//! (putting the worker's analysis together, drawing, views, share links out, the run filter), and
+//! `worker`, what its workers call (reading and judging drops and share links, following a log).
+//! What reads or judges on the main thread (`Files`, `Analysis.from_fragment`, `Analysis.with_*`:
+//! the page where no worker runs or the worker lost the drop, `<learning-curve>`, the JS API) needs
+//! both. The shipped module has both; `make bench-size` weighs each half alone.
 
+#[cfg(feature = "page")]
 mod backend;
+#[cfg(feature = "page")]
+mod vocab;
 
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
 
-use crate::analysis::{Options, RunReport};
-use crate::chart::{self, Frame, Overlaid, Prepared, Style, View};
+use crate::analysis::Options;
 use crate::compare::Band;
 use crate::error::escaped;
-use crate::filter::Filter;
-use crate::follow::{Follow, Growth, GrowthShape, Sent};
-use crate::ingest::{Input, Stream};
-use crate::model::{Direction, Dropped, Role, Run};
+#[cfg(all(feature = "page", feature = "worker"))]
+use crate::ingest::Input;
+use crate::model::{Direction, Dropped, Role};
 use crate::parts;
-use crate::report::{analyze, Report};
-use backend::Page;
+use crate::report::Report;
+#[cfg(feature = "page")]
+use {
+    crate::analysis::RunReport,
+    crate::chart::{self, Frame, Overlaid, Prepared, Style, View},
+    crate::filter::Filter,
+    crate::follow::{Growth, GrowthShape},
+    crate::model::Run,
+    backend::Page,
+    plotters::prelude::*,
+    plotters_canvas::CanvasBackend,
+    web_sys::HtmlCanvasElement,
+};
+#[cfg(feature = "worker")]
+use {
+    crate::follow::{Follow, Sent},
+    crate::ingest::Stream,
+    crate::report::analyze,
+};
 
-mod vocab;
+#[cfg(feature = "page")]
 pub use vocab::{group_runs, is_share_data, vocabulary};
 
 /// Where a panic's message waits for the page (`www/crash.js`): a panic ends in a trap that JS
@@ -53,7 +75,7 @@ fn start() {
 /// file of this name (and, when following, on a series of this name, so that a followed file can
 /// crash the follow worker and then be rewritten), so that the tests can show the page recovers
 /// from a real trap.
-#[cfg(feature = "crash-test")]
+#[cfg(all(feature = "crash-test", feature = "worker"))]
 fn crash_test(name: &str) {
     if name == "plateau-crash-test.csv" {
         panic!("a crash on purpose (crash-test build)");
@@ -61,6 +83,7 @@ fn crash_test(name: &str) {
 }
 
 /// Which of `names` pass the run list's filter `text` (see [`Filter`]): a 0 or 1 per name.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub fn run_filter(text: &str, names: Vec<String>) -> Result<Vec<u8>, JsError> {
     let filter = Filter::new(text).map_err(|e| JsError::new(&e))?;
@@ -68,6 +91,7 @@ pub fn run_filter(text: &str, names: Vec<String>) -> Result<Vec<u8>, JsError> {
 }
 
 /// Files collected from one drop, analysed together.
+#[cfg(all(feature = "page", feature = "worker"))]
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Files {
@@ -75,6 +99,7 @@ pub struct Files {
     folder: bool,
 }
 
+#[cfg(all(feature = "page", feature = "worker"))]
 #[wasm_bindgen]
 impl Files {
     #[wasm_bindgen(constructor)]
@@ -114,12 +139,14 @@ impl Files {
 }
 
 /// A drop read chunk by chunk in the page's worker: `begin`, `push`…, `end` per file, then `finish`.
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Reader {
     stream: Stream,
 }
 
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Reader {
     /// A reader of single files, or with `folder` of the files of dropped folders (see `Files.folder`).
@@ -173,10 +200,12 @@ impl Reader {
 }
 
 /// `drop` judged with `options`, packed for `Assembler` as [`Judge::parts`] packs it.
+#[cfg(feature = "worker")]
 fn packed(drop: Dropped, options: &Options) -> Result<JsValue, JsError> {
     Judge::new(drop, options).parts()
 }
 
+#[cfg(feature = "worker")]
 fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsError> {
     js_sys::Reflect::set(object, &JsValue::from_str(key), value)
         .map(|_| ())
@@ -186,12 +215,14 @@ fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsError> {
 /// A drop kept in the page's worker once read, so that the controls' changes (monitored series,
 /// groups made by hand, a series' role or direction) are judged there and the main thread only
 /// takes the report (`Analysis.judged`): `parts()` once for the page, then `correct` and `judge`.
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 pub struct Judge {
     drop: Dropped,
     report: Report,
 }
 
+#[cfg(feature = "worker")]
 impl Judge {
     fn new(drop: Dropped, options: &Options) -> Judge {
         let report = analyze(&drop, options);
@@ -199,6 +230,7 @@ impl Judge {
     }
 }
 
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Judge {
     /// The drop and its report as `{shape, columns: [Float64Array], report, bands: [Float64Array]}`
@@ -242,6 +274,7 @@ impl Judge {
 }
 
 /// `columns` as a JS array of typed arrays (copies).
+#[cfg(feature = "worker")]
 fn typed<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> JsValue {
     let arrays = js_sys::Array::new();
     for column in columns {
@@ -251,6 +284,7 @@ fn typed<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> JsValue {
 }
 
 /// A plain object of `entries` for the page.
+#[cfg(feature = "worker")]
 fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     let out: JsValue = js_sys::Object::new().into();
     for (key, value) in entries {
@@ -265,6 +299,7 @@ fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
 /// points took the page's main thread seconds to convert and read back, and the x of every LR
 /// cut ReduceLROnPlateau would make on a noisy per-step log (90,000 at a million rows) tens of
 /// milliseconds. The page passes them on as its `bands`.
+#[cfg(feature = "worker")]
 fn banded(
     report: &mut Report,
     convert: fn(&Report) -> Result<JsValue, JsError>,
@@ -321,6 +356,7 @@ fn replays(report: &mut Report) -> impl Iterator<Item = &mut Vec<f64>> {
 }
 
 /// Puts the arrays [`banded`] took out back into `report`: five per group, then one per replay.
+#[cfg(feature = "page")]
 fn unbanded(report: &mut Report, mut arrays: Vec<Vec<f64>>) -> Result<(), JsError> {
     let bands = 5 * report.groups.len();
     let replayed = replays(report).count();
@@ -411,6 +447,7 @@ fn correct(
 /// A log followed in the page's worker (see `follow::Follow`): `resume_at`, then `update` with
 /// the bytes from there, then `packed` for the main thread: the whole analysis the first time,
 /// then only the rows appended since the answer the page last took (see `follow::Sent`).
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 pub struct Follower {
     follow: Follow,
@@ -419,6 +456,7 @@ pub struct Follower {
     answers: u32,
 }
 
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Follower {
     #[wasm_bindgen(constructor)]
@@ -515,6 +553,7 @@ impl Follower {
 
 /// A share link's `d` value decoded and judged in the page's worker, kept there like a drop
 /// ([`Judge`]): a link's cost never lands on the page's main thread.
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 pub fn link_judge(d: &str, monitor: Option<String>) -> Result<Judge, JsError> {
     let drop = crate::share::decode(d).map_err(|e| JsError::new(&e.to_string()))?;
@@ -524,6 +563,7 @@ pub fn link_judge(d: &str, monitor: Option<String>) -> Result<Judge, JsError> {
 /// A worker's analysis put back together on the main thread one column at a time, so that no
 /// single task copies a large log: `new Assembler(shape, report, values)`, `add(column)`…,
 /// `add_band(values)`… (the report's group bands, see [`Judge::parts`]), `finish()`.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub struct Assembler {
     shape: parts::Shape,
@@ -532,6 +572,7 @@ pub struct Assembler {
     bands: Vec<Vec<f64>>,
 }
 
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Assembler {
     /// `values` (the columns' total length) is reserved at once: growing the module's memory in
@@ -569,12 +610,14 @@ impl Assembler {
 /// A worker's judgement after a control changed ([`Judge::judge`]'s `{report, bands}`) taken in
 /// on the main thread a part per task, so that no task converts a large group's band whole:
 /// `new Judgement(report)`, `add_band(values)`…, then `Analysis.judged`.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub struct Judgement {
     report: Report,
     bands: Vec<Vec<f64>>,
 }
 
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Judgement {
     #[wasm_bindgen(constructor)]
@@ -591,11 +634,13 @@ impl Judgement {
     }
 }
 
+#[cfg(feature = "page")]
 fn damaged(why: &str) -> JsError {
     JsError::new(&format!("the worker's analysis is damaged: {why}"))
 }
 
 /// A finished analysis: the runs read, the report about them, and the chart's view of them.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub struct Analysis {
     drop: Dropped,
@@ -612,6 +657,7 @@ pub struct Analysis {
 }
 
 /// What one call of `Analysis::prepare` did: whether it had work to do, and whether some is left.
+#[cfg(feature = "page")]
 struct Progress {
     worked: bool,
     left: bool,
@@ -619,6 +665,7 @@ struct Progress {
 
 /// Points `Analysis::prepare_some` goes through per call (a few milliseconds' work: the page
 /// calls it again within a task while its time slice lasts).
+#[cfg(feature = "page")]
 const PREPARED_PER_CALL: usize = 250_000;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -628,14 +675,17 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
+#[cfg(feature = "worker")]
 fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new())
         .map_err(JsError::from)
 }
 
+#[cfg(feature = "page")]
 impl Analysis {
     /// `drop` judged with `options`, keeping this analysis's view.
+    #[cfg(all(feature = "page", feature = "worker"))]
     fn reanalyzed(&self, drop: Dropped, options: Options) -> Analysis {
         let report = analyze(&drop, &options);
         let mut next = Analysis::new(drop, report, options);
@@ -702,6 +752,7 @@ impl Analysis {
     }
 }
 
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Analysis {
     /// How many runs the analysis holds.
@@ -722,6 +773,7 @@ impl Analysis {
     }
 
     /// The same runs judged on another series (`undefined` for the default choice).
+    #[cfg(all(feature = "page", feature = "worker"))]
     pub fn with_monitor(&self, monitor: Option<String>) -> Analysis {
         self.reanalyzed(
             self.drop.clone(),
@@ -733,6 +785,7 @@ impl Analysis {
     }
 
     /// The same runs with groups made by hand: `[[run index, …], …]` (each run leaves its fold group).
+    #[cfg(all(feature = "page", feature = "worker"))]
     pub fn with_groups(&self, groups: JsValue) -> Result<Analysis, JsError> {
         Ok(self.reanalyzed(
             self.drop.clone(),
@@ -745,6 +798,7 @@ impl Analysis {
 
     /// The same runs with series `name` of run `run` given a role (`train`, `validation`, `test`,
     /// `other`) and a direction (`lower`, `higher`, `unknown`) by hand, then judged again.
+    #[cfg(all(feature = "page", feature = "worker"))]
     pub fn with_series(
         &self,
         run: usize,
@@ -959,6 +1013,7 @@ impl Analysis {
 }
 
 /// A followed log's next answer taken in place (see `Follower.packed`).
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Analysis {
     /// Appends the rows of `growth` (with `columns`, the new runs' arrays) and takes `report`, the
@@ -1018,6 +1073,7 @@ impl Analysis {
 }
 
 /// Share links: the analysis's data as a link's `d` value, and back.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Analysis {
     /// The `d` value of a share link carrying this analysis's runs, bit for bit.
@@ -1026,6 +1082,7 @@ impl Analysis {
     }
 
     /// The analysis of the runs a share link's `d` value carries; a damaged link is one sentence.
+    #[cfg(all(feature = "page", feature = "worker"))]
     pub fn from_fragment(d: &str, monitor: Option<String>) -> Result<Analysis, JsError> {
         let drop = crate::share::decode(d)?;
         let options = Options::monitoring(monitor);
