@@ -158,6 +158,7 @@ impl Prepared {
                 Work::Smooth(i) => {
                     let plan = plan.get_or_insert_with(|| self.plan(run));
                     done += run.series[i].len();
+                    self.smoothed_blocks[i] = Blocks::new(&[], &[]);
                     match self.ema_start(run, plan, i) {
                         Some(state) => {
                             self.smoothed[i] = Vec::with_capacity(run.series[i].len());
@@ -167,7 +168,6 @@ impl Prepared {
                             let (smoothed, carry) = self.smooth_series(run, plan, i);
                             self.smoothed[i] = smoothed;
                             self.carry[i] = carry;
-                            self.smoothed_blocks[i] = Blocks::new(&[], &[]);
                             Some(Work::SmoothedBlocks(i))
                         }
                     }
@@ -182,8 +182,9 @@ impl Prepared {
                     if end < y.len() {
                         Some(Work::Ema(i, state))
                     } else {
+                        // Its blocks go on from the points they summarize (none after `Smooth`,
+                        // all but the appended ones after `grow`).
                         self.carry[i] = Carry::Ema(state);
-                        self.smoothed_blocks[i] = Blocks::new(&[], &[]);
                         Some(Work::SmoothedBlocks(i))
                     }
                 }
@@ -319,49 +320,65 @@ impl Prepared {
     }
 
     /// Brings the preparation of a run up to date after points were appended to its series
-    /// (`old`: each series' length before): the new points' extent, order and smoothing are
-    /// added, each series smoothed again only where its smoother looks back across the whole
-    /// series. Made again when the view changed or the x-axis is mapped (its mapping may move).
+    /// (`old`: each series' length before), leaving the work for [`Prepared::step`] as
+    /// [`Prepared::begin`] does (a preparation still under way goes on from where it got): the new
+    /// points' extent, order and blocks, and each series' smoothing carried on where its smoother
+    /// allows (the EMA from its state after the last point, an unsmoothed series as it is), else
+    /// smoothed again. Begun again when the view changed or the x-axis is mapped (its mapping may
+    /// move).
     pub fn grow(&mut self, run: &Run, view: &View, old: &[usize]) {
         let same_view =
             view.x_axis == self.x_axis && (view.smoother, view.smoothing) == self.smoothing;
-        if !same_view
-            || !self.ready()
-            || old.len() != run.series.len()
-            || self.x.iter().any(Option::is_some)
-        {
-            *self = Prepared::new(run, view);
+        if !same_view || old.len() != run.series.len() || self.x.iter().any(Option::is_some) {
+            *self = Prepared::begin(run, view);
             return;
         }
         self.drawn.borrow_mut().clear();
-        let plan = self.plan(run);
-        for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
-            // Its extent, order, first non-finite y and raw blocks, from the points after `from`.
-            self.raw_part(run, i, usize::MAX);
-            // A series that just became sparse or dense next to the densest changes smoother.
-            let densest = plan.densest.map(|(_, n)| n);
-            let was_sparse = densest.is_some_and(|n| super::sparse(from, n));
-            let is_sparse = densest.is_some_and(|n| super::sparse(s.len(), n));
-            let forward = !s.x[from.saturating_sub(1)..]
-                .windows(2)
-                .any(|w| crate::model::starts_session(w[0], w[1]));
-            match &mut self.carry[i] {
-                Carry::Raw if plan.weight <= 0.0 || s.kind == Kind::LearningRate => {
-                    self.smoothed[i].extend_from_slice(&s.y[from..]);
-                    self.smoothed_blocks[i].extend(&s.x, &self.smoothed[i]);
-                }
-                Carry::Ema(state) if forward && was_sparse == is_sparse => {
-                    let smoothed = &mut self.smoothed[i];
-                    smoothed.extend(s.y[from..].iter().map(|&v| state.next(v)));
-                    self.smoothed_blocks[i].extend(&s.x, smoothed);
-                }
-                _ => {
-                    let (smoothed, carry) = self.smooth_series(run, &plan, i);
-                    self.smoothed_blocks[i] = Blocks::new(&s.x, &smoothed);
-                    self.smoothed[i] = smoothed;
-                    self.carry[i] = carry;
+        // Per series: whether its raw points are still to go through, and its smoothing's work
+        // still to do (at most one piece per series).
+        let n = run.series.len();
+        let mut raw_left = vec![false; n];
+        let mut smoothing = vec![None; n];
+        for &work in &self.todo {
+            match work {
+                Work::Raw(i) => raw_left[i] = true,
+                Work::Smooth(i) | Work::Ema(i, _) | Work::SmoothedBlocks(i) => {
+                    smoothing[i] = Some(work);
                 }
             }
+        }
+        self.todo
+            .retain(|w| matches!(w, Work::Raw(_) | Work::Smooth(_)));
+        let plan = self.plan(run);
+        let densest = plan.densest.map(|(_, n)| n);
+        for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
+            // Its extent, order, first non-finite y and raw blocks, from the points after `from`.
+            if !raw_left[i] {
+                self.todo.push(Work::Raw(i));
+            }
+            // A series that just became sparse or dense next to the densest changes smoother.
+            let from = from.min(s.len());
+            let was_sparse = densest.is_some_and(|n| super::sparse(from, n));
+            let is_sparse = densest.is_some_and(|n| super::sparse(s.len(), n));
+            let carried = !s.x[from.saturating_sub(1)..]
+                .windows(2)
+                .any(|w| crate::model::starts_session(w[0], w[1]))
+                && was_sparse == is_sparse;
+            let next = match (smoothing[i], &self.carry[i]) {
+                // Still to smooth: it smooths every point when its turn comes.
+                (Some(Work::Smooth(_)), _) => continue,
+                (Some(Work::Ema(_, state)), _) | (_, &Carry::Ema(state)) if carried => {
+                    Work::Ema(i, state)
+                }
+                (Some(Work::Ema(..)), _) => Work::Smooth(i),
+                (_, &Carry::Raw) if plan.weight <= 0.0 || s.kind == Kind::LearningRate => {
+                    let had = self.smoothed[i].len().min(s.y.len());
+                    self.smoothed[i].extend_from_slice(&s.y[had..]);
+                    Work::SmoothedBlocks(i)
+                }
+                _ => Work::Smooth(i),
+            };
+            self.todo.push(next);
         }
     }
 
