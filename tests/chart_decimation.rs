@@ -322,6 +322,27 @@ fn a_grow_leaves_its_work_to_step_and_a_preparation_under_way_goes_on_from_where
 }
 
 #[test]
+fn a_mapped_x_axis_is_mapped_a_part_per_call() {
+    let run = with_epochs(followed_run(30_000));
+    let view = plateau::chart::View {
+        x_axis: plateau::chart::XAxis::Epoch,
+        ..plateau::chart::View::default()
+    };
+    let mut prepared = plateau::chart::Prepared::begin(&run, &view);
+    assert_eq!(prepared.x(&run, 0).len(), 0, "begin maps nothing");
+    assert!(prepared.step(&run, 10_000));
+    assert_eq!(prepared.x(&run, 0).len(), 10_000, "a part per call");
+    while prepared.step(&run, 10_000) {}
+    let fresh = plateau::chart::prepare(&run, &view);
+    let whole = plateau::chart::XMap::new(&run, view.x_axis);
+    for (i, s) in run.series.iter().enumerate() {
+        assert_eq!(prepared.x(&run, i), &*whole.series_x(&run, s), "series {i}");
+        assert_eq!(prepared.x(&run, i), fresh.x(&run, i), "series {i}");
+    }
+    assert_eq!(prepared.smoothed, fresh.smoothed);
+}
+
+#[test]
 fn block_decimation_equals_a_point_by_point_scan() {
     // Ties within and across blocks, runs of equal values, a zoom inside one block, the edges.
     let n = 50_000;

@@ -479,7 +479,9 @@ fn make_line(drop: &Dropped, i: usize, key: &LineKey, view: &View) -> Line {
     let run = &drop.runs[i];
     let (x, y, smoothing) = match run.series(&key.series) {
         Some(series) => {
-            let x = XMap::new(run, view.x_axis).series_x(series).into_owned();
+            let x = XMap::new(run, view.x_axis)
+                .series_x(run, series)
+                .into_owned();
             let w = view.smoothing;
             let (y, smoothing) = if w <= 0.0 && x.len() == series.y.len() {
                 (series.y.clone(), Smoothing::Raw)

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::decimate::{pieces_with, Blocks};
 use super::smooth::{ema_carried, ema_carries, smooth, smooth_along, typical_step, Ema, Smoother};
-use super::xaxis::{XAxis, XMap};
+use super::xaxis::{Along, XAxis, XMap};
 use super::View;
 use crate::model::{Kind, Run};
 
@@ -32,8 +32,11 @@ const DRAWN_CACHE: usize = 64;
 /// What every redraw of one run reuses; built by [`Prepared::new`], kept current by [`Prepared::refresh`].
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    /// Per series of the run: x on the chosen axis (`None` where it is the log's own x).
+    /// Per series of the run: x on the chosen axis (`None` where it is the log's own x), and how
+    /// it is mapped.
     x: Vec<Option<Vec<f64>>>,
+    along: Vec<Along>,
+    map: XMap,
     /// Per series of the run: the smoothed y (same length as `y`).
     pub smoothed: Vec<Vec<f64>>,
     /// Per series: its raw and its smoothed y summarized for decimation.
@@ -59,12 +62,14 @@ pub struct Prepared {
     todo: Vec<Work>,
 }
 
-/// One piece of [`Prepared`]'s work, on one series: going through its raw points (x extent and
-/// order, first non-finite y, the raw blocks) and summarizing its smoothed points, each a part at
-/// a time (how far they got is how many points their blocks summarize); smoothing it, a part at
-/// a time with the EMA carried from point to point (`Ema`: its state so far), else at once.
+/// One piece of [`Prepared`]'s work, on one series: mapping its x to the chosen axis, going
+/// through its raw points (x extent and order, first non-finite y, the raw blocks) and
+/// summarizing its smoothed points, each a part at a time (how far they got is how many points
+/// are mapped or their blocks summarize); smoothing it, a part at a time with the EMA carried
+/// from point to point (`Ema`: its state so far), else at once.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Work {
+    Map(usize),
     Raw(usize),
     Smooth(usize),
     Ema(usize, Ema),
@@ -97,28 +102,35 @@ impl Prepared {
         prepared
     }
 
-    /// [`Prepared::new`] with the work over every point (the extent, the blocks, the smoothing)
-    /// left for [`Prepared::step`] or [`Prepared::finish`]: only x is mapped (when the axis is not
-    /// the log's own).
+    /// [`Prepared::new`] with the work over every point (mapping x, the extent, the blocks, the
+    /// smoothing) left for [`Prepared::step`] or [`Prepared::finish`].
     pub fn begin(run: &Run, view: &View) -> Prepared {
         let map = XMap::new(run, view.x_axis);
-        let x: Vec<Option<Vec<f64>>> = run
-            .series
+        let along: Vec<Along> = run.series.iter().map(|s| map.along(run, s)).collect();
+        let x = along
             .iter()
-            .map(|s| match map.series_x(s) {
-                std::borrow::Cow::Borrowed(_) => None,
-                std::borrow::Cow::Owned(v) => Some(v),
-            })
+            .zip(&run.series)
+            .map(|(&a, s)| (a != Along::Own).then(|| Vec::with_capacity(s.x.len())))
             .collect();
         let n = run.series.len();
+        // Raw points after their x is mapped (the last piece of work is done first).
+        let mut todo: Vec<Work> = (0..n).rev().map(Work::Raw).collect();
+        todo.extend(
+            (0..n)
+                .rev()
+                .filter(|&i| along[i] != Along::Own)
+                .map(Work::Map),
+        );
         let mut prepared = Prepared {
             sorted: vec![true; n],
             first_bad: vec![None; n],
             x,
+            along,
             smoothed: vec![Vec::new(); n],
             raw_blocks: vec![Blocks::new(&[], &[]); n],
             smoothed_blocks: vec![Blocks::default(); n],
-            x_title: map.title,
+            x_title: map.title.clone(),
+            map,
             extent: vec![(f64::INFINITY, f64::NEG_INFINITY); n],
             x_axis: view.x_axis,
             smoothing: (view.smoother, view.smoothing),
@@ -126,7 +138,7 @@ impl Prepared {
             dense_step: None,
             drawn: RefCell::new(HashMap::new()),
             decimated: Cell::new(0),
-            todo: (0..n).rev().map(Work::Raw).collect(),
+            todo,
         };
         prepared.smooth_later();
         prepared
@@ -151,6 +163,14 @@ impl Prepared {
             };
             // What is left of this piece of work, or what follows it.
             let next = match work {
+                Work::Map(i) => {
+                    let x = self.x[i].get_or_insert_with(Vec::new);
+                    let added =
+                        self.map
+                            .extend(run, &run.series[i], self.along[i], x, points - done);
+                    done += added;
+                    (added > 0).then_some(work)
+                }
                 Work::Raw(i) => {
                     done += self.raw_part(run, i, points - done);
                     (self.raw_blocks[i].summarized() < run.series[i].len()).then_some(work)
@@ -245,11 +265,13 @@ impl Prepared {
         }
     }
 
-    /// Every series to be smoothed again (after the blocks of its raw data, when still to do).
+    /// Every series to be smoothed again (after mapping its x and the blocks of its raw data,
+    /// when still to do).
     fn smooth_later(&mut self) {
         self.dense_step = None;
         self.drawn.borrow_mut().retain(|k, _| !k.smoothed);
-        self.todo.retain(|w| matches!(w, Work::Raw(_)));
+        self.todo
+            .retain(|w| matches!(w, Work::Map(_) | Work::Raw(_)));
         let n = self.smoothed.len();
         self.carry = vec![Carry::Again; n];
         self.todo.splice(0..0, (0..n).rev().map(Work::Smooth));
@@ -341,6 +363,7 @@ impl Prepared {
         let mut smoothing = vec![None; n];
         for &work in &self.todo {
             match work {
+                Work::Map(_) => {}
                 Work::Raw(i) => raw_left[i] = true,
                 Work::Smooth(i) | Work::Ema(i, _) | Work::SmoothedBlocks(i) => {
                     smoothing[i] = Some(work);
@@ -380,6 +403,11 @@ impl Prepared {
             };
             self.todo.push(next);
         }
+    }
+
+    /// How x is mapped to the chosen axis.
+    pub fn map(&self) -> &XMap {
+        &self.map
     }
 
     /// Series `i`'s x on the chosen axis.
