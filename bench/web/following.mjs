@@ -93,8 +93,13 @@ function longest(page) {
   }));
 }
 
-/** The last update's own main-thread share: from the worker's answer to the page shown, before the chart. */
-const taken = (page) => page.evaluate(() => performance.getEntriesByName('plateau:follow-update').at(-1).duration);
+/** The last update's own main-thread share (from the worker's answer to the page shown, before
+ * the chart), and from that answer to the chart drawn again. */
+const taken = (page) => page.evaluate(() => {
+  const update = performance.getEntriesByName('plateau:follow-update').at(-1);
+  const drawn = performance.getEntriesByName('plateau-draw').find((m) => m.startTime > update.startTime);
+  return { own: update.duration, drawn: drawn.startTime + drawn.duration - update.startTime };
+});
 
 const fmt = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -132,6 +137,7 @@ try {
     });
     const seen = [];
     const own = [];
+    const drawn = [];
     let next = ROWS;
     for (let u = 0; u < UPDATES; u += 1) {
       const before = await rowsRead(page);
@@ -140,9 +146,11 @@ try {
       next += 1000;
       await drawnAfterGrowth(page, before, since);
       seen.push(await longest(page));
-      own.push(await taken(page));
+      const { own: o, drawn: d } = await taken(page);
+      own.push(o);
+      drawn.push(d);
     }
-    console.log(`1 run of ${ROWS.toLocaleString('en')} rows on the epoch axis, +1,000 rows per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; ${load()}`);
+    console.log(`1 run of ${ROWS.toLocaleString('en')} rows on the epoch axis, +1,000 rows per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; ${load()}`);
 
     // The smoothing slider moved every 40 ms while the log grows: growth lands on a preparation
     // still under way.
@@ -177,6 +185,7 @@ try {
     const { page, context } = await following(browser, server, '#compare=1', async () => {});
     const seen = [];
     const own = [];
+    const drawn = [];
     let next = POINTS;
     for (let u = 0; u < UPDATES; u += 1) {
       const before = await rowsRead(page);
@@ -185,10 +194,12 @@ try {
       next += 50;
       await drawnAfterGrowth(page, before, since);
       seen.push(await longest(page));
-      own.push(await taken(page));
+      const { own: o, drawn: d } = await taken(page);
+      own.push(o);
+      drawn.push(d);
     }
     const which = only === null ? 'every run' : 'the last run only';
-    console.log(`${RUNS} runs × ${POINTS.toLocaleString('en')} points together, +50 points to ${which} per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; ${load()}`);
+    console.log(`${RUNS} runs × ${POINTS.toLocaleString('en')} points together, +50 points to ${which} per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; ${load()}`);
     await context.close();
   }
 } finally {
