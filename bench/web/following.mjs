@@ -1,7 +1,9 @@
 // make bench-web: the longest main-thread task while the page follows a growing log, from the
 // appended rows to the chart drawn again: one run of 1M rows on a mapped x-axis (epoch) and while
 // the smoothing slider moves, and 200 runs of 5,000 points drawn together (every run growing, or
-// only the last one). Prints numbers (and the machine's load); asserts nothing.
+// only the last one). Prints the longest task, the update's own share, the time from the worker's
+// answer to the chart drawn and the time spent preparing the chart (`Analysis.prepare_some`), and
+// the machine's load; asserts nothing. `RUNS_ONLY=1`: the 200 runs only.
 import { readFile } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -65,9 +67,31 @@ function append(page, text) {
   }, text);
 }
 
-/** Records the page's long tasks from now on; returns the page clock's now. */
+/**
+ * Times every `Analysis.prepare_some` call of the page (the page's module, imported again here,
+ * is the same instance): `window.preparing` sums them from the last `watch`.
+ */
+function timePreparing(page) {
+  return page.evaluate(async () => {
+    const { Analysis } = await import('/www/pkg/plateau.js');
+    const call = Analysis.prototype.prepare_some;
+    window.preparing = { ms: 0, calls: 0 };
+    Analysis.prototype.prepare_some = function timed(...args) {
+      const t = performance.now();
+      try {
+        return call.apply(this, args);
+      } finally {
+        window.preparing.ms += performance.now() - t;
+        window.preparing.calls += 1;
+      }
+    };
+  });
+}
+
+/** Records the page's long tasks (and time preparing) from now on; returns the page clock's now. */
 function watch(page) {
   return page.evaluate(() => {
+    window.preparing = { ms: 0, calls: 0 };
     window.longTasks = [];
     window.observer?.disconnect();
     window.observer = new PerformanceObserver((list) => {
@@ -98,7 +122,11 @@ function longest(page) {
 const taken = (page) => page.evaluate(() => {
   const update = performance.getEntriesByName('plateau:follow-update').at(-1);
   const drawn = performance.getEntriesByName('plateau-draw').find((m) => m.startTime > update.startTime);
-  return { own: update.duration, drawn: drawn.startTime + drawn.duration - update.startTime };
+  return {
+    own: update.duration,
+    drawn: drawn.startTime + drawn.duration - update.startTime,
+    preparing: window.preparing.ms,
+  };
 });
 
 const fmt = (values) => {
@@ -111,6 +139,7 @@ const fmt = (values) => {
 async function following(browser, server, hash, setUp) {
   const { page, context } = await openPage(browser, `${server.origin}/${hash}`, { viewport: { width: 1280, height: 900 } });
   await followable(page, '/bench-followed.csv');
+  await timePreparing(page);
   await page.click('#follow');
   await waitState(page, 'ready', 600_000);
   await page.fill('#follow-every', '0.3');
@@ -129,8 +158,8 @@ try {
   console.log(`${load()} (at start; ${uptime().toFixed(0)} s up)`);
 
   // One run of ROWS rows on the epoch axis: a mapped x is mapped again at each growth.
-  initial = await readFile(await generatedLog(ROOT, ROWS));
-  {
+  if (!process.env.RUNS_ONLY) {
+    initial = await readFile(await generatedLog(ROOT, ROWS));
     const { page, context } = await following(browser, server, '', async (p) => {
       await p.selectOption('#xaxis', 'epoch');
       await p.waitForFunction(() => performance.getEntriesByName('plateau-draw').length > 0);
@@ -138,6 +167,7 @@ try {
     const seen = [];
     const own = [];
     const drawn = [];
+    const preparing = [];
     let next = ROWS;
     for (let u = 0; u < UPDATES; u += 1) {
       const before = await rowsRead(page);
@@ -146,11 +176,12 @@ try {
       next += 1000;
       await drawnAfterGrowth(page, before, since);
       seen.push(await longest(page));
-      const { own: o, drawn: d } = await taken(page);
+      const { own: o, drawn: d, preparing: p } = await taken(page);
       own.push(o);
       drawn.push(d);
+      preparing.push(p);
     }
-    console.log(`1 run of ${ROWS.toLocaleString('en')} rows on the epoch axis, +1,000 rows per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; ${load()}`);
+    console.log(`1 run of ${ROWS.toLocaleString('en')} rows on the epoch axis, +1,000 rows per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; ${load()}`);
 
     // The smoothing slider moved every 40 ms while the log grows: growth lands on a preparation
     // still under way.
@@ -186,6 +217,7 @@ try {
     const seen = [];
     const own = [];
     const drawn = [];
+    const preparing = [];
     let next = POINTS;
     for (let u = 0; u < UPDATES; u += 1) {
       const before = await rowsRead(page);
@@ -194,12 +226,13 @@ try {
       next += 50;
       await drawnAfterGrowth(page, before, since);
       seen.push(await longest(page));
-      const { own: o, drawn: d } = await taken(page);
+      const { own: o, drawn: d, preparing: p } = await taken(page);
       own.push(o);
       drawn.push(d);
+      preparing.push(p);
     }
     const which = only === null ? 'every run' : 'the last run only';
-    console.log(`${RUNS} runs × ${POINTS.toLocaleString('en')} points together, +50 points to ${which} per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; ${load()}`);
+    console.log(`${RUNS} runs × ${POINTS.toLocaleString('en')} points together, +50 points to ${which} per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; ${load()}`);
     await context.close();
   }
 } finally {
