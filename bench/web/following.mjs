@@ -126,6 +126,7 @@ const taken = (page) => page.evaluate(() => {
     own: update.duration,
     drawn: drawn.startTime + drawn.duration - update.startTime,
     preparing: window.preparing.ms,
+    draw: drawn.duration,
   };
 });
 
@@ -168,6 +169,7 @@ try {
     const own = [];
     const drawn = [];
     const preparing = [];
+    const draws = [];
     let next = ROWS;
     for (let u = 0; u < UPDATES; u += 1) {
       const before = await rowsRead(page);
@@ -176,12 +178,13 @@ try {
       next += 1000;
       await drawnAfterGrowth(page, before, since);
       seen.push(await longest(page));
-      const { own: o, drawn: d, preparing: p } = await taken(page);
+      const { own: o, drawn: d, preparing: p, draw: w } = await taken(page);
       own.push(o);
       drawn.push(d);
       preparing.push(p);
+      draws.push(w);
     }
-    console.log(`1 run of ${ROWS.toLocaleString('en')} rows on the epoch axis, +1,000 rows per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; ${load()}`);
+    console.log(`1 run of ${ROWS.toLocaleString('en')} rows on the epoch axis, +1,000 rows per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; drawing (plateau-draw) ${fmt(draws)}; ${load()}`);
 
     // The smoothing slider moved every 40 ms while the log grows: growth lands on a preparation
     // still under way.
@@ -218,6 +221,7 @@ try {
     const own = [];
     const drawn = [];
     const preparing = [];
+    const draws = [];
     let next = POINTS;
     for (let u = 0; u < UPDATES; u += 1) {
       const before = await rowsRead(page);
@@ -226,13 +230,14 @@ try {
       next += 50;
       await drawnAfterGrowth(page, before, since);
       seen.push(await longest(page));
-      const { own: o, drawn: d, preparing: p } = await taken(page);
+      const { own: o, drawn: d, preparing: p, draw: w } = await taken(page);
       own.push(o);
       drawn.push(d);
       preparing.push(p);
+      draws.push(w);
     }
     const which = only === null ? 'every run' : 'the last run only';
-    console.log(`${RUNS} runs × ${POINTS.toLocaleString('en')} points together, +50 points to ${which} per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; ${load()}`);
+    console.log(`${RUNS} runs × ${POINTS.toLocaleString('en')} points together, +50 points to ${which} per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; drawing (plateau-draw) ${fmt(draws)}; ${load()}`);
     await context.close();
   }
 } finally {
