@@ -74,6 +74,7 @@ bench-web: build
 	node bench/web/run.mjs
 	node bench/web/longtask.mjs
 	node bench/web/controls.mjs
+	node bench/web/following.mjs
 	node bench/web/links.mjs
 	node bench/web/small.mjs
 

@@ -845,7 +845,7 @@ impl Analysis {
         // The prepared curves stay: they follow the runs and the view, not the report; the
         // groups' bands are the report's.
         self.report = report;
-        self.overlaid.forget_bands();
+        self.overlaid.forget_report();
         Ok(())
     }
 
@@ -1045,7 +1045,8 @@ impl Analysis {
             .collect();
         crate::follow::grow(&mut self.drop, growth).map_err(|e| damaged(&e))?;
         self.report = report;
-        self.overlaid = Overlaid::default();
+        // Only the runs that grew are redone (see `chart::Overlaid`).
+        self.overlaid.forget_report();
         if let Some((index, prepared)) = &mut self.prepared {
             match (self.drop.runs.get(*index), before.get(*index)) {
                 (Some(run), Some(old)) => prepared.grow(run, &self.view, old),

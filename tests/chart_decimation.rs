@@ -229,6 +229,7 @@ fn a_prepared_run_grown_by_appended_points_draws_as_one_prepared_afresh() {
             let old: Vec<usize> = run.series.iter().map(|s| s.len()).collect();
             run = cut(&whole, last);
             prepared.grow(&run, &view, &old);
+            while prepared.step(&run, 300) {}
             let fresh = plateau::chart::prepare(&run, &view);
             assert_eq!(prepared.smoothed, fresh.smoothed, "{smoother:?} to {last}");
             let all = 0..run.series.len();
@@ -253,6 +254,92 @@ fn a_prepared_run_grown_by_appended_points_draws_as_one_prepared_afresh() {
             }
         }
     }
+}
+
+/// `run` with an `epoch` column (ten steps an epoch) against its steps, for the epoch x-axis.
+fn with_epochs(mut run: plateau::Run) -> plateau::Run {
+    let x = run.series[0].x.clone();
+    let epochs = x.iter().map(|s| (s / 10.0).floor()).collect();
+    let mut epoch = plateau::Series::named("epoch", plateau::model::Axis::Step, x, epochs);
+    epoch.kind = plateau::model::Kind::Other;
+    run.series.push(epoch);
+    run
+}
+
+#[test]
+fn a_grow_leaves_its_work_to_step_and_a_preparation_under_way_goes_on_from_where_it_got() {
+    let whole = with_epochs(followed_run(40_000));
+    for (axis, smoother) in [
+        (plateau::chart::XAxis::Native, plateau::chart::Smoother::Ema),
+        (
+            plateau::chart::XAxis::Native,
+            plateau::chart::Smoother::Gaussian,
+        ),
+        (plateau::chart::XAxis::Epoch, plateau::chart::Smoother::Ema),
+    ] {
+        let view = plateau::chart::View {
+            x_axis: axis,
+            smoother,
+            ..plateau::chart::View::default()
+        };
+        let mut run = cut(&whole, 19_999.0);
+        let mut prepared = plateau::chart::Prepared::begin(&run, &view);
+        // Under way: some series' raw points and smoothing not gone through yet.
+        assert!(prepared.step(&run, 25_000));
+        for last in [20_500.0, 39_999.0] {
+            let old: Vec<usize> = run.series.iter().map(|s| s.len()).collect();
+            run = cut(&whole, last);
+            prepared.grow(&run, &view, &old);
+            assert!(
+                !prepared.ready(),
+                "{axis:?} {smoother:?}: nothing done in grow"
+            );
+            let mut calls = 0;
+            while prepared.step(&run, 10_000) {
+                calls += 1;
+            }
+            assert!(
+                calls >= 3,
+                "{axis:?} {smoother:?} to {last}: a part per call, {calls} calls"
+            );
+            let fresh = plateau::chart::prepare(&run, &view);
+            assert_eq!(prepared.smoothed, fresh.smoothed, "{axis:?} {smoother:?}");
+            for i in 0..run.series.len() {
+                let range = (0.0, fresh.extent(0..run.series.len()).1);
+                assert_eq!(
+                    *prepared.raw_pieces(&run, i, range, 700, false),
+                    *fresh.raw_pieces(&run, i, range, 700, false),
+                    "{axis:?} {smoother:?} series {i} to {last}"
+                );
+                assert_eq!(
+                    *prepared.smoothed_pieces(&run, i, range, 700, false),
+                    *fresh.smoothed_pieces(&run, i, range, 700, false),
+                    "{axis:?} {smoother:?} series {i} to {last}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_mapped_x_axis_is_mapped_a_part_per_call() {
+    let run = with_epochs(followed_run(30_000));
+    let view = plateau::chart::View {
+        x_axis: plateau::chart::XAxis::Epoch,
+        ..plateau::chart::View::default()
+    };
+    let mut prepared = plateau::chart::Prepared::begin(&run, &view);
+    assert_eq!(prepared.x(&run, 0).len(), 0, "begin maps nothing");
+    assert!(prepared.step(&run, 10_000));
+    assert_eq!(prepared.x(&run, 0).len(), 10_000, "a part per call");
+    while prepared.step(&run, 10_000) {}
+    let fresh = plateau::chart::prepare(&run, &view);
+    let whole = plateau::chart::XMap::new(&run, view.x_axis);
+    for (i, s) in run.series.iter().enumerate() {
+        assert_eq!(prepared.x(&run, i), &*whole.series_x(&run, s), "series {i}");
+        assert_eq!(prepared.x(&run, i), fresh.x(&run, i), "series {i}");
+    }
+    assert_eq!(prepared.smoothed, fresh.smoothed);
 }
 
 #[test]

@@ -307,3 +307,78 @@ fn overlay_made_ready_a_part_at_a_time_draws_as_one_made_at_once() {
         }
     }
 }
+
+/// Appends points `from..to` to every series of run `run` (x starting again from 0 when `back`:
+/// a new session).
+fn append(drop: &mut plateau::Dropped, run: usize, from: usize, to: usize, back: bool) {
+    for s in &mut drop.runs[run].series {
+        for i in from..to {
+            s.x.push(if back { (i - from) as f64 } else { i as f64 });
+            s.y.push(0.9 + ((i * 31) % 7) as f64 / 50.0);
+        }
+    }
+}
+
+#[test]
+fn a_followed_logs_growth_redoes_only_the_runs_that_grew_carrying_their_lines_on() {
+    let n = 12_000;
+    let svg = |drop: &plateau::Dropped, report: &plateau::Report, o: &Overlaid, view: &View| {
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (700, OVERLAY_HEIGHT)).into_drawing_area();
+            overlay_prepared(&area, drop, report, view, o, &Style::default()).unwrap();
+        }
+        out
+    };
+    // Per smoothing: what a run's growth redoes (the appended points, or the whole run).
+    for (smoother, smoothing, carried) in [
+        (plateau::chart::Smoother::Ema, 0.6, true),
+        (plateau::chart::Smoother::Ema, 0.0, true),
+        (plateau::chart::Smoother::Gaussian, 0.6, false),
+    ] {
+        let (mut drop, report) = long_folds(n);
+        let view = View {
+            compare: true,
+            smoother,
+            smoothing,
+            ..View::default()
+        };
+        let mut overlaid = Overlaid::default();
+        assert!(overlaid.step(&drop, &report, &view, 5_000));
+        if carried && smoothing > 0.0 {
+            assert!(overlaid.step(&drop, &report, &view, 5_000));
+            assert!(
+                overlaid.made() < n,
+                "the EMA is fed a part per call: {}",
+                overlaid.made()
+            );
+        }
+        while overlaid.step(&drop, &report, &view, 5_000) {}
+        assert_eq!(overlaid.made(), 3 * n);
+
+        append(&mut drop, 1, n, n + 500, false);
+        overlaid.forget_report();
+        let before = overlaid.made();
+        while overlaid.step(&drop, &report, &view, 5_000) {}
+        let redone = if carried { 500 } else { n + 500 };
+        assert_eq!(overlaid.made() - before, redone, "{smoother:?} {smoothing}");
+        assert_eq!(
+            svg(&drop, &report, &overlaid, &view),
+            svg(&drop, &report, &Overlaid::new(&drop, &report, &view), &view),
+            "{smoother:?} {smoothing}"
+        );
+
+        // x going back begins a session, smoothed on its own: the run is made again (unless unsmoothed).
+        append(&mut drop, 2, n, n + 300, true);
+        overlaid.forget_report();
+        let before = overlaid.made();
+        while overlaid.step(&drop, &report, &view, 5_000) {}
+        let redone = if smoothing > 0.0 { n + 300 } else { 300 };
+        assert_eq!(overlaid.made() - before, redone, "{smoother:?} {smoothing}");
+        assert_eq!(
+            svg(&drop, &report, &overlaid, &view),
+            svg(&drop, &report, &Overlaid::new(&drop, &report, &view), &view),
+            "{smoother:?} {smoothing}"
+        );
+    }
+}

@@ -355,18 +355,22 @@ function render(later = false) {
   });
   const next = () => {
     if (mine !== renders || shown !== analysis) return;
-    const columns = chart.backingSize()[0];
-    // A task that prepared for longer than a small share of its budget leaves the drawing to the
-    // next one (a small log is prepared and drawn in one task: no extra frame before its chart).
+    // A task that prepared for longer than a small share of its budget, or laid out the page for
+    // that long (measuring the canvas lays out what the report just changed: 200 runs' verdicts),
+    // leaves the drawing to the next one (a small log is prepared and drawn in one task: no extra
+    // frame before its chart); after such a layout, to the next one after the frame that shows it.
     const begun = performance.now();
-    let worked = false;
+    const columns = chart.backingSize()[0];
+    const laidOut = performance.now() - begun > PREPARED_AND_DRAWN_MS;
+    let worked = laidOut;
     const more = slice(() => {
       const left = analysis.prepare_some(view.run, columns);
       worked ||= left;
       return left;
     });
     if (more || (worked && performance.now() - begun > PREPARED_AND_DRAWN_MS)) {
-      again();
+      if (laidOut) requestAnimationFrame(again);
+      else again();
       return;
     }
     paint();

@@ -252,7 +252,6 @@ pub fn draw<DB: DrawingBackend>(
     let layout = panels(run, report);
     let (x_min, x_max) = x_extent(prepared, &layout, view);
     let slots = layout::color_slots(run);
-    let map = XMap::new(run, view.x_axis);
     let ctx = |last: bool| panel::Ctx {
         run,
         report,
@@ -263,7 +262,7 @@ pub fn draw<DB: DrawingBackend>(
         x: (x_min, x_max),
         slots: &slots,
         layout: &layout,
-        map: &map,
+        map: prepared.map(),
         x_labels: last,
     };
     let mut frames = Vec::new();

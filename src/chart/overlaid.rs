@@ -2,22 +2,27 @@
 //! visible run's monitored series on the chosen x-axis and smoothed, each group's mean and band
 //! edges, all summarized for decimation. A redraw then decimates from the blocks (its cost follows
 //! the canvas's width, not the runs' length); a new view redoes only what it changed, a part per
-//! call of [`Overlaid::step`], so that a page never holds its thread for long.
+//! call of [`Overlaid::step`], so that a page never holds its thread for long, and a followed
+//! log's growth redoes only the runs that grew, carrying their lines on where the smoothing allows.
 
 use std::collections::{HashMap, HashSet};
 
 use super::decimate::Blocks;
 use super::overlay::BandKind;
 use super::prepare::finite_extent;
+use super::smooth::{ema_carries, Ema};
 use super::{choices, smooth, Smoother, View, XAxis, XMap};
 use crate::compare::Band;
-use crate::model::Dropped;
+use crate::model::{starts_session, Dropped, Series};
 use crate::report::Report;
 
-/// What a run's line was made for: its monitored series and the view's x-axis and smoothing.
+/// What a run's line was made for: its monitored series, how many points the run had (a
+/// followed log's growth changes only the grown runs' keys, see [`Line::grow`]), and the view's
+/// x-axis and smoothing.
 #[derive(Debug, Clone, PartialEq)]
 struct LineKey {
     series: String,
+    points: usize,
     axis: XAxis,
     smoother: Smoother,
     weight: u64,
@@ -48,14 +53,86 @@ pub struct Curve<'a> {
 struct Line {
     key: LineKey,
     x: Vec<f64>,
+    /// The smoothed points so far (all but those the EMA has still to go through).
     y: Vec<f64>,
+    smoothing: Smoothing,
     blocks: Blocks,
     extent: (f64, f64),
 }
 
+/// How a line's points are smoothed, and so how points appended to its series are.
+#[derive(Debug, Clone, Copy)]
+enum Smoothing {
+    /// Not at all (weight 0): the points as they are.
+    Raw,
+    /// By the EMA fed every point in turn, a part per call (its state after the last point
+    /// smoothed); appended points are fed to it too.
+    Ema(Ema),
+    /// At once (the x-aware EMA and the Gaussian look at the whole series, x going back splits
+    /// it): made again when the series grows.
+    Whole,
+}
+
 impl Line {
     fn ready(&self) -> bool {
-        self.blocks.summarized() == self.x.len().min(self.y.len())
+        let smoothed = match self.smoothing {
+            Smoothing::Ema(_) => self.y.len() == self.x.len(),
+            Smoothing::Raw | Smoothing::Whole => true,
+        };
+        smoothed && self.blocks.summarized() == self.x.len().min(self.y.len())
+    }
+
+    /// Smooths (see [`Smoothing::Ema`]), then summarizes, at most about `points` more points of
+    /// the line (`y`: its series' raw y); how many.
+    fn step(&mut self, y: &[f64], points: usize) -> usize {
+        if let Smoothing::Ema(state) = &mut self.smoothing {
+            let from = self.y.len();
+            let end = from
+                .saturating_add(points.max(1))
+                .min(self.x.len().min(y.len()));
+            if end > from {
+                self.y.extend(y[from..end].iter().map(|&v| state.next(v)));
+                return end - from;
+            }
+        }
+        self.blocks.extend_some(&self.x, &self.y, points)
+    }
+
+    /// Carries the line on to `series` grown by appended points (`key`: what it is wanted for
+    /// now), when that is the line made afresh: on the log's own x, unsmoothed or smoothed by
+    /// the EMA with x going on forward. Whether it did: how many smoothed points it added (those
+    /// for the EMA are left to [`Line::step`]).
+    fn grow(&mut self, series: &Series, key: &LineKey) -> Option<usize> {
+        let from = self.x.len();
+        let had = self.y.len();
+        let same = LineKey {
+            points: key.points,
+            ..self.key.clone()
+        } == *key;
+        let fits = same
+            && key.axis == XAxis::Native
+            && key.points >= self.key.points
+            && series.x.len() == series.y.len()
+            && series.x.len() >= from;
+        let appended = &series.x[from.min(series.x.len())..];
+        let carried = match self.smoothing {
+            Smoothing::Raw => true,
+            Smoothing::Ema(_) => !series.x[from.saturating_sub(1)..]
+                .windows(2)
+                .any(|w| starts_session(w[0], w[1])),
+            Smoothing::Whole => false,
+        };
+        if !(fits && carried) {
+            return None;
+        }
+        if let Smoothing::Raw = self.smoothing {
+            self.y.extend_from_slice(&series.y[from..]);
+        }
+        let (lo, hi) = finite_extent(appended);
+        self.extent = (self.extent.0.min(lo), self.extent.1.max(hi));
+        self.x.extend_from_slice(appended);
+        self.key = key.clone();
+        Some(self.y.len() - had)
     }
 }
 
@@ -121,6 +198,21 @@ impl Shape {
 pub struct Overlaid {
     lines: HashMap<usize, Line>,
     bands: HashMap<usize, Shape>,
+    /// What the view last stepped for wants, worked out once per view, runs and report.
+    wanted: Option<Wanted>,
+    /// How many points of lines were mapped and smoothed so far.
+    made: usize,
+}
+
+/// The curves a view draws (see [`Overlaid::step`]), and how far making them got.
+#[derive(Debug, Clone)]
+struct Wanted {
+    view: View,
+    lines: HashMap<usize, LineKey>,
+    bands: HashMap<usize, BandKey>,
+    /// Every curve wanted, the runs' lines first; those before `next` are ready.
+    todo: Vec<Work>,
+    next: usize,
 }
 
 /// The work left after [`Overlaid::update`]: what a [`Overlaid::step`] goes through.
@@ -138,48 +230,68 @@ impl Overlaid {
         overlaid
     }
 
-    /// Forgets the groups' bands (the report they came from was replaced).
-    pub fn forget_bands(&mut self) {
+    /// Takes in that the report was replaced, and with a followed log's growth the runs too: the
+    /// next [`Overlaid::step`] works out again what the view wants, makes the groups' bands
+    /// again, keeps each line whose run is as it was and carries on a grown run's line where it
+    /// can (see [`Line::grow`]).
+    pub fn forget_report(&mut self) {
         self.bands.clear();
+        self.wanted = None;
+    }
+
+    /// How many points of runs' lines were mapped and smoothed so far (a line carried on after
+    /// its run grew counts the appended points only).
+    pub fn made(&self) -> usize {
+        self.made
     }
 
     /// Makes ready what `view` draws and is not ready yet, until about `points` points were gone
-    /// through (a whole line when smoothing it, a part of one when summarizing it); whether some
-    /// is still left. Curves the view no longer draws are dropped.
+    /// through (a whole line when mapping it or smoothing it at once, a part of one when feeding
+    /// it to the EMA or summarizing it); whether some is still left. Curves the view no longer
+    /// draws are dropped.
     pub fn step(&mut self, drop: &Dropped, report: &Report, view: &View, points: usize) -> bool {
-        let hidden = Hidden::of(view);
-        let lines = wanted_lines(drop, report, view, &hidden);
-        let bands = wanted_bands(report, view, &hidden, &lines);
-        self.lines
-            .retain(|i, l| lines.get(i).is_some_and(|k| *k == l.key));
-        self.bands
-            .retain(|g, b| bands.get(g).is_some_and(|k| *k == b.key));
-        let mut todo: Vec<Work> = lines.keys().map(|&i| Work::Line(i)).collect();
-        todo.extend(bands.keys().map(|&g| Work::Band(g)));
-        todo.sort_by_key(|w| match *w {
-            Work::Line(i) => (0, i),
-            Work::Band(g) => (1, g),
-        });
+        if !self.wanted.as_ref().is_some_and(|w| w.view == *view) {
+            self.want(drop, report, view);
+        }
+        let Overlaid {
+            lines,
+            bands,
+            wanted: Some(wanted),
+            made,
+        } = self
+        else {
+            return false;
+        };
         let mut done = 0;
-        for work in todo {
+        while let Some(&work) = wanted.todo.get(wanted.next) {
             if done >= points {
                 return true;
             }
-            match work {
+            let ready = match work {
                 Work::Line(i) => {
-                    let key = &lines[&i];
-                    let line = self.lines.entry(i).or_insert_with(|| {
-                        done += drop.runs[i].series(&key.series).map_or(0, |s| s.len());
-                        make_line(drop, i, key, view)
+                    let key = &wanted.lines[&i];
+                    let series = drop.runs[i].series(&key.series);
+                    let line = lines.entry(i).or_insert_with(|| {
+                        let line = make_line(drop, i, key, view);
+                        done += series.map_or(0, |s| s.len());
+                        *made += line.y.len();
+                        line
                     });
+                    let y = series.map_or(&[][..], |s| &s.y);
                     while done < points && !line.ready() {
-                        done += line.blocks.extend_some(&line.x, &line.y, points - done);
+                        let had = line.y.len();
+                        match line.step(y, points - done) {
+                            0 => break,
+                            added => done += added,
+                        }
+                        *made += line.y.len() - had;
                     }
+                    line.ready()
                 }
                 Work::Band(g) => {
-                    let key = &bands[&g];
+                    let key = &wanted.bands[&g];
                     let band = &report.groups[g].band;
-                    let shape = self.bands.entry(g).or_insert_with(|| {
+                    let shape = bands.entry(g).or_insert_with(|| {
                         done += band.x.len();
                         make_band(drop, band, key)
                     });
@@ -189,26 +301,53 @@ impl Overlaid {
                             added => done += added,
                         }
                     }
+                    shape.ready(band)
                 }
+            };
+            // A curve that stopped short of its budget will not get further: it is drawn as it is.
+            if !ready && done >= points {
+                return true;
             }
+            wanted.next += 1;
         }
-        !self.ready_for(report, &lines, &bands)
+        false
     }
 
-    fn ready_for(
-        &self,
-        report: &Report,
-        lines: &HashMap<usize, LineKey>,
-        bands: &HashMap<usize, BandKey>,
-    ) -> bool {
-        lines
-            .keys()
-            .all(|i| self.lines.get(i).is_some_and(Line::ready))
-            && bands.keys().all(|&g| {
-                self.bands
-                    .get(&g)
-                    .is_some_and(|b| b.ready(&report.groups[g].band))
-            })
+    /// Works out what `view` draws, dropping the curves it no longer draws and carrying on the
+    /// lines of runs that grew.
+    fn want(&mut self, drop: &Dropped, report: &Report, view: &View) {
+        let hidden = Hidden::of(view);
+        let lines = wanted_lines(drop, report, view, &hidden);
+        let bands = wanted_bands(report, view, &hidden, &lines);
+        let made = &mut self.made;
+        self.lines.retain(|i, line| {
+            let Some(key) = lines.get(i) else {
+                return false;
+            };
+            if *key == line.key {
+                return true;
+            }
+            let grown = drop.runs[*i]
+                .series(&key.series)
+                .and_then(|s| line.grow(s, key));
+            *made += grown.unwrap_or(0);
+            grown.is_some()
+        });
+        self.bands
+            .retain(|g, b| bands.get(g).is_some_and(|k| *k == b.key));
+        let mut todo: Vec<Work> = lines.keys().map(|&i| Work::Line(i)).collect();
+        todo.extend(bands.keys().map(|&g| Work::Band(g)));
+        todo.sort_by_key(|w| match *w {
+            Work::Line(i) => (0, i),
+            Work::Band(g) => (1, g),
+        });
+        self.wanted = Some(Wanted {
+            view: view.clone(),
+            lines,
+            bands,
+            todo,
+            next: 0,
+        });
     }
 
     /// Run `i`'s line, when made.
@@ -282,6 +421,7 @@ fn wanted_lines(
                 i,
                 LineKey {
                     series: series.name.clone(),
+                    points: drop.runs[i].series.iter().map(Series::len).sum(),
                     axis: view.x_axis,
                     smoother: view.smoother,
                     weight: view.smoothing.to_bits(),
@@ -333,22 +473,36 @@ fn wanted_bands(
         .collect()
 }
 
-/// Run `i`'s monitored series on the chosen x-axis, smoothed, with none of its blocks yet.
+/// Run `i`'s monitored series on the chosen x-axis, smoothed at once or with the EMA to feed
+/// it to (see [`Smoothing`]), with none of its blocks yet.
 fn make_line(drop: &Dropped, i: usize, key: &LineKey, view: &View) -> Line {
     let run = &drop.runs[i];
-    let (x, y) = match run.series(&key.series) {
+    let (x, y, smoothing) = match run.series(&key.series) {
         Some(series) => {
-            let x = XMap::new(run, view.x_axis).series_x(series);
-            let y = smooth::smooth(view.smoother, view.smoothing, &x, &series.y);
-            (x.into_owned(), y)
+            let x = XMap::new(run, view.x_axis)
+                .series_x(run, series)
+                .into_owned();
+            let w = view.smoothing;
+            let (y, smoothing) = if w <= 0.0 && x.len() == series.y.len() {
+                (series.y.clone(), Smoothing::Raw)
+            } else if view.smoother == Smoother::Ema && ema_carries(w, &x, &series.y) {
+                (Vec::with_capacity(x.len()), Smoothing::Ema(Ema::new(w)))
+            } else {
+                (
+                    smooth::smooth(view.smoother, w, &x, &series.y),
+                    Smoothing::Whole,
+                )
+            };
+            (x, y, smoothing)
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Smoothing::Whole),
     };
     Line {
         key: key.clone(),
         extent: finite_extent(&x),
         x,
         y,
+        smoothing,
         blocks: Blocks::new(&[], &[]),
     }
 }

@@ -28,7 +28,7 @@ pub struct Ctx<'a> {
     pub x: (f64, f64),
     pub slots: &'a [usize],
     pub layout: &'a [Panel],
-    pub map: &'a XMap<'a>,
+    pub map: &'a XMap,
     /// Only the bottom panel labels the shared x-axis.
     pub x_labels: bool,
 }

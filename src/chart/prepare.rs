@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::decimate::{pieces_with, Blocks};
 use super::smooth::{ema_carried, ema_carries, smooth, smooth_along, typical_step, Ema, Smoother};
-use super::xaxis::{XAxis, XMap};
+use super::xaxis::{Along, XAxis, XMap};
 use super::View;
 use crate::model::{Kind, Run};
 
@@ -32,8 +32,11 @@ const DRAWN_CACHE: usize = 64;
 /// What every redraw of one run reuses; built by [`Prepared::new`], kept current by [`Prepared::refresh`].
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    /// Per series of the run: x on the chosen axis (`None` where it is the log's own x).
+    /// Per series of the run: x on the chosen axis (`None` where it is the log's own x), and how
+    /// it is mapped.
     x: Vec<Option<Vec<f64>>>,
+    along: Vec<Along>,
+    map: XMap,
     /// Per series of the run: the smoothed y (same length as `y`).
     pub smoothed: Vec<Vec<f64>>,
     /// Per series: its raw and its smoothed y summarized for decimation.
@@ -59,12 +62,14 @@ pub struct Prepared {
     todo: Vec<Work>,
 }
 
-/// One piece of [`Prepared`]'s work, on one series: going through its raw points (x extent and
-/// order, first non-finite y, the raw blocks) and summarizing its smoothed points, each a part at
-/// a time (how far they got is how many points their blocks summarize); smoothing it, a part at
-/// a time with the EMA carried from point to point (`Ema`: its state so far), else at once.
+/// One piece of [`Prepared`]'s work, on one series: mapping its x to the chosen axis, going
+/// through its raw points (x extent and order, first non-finite y, the raw blocks) and
+/// summarizing its smoothed points, each a part at a time (how far they got is how many points
+/// are mapped or their blocks summarize); smoothing it, a part at a time with the EMA carried
+/// from point to point (`Ema`: its state so far), else at once.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Work {
+    Map(usize),
     Raw(usize),
     Smooth(usize),
     Ema(usize, Ema),
@@ -97,28 +102,35 @@ impl Prepared {
         prepared
     }
 
-    /// [`Prepared::new`] with the work over every point (the extent, the blocks, the smoothing)
-    /// left for [`Prepared::step`] or [`Prepared::finish`]: only x is mapped (when the axis is not
-    /// the log's own).
+    /// [`Prepared::new`] with the work over every point (mapping x, the extent, the blocks, the
+    /// smoothing) left for [`Prepared::step`] or [`Prepared::finish`].
     pub fn begin(run: &Run, view: &View) -> Prepared {
         let map = XMap::new(run, view.x_axis);
-        let x: Vec<Option<Vec<f64>>> = run
-            .series
+        let along: Vec<Along> = run.series.iter().map(|s| map.along(run, s)).collect();
+        let x = along
             .iter()
-            .map(|s| match map.series_x(s) {
-                std::borrow::Cow::Borrowed(_) => None,
-                std::borrow::Cow::Owned(v) => Some(v),
-            })
+            .zip(&run.series)
+            .map(|(&a, s)| (a != Along::Own).then(|| Vec::with_capacity(s.x.len())))
             .collect();
         let n = run.series.len();
+        // Raw points after their x is mapped (the last piece of work is done first).
+        let mut todo: Vec<Work> = (0..n).rev().map(Work::Raw).collect();
+        todo.extend(
+            (0..n)
+                .rev()
+                .filter(|&i| along[i] != Along::Own)
+                .map(Work::Map),
+        );
         let mut prepared = Prepared {
             sorted: vec![true; n],
             first_bad: vec![None; n],
             x,
+            along,
             smoothed: vec![Vec::new(); n],
             raw_blocks: vec![Blocks::new(&[], &[]); n],
             smoothed_blocks: vec![Blocks::default(); n],
-            x_title: map.title,
+            x_title: map.title.clone(),
+            map,
             extent: vec![(f64::INFINITY, f64::NEG_INFINITY); n],
             x_axis: view.x_axis,
             smoothing: (view.smoother, view.smoothing),
@@ -126,7 +138,7 @@ impl Prepared {
             dense_step: None,
             drawn: RefCell::new(HashMap::new()),
             decimated: Cell::new(0),
-            todo: (0..n).rev().map(Work::Raw).collect(),
+            todo,
         };
         prepared.smooth_later();
         prepared
@@ -151,6 +163,14 @@ impl Prepared {
             };
             // What is left of this piece of work, or what follows it.
             let next = match work {
+                Work::Map(i) => {
+                    let x = self.x[i].get_or_insert_with(Vec::new);
+                    let added =
+                        self.map
+                            .extend(run, &run.series[i], self.along[i], x, points - done);
+                    done += added;
+                    (added > 0).then_some(work)
+                }
                 Work::Raw(i) => {
                     done += self.raw_part(run, i, points - done);
                     (self.raw_blocks[i].summarized() < run.series[i].len()).then_some(work)
@@ -158,6 +178,7 @@ impl Prepared {
                 Work::Smooth(i) => {
                     let plan = plan.get_or_insert_with(|| self.plan(run));
                     done += run.series[i].len();
+                    self.smoothed_blocks[i] = Blocks::new(&[], &[]);
                     match self.ema_start(run, plan, i) {
                         Some(state) => {
                             self.smoothed[i] = Vec::with_capacity(run.series[i].len());
@@ -167,7 +188,6 @@ impl Prepared {
                             let (smoothed, carry) = self.smooth_series(run, plan, i);
                             self.smoothed[i] = smoothed;
                             self.carry[i] = carry;
-                            self.smoothed_blocks[i] = Blocks::new(&[], &[]);
                             Some(Work::SmoothedBlocks(i))
                         }
                     }
@@ -182,8 +202,9 @@ impl Prepared {
                     if end < y.len() {
                         Some(Work::Ema(i, state))
                     } else {
+                        // Its blocks go on from the points they summarize (none after `Smooth`,
+                        // all but the appended ones after `grow`).
                         self.carry[i] = Carry::Ema(state);
-                        self.smoothed_blocks[i] = Blocks::new(&[], &[]);
                         Some(Work::SmoothedBlocks(i))
                     }
                 }
@@ -244,11 +265,13 @@ impl Prepared {
         }
     }
 
-    /// Every series to be smoothed again (after the blocks of its raw data, when still to do).
+    /// Every series to be smoothed again (after mapping its x and the blocks of its raw data,
+    /// when still to do).
     fn smooth_later(&mut self) {
         self.dense_step = None;
         self.drawn.borrow_mut().retain(|k, _| !k.smoothed);
-        self.todo.retain(|w| matches!(w, Work::Raw(_)));
+        self.todo
+            .retain(|w| matches!(w, Work::Map(_) | Work::Raw(_)));
         let n = self.smoothed.len();
         self.carry = vec![Carry::Again; n];
         self.todo.splice(0..0, (0..n).rev().map(Work::Smooth));
@@ -319,50 +342,72 @@ impl Prepared {
     }
 
     /// Brings the preparation of a run up to date after points were appended to its series
-    /// (`old`: each series' length before): the new points' extent, order and smoothing are
-    /// added, each series smoothed again only where its smoother looks back across the whole
-    /// series. Made again when the view changed or the x-axis is mapped (its mapping may move).
+    /// (`old`: each series' length before), leaving the work for [`Prepared::step`] as
+    /// [`Prepared::begin`] does (a preparation still under way goes on from where it got): the new
+    /// points' extent, order and blocks, and each series' smoothing carried on where its smoother
+    /// allows (the EMA from its state after the last point, an unsmoothed series as it is), else
+    /// smoothed again. Begun again when the view changed or the x-axis is mapped (its mapping may
+    /// move).
     pub fn grow(&mut self, run: &Run, view: &View, old: &[usize]) {
         let same_view =
             view.x_axis == self.x_axis && (view.smoother, view.smoothing) == self.smoothing;
-        if !same_view
-            || !self.ready()
-            || old.len() != run.series.len()
-            || self.x.iter().any(Option::is_some)
-        {
-            *self = Prepared::new(run, view);
+        if !same_view || old.len() != run.series.len() || self.x.iter().any(Option::is_some) {
+            *self = Prepared::begin(run, view);
             return;
         }
         self.drawn.borrow_mut().clear();
-        let plan = self.plan(run);
-        for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
-            // Its extent, order, first non-finite y and raw blocks, from the points after `from`.
-            self.raw_part(run, i, usize::MAX);
-            // A series that just became sparse or dense next to the densest changes smoother.
-            let densest = plan.densest.map(|(_, n)| n);
-            let was_sparse = densest.is_some_and(|n| super::sparse(from, n));
-            let is_sparse = densest.is_some_and(|n| super::sparse(s.len(), n));
-            let forward = !s.x[from.saturating_sub(1)..]
-                .windows(2)
-                .any(|w| crate::model::starts_session(w[0], w[1]));
-            match &mut self.carry[i] {
-                Carry::Raw if plan.weight <= 0.0 || s.kind == Kind::LearningRate => {
-                    self.smoothed[i].extend_from_slice(&s.y[from..]);
-                    self.smoothed_blocks[i].extend(&s.x, &self.smoothed[i]);
-                }
-                Carry::Ema(state) if forward && was_sparse == is_sparse => {
-                    let smoothed = &mut self.smoothed[i];
-                    smoothed.extend(s.y[from..].iter().map(|&v| state.next(v)));
-                    self.smoothed_blocks[i].extend(&s.x, smoothed);
-                }
-                _ => {
-                    let (smoothed, carry) = self.smooth_series(run, &plan, i);
-                    self.smoothed_blocks[i] = Blocks::new(&s.x, &smoothed);
-                    self.smoothed[i] = smoothed;
-                    self.carry[i] = carry;
+        // Per series: whether its raw points are still to go through, and its smoothing's work
+        // still to do (at most one piece per series).
+        let n = run.series.len();
+        let mut raw_left = vec![false; n];
+        let mut smoothing = vec![None; n];
+        for &work in &self.todo {
+            match work {
+                Work::Map(_) => {}
+                Work::Raw(i) => raw_left[i] = true,
+                Work::Smooth(i) | Work::Ema(i, _) | Work::SmoothedBlocks(i) => {
+                    smoothing[i] = Some(work);
                 }
             }
         }
+        self.todo
+            .retain(|w| matches!(w, Work::Raw(_) | Work::Smooth(_)));
+        let plan = self.plan(run);
+        let densest = plan.densest.map(|(_, n)| n);
+        for (i, (s, &from)) in run.series.iter().zip(old).enumerate() {
+            // Its extent, order, first non-finite y and raw blocks, from the points after `from`.
+            if !raw_left[i] {
+                self.todo.push(Work::Raw(i));
+            }
+            // A series that just became sparse or dense next to the densest changes smoother.
+            let from = from.min(s.len());
+            let was_sparse = densest.is_some_and(|n| super::sparse(from, n));
+            let is_sparse = densest.is_some_and(|n| super::sparse(s.len(), n));
+            let carried = !s.x[from.saturating_sub(1)..]
+                .windows(2)
+                .any(|w| crate::model::starts_session(w[0], w[1]))
+                && was_sparse == is_sparse;
+            let next = match (smoothing[i], &self.carry[i]) {
+                // Still to smooth: it smooths every point when its turn comes.
+                (Some(Work::Smooth(_)), _) => continue,
+                (Some(Work::Ema(_, state)), _) | (_, &Carry::Ema(state)) if carried => {
+                    Work::Ema(i, state)
+                }
+                (Some(Work::Ema(..)), _) => Work::Smooth(i),
+                (_, &Carry::Raw) if plan.weight <= 0.0 || s.kind == Kind::LearningRate => {
+                    let had = self.smoothed[i].len().min(s.y.len());
+                    self.smoothed[i].extend_from_slice(&s.y[had..]);
+                    Work::SmoothedBlocks(i)
+                }
+                _ => Work::Smooth(i),
+            };
+            self.todo.push(next);
+        }
+    }
+
+    /// How x is mapped to the chosen axis.
+    pub fn map(&self) -> &XMap {
+        &self.map
     }
 
     /// Series `i`'s x on the chosen axis.

@@ -37,18 +37,19 @@ pub fn choices(run: &Run) -> Vec<(XAxis, String)> {
     out
 }
 
-/// The run's epoch column (kept as a series of kind `other` against steps), when it has two points.
-fn epochs(run: &Run) -> Option<&Series> {
-    run.series
-        .iter()
-        .find(|s| s.kind == Kind::Other && s.name.eq_ignore_ascii_case("epoch") && two_finite(&s.y))
+/// The index of the run's epoch column (kept as a series of kind `other` against steps), when
+/// it has two points.
+fn epochs(run: &Run) -> Option<usize> {
+    run.series.iter().position(|s| {
+        s.kind == Kind::Other && s.name.eq_ignore_ascii_case("epoch") && two_finite(&s.y)
+    })
 }
 
-/// The run's time column, when it has one with at least two finite points.
-fn clock(run: &Run) -> Option<&Series> {
+/// The index of the run's time column, when it has one with at least two finite points.
+fn clock(run: &Run) -> Option<usize> {
     run.series
         .iter()
-        .find(|s| s.kind == Kind::Time && two_finite(&s.y))
+        .position(|s| s.kind == Kind::Time && two_finite(&s.y))
 }
 
 /// Whether `values` holds at least two finite values (looking no further than the second).
@@ -73,27 +74,39 @@ fn epoch_starts(rows: &[(f64, f64)]) -> Vec<(f64, f64)> {
     starts
 }
 
-/// Maps the log's x to the chosen axis.
+/// Maps the log's x to the chosen axis (of the run it was made for).
 #[derive(Debug, Clone)]
-pub struct XMap<'a> {
+pub struct XMap {
     axis: XAxis,
-    /// The column giving the chosen x at the log's x (the time or the epoch column); `None` for
-    /// the log's own x.
-    clock: Option<&'a Series>,
+    /// The index of the column giving the chosen x at the log's x (the time or the epoch
+    /// column); `None` for the log's own x.
+    clock: Option<usize>,
     /// (x, chosen x), sorted by x, for values that are not one of the column's own rows.
     table: Vec<(f64, f64)>,
     origin: f64,
     pub title: String,
 }
 
-impl<'a> XMap<'a> {
-    pub fn new(run: &'a Run, axis: XAxis) -> XMap<'a> {
+/// How one series' x is mapped (see [`XMap::along`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Along {
+    /// Not at all: the chosen axis is the log's own x.
+    Own,
+    /// By the clock column's values themselves (wall time of a series logged on its rows).
+    Clock,
+    /// Interpolated between the clock column's rows (see [`XMap::at`]).
+    Table,
+}
+
+impl XMap {
+    pub fn new(run: &Run, axis: XAxis) -> XMap {
         let choices = choices(run);
-        let clock = match axis {
+        let index = match axis {
             XAxis::WallTime => clock(run),
             XAxis::Epoch => epochs(run),
             XAxis::Native => None,
         };
+        let clock = index.map(|c| &run.series[c]);
         let shown = if clock.is_some() { axis } else { XAxis::Native };
         let title = choices
             .iter()
@@ -121,22 +134,57 @@ impl<'a> XMap<'a> {
         }
         XMap {
             axis: shown,
-            clock,
+            clock: index,
             table,
             origin,
             title,
         }
     }
 
-    /// The series' x on the chosen axis.
-    pub fn series_x<'s>(&self, s: &'s Series) -> Cow<'s, [f64]> {
-        match self.clock {
-            None => Cow::Borrowed(&s.x),
-            Some(c) if c.x == s.x && self.axis == XAxis::WallTime => {
-                Cow::Owned(c.y.iter().map(|t| t - self.origin).collect())
+    /// Series `s` of `run` (the run this map was made for): its x on the chosen axis.
+    pub fn series_x<'s>(&self, run: &Run, s: &'s Series) -> Cow<'s, [f64]> {
+        match self.along(run, s) {
+            Along::Own => Cow::Borrowed(&s.x),
+            along => {
+                let mut x = Vec::with_capacity(s.x.len());
+                self.extend(run, s, along, &mut x, usize::MAX);
+                Cow::Owned(x)
             }
-            Some(_) => Cow::Owned(s.x.iter().map(|x| self.at(*x)).collect()),
         }
+    }
+
+    /// How series `s` of `run` (the run this map was made for) is mapped.
+    pub fn along(&self, run: &Run, s: &Series) -> Along {
+        match self.clock.map(|c| &run.series[c]) {
+            None => Along::Own,
+            Some(c) if self.axis == XAxis::WallTime && c.x == s.x => Along::Clock,
+            Some(_) => Along::Table,
+        }
+    }
+
+    /// Extends `x` (series `s`'s x on the chosen axis so far, mapped `along` as
+    /// [`XMap::along`] says) by at most `points` more; how many.
+    pub fn extend(
+        &self,
+        run: &Run,
+        s: &Series,
+        along: Along,
+        x: &mut Vec<f64>,
+        points: usize,
+    ) -> usize {
+        let had = x.len();
+        let part = |values: &[f64]| {
+            let from = had.min(values.len());
+            from..from.saturating_add(points).min(values.len())
+        };
+        match (along, self.clock.map(|c| &run.series[c])) {
+            (Along::Clock, Some(c)) => {
+                x.extend(c.y[part(&c.y)].iter().map(|t| t - self.origin));
+            }
+            (Along::Table, Some(_)) => x.extend(s.x[part(&s.x)].iter().map(|&v| self.at(v))),
+            _ => x.extend_from_slice(&s.x[part(&s.x)]),
+        }
+        x.len() - had
     }
 
     /// Values `xs` of the log's x on the chosen axis (see [`XMap::at`]).
