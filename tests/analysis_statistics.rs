@@ -157,6 +157,36 @@ fn one_wild_evaluation_does_not_bend_the_projection() {
     );
 }
 
+/// The range moves with the series: the same window shifted by a constant (a loss with an
+/// offset, a metric logged as 1 − error) gets the same range shifted by that constant. A wild
+/// evaluation once entered the bootstrap bounded at 1.345 × the best level, so the range depended
+/// on where zero was.
+#[test]
+fn the_range_moves_with_an_offset_of_the_series() {
+    let x = xs(40);
+    let mut y: Vec<f64> = x
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| 0.01 + 0.5 * (-0.08 * v).exp() + if i % 2 == 0 { 0.002 } else { -0.002 })
+        .collect();
+    y[36] += 0.2;
+    let band = |shift: f64| {
+        let y: Vec<f64> = y.iter().map(|v| v + shift).collect();
+        let best = y[20..].iter().copied().fold(f64::INFINITY, f64::min);
+        let o = project(&x[20..], &y[20..], 0.0, 80.0, best, None).unwrap();
+        (
+            o.low[o.low.len() - 1] - shift,
+            o.high[o.high.len() - 1] - shift,
+        )
+    };
+    let (near, far) = (band(0.0), band(1.0));
+    let width = near.1 - near.0;
+    assert!(
+        (near.0 - far.0).abs() < 1e-6 * width && (near.1 - far.1).abs() < 1e-6 * width,
+        "range {near:?} at the series, {far:?} shifted by 1"
+    );
+}
+
 #[test]
 fn loss_projection_never_goes_below_zero() {
     // A straight fall that would cross zero within the horizon.

@@ -165,10 +165,10 @@ pub fn project(
     // Robust fits: Huber's M-estimate with the window's own point-to-point noise as the fixed
     // residual scale (from second differences, so neither the curve nor its outliers set it):
     // one wild evaluation does not bend the continuation away from where the points are.
-    let scale = super::levels::noise(&y)
+    let noise = super::levels::noise(&y)
         .filter(|s| s.is_finite())
         .unwrap_or(0.0);
-    let best_fit = best_of(frame, &x, &y, far, floor, scale)?;
+    let best_fit = best_of(frame, &x, &y, far, floor, noise)?;
     let scale = best.abs();
     let future: Vec<f64> = (1..=CURVE_POINTS)
         .map(|i| end + horizon * i as f64 / CURVE_POINTS as f64)
@@ -180,7 +180,7 @@ pub fn project(
             .fold(f64::INFINITY, f64::min);
         (best - lowest) / scale
     };
-    let refits = resample_fits(frame, &x, &y, &best_fit, far, floor, scale);
+    let refits = resample_fits(frame, &x, &y, &best_fit, far, floor);
     let mut gains: Vec<f64> = refits.iter().map(gain_of).collect();
     let (gain_low, gain_high) = interval(&mut gains);
     let gain = gain_of(&best_fit);
@@ -267,7 +267,6 @@ fn resample_fits(
     best: &Fit,
     far: f64,
     floor: Option<f64>,
-    scale: f64,
 ) -> Vec<Fit> {
     let (x, y) = bin_evenly(x, y, RESAMPLE_POINTS);
     let m = x.len();
@@ -279,18 +278,9 @@ fn resample_fits(
     // of freedom its parameters took: centred and scaled by √(m / (m − p)), with p the fit's
     // level, amplitude and shape (the simple form of Davison & Hinkley's 1997 §6.2.3 modified
     // residuals, which scale each by √(1 − leverage)).
-    // A robust fit's outlying residuals enter the resamples at the Huber bound (its ψ), so the
-    // refits, least squares for speed, see what the robust fit saw.
-    let cut = if scale > 0.0 {
-        HUBER_K * scale
-    } else {
-        f64::INFINITY
-    };
-    let raw: Vec<f64> = y
-        .iter()
-        .zip(&fitted)
-        .map(|(a, b)| (a - b).clamp(-cut, cut))
-        .collect();
+    // The robust fit's residuals enter as they are, outliers included, so the least-squares
+    // refits' range is wider where the window has outliers than the M-estimate's own spread.
+    let raw: Vec<f64> = y.iter().zip(&fitted).map(|(a, b)| a - b).collect();
     let centre = raw.iter().sum::<f64>() / m as f64;
     let inflate = (m as f64 / (m as f64 - FIT_PARAMETERS).max(1.0)).sqrt();
     let residuals: Vec<f64> = raw.iter().map(|r| (r - centre) * inflate).collect();
