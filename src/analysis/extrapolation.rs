@@ -149,6 +149,13 @@ pub fn project(
     // unit the series was logged in. The unit is a power of two, so dividing by it and
     // multiplying back are exact: a series that fits unscaled is fitted bit for bit as before.
     let unit = binary_order(y.iter().map(|v| v.abs()).fold(0.0, f64::max));
+    // The window's noise on the values as logged, so that its floor at the printed resolution
+    // holds (divided by the unit, integers 97–100 no longer read as printed to 1e-6); an
+    // overflowing second difference leaves no scale (least squares).
+    let noise = super::levels::noise(&y)
+        .map(|s| s / unit)
+        .filter(|s| s.is_finite())
+        .unwrap_or(0.0);
     let y: Vec<f64> = y.iter().map(|v| v / unit).collect();
     let (best, floor) = (best / unit, floor.map(|f| f / unit));
     // A best level some 1e308 times below the window's largest value is no scale for a gain.
@@ -165,9 +172,6 @@ pub fn project(
     // Robust fits: Huber's M-estimate with the window's own point-to-point noise as the fixed
     // residual scale (from second differences, so neither the curve nor its outliers set it):
     // one wild evaluation does not bend the continuation away from where the points are.
-    let noise = super::levels::noise(&y)
-        .filter(|s| s.is_finite())
-        .unwrap_or(0.0);
     let best_fit = best_of(frame, &x, &y, far, floor, noise)?;
     let scale = best.abs();
     let future: Vec<f64> = (1..=CURVE_POINTS)
