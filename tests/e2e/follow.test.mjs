@@ -3,7 +3,7 @@
 // Time is driven by a short read interval; every wait is for a read counted in the status line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, canvasPrint, waitState, screenshot, dropFiles } from './harness.mjs';
+import { serve, launch, openPage, canvasPrint, waitState, screenshot, dropFiles, opfsPicker } from './harness.mjs';
 
 let server;
 let browser;
@@ -64,19 +64,6 @@ function epoch(e, turn = Infinity) {
 }
 const epochs = (from, to, turn) => Array.from({ length: to - from }, (_, i) => epoch(from + i, turn)).join('');
 const HEADER = 'epoch,loss,val_loss\n';
-
-/** In the page: a file in the origin-private file system, and the picker answering with its handle. */
-async function opfsPicker(page, text) {
-  await page.evaluate(async (initial) => {
-    const root = await navigator.storage.getDirectory();
-    const handle = await root.getFileHandle('history.csv', { create: true });
-    const w = await handle.createWritable();
-    await w.write(initial);
-    await w.close();
-    window.followed = handle;
-    window.showOpenFilePicker = async () => [handle];
-  }, text);
-}
 
 /** Appends to (or, with `truncate`, rewrites) the followed OPFS file. */
 function write(page, text, truncate = false) {

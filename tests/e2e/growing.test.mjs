@@ -2,7 +2,7 @@
 // preparation carried on rather than made again) draws what the grown file dropped afresh draws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { server, browser, sharedServerAndBrowser, openPage, canvasPrint, waitState } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, canvasPrint, waitState, opfsPicker } from './harness.mjs';
 
 sharedServerAndBrowser();
 
@@ -35,15 +35,7 @@ function steps(from, to) {
 async function follow(hash, text) {
   const opened = await openPage(browser, `${server.origin}/${hash}`, VIEWPORT);
   const { page } = opened;
-  await page.evaluate(async (initial) => {
-    const root = await navigator.storage.getDirectory();
-    const handle = await root.getFileHandle('followed.csv', { create: true });
-    const w = await handle.createWritable();
-    await w.write(initial);
-    await w.close();
-    window.followed = handle;
-    window.showOpenFilePicker = async () => [handle];
-  }, text);
+  await opfsPicker(page, text, 'followed.csv');
   await page.click('#follow');
   await waitState(page, 'ready');
   await page.fill('#follow-every', '0.2');

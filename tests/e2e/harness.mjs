@@ -131,6 +131,22 @@ export async function dropFiles(page, files) {
   }, files.map(({ name, bytes }) => ({ name, bytes: [...bytes] })));
 }
 
+/**
+ * In the page: `text` as file `name` in the origin-private file system, kept as `window.followed`,
+ * and the file picker answering with its handle (what "Follow a file…" opens).
+ */
+export async function opfsPicker(page, text, name = 'history.csv') {
+  await page.evaluate(async ([initial, file]) => {
+    const root = await navigator.storage.getDirectory();
+    const handle = await root.getFileHandle(file, { create: true });
+    const w = await handle.createWritable();
+    await w.write(initial);
+    await w.close();
+    window.followed = handle;
+    window.showOpenFilePicker = async () => [handle];
+  }, [text, name]);
+}
+
 export async function readFixture(path) {
   return readFile(join(ROOT, path));
 }
