@@ -342,6 +342,10 @@ let renders = 0;
 // How long a task may have prepared and still draw: drawing is bounded by pixels (up to ~40 ms on
 // this machine at 1M rows), so preparing beyond this would make the task's total over 50 ms.
 const PREPARED_AND_DRAWN_MS = 2;
+// A layout longer than a frame (a report that replaced hundreds of runs' verdicts) is left to the
+// frame that shows it before drawing (drawing measures text through the page and would lay it out
+// again); a shorter one, as after a small log's report, only moves the drawing to the next task.
+const FRAME_MS = 16;
 function render(later = false) {
   analysis.set_view(chartView());
   const mine = ++renders;
@@ -358,18 +362,18 @@ function render(later = false) {
     // A task that prepared for longer than a small share of its budget, or laid out the page for
     // that long (measuring the canvas lays out what the report just changed: 200 runs' verdicts),
     // leaves the drawing to the next one (a small log is prepared and drawn in one task: no extra
-    // frame before its chart); after such a layout, to the next one after the frame that shows it.
+    // frame before its chart); after a layout longer than a frame, to the next one after the frame that shows it.
     const begun = performance.now();
     const columns = chart.backingSize()[0];
-    const laidOut = performance.now() - begun > PREPARED_AND_DRAWN_MS;
-    let worked = laidOut;
+    const layout = performance.now() - begun;
+    let worked = layout > PREPARED_AND_DRAWN_MS;
     const more = slice(() => {
       const left = analysis.prepare_some(view.run, columns);
       worked ||= left;
       return left;
     });
     if (more || (worked && performance.now() - begun > PREPARED_AND_DRAWN_MS)) {
-      if (laidOut) requestAnimationFrame(again);
+      if (layout > FRAME_MS) requestAnimationFrame(again);
       else again();
       return;
     }
