@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, openPage, ROOT, waitState } from '../../tests/e2e/harness.mjs';
+import { serve, launch, openPage, ROOT, waitState, appendToFollowed } from '../../tests/e2e/harness.mjs';
 import { generatedLog } from './generate.mjs';
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
@@ -55,16 +55,6 @@ function followable(page, path) {
     window.followed = handle;
     window.showOpenFilePicker = async () => [handle];
   }, path);
-}
-
-function append(page, text) {
-  return page.evaluate(async (more) => {
-    const file = await window.followed.getFile();
-    const w = await window.followed.createWritable({ keepExistingData: true });
-    await w.seek(file.size);
-    await w.write(more);
-    await w.close();
-  }, text);
 }
 
 /**
@@ -149,6 +139,31 @@ async function following(browser, server, hash, setUp) {
   return { page, context };
 }
 
+/**
+ * UPDATES growths of the followed file, each by `more()`, each waited for until the chart is drawn
+ * again: the longest task, the update's own share, answer to chart drawn, preparing and drawing.
+ */
+async function updates(page, more) {
+  const seen = [];
+  const own = [];
+  const drawn = [];
+  const preparing = [];
+  const draws = [];
+  for (let u = 0; u < UPDATES; u += 1) {
+    const before = await rowsRead(page);
+    const since = await watch(page);
+    await appendToFollowed(page, more());
+    await drawnAfterGrowth(page, before, since);
+    seen.push(await longest(page));
+    const { own: o, drawn: d, preparing: p, draw: w } = await taken(page);
+    own.push(o);
+    drawn.push(d);
+    preparing.push(p);
+    draws.push(w);
+  }
+  return `longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; drawing (plateau-draw) ${fmt(draws)}`;
+}
+
 let initial = Buffer.alloc(0);
 const server = await serve({
   shipped: true,
@@ -165,26 +180,12 @@ try {
       await p.selectOption('#xaxis', 'epoch');
       await p.waitForFunction(() => performance.getEntriesByName('plateau-draw').length > 0);
     });
-    const seen = [];
-    const own = [];
-    const drawn = [];
-    const preparing = [];
-    const draws = [];
     let next = ROWS;
-    for (let u = 0; u < UPDATES; u += 1) {
-      const before = await rowsRead(page);
-      const since = await watch(page);
-      await append(page, steps(next, next + 1000, ROWS));
+    const measured = await updates(page, () => {
       next += 1000;
-      await drawnAfterGrowth(page, before, since);
-      seen.push(await longest(page));
-      const { own: o, drawn: d, preparing: p, draw: w } = await taken(page);
-      own.push(o);
-      drawn.push(d);
-      preparing.push(p);
-      draws.push(w);
-    }
-    console.log(`1 run of ${ROWS.toLocaleString('en')} rows on the epoch axis, +1,000 rows per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; drawing (plateau-draw) ${fmt(draws)}; ${load()}`);
+      return steps(next - 1000, next, ROWS);
+    });
+    console.log(`1 run of ${ROWS.toLocaleString('en')} rows on the epoch axis, +1,000 rows per update: ${measured}; ${load()}`);
 
     // The smoothing slider moved every 40 ms while the log grows: growth lands on a preparation
     // still under way.
@@ -203,7 +204,7 @@ try {
     });
     for (let u = 0; u < UPDATES; u += 1) {
       const rows = await rowsRead(page);
-      await append(page, steps(next, next + 1000, ROWS));
+      await appendToFollowed(page, steps(next, next + 1000, ROWS));
       next += 1000;
       await page.waitForFunction((b) => Number(document.getElementById('follow-status').dataset.rows) > b, rows, { timeout: 120_000 });
     }
@@ -217,27 +218,13 @@ try {
   for (const only of [null, RUNS - 1]) {
     initial = Buffer.from(wandb(RUNS, 0, POINTS));
     const { page, context } = await following(browser, server, '#compare=1', async () => {});
-    const seen = [];
-    const own = [];
-    const drawn = [];
-    const preparing = [];
-    const draws = [];
     let next = POINTS;
-    for (let u = 0; u < UPDATES; u += 1) {
-      const before = await rowsRead(page);
-      const since = await watch(page);
-      await append(page, wandb(RUNS, next, next + 50, only));
+    const measured = await updates(page, () => {
       next += 50;
-      await drawnAfterGrowth(page, before, since);
-      seen.push(await longest(page));
-      const { own: o, drawn: d, preparing: p, draw: w } = await taken(page);
-      own.push(o);
-      drawn.push(d);
-      preparing.push(p);
-      draws.push(w);
-    }
+      return wandb(RUNS, next - 50, next, only);
+    });
     const which = only === null ? 'every run' : 'the last run only';
-    console.log(`${RUNS} runs × ${POINTS.toLocaleString('en')} points together, +50 points to ${which} per update: longest task ${fmt(seen)}; the update before the chart ${fmt(own)}; answer to chart drawn ${fmt(drawn)}; preparing the chart (all Analysis.prepare_some calls) ${fmt(preparing)}; drawing (plateau-draw) ${fmt(draws)}; ${load()}`);
+    console.log(`${RUNS} runs × ${POINTS.toLocaleString('en')} points together, +50 points to ${which} per update: ${measured}; ${load()}`);
     await context.close();
   }
 } finally {

@@ -2,7 +2,7 @@
 // preparation carried on rather than made again) draws what the grown file dropped afresh draws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { server, browser, sharedServerAndBrowser, openPage, canvasPrint, waitState, opfsPicker } from './harness.mjs';
+import { server, browser, sharedServerAndBrowser, openPage, canvasPrint, waitState, opfsPicker, appendToFollowed } from './harness.mjs';
 
 sharedServerAndBrowser();
 
@@ -46,13 +46,7 @@ async function follow(hash, text) {
 /** Appends `text` to the followed file and waits for its rows read and the chart drawn again after them. */
 async function grow(page, text) {
   const rows = await page.$eval('#follow-status', (s) => Number(s.dataset.rows));
-  await page.evaluate(async (more) => {
-    const file = await window.followed.getFile();
-    const w = await window.followed.createWritable({ keepExistingData: true });
-    await w.seek(file.size);
-    await w.write(more);
-    await w.close();
-  }, text);
+  await appendToFollowed(page, text);
   await page.waitForFunction((n) => Number(document.getElementById('follow-status').dataset.rows) > n, rows);
   await page.waitForFunction(() => {
     const update = performance.getEntriesByName('plateau:follow-update').at(-1);

@@ -147,6 +147,17 @@ export async function opfsPicker(page, text, name = 'history.csv') {
   }, [text, name]);
 }
 
+/** In the page: appends `text` to the followed origin-private file (`window.followed`, see `opfsPicker`). */
+export function appendToFollowed(page, text) {
+  return page.evaluate(async (more) => {
+    const file = await window.followed.getFile();
+    const w = await window.followed.createWritable({ keepExistingData: true });
+    await w.seek(file.size);
+    await w.write(more);
+    await w.close();
+  }, text);
+}
+
 export async function readFixture(path) {
   return readFile(join(ROOT, path));
 }
