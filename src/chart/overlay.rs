@@ -15,7 +15,7 @@ use super::legend::{self, Corner, Entry};
 use super::overlaid::{band_member, monitored, Curve, Hidden, Overlaid};
 use super::panel::tick;
 use super::theme::{Theme, PALETTE};
-use super::{scale, Frame, LegendEntry, PanelFrame, Style, View, XMap, BANNER};
+use super::{scale, xaxis, Frame, LegendEntry, PanelFrame, Style, View, BANNER};
 use crate::model::Dropped;
 use crate::report::Report;
 
@@ -228,7 +228,7 @@ fn run_lines<'a>(
             continue;
         };
         if out.x_title.is_empty() {
-            out.x_title = XMap::new(run, view.x_axis).title;
+            out.x_title = xaxis::title(run, view.x_axis);
         }
         let member = members.contains(&i);
         out.lines.push(Line {
