@@ -244,3 +244,57 @@ fn a_runs_panel_legend_is_as_wide_as_the_backend_measures_its_longest_name() {
     assert_eq!(corners.1 .0 - corners.0 .0, box_width(&names));
     assert_eq!(log.times_measured("validation_loss"), 1);
 }
+
+#[test]
+fn legend_names_overflowing_the_plot_keep_a_line_each() {
+    let x: Vec<f64> = (0..20).map(f64::from).collect();
+    let runs: Vec<Run> = (0..60)
+        .map(|r| {
+            let loss = x
+                .iter()
+                .map(|i| 1.0 / (1.0 + i) + 0.01 * f64::from(r))
+                .collect();
+            Run::new(
+                &format!("run{r}"),
+                &format!("run{r}.csv"),
+                plateau::ingest::Dialect::Keras,
+                vec![Series::named("loss", Axis::Epoch, x.clone(), loss)],
+            )
+        })
+        .collect();
+    let drop = Dropped {
+        runs,
+        warnings: Vec::new(),
+    };
+    let report = analyze(&drop, &Options::default());
+    let view = View {
+        compare: true,
+        ..View::default()
+    };
+    let log = RefCell::new(Log::default());
+    let area = Measuring {
+        size: (900, OVERLAY_HEIGHT),
+        log: &log,
+    }
+    .into_drawing_area();
+    overlay(&area, &drop, &report, &view, &Style::default()).expect("drawn");
+    let log = log.borrow();
+    // 60 lines of 11 px text are taller than the plot: every name still on a line of its own, in
+    // order, below the one before.
+    let tops: Vec<i32> = (0..60)
+        .map(|r| {
+            let name = format!("run{r}");
+            let at = log
+                .texts
+                .iter()
+                .filter(|(t, _)| *t == name)
+                .map(|(_, p)| p.1);
+            at.max().unwrap_or_else(|| panic!("{name} drawn"))
+        })
+        .collect();
+    assert!(
+        tops[59] > OVERLAY_HEIGHT as i32,
+        "the list overflows: {tops:?}"
+    );
+    assert!(tops.windows(2).all(|w| w[1] > w[0]), "{tops:?}");
+}

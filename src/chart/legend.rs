@@ -52,18 +52,19 @@ pub fn draw<DB: DrawingBackend>(
     let (margin, marks) = (px(6.0), px(22.0));
     let font = ("sans-serif", 11.0 * scale).into_font().color(&theme.fg);
     let line_height = 11.0 * scale * LINE_HEIGHT;
-    // Each line's top (from the first line's) and its size as the backend measures it.
-    let lines = entries
+    // Line `i`'s top when the first line's is `origin`.
+    let line_top =
+        |origin: i32, i: usize| (f64::from(origin) + i as f64 * line_height).round() as i32;
+    // Each name's size as the backend measures it.
+    let sizes = entries
         .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let top = (i as f64 * line_height).round() as i32;
-            let (w, h) = plot.estimate_text_size(&e.name, &font)?;
-            Ok((top, w as i32, h as i32))
-        })
-        .collect::<Result<Vec<_>, DrawingAreaErrorKind<DB::ErrorType>>>()?;
-    let text_w = lines.iter().map(|l| l.1).max().unwrap_or(0);
-    let text_h = lines.iter().map(|l| l.0 + l.2).max().unwrap_or(0);
+        .map(|e| plot.estimate_text_size(&e.name, &font))
+        .collect::<Result<Vec<_>, _>>()?;
+    let text_w = sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0);
+    let text_h = (sizes.iter().enumerate())
+        .map(|(i, s)| line_top(0, i) + s.1 as i32)
+        .max()
+        .unwrap_or(0);
     let (w, h) = (text_w + marks + 2 * margin, text_h + 2 * margin);
     let (area_w, area_h) = plot.dim_in_pixel();
     let left = area_w as i32 - w - INSET;
@@ -74,19 +75,21 @@ pub fn draw<DB: DrawingBackend>(
     let corners = [(left, top), (left + w, top + h)];
     plot.draw(&Rectangle::new(corners, theme.bg.mix(0.85).filled()))?;
     plot.draw(&Rectangle::new(corners, theme.grid))?;
+    // The names as one block of lines from one anchor: an element's points are clamped to the
+    // area it is drawn on, so a text element per name would pile the names that overflow the plot
+    // (a long list of runs) on its edge.
     let (text_x, text_y) = (left + marks + margin, top + margin);
-    for (e, &(y, _, _)) in entries.iter().zip(&lines) {
-        plot.draw(&Text::new(
-            e.name.as_str(),
-            (text_x, text_y + y),
-            font.clone(),
-        ))?;
+    let mut names = MultiLineText::<_, &str>::new((text_x, text_y), font.clone());
+    names.set_line_height(LINE_HEIGHT);
+    for e in entries {
+        names.push_line(e.name.as_str());
     }
+    plot.draw(&names)?;
     // Each mark halfway down its name's box.
     let (mark_len, mark_w) = (px(16.0), px(3.0).max(1) as u32);
-    for (e, &(y, _, h)) in entries.iter().zip(&lines) {
-        let (y0, y1) = (text_y + y, text_y + y + h);
-        let (x, y) = (left + margin, (y0 + y1) / 2);
+    for (i, (e, size)) in entries.iter().zip(&sizes).enumerate() {
+        let y0 = line_top(text_y, i);
+        let (x, y) = (left + margin, (y0 + y0 + size.1 as i32) / 2);
         plot.draw(&PathElement::new(
             vec![(x, y), (x + mark_len, y)],
             e.color.stroke_width(mark_w),
