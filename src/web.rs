@@ -233,12 +233,12 @@ impl Judge {
 #[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Judge {
-    /// The drop and its report as `{shape, columns: [Float64Array], report, bands: [Float64Array]}`
-    /// for `Assembler` (the report's group bands apart, see [`banded`]): the columns are copies,
-    /// the drop stays here.
+    /// The drop and its report as `{shape, columns: [Float64Array], report: Uint8Array, bands:
+    /// [Float64Array]}` for `Assembler` (the report's group bands apart, see [`banded`]): the
+    /// columns are copies, the drop stays here.
     pub fn parts(&mut self) -> Result<JsValue, JsError> {
         let (shape, columns) = parts::split(&self.drop);
-        let (report, bands) = banded(&mut self.report, to_js_exact)?;
+        let (report, bands) = banded(&mut self.report)?;
         packed_object(&[
             ("shape", to_js(&shape)?),
             ("columns", typed(columns)),
@@ -260,16 +260,17 @@ impl Judge {
     }
 
     /// The runs judged again with `monitor` (`undefined` for the default choice) and the groups
-    /// made by hand (`[[run index, …], …]`), as `{report, bands}` for `Analysis.judged`: the report
-    /// as `Analysis.summary` gives it, the group bands apart (see [`banded`]).
+    /// made by hand (`[[run index, …], …]`), as `{report, bands, summary}`: the first two for
+    /// `Judgement` (see [`banded`]), `summary` the report as `Analysis.summary` gives it.
     pub fn judge(&mut self, monitor: Option<String>, groups: JsValue) -> Result<JsValue, JsError> {
         let options = Options {
             monitor,
             groups: groups_of(groups)?,
         };
         self.report = analyze(&self.drop, &options);
-        let (report, bands) = banded(&mut self.report, to_js)?;
-        packed_object(&[("report", report), ("bands", bands)])
+        let (report, bands) = banded(&mut self.report)?;
+        let summary = without_bands(&mut self.report, |report, _| to_js(report))?;
+        packed_object(&[("report", report), ("bands", bands), ("summary", summary)])
     }
 }
 
@@ -293,17 +294,18 @@ fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     Ok(out)
 }
 
-/// `report` converted by `convert` without the arrays that grow with the log (see [`Long`]), and
-/// those as typed arrays: five per group (its band's x, mean, std, min, max), then one per
-/// early-stopping replay of each run (its `at`). As JS arrays of numbers, a band of a million
-/// points took the page's main thread seconds to convert and read back, and the x of every LR
-/// cut ReduceLROnPlateau would make on a noisy per-step log (90,000 at a million rows) tens of
-/// milliseconds. The page passes them on as its `bands`.
+/// `report` as bytes for the page's module ([`report_of`] reads them) without the arrays that
+/// grow with the log (see [`Long`]), and those as typed arrays: five per group (its band's x, mean,
+/// std, min, max), then one per early-stopping replay of each run (its `at`). As JS arrays of
+/// numbers, a band of a million points took the page's main thread seconds to convert and read
+/// back, and the x of every LR cut ReduceLROnPlateau would make on a noisy per-step log (90,000
+/// at a million rows) tens of milliseconds. The page passes them on as its `bands`.
+///
+/// The bytes are `postcard`'s (fields by position, floats bit for bit, NaN and infinities kept):
+/// reading the report from a JS object field by name (`serde-wasm-bindgen`) was the largest code
+/// in the module.
 #[cfg(feature = "worker")]
-fn banded(
-    report: &mut Report,
-    convert: fn(&Report) -> Result<JsValue, JsError>,
-) -> Result<(JsValue, JsValue), JsError> {
+fn banded(report: &mut Report) -> Result<(JsValue, JsValue), JsError> {
     without_bands(report, |report, long| {
         let arrays = js_sys::Array::new();
         for band in &long.bands {
@@ -314,8 +316,19 @@ fn banded(
         for at in &long.at {
             arrays.push(&js_sys::Float64Array::from(at.as_slice()));
         }
-        Ok((convert(report)?, arrays.into()))
+        let bytes = postcard::to_allocvec(report)
+            .map_err(|e| JsError::new(&format!("the analysis could not be packed: {e}")))?;
+        Ok((
+            js_sys::Uint8Array::from(bytes.as_slice()).into(),
+            arrays.into(),
+        ))
     })
+}
+
+/// The report [`banded`] packed (its long arrays still apart).
+#[cfg(feature = "page")]
+fn report_of(bytes: &[u8]) -> Result<Report, JsError> {
+    postcard::from_bytes(bytes).map_err(|e| damaged(&e.to_string()))
 }
 
 /// A report's arrays that grow with the log: its groups' bands, and its runs' early-stopping
@@ -534,7 +547,7 @@ impl Follower {
             Some(growth) => {
                 let mut report = analyze(&drop, &options);
                 let (shape, columns) = growth.split();
-                let (report, bands) = banded(&mut report, to_js_exact)?;
+                let (report, bands) = banded(&mut report)?;
                 packed_object(&[
                     ("growth", to_js_exact(&shape)?),
                     ("columns", typed(columns.iter().map(Vec::as_slice))),
@@ -578,11 +591,11 @@ impl Assembler {
     /// `values` (the columns' total length) is reserved at once: growing the module's memory in
     /// one step is far cheaper than once per column.
     #[wasm_bindgen(constructor)]
-    pub fn new(shape: JsValue, report: JsValue, values: usize) -> Result<Assembler, JsError> {
+    pub fn new(shape: JsValue, report: &[u8], values: usize) -> Result<Assembler, JsError> {
         drop(Vec::<f64>::with_capacity(values.saturating_add(values / 8)));
         Ok(Assembler {
             shape: serde_wasm_bindgen::from_value(shape).map_err(|e| damaged(&e.to_string()))?,
-            report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
+            report: report_of(report)?,
             columns: Vec::new(),
             bands: Vec::new(),
         })
@@ -621,9 +634,9 @@ pub struct Judgement {
 #[wasm_bindgen]
 impl Judgement {
     #[wasm_bindgen(constructor)]
-    pub fn new(report: JsValue) -> Result<Judgement, JsError> {
+    pub fn new(report: &[u8]) -> Result<Judgement, JsError> {
         Ok(Judgement {
-            report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
+            report: report_of(report)?,
             bands: Vec::new(),
         })
     }
@@ -674,7 +687,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(JsError::from)
 }
 
-/// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
+/// A value as a JS value that keeps NaN and infinities as numbers, for the page's module to read back.
 #[cfg(feature = "worker")]
 fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -826,7 +839,7 @@ impl Analysis {
 
     /// Takes the report the page's worker judged these runs with (see [`Judgement`], judged
     /// with the same `monitor` and `groups`), so that no judging happens on the main thread; the
-    /// page keeps that report's JS value as `summary()` would give it.
+    /// page keeps the worker's `summary` of it (see [`Judge::judge`]) as `summary()` would give it.
     pub fn judged(
         &mut self,
         judged: Judgement,
@@ -1024,13 +1037,12 @@ impl Analysis {
         &mut self,
         growth: JsValue,
         columns: Vec<js_sys::Float64Array>,
-        report: JsValue,
+        report: &[u8],
         bands: Vec<js_sys::Float64Array>,
     ) -> Result<(), JsError> {
         let shape: GrowthShape =
             serde_wasm_bindgen::from_value(growth).map_err(|e| damaged(&e.to_string()))?;
-        let mut report: Report =
-            serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?;
+        let mut report = report_of(report)?;
         unbanded(
             &mut report,
             bands.iter().map(js_sys::Float64Array::to_vec).collect(),
