@@ -233,14 +233,14 @@ impl Judge {
 #[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Judge {
-    /// The drop and its report as `{shape, columns: [Float64Array], report: Uint8Array, bands:
-    /// [Float64Array]}` for `Assembler` (the report's group bands apart, see [`banded`]): the
-    /// columns are copies, the drop stays here.
+    /// The drop and its report as `{shape: Uint8Array, columns: [Float64Array], report: Uint8Array,
+    /// bands: [Float64Array]}` for `Assembler` (the shape and the report as [`bytes`], the report's
+    /// group bands apart, see [`banded`]): the columns are copies, the drop stays here.
     pub fn parts(&mut self) -> Result<JsValue, JsError> {
         let (shape, columns) = parts::split(&self.drop);
         let (report, bands) = banded(&mut self.report)?;
         packed_object(&[
-            ("shape", to_js(&shape)?),
+            ("shape", bytes(&shape)?),
             ("columns", typed(columns)),
             ("report", report),
             ("bands", bands),
@@ -294,16 +294,12 @@ fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     Ok(out)
 }
 
-/// `report` as bytes for the page's module ([`report_of`] reads them) without the arrays that
-/// grow with the log (see [`Long`]), and those as typed arrays: five per group (its band's x, mean,
-/// std, min, max), then one per early-stopping replay of each run (its `at`). As JS arrays of
-/// numbers, a band of a million points took the page's main thread seconds to convert and read
-/// back, and the x of every LR cut ReduceLROnPlateau would make on a noisy per-step log (90,000
-/// at a million rows) tens of milliseconds. The page passes them on as its `bands`.
-///
-/// The bytes are `postcard`'s (fields by position, floats bit for bit, NaN and infinities kept):
-/// reading the report from a JS object field by name (`serde-wasm-bindgen`) was the largest code
-/// in the module.
+/// `report` as [`bytes`] without the arrays that grow with the log (see [`Long`]), and those as
+/// typed arrays: five per group (its band's x, mean, std, min, max), then one per early-stopping
+/// replay of each run (its `at`). As JS arrays of numbers, a band of a million points took the
+/// page's main thread seconds to convert and read back, and the x of every LR cut
+/// ReduceLROnPlateau would make on a noisy per-step log (90,000 at a million rows) tens of
+/// milliseconds. The page passes them on as its `bands`.
 #[cfg(feature = "worker")]
 fn banded(report: &mut Report) -> Result<(JsValue, JsValue), JsError> {
     without_bands(report, |report, long| {
@@ -316,18 +312,24 @@ fn banded(report: &mut Report) -> Result<(JsValue, JsValue), JsError> {
         for at in &long.at {
             arrays.push(&js_sys::Float64Array::from(at.as_slice()));
         }
-        let bytes = postcard::to_allocvec(report)
-            .map_err(|e| JsError::new(&format!("the analysis could not be packed: {e}")))?;
-        Ok((
-            js_sys::Uint8Array::from(bytes.as_slice()).into(),
-            arrays.into(),
-        ))
+        Ok((bytes(report)?, arrays.into()))
     })
 }
 
-/// The report [`banded`] packed (its long arrays still apart).
+/// What the worker hands the page's module (a drop's shape, a followed log's growth, a report) as
+/// `postcard`'s bytes, which [`unpacked`] reads: fields by position, floats bit for bit (NaN and
+/// infinities kept). Reading them from JS objects field by name (`serde-wasm-bindgen`) was the
+/// largest code in the module.
+#[cfg(feature = "worker")]
+fn bytes<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let bytes = postcard::to_allocvec(value)
+        .map_err(|e| JsError::new(&format!("the analysis could not be packed: {e}")))?;
+    Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
+}
+
+/// A value the worker packed as [`bytes`].
 #[cfg(feature = "page")]
-fn report_of(bytes: &[u8]) -> Result<Report, JsError> {
+fn unpacked<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JsError> {
     postcard::from_bytes(bytes).map_err(|e| damaged(&e.to_string()))
 }
 
@@ -549,7 +551,7 @@ impl Follower {
                 let (shape, columns) = growth.split();
                 let (report, bands) = banded(&mut report)?;
                 packed_object(&[
-                    ("growth", to_js_exact(&shape)?),
+                    ("growth", bytes(&shape)?),
                     ("columns", typed(columns.iter().map(Vec::as_slice))),
                     ("report", report),
                     ("bands", bands),
@@ -591,11 +593,11 @@ impl Assembler {
     /// `values` (the columns' total length) is reserved at once: growing the module's memory in
     /// one step is far cheaper than once per column.
     #[wasm_bindgen(constructor)]
-    pub fn new(shape: JsValue, report: &[u8], values: usize) -> Result<Assembler, JsError> {
+    pub fn new(shape: &[u8], report: &[u8], values: usize) -> Result<Assembler, JsError> {
         drop(Vec::<f64>::with_capacity(values.saturating_add(values / 8)));
         Ok(Assembler {
-            shape: serde_wasm_bindgen::from_value(shape).map_err(|e| damaged(&e.to_string()))?,
-            report: report_of(report)?,
+            shape: unpacked(shape)?,
+            report: unpacked(report)?,
             columns: Vec::new(),
             bands: Vec::new(),
         })
@@ -636,7 +638,7 @@ impl Judgement {
     #[wasm_bindgen(constructor)]
     pub fn new(report: &[u8]) -> Result<Judgement, JsError> {
         Ok(Judgement {
-            report: report_of(report)?,
+            report: unpacked(report)?,
             bands: Vec::new(),
         })
     }
@@ -684,14 +686,6 @@ const PREPARED_PER_CALL: usize = 250_000;
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(JsError::from)
-}
-
-/// A value as a JS value that keeps NaN and infinities as numbers, for the page's module to read back.
-#[cfg(feature = "worker")]
-fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::new())
         .map_err(JsError::from)
 }
 
@@ -1035,14 +1029,13 @@ impl Analysis {
     /// answer that does not continue these runs is one sentence and changes nothing.
     pub fn grow(
         &mut self,
-        growth: JsValue,
+        growth: &[u8],
         columns: Vec<js_sys::Float64Array>,
         report: &[u8],
         bands: Vec<js_sys::Float64Array>,
     ) -> Result<(), JsError> {
-        let shape: GrowthShape =
-            serde_wasm_bindgen::from_value(growth).map_err(|e| damaged(&e.to_string()))?;
-        let mut report = report_of(report)?;
+        let shape: GrowthShape = unpacked(growth)?;
+        let mut report: Report = unpacked(report)?;
         unbanded(
             &mut report,
             bands.iter().map(js_sys::Float64Array::to_vec).collect(),

@@ -1,5 +1,6 @@
 //! `parts::split` then `parts::join` gives back the same drop, and a shape that does not fit its
-//! columns is refused; a report comes back the same from the bytes the page's worker sends it as.
+//! columns is refused; a shape and a report come back the same from the bytes the page's worker
+//! sends them as.
 #![cfg(not(target_arch = "wasm32"))]
 
 use plateau::ingest::{read, Input};
@@ -54,10 +55,13 @@ fn real_drops() -> Vec<(String, plateau::Dropped)> {
     drops
 }
 
+/// Through the bytes the page's worker sends the shape as (`postcard`), as the page takes it.
 #[test]
 fn every_real_fixture_comes_back_equal() {
     for (name, drop) in real_drops() {
         let (shape, columns) = split(&drop);
+        let bytes = postcard::to_allocvec(&shape).expect("packs");
+        let shape = postcard::from_bytes(&bytes).expect("reads back");
         let back = join(shape, owned(columns)).expect("joins");
         assert_eq!(format!("{back:?}"), format!("{drop:?}"), "{name}");
     }
@@ -89,7 +93,11 @@ fn every_real_fixture_report_comes_back_equal_from_the_workers_bytes() {
         let bytes = postcard::to_allocvec(&report).expect("packs");
         let back: Report = postcard::from_bytes(&bytes).expect("reads back");
         assert_eq!(back.runs.len(), report.runs.len(), "{name}");
-        assert_eq!(postcard::to_allocvec(&back).expect("packs"), bytes, "{name}");
+        assert_eq!(
+            postcard::to_allocvec(&back).expect("packs"),
+            bytes,
+            "{name}"
+        );
     }
     // The fixtures have runs with and without what the JSON leaves out.
     assert!(
