@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_run, fmt_v, Options, Point, RunReport, Verdict};
 use crate::model::{restarts, Axis, Direction, Dropped, Run, Series};
-use crate::stats::{median, MAD_TO_SD};
+use crate::stats::{median, sorted_positions, MAD_TO_SD};
 
 /// What the runs of one drop say together.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -378,10 +378,12 @@ pub fn band(members: &[&Series]) -> Option<Band> {
         }
     }
     // Back to the order the first member logged its points (already so when its x ascend).
-    let mut logged: Vec<usize> = (0..at.len()).collect();
-    if at.windows(2).any(|w| w[0] > w[1]) {
-        logged.sort_unstable_by_key(|&p| at[p]);
-    }
+    let logged: Vec<usize> = if at.windows(2).any(|w| w[0] > w[1]) {
+        // Indices are far below 2^53: exact as floats.
+        sorted_positions(at.iter().map(|&i| i as f64).zip(0..).collect())
+    } else {
+        (0..at.len()).collect()
+    };
     let pick = |column: &[f64]| logged.iter().map(|&p| column[p]).collect();
     Some(Band {
         x: logged.iter().map(|&p| first.x[at[p]]).collect(),
@@ -419,9 +421,12 @@ fn latest_in_x_order(s: &Series) -> Vec<usize> {
     let mut order = if s.x.windows(2).all(|w| w[0] <= w[1]) && s.x.iter().all(|x| !x.is_nan()) {
         (0..s.x.len()).collect()
     } else {
-        let mut order: Vec<usize> = (0..s.x.len()).filter(|&i| !s.x[i].is_nan()).collect();
-        order.sort_by(|&a, &b| zeroed(s.x[a]).total_cmp(&zeroed(s.x[b])));
-        order
+        sorted_positions(
+            (0..s.x.len())
+                .filter(|&i| !s.x[i].is_nan())
+                .map(|i| (zeroed(s.x[i]), i))
+                .collect(),
+        )
     };
     // Of equal x, only the last logged is kept (`dedup_by` keeps the earlier slot: move it there).
     order.dedup_by(|later, kept| {
@@ -462,7 +467,7 @@ fn rank(drop: &Dropped, reports: &[RunReport], out: &mut Comparison) {
     } else {
         1.0
     };
-    let mut ranked: Vec<(Rank, f64)> = reports
+    let ranked: Vec<(Rank, f64)> = reports
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
@@ -483,11 +488,19 @@ fn rank(drop: &Dropped, reports: &[RunReport], out: &mut Comparison) {
             ))
         })
         .collect();
-    ranked.sort_by(|a, b| (sign * a.0.best.value).total_cmp(&(sign * b.0.best.value)));
-    if let [first, second, ..] = ranked.as_slice() {
-        out.notes.push(keep_note(drop, first, second));
+    let order = sorted_positions(
+        ranked
+            .iter()
+            .enumerate()
+            .map(|(i, (r, _))| (sign * r.best.value, i))
+            .collect(),
+    );
+    if let [first, second, ..] = order[..] {
+        out.notes
+            .push(keep_note(drop, &ranked[first], &ranked[second]));
     }
-    out.ranking = ranked.into_iter().map(|(r, _)| r).collect();
+    let mut ranked: Vec<Option<Rank>> = ranked.into_iter().map(|(r, _)| Some(r)).collect();
+    out.ranking = order.iter().filter_map(|&i| ranked[i].take()).collect();
 }
 
 /// The direction of the one series every run monitors (`None` when none monitors anything), or

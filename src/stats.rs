@@ -1,6 +1,6 @@
 //! The order statistics every part shares: the median, quantiles, the robust spread of a series'
 //! steps, and the usual gap between x values. Each selects in O(n) and reorders its input; none
-//! sorts a copy.
+//! sorts a copy. And the one sort of positions by a float key every part uses.
 
 /// The factor from a median absolute deviation to a normal standard deviation.
 pub const MAD_TO_SD: f64 = 1.4826;
@@ -85,6 +85,15 @@ pub fn quantile(v: &mut [f64], q: f64) -> f64 {
     }
     let hi = v[i + 1..].iter().copied().fold(f64::INFINITY, f64::min);
     lo + (hi - lo) * (pos - i as f64)
+}
+
+/// The positions of `keyed` (a key and its position) in ascending key order by `f64::total_cmp`,
+/// equal keys in position order: a stable sort of positions by key. Every such sort in the crate
+/// goes through here, since each `sort_by` closure is another copy of the standard library's sort
+/// in the page's module.
+pub fn sorted_positions(mut keyed: Vec<(f64, usize)>) -> Vec<usize> {
+    keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The median positive gap between consecutive x values, if there is one.

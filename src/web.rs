@@ -232,14 +232,14 @@ impl Judge {
 #[cfg(feature = "worker")]
 #[wasm_bindgen]
 impl Judge {
-    /// The drop and its report as `{shape, columns: [Float64Array], report, bands: [Float64Array]}`
-    /// for `Assembler` (the report's group bands apart, see [`banded`]): the columns are copies,
-    /// the drop stays here.
+    /// The drop and its report as `{shape: Uint8Array, columns: [Float64Array], report: Uint8Array,
+    /// bands: [Float64Array]}` for `Assembler` (the shape and the report as [`bytes`], the report's
+    /// group bands apart, see [`banded`]): the columns are copies, the drop stays here.
     pub fn parts(&mut self) -> Result<JsValue, JsError> {
         let (shape, columns) = parts::split(&self.drop);
-        let (report, bands) = banded(&mut self.report, to_js_exact)?;
+        let (report, bands) = banded(&mut self.report)?;
         packed_object(&[
-            ("shape", to_js(&shape)?),
+            ("shape", bytes(&shape)?),
             ("columns", typed(columns)),
             ("report", report),
             ("bands", bands),
@@ -259,16 +259,17 @@ impl Judge {
     }
 
     /// The runs judged again with `monitor` (`undefined` for the default choice) and the groups
-    /// made by hand (`[[run index, …], …]`), as `{report, bands}` for `Analysis.judged`: the report
-    /// as `Analysis.summary` gives it, the group bands apart (see [`banded`]).
+    /// made by hand (`[[run index, …], …]`), as `{report, bands, summary}`: the first two for
+    /// `Judgement` (see [`banded`]), `summary` the report as `Analysis.summary` gives it.
     pub fn judge(&mut self, monitor: Option<String>, groups: JsValue) -> Result<JsValue, JsError> {
         let options = Options {
             monitor,
             groups: groups_of(groups)?,
         };
         self.report = analyze(&self.drop, &options);
-        let (report, bands) = banded(&mut self.report, to_js)?;
-        packed_object(&[("report", report), ("bands", bands)])
+        let (report, bands) = banded(&mut self.report)?;
+        let summary = without_bands(&mut self.report, |report, _| to_js(report))?;
+        packed_object(&[("report", report), ("bands", bands), ("summary", summary)])
     }
 }
 
@@ -292,17 +293,14 @@ fn packed_object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     Ok(out)
 }
 
-/// `report` converted by `convert` without the arrays that grow with the log (see [`Long`]), and
-/// those as typed arrays: five per group (its band's x, mean, std, min, max), then one per
-/// early-stopping replay of each run (its `at`). As JS arrays of numbers, a band of a million
-/// points took the page's main thread seconds to convert and read back, and the x of every LR
-/// cut ReduceLROnPlateau would make on a noisy per-step log (90,000 at a million rows) tens of
+/// `report` as [`bytes`] without the arrays that grow with the log (see [`Long`]), and those as
+/// typed arrays: five per group (its band's x, mean, std, min, max), then one per early-stopping
+/// replay of each run (its `at`). As JS arrays of numbers, a band of a million points took the
+/// page's main thread seconds to convert and read back, and the x of every LR cut
+/// ReduceLROnPlateau would make on a noisy per-step log (90,000 at a million rows) tens of
 /// milliseconds. The page passes them on as its `bands`.
 #[cfg(feature = "worker")]
-fn banded(
-    report: &mut Report,
-    convert: fn(&Report) -> Result<JsValue, JsError>,
-) -> Result<(JsValue, JsValue), JsError> {
+fn banded(report: &mut Report) -> Result<(JsValue, JsValue), JsError> {
     without_bands(report, |report, long| {
         let arrays = js_sys::Array::new();
         for band in &long.bands {
@@ -313,8 +311,25 @@ fn banded(
         for at in &long.at {
             arrays.push(&js_sys::Float64Array::from(at.as_slice()));
         }
-        Ok((convert(report)?, arrays.into()))
+        Ok((bytes(report)?, arrays.into()))
     })
+}
+
+/// What the worker hands the page's module (a drop's shape, a followed log's growth, a report) as
+/// `postcard`'s bytes, which [`unpacked`] reads: fields by position, floats bit for bit (NaN and
+/// infinities kept). Reading them from JS objects field by name (`serde-wasm-bindgen`) was the
+/// largest code in the module.
+#[cfg(feature = "worker")]
+fn bytes<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let bytes = postcard::to_allocvec(value)
+        .map_err(|e| JsError::new(&format!("the analysis could not be packed: {e}")))?;
+    Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
+}
+
+/// A value the worker packed as [`bytes`].
+#[cfg(feature = "page")]
+fn unpacked<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JsError> {
+    postcard::from_bytes(bytes).map_err(|e| damaged(&e.to_string()))
 }
 
 /// A report's arrays that grow with the log: its groups' bands, and its runs' early-stopping
@@ -533,9 +548,9 @@ impl Follower {
             Some(growth) => {
                 let mut report = analyze(&drop, &options);
                 let (shape, columns) = growth.split();
-                let (report, bands) = banded(&mut report, to_js_exact)?;
+                let (report, bands) = banded(&mut report)?;
                 packed_object(&[
-                    ("growth", to_js_exact(&shape)?),
+                    ("growth", bytes(&shape)?),
                     ("columns", typed(columns.iter().map(Vec::as_slice))),
                     ("report", report),
                     ("bands", bands),
@@ -577,11 +592,11 @@ impl Assembler {
     /// `values` (the columns' total length) is reserved at once: growing the module's memory in
     /// one step is far cheaper than once per column.
     #[wasm_bindgen(constructor)]
-    pub fn new(shape: JsValue, report: JsValue, values: usize) -> Result<Assembler, JsError> {
+    pub fn new(shape: &[u8], report: &[u8], values: usize) -> Result<Assembler, JsError> {
         drop(Vec::<f64>::with_capacity(values.saturating_add(values / 8)));
         Ok(Assembler {
-            shape: serde_wasm_bindgen::from_value(shape).map_err(|e| damaged(&e.to_string()))?,
-            report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
+            shape: unpacked(shape)?,
+            report: unpacked(report)?,
             columns: Vec::new(),
             bands: Vec::new(),
         })
@@ -620,9 +635,9 @@ pub struct Judgement {
 #[wasm_bindgen]
 impl Judgement {
     #[wasm_bindgen(constructor)]
-    pub fn new(report: JsValue) -> Result<Judgement, JsError> {
+    pub fn new(report: &[u8]) -> Result<Judgement, JsError> {
         Ok(Judgement {
-            report: serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?,
+            report: unpacked(report)?,
             bands: Vec::new(),
         })
     }
@@ -670,14 +685,6 @@ const PREPARED_PER_CALL: usize = 250_000;
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(JsError::from)
-}
-
-/// A value as a JS value that keeps NaN and infinities as numbers, for `from_parts` to read back.
-#[cfg(feature = "worker")]
-fn to_js_exact<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::new())
         .map_err(JsError::from)
 }
 
@@ -825,7 +832,7 @@ impl Analysis {
 
     /// Takes the report the page's worker judged these runs with (see [`Judgement`], judged
     /// with the same `monitor` and `groups`), so that no judging happens on the main thread; the
-    /// page keeps that report's JS value as `summary()` would give it.
+    /// page keeps the worker's `summary` of it (see [`Judge::judge`]) as `summary()` would give it.
     pub fn judged(
         &mut self,
         judged: Judgement,
@@ -1021,15 +1028,13 @@ impl Analysis {
     /// answer that does not continue these runs is one sentence and changes nothing.
     pub fn grow(
         &mut self,
-        growth: JsValue,
+        growth: &[u8],
         columns: Vec<js_sys::Float64Array>,
-        report: JsValue,
+        report: &[u8],
         bands: Vec<js_sys::Float64Array>,
     ) -> Result<(), JsError> {
-        let shape: GrowthShape =
-            serde_wasm_bindgen::from_value(growth).map_err(|e| damaged(&e.to_string()))?;
-        let mut report: Report =
-            serde_wasm_bindgen::from_value(report).map_err(|e| damaged(&e.to_string()))?;
+        let shape: GrowthShape = unpacked(growth)?;
+        let mut report: Report = unpacked(report)?;
         unbanded(
             &mut report,
             bands.iter().map(js_sys::Float64Array::to_vec).collect(),

@@ -454,8 +454,8 @@ async function rejudge(kind, correction) {
       const taken = await takeJudgement(judged, () => mine !== showings || busy !== judging);
       if (!taken) return;
       analysis.judged(taken, monitor, groups);
-      // The worker's report is what `analysis.summary()` would give: not converted a second time.
-      report = judged.report;
+      // The worker's summary is what `analysis.summary()` would give: not converted a second time.
+      report = judged.summary;
     }
     showReport(report);
     refreshChoices();

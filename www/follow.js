@@ -293,7 +293,7 @@ export function startFollow(page) {
       }
       const first = session.reads === 0 && session.rows === 0;
       if (!first) {
-        page.prepare(next, answer.shape.runs.length);
+        page.prepare(next, next.run_count());
         await nextTask();
         if (session !== current) {
           next.free();

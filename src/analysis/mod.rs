@@ -13,7 +13,8 @@ pub mod schedule;
 pub mod trend;
 mod verdict;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::ingest::Dialect;
 use crate::model::{Direction, Kind, Role, Run, Series};
@@ -24,7 +25,7 @@ pub use qualifiers::Qualifier;
 pub use verdict::{fmt_v, significant, Details, Orientation, Verdict};
 
 /// The verdict for one run and the evidence behind it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RunReport {
     pub name: String,
     pub source: String,
@@ -50,8 +51,42 @@ pub struct RunReport {
     /// The numbers behind the verdict (trend, fits, Prechelt's criteria, divergence, gradients, LR cuts).
     pub details: Details,
     /// What the log says about the run besides curves (hyper-parameters, event file version): `Run::info`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Left out of JSON when empty.
+    #[serde(default)]
     pub info: Vec<(String, String)>,
+}
+
+/// Written by hand for one difference from the derived form: `info` is left out when empty in
+/// human-readable formats (the JSON and the page's objects) but always written in binary ones (the
+/// worker's report to the page's module), which read fields by position.
+impl Serialize for RunReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let info = !self.info.is_empty() || !s.is_human_readable();
+        let mut r = s.serialize_struct("RunReport", 17 + usize::from(info))?;
+        r.serialize_field("name", &self.name)?;
+        r.serialize_field("source", &self.source)?;
+        r.serialize_field("dialect", &self.dialect)?;
+        r.serialize_field("monitor", &self.monitor)?;
+        r.serialize_field("direction", &self.direction)?;
+        r.serialize_field("verdict", &self.verdict)?;
+        r.serialize_field("qualifiers", &self.qualifiers)?;
+        r.serialize_field("best", &self.best)?;
+        r.serialize_field("evidence", &self.evidence)?;
+        r.serialize_field("advice", &self.advice)?;
+        r.serialize_field("series", &self.series)?;
+        r.serialize_field("segments", &self.segments)?;
+        r.serialize_field("markers", &self.markers)?;
+        r.serialize_field("regions", &self.regions)?;
+        r.serialize_field("projection", &self.projection)?;
+        r.serialize_field("early_stopping", &self.early_stopping)?;
+        r.serialize_field("details", &self.details)?;
+        if info {
+            r.serialize_field("info", &self.info)?;
+        } else {
+            r.skip_field("info")?;
+        }
+        r.end()
+    }
 }
 
 /// What a marker marks (serialised as the word: `best`, `overfit_onset`, …).

@@ -5,7 +5,8 @@
 //! `lr_limited`; the trend is judged on the points since the last cut; no gain is projected past
 //! the end of a schedule.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::model::{Kind, Run, Series};
 
@@ -58,7 +59,7 @@ impl Shape {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Schedule {
     pub series: String,
     /// Cuts as (x, from, to).
@@ -76,9 +77,32 @@ pub struct Schedule {
     pub ended: bool,
     /// Where a decay to zero that is still under way will reach zero, read from its shape: the
     /// line through the peak and the last rate (linear), or the half-cosine through them
-    /// (cosine, one-cycle's anneal). No gain is projected past it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// (cosine, one-cycle's anneal). No gain is projected past it. Left out of JSON when `None`.
+    #[serde(default)]
     pub end: Option<f64>,
+}
+
+/// Written by hand like `RunReport`'s: `end` is left out when `None` in human-readable formats,
+/// always written in binary ones (read by position).
+impl Serialize for Schedule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let end = self.end.is_some() || !s.is_human_readable();
+        let mut r = s.serialize_struct("Schedule", 8 + usize::from(end))?;
+        r.serialize_field("series", &self.series)?;
+        r.serialize_field("drops", &self.drops)?;
+        r.serialize_field("shape", &self.shape)?;
+        r.serialize_field("peak", &self.peak)?;
+        r.serialize_field("peak_x", &self.peak_x)?;
+        r.serialize_field("last", &self.last)?;
+        r.serialize_field("restarts", &self.restarts)?;
+        r.serialize_field("ended", &self.ended)?;
+        if end {
+            r.serialize_field("end", &self.end)?;
+        } else {
+            r.skip_field("end")?;
+        }
+        r.end()
+    }
 }
 
 /// The run's learning-rate series and its shape, if it logged one with a positive rate.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::levels::bin_evenly;
 use super::verdict::Orientation;
-use crate::stats::{median, SortedWindow, MAD_TO_SD};
+use crate::stats::{median, sorted_positions, SortedWindow, MAD_TO_SD};
 
 /// At most this many points enter the pairwise (O(m²)) statistics; longer windows are binned
 /// evenly (mean per bin, [`super::levels::bin_evenly`]).
@@ -195,8 +195,7 @@ pub fn hamed_rao(detrended: &[f64]) -> f64 {
 
 /// Ranks from 1, ties given their average rank.
 fn ranks(v: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let order = sorted_positions(v.iter().copied().zip(0..).collect());
     let mut out = vec![0.0; v.len()];
     let mut i = 0;
     while i < order.len() {

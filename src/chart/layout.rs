@@ -160,9 +160,13 @@ fn take(run: &Run, used: &mut [bool], pred: impl Fn(&Series) -> bool) -> Vec<usi
     ordered(run, picked)
 }
 
-fn ordered(run: &Run, mut idx: Vec<usize>) -> Vec<usize> {
-    idx.sort_by_key(|&i| (run.series[i].role != Role::Validation, i));
-    idx
+/// `idx` (ascending) with the validation series first, each part still ascending.
+fn ordered(run: &Run, idx: Vec<usize>) -> Vec<usize> {
+    let (mut validation, rest): (Vec<usize>, Vec<usize>) = idx
+        .into_iter()
+        .partition(|&i| run.series[i].role == Role::Validation);
+    validation.extend(rest);
+    validation
 }
 
 /// The name without its train/validation prefix or step/epoch suffix: `val_loss` and `loss` are one family.

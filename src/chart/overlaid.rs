@@ -335,12 +335,15 @@ impl Overlaid {
         });
         self.bands
             .retain(|g, b| bands.get(g).is_some_and(|k| *k == b.key));
-        let mut todo: Vec<Work> = lines.keys().map(|&i| Work::Line(i)).collect();
-        todo.extend(bands.keys().map(|&g| Work::Band(g)));
-        todo.sort_by_key(|w| match *w {
-            Work::Line(i) => (0, i),
-            Work::Band(g) => (1, g),
-        });
+        let mut runs: Vec<usize> = lines.keys().copied().collect();
+        let mut groups: Vec<usize> = bands.keys().copied().collect();
+        runs.sort_unstable();
+        groups.sort_unstable();
+        let todo: Vec<Work> = runs
+            .into_iter()
+            .map(Work::Line)
+            .chain(groups.into_iter().map(Work::Band))
+            .collect();
         self.wanted = Some(Wanted {
             view: view.clone(),
             lines,

@@ -1,7 +1,6 @@
 //! Several runs in one chart: each run's monitored series in its own colour on the chosen x-axis,
 //! and each group as its mean line inside a band (min–max or ±1 SD).
 
-use plotters::coord::combinators::BindKeyPoints;
 use std::collections::HashSet;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
@@ -160,14 +159,8 @@ pub fn overlay_prepared<DB: DrawingBackend>(
         lines: &drawn,
         shades: &shades,
     };
-    let (panel, (left, right)) = if log {
-        let y = (y0..y1)
-            .log_scale()
-            .with_key_points(scale::log_ticks(y0, y1));
-        ctx.draw(&plot_area, y, (y0, y1), log)
-    } else {
-        ctx.draw(&plot_area, y0..y1, (y0, y1), log)
-    }?;
+    let y = scale::YAxis::new(y0, y1, log);
+    let (panel, (left, right)) = ctx.draw(&plot_area, y, (y0, y1), log)?;
     area.present()?;
     Ok(Frame {
         left,

@@ -1,7 +1,6 @@
 //! The verdict banner and one stacked panel: grid, shaded regions, raw and smoothed curves,
 //! markers, title and legend.
 
-use plotters::coord::combinators::BindKeyPoints;
 use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
@@ -106,21 +105,8 @@ pub fn draw<DB: DrawingBackend>(
     let columns = area.dim_in_pixel().0 as usize;
     let curves = curves(ctx.run, ctx.view, ctx.prepared, ctx.x, panel, columns, log);
     let (y0, y1) = y_range(ctx, panel, &curves, log);
-    if log {
-        plot(
-            area,
-            ctx,
-            panel,
-            &curves,
-            (y0..y1)
-                .log_scale()
-                .with_key_points(scale::log_ticks(y0, y1)),
-            (y0, y1),
-            log,
-        )
-    } else {
-        plot(area, ctx, panel, &curves, y0..y1, (y0, y1), log)
-    }
+    let y = scale::YAxis::new(y0, y1, log);
+    plot(area, ctx, panel, &curves, y, (y0, y1), log)
 }
 
 /// Whether `panel` has a log y-axis under `view` (gradient norms always do).

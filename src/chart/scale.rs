@@ -2,6 +2,12 @@
 //! TensorBoard) widened to hold every point of the series never trimmed (the monitored one and
 //! sparse evaluations), padded; on a log axis only positive values count.
 
+use std::ops::Range;
+
+use plotters::coord::combinators::{BindKeyPoints, IntoLogRange, LogCoord, WithKeyPoints};
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+
 use crate::stats::quantile;
 
 /// A padded `(low, high)` covering `values`; `(0, 1)` (or `(0.1, 1)` on a log axis) when there is nothing.
@@ -111,4 +117,65 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
         .flat_map(|p| steps.iter().map(move |m| m * 10f64.powi(p)))
         .filter(|v| (lo..=hi).contains(v))
         .collect()
+}
+
+/// A panel's y-axis, linear or logarithmic (ticks at [`log_ticks`]), as one type: the chart code
+/// generic over the axis was otherwise built twice into the page's module, once per axis type.
+/// Every call goes to the axis it holds.
+pub enum YAxis {
+    Linear(RangedCoordf64),
+    Log(WithKeyPoints<LogCoord<f64>>),
+}
+
+impl YAxis {
+    /// The axis from `y0` to `y1`, logarithmic when `log`.
+    pub fn new(y0: f64, y1: f64, log: bool) -> YAxis {
+        if log {
+            YAxis::Log((y0..y1).log_scale().with_key_points(log_ticks(y0, y1)))
+        } else {
+            YAxis::Linear((y0..y1).into())
+        }
+    }
+}
+
+impl Ranged for YAxis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        match self {
+            YAxis::Linear(axis) => axis.map(value, limit),
+            YAxis::Log(axis) => axis.map(value, limit),
+        }
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        match self {
+            YAxis::Linear(axis) => axis.key_points(hint),
+            YAxis::Log(axis) => axis.key_points(hint),
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        match self {
+            YAxis::Linear(axis) => axis.range(),
+            YAxis::Log(axis) => axis.range(),
+        }
+    }
+
+    fn axis_pixel_range(&self, limit: (i32, i32)) -> Range<i32> {
+        match self {
+            YAxis::Linear(axis) => axis.axis_pixel_range(limit),
+            YAxis::Log(axis) => axis.axis_pixel_range(limit),
+        }
+    }
+}
+
+impl ValueFormatter<f64> for YAxis {
+    fn format_ext(&self, value: &f64) -> String {
+        match self {
+            YAxis::Linear(axis) => axis.format_ext(value),
+            YAxis::Log(axis) => axis.format_ext(value),
+        }
+    }
 }

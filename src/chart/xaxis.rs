@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Kind, Run, Series};
+use crate::stats::sorted_positions;
 
 /// Which x the chart uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -135,14 +136,15 @@ impl XMap {
                 .filter(|t| t.is_finite())
                 .fold(f64::INFINITY, f64::min)
         });
-        let mut table: Vec<(f64, f64)> = clock.map_or_else(Vec::new, |c| {
+        let logged: Vec<(f64, f64)> = clock.map_or_else(Vec::new, |c| {
             c.x.iter()
                 .zip(&c.y)
                 .filter(|(x, t)| x.is_finite() && t.is_finite())
                 .map(|(x, t)| (*x, t - origin))
                 .collect()
         });
-        table.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let order = sorted_positions(logged.iter().map(|p| p.0).zip(0..).collect());
+        let mut table: Vec<(f64, f64)> = order.iter().map(|&i| logged[i]).collect();
         table.dedup_by(|a, b| a.0 == b.0);
         if axis == XAxis::Epoch {
             table = epoch_starts(&table);

@@ -19,7 +19,7 @@ use std::cmp::Reverse;
 use super::first_few;
 use crate::analysis::is_overall_loss;
 use crate::model::{Kind, Role, Run, Series};
-use crate::stats::{median, typical_step, MAD_TO_SD};
+use crate::stats::{median, sorted_positions, typical_step, MAD_TO_SD};
 
 /// What became of one place where x went back.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -294,8 +294,7 @@ fn sort_shuffled(s: &mut Series) -> bool {
     if n < 3 || 2 * back <= n {
         return false;
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| s.x[a].total_cmp(&s.x[b]));
+    let order = sorted_positions(s.x.iter().copied().zip(0..).collect());
     s.x = order.iter().map(|&i| s.x[i]).collect();
     s.y = order.iter().map(|&i| s.y[i]).collect();
     s.restarts = crate::model::restarts(&s.x);

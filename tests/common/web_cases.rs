@@ -13,6 +13,20 @@ fn field(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).expect("field exists")
 }
 
+/// A field the worker packs as bytes (a shape, a growth, a report).
+fn bytes(obj: &JsValue, key: &str) -> Vec<u8> {
+    js_sys::Uint8Array::new(&field(obj, key)).to_vec()
+}
+
+/// The report the worker packed (as bytes, its long arrays apart), as the page's `summary()`
+/// shows a report.
+fn packed_report(obj: &JsValue) -> JsValue {
+    let report: plateau::Report =
+        postcard::from_bytes(&bytes(obj, "report")).expect("the worker's report reads");
+    serde::Serialize::serialize(&report, &serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("plain data")
+}
+
 #[wasm_bindgen_test]
 fn keras_log_crosses_boundary_as_report_object() {
     let mut files = Files::new();
@@ -126,7 +140,7 @@ fn assembled_from(packed: &JsValue) -> Analysis {
     let arrays = |key: &str| arrays(packed, key);
     let columns = arrays("columns");
     let total = columns.iter().map(Vec::len).sum();
-    let mut assembler = Assembler::new(field(packed, "shape"), field(packed, "report"), total)
+    let mut assembler = Assembler::new(&bytes(packed, "shape"), &bytes(packed, "report"), total)
         .expect("the worker's parts are whole");
     for column in columns {
         assembler.add(column);
@@ -201,7 +215,7 @@ fn folder_reader_skips_a_checkpoint_unread_and_matches_files_in_a_folder() {
         .expect("packed");
     let here = files.analyze(None).expect("analysed");
     let report = here.report().expect("report");
-    let worker = field(&packed, "report");
+    let worker = packed_report(&packed);
     let verdict = |r: &JsValue| {
         json(&field(
             &js_sys::Array::from(&field(r, "runs")).get(0),
@@ -222,8 +236,8 @@ fn folder_reader_skips_a_checkpoint_unread_and_matches_files_in_a_folder() {
 
 #[wasm_bindgen_test]
 fn a_damaged_worker_result_is_a_sentence() {
-    let err = match Assembler::new(JsValue::from_str("runs"), JsValue::NULL, 0) {
-        Ok(_) => panic!("a string is not a drop's shape"),
+    let err = match Assembler::new(b"runs", &[], 0) {
+        Ok(_) => panic!("these bytes are not a drop's shape"),
         Err(e) => JsValue::from(e),
     };
     let message = field(&err, "message").as_string().expect("a message");
@@ -443,9 +457,7 @@ fn early_stopping_replays_cross_as_typed_arrays_and_come_back_whole() {
         "the Keras log's replays act somewhere: {want:?}"
     );
     assert!(
-        replays(&field(&packed, "report"))
-            .iter()
-            .all(|at| at == "[]"),
+        replays(&packed_report(&packed)).iter().all(|at| at == "[]"),
         "the worker's report leaves them out"
     );
     let sent: Vec<String> = arrays(&packed, "bands")
@@ -490,7 +502,7 @@ fn changes_judged_by_the_worker_give_the_page_threads_judgment() {
     page.correct(1, "val_loss", role, higher)
         .expect("corrected");
     // Taken in as the page does: the report, then each band array.
-    let mut taken = Judgement::new(field(&answer, "report")).expect("a report");
+    let mut taken = Judgement::new(&bytes(&answer, "report")).expect("a report");
     for values in arrays(&answer, "bands") {
         taken.add_band(values);
     }
@@ -501,7 +513,7 @@ fn changes_judged_by_the_worker_give_the_page_threads_judgment() {
         json(&expected.report().expect("report"))
     );
     assert_eq!(
-        json(&field(&answer, "report")),
+        json(&field(&answer, "summary")),
         json(&page.summary().expect("summary"))
     );
     assert_eq!(
@@ -549,7 +561,7 @@ fn a_followed_logs_growth_carries_group_bands_as_typed_arrays() {
         "an answer of appended rows"
     );
     let bands = arrays(&next, "bands");
-    let replayed = replays(&field(&next, "report")).len();
+    let replayed = replays(&packed_report(&next)).len();
     assert_eq!(
         bands.len(),
         5 + replayed,
@@ -564,9 +576,9 @@ fn a_followed_logs_growth_carries_group_bands_as_typed_arrays() {
     };
     shown
         .grow(
-            field(&next, "growth"),
+            &bytes(&next, "growth"),
             typed("columns"),
-            field(&next, "report"),
+            &bytes(&next, "report"),
             typed("bands"),
         )
         .expect("the rows continue the analysis shown");
