@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""How often does the same run, labelled the same way, get the same label twice? (issue #11)
+
+Two kinds of twins of the runs behind a labelled step-level set (steps_own.py, labelrules.steps_label):
+
+* **fork** twins: the run is trained exactly as it was up to the end of a cut's period T-1 (its
+  past, the log a rule would see, is identical), then goes on with a new data order and a new
+  dropout stream (`fork` in steps_own.train) for the 2T periods its label looks at. Each cut gets
+  K forks; with the original's own future that is K+1 futures of one state.
+* **reseed** twins: the whole configuration trained again with another `seed` (new weights, data
+  order, train/validation split and, for the generated data sets, another draw of the data), cut at
+  the same T. Their pasts differ too.
+
+    train:  nice -n 19 env OMP_NUM_THREADS=1 python scripts/labelled/twins.py train \\
+                --set tests/fixtures/steps-own --set tests/fixtures/steps-own2 --forks 3 \\
+                --seed 20261211 --out tests/fixtures/twins-steps/twins.json
+    report: python scripts/labelled/twins.py report tests/fixtures/twins-steps/twins.json
+
+`report` needs only the standard library; `train` needs the steps-own environment
+(scripts/labelled/requirements-steps.txt).
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+LABELS = ("improving", "plateau", "overfitting", "diverging")
+RUN_KEYS = ("m", "v", "run", "steps_per_epoch", "steps_per_eval")
+
+
+def wilson(k, n, z=1.959964):
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def pct(k, n):
+    lo, hi = wilson(k, n)
+    return f"{100 * k / max(n, 1):5.1f}% [{100 * lo:.1f}–{100 * hi:.1f}] ({k}/{n})"
+
+
+def sub_seed(*parts):
+    return random.Random(":".join(map(str, parts))).randrange(1, 2**31 - 1)
+
+
+def job(task):
+    """Worker: train one spec, return its per-period aggregates and CPU seconds."""
+    import steps_own  # torch is imported only in the workers that train
+
+    kind, key, spec = task
+    run = steps_own.train(spec)
+    m, v = steps_own.aggregates(run)
+    return kind, key, m, v, run["cpu"]
+
+
+def train(a):
+    import multiprocessing
+
+    from labelrules import steps_label
+
+    tasks, cuts = [], []
+    for folder in a.set:
+        name = os.path.basename(folder.rstrip("/"))
+        runs = json.load(open(os.path.join(folder, "runs.json")))
+        rows = list(csv.DictReader(open(os.path.join(folder, "labels.csv"))))
+        by_run = defaultdict(list)
+        for r in rows:
+            by_run[int(r["run"])].append(r)
+        for ri in sorted(by_run)[: a.limit]:
+            spec = {k: v for k, v in runs[ri].items() if k not in RUN_KEYS}
+            if a.reseed:
+                twin = dict(spec, seed=sub_seed(a.seed, name, ri, "reseed") % 10**6)
+                tasks.append(("reseed", (name, ri), twin))
+            for r in by_run[ri]:
+                T = int(r["T"])
+                cuts.append((name, ri, r, runs[ri]))
+                for j in range(a.forks):
+                    fork = dict(spec, fork=[T, sub_seed(a.seed, name, ri, T, j)], stop_periods=3 * T)
+                    tasks.append(("fork", (name, ri, T, j), fork))
+    print(f"{len(tasks)} trainings ({len(cuts)} cuts)", flush=True)
+    t0 = time.time()
+    got, cpu = {}, 0.0
+    with multiprocessing.get_context("spawn").Pool(a.jobs) as pool:
+        for n, (kind, key, m, v, c) in enumerate(pool.imap_unordered(job, tasks)):
+            got[(kind, key)] = (m, v)
+            cpu += c
+            if n % 50 == 0:
+                print(f"  {n}/{len(tasks)} cpu {cpu:.0f}s wall {time.time() - t0:.0f}s", flush=True)
+    out = {"seed": a.seed, "forks": a.forks, "training_cpu_s": round(cpu), "wall_s": round(time.time() - t0),
+           "cuts": [], "reseed": []}
+    seen_runs = set()
+    for name, ri, r, orig in cuts:
+        T = int(r["T"])
+        label, conf, facts, _ = steps_label(orig["m"], orig["v"], T)
+        assert label == r["label"], (name, r["id"], label, r["label"])
+        forks = []
+        for j in range(a.forks):
+            m, v = got[("fork", (name, ri, T, j))]
+            same_past = all(math.isclose(x, y, rel_tol=1e-5, abs_tol=1e-6) or (math.isnan(x) and math.isnan(y))
+                            for x, y in zip(m[:T] + v[:T], orig["m"][:T] + orig["v"][:T]))
+            fl, fc, ff, _ = steps_label(m, v, T)
+            forks.append({"label": fl, "confidence": fc, "gain": round(ff["gain"], 4), "same_past": same_past})
+        cut = {"set": name, "id": r["id"], "run": ri, "T": T, "split": r["split"], "kind": r["kind"],
+               "label": r["label"], "confidence": r["confidence"], "gain": round(facts["gain"], 4),
+               "forks": forks}
+        if a.reseed:
+            m, v = got[("reseed", (name, ri))]
+            tl, tc, tf, _ = steps_label(m, v, T)
+            cut["reseed"] = {"label": tl, "confidence": tc}
+            if (name, ri) not in seen_runs:
+                seen_runs.add((name, ri))
+                P = len(orig["v"]) // 3
+                both = []
+                for t in range(6, P + 1):
+                    both.append([t, steps_label(orig["m"], orig["v"], t)[0], steps_label(m, v, t)[0]])
+                out["reseed"].append({"set": name, "run": ri, "kind": orig["kind"], "cuts": both})
+        out["cuts"].append(cut)
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+    with open(a.out, "w") as fh:
+        json.dump(out, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    print(f"training CPU {cpu:.0f}s, wall {time.time() - t0:.0f}s -> {a.out}")
+
+
+def binary_ceiling(agree):
+    """Upper bound on E[max_y p_y] from the mean pairwise agreement when each state has at most two
+    possible labels: max(p, 1-p) = (1 + sqrt(2a - 1)) / 2 is concave in a (Jensen)."""
+    return (1 + math.sqrt(max(0.0, 2 * agree - 1))) / 2
+
+
+def report(a):
+    data = json.load(open(a.file))
+    cuts = data["cuts"]
+    groups = [("all sets", cuts)] + [(s, [c for c in cuts if c["set"] == s])
+                                    for s in sorted({c["set"] for c in cuts})]
+    print(f"twins: {len(cuts)} cuts, {data['forks']} forks each, seed {data['seed']}, "
+          f"training CPU {data['training_cpu_s']} s")
+    bad = sum(not f["same_past"] for c in cuts for f in c["forks"])
+    print(f"forks whose past differs from the original's (should be 0): {bad}")
+    for title, cs in groups:
+        print(f"\n{title} ({len(cs)} cuts)")
+        print("  fork twins (same past, new future): original label vs each fork's label, and fork vs fork")
+        print(f"  {'label':<12} {'original = fork':<32} {'fork = fork':<32}")
+        tot = [0, 0, 0, 0]
+        for lab in LABELS + ("clear rows",):
+            sel = [c for c in cs if (c["label"] == lab if lab in LABELS else c["confidence"] == "clear")]
+            k = sum(f["label"] == c["label"] for c in sel for f in c["forks"])
+            n = sum(len(c["forks"]) for c in sel)
+            pk = sum(fa["label"] == fb["label"] for c in sel for i, fa in enumerate(c["forks"])
+                     for fb in c["forks"][i + 1:])
+            pn = sum(len(c["forks"]) * (len(c["forks"]) - 1) // 2 for c in sel)
+            if lab in LABELS:
+                tot = [tot[0] + k, tot[1] + n, tot[2] + pk, tot[3] + pn]
+            print(f"  {lab:<12} {pct(k, n):<32} {pct(pk, pn):<32}")
+        print(f"  {'all':<12} {pct(tot[0], tot[1]):<32} {pct(tot[2], tot[3]):<32}")
+        # majority of the forks (ties: the first fork) as a rule that knows the state at T
+        maj = 0
+        for c in cs:
+            votes = Counter(f["label"] for f in c["forks"])
+            best = max(votes.values())
+            pick = next(f["label"] for f in c["forks"] if votes[f["label"]] == best)
+            maj += pick == c["label"]
+        lo_agree = wilson(tot[2], tot[3])[1]
+        print(f"  majority of the forks against the original label: {pct(maj, len(cs))}")
+        print(f"  ceiling for any rule that sees the state at T, predicting a fresh future: "
+              f"≤ {100 * binary_ceiling(tot[2] / max(tot[3], 1)):.1f}% "
+              f"(≤ {100 * binary_ceiling(lo_agree):.1f}% at the agreement's upper 95% bound)")
+        if cs and "reseed" in cs[0]:
+            print("  reseed twins (whole run again with another seed, cut at the same T): original = twin")
+            for lab in LABELS:
+                sel = [c for c in cs if c["label"] == lab]
+                k = sum(c["reseed"]["label"] == lab for c in sel)
+                conf = Counter(c["reseed"]["label"] for c in sel)
+                print(f"  {lab:<12} {pct(k, len(sel)):<32} twin labels {dict(conf)}")
+            k = sum(c["reseed"]["label"] == c["label"] for c in cs)
+            print(f"  {'all':<12} {pct(k, len(cs))}")
+    rs = data.get("reseed", [])
+    if rs:
+        print("\nreseed twins at every admissible T of each run (not only the set's cuts; "
+              f"{len(rs)} runs): original = twin, by original label")
+        pairs = [(o, t) for r in rs for _, o, t in r["cuts"]]
+        for lab in LABELS:
+            sel = [(o, t) for o, t in pairs if o == lab]
+            print(f"  {lab:<12} {pct(sum(o == t for o, t in sel), len(sel))}")
+        print(f"  {'all':<12} {pct(sum(o == t for o, t in pairs), len(pairs))}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--set", action="append", required=True, help="a steps-own-like folder (runs.json, labels.csv)")
+    t.add_argument("--forks", type=int, default=3)
+    t.add_argument("--reseed", action="store_true", help="also train each run again with another seed")
+    t.add_argument("--seed", type=int, default=20261211)
+    t.add_argument("--jobs", type=int, default=2)
+    t.add_argument("--limit", type=int, default=None, help="only the first N runs of each set (a quick look)")
+    t.add_argument("--out", required=True)
+    r = sub.add_parser("report")
+    r.add_argument("file")
+    a = ap.parse_args()
+    train(a) if a.cmd == "train" else report(a)
+
+
+if __name__ == "__main__":
+    main()
