@@ -16,8 +16,16 @@ Two kinds of twins of the runs behind a labelled step-level set (steps_own.py, l
                 --seed 20261211 --out tests/fixtures/twins-steps/twins.json
     report: python scripts/labelled/twins.py report tests/fixtures/twins-steps/twins.json
 
+and fork twins of the Keras-like runs (keras_heldout.py, labelrules.keras_label): the cuts of a
+keras-heldout-like set whose label the future decides (improving, plateau; diverging and
+overfitting are decided by the log itself under those rules), epochs 0..T-1 retrained with the
+run's seed, then a new `keras.utils.set_random_seed` (data order) for epochs T..3T-1:
+
+    keras:  nice -n 19 python scripts/labelled/twins.py keras --set tests/fixtures/keras-heldout \
+                --forks 2 --seed 20261211 --out tests/fixtures/twins-keras/twins.json
+
 `report` needs only the standard library; `train` needs the steps-own environment
-(scripts/labelled/requirements-steps.txt).
+(scripts/labelled/requirements-steps.txt), `keras` the keras-heldout one (requirements-keras.txt).
 """
 
 import argparse
@@ -133,6 +141,113 @@ def train(a):
     print(f"training CPU {cpu:.0f}s, wall {time.time() - t0:.0f}s -> {a.out}")
 
 
+def keras_job(task):
+    """Worker: one Keras run trained for T epochs as keras_heldout.run_one trains it, its state
+    (weights, optimizer variables, ReduceLROnPlateau counters) kept, then each continuation
+    restores that state, sets its own random seed (data order) and trains epochs T..3T-1.
+    Returns the past and each continuation's per-epoch loss and val_loss, and CPU seconds.
+    (A fresh process does not retrace the published run's epochs exactly, so the past is this
+    job's own.)"""
+    import keras_heldout as kh  # sets the JAX backend before keras is imported
+
+    import keras
+
+    key, spec, T, seeds = task
+    t0 = time.process_time()
+    keras.utils.set_random_seed(spec["seed"])
+    task_, Xtr, ytr, Xva, yva, n_out = kh.load(spec["data"], spec["n_train"], spec["seed"], spec["scale_target"])
+    model = kh.build(spec, Xtr.shape[1], n_out, task_)
+    model.compile(kh.optimizer(spec["opt"], spec["lr"]),
+                  "sparse_categorical_crossentropy" if task_ == "cls" else "mse")
+
+    class Record(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.loss, self.val = [], []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.loss.append(float(logs["loss"]))
+            self.val.append(float(logs["val_loss"]))
+
+    rec = Record()
+    cbs = [rec, keras.callbacks.TerminateOnNaN()] if spec["ton"] else [rec]
+    rl = None
+    if spec["rlrop"]:
+        rl = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=spec["rlrop"], min_lr=1e-6)
+        cbs.append(rl)
+    fit = dict(validation_data=(Xva, yva), batch_size=spec["bs"], verbose=0, shuffle=True)
+    model.fit(Xtr, ytr, epochs=T, callbacks=cbs, **fit)
+    past = (rec.loss[:], rec.val[:])
+    weights = model.get_weights()
+    opt_state = [v.numpy() for v in model.optimizer.variables]
+    rl_state = (rl.wait, rl.best, rl.cooldown_counter) if rl else None
+    futures = []
+    for seed in seeds if len(past[0]) == T else []:
+        model.set_weights(weights)
+        for v, x in zip(model.optimizer.variables, opt_state):
+            v.assign(x)
+        rec.loss, rec.val = [], []
+        keras.utils.set_random_seed(seed)
+        if rl:
+            rl.on_train_begin = lambda logs=None: None  # keep the counters of the past
+            rl.wait, rl.best, rl.cooldown_counter = rl_state
+        model.stop_training = False
+        model.fit(Xtr, ytr, initial_epoch=T, epochs=min(3 * T, spec["epochs"]), callbacks=cbs, **fit)
+        futures.append((rec.loss[:], rec.val[:]))
+    return key, past, futures, time.process_time() - t0
+
+
+def keras(a):
+    import multiprocessing
+
+    from labelrules import keras_label
+
+    tasks, cuts = [], []
+    for folder in a.set:
+        name = os.path.basename(folder.rstrip("/"))
+        specs = json.load(open(os.path.join(folder, "runs.json")))
+        for r in csv.DictReader(open(os.path.join(folder, "labels.csv"))):
+            if r["label"] not in ("improving", "plateau"):
+                continue  # the log alone decides diverging and overfitting under these rules
+            match = [s for s in specs if s["family"] == r["family"] and s["data"] == r["dataset"] and
+                     s["opt"] == r["optimizer"] and math.isclose(s["lr"], float(r["lr"])) and
+                     (s["epochs"] == int(r["run_epochs"]) or (s["ton"] and int(r["run_epochs"]) < s["epochs"]))]
+            if len(match) != 1:
+                print(f"  {name} {r['id']}: {len(match)} runs fit its settings, left out")
+                continue
+            T = int(r["truncated_at"])
+            cuts.append((name, r))
+            tasks.append(((name, r["id"]), match[0], T, [sub_seed(a.seed, name, r["id"], T, j) for j in range(a.forks + 1)]))
+    print(f"{len(tasks)} Keras forks ({len(cuts)} cuts)", flush=True)
+    t0 = time.time()
+    got, cpu = {}, 0.0
+    with multiprocessing.get_context("spawn").Pool(a.jobs) as pool:
+        for n, (key, past, futures, c) in enumerate(pool.imap_unordered(keras_job, tasks)):
+            got[key] = (past, futures)
+            cpu += c
+            if n % 10 == 0:
+                print(f"  {n}/{len(tasks)} cpu {cpu:.0f}s wall {time.time() - t0:.0f}s", flush=True)
+    out = {"seed": a.seed, "forks": a.forks, "training_cpu_s": round(cpu), "wall_s": round(time.time() - t0),
+           "cuts": []}
+    for name, r in cuts:
+        T = int(r["truncated_at"])
+        (loss, val), futures = got[(name, r["id"])]
+        # the label of this job's own past with its first continuation stands in for the original's
+        labels = [keras_label(loss + fl, val + fv, T) for fl, fv in futures]
+        if not labels:
+            continue  # TerminateOnNaN stopped the retrained run inside its past
+        forks = [{"label": lab, "confidence": conf, "gain": round(ff["gain"], 4), "same_past": True}
+                 for lab, conf, ff, _ in labels[1:]]
+        out["cuts"].append({"set": name, "id": r["id"], "T": T, "label": labels[0][0],
+                            "published_label": r["label"], "confidence": labels[0][1],
+                            "gain": round(labels[0][2]["gain"], 4), "kind": r["family"], "forks": forks})
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+    with open(a.out, "w") as fh:
+        json.dump(out, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    print(f"training CPU {cpu:.0f}s, wall {time.time() - t0:.0f}s -> {a.out}")
+
+
 def binary_ceiling(agree):
     """Upper bound on E[max_y p_y] from the mean pairwise agreement when each state has at most two
     possible labels: max(p, 1-p) = (1 + sqrt(2a - 1)) / 2 is concave in a (Jensen)."""
@@ -207,10 +322,16 @@ def main():
     t.add_argument("--jobs", type=int, default=2)
     t.add_argument("--limit", type=int, default=None, help="only the first N runs of each set (a quick look)")
     t.add_argument("--out", required=True)
+    k = sub.add_parser("keras")
+    k.add_argument("--set", action="append", required=True, help="a keras-heldout-like folder (runs.json, long/)")
+    k.add_argument("--forks", type=int, default=2, help="continuations after each cut besides the first, which plays the original")
+    k.add_argument("--seed", type=int, default=20261211)
+    k.add_argument("--jobs", type=int, default=2)
+    k.add_argument("--out", required=True)
     r = sub.add_parser("report")
     r.add_argument("file")
     a = ap.parse_args()
-    train(a) if a.cmd == "train" else report(a)
+    {"train": train, "keras": keras, "report": report}[a.cmd](a)
 
 
 if __name__ == "__main__":
