@@ -511,6 +511,8 @@ def main():
           f"{len(set(groups))} source runs; `plateau check` verdict differs from bench_verdict's on {cli_differs}")
 
     set_names = list(dict.fromkeys(sets))
+    # no learning: the label rules' past side, and the engine's own answer to the future question
+    both = np.array([a if a else ("improving" if e == "improving" else b) for (a, b), e in zip(rep, engine)])
     print("\n== the label rules' past side, computed from each log as dropped (no learning)")
     print("   decided = rows whose label the past alone decides (diverging; overfitting under the Keras rules)")
     for s in set_names:
@@ -530,13 +532,15 @@ def main():
     mk = models(0)
 
     print("\n== grouped 5-fold cross-validation within each scope (all cuts of a run in one fold)")
+    print("   replica + engine (no learning): the label rules' past side computed from the log, and where the past "
+          "leaves the label open, improving when the engine says improving")
     print("   accuracy with Wilson 95% interval for fold seed 0; range of accuracy over "
           f"{a.repeats} fold seeds; recall per label")
     oof_best = {}
     for title, mask in scopes:
         idx = np.where(mask)[0]
         print(f"\n{title} ({len(idx)} logs, {len(set(groups[idx]))} runs)")
-        for who, pred in (("engine", engine[idx]), ("baseline", base[idx])):
+        for who, pred in (("engine", engine[idx]), ("baseline", base[idx]), ("replica + engine", both[idx])):
             k, n, rec = score(y[idx], pred)
             print(f"  {who:<18} {fmt(k, n):<34} {'':<14} {fmt_recall(rec)}")
         for mname, make in mk.items():
@@ -551,6 +555,14 @@ def main():
                   f"{fmt_recall(rec)}")
             if mname == "gradient boosting":
                 oof_best[title] = (idx, first)
+            if mname == "label-rule replica + GB":
+                open_rows = np.isnan(X[idx, -2])
+                truth = y[idx][open_rows] == "improving"
+                line = ", ".join(f"{who} {fmt(int(np.sum((p[open_rows] == 'improving') == truth)), int(open_rows.sum()))}"
+                                 for who, p in (("replica + GB", first), ("engine", engine[idx]),
+                                                ("baseline", base[idx])))
+                print(f"    the future question (improving or not) on the {open_rows.sum()} rows the past leaves "
+                      f"open: {line}")
 
     print("\n== trained on every tuned set, tested on each never-tuned set")
     tuned = np.array([t["tuned"] for t in table])
@@ -567,10 +579,11 @@ def main():
             print(f"  {mname:<18} {s:<24} {fmt(k, n):<34} engine {100 * ke / n:5.1f}%  baseline "
                   f"{100 * kb / n:5.1f}%   {fmt_recall(rec)}")
 
-    gap_analysis(mk["gradient boosting"], X, y, groups, engine, names, oof_best["everything pooled"], table)
+    for title in ("keras sets pooled", "step sets pooled"):
+        gap_analysis(title, mk["gradient boosting"], X, y, groups, engine, names, oof_best[title], table)
 
 
-def gap_analysis(make, X, y, groups, engine, names, best, table):
+def gap_analysis(title, make, X, y, groups, engine, names, best, table):
     """Permutation importance of the pooled gradient-boosting model on the rows it gets right and
     the engine misses (each fold's model on its own held-out rows), and what those rows are."""
     from sklearn.inspection import permutation_importance
@@ -579,7 +592,7 @@ def gap_analysis(make, X, y, groups, engine, names, best, table):
     idx, pred = best
     gap = (pred == y[idx]) & (engine[idx] != y[idx])
     lost = (pred != y[idx]) & (engine[idx] == y[idx])
-    print(f"\n== where the pooled classifier beats the engine: {gap.sum()} rows right where the engine "
+    print(f"\n== {title}: where gradient boosting beats the engine: {gap.sum()} rows right where the engine "
           f"is wrong, {lost.sum()} the other way (fold seed 0)")
     cells = Counter((y[idx][i], engine[idx][i]) for i in np.where(gap)[0])
     print("  label → engine verdict on those rows: " +
@@ -587,7 +600,8 @@ def gap_analysis(make, X, y, groups, engine, names, best, table):
     per_set = Counter(table[i]["set"] for i in idx[gap])
     print("  by set: " + ", ".join(f"{s} {n}" for s, n in per_set.most_common()))
     imp = defaultdict(list)
-    for tr, te in StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0).split(X, y, groups):
+    for tr, te in StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0).split(X[idx], y[idx], groups[idx]):
+        tr, te = idx[tr], idx[te]
         mdl, keep = fit(make, X[tr], y[tr])
         rows = [i for i in te if gap[np.searchsorted(idx, i)]]
         if len(rows) < 3:

@@ -263,6 +263,11 @@ def report(a):
           f"training CPU {data['training_cpu_s']} s")
     bad = sum(not f["same_past"] for c in cuts for f in c["forks"])
     print(f"forks whose past differs from the original's (should be 0): {bad}")
+    if cuts and "published_label" in cuts[0]:
+        same = sum(c["label"] == c["published_label"] for c in cuts)
+        print(f"retrained runs whose first continuation gets the published label: {same} of {len(cuts)} "
+              f"(published: {dict(Counter(c['published_label'] for c in cuts))}; retrained: "
+              f"{dict(Counter(c['label'] for c in cuts))})")
     for title, cs in groups:
         print(f"\n{title} ({len(cs)} cuts)")
         print("  fork twins (same past, new future): original label vs each fork's label, and fork vs fork")
