@@ -106,8 +106,8 @@ bench-forecast:
 bench-ceiling:
 	@scripts/setup.sh ceiling
 	cargo build --release --bin plateau
-	.tools/venv-ceiling/bin/python scripts/labelled/twins.py report tests/fixtures/twins-steps/twins.json
-	.tools/venv-ceiling/bin/python scripts/labelled/twins.py report tests/fixtures/twins-keras/twins.json
+	.tools/venv-ceiling/bin/python scripts/labelled/twins.py report tests/fixtures/twins/steps.json
+	.tools/venv-ceiling/bin/python scripts/labelled/twins.py report tests/fixtures/twins/keras.json
 	.tools/venv-ceiling/bin/python scripts/labelled/ceiling.py
 
 # Redraw time after a slider move / zoom at 10k and 1M points in Chromium (printed, not asserted).

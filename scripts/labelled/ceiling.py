@@ -476,7 +476,7 @@ def fmt_recall(rec):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plateau", default=str(ROOT / "target" / "release" / "plateau"))
-    ap.add_argument("--repeats", type=int, default=5, help="fold assignments to average over (seeds 0..n-1)")
+    ap.add_argument("--repeats", type=int, default=3, help="fold assignments to average over (seeds 0..n-1)")
     ap.add_argument("--rows", help="bench_verdict --rows output (default: run it)")
     ap.add_argument("--no-engine-features", action="store_true", help="past features only, without the JSON")
     a = ap.parse_args()
@@ -623,6 +623,19 @@ def gap_analysis(title, make, X, y, groups, engine, names, best, table):
         T = X[idx[rows], names.index("T")]
         print(f"  {lab:<12} {len(rows):3d} rows, T median {np.median(T):.0f} (range {T.min():.0f}–{T.max():.0f}), "
               f"engine said {dict(Counter(engine[idx][rows]))}")
+    # each large cell against the rows the engine gets right with the same label, and the rows
+    # that truly carry the verdict the engine gave: medians of the most important features
+    feats = [k for _, k in top[:6]] + ["T"]
+    print("  medians: the cell's rows | same label, engine right | the engine's verdict as label, engine right")
+    for (lab, said), n in cells.most_common(3):
+        cell = idx[[i for i in np.where(gap)[0] if y[idx][i] == lab and engine[idx][i] == said]]
+        right = idx[(y[idx] == lab) & (engine[idx] == lab)]
+        other = idx[(y[idx] == said) & (engine[idx] == said)]
+        print(f"  {lab}→{said} ({n} rows; {len(right)} and {len(other)} rows to compare)")
+        for k in feats:
+            c = names.index(k)
+            print(f"    {k:<24} " + " | ".join(f"{np.nanmedian(X[r, c]):9.4g}" if len(r) else "        –"
+                                               for r in (cell, right, other)))
 
 
 if __name__ == "__main__":
