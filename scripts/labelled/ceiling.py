@@ -564,6 +564,18 @@ def main():
                 print(f"    the future question (improving or not) on the {open_rows.sum()} rows the past leaves "
                       f"open: {line}")
 
+    print("\n== the open question by log length (all sets; engine right / rows the past leaves open)")
+    open_all = np.isnan(X[:, -2])
+    T = X[:, names.index("T")]
+    for lo, hi in ((6, 9), (10, 15), (16, 24), (25, 60)):
+        for fam, sel in (("keras rules", np.array([s.startswith("keras") for s in sets])),
+                         ("steps rules", np.array([s.startswith("steps") for s in sets]))):
+            m = open_all & sel & (T >= lo) & (T <= hi)
+            if m.any():
+                k = int(np.sum((engine[m] == "improving") == (y[m] == "improving")))
+                print(f"  T {lo:2d}–{hi:2d} {fam}: engine {fmt(k, int(m.sum()))}, "
+                      f"labelled improving {int(np.sum(y[m] == 'improving'))}")
+
     print("\n== trained on every tuned set, tested on each never-tuned set")
     tuned = np.array([t["tuned"] for t in table])
     for mname, make in mk.items():
