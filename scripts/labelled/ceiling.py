@@ -19,7 +19,6 @@ Usage (from the repository root; `make bench-ceiling` builds the CLI and runs it
 
 import argparse
 import csv
-import glob
 import json
 import math
 import os
