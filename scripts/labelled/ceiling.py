@@ -356,8 +356,7 @@ def group_of(name, r, events):
     if "run" in r and r["run"] != "":
         return f"{r['folder']}:{r['run']}"
     if r["folder"] == "steps-labeled":  # 69 logs of 60 runs: cuts of one run share their first values
-        head = tuple(round(x, 6) for _, x in events[:40] if x is not None)
-        return f"steps-labeled:{hash(head)}"
+        return "steps-labeled:" + ",".join(f"{x:.6g}" for _, x in events[:40] if x is not None)
     return f"{r['folder']}:{r['id']}"
 
 
