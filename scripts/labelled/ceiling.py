@@ -14,7 +14,7 @@ on the tuned sets to be tested on the never-tuned ones; the engine and the basel
 and the engine misses, which features carry it (permutation importance).
 
 Usage (from the repository root; `make bench-ceiling` builds the CLI and runs it in .tools/venv-ceiling):
-    python scripts/labelled/ceiling.py [--plateau target/release/plateau] [--repeats 5]
+    python scripts/labelled/ceiling.py [--plateau target/release/plateau] [--repeats 3] [--no-engine-features]
 """
 
 import argparse
