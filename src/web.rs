@@ -33,7 +33,6 @@ use {
     crate::model::Run,
     backend::Page,
     plotters::prelude::*,
-    plotters_canvas::CanvasBackend,
     web_sys::HtmlCanvasElement,
 };
 #[cfg(feature = "worker")]
@@ -923,9 +922,9 @@ impl Analysis {
         scale: f64,
         dark: bool,
     ) -> Result<JsValue, JsError> {
-        let backend = CanvasBackend::with_canvas_object(canvas)
-            .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
-        let area = Page::Canvas(backend).into_drawing_area();
+        let area = Page::canvas(canvas)
+            .ok_or_else(|| JsError::new("the canvas has no 2D context"))?
+            .into_drawing_area();
         if self.comparing() {
             let style = Style { scale, dark };
             while self

@@ -58,22 +58,41 @@ fn autocorrelated_wander_is_not_called_a_trend() {
 }
 
 #[test]
-fn binning_caps_points_keeps_the_last_x_and_averages_each_bin() {
+fn binning_caps_points_sits_each_bin_at_its_points_and_keeps_the_window_ends() {
     let n = 1_000_000;
     let x = xs(n);
-    let (bx, by) = bin_evenly(&x, &x, MAX_POINTS);
-    assert!(bx.len() <= MAX_POINTS && bx.len() > MAX_POINTS / 2);
-    assert_eq!(*bx.last().unwrap(), (n - 1) as f64);
-    // Each bin sits at its last x and holds the mean of its points: an even-count bin of
-    // consecutive integers ending at e has mean e − (size − 1)/2.
+    let w = bin_evenly(&x, &x, MAX_POINTS);
+    assert!(w.x.len() <= MAX_POINTS && w.x.len() > MAX_POINTS / 2);
+    assert_eq!((w.start, w.end), (0.0, (n - 1) as f64));
+    // Each bin holds the mean of its points at their mean x: a straight line's bins lie on it
+    // (a bin at its last x would sit (size − 1)/2 ahead of its mean).
+    assert!(w.x.iter().zip(&w.y).all(|(a, b)| a == b));
     let size = n.div_ceil(MAX_POINTS) as f64;
-    assert_eq!(by[by.len() - 1], (n - 1) as f64 - (size - 1.0) / 2.0);
+    assert_eq!(w.y[w.y.len() - 1], (n - 1) as f64 - (size - 1.0) / 2.0);
     // A lone spike moves its bin's mean by spike/size, not the whole bin.
     let mut y = vec![1.0; n];
     y[500_000] = 1.0 + size;
-    let (_, by) = bin_evenly(&x, &y, MAX_POINTS);
-    assert_eq!(by.iter().filter(|v| **v != 1.0).count(), 1);
-    assert_eq!(by.iter().copied().fold(0.0, f64::max), 2.0);
+    let w = bin_evenly(&x, &y, MAX_POINTS);
+    assert_eq!(w.y.iter().filter(|v| **v != 1.0).count(), 1);
+    assert_eq!(w.y.iter().copied().fold(0.0, f64::max), 2.0);
+}
+
+#[test]
+fn trend_of_a_long_falling_line_reads_its_level_at_the_last_point() {
+    // 100,000 steps of y = 10 − x/10,000 binned to 512 bins of ~196: the level now is the line's
+    // value at the last step, not the last bin's mean placed at its last step (~0.01 higher).
+    let n = 100_000;
+    let x = xs(n);
+    let y: Vec<f64> = x.iter().map(|v| 10.0 - v / 10_000.0).collect();
+    let t = trend(&x, &y).unwrap();
+    assert_eq!(t.end, (n - 1) as f64);
+    assert!((t.slope + 1e-4).abs() < 1e-12, "{}", t.slope);
+    assert!(
+        (t.level - y[n - 1]).abs() < 1e-9,
+        "{} vs {}",
+        t.level,
+        y[n - 1]
+    );
 }
 
 #[test]
@@ -402,7 +421,7 @@ fn bins_of_values_near_the_largest_float_have_finite_means() {
         .iter()
         .map(|&t| f64::MAX * (0.9 + 0.05 * jitter(t as usize)))
         .collect();
-    let (_, by) = bin_evenly(&x, &y, MAX_POINTS);
+    let by = bin_evenly(&x, &y, MAX_POINTS).y;
     assert!(by.len() <= MAX_POINTS && !by.is_empty());
     assert!(
         by.iter().all(|v| v.is_finite() && *v > 0.8 * f64::MAX),

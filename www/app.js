@@ -342,9 +342,9 @@ let renders = 0;
 // How long a task may have prepared and still draw: drawing is bounded by pixels (up to ~40 ms on
 // this machine at 1M rows), so preparing beyond this would make the task's total over 50 ms.
 const PREPARED_AND_DRAWN_MS = 2;
-// A layout longer than a frame (a report that replaced hundreds of runs' verdicts) is left to the
-// frame that shows it before drawing (drawing measures text through the page and would lay it out
-// again); a shorter one, as after a small log's report, only moves the drawing to the next task.
+// After a layout longer than a frame (a report that replaced hundreds of runs' verdicts) the
+// drawing waits for the frame that shows those verdicts, so they are not held back by the drawing's
+// task; a shorter one, as after a small log's report, only moves the drawing to the next task.
 const FRAME_MS = 16;
 function render(later = false) {
   analysis.set_view(chartView());

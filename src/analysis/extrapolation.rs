@@ -139,7 +139,8 @@ pub fn project(
     best: f64,
     floor: Option<f64>,
 ) -> Option<Outlook> {
-    let (x, y) = bin_evenly(x, y, MAX_POINTS);
+    let binned = bin_evenly(x, y, MAX_POINTS);
+    let (x, y) = (binned.x, binned.y);
     let m = x.len();
     if m < MIN_POINTS || !best.is_finite() || best == 0.0 {
         return None;
@@ -162,7 +163,7 @@ pub fn project(
     if !best.is_normal() {
         return None;
     }
-    let (start, end) = (x[0], x[m - 1]);
+    let (start, end) = (binned.start, binned.end);
     let frame = Frame {
         origin,
         start,
@@ -272,7 +273,8 @@ fn resample_fits(
     far: f64,
     floor: Option<f64>,
 ) -> Vec<Fit> {
-    let (x, y) = bin_evenly(x, y, RESAMPLE_POINTS);
+    let binned = bin_evenly(x, y, RESAMPLE_POINTS);
+    let (x, y) = (binned.x, binned.y);
     let m = x.len();
     if m < MIN_POINTS {
         return Vec::new();

@@ -185,10 +185,12 @@ fn mean(v: &[f64]) -> f64 {
     }
 }
 
-/// At most `bins` equal-count bins of a long series: each bin's last x and the mean of its finite
-/// values (replaces keeping every k-th point, which lets a single noisy step stand for its
-/// neighbours). Series of at most `bins` points come back unchanged (minus non-finite points).
-pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> (Vec<f64>, Vec<f64>) {
+/// At most `bins` equal-count bins of a long series: each bin at the mean x of its finite points
+/// with the mean of their values (replaces keeping every k-th point, which lets a single noisy step
+/// stand for its neighbours; a bin placed at its last x would sit half a bin ahead of the values it
+/// averages, so a fit through the bins lags a falling curve). Series of at most `bins` points come
+/// back unchanged (minus non-finite points).
+pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> Window {
     let n = x.len().min(y.len());
     let size = n.div_ceil(bins.max(1)).max(1);
     // Bins are aligned to the end, so the last point always closes the last bin.
@@ -198,14 +200,30 @@ pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> (Vec<f64>, Vec<f64>) {
         starts.push(0);
     }
     starts.extend((first..n).step_by(size));
-    starts
+    let finite = |i: &usize| x[*i].is_finite() && y[*i].is_finite();
+    let (bx, by) = starts
         .iter()
         .enumerate()
         .filter_map(|(k, &s)| {
             let e = starts.get(k + 1).copied().unwrap_or(n);
-            let finite: Vec<f64> = y[s..e].iter().copied().filter(|v| v.is_finite()).collect();
-            let xe = x[e - 1];
-            (!finite.is_empty() && xe.is_finite()).then(|| (xe, mean(&finite)))
+            let (px, py): (Vec<f64>, Vec<f64>) =
+                (s..e).filter(finite).map(|i| (x[i], y[i])).unzip();
+            (!py.is_empty()).then(|| (mean(&px), mean(&py)))
         })
-        .unzip()
+        .unzip();
+    Window {
+        x: bx,
+        y: by,
+        start: (0..n).find(finite).map_or(f64::NAN, |i| x[i]),
+        end: (0..n).rev().find(finite).map_or(f64::NAN, |i| x[i]),
+    }
+}
+
+/// A binned window: its bins, and the x of its first and last finite points (where the window
+/// starts and ends, which the outer bins' centres do not reach).
+pub struct Window {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub start: f64,
+    pub end: f64,
 }

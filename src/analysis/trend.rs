@@ -67,7 +67,8 @@ impl Trend {
 
 /// The trend of the finite points of a window; `None` with fewer than three.
 pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
-    let (x, y) = bin_evenly(x, y, MAX_POINTS);
+    let binned = bin_evenly(x, y, MAX_POINTS);
+    let (x, y) = (binned.x, binned.y);
     let m = x.len();
     if m < 3 {
         return None;
@@ -104,7 +105,7 @@ pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
     let inflation = hamed_rao(&residuals);
     let z = z_score(s, variance * inflation);
     let p = libm::erfc(z.abs() / std::f64::consts::SQRT_2);
-    let (start, end) = (x[0], x[m - 1]);
+    let (start, end) = (binned.start, binned.end);
     Some(Trend {
         start,
         end,

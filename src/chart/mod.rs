@@ -9,6 +9,7 @@ mod decimate;
 mod export;
 mod hover;
 mod layout;
+mod legend;
 mod markers;
 mod overlaid;
 mod overlay;

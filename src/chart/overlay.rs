@@ -11,10 +11,11 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::decimate::pieces_with;
+use super::legend::{self, Corner, Entry};
 use super::overlaid::{band_member, monitored, Curve, Hidden, Overlaid};
 use super::panel::tick;
 use super::theme::{Theme, PALETTE};
-use super::{scale, Frame, LegendEntry, PanelFrame, Style, View, XMap, BANNER};
+use super::{scale, xaxis, Frame, LegendEntry, PanelFrame, Style, View, BANNER};
 use crate::model::Dropped;
 use crate::report::Report;
 
@@ -44,7 +45,7 @@ struct Line<'a> {
     curve: Curve<'a>,
     color: RGBColor,
     width: f64,
-    name: Option<String>,
+    name: String,
 }
 
 /// Points of a line or an outline, on the chosen x-axis.
@@ -118,7 +119,7 @@ pub fn overlay_prepared<DB: DrawingBackend>(
             curve: mean,
             color,
             width: 3.2,
-            name: Some(format!("{} (mean)", group.name)),
+            name: format!("{} (mean)", group.name),
         });
     }
     let (x0, x1) = x_extent(&lines, view);
@@ -227,7 +228,7 @@ fn run_lines<'a>(
             continue;
         };
         if out.x_title.is_empty() {
-            out.x_title = XMap::new(run, view.x_axis).title;
+            out.x_title = xaxis::title(run, view.x_axis);
         }
         let member = members.contains(&i);
         out.lines.push(Line {
@@ -238,7 +239,7 @@ fn run_lines<'a>(
                 color
             },
             width: if member { 1.2 } else { 2.2 },
-            name: Some(name(i)),
+            name: name(i),
         });
     }
     out
@@ -371,22 +372,27 @@ impl Plot<'_> {
                     font(12.0).style(FontStyle::Bold).color(&theme.muted),
                 ),
         ))?;
-        if !self.lines.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .margin(self.px(6.0))
-                .legend_area_size(self.px(22.0))
-                .background_style(theme.bg.mix(0.85))
-                .border_style(theme.grid)
-                .label_font(font(11.0).color(&theme.fg))
-                .draw()?;
-        }
+        let entries: Vec<Entry> = self
+            .lines
+            .iter()
+            .filter(|d| !d.pieces.is_empty())
+            .map(|d| Entry {
+                name: d.line.name.clone(),
+                color: d.line.color,
+            })
+            .collect();
+        legend::draw(
+            &chart.plotting_area().strip_coord_spec(),
+            &entries,
+            Corner::UpperRight,
+            theme,
+            self.scale,
+        )?;
         Ok(PanelFrame::of(&chart, &self.monitor, (y0, y1), log))
     }
 
     /// The group bands, then every line, clipped to the x-range (and to positive values on a log
-    /// axis); each line's first piece carries its legend entry.
+    /// axis).
     fn curves<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         &self,
         chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
@@ -409,16 +415,9 @@ impl Plot<'_> {
         for drawn in self.lines {
             let line = drawn.line;
             let stroke = line.color.stroke_width(width(line.width));
-            let mut named = line.name.clone();
             for piece in &drawn.pieces {
                 let points: Vec<(f64, f64)> = piece.iter().copied().filter(in_range).collect();
-                let drawn = chart.draw_series(LineSeries::new(points, stroke))?;
-                if let Some(name) = named.take() {
-                    let (color, len, w) = (line.color, self.px(16.0), width(3.0));
-                    drawn.label(name).legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(w))
-                    });
-                }
+                chart.draw_series(LineSeries::new(points, stroke))?;
             }
         }
         Ok(())

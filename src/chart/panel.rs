@@ -10,6 +10,7 @@ use plotters::prelude::*;
 use std::rc::Rc;
 
 use super::layout::{Panel, PanelKind};
+use super::legend::{self, Corner, Entry};
 use super::theme::{verdict_color, Theme, PALETTE};
 use super::{markers, scale, PanelFrame, Pieces, Prepared, View, XMap};
 use crate::analysis::RunReport;
@@ -249,23 +250,17 @@ where
     markers::projection(&mut chart, ctx, panel, log)?;
     markers::points(&mut chart, ctx, panel, (y0, y1), log)?;
 
-    title_and_legend(
-        &mut chart,
-        ctx,
-        panel,
-        curves.iter().any(|c| !c.raw.is_empty()),
-        y1,
-    )?;
+    title_and_legend(&mut chart, ctx, panel, curves, y1)?;
     Ok(PanelFrame::of(&chart, &panel.title, (y0, y1), log))
 }
 
-/// The panel's title at its top left, and the legend of its series (when `legend`), placed away
-/// from where its curves head (lower right for higher-is-better panels).
+/// The panel's title at its top left, and the legend of its drawn series, placed away from where
+/// its curves head (lower right for higher-is-better panels).
 fn title_and_legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
     ctx: &Ctx<'_>,
     panel: &Panel,
-    legend: bool,
+    curves: &[Curve],
     y1: f64,
 ) -> DrawResult<(), DB> {
     chart.draw_series(std::iter::once(
@@ -278,27 +273,31 @@ fn title_and_legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
                     .color(&ctx.theme.muted),
             ),
     ))?;
-    if legend {
-        let position = if panel.direction == Direction::Higher {
-            SeriesLabelPosition::LowerRight
-        } else {
-            SeriesLabelPosition::UpperRight
-        };
-        chart
-            .configure_series_labels()
-            .position(position)
-            .margin(ctx.px(6.0))
-            .legend_area_size(ctx.px(22.0))
-            .background_style(ctx.theme.bg.mix(0.85))
-            .border_style(ctx.theme.grid)
-            .label_font(ctx.font(11.0).color(&ctx.theme.fg))
-            .draw()?;
-    }
+    let corner = if panel.direction == Direction::Higher {
+        Corner::LowerRight
+    } else {
+        Corner::UpperRight
+    };
+    let entries: Vec<Entry> = curves
+        .iter()
+        .filter(|c| !c.raw.is_empty() || !c.smoothed.is_empty())
+        .map(|c| Entry {
+            name: ctx.run.series[c.index].name.clone(),
+            color: series_color(ctx.run, ctx.slots, c.index, ctx.theme),
+        })
+        .collect();
+    legend::draw(
+        &chart.plotting_area().strip_coord_spec(),
+        &entries,
+        corner,
+        ctx.theme,
+        ctx.scale,
+    )?;
     Ok(())
 }
 
 /// One series: single points as dots, the raw line (faint under a smoothed one), the smoothed
-/// line; the first drawn line carries the legend entry.
+/// line.
 fn draw_curve<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
     ctx: &Ctx<'_>,
@@ -316,7 +315,6 @@ fn draw_curve<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     } else {
         color.mix(0.28).stroke_width(width(1.0))
     };
-    let mut labelled = c.smoothed.is_empty();
     for piece in c.raw.iter().filter(|p| p.len() == 1) {
         chart.draw_series(
             piece
@@ -325,34 +323,15 @@ fn draw_curve<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         )?;
     }
     for piece in c.raw.iter() {
-        let drawn = chart.draw_series(LineSeries::new(piece.iter().copied(), raw_style))?;
-        if labelled {
-            drawn
-                .label(ctx.run.series[c.index].name.clone())
-                .legend(legend_mark(color, ctx.scale));
-            labelled = false;
-        }
+        chart.draw_series(LineSeries::new(piece.iter().copied(), raw_style))?;
     }
-    let mut labelled = true;
     for piece in c.smoothed.iter() {
-        let drawn = chart.draw_series(LineSeries::new(
+        chart.draw_series(LineSeries::new(
             piece.iter().copied(),
             color.stroke_width(width(bold)),
         ))?;
-        if labelled {
-            drawn
-                .label(ctx.run.series[c.index].name.clone())
-                .legend(legend_mark(color, ctx.scale));
-            labelled = false;
-        }
     }
     Ok(())
-}
-
-fn legend_mark(color: RGBColor, s: f64) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    let len = (16.0 * s).round() as i32;
-    let w = (3.0 * s).round().max(1.0) as u32;
-    move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(w))
 }
 
 /// A tick label: short, with an exponent for very large or small values.

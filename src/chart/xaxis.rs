@@ -74,6 +74,31 @@ fn epoch_starts(rows: &[(f64, f64)]) -> Vec<(f64, f64)> {
     starts
 }
 
+/// The column giving `axis` for `run` (its time or epoch column); `None` for the log's own x, or
+/// when the run has no such column.
+fn column(run: &Run, axis: XAxis) -> Option<usize> {
+    match axis {
+        XAxis::WallTime => clock(run),
+        XAxis::Epoch => epochs(run),
+        XAxis::Native => None,
+    }
+}
+
+/// The title of the x-axis a chart of `run` shows when `axis` is chosen: the log's own when the
+/// run has no column for it. Costs a look at the run's series, not a mapping of its x.
+pub fn title(run: &Run, axis: XAxis) -> String {
+    let shown = if column(run, axis).is_some() {
+        axis
+    } else {
+        XAxis::Native
+    };
+    choices(run)
+        .into_iter()
+        .find(|c| c.0 == shown)
+        .map(|c| c.1)
+        .unwrap_or_default()
+}
+
 /// Maps the log's x to the chosen axis (of the run it was made for).
 #[derive(Debug, Clone)]
 pub struct XMap {
@@ -100,19 +125,9 @@ pub enum Along {
 
 impl XMap {
     pub fn new(run: &Run, axis: XAxis) -> XMap {
-        let choices = choices(run);
-        let index = match axis {
-            XAxis::WallTime => clock(run),
-            XAxis::Epoch => epochs(run),
-            XAxis::Native => None,
-        };
+        let index = column(run, axis);
         let clock = index.map(|c| &run.series[c]);
         let shown = if clock.is_some() { axis } else { XAxis::Native };
-        let title = choices
-            .iter()
-            .find(|c| c.0 == shown)
-            .map(|c| c.1.clone())
-            .unwrap_or_default();
         // Wall time counts from the run's first time stamp; epochs are shown as logged.
         let origin = clock.filter(|_| axis == XAxis::WallTime).map_or(0.0, |c| {
             c.y.iter()
@@ -137,7 +152,7 @@ impl XMap {
             clock: index,
             table,
             origin,
-            title,
+            title: title(run, axis),
         }
     }
 

@@ -1,6 +1,10 @@
 //! One drawing backend for both of the page's outputs, the canvas and the SVG export, so that the
 //! chart code (generic over the backend) is compiled into the module once rather than once per
 //! backend: that copy was the largest single cost in the module (`make bench-size`).
+//!
+//! On the canvas, text is measured by the canvas's own `measureText`: plotters-canvas leaves
+//! measuring to plotters' browser font code, which lays a span out in the page for every text
+//! measured (a layout of the whole page, the larger the more runs it lists).
 
 use std::fmt;
 
@@ -9,11 +13,52 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
 };
 use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// The page's canvas, or an SVG document being written.
+/// The page's canvas (with its 2D context, which measures text), or an SVG document being written.
 pub enum Page<'a> {
-    Canvas(CanvasBackend),
+    Canvas(CanvasBackend, CanvasRenderingContext2d),
     Svg(SVGBackend<'a>),
+}
+
+impl Page<'_> {
+    /// Draws on `canvas`; `None` when it has no 2D context.
+    pub fn canvas(canvas: HtmlCanvasElement) -> Option<Page<'static>> {
+        let context = canvas
+            .get_context("2d")
+            .ok()??
+            .dyn_into::<CanvasRenderingContext2d>()
+            .ok()?;
+        Some(Page::Canvas(
+            CanvasBackend::with_canvas_object(canvas)?,
+            context,
+        ))
+    }
+}
+
+/// `text`'s size in `style` as `context` draws it: its advance width, and the height of the font's
+/// box (ascent + descent), each rounded to whole pixels as a laid-out span would be.
+fn measure<S: BackendTextStyle>(
+    context: &CanvasRenderingContext2d,
+    text: &str,
+    style: &S,
+) -> Drawn<(u32, u32)> {
+    // The same font string plotters-canvas draws with.
+    context.set_font(&format!(
+        "{} {}px {}",
+        style.style().as_str(),
+        style.size(),
+        style.family().as_str(),
+    ));
+    let metrics = context.measure_text(text).map_err(|e| {
+        DrawingErrorKind::DrawingError(Failed(format!("the canvas could not measure text: {e:?}")))
+    })?;
+    let height = metrics.font_bounding_box_ascent() + metrics.font_bounding_box_descent();
+    Ok((
+        metrics.width().round().max(0.0) as u32,
+        height.round().max(0.0) as u32,
+    ))
 }
 
 /// A backend's error, as the sentence it gives.
@@ -42,7 +87,7 @@ fn lift<T, E: std::error::Error + Send + Sync>(r: Result<T, DrawingErrorKind<E>>
 macro_rules! either {
     ($self:expr, $b:ident => $call:expr) => {
         match $self {
-            Page::Canvas($b) => lift($call),
+            Page::Canvas($b, _) => lift($call),
             Page::Svg($b) => lift($call),
         }
     };
@@ -53,7 +98,7 @@ impl DrawingBackend for Page<'_> {
 
     fn get_size(&self) -> (u32, u32) {
         match self {
-            Page::Canvas(b) => b.get_size(),
+            Page::Canvas(b, _) => b.get_size(),
             Page::Svg(b) => b.get_size(),
         }
     }
@@ -125,7 +170,10 @@ impl DrawingBackend for Page<'_> {
     }
 
     fn estimate_text_size<S: BackendTextStyle>(&self, text: &str, style: &S) -> Drawn<(u32, u32)> {
-        either!(self, b => b.estimate_text_size(text, style))
+        match self {
+            Page::Canvas(_, context) => measure(context, text, style),
+            Page::Svg(b) => lift(b.estimate_text_size(text, style)),
+        }
     }
 
     fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Drawn<()> {

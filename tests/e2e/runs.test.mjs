@@ -65,6 +65,53 @@ test('all runs in one chart, band switch between min–max and ±1 SD, both kept
   await reopened.context.close();
 });
 
+test('the all-runs chart measures legend names with the canvas: a drawing adds nothing to the page and reads no layout', async () => {
+  const { page, errors, context } = await load(FOLDS, '#compare=1');
+  await page.evaluate(async () => {
+    const { Analysis } = await import('/www/pkg/plateau.js');
+    const draw = Analysis.prototype.draw;
+    const measure = CanvasRenderingContext2D.prototype.measureText;
+    const sizes = ['offsetWidth', 'offsetHeight'].map((p) => [p, Object.getOwnPropertyDescriptor(HTMLElement.prototype, p)]);
+    const added = new MutationObserver(() => {});
+    added.observe(document, { childList: true, subtree: true });
+    window.drawing = { draws: 0, added: 0, layoutReads: 0, measured: [], legend: [] };
+    const seen = window.drawing;
+    // Only while the chart draws: every element added to the page, every layout size read, every
+    // text the canvas measures.
+    Analysis.prototype.draw = function watched(...args) {
+      added.takeRecords();
+      for (const [p, d] of sizes) {
+        Object.defineProperty(HTMLElement.prototype, p, { ...d, get() { seen.layoutReads += 1; return d.get.call(this); } });
+      }
+      CanvasRenderingContext2D.prototype.measureText = function counted(text) {
+        seen.measured.push(text);
+        return measure.call(this, text);
+      };
+      try {
+        const frame = draw.apply(this, args);
+        seen.legend = frame.legend.map((e) => e.series);
+        return frame;
+      } finally {
+        for (const [p, d] of sizes) Object.defineProperty(HTMLElement.prototype, p, d);
+        CanvasRenderingContext2D.prototype.measureText = measure;
+        seen.added += added.takeRecords().reduce((n, r) => n + r.addedNodes.length, 0);
+        seen.draws += 1;
+      }
+    };
+  });
+  await page.click('#ylog');
+  await page.waitForFunction(() => window.drawing.draws > 0);
+  const seen = await page.evaluate(() => window.drawing);
+  assert.equal(seen.added, 0, 'no element added to the page while drawing');
+  assert.equal(seen.layoutReads, 0, 'no layout size read while drawing');
+  assert.equal(seen.legend.length, FOLDS.length);
+  for (const name of seen.legend) {
+    assert.equal(seen.measured.filter((t) => t === name).length, 1, `${name} measured once by the canvas`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('runs can be hidden, renamed (as text only) and filtered by a pattern', async () => {
   const { page, errors, context } = await load(WANDB, '#compare=1');
   assert.equal(await page.$$eval('#run-list [data-run]', (els) => els.length), 4);
