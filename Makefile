@@ -5,7 +5,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/.tools/bin/was
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver \
 	cargo test --target wasm32-unknown-unknown --no-default-features --features page,worker
 
-.PHONY: setup build serve test test-native test-wasm test-e2e lint fuzz bench bench-web bench-size bench-parse bench-events bench-verdict bench-forecast bench-chart bench-follow snapshots-png dist wheel
+.PHONY: setup build serve test test-native test-wasm test-e2e lint fuzz bench bench-web bench-size bench-parse bench-events bench-verdict bench-forecast bench-ceiling bench-chart bench-follow snapshots-png dist wheel
 
 setup:
 	@scripts/setup.sh
@@ -101,6 +101,15 @@ bench-forecast:
 	cargo build --release --bin plateau
 	python3 scripts/labelled/forecast_calibration.py
 
+# Issue #11's ceiling: how often twin runs (same past, new future; or a new seed) get the same label, and how high
+# classifiers that see only the past score on the labelled sets by grouped cross-validation, beside the engine (printed).
+bench-ceiling:
+	@scripts/setup.sh ceiling
+	cargo build --release --bin plateau
+	.tools/venv-ceiling/bin/python scripts/labelled/twins.py report tests/fixtures/twins/steps.json
+	.tools/venv-ceiling/bin/python scripts/labelled/twins.py report tests/fixtures/twins/keras.json
+	.tools/venv-ceiling/bin/python scripts/labelled/ceiling.py
+
 # Redraw time after a slider move / zoom at 10k and 1M points in Chromium (printed, not asserted).
 bench-chart: build
 	@scripts/setup.sh browser
@@ -115,5 +124,5 @@ bench-follow: build
 snapshots-png:
 	@scripts/snapshots-png.sh
 
-# Every benchmark: parse speed, event files, verdict accuracy, chart redraw, following a growing log, page vs PapaParse, module size.
-bench: bench-parse bench-events bench-verdict bench-forecast bench-chart bench-follow bench-web bench-size
+# Every benchmark: parse speed, event files, verdict accuracy and its learned ceiling, chart redraw, following a growing log, page vs PapaParse, module size.
+bench: bench-parse bench-events bench-verdict bench-forecast bench-ceiling bench-chart bench-follow bench-web bench-size

@@ -3,6 +3,8 @@
 //! Wilson 95% interval and recall per label beside the baseline rules, then the native analysis
 //! time for long runs. `cargo run --release --example bench_verdict -- --each` also lists the misses
 //! of the sets tuned on (never those of the held-out sets, so nobody tunes on them by accident).
+//! `-- --rows` prints only every log's verdicts as CSV (`set,id,label,confidence,engine,baseline`),
+//! for scripts that score other rules on the same rows (scripts/labelled/ceiling.py).
 
 #[path = "../tests/common/labelled.rs"]
 mod labelled;
@@ -15,6 +17,16 @@ use plateau::{Dropped, Options};
 
 fn main() {
     let each = std::env::args().any(|a| a == "--each");
+    if std::env::args().any(|a| a == "--rows") {
+        println!("set,id,label,confidence,engine,baseline");
+        for set in labelled::sets() {
+            for c in &set.cases {
+                let (e, b) = (labelled::engine(c), labelled::baseline(c));
+                println!("{},{},{},{},{e},{b}", set.name, c.id, c.label, c.confidence);
+            }
+        }
+        return;
+    }
     for set in labelled::sets() {
         let engine: Vec<String> = set.cases.iter().map(labelled::engine).collect();
         let baseline: Vec<String> = set.cases.iter().map(labelled::baseline).collect();

@@ -1,10 +1,29 @@
 #!/usr/bin/env bash
 # Installs whatever is missing on a fresh machine; fast and silent when everything is there.
-# Usage: scripts/setup.sh [browser]   (browser: also Chromium, its driver and fonts for tests)
+# Usage: scripts/setup.sh [browser|ceiling]   (browser: also Chromium, its driver and fonts for tests;
+#        ceiling: only the Python venv of `make bench-ceiling`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*"; }
+
+# `make bench-ceiling` needs only numpy and scikit-learn, in their own venv (scripts/labelled/requirements-ceiling.txt).
+if [ "${1:-}" = ceiling ]; then
+  venv=.tools/venv-ceiling
+  if ! cmp -s scripts/labelled/requirements-ceiling.txt "$venv/requirements-ceiling.txt"; then
+    say "installing numpy and scikit-learn into $venv (scripts/labelled/requirements-ceiling.txt; one to two minutes, once)"
+    if [ ! -x "$venv/bin/python" ] && ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      rm -rf "$venv"
+      say "installing python3-venv from Debian"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$venv"
+    fi
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/labelled/requirements-ceiling.txt
+    cp scripts/labelled/requirements-ceiling.txt "$venv/requirements-ceiling.txt"
+  fi
+  exit 0
+fi
 
 # Rust target for the page.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

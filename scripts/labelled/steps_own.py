@@ -196,6 +196,11 @@ def train(spec):
 
     # a process dies `frac` of a period after the checkpoint saved at the end of period r
     resumes = {r * k: max(1, int(frac * k)) for r, frac in spec.get("resumes", [])}
+    # twins.py: `fork` = (period, seed) gives the run a new data order and dropout stream from the
+    # end of that period on (the past stays the same); `stop_periods` ends training early
+    fork = spec.get("fork")
+    salt = 0
+    stop = spec.get("stop_periods", spec["periods"]) * k
     steps, evals = [], []
     session = 0
     gen = torch.Generator().manual_seed(spec["seed"] * 7 + 1)
@@ -204,7 +209,7 @@ def train(spec):
     crash_at = None
     snapshot = None
     t0 = time.process_time()
-    while s < total:
+    while s < stop:
         epoch = s // spe
         if epoch != perm_epoch:
             perm, perm_epoch = torch.randperm(n, generator=gen), epoch
@@ -234,6 +239,11 @@ def train(spec):
         if s % k == 0:
             v, metric = evaluate()
             evals.append({"sess": session, "s": s, "p": s // k - 1, "v": v, "metric": metric, "lineage": lineage})
+            if fork is not None and s == fork[0] * k and crash_at is None:
+                salt = fork[1]
+                gen = torch.Generator().manual_seed(salt)
+                torch.manual_seed(salt + 1)
+                perm_epoch = -1
         if s in resumes and crash_at is None:
             snapshot = (copy.deepcopy(model.state_dict()), copy.deepcopy(opt.state_dict()),
                         copy.deepcopy(sched.state_dict()), s)
@@ -245,7 +255,7 @@ def train(spec):
             sched.load_state_dict(snapshot[2])
             s = snapshot[3]
             session += 1
-            gen = torch.Generator().manual_seed(spec["seed"] * 7 + 1 + 1000 * session)
+            gen = torch.Generator().manual_seed(spec["seed"] * 7 + 1 + 1000 * session + salt)
             perm_epoch = -1
             crash_at = None
     cpu = time.process_time() - t0
@@ -261,7 +271,7 @@ def aggregates(run):
     for r in run["steps"]:
         if r["lineage"]:
             m[r["s"] // k].append(r["loss"])
-    mm = [float(np.mean(x)) if all(math.isfinite(y) for y in x) else math.nan for x in m]
+    mm = [float(np.mean(x)) if x and all(math.isfinite(y) for y in x) else math.nan for x in m]
     v = [math.nan] * P
     for e in run["evals"]:
         if e["lineage"]:
