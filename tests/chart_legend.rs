@@ -246,7 +246,7 @@ fn a_runs_panel_legend_is_as_wide_as_the_backend_measures_its_longest_name() {
 }
 
 #[test]
-fn legend_names_overflowing_the_plot_keep_a_line_each() {
+fn a_legend_longer_than_its_plot_lists_what_fits_and_counts_the_rest() {
     let x: Vec<f64> = (0..20).map(f64::from).collect();
     let runs: Vec<Run> = (0..60)
         .map(|r| {
@@ -279,22 +279,29 @@ fn legend_names_overflowing_the_plot_keep_a_line_each() {
     .into_drawing_area();
     overlay(&area, &drop, &report, &view, &Style::default()).expect("drawn");
     let log = log.borrow();
-    // 60 lines of 11 px text are taller than the plot: every name still on a line of its own, in
-    // order, below the one before.
-    let tops: Vec<i32> = (0..60)
-        .map(|r| {
-            let name = format!("run{r}");
-            let at = log
-                .texts
-                .iter()
-                .filter(|(t, _)| *t == name)
-                .map(|(_, p)| p.1);
-            at.max().unwrap_or_else(|| panic!("{name} drawn"))
-        })
-        .collect();
+    // 60 lines of 11 px text are taller than the plot: the first names, in order, each on a line
+    // of its own inside the plot, then one line counting the rest; those are neither drawn nor
+    // measured.
+    let top_of = |text: &str| {
+        let at = log
+            .texts
+            .iter()
+            .filter(|(t, _)| t == text)
+            .map(|(_, p)| p.1);
+        at.max()
+    };
+    let shown: Vec<i32> = (0..60).map_while(|r| top_of(&format!("run{r}"))).collect();
+    let k = shown.len();
+    assert!(k > 3 && k < 60, "{shown:?}");
+    assert!(shown.windows(2).all(|w| w[1] > w[0]), "{shown:?}");
+    let more = top_of(&format!("+ {} more", 60 - k)).expect("the rest counted");
     assert!(
-        tops[59] > OVERLAY_HEIGHT as i32,
-        "the list overflows: {tops:?}"
+        more > shown[k - 1] && more < OVERLAY_HEIGHT as i32,
+        "{more}"
     );
-    assert!(tops.windows(2).all(|w| w[1] > w[0]), "{tops:?}");
+    for r in k..60 {
+        let name = format!("run{r}");
+        assert!(top_of(&name).is_none(), "{name} drawn");
+        assert_eq!(log.times_measured(&name), 0, "{name} measured");
+    }
 }

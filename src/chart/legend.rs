@@ -37,7 +37,8 @@ const LINE_HEIGHT: f64 = 1.25;
 
 /// Draws `entries` in `corner` of `plot` (the plotting area, without its axes), sizes in CSS
 /// pixels × `scale`: names in 11 px text after a 22 px column holding each line's mark (16 px long,
-/// 3 px wide), 6 px of margin inside the box.
+/// 3 px wide), 6 px of margin inside the box. Names beyond what the plot's height holds are
+/// counted on the last line ("+ 176 more"), not drawn.
 pub fn draw<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     entries: &[Entry],
@@ -55,10 +56,26 @@ pub fn draw<DB: DrawingBackend>(
     // Line `i`'s top when the first line's is `origin`.
     let line_top =
         |origin: i32, i: usize| (f64::from(origin) + i as f64 * line_height).round() as i32;
-    // Each name's size as the backend measures it.
-    let sizes = entries
+    // As many lines as the plot holds inside the box's insets and margins; when the names are
+    // more, the last line that fits counts the rest instead (a list of 200 runs ran off the
+    // plot, over the x axis).
+    let (area_w, area_h) = plot.dim_in_pixel();
+    let room = f64::from(area_h as i32 - 2 * INSET - 2 * margin) - 11.0 * scale;
+    let fit = ((room / line_height).floor().max(0.0) as usize + 1).max(1);
+    let shown = if entries.len() > fit {
+        fit - 1
+    } else {
+        entries.len()
+    };
+    let more = (shown < entries.len()).then(|| format!("+ {} more", entries.len() - shown));
+    let entries = &entries[..shown];
+    let lines: Vec<&str> = (entries.iter().map(|e| e.name.as_str()))
+        .chain(more.as_deref())
+        .collect();
+    // Each line's size as the backend measures it (the names left out are not measured).
+    let sizes = lines
         .iter()
-        .map(|e| plot.estimate_text_size(&e.name, &font))
+        .map(|name| plot.estimate_text_size(name, &font))
         .collect::<Result<Vec<_>, _>>()?;
     let text_w = sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0);
     let text_h = (sizes.iter().enumerate())
@@ -66,7 +83,6 @@ pub fn draw<DB: DrawingBackend>(
         .max()
         .unwrap_or(0);
     let (w, h) = (text_w + marks + 2 * margin, text_h + 2 * margin);
-    let (area_w, area_h) = plot.dim_in_pixel();
     let left = area_w as i32 - w - INSET;
     let top = match corner {
         Corner::UpperRight => INSET,
@@ -81,8 +97,8 @@ pub fn draw<DB: DrawingBackend>(
     let (text_x, text_y) = (left + marks + margin, top + margin);
     let mut names = MultiLineText::<_, &str>::new((text_x, text_y), font.clone());
     names.set_line_height(LINE_HEIGHT);
-    for e in entries {
-        names.push_line(e.name.as_str());
+    for line in &lines {
+        names.push_line(*line);
     }
     plot.draw(&names)?;
     // Each mark halfway down its name's box.
