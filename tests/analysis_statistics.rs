@@ -428,3 +428,37 @@ fn bins_of_values_near_the_largest_float_have_finite_means() {
         "{by:?}"
     );
 }
+
+#[test]
+fn binning_leaves_out_points_without_a_finite_x_and_ends_at_the_last_finite_point() {
+    let n = 5_000;
+    let mut x = xs(n);
+    let mut y = xs(n);
+    x[9] = f64::NAN;
+    x[19] = f64::INFINITY;
+    y[n - 1] = f64::NAN;
+    let w = bin_evenly(&x, &y, MAX_POINTS);
+    // 500 bins of 10: none is lost for a bad point, and each sits at the mean of its finite points.
+    assert_eq!(w.x.len(), n / n.div_ceil(MAX_POINTS));
+    assert_eq!((w.x[0], w.x[1]), (4.0, 14.0));
+    assert!(w.x.iter().zip(&w.y).all(|(a, b)| a == b));
+    assert_eq!((w.start, w.end), (0.0, (n - 2) as f64));
+}
+
+#[test]
+fn a_long_window_at_one_repeated_x_has_no_trend_and_bins_stay_inside_their_x() {
+    // The mean of equal x's is off by rounding; a bin of one x must sit exactly at it.
+    let n = 100_000;
+    let y: Vec<f64> = (0..n)
+        .map(|i| 1.0 + 0.1 * (i as f64 * 0.37).sin())
+        .collect();
+    assert!(trend(&vec![2.3; n], &y).is_none());
+    let x: Vec<f64> = (0..n).map(|i| (i / 1000) as f64 * 0.1).collect();
+    let w = bin_evenly(&x, &x, MAX_POINTS);
+    assert!(
+        w.x.iter().all(|v| *v <= w.end),
+        "{:?} > {}",
+        w.x.last(),
+        w.end
+    );
+}

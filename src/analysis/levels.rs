@@ -208,7 +208,14 @@ pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> Window {
             let e = starts.get(k + 1).copied().unwrap_or(n);
             let (px, py): (Vec<f64>, Vec<f64>) =
                 (s..e).filter(finite).map(|i| (x[i], y[i])).unzip();
-            (!py.is_empty()).then(|| (mean(&px), mean(&py)))
+            // Kept within the bin's x range: the mean of equal x's is off by rounding (three
+            // 0.1s average to 0.10000000000000002), a near-zero dx for Theil–Sen.
+            let (lo, hi) = px
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+                    (l.min(v), h.max(v))
+                });
+            (lo <= hi).then(|| (mean(&px).clamp(lo, hi), mean(&py)))
         })
         .unzip();
     Window {
