@@ -228,6 +228,7 @@ pub fn bin_evenly(x: &[f64], y: &[f64], bins: usize) -> Window {
 
 /// A binned window: its bins, and the x of its first and last finite points (where the window
 /// starts and ends, which the outer bins' centres do not reach).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Window {
     pub x: Vec<f64>,
     pub y: Vec<f64>,
