@@ -51,7 +51,7 @@ fn main() {
     );
     let mut rng = Normal(0x5eed);
     for shape in [Shape::Exponential, Shape::Power] {
-        for n in [10usize, 30, 100, 300, 1000, 3000] {
+        for n in [10usize, 30, 100, 300, 1000, 3000, 30_000] {
             for noise in [0.01, 0.05] {
                 for phi in [0.0f64, 0.5] {
                     let (mut at_end, mut fitted, mut width) = (0, 0, 0.0);
