@@ -7,21 +7,28 @@ cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*"; }
 
-# `make bench-ceiling` needs only numpy and scikit-learn, in their own venv (scripts/labelled/requirements-ceiling.txt).
-if [ "${1:-}" = ceiling ]; then
-  venv=.tools/venv-ceiling
-  if ! cmp -s scripts/labelled/requirements-ceiling.txt "$venv/requirements-ceiling.txt"; then
-    say "installing numpy and scikit-learn into $venv (scripts/labelled/requirements-ceiling.txt; one to two minutes, once)"
-    if [ ! -x "$venv/bin/python" ] && ! python3 -m venv "$venv" >/dev/null 2>&1; then
-      rm -rf "$venv"
-      say "installing python3-venv from Debian"
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-      python3 -m venv "$venv"
-    fi
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/labelled/requirements-ceiling.txt
-    cp scripts/labelled/requirements-ceiling.txt "$venv/requirements-ceiling.txt"
+# A Python venv at `$1` with the packages of requirements file `$2` (`$3` says what for): made and
+# installed when the file differs from the copy kept in the venv. pip runs as `python -m pip`, so a
+# venv whose scripts name another folder (one copied from another checkout) still installs.
+python_venv() {
+  local venv=$1 requirements=$2
+  if cmp -s "$requirements" "$venv/$(basename "$requirements")"; then return; fi
+  say "installing $3 into $venv ($requirements; $4, once)"
+  if [ ! -x "$venv/bin/python" ] && ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    # Debian's python3 makes venvs only with python3-venv.
+    rm -rf "$venv"
+    say "installing python3-venv from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
   fi
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/$(basename "$requirements")"
+}
+
+# `make bench-ceiling` needs only numpy and scikit-learn, in their own venv.
+if [ "${1:-}" = ceiling ]; then
+  python_venv .tools/venv-ceiling scripts/labelled/requirements-ceiling.txt "numpy and scikit-learn" "one to two minutes"
   exit 0
 fi
 
@@ -50,22 +57,8 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/binaryen ] || [ 
 fi
 
 # The tests' Python packages (log writers, Sphinx, MkDocs, setuptools) in one venv, .tools/venv, at the
-# versions in python/requirements-test.txt. pip runs as `python -m pip`, so a venv whose scripts name
-# another folder (one copied from another checkout) still installs.
-venv=.tools/venv
-if ! cmp -s python/requirements-test.txt "$venv/requirements-test.txt"; then
-  say "installing the tests' Python packages into $venv (python/requirements-test.txt; about 1.5 minutes, once)"
-  if [ ! -x "$venv/bin/python" ] && ! python3 -m venv "$venv" >/dev/null 2>&1; then
-    # Debian's python3 makes venvs only with python3-venv.
-    rm -rf "$venv"
-    say "installing python3-venv from Debian"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$venv"
-  fi
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-test.txt
-  cp python/requirements-test.txt "$venv/requirements-test.txt"
-fi
+# versions in python/requirements-test.txt.
+python_venv .tools/venv python/requirements-test.txt "the tests' Python packages" "about 1.5 minutes"
 
 if [ "${1:-}" = browser ]; then
   missing=()

@@ -3,12 +3,15 @@
 //! plotters' font code (which in the browser lays a span out in the page per name, twice).
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/files.rs"]
+mod files;
+
 use std::cell::RefCell;
 use std::convert::Infallible;
 
 use plateau::chart::{self, overlay, Style, View, OVERLAY_HEIGHT};
 use plateau::model::{Axis, Dropped, Run, Series};
-use plateau::{analyze, check, Input, Options};
+use plateau::{analyze, Options};
 use plotters::prelude::*;
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
@@ -163,19 +166,7 @@ fn box_width(names: &[String]) -> i32 {
 
 #[test]
 fn legend_names_are_measured_once_each_by_the_backend_that_draws_them() {
-    let paths: Vec<String> = (0..5)
-        .map(|k| format!("tests/fixtures/folds/mlp_fold{k}.csv"))
-        .collect();
-    let bytes: Vec<Vec<u8>> = paths
-        .iter()
-        .map(|p| std::fs::read(format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))).unwrap())
-        .collect();
-    let inputs: Vec<Input> = paths
-        .iter()
-        .zip(&bytes)
-        .map(|(name, bytes)| Input { name, bytes })
-        .collect();
-    let (drop, report) = check(&inputs, &Options::default()).unwrap();
+    let (drop, report) = files::folds();
     let view = View {
         compare: true,
         ..View::default()

@@ -1,6 +1,9 @@
 //! Several runs in one chart: a colour per run, groups as a mean line in a band (min–max or ±1 SD).
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/files.rs"]
+mod files;
+
 use plateau::chart::{
     hex, overlay, overlay_prepared, overlay_svg, run_color, BandKind, Frame, Overlaid, Style, View,
     OVERLAY_HEIGHT,
@@ -8,25 +11,7 @@ use plateau::chart::{
 use plateau::{check, Input, Options};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 
-fn folds() -> (plateau::Dropped, plateau::Report) {
-    let paths: Vec<String> = (0..5)
-        .map(|k| format!("tests/fixtures/folds/mlp_fold{k}.csv"))
-        .collect();
-    read(&paths)
-}
-
-fn read(paths: &[String]) -> (plateau::Dropped, plateau::Report) {
-    let bytes: Vec<Vec<u8>> = paths
-        .iter()
-        .map(|p| std::fs::read(format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))).unwrap())
-        .collect();
-    let inputs: Vec<Input> = paths
-        .iter()
-        .zip(&bytes)
-        .map(|(name, bytes)| Input { name, bytes })
-        .collect();
-    check(&inputs, &Options::default()).unwrap()
-}
+use files::{checked as read, folds};
 
 fn draw(view: &View) -> String {
     let (drop, report) = folds();
