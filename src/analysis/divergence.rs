@@ -162,9 +162,9 @@ pub fn rise(x: &[f64], y: &[f64], measured: Measured) -> Option<Rise> {
 /// once, at its first point.
 pub fn spikes(x: &[f64], y: &[f64], noise: f64) -> Vec<Spike> {
     let mut found: Vec<(usize, Spike)> = Vec::new();
-    let baselines = trailing_medians(y, SPIKE_WINDOW);
-    for i in SPIKE_MIN_HISTORY..y.len() {
-        let Some(baseline) = baselines[i] else {
+    let baselines = trailing_medians(y, SPIKE_WINDOW).enumerate();
+    for (i, baseline) in baselines.skip(SPIKE_MIN_HISTORY) {
+        let Some(baseline) = baseline else {
             continue;
         };
         if baseline > 0.0

@@ -49,14 +49,15 @@ impl Gradients {
 
 /// Reads a gradient-norm series; `loss_kept` is the loss's latest value over its first (lower is better).
 pub fn assess(norms: &Series, loss_kept: Option<f64>) -> Option<Gradients> {
-    let finite: Vec<f64> = norms.y.iter().copied().filter(|v| v.is_finite()).collect();
+    let mut finite: Vec<f64> = norms.y.iter().copied().filter(|v| v.is_finite()).collect();
     if finite.is_empty() {
         return None;
     }
-    let running = trailing_medians(&norms.y, RUNNING_WINDOW);
-    let explosions = (MIN_HISTORY..norms.y.len())
-        .filter_map(|i| {
-            let (m, v) = (running[i]?, norms.y[i]);
+    let explosions = trailing_medians(&norms.y, RUNNING_WINDOW)
+        .enumerate()
+        .skip(MIN_HISTORY)
+        .filter_map(|(i, running)| {
+            let (m, v) = (running?, norms.y[i]);
             (m > 0.0 && v.is_finite() && v > EXPLODE_FACTOR * m).then_some((norms.x[i], v, m))
         })
         .collect();
@@ -67,12 +68,11 @@ pub fn assess(norms: &Series, loss_kept: Option<f64>) -> Option<Gradients> {
         && early > 0.0
         && late < VANISH_RATIO * early
         && loss_kept.is_some_and(|kept| kept > LOSS_STILL_HIGH);
-    let mut all = finite.clone();
     Some(Gradients {
         series: norms.name.clone(),
         points: finite.len(),
-        median: median(&mut all)?,
-        clip: quantile(&mut all, AUTOCLIP_PERCENTILE / 100.0),
+        median: median(&mut finite)?,
+        clip: quantile(&mut finite, AUTOCLIP_PERCENTILE / 100.0),
         explosions,
         non_finite_at: norms
             .y

@@ -36,16 +36,15 @@ pub fn resolution(y: &[f64]) -> Option<f64> {
 /// smooth trend, even a steep or curving one, barely moves them), never below the printed
 /// resolution. `None` with fewer than three finite points.
 pub fn noise(y: &[f64]) -> Option<f64> {
-    let finite: Vec<f64> = y.iter().copied().filter(|v| v.is_finite()).collect();
-    if finite.len() < 3 {
-        return None;
+    let mut finite = y.iter().copied().filter(|v| v.is_finite());
+    let (mut a, mut b) = (finite.next()?, finite.next()?);
+    let mut second = Vec::with_capacity(y.len() - 2);
+    for c in finite {
+        second.push((c - 2.0 * b + a).abs());
+        (a, b) = (b, c);
     }
-    let mut second: Vec<f64> = finite
-        .windows(3)
-        .map(|w| (w[2] - 2.0 * w[1] + w[0]).abs())
-        .collect();
     let sd = MAD_TO_SD * median(&mut second)? / 6f64.sqrt();
-    Some(sd.max(resolution(&finite).unwrap_or(0.0)))
+    Some(sd.max(resolution(y).unwrap_or(0.0)))
 }
 
 /// [`noise`] over the whole series or its recent half, whichever is calmer: second differences
@@ -61,28 +60,26 @@ pub fn calm_noise(y: &[f64]) -> Option<f64> {
 
 /// The centred running median of `window` (odd) points at every index, over the finite points
 /// available near the edges; NaN where a window holds no finite point. One sorted window slides
-/// along the series: O(n · window) memory moves of a few values, no per-point selection.
-pub fn running_median(y: &[f64], window: usize) -> Vec<f64> {
+/// along the series: O(n · window) memory moves of a few values, no per-point selection, and
+/// nothing stored (each median is made as it is asked for).
+pub fn running_median(y: &[f64], window: usize) -> impl Iterator<Item = f64> + '_ {
     let half = window / 2;
     let mut sorted = SortedWindow::new(window);
     y.iter().take(half).for_each(|&v| sorted.insert(v));
-    (0..y.len())
-        .map(|i| {
-            if let Some(&v) = y.get(i + half) {
-                sorted.insert(v);
-            }
-            if let Some(&old) = i.checked_sub(half + 1).map(|j| &y[j]) {
-                sorted.remove(old);
-            }
-            sorted.median().unwrap_or(f64::NAN)
-        })
-        .collect()
+    (0..y.len()).map(move |i| {
+        if let Some(&v) = y.get(i + half) {
+            sorted.insert(v);
+        }
+        if let Some(&old) = i.checked_sub(half + 1).map(|j| &y[j]) {
+            sorted.remove(old);
+        }
+        sorted.median().unwrap_or(f64::NAN)
+    })
 }
 
 /// The lowest level (running median of `window` points) and its index.
 pub fn best_level(y: &[f64], window: usize) -> Option<(usize, f64)> {
     running_median(y, window)
-        .into_iter()
         .enumerate()
         .filter(|(_, v)| v.is_finite())
         .min_by(|a, b| a.1.total_cmp(&b.1))

@@ -122,18 +122,17 @@ pub fn trend(x: &[f64], y: &[f64]) -> Option<Trend> {
 
 /// For each index, the median of the finite values among the `window` points before it (`None`
 /// when there are none). One sorted window slides along the series: O(n · window) memory moves
-/// of a few values, no per-point sorting.
-pub fn trailing_medians(y: &[f64], window: usize) -> Vec<Option<f64>> {
+/// of a few values, no per-point sorting, and nothing stored.
+pub fn trailing_medians(y: &[f64], window: usize) -> impl Iterator<Item = Option<f64>> + '_ {
     let mut sorted = SortedWindow::new(window);
-    let mut out = Vec::with_capacity(y.len());
-    for (i, &v) in y.iter().enumerate() {
-        out.push(sorted.median());
+    y.iter().enumerate().map(move |(i, &v)| {
+        let before = sorted.median();
         sorted.insert(v);
         if let Some(&old) = i.checked_sub(window).and_then(|j| y.get(j)) {
             sorted.remove(old);
         }
-    }
-    out
+        before
+    })
 }
 
 /// Var(S) of Mann–Kendall with the ties term: (n(n−1)(2n+5) − Σ t(t−1)(2t+5)) / 18 over groups of

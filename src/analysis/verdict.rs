@@ -4,6 +4,8 @@
 //! plateau by the projected gain), [`explain`] writes the evidence and advice of that word, and
 //! each qualifier is one function of [`super::qualifiers`] that returns its own finding.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::disagreement::improving_metric;
@@ -185,13 +187,12 @@ pub struct Signals<'a> {
     pub restarts: &'a [f64],
     pub word: &'static str,
     pub orientation: Orientation,
-    /// The monitored series in lower-is-better units.
-    pub y: Vec<f64>,
+    /// The monitored series in lower-is-better units (the series' own values, not a copy, when
+    /// lower is already better).
+    pub y: Cow<'a, [f64]>,
     pub n: usize,
-    /// The series whose rise or NaN is divergence, and its values at the cadence of the
-    /// evaluations (per-step logs binned onto the monitored series' x).
+    /// The series whose rise or NaN is divergence.
     pub objective: Option<&'a Series>,
-    pub objective_levels: Option<(Vec<f64>, Vec<f64>)>,
     /// Whether the objective's levels are per-period means (per-epoch, or per-step points binned
     /// at the evaluations) rather than raw points.
     pub objective_means: bool,
@@ -230,7 +231,11 @@ impl<'a> Signals<'a> {
     ) -> Signals<'a> {
         let orientation = Orientation::of(monitor);
         let x = &monitor.x;
-        let y: Vec<f64> = monitor.y.iter().map(|v| orientation.to(*v)).collect();
+        let y: Cow<'a, [f64]> = if orientation == Orientation::Lower {
+            Cow::Borrowed(&monitor.y)
+        } else {
+            Cow::Owned(monitor.y.iter().map(|v| orientation.to(*v)).collect())
+        };
         let n = y.len();
         let objective = train
             .filter(|t| t.kind == Kind::Loss)
@@ -260,7 +265,6 @@ impl<'a> Signals<'a> {
             };
             divergence::rise(lx, ly, measured)
         });
-        let objective_levels = binned.map(|(lx, ly, _)| (lx, ly));
         let noise = levels::noise(&y);
         let spikes = objective.map_or_else(Vec::new, |o| {
             // `y` is the monitored series itself when lower is better: its noise is known.
@@ -337,10 +341,10 @@ impl<'a> Signals<'a> {
             let level = best_level.unwrap_or(orientation.to(b.value));
             project(&x[start..], &y[start..], first, horizon, level, floor)
         });
-        let train_levels: Option<(Vec<f64>, Vec<f64>)> = train.map(|t| {
+        let train_levels: Option<(Cow<[f64]>, Vec<f64>)> = train.map(|t| {
             let o = Orientation::of(t);
             let (tx, ty, _) = at_evaluations(t, monitor);
-            (tx, ty.into_iter().map(|v| o.to(v)).collect())
+            (tx, ty.iter().map(|&v| o.to(v)).collect())
         });
         let prechelt = monitor
             .role
@@ -360,7 +364,7 @@ impl<'a> Signals<'a> {
                         .max(resolution.unwrap_or(0.0)),
                     train_levels
                         .as_ref()
-                        .map(|(tx, ty)| (tx.as_slice(), ty.as_slice())),
+                        .map(|(tx, ty)| (&tx[..], ty.as_slice())),
                 )
             })
             .flatten();
@@ -385,7 +389,6 @@ impl<'a> Signals<'a> {
             y,
             n,
             objective,
-            objective_levels,
             objective_means,
             non_finite,
             rise,
@@ -484,19 +487,22 @@ impl<'a> Signals<'a> {
 
 /// The series at the cadence of the monitored one: bin means at the monitor's x, with their
 /// standard errors, when it has at least [`DENSER`] points per evaluation (per-step training
-/// loss against per-epoch validation), else its own points.
+/// loss against per-epoch validation), else its own points (borrowed, not copied).
 ///
 /// A mean's standard error is the series' per-point noise ([`levels::calm_noise`], pooled over
 /// the series) over √count, not its own bin's spread: a bin of 2–4 points has one to three
 /// degrees of freedom, its MAD is often near zero, and the rise test then fires on healthy noise.
-fn at_evaluations(s: &Series, monitor: &Series) -> (Vec<f64>, Vec<f64>, Option<Vec<f64>>) {
+fn at_evaluations<'s>(
+    s: &'s Series,
+    monitor: &Series,
+) -> (Cow<'s, [f64]>, Cow<'s, [f64]>, Option<Vec<f64>>) {
     if std::ptr::eq(s, monitor) || s.len() < DENSER * monitor.len().max(1) {
-        return (s.x.clone(), s.y.clone(), None);
+        return (Cow::Borrowed(&s.x), Cow::Borrowed(&s.y), None);
     }
     let Binned { x, mean, count, .. } = levels::bin_at(&s.x, &s.y, &monitor.x);
     let noise = levels::calm_noise(&s.y).unwrap_or(f64::NAN);
     let se = count.iter().map(|&k| noise / (k as f64).sqrt()).collect();
-    (x, mean, Some(se))
+    (Cow::Owned(x), Cow::Owned(mean), Some(se))
 }
 
 /// Judges one run by its monitored series and, for a validation series, its training partner.
