@@ -102,15 +102,15 @@ pub fn read(file: &str, text: &str, warnings: &mut Vec<String>) -> Result<Table,
 /// warning) are not; a row of the wrong width is an error naming its line.
 fn is_row(
     header: &Header,
-    record: &csv::ByteRecord,
+    record: &Record,
     file: &str,
     lines: &mut LineCounter<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<bool, Error> {
     let width = header.names.len();
-    let start = record.position().map_or(0, |p| p.byte());
+    let start = record.start as u64;
     if record.len() != width {
-        if record.len() == 1 && record[0].trim_ascii().is_empty() {
+        if record.is_blank() {
             return Ok(false);
         }
         return Err(Error::Csv {
@@ -156,7 +156,6 @@ struct Header {
 #[derive(Clone)]
 pub struct Builder {
     file: String,
-    delimiter: u8,
     decimal_comma: bool,
     /// The byte lines end with for counting them (see [`line_end`]).
     end: u8,
@@ -165,6 +164,7 @@ pub struct Builder {
     /// The file's length in bytes: a row of `w` columns takes at least `w` of them.
     size: usize,
     header: Option<Header>,
+    splitter: Splitter,
     values: Vec<Vec<f64>>,
     states: Vec<State>,
     rows: usize,
@@ -182,12 +182,12 @@ impl Builder {
         let line_len = (head.len() / lines).max(1);
         Builder {
             file: file.to_string(),
-            delimiter,
             decimal_comma: delimiter != b',',
             end,
             capacity: size / line_len + 1,
             size,
             header: None,
+            splitter: Splitter::new(delimiter),
             values: Vec::new(),
             states: Vec::new(),
             rows: 0,
@@ -198,7 +198,7 @@ impl Builder {
     /// How many leading bytes of `text` are complete lines, quotes read as the csv crate reads
     /// them with this file's delimiter (a quote after another candidate is a character).
     pub fn complete(&self, text: &[u8]) -> usize {
-        complete_with(text, self.end, |b| b == self.delimiter)
+        complete_with(text, self.end, |b| b == self.splitter.delimiter)
     }
 
     /// Data rows read so far.
@@ -208,38 +208,44 @@ impl Builder {
 
     /// Reads the next piece of text, which starts at a line start and ends at a line end.
     pub fn feed(&mut self, text: &str, warnings: &mut Vec<String>) -> Result<(), Error> {
-        let file = self.file.clone();
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut record = csv::ByteRecord::new();
+        // Taken out while its records are stored, and put back whatever happens.
+        let mut splitter = std::mem::take(&mut self.splitter);
+        let fed = self.feed_with(&mut splitter.reader, text, warnings);
+        self.splitter = splitter;
+        fed
+    }
+
+    fn feed_with(
+        &mut self,
+        splitter: &mut csv_core::Reader,
+        text: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), Error> {
+        let mut records = Records::new(splitter, text.as_bytes());
+        let mut record = Record::default();
         let mut lines = LineCounter::new(text.as_bytes(), self.end, self.line);
-        let base = self.line - 1;
-        loop {
-            if !reader
-                .read_byte_record(&mut record)
-                .map_err(|e| csv_error(&file, base, &e))?
-            {
-                break;
-            }
+        while records.next(&mut record) {
             let row = match &self.header {
                 None => !self.take_header(&record),
-                Some(header) => is_row(header, &record, &file, &mut lines, warnings)?,
+                Some(header) => is_row(header, &record, &self.file, &mut lines, warnings)?,
             };
             if row {
                 self.row(&record, &mut lines)?;
             }
         }
-        self.line = lines.line_at(text.len() as u64);
+        // The splitter counted the `\n`s it went through (from line 1), saving a second pass.
+        self.line = if self.end == b'\n' {
+            self.line + records.splitter.line() - 1
+        } else {
+            lines.line_at(text.len() as u64)
+        };
         Ok(())
     }
 
     /// Takes the first record as the header (or, when every cell is a number or empty, as the
     /// first data line standing in for one, columns named by number) and sizes the columns;
     /// returns whether it was a header.
-    fn take_header(&mut self, record: &csv::ByteRecord) -> bool {
+    fn take_header(&mut self, record: &Record) -> bool {
         let first: Vec<&[u8]> = record.iter().map(<[u8]>::trim_ascii).collect();
         let present = first
             .iter()
@@ -285,25 +291,19 @@ impl Builder {
     /// Why the one line `text` would fail as a data row, if it would.
     fn misfit(&self, text: &str) -> Option<String> {
         let header = self.header.as_ref()?;
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut record = csv::ByteRecord::new();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return None,
-            Err(e) => return Some(e.to_string()),
+        let mut record = Record::default();
+        let mut splitter = Splitter::new(self.splitter.delimiter);
+        if !Records::new(&mut splitter.reader, text.as_bytes()).next(&mut record) {
+            return None;
         }
         let width = header.names.len();
-        if record.len() == 1 && record[0].trim_ascii().is_empty() {
+        if record.is_blank() {
             return None;
         }
         if record.len() != width {
             return Some(format!("{} of {width} fields", record.len()));
         }
-        record
+        let why = record
             .iter()
             .zip(&self.states)
             .enumerate()
@@ -316,11 +316,12 @@ impl Builder {
                         header.names[i]
                     )
                 })
-            })
+            });
+        why
     }
 
     /// Stores one data row's cells.
-    fn row(&mut self, record: &csv::ByteRecord, lines: &mut LineCounter<'_>) -> Result<(), Error> {
+    fn row(&mut self, record: &Record, lines: &mut LineCounter<'_>) -> Result<(), Error> {
         for (i, cell) in record.iter().enumerate() {
             if self.states[i] == State::Text {
                 continue;
@@ -337,10 +338,9 @@ impl Builder {
                     self.values[i] = Vec::new();
                 }
                 None => {
-                    let start = record.position().map_or(0, |p| p.byte());
                     return Err(Error::Cell {
                         file: self.file.clone(),
-                        line: lines.line_at(start),
+                        line: lines.line_at(record.start as u64),
                         column: i + 1,
                         name: self
                             .header
@@ -580,12 +580,109 @@ pub fn sniff(text: &str) -> u8 {
         .map_or(b',', |(_, d)| d)
 }
 
-/// A csv error in a piece that starts after line `base`.
-fn csv_error(file: &str, base: u64, e: &csv::Error) -> Error {
-    let line = base + e.position().map_or(0, |p| p.line());
-    Error::Csv {
-        file: file.to_string(),
-        line,
-        message: e.to_string(),
+/// csv-core's record reader for one delimiter, built once per file: building its state machine
+/// for every piece cost more than splitting some pieces. A clone is built again (csv-core's own
+/// `Clone` copies only part of the state machine).
+#[derive(Default)]
+struct Splitter {
+    delimiter: u8,
+    reader: csv_core::Reader,
+}
+
+impl Splitter {
+    fn new(delimiter: u8) -> Splitter {
+        Splitter {
+            delimiter,
+            reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+        }
+    }
+}
+
+impl Clone for Splitter {
+    fn clone(&self) -> Splitter {
+        Splitter::new(self.delimiter)
+    }
+}
+
+/// One record of delimited text: its fields' bytes end to end (quotes taken off) and where each
+/// field ends, as csv-core writes them, and the byte of the piece it starts at.
+#[derive(Default)]
+struct Record {
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+    start: usize,
+}
+
+impl Record {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        let mut from = 0;
+        self.ends[..self.len].iter().map(move |&end| {
+            let field = &self.fields[from..end];
+            from = end;
+            field
+        })
+    }
+
+    /// A line of nothing but blanks (one field, empty once trimmed).
+    fn is_blank(&self) -> bool {
+        self.len == 1 && self.fields[..self.ends[0]].trim_ascii().is_empty()
+    }
+}
+
+/// The records of one piece of text, split by csv-core straight from the piece's bytes (the
+/// `csv` crate's reader would first copy them into its buffer). csv-core never fails: like any
+/// CSV reader it reads something from every byte (a quote left open takes the rest of the text).
+struct Records<'s, 't> {
+    splitter: &'s mut csv_core::Reader,
+    text: &'t [u8],
+    at: usize,
+}
+
+impl<'s, 't> Records<'s, 't> {
+    fn new(splitter: &'s mut csv_core::Reader, text: &'t [u8]) -> Records<'s, 't> {
+        splitter.reset();
+        Records {
+            splitter,
+            text,
+            at: 0,
+        }
+    }
+
+    /// Reads the next record into `record`; `false` at the end of the text. The buffers grow
+    /// with the longest record read (at most the piece's bytes).
+    fn next(&mut self, record: &mut Record) -> bool {
+        use csv_core::ReadRecordResult::*;
+        record.start = self.at;
+        if record.fields.is_empty() {
+            record.fields.resize(256, 0);
+            record.ends.resize(16, 0);
+        }
+        let (mut out, mut ends) = (0, 0);
+        loop {
+            // An empty input once the text is used up tells the splitter it has ended.
+            let (result, read, wrote, ended) = self.splitter.read_record(
+                &self.text[self.at..],
+                &mut record.fields[out..],
+                &mut record.ends[ends..],
+            );
+            self.at += read;
+            out += wrote;
+            ends += ended;
+            match result {
+                InputEmpty => {}
+                OutputFull => record.fields.resize(2 * record.fields.len(), 0),
+                OutputEndsFull => record.ends.resize(2 * record.ends.len(), 0),
+                Record => {
+                    record.len = ends;
+                    return true;
+                }
+                End => return false,
+            }
+        }
     }
 }
