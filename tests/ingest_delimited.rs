@@ -263,3 +263,29 @@ fn blank_lines_count_toward_the_error_line() {
     let err = one("log.csv", b"epoch,loss\n\n0,1\n1,x\n").unwrap_err();
     assert!(err.to_string().starts_with("log.csv line 4,"), "{err}");
 }
+
+#[test]
+fn columns_with_gaps_around_complete_ones_keep_their_own_steps() {
+    // `acc` and `lr` log every row, `val` and `note_count` only some: the complete columns share
+    // the step column (the last of them takes it), the others keep the steps of their rows.
+    let text =
+        b"step,acc,val,lr,note_count\n1,0.1,,0.3,\n2,0.2,0.9,0.3,4\n3,0.3,,0.2,\n4,0.4,0.8,0.2,5\n";
+    let drop = one("a.csv", text).unwrap_or_else(|e| panic!("{e}"));
+    let run = &drop.runs[0];
+    let xy = |name: &str| {
+        let s = run.series(name).unwrap_or_else(|| panic!("no {name}"));
+        (s.x.clone(), s.y.clone())
+    };
+    assert_eq!(
+        xy("acc"),
+        (vec![1.0, 2.0, 3.0, 4.0], vec![0.1, 0.2, 0.3, 0.4])
+    );
+    assert_eq!(xy("val"), (vec![2.0, 4.0], vec![0.9, 0.8]));
+    assert_eq!(
+        xy("lr"),
+        (vec![1.0, 2.0, 3.0, 4.0], vec![0.3, 0.3, 0.2, 0.2])
+    );
+    assert_eq!(xy("note_count"), (vec![2.0, 4.0], vec![4.0, 5.0]));
+    let names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["acc", "val", "lr", "note_count"]);
+}

@@ -20,6 +20,6 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
         Some((axis, i)) => (axis, table.take(i)),
         None => (Axis::Epoch, table::row_index(table.rows)),
     };
-    let series = table.into_series(&x, axis);
+    let series = table.into_series(x, axis);
     Ok(vec![Run::new(stem(file), file, Dialect::Csv, series)])
 }

@@ -12,7 +12,7 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
         Some(e) => table.take(e),
         None => table::row_index(table.rows),
     };
-    let mut series = table.into_series(&epoch, Axis::Epoch);
+    let mut series = table.into_series(epoch, Axis::Epoch);
     for s in &mut series {
         if s.kind == Kind::Metric {
             s.role = Role::Validation;

@@ -13,6 +13,6 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
         Some(e) => table.take(e),
         None => table::row_index(table.rows),
     };
-    let series = table.into_series(&epoch, Axis::Epoch);
+    let series = table.into_series(epoch, Axis::Epoch);
     Ok(vec![Run::new(stem(file), file, Dialect::Keras, series)])
 }

@@ -13,10 +13,9 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
         Some(s) => table.take(s),
         None => table::row_index(table.rows),
     };
-    let mut series = table.into_series(&step, Axis::Step);
-    if let Some(epoch) = epoch.and_then(|e| epochs(&step, &e)) {
-        series.push(epoch);
-    }
+    let epoch = epoch.and_then(|e| epochs(&step, &e));
+    let mut series = table.into_series(step, Axis::Step);
+    series.extend(epoch);
     Ok(vec![Run::new(stem(file), file, Dialect::Lightning, series)])
 }
 

@@ -12,6 +12,6 @@ pub fn read(file: &str, mut table: Table) -> Result<Vec<Run>, Error> {
         Some(c) if c.name.is_empty() => table.take(0),
         _ => table::row_index(table.rows),
     };
-    let series = table.into_series(&epoch, Axis::Epoch);
+    let series = table.into_series(epoch, Axis::Epoch);
     Ok(vec![Run::new(stem(file), file, Dialect::Pandas, series)])
 }

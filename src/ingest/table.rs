@@ -48,24 +48,36 @@ impl Table {
     }
 
     /// Every column as a series against `x` (one value per row), leaving out rows where the
-    /// column or `x` is empty.
-    pub fn into_series(self, x: &[f64], axis: Axis) -> Vec<Series> {
+    /// column or `x` is empty. The last column with a value in every row takes `x` itself, the
+    /// others a copy (or their rows' x).
+    pub fn into_series(self, x: Vec<f64>, axis: Axis) -> Vec<Series> {
         let x_complete = !x.iter().any(|&v| is_missing(v));
-        self.columns
+        let complete = |c: &Column| x_complete && !c.values.iter().any(|&v| is_missing(v));
+        let owner = self.columns.iter().rposition(complete);
+        let mut kept = None;
+        let mut series: Vec<Option<Series>> = Vec::with_capacity(self.columns.len());
+        for (i, c) in self.columns.into_iter().enumerate() {
+            series.push(if Some(i) == owner {
+                kept = Some(c);
+                None
+            } else if complete(&c) {
+                Some(Series::named(&c.name, axis, x.clone(), c.values))
+            } else {
+                let (xs, ys) = x
+                    .iter()
+                    .zip(&c.values)
+                    .filter(|(&x, &y)| !is_missing(x) && !is_missing(y))
+                    .unzip();
+                Some(Series::named(&c.name, axis, xs, ys))
+            });
+        }
+        if let Some((i, c)) = owner.zip(kept) {
+            series[i] = Some(Series::named(&c.name, axis, x, c.values));
+        }
+        series
             .into_iter()
-            .filter_map(|c| {
-                let series = if x_complete && !c.values.iter().any(|&v| is_missing(v)) {
-                    Series::named(&c.name, axis, x.to_vec(), c.values)
-                } else {
-                    let (xs, ys) = x
-                        .iter()
-                        .zip(&c.values)
-                        .filter(|(&x, &y)| !is_missing(x) && !is_missing(y))
-                        .unzip();
-                    Series::named(&c.name, axis, xs, ys)
-                };
-                (!series.is_empty()).then_some(series)
-            })
+            .flatten()
+            .filter(|s| !s.is_empty())
             .collect()
     }
 }

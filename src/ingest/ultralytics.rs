@@ -33,7 +33,7 @@ pub fn read(file: &str, mut table: Table, dialect: Dialect) -> Result<Vec<Run>, 
     let derived = fitness(&table);
     let derived_name = derived.is_some().then_some(FITNESS);
     table.columns.extend(derived);
-    let mut series = table.into_series(&epoch, Axis::Epoch);
+    let mut series = table.into_series(epoch, Axis::Epoch);
     // Only a derived column is named `fitness` here (a logged one is never derived over).
     let fitness = series
         .iter_mut()
