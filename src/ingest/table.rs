@@ -377,7 +377,9 @@ impl Builder {
             return Err(Error::TooFewRows { file, rows: 0 });
         }
         let mut columns = Vec::with_capacity(header.names.len());
-        for ((name, values), state) in header.names.iter().zip(self.values).zip(self.states) {
+        for ((name, mut values), state) in header.names.iter().zip(self.values).zip(self.states) {
+            // The room reserved from the head's line lengths and not filled goes back (in place).
+            values.shrink_to_fit();
             match state {
                 State::Text => warnings.push(format!(
                     "{file}: column `{name}` is not numeric and was skipped"
