@@ -485,6 +485,9 @@ impl<'a> Signals<'a> {
     }
 }
 
+/// A series' x and y at the evaluations, and the standard errors of its bin means when binned.
+type AtEvaluations<'s> = (Cow<'s, [f64]>, Cow<'s, [f64]>, Option<Vec<f64>>);
+
 /// The series at the cadence of the monitored one: bin means at the monitor's x, with their
 /// standard errors, when it has at least [`DENSER`] points per evaluation (per-step training
 /// loss against per-epoch validation), else its own points (borrowed, not copied).
@@ -492,10 +495,7 @@ impl<'a> Signals<'a> {
 /// A mean's standard error is the series' per-point noise ([`levels::calm_noise`], pooled over
 /// the series) over √count, not its own bin's spread: a bin of 2–4 points has one to three
 /// degrees of freedom, its MAD is often near zero, and the rise test then fires on healthy noise.
-fn at_evaluations<'s>(
-    s: &'s Series,
-    monitor: &Series,
-) -> (Cow<'s, [f64]>, Cow<'s, [f64]>, Option<Vec<f64>>) {
+fn at_evaluations<'s>(s: &'s Series, monitor: &Series) -> AtEvaluations<'s> {
     if std::ptr::eq(s, monitor) || s.len() < DENSER * monitor.len().max(1) {
         return (Cow::Borrowed(&s.x), Cow::Borrowed(&s.y), None);
     }
