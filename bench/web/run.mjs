@@ -33,8 +33,11 @@ const server = await serve({ shipped: true });
 const browser = await launch();
 const page = await browser.newPage();
 page.on('pageerror', (e) => console.error('page error:', e));
-await page.goto(`${server.origin}/bench/web/bench.html`);
-await page.waitForFunction(() => document.getElementById('status').textContent === 'ready');
+/** The page opened afresh, so that each file gets a new worker whose memory is that file's alone. */
+async function fresh() {
+  await page.goto(`${server.origin}/bench/web/bench.html`);
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'ready');
+}
 
 const rows = [];
 for (const shape of SHAPES) {
@@ -42,6 +45,7 @@ for (const shape of SHAPES) {
     const name = `${shape.prefix}-${n}.csv`;
     const path = join(dir, name);
     try { await stat(path); } catch { await writeLog(path, n, shape.digits); }
+    await fresh();
     const r = await page.evaluate(([url, repeats]) => window.runBench(url, repeats), [`/target/bench-web/${name}`, REPEATS]);
     const nat = nativeMs(path);
     rows.push({ n, floats: shape.floats, ...r, nativeMs: nat });
@@ -74,7 +78,7 @@ for (const { floats } of SHAPES) {
   const top = picked.slice(-2);
   console.log(`- floats ${floats}: plateau-wasm k = ${exponent(picked, 'plateauMs')} / ${exponent(top, 'plateauMs')}; PapaParse ${exponent(picked, 'papaMs')} / ${exponent(top, 'papaMs')}; native ${exponent(picked, 'nativeMs')} / ${exponent(top, 'nativeMs')}`);
 }
-console.log('\nMemory (the worker\'s wasm memory after the drop; it never shrinks, so this is its peak):');
+console.log('\nMemory (the worker\'s wasm memory after the file\'s drops, in a page opened for that file; it never shrinks, so this is its peak):');
 for (const r of rows) {
   const values = r.n * 6 * 2;
   console.log(`- ${r.n.toLocaleString('en')} rows, floats ${r.floats}: ${(r.memory / 1048576).toFixed(0)} MiB for a ${(r.bytes / 1048576).toFixed(1)} MiB file (${(r.memory / r.bytes).toFixed(2)}×); the parsed numbers (x and y of 6 series, f64) are ${(values * 8 / 1048576).toFixed(0)} MiB`);
