@@ -52,15 +52,19 @@ impl Table {
     /// others a copy (or their rows' x).
     pub fn into_series(self, x: Vec<f64>, axis: Axis) -> Vec<Series> {
         let x_complete = !x.iter().any(|&v| is_missing(v));
-        let complete = |c: &Column| x_complete && !c.values.iter().any(|&v| is_missing(v));
-        let owner = self.columns.iter().rposition(complete);
+        let complete: Vec<bool> = self
+            .columns
+            .iter()
+            .map(|c| x_complete && !c.values.iter().any(|&v| is_missing(v)))
+            .collect();
+        let owner = complete.iter().rposition(|&c| c);
         let mut kept = None;
         let mut series: Vec<Option<Series>> = Vec::with_capacity(self.columns.len());
         for (i, c) in self.columns.into_iter().enumerate() {
             series.push(if Some(i) == owner {
                 kept = Some(c);
                 None
-            } else if complete(&c) {
+            } else if complete[i] {
                 Some(Series::named(&c.name, axis, x.clone(), c.values))
             } else {
                 let (xs, ys) = x
