@@ -6,10 +6,12 @@
 //! measuring to plotters' browser font code, which lays a span out in the page for every text
 //! measured (a layout of the whole page, the larger the more runs it lists).
 //!
-//! On the canvas, a line or a filled outline crosses to the browser as one `Path2D` made from SVG
-//! path data written here, not as one `lineTo` call per point as plotters-canvas does: with 200 runs
-//! drawn together those calls (some 200,000 per drawing) were about half of it. The path, colour
-//! and width are those plotters-canvas gives the context, so the pixels are the same.
+//! On the canvas, a line or a filled outline crosses to the browser as one array of points, traced
+//! by a small JS function, not as one `lineTo` call from wasm per point as plotters-canvas makes
+//! them: with 200 runs drawn together those calls (some 200,000 per drawing) were about half of it.
+//! The path, colour and width are those plotters-canvas gives the context, so the pixels are the
+//! same. (A `Path2D` made from SVG path data written here crossed once too, but Chromium's parsing
+//! of the path data cost more than the calls it saved.)
 
 use std::fmt;
 
@@ -18,8 +20,9 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
 };
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// The page's canvas (with its 2D context, which measures text), or an SVG document being written.
 pub enum Page<'a> {
@@ -66,28 +69,33 @@ fn measure<S: BackendTextStyle>(
     ))
 }
 
-/// SVG path data through `points`: `M` to the first, `L` to each after it, `Z` closing it when
-/// `closed`; `None` when there are no points.
-pub fn path_data(points: impl IntoIterator<Item = BackendCoord>, closed: bool) -> Option<String> {
-    let mut points = points.into_iter();
-    let first = points.next()?;
-    // "L-1234 -567" is at most 24 bytes; canvas coordinates are mostly 3–4 digits.
-    let mut data = String::with_capacity(10 * (points.size_hint().0 + 2));
-    let mut number = itoa::Buffer::new();
-    let mut to = |command: char, (x, y): BackendCoord| {
-        data.push(command);
-        data.push_str(number.format(x));
-        data.push(' ');
-        data.push_str(number.format(y));
-    };
-    to('M', first);
-    for p in points {
-        to('L', p);
+#[wasm_bindgen(inline_js = "
+export function trace(context, xy, close) {
+  context.beginPath();
+  context.moveTo(xy[0], xy[1]);
+  for (let i = 2; i < xy.length; i += 2) context.lineTo(xy[i], xy[i + 1]);
+  if (close) context.closePath();
+}
+")]
+extern "C" {
+    /// Begins a new path on `context` through the points `xy` (x and y interleaved, at least
+    /// one point), closed when `close`: what plotters-canvas does with one `moveTo` and a
+    /// `lineTo` per point, called from JS, so that the points cross from wasm as one array.
+    fn trace(context: &CanvasRenderingContext2d, xy: &[i32], close: bool);
+}
+
+/// Traces the path through `points` on `context` (see [`trace`]); false when there are none.
+fn traced(
+    context: &CanvasRenderingContext2d,
+    points: impl IntoIterator<Item = BackendCoord>,
+    close: bool,
+) -> bool {
+    let xy: Vec<i32> = points.into_iter().flat_map(|(x, y)| [x, y]).collect();
+    if xy.is_empty() {
+        return false;
     }
-    if closed {
-        data.push('Z');
-    }
-    Some(data)
+    trace(context, &xy, close);
+    true
 }
 
 /// The colour as plotters-canvas writes it for the context.
@@ -96,46 +104,31 @@ fn css_color(color: BackendColor) -> String {
     format!("rgba({},{},{},{})", r, g, b, color.alpha)
 }
 
-/// The `Path2D` of `data`.
-fn path2d(data: &str) -> Drawn<Path2d> {
-    Path2d::new_with_path_string(data).map_err(|e: JsValue| {
-        DrawingErrorKind::DrawingError(Failed(format!("the canvas could not make a path: {e:?}")))
-    })
-}
-
-/// Strokes the line through `points` as plotters-canvas's `draw_path` does (its colour, width and
-/// path), as one `Path2D`.
+/// Strokes the line through `points` as plotters-canvas's `draw_path` does: the same path,
+/// colour and width.
 fn stroke<S: BackendStyle>(
     context: &CanvasRenderingContext2d,
     points: impl IntoIterator<Item = BackendCoord>,
     style: &S,
 ) -> Drawn<()> {
-    if style.color().alpha == 0.0 {
-        return Ok(());
+    if style.color().alpha != 0.0 && traced(context, points, false) {
+        context.set_stroke_style_str(&css_color(style.color()));
+        context.set_line_width(f64::from(style.stroke_width()));
+        context.stroke();
     }
-    let Some(data) = path_data(points, false) else {
-        return Ok(());
-    };
-    context.set_stroke_style_str(&css_color(style.color()));
-    context.set_line_width(f64::from(style.stroke_width()));
-    context.stroke_with_path(&path2d(&data)?);
     Ok(())
 }
 
-/// Fills the polygon through `points` as plotters-canvas's `fill_polygon` does, as one `Path2D`.
+/// Fills the polygon through `points` as plotters-canvas's `fill_polygon` does.
 fn fill<S: BackendStyle>(
     context: &CanvasRenderingContext2d,
     points: impl IntoIterator<Item = BackendCoord>,
     style: &S,
 ) -> Drawn<()> {
-    if style.color().alpha == 0.0 {
-        return Ok(());
+    if style.color().alpha != 0.0 && traced(context, points, true) {
+        context.set_fill_style_str(&css_color(style.color()));
+        context.fill();
     }
-    let Some(data) = path_data(points, true) else {
-        return Ok(());
-    };
-    context.set_fill_style_str(&css_color(style.color()));
-    context.fill_with_path_2d(&path2d(&data)?);
     Ok(())
 }
 
