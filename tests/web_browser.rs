@@ -256,6 +256,9 @@ fn a_long_line_as_one_path_paints_what_point_by_point_drawing_paints() {
             .unwrap();
     }
     assert_eq!(line_tos(&ours), 0.0, "no lineTo per point");
-    assert!(painted_pixels(&ours) > 100_000, "the line and the band are drawn");
+    assert!(
+        painted_pixels(&ours) > 100_000,
+        "the line and the band are drawn"
+    );
     assert!(pixels(&ours) == pixels(&theirs), "the same pixels");
 }

@@ -254,13 +254,16 @@ fn x_extent(lines: &[Line], view: &View) -> (f64, f64) {
 
 /// The y-range of what is drawn inside `(x0, x1)`.
 fn y_extent(lines: &[Drawn], shades: &[Shade], (x0, x1): (f64, f64), view: &View) -> (f64, f64) {
-    let values: Vec<f64> = lines
-        .iter()
-        .flat_map(|l| l.pieces.iter().flatten())
-        .chain(shades.iter().flat_map(|sh| sh.outline.iter()))
-        .filter(|(x, _)| *x >= x0 && *x <= x1)
-        .map(|p| p.1)
-        .collect();
+    let mut values = Vec::new();
+    let all = lines.iter().flat_map(|l| &l.pieces);
+    for points in all.chain(shades.iter().map(|sh| &sh.outline)) {
+        values.extend(
+            points
+                .iter()
+                .filter(|(x, _)| *x >= x0 && *x <= x1)
+                .map(|p| p.1),
+        );
+    }
     scale::y_range(&values, view.ignore_outliers, view.log_y)
 }
 
@@ -392,7 +395,6 @@ impl Plot<'_> {
         (y0, y1): (f64, f64),
         log: bool,
     ) -> DrawResult<(), DB> {
-        let in_range = |p: &(f64, f64)| (!log || p.1 > 0.0) && p.0 >= self.x.0 && p.0 <= self.x.1;
         for shade in self.shades {
             let outline: Vec<(f64, f64)> = shade
                 .outline
@@ -409,8 +411,19 @@ impl Plot<'_> {
             let line = drawn.line;
             let stroke = line.color.stroke_width(width(line.width));
             for piece in &drawn.pieces {
-                let points: Vec<(f64, f64)> = piece.iter().copied().filter(in_range).collect();
-                chart.draw_series(LineSeries::new(points, stroke))?;
+                // x rises along a piece: the points in the x-range are one run of them.
+                let start = piece.partition_point(|p| p.0 < self.x.0);
+                let inside = &piece[start..piece.partition_point(|p| p.0 <= self.x.1).max(start)];
+                let points: Vec<(f64, f64)> = if log {
+                    inside.iter().copied().filter(|p| p.1 > 0.0).collect()
+                } else {
+                    inside.to_vec()
+                };
+                // The path itself rather than a `LineSeries` of it: a series' elements are boxed,
+                // and a boxed path maps each of its points through a dynamic call.
+                chart
+                    .plotting_area()
+                    .draw(&PathElement::new(points, stroke))?;
             }
         }
         Ok(())
