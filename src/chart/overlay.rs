@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::decimate::pieces_with;
 use super::legend::{self, Corner, Entry};
 use super::overlaid::{band_member, monitored, Curve, Hidden, Overlaid};
-use super::panel::tick;
+use super::panel::{line, tick};
 use super::theme::{Theme, PALETTE};
 use super::{scale, xaxis, Frame, LegendEntry, PanelFrame, Style, View, BANNER};
 use crate::model::Dropped;
@@ -408,8 +408,7 @@ impl Plot<'_> {
         }
         let width = |w: f64| ((w * self.scale).round() as u32).max(1);
         for drawn in self.lines {
-            let line = drawn.line;
-            let stroke = line.color.stroke_width(width(line.width));
+            let stroke = drawn.line.color.stroke_width(width(drawn.line.width));
             for piece in &drawn.pieces {
                 // x rises along a piece: the points in the x-range are one run of them.
                 let start = piece.partition_point(|p| p.0 < self.x.0);
@@ -419,11 +418,7 @@ impl Plot<'_> {
                 } else {
                     inside.to_vec()
                 };
-                // The path itself rather than a `LineSeries` of it: a series' elements are boxed,
-                // and a boxed path maps each of its points through a dynamic call.
-                chart
-                    .plotting_area()
-                    .draw(&PathElement::new(points, stroke))?;
+                line(chart, points, stroke)?;
             }
         }
         Ok(())

@@ -90,7 +90,12 @@ fn traced(
     points: impl IntoIterator<Item = BackendCoord>,
     close: bool,
 ) -> bool {
-    let xy: Vec<i32> = points.into_iter().flat_map(|(x, y)| [x, y]).collect();
+    let points = points.into_iter();
+    let mut xy = Vec::with_capacity(2 * points.size_hint().0);
+    for (x, y) in points {
+        xy.push(x);
+        xy.push(y);
+    }
     if xy.is_empty() {
         return false;
     }
