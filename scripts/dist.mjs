@@ -77,8 +77,14 @@ console.log(`dist: dist/ (static site) and dist/plateau.html (${Math.round(size 
 // The npm package: the element and the API as they are in www/ (plain ES modules, the wasm beside
 // them, with the types wasm-bindgen wrote for it), the hand-written types of the API and the element
 // and README from npm/ (they take the module's classes from pkg/plateau.d.ts), and a package.json made here.
+// The module also imports the JS written in its Rust source (`inline_js`: the canvas backend's path
+// tracing, src/web/backend.rs), which wasm-bindgen puts under pkg/snippets/ in a folder named by a
+// hash of the crate: the files its imports name, not whatever older builds left there.
 const NPM = join(DIST, 'npm');
-const ELEMENT = ['learning-curve.js', 'plateau.js', 'wasm.js', 'fetch.js', 'count.js', 'pkg/plateau.js', 'pkg/plateau.d.ts', 'pkg/plateau_bg.wasm'];
+const SNIPPETS = [...(await readFile(PKG, 'utf8')).matchAll(/^import .* from '\.\/(snippets\/[^']+)';$/gm)]
+  .map((m) => `pkg/${m[1]}`);
+const ELEMENT = ['learning-curve.js', 'plateau.js', 'wasm.js', 'fetch.js', 'count.js', 'pkg/plateau.js', 'pkg/plateau.d.ts',
+  'pkg/plateau_bg.wasm', ...SNIPPETS];
 const TYPED = ['plateau.d.ts', 'learning-curve.d.ts', 'README.md'];
 await mkdir(join(NPM, 'pkg'), { recursive: true });
 for (const file of ELEMENT) await cp(join(ROOT, 'www', file), join(NPM, file));

@@ -79,12 +79,87 @@ impl SortedWindow {
 pub fn quantile(v: &mut [f64], q: f64) -> f64 {
     let pos = (v.len() - 1) as f64 * q;
     let i = pos.floor() as usize;
+    interpolated(v, i, pos - i as f64)
+}
+
+/// [`quantile`] of `v` at each of `qs`, the same values: a long `v` is read about once rather than
+/// selected in once per quantile. A sample of `v` (every so many values) brackets each wanted
+/// order statistic; one pass counts the values below each bracket and keeps those in it, and the
+/// statistic is selected among those kept. A bracket that misses (a sample can, of values in an
+/// adversarial order) selects in all of `v` instead. Reorders `v`, which must not be empty.
+pub fn quantiles<const K: usize>(v: &mut [f64], qs: [f64; K]) -> [f64; K] {
+    let n = v.len();
+    if n < 16 * SAMPLE {
+        return qs.map(|q| quantile(v, q));
+    }
+    let stride = n / SAMPLE;
+    let mut sample: Vec<f64> = v.iter().copied().step_by(stride).collect();
+    let s = sample.len();
+    // The order statistics wanted (the lower one of each pair interpolated between) and, for
+    // each, the range of keys its bracket holds.
+    let brackets = qs.map(|q| {
+        let pos = (n - 1) as f64 * q;
+        let i = pos.floor() as usize;
+        // The sample rank of statistic `i`, give or take four standard errors.
+        let at = i as f64 * s as f64 / n as f64;
+        let margin = 4.0 * (s as f64 * q * (1.0 - q)).sqrt() + 2.0;
+        let lo = (at - margin).floor();
+        let hi = (at + margin).ceil() + 1.0;
+        let mut key = |rank: f64| {
+            order_key(
+                *sample
+                    .select_nth_unstable_by(rank as usize, f64::total_cmp)
+                    .1,
+            )
+        };
+        let lo = if lo < 0.0 { i64::MIN } else { key(lo) };
+        let hi = if hi >= s as f64 { i64::MAX } else { key(hi) };
+        (pos, i, lo, hi)
+    });
+    let mut below = [0usize; K];
+    let mut kept: [Vec<f64>; K] = std::array::from_fn(|_| Vec::new());
+    for &x in v.iter() {
+        let k = order_key(x);
+        for (b, &(_, _, lo, hi)) in brackets.iter().enumerate() {
+            if k < lo {
+                below[b] += 1;
+            } else if k <= hi {
+                kept[b].push(x);
+            }
+        }
+    }
+    let mut out = [0.0; K];
+    for (b, &(pos, i, _, _)) in brackets.iter().enumerate() {
+        let within = kept[b].len();
+        // Statistic `i`, and `i + 1` when it is interpolated towards, must lie in the bracket.
+        let needed = i + usize::from(pos != i as f64 && i + 1 < n);
+        out[b] = if below[b] <= i && needed < below[b] + within {
+            interpolated(&mut kept[b], i - below[b], pos - i as f64)
+        } else {
+            quantile(v, qs[b])
+        };
+    }
+    out
+}
+
+/// Values sampled per [`quantiles`] bracket search.
+const SAMPLE: usize = 1024;
+
+/// `f64::total_cmp`'s order as an integer's.
+fn order_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// The order statistic `i` of `v`, moved `fraction` of the way to the next one (when there is
+/// one); reorders `v`.
+fn interpolated(v: &mut [f64], i: usize, fraction: f64) -> f64 {
     let lo = *v.select_nth_unstable_by(i, f64::total_cmp).1;
-    if i + 1 >= v.len() || pos == i as f64 {
+    if i + 1 >= v.len() || fraction == 0.0 {
         return lo;
     }
     let hi = v[i + 1..].iter().copied().fold(f64::INFINITY, f64::min);
-    lo + (hi - lo) * (pos - i as f64)
+    lo + (hi - lo) * fraction
 }
 
 /// The positions of `keyed` (a key and its position) in ascending key order by `f64::total_cmp`,

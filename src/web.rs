@@ -9,7 +9,7 @@
 //! both. The shipped module has both; `make bench-size` weighs each half alone.
 
 #[cfg(feature = "page")]
-mod backend;
+pub mod backend;
 #[cfg(feature = "page")]
 mod vocab;
 

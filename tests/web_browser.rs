@@ -190,3 +190,90 @@ fn csv_export_crosses_the_boundary() {
     let csv = analysis.csv(0).unwrap();
     assert!(csv.starts_with("series,epoch,raw,smoothed\nval_loss,0,"));
 }
+
+/// Every pixel of `canvas`, RGBA.
+fn pixels(canvas: &web_sys::HtmlCanvasElement) -> Vec<u8> {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
+        .unwrap()
+        .data()
+        .to_vec()
+}
+
+/// Counts the `lineTo` calls made on `canvas`'s context from now on, and those of them called
+/// from wasm (wasm-bindgen's import of `lineTo` on the stack): read by [`line_tos`].
+fn count_line_tos(canvas: &web_sys::HtmlCanvasElement) {
+    let ctx = canvas.get_context("2d").unwrap().unwrap();
+    js_sys::Function::new_with_args(
+        "ctx",
+        "ctx.lineTos = 0; ctx.fromWasm = 0; const lineTo = ctx.lineTo;
+         ctx.lineTo = function (x, y) {
+           ctx.lineTos += 1;
+           if (new Error().stack.includes('__wbg_lineTo')) ctx.fromWasm += 1;
+           return lineTo.call(ctx, x, y);
+         };",
+    )
+    .call1(&wasm_bindgen::JsValue::NULL, &ctx)
+    .unwrap();
+}
+
+/// The `lineTo` calls counted on `canvas` since [`count_line_tos`]: all, and those from wasm.
+fn line_tos(canvas: &web_sys::HtmlCanvasElement) -> (f64, f64) {
+    let ctx = canvas.get_context("2d").unwrap().unwrap();
+    (get(&ctx, "lineTos"), get(&ctx, "fromWasm"))
+}
+
+#[wasm_bindgen_test]
+/// The page's backend strokes a line and fills an outline of thousands of points with one call
+/// from wasm each (its points traced in JS, no `lineTo` call from wasm per point) and paints
+/// exactly the pixels plotters-canvas's drawing, a call from wasm per point, paints: thin and wide,
+/// translucent, steep and flat, partly off the canvas.
+fn a_long_line_traced_in_one_call_paints_what_a_call_per_point_paints() {
+    use plotters::prelude::{Color, RGBColor};
+    use plotters_backend::DrawingBackend;
+
+    // Two points per pixel column, like a decimated noisy curve, leaving the canvas at both ends.
+    let line: Vec<(i32, i32)> = (0..4000)
+        .map(|i: i32| (i / 2 - 200, 150 + (i * 7919 % 241) - 120 + i / 40))
+        .collect();
+    let mut outline: Vec<(i32, i32)> = line.iter().map(|&(x, y)| (x, y - 30)).collect();
+    outline.extend(line.iter().rev().map(|&(x, y)| (x, y + 30)));
+    let blue = RGBColor(0, 114, 178);
+
+    let ours = canvas(1600, 400);
+    let theirs = canvas(1600, 400);
+    count_line_tos(&ours);
+    count_line_tos(&theirs);
+    let mut page = plateau::web::backend::Page::canvas(ours.clone()).unwrap();
+    let mut reference = plotters_canvas::CanvasBackend::with_canvas_object(theirs.clone()).unwrap();
+    for width in [1, 3] {
+        page.fill_polygon(outline.iter().copied(), &blue.mix(0.18).filled())
+            .unwrap();
+        reference
+            .fill_polygon(outline.iter().copied(), &blue.mix(0.18).filled())
+            .unwrap();
+        page.draw_path(line.iter().copied(), &blue.mix(0.8).stroke_width(width))
+            .unwrap();
+        reference
+            .draw_path(line.iter().copied(), &blue.mix(0.8).stroke_width(width))
+            .unwrap();
+    }
+    // A `lineTo` per point after the first, of each line and outline drawn twice.
+    let segments = 2.0 * (line.len() + outline.len() - 2) as f64;
+    assert_eq!(
+        line_tos(&theirs),
+        (segments, segments),
+        "a call from wasm per point"
+    );
+    assert_eq!(line_tos(&ours), (segments, 0.0), "every point traced in JS");
+    assert!(
+        painted_pixels(&ours) > 100_000,
+        "the line and the band are drawn"
+    );
+    assert!(pixels(&ours) == pixels(&theirs), "the same pixels");
+}

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::decimate::pieces_with;
 use super::legend::{self, Corner, Entry};
 use super::overlaid::{band_member, monitored, Curve, Hidden, Overlaid};
-use super::panel::tick;
+use super::panel::{line, tick};
 use super::theme::{Theme, PALETTE};
 use super::{scale, xaxis, Frame, LegendEntry, PanelFrame, Style, View, BANNER};
 use crate::model::Dropped;
@@ -254,13 +254,16 @@ fn x_extent(lines: &[Line], view: &View) -> (f64, f64) {
 
 /// The y-range of what is drawn inside `(x0, x1)`.
 fn y_extent(lines: &[Drawn], shades: &[Shade], (x0, x1): (f64, f64), view: &View) -> (f64, f64) {
-    let values: Vec<f64> = lines
-        .iter()
-        .flat_map(|l| l.pieces.iter().flatten())
-        .chain(shades.iter().flat_map(|sh| sh.outline.iter()))
-        .filter(|(x, _)| *x >= x0 && *x <= x1)
-        .map(|p| p.1)
-        .collect();
+    let mut values = Vec::new();
+    let all = lines.iter().flat_map(|l| &l.pieces);
+    for points in all.chain(shades.iter().map(|sh| &sh.outline)) {
+        values.extend(
+            points
+                .iter()
+                .filter(|(x, _)| *x >= x0 && *x <= x1)
+                .map(|p| p.1),
+        );
+    }
     scale::y_range(&values, view.ignore_outliers, view.log_y)
 }
 
@@ -392,7 +395,6 @@ impl Plot<'_> {
         (y0, y1): (f64, f64),
         log: bool,
     ) -> DrawResult<(), DB> {
-        let in_range = |p: &(f64, f64)| (!log || p.1 > 0.0) && p.0 >= self.x.0 && p.0 <= self.x.1;
         for shade in self.shades {
             let outline: Vec<(f64, f64)> = shade
                 .outline
@@ -406,11 +408,17 @@ impl Plot<'_> {
         }
         let width = |w: f64| ((w * self.scale).round() as u32).max(1);
         for drawn in self.lines {
-            let line = drawn.line;
-            let stroke = line.color.stroke_width(width(line.width));
+            let stroke = drawn.line.color.stroke_width(width(drawn.line.width));
             for piece in &drawn.pieces {
-                let points: Vec<(f64, f64)> = piece.iter().copied().filter(in_range).collect();
-                chart.draw_series(LineSeries::new(points, stroke))?;
+                // x rises along a piece: the points in the x-range are one run of them.
+                let start = piece.partition_point(|p| p.0 < self.x.0);
+                let inside = &piece[start..piece.partition_point(|p| p.0 <= self.x.1).max(start)];
+                let points: Vec<(f64, f64)> = if log {
+                    inside.iter().copied().filter(|p| p.1 > 0.0).collect()
+                } else {
+                    inside.to_vec()
+                };
+                line(chart, points, stroke)?;
             }
         }
         Ok(())

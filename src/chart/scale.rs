@@ -8,7 +8,7 @@ use plotters::coord::combinators::{BindKeyPoints, IntoLogRange, LogCoord, WithKe
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 
-use crate::stats::quantile;
+use crate::stats::quantiles;
 
 /// A padded `(low, high)` covering `values`; `(0, 1)` (or `(0.1, 1)` on a log axis) when there is nothing.
 pub fn y_range(values: &[f64], ignore_outliers: bool, log: bool) -> (f64, f64) {
@@ -28,7 +28,8 @@ pub fn y_range_keeping(
     let trimmed = if v.is_empty() {
         None
     } else if ignore_outliers && v.len() >= 10 {
-        Some((quantile(&mut v, 0.05), quantile(&mut v, 0.95)))
+        let [lo, hi] = quantiles(&mut v, [0.05, 0.95]);
+        Some((lo, hi))
     } else {
         Some(extent(v.iter()))
     };
