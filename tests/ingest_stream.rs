@@ -482,3 +482,62 @@ fn a_quote_after_another_files_delimiter_is_text_between_chunks() {
     assert_eq!(drop.runs[0].series[0].len(), 2000);
     assert_same_in("m.csv", text.as_bytes(), &[1, 7, 100, 4096, 65536]);
 }
+
+/// Cells of a well-formed row: numbers bare, padded, quoted (a line break inside the quotes), empty.
+const CELLS: [&str; 8] = [
+    "1",
+    "2.5",
+    "",
+    "nan",
+    " -3e2 ",
+    "\"4\"",
+    "\"5\n\"",
+    "\"6\r\n\"",
+];
+
+/// Pieces of text that are hard to cut: quotes (open, closed, doubled, mid-field), every line end
+/// (CR alone, CRLF, LF), NUL, blanks, another dialect's delimiter and cells of all kinds.
+const TOKENS: [&str; 16] = [
+    "\"",
+    "\"\"",
+    ",",
+    ";",
+    "\r",
+    "\n",
+    "\r\n",
+    "\0",
+    " ",
+    "1",
+    "2.5",
+    "-3e2",
+    "nan",
+    "a",
+    "\"x,\ny\"",
+    "0,1\n",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// Well-formed rows (CRLF or LF, quoted cells holding line breaks) with a run of hostile bytes
+    /// somewhere past the first 4 KB: whatever the chunks, the drop or the error sentence (its
+    /// line and column) is the one read whole, however the pieces fall around the quotes and line ends.
+    #[test]
+    fn hostile_bytes_deep_in_delimited_text_stream_like_whole_in_any_chunks(
+        rows in proptest::collection::vec((proptest::array::uniform2(0..CELLS.len()), proptest::bool::ANY), 400..3000),
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        hostile in proptest::collection::vec(0..TOKENS.len(), 0..8),
+        chunk in 1usize..70_000,
+    ) {
+        let mut text = String::from("epoch,loss,acc\n");
+        let at = at.index(rows.len());
+        for (i, (cells, crlf)) in rows.iter().enumerate() {
+            if i == at {
+                text.extend(hostile.iter().map(|&t| TOKENS[t]));
+            }
+            text.push_str(&format!("{i},{},{}", CELLS[cells[0]], CELLS[cells[1]]));
+            text.push_str(if *crlf { "\r\n" } else { "\n" });
+        }
+        assert_same_in("h.csv", text.as_bytes(), &[chunk, 16 << 10, 64 << 10]);
+    }
+}
