@@ -16,8 +16,18 @@ fn whole(name: &str, bytes: &[u8]) -> Result<plateau::Dropped, String> {
 
 /// The drop (or error sentence) of one file pushed `chunk` bytes at a time.
 fn streamed(name: &str, bytes: &[u8], chunk: usize) -> Result<plateau::Dropped, String> {
+    streamed_as(name, bytes, chunk, bytes.len())
+}
+
+/// [`streamed`], the file begun with `size` as its length whatever its bytes.
+fn streamed_as(
+    name: &str,
+    bytes: &[u8],
+    chunk: usize,
+    size: usize,
+) -> Result<plateau::Dropped, String> {
     let mut stream = Stream::new();
-    stream.begin(name, bytes.len());
+    stream.begin(name, size);
     for piece in bytes.chunks(chunk) {
         stream.push(piece).map_err(|e| e.to_string())?;
     }
@@ -436,6 +446,24 @@ fn a_wide_header_over_many_short_rows_is_refused_without_reserving_for_them() {
         "{err}"
     );
     assert_same_in("m.csv", text.as_bytes(), &[65536]);
+}
+
+#[test]
+fn a_claimed_size_no_memory_holds_is_not_reserved_and_the_rows_are_read() {
+    // The size a file is begun with is the caller's word (the page's `Reader.begin` takes any
+    // number): reserving its rows up front overflowed or asked for terabytes before a byte was read.
+    let text = log(2000, plain);
+    let expected = whole("m.csv", text.as_bytes());
+    assert!(expected.is_ok(), "{}", summary(&expected));
+    for size in [usize::MAX, usize::MAX / 2, 1 << 40] {
+        let got = streamed_as("m.csv", text.as_bytes(), 4096, size);
+        assert!(
+            same(&got, &expected),
+            "begun as {size} bytes: {} instead of {}",
+            summary(&got),
+            summary(&expected)
+        );
+    }
 }
 
 #[test]
