@@ -462,3 +462,59 @@ fn a_long_window_at_one_repeated_x_has_no_trend_and_bins_stay_inside_their_x() {
         w.end
     );
 }
+
+/// Values that trip a sliding median: ties, both zeros, both infinities, NaN, the largest floats.
+const AWKWARD: [f64; 10] = [
+    0.0,
+    -0.0,
+    1.0,
+    1.0,
+    -1.0,
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::MAX,
+    -f64::MAX,
+];
+
+/// The median of the finite values of `window`, as the verdict reads it (NaN-free input to `median`).
+fn direct_median(window: &[f64]) -> Option<f64> {
+    let mut finite: Vec<f64> = window.iter().copied().filter(|v| v.is_finite()).collect();
+    median(&mut finite)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Running (centred) and trailing medians, streamed as they are asked for, equal a direct
+    /// median of each window, bit for bit up to the sign of zero, for any window (even, one, longer
+    /// than the series) over series of ties, infinities, NaN and values near the largest float.
+    #[test]
+    fn streamed_running_and_trailing_medians_equal_a_direct_median_of_each_window(
+        picks in proptest::collection::vec((0..AWKWARD.len() + 1, -1e3f64..1e3), 0..120),
+        window in 1usize..140,
+    ) {
+        let y: Vec<f64> = picks
+            .iter()
+            .map(|&(k, v)| AWKWARD.get(k).copied().unwrap_or(v))
+            .collect();
+        let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+        let half = window / 2;
+        let running: Vec<f64> = running_median(&y, window).collect();
+        proptest::prop_assert_eq!(running.len(), y.len());
+        for (i, &r) in running.iter().enumerate() {
+            let direct = direct_median(&y[i.saturating_sub(half)..(i + half + 1).min(y.len())])
+                .unwrap_or(f64::NAN);
+            proptest::prop_assert!(same(r, direct), "running, window {}, index {}: {} against {}", window, i, r, direct);
+        }
+        let trailing: Vec<Option<f64>> = trailing_medians(&y, window).collect();
+        proptest::prop_assert_eq!(trailing.len(), y.len());
+        for (i, &t) in trailing.iter().enumerate() {
+            let direct = direct_median(&y[i.saturating_sub(window)..i]);
+            proptest::prop_assert!(
+                match (t, direct) { (Some(a), Some(b)) => same(a, b), (a, b) => a == b },
+                "trailing, window {}, index {}: {:?} against {:?}", window, i, t, direct
+            );
+        }
+    }
+}

@@ -16,8 +16,18 @@ fn whole(name: &str, bytes: &[u8]) -> Result<plateau::Dropped, String> {
 
 /// The drop (or error sentence) of one file pushed `chunk` bytes at a time.
 fn streamed(name: &str, bytes: &[u8], chunk: usize) -> Result<plateau::Dropped, String> {
+    streamed_as(name, bytes, chunk, bytes.len())
+}
+
+/// [`streamed`], the file begun with `size` as its length whatever its bytes.
+fn streamed_as(
+    name: &str,
+    bytes: &[u8],
+    chunk: usize,
+    size: usize,
+) -> Result<plateau::Dropped, String> {
     let mut stream = Stream::new();
-    stream.begin(name, bytes.len());
+    stream.begin(name, size);
     for piece in bytes.chunks(chunk) {
         stream.push(piece).map_err(|e| e.to_string())?;
     }
@@ -439,6 +449,24 @@ fn a_wide_header_over_many_short_rows_is_refused_without_reserving_for_them() {
 }
 
 #[test]
+fn a_claimed_size_no_memory_holds_is_not_reserved_and_the_rows_are_read() {
+    // The size a file is begun with is the caller's word (the page's `Reader.begin` takes any
+    // number): reserving its rows up front overflowed or asked for terabytes before a byte was read.
+    let text = log(2000, plain);
+    let expected = whole("m.csv", text.as_bytes());
+    assert!(expected.is_ok(), "{}", summary(&expected));
+    for size in [usize::MAX, usize::MAX / 2, 1 << 40] {
+        let got = streamed_as("m.csv", text.as_bytes(), 4096, size);
+        assert!(
+            same(&got, &expected),
+            "begun as {size} bytes: {} instead of {}",
+            summary(&got),
+            summary(&expected)
+        );
+    }
+}
+
+#[test]
 fn one_byte_chunks_of_a_quote_that_never_closes_read_in_linear_time() {
     // Found by `make fuzz` (ingest): each byte pushed rescanned everything not yet parsed.
     let mut text = String::from("epoch,loss\n0,1\n1,2\n\"");
@@ -481,4 +509,63 @@ fn a_quote_after_another_files_delimiter_is_text_between_chunks() {
     let drop = whole("m.csv", text.as_bytes()).expect("reads");
     assert_eq!(drop.runs[0].series[0].len(), 2000);
     assert_same_in("m.csv", text.as_bytes(), &[1, 7, 100, 4096, 65536]);
+}
+
+/// Cells of a well-formed row: numbers bare, padded, quoted (a line break inside the quotes), empty.
+const CELLS: [&str; 8] = [
+    "1",
+    "2.5",
+    "",
+    "nan",
+    " -3e2 ",
+    "\"4\"",
+    "\"5\n\"",
+    "\"6\r\n\"",
+];
+
+/// Pieces of text that are hard to cut: quotes (open, closed, doubled, mid-field), every line end
+/// (CR alone, CRLF, LF), NUL, blanks, another dialect's delimiter and cells of all kinds.
+const TOKENS: [&str; 16] = [
+    "\"",
+    "\"\"",
+    ",",
+    ";",
+    "\r",
+    "\n",
+    "\r\n",
+    "\0",
+    " ",
+    "1",
+    "2.5",
+    "-3e2",
+    "nan",
+    "a",
+    "\"x,\ny\"",
+    "0,1\n",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// Well-formed rows (CRLF or LF, quoted cells holding line breaks) with a run of hostile bytes
+    /// somewhere past the first 4 KB: whatever the chunks, the drop or the error sentence (its
+    /// line and column) is the one read whole, however the pieces fall around the quotes and line ends.
+    #[test]
+    fn hostile_bytes_deep_in_delimited_text_stream_like_whole_in_any_chunks(
+        rows in proptest::collection::vec((proptest::array::uniform2(0..CELLS.len()), proptest::bool::ANY), 400..3000),
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        hostile in proptest::collection::vec(0..TOKENS.len(), 0..8),
+        chunk in 1usize..70_000,
+    ) {
+        let mut text = String::from("epoch,loss,acc\n");
+        let at = at.index(rows.len());
+        for (i, (cells, crlf)) in rows.iter().enumerate() {
+            if i == at {
+                text.extend(hostile.iter().map(|&t| TOKENS[t]));
+            }
+            text.push_str(&format!("{i},{},{}", CELLS[cells[0]], CELLS[cells[1]]));
+            text.push_str(if *crlf { "\r\n" } else { "\n" });
+        }
+        assert_same_in("h.csv", text.as_bytes(), &[chunk, 16 << 10, 64 << 10]);
+    }
 }

@@ -200,7 +200,7 @@ impl Builder {
             file: file.to_string(),
             decimal_comma: delimiter != b',',
             end,
-            capacity: size / line_len + 1,
+            capacity: (size / line_len).saturating_add(1),
             size,
             header: None,
             splitter: Splitter::new(delimiter),
@@ -276,9 +276,19 @@ impl Builder {
             (1..=width).map(|i| format!("column {i}")).collect()
         };
         // A row takes at least one byte per column, so the first allocation never holds
-        // more rows than the file's bytes allow, whatever the head suggested.
-        let rows = self.capacity.min(self.size / width.max(1) + 1);
-        self.values = (0..width).map(|_| Vec::with_capacity(rows)).collect();
+        // more rows than the file's bytes allow, whatever the head suggested. The size is the
+        // caller's word, not bytes read: room it claims that no memory holds is not reserved
+        // (the column then grows with the rows read) rather than failing before a byte is read.
+        let rows = self
+            .capacity
+            .min((self.size / width.max(1)).saturating_add(1));
+        self.values = (0..width)
+            .map(|_| {
+                let mut column = Vec::new();
+                let _ = column.try_reserve_exact(rows);
+                column
+            })
+            .collect();
         self.states = vec![State::Unknown; width];
         self.header = Some(Header {
             names,
