@@ -555,6 +555,16 @@ const EXACT_POWERS_OF_TEN: [f64; 23] = [
 /// this crate at the page module's size-first optimisation, took a quarter of reading's time.
 pub fn plain_decimal(cell: &[u8]) -> Option<f64> {
     const LARGEST_EXACT: u64 = 1 << 53;
+    // Exponents of at most four digits are taken, so past 9999 + 22 digits after the point no
+    // exponent brings the power back within ±22: the count stops there (uncapped, it wrapped
+    // around on a cell of 4 GiB of zeros after the point, reading `0.000…0001` as 1).
+    const LONGEST_EXPONENT: usize = 4;
+    const LONGEST_FRACTION: i32 = 9999 + 22;
+    // x87 arithmetic (32-bit x86 without SSE2) rounds to 64 bits, then to 53: two roundings
+    // where the fast path needs one (the standard parser sets the FPU's precision for it).
+    if cfg!(all(target_arch = "x86", not(target_feature = "sse2"))) {
+        return None;
+    }
     let (negative, rest) = match cell {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
@@ -575,6 +585,9 @@ pub fn plain_decimal(cell: &[u8]) -> Option<f64> {
                 digits += 1;
                 if seen_point {
                     fraction += 1;
+                    if fraction > LONGEST_FRACTION {
+                        return None;
+                    }
                 }
             }
             b'.' if !seen_point => seen_point = true,
@@ -595,7 +608,10 @@ pub fn plain_decimal(cell: &[u8]) -> Option<f64> {
             [b'+', written @ ..] => (false, written),
             written => (false, written),
         };
-        if written.is_empty() || written.len() > 4 || !written.iter().all(u8::is_ascii_digit) {
+        if written.is_empty()
+            || written.len() > LONGEST_EXPONENT
+            || !written.iter().all(u8::is_ascii_digit)
+        {
             return None;
         }
         let value = written
