@@ -382,3 +382,99 @@ proptest::proptest! {
         assert_read_as_the_standard_parser(&cells);
     }
 }
+
+/// What the ingest makes of `cell` as the second `loss` of a log: its value, or the refusal of a
+/// cell that is not a number in a numeric column.
+fn second_loss(cell: &str) -> Result<f64, String> {
+    let text = format!("step,loss\n0,1\n1,{cell}\n");
+    match one("cells.csv", text.as_bytes()) {
+        Ok(drop) => Ok(drop.runs[0].series("loss").expect("a loss series").y[1]),
+        Err(e @ plateau::Error::Cell { .. }) => Err(e.to_string()),
+        Err(e) => panic!("`{cell}`: {e}"),
+    }
+}
+
+/// `cell` read bit for bit as the standard parser reads it, or refused where it refuses it.
+fn assert_read_or_refused_as_the_standard_parser(cell: &str) {
+    match (second_loss(cell), cell.parse::<f64>()) {
+        (Ok(got), Ok(standard)) => assert_eq!(
+            got.to_bits(),
+            standard.to_bits(),
+            "`{cell}` read as {got:e}, the standard parser gives {standard:e}"
+        ),
+        (Err(_), Err(_)) => {}
+        (got, standard) => {
+            panic!("`{cell}`: the ingest gives {got:?}, the standard parser {standard:?}")
+        }
+    }
+}
+
+#[test]
+fn short_spellings_are_read_or_refused_as_the_standard_parser_does() {
+    // Every cell of up to five characters over `0 9 . e E + -`: the fast path for short decimals
+    // must take no spelling the standard parser refuses (`.`, `-`, `1e`, `1e+`, `.e5`, `1.2.3`…)
+    // and read the ones it takes as it does.
+    let alphabet = ['0', '9', '.', 'e', 'E', '+', '-'];
+    let mut cells = vec![String::new()];
+    for _ in 0..5 {
+        cells = cells
+            .iter()
+            .flat_map(|c| alphabet.iter().map(move |&a| format!("{c}{a}")))
+            .collect();
+        for cell in &cells {
+            assert_read_or_refused_as_the_standard_parser(cell);
+        }
+    }
+}
+
+#[test]
+fn spellings_the_standard_parser_refuses_are_refused_as_numbers() {
+    for cell in [
+        ".",
+        "-",
+        "+",
+        "e5",
+        "-e5",
+        ".e5",
+        "-.e1",
+        "1e",
+        "1E",
+        "1e+",
+        "1e-",
+        "1e+-5",
+        "1e5e5",
+        "1e5.",
+        "1.2.3",
+        "1..2",
+        "--1",
+        "+-1",
+        "-+1",
+        "1_000",
+        "1e1_0",
+        "0x10",
+        "1d5",
+        "1.5f",
+        "9007199254740992x",
+    ] {
+        assert_eq!(
+            cell.parse::<f64>().ok(),
+            None,
+            "`{cell}` is a test of refusals"
+        );
+        assert!(second_loss(cell).is_err(), "`{cell}` read as a number");
+    }
+}
+
+#[test]
+fn zeros_after_the_point_past_any_exponent_read_as_the_standard_parser_reads_them() {
+    // Digits after the point are counted only as far as an exponent of four digits can bring
+    // the power back within ±22: just within, just past, and far past that bound. (Uncapped, the
+    // count wrapped around on 4 GiB of zeros, reading `0.000…0001` as 1; too large to build here.)
+    let zeros = |n: usize| "0".repeat(n);
+    assert_read_as_the_standard_parser(&[
+        format!("0.{}1e9999", zeros(10_020)),
+        format!("-0.{}1e9999", zeros(10_021)),
+        format!("0.{}1", zeros(100_000)),
+        format!("0.{}", zeros(100_000)),
+    ]);
+}
