@@ -289,3 +289,192 @@ fn columns_with_gaps_around_complete_ones_keep_their_own_steps() {
     let names: Vec<&str> = run.series.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["acc", "val", "lr", "note_count"]);
 }
+
+/// The `loss` cells of a two-column log read back bit for bit, beside what the standard parser
+/// gives for each cell (every cell given must be one it reads).
+fn assert_read_as_the_standard_parser(cells: &[String]) {
+    let mut text = String::from("step,loss\n");
+    for (i, cell) in cells.iter().enumerate() {
+        text.push_str(&format!("{i},{cell}\n"));
+    }
+    let got = loss_of("cells.csv", text.as_bytes());
+    assert_eq!(got.len(), cells.len());
+    for (cell, value) in cells.iter().zip(&got) {
+        let standard: f64 = cell.parse().expect("a cell the standard parser reads");
+        assert_eq!(
+            value.to_bits(),
+            standard.to_bits(),
+            "`{cell}` read as {value:e}, the standard parser gives {standard:e}"
+        );
+    }
+}
+
+#[test]
+fn short_decimals_read_exactly_as_the_standard_parser_reads_them() {
+    // The edges of the fast path for short decimals: signs and zeros, the largest integer it
+    // takes (2^53) and the next, the last exact powers of ten (±22) and the first beyond, a point
+    // without digits on one side, exponents with signs and leading zeros, long runs of zeros.
+    let cells = [
+        "0",
+        "-0",
+        "+0",
+        "0.0",
+        "-0.0",
+        "00000000000000000000000000001",
+        "1.",
+        ".5",
+        "-.5",
+        "+.5e-3",
+        "1.e5",
+        "1e22",
+        "1e23",
+        "1e-22",
+        "1e-23",
+        "9007199254740992",
+        "9007199254740993",
+        "-9007199254740993e-10",
+        "0.1",
+        "0.3",
+        "2.675",
+        "1.7976931348623157e308",
+        "4.9e-324",
+        "123456789012345678901234567890",
+        "0.000000000000000000000000000001",
+        "1E+05",
+        "1e0005",
+        "12345.6789e-3",
+        "3.14159",
+        "1e308",
+        "9.999999999999999e22",
+        "0.30000000000000004",
+    ];
+    assert_read_as_the_standard_parser(&cells.map(String::from));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Random decimals in every spelling a log writes (fixed digits, shortest round trip,
+    /// exponent forms, with a sign or not) read as the standard parser reads them.
+    #[test]
+    fn logged_decimals_read_exactly_as_the_standard_parser_reads_them(
+        picks in proptest::collection::vec(
+            (proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+             0usize..6, 0usize..20, -30i32..30),
+            1..60,
+        ),
+    ) {
+        let cells: Vec<String> = picks
+            .iter()
+            .map(|&(v, how, digits, shift)| {
+                let v = if how == 5 { v * 10f64.powi(shift) } else { v };
+                match how {
+                    0 => format!("{v}"),
+                    1 => format!("{v:.digits$}"),
+                    2 => format!("{v:e}"),
+                    3 => format!("{v:.digits$E}"),
+                    4 => format!("{:+}", v),
+                    _ => format!("{:.*}", digits % 8, v.fract() + (v.trunc() % 1e6)),
+                }
+            })
+            .filter(|c| c.parse::<f64>().is_ok_and(f64::is_finite))
+            .collect();
+        proptest::prop_assume!(!cells.is_empty());
+        assert_read_as_the_standard_parser(&cells);
+    }
+}
+
+/// What the ingest makes of `cell` as the second `loss` of a log: its value, or the refusal of a
+/// cell that is not a number in a numeric column.
+fn second_loss(cell: &str) -> Result<f64, String> {
+    let text = format!("step,loss\n0,1\n1,{cell}\n");
+    match one("cells.csv", text.as_bytes()) {
+        Ok(drop) => Ok(drop.runs[0].series("loss").expect("a loss series").y[1]),
+        Err(e @ plateau::Error::Cell { .. }) => Err(e.to_string()),
+        Err(e) => panic!("`{cell}`: {e}"),
+    }
+}
+
+/// `cell` read bit for bit as the standard parser reads it, or refused where it refuses it.
+fn assert_read_or_refused_as_the_standard_parser(cell: &str) {
+    match (second_loss(cell), cell.parse::<f64>()) {
+        (Ok(got), Ok(standard)) => assert_eq!(
+            got.to_bits(),
+            standard.to_bits(),
+            "`{cell}` read as {got:e}, the standard parser gives {standard:e}"
+        ),
+        (Err(_), Err(_)) => {}
+        (got, standard) => {
+            panic!("`{cell}`: the ingest gives {got:?}, the standard parser {standard:?}")
+        }
+    }
+}
+
+#[test]
+fn short_spellings_are_read_or_refused_as_the_standard_parser_does() {
+    // Every cell of up to five characters over `0 9 . e E + -`: the fast path for short decimals
+    // must take no spelling the standard parser refuses (`.`, `-`, `1e`, `1e+`, `.e5`, `1.2.3`…)
+    // and read the ones it takes as it does.
+    let alphabet = ['0', '9', '.', 'e', 'E', '+', '-'];
+    let mut cells = vec![String::new()];
+    for _ in 0..5 {
+        cells = cells
+            .iter()
+            .flat_map(|c| alphabet.iter().map(move |&a| format!("{c}{a}")))
+            .collect();
+        for cell in &cells {
+            assert_read_or_refused_as_the_standard_parser(cell);
+        }
+    }
+}
+
+#[test]
+fn spellings_the_standard_parser_refuses_are_refused_as_numbers() {
+    for cell in [
+        ".",
+        "-",
+        "+",
+        "e5",
+        "-e5",
+        ".e5",
+        "-.e1",
+        "1e",
+        "1E",
+        "1e+",
+        "1e-",
+        "1e+-5",
+        "1e5e5",
+        "1e5.",
+        "1.2.3",
+        "1..2",
+        "--1",
+        "+-1",
+        "-+1",
+        "1_000",
+        "1e1_0",
+        "0x10",
+        "1d5",
+        "1.5f",
+        "9007199254740992x",
+    ] {
+        assert_eq!(
+            cell.parse::<f64>().ok(),
+            None,
+            "`{cell}` is a test of refusals"
+        );
+        assert!(second_loss(cell).is_err(), "`{cell}` read as a number");
+    }
+}
+
+#[test]
+fn zeros_after_the_point_past_any_exponent_read_as_the_standard_parser_reads_them() {
+    // Digits after the point are counted only as far as an exponent of four digits can bring
+    // the power back within ±22: just within, just past, and far past that bound. (Uncapped, the
+    // count wrapped around on 4 GiB of zeros, reading `0.000…0001` as 1; too large to build here.)
+    let zeros = |n: usize| "0".repeat(n);
+    assert_read_as_the_standard_parser(&[
+        format!("0.{}1e9999", zeros(10_020)),
+        format!("-0.{}1e9999", zeros(10_021)),
+        format!("0.{}1", zeros(100_000)),
+        format!("0.{}", zeros(100_000)),
+    ]);
+}

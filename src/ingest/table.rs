@@ -532,10 +532,101 @@ pub fn parse(cell: &[u8], decimal_comma: bool) -> Option<f64> {
     if cell.is_empty() {
         return Some(missing());
     }
+    if let Some(v) = plain_decimal(cell) {
+        return Some(v);
+    }
     let s = std::str::from_utf8(cell).ok()?;
     s.parse::<f64>()
         .ok()
         .or_else(|| parse_unusual(s, decimal_comma))
+}
+
+/// Powers of ten a double holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A cell written as a short decimal (`[+-]digits[.digits][e[+-]digits]`, at most 2^53 as an
+/// integer of its digits and a power of ten within ±22), by Clinger's fast path: the integer and
+/// the power are both exact doubles, so one correctly rounded multiplication or division gives
+/// exactly what `str::parse::<f64>` gives. `None` for anything else, which the standard parser
+/// then reads. Most logged numbers are of this kind, and the standard parser, instantiated in
+/// this crate at the page module's size-first optimisation, took a quarter of reading's time.
+pub fn plain_decimal(cell: &[u8]) -> Option<f64> {
+    const LARGEST_EXACT: u64 = 1 << 53;
+    // Exponents of at most four digits are taken, so past 9999 + 22 digits after the point no
+    // exponent brings the power back within ±22: the count stops there (uncapped, it wrapped
+    // around on a cell of 4 GiB of zeros after the point, reading `0.000…0001` as 1).
+    const LONGEST_EXPONENT: usize = 4;
+    const LONGEST_FRACTION: i32 = 9999 + 22;
+    // x87 arithmetic (32-bit x86 without SSE2) rounds to 64 bits, then to 53: two roundings
+    // where the fast path needs one (the standard parser sets the FPU's precision for it).
+    if cfg!(all(target_arch = "x86", not(target_feature = "sse2"))) {
+        return None;
+    }
+    let (negative, rest) = match cell {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, cell),
+    };
+    let mut mantissa: u64 = 0;
+    let mut digits = 0usize;
+    let mut fraction = 0i32;
+    let mut seen_point = false;
+    let mut at = 0;
+    while let Some(&b) = rest.get(at) {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                if mantissa > LARGEST_EXACT {
+                    return None;
+                }
+                digits += 1;
+                if seen_point {
+                    fraction += 1;
+                    if fraction > LONGEST_FRACTION {
+                        return None;
+                    }
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => break,
+        }
+        at += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    let mut exponent = -fraction;
+    if let Some(&b) = rest.get(at) {
+        if b != b'e' && b != b'E' {
+            return None;
+        }
+        let (minus, written) = match &rest[at + 1..] {
+            [b'-', written @ ..] => (true, written),
+            [b'+', written @ ..] => (false, written),
+            written => (false, written),
+        };
+        if written.is_empty()
+            || written.len() > LONGEST_EXPONENT
+            || !written.iter().all(u8::is_ascii_digit)
+        {
+            return None;
+        }
+        let value = written
+            .iter()
+            .fold(0i32, |v, &d| v * 10 + i32::from(d - b'0'));
+        exponent += if minus { -value } else { value };
+    }
+    let power = *EXACT_POWERS_OF_TEN.get(exponent.unsigned_abs() as usize)?;
+    // `mantissa` is at most 2^53, so the conversion is exact.
+    let magnitude = if exponent < 0 {
+        mantissa as f64 / power
+    } else {
+        mantissa as f64 * power
+    };
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// The spellings the fast path does not take.
