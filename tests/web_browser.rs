@@ -23,19 +23,9 @@ fn canvas(width: u32, height: u32) -> web_sys::HtmlCanvasElement {
 }
 
 /// Opaque pixels that are not near-white (a blank canvas is transparent).
-/// Opaque pixels that are not near-white (a blank canvas is transparent).
 fn painted_pixels(canvas: &web_sys::HtmlCanvasElement) -> usize {
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    let data = ctx
-        .get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
-        .unwrap()
-        .data();
-    data.chunks(4)
+    pixels(canvas)
+        .chunks(4)
         .filter(|p| p[3] > 0 && (p[0] < 200 || p[1] < 200 || p[2] < 200))
         .count()
 }

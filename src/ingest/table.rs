@@ -553,7 +553,7 @@ const EXACT_POWERS_OF_TEN: [f64; 23] = [
 /// exactly what `str::parse::<f64>` gives. `None` for anything else, which the standard parser
 /// then reads. Most logged numbers are of this kind, and the standard parser, instantiated in
 /// this crate at the page module's size-first optimisation, took a quarter of reading's time.
-pub fn plain_decimal(cell: &[u8]) -> Option<f64> {
+fn plain_decimal(cell: &[u8]) -> Option<f64> {
     const LARGEST_EXACT: u64 = 1 << 53;
     // Exponents of at most four digits are taken, so past 9999 + 22 digits after the point no
     // exponent brings the power back within ±22: the count stops there (uncapped, it wrapped
@@ -629,11 +629,8 @@ pub fn plain_decimal(cell: &[u8]) -> Option<f64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
-/// The spellings the fast path does not take.
+/// The spellings the standard parser does not take (it has just refused `s`).
 fn parse_unusual(s: &str, decimal_comma: bool) -> Option<f64> {
-    if let Ok(v) = s.parse::<f64>() {
-        return Some(v);
-    }
     let lower = s.to_ascii_lowercase();
     match lower.as_str() {
         "na" | "n/a" | "null" | "none" => return Some(missing()),
